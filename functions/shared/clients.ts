@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+// One client of each kind per container, created on first use so that a bundle only
+// carries (and a cold start only pays for) the clients its handler touches.
+// Endpoints come from the standard AWS_ENDPOINT_URL_<SERVICE> variables; no local branches.
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
+export const documentClient = once(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+);
+
+export const sfnClient = once(() => new SFNClient({}));
+
+export const smsClient = once(() => new PinpointSMSVoiceV2Client({}));

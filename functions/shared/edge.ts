@@ -1,0 +1,44 @@
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
+import type { HttpEvent } from './http';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** The parts of a request that route schemas validate. */
+export interface EdgeInput {
+  path: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+  claims: Record<string, unknown>;
+}
+
+export function edgeInput(event: HttpEvent): EdgeInput {
+  return {
+    path: { ...(event.pathParameters as Record<string, string> | undefined) },
+    query: { ...(event.queryStringParameters as Record<string, string> | undefined) },
+    headers: { ...(event.headers as Record<string, string>) },
+    body: parseBody(event),
+    claims: { ...event.requestContext.authorizer?.jwt?.claims },
+  };
+}
+
+export function rawBody(event: HttpEvent): string {
+  if (event.body === undefined || event.body === null) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function parseBody(event: HttpEvent): unknown {
+  const text = rawBody(event);
+  if (text === '') return undefined;
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json' || type.endsWith('+json')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ValidationError('The body is not valid JSON.', { fields: { body: 'invalid JSON' } });
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
+  throw new UnsupportedMediaTypeError(type);
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { durationSeconds, isDuration } from './duration';
+
+// The definition language. Synth-time only: runtime bundles import the plain data
+// through workflows/catalog.ts and never this schema, so classic zod costs no cold start.
+
+const slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, 'rule: ids are lowercase letters, digits and dashes (2-40 characters)');
+
+/** Dutch is the default language, English is always provided too. */
+export const bilingual = z.object({ nl: z.string().trim().min(1), en: z.string().trim().min(1) }).strict();
+
+const isoDuration = z
+  .string()
+  .refine(isDuration, 'rule: durations are ISO 8601 in weeks, days, hours or minutes (for example P7D or PT12H)');
+
+const fieldBase = {
+  id: z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/, 'rule: field ids are camelCase'),
+  label: bilingual,
+  help: bilingual.optional(),
+  required: z.boolean().default(true),
+};
+
+export const fieldSchema = z.discriminatedUnion('type', [
+  z.object({ ...fieldBase, type: z.literal('text'), maxLength: z.number().int().min(1).max(500).default(200) }).strict(),
+  z
+    .object({ ...fieldBase, type: z.literal('longText'), maxLength: z.number().int().min(1).max(4000).default(2000) })
+    .strict(),
+  z
+    .object({
+      ...fieldBase,
+      type: z.literal('choice'),
+      options: z.array(z.object({ value: slug, label: bilingual }).strict()).min(2),
+    })
+    .strict(),
+  z.object({ ...fieldBase, type: z.literal('yesNo') }).strict(),
+  z.object({ ...fieldBase, type: z.literal('date') }).strict(),
+  z
+    .object({
+      ...fieldBase,
+      type: z.literal('number'),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      integer: z.boolean().default(false),
+    })
+    .strict(),
+]);
+
+/** Sends the case back to an earlier stage when a submitted field has a given value. */
+export const backToSchema = z
+  .object({
+    stage: slug,
+    when: z.object({ field: z.string(), equals: z.union([z.string(), z.boolean(), z.number()]) }).strict(),
+  })
+  .strict();
+
+export const stepSchema = z
+  .object({
+    id: slug,
+    actor: z.enum(['citizen', 'provider']),
+    /** Short enough for an SMS; the SMS tests fill {step} with it. */
+    title: bilingual,
+    instructions: bilingual,
+    form: z.object({ fields: z.array(fieldSchema).min(1) }).strict(),
+    /** Offsets from the moment the step opens. */
+    reminders: z.array(isoDuration).default([]),
+    due: isoDuration,
+    expiry: isoDuration,
+    /** Which field a citizen's SMS reply fills, and which optional field takes the rest of the text. */
+    sms: z.object({ field: z.string(), note: z.string().optional() }).strict().optional(),
+    backTo: backToSchema.optional(),
+  })
+  .strict();
+
+export const stageSchema = z
+  .object({ id: slug, title: bilingual, steps: z.array(stepSchema).min(2) })
+  .strict();
+
+export const messagesSchema = z
+  .object({
+    invitation: bilingual,
+    reminder: bilingual,
+    escalation: bilingual,
+    confirmation: bilingual,
+  })
+  .strict();
+
+const serviceShape = z
+  .object({
+    id: slug,
+    title: bilingual,
+    summary: bilingual,
+    providerKind: z.enum(['municipality', 'school', 'care-provider']),
+    stages: z.array(stageSchema).min(2),
+    messages: messagesSchema,
+  })
+  .strict();
+
+export const serviceSchema = serviceShape.superRefine(checkRules);
+
+export type ServiceInput = z.input<typeof serviceSchema>;
+export type Service = z.output<typeof serviceSchema>;
+export type Stage = Service['stages'][number];
+export type Step = Stage['steps'][number];
+export type Field = Step['form']['fields'][number];
+
+const YEAR_SECONDS = 365 * 86_400;
+
+function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx): void {
+  const fail = (path: (string | number)[], rule: string) => ctx.addIssue({ code: 'custom', path, message: rule });
+  const stageIds = new Set<string>();
+  const stepIds = new Set<string>();
+  let worstCase = 0;
+  service.stages.forEach((stage, si) => {
+    if (stageIds.has(stage.id)) fail(['stages', si, 'id'], `rule: stage ids are unique ('${stage.id}' repeats)`);
+    stageIds.add(stage.id);
+    const actors = new Set(stage.steps.map((s) => s.actor));
+    if (actors.size < 2) fail(['stages', si, 'steps'], 'rule: every stage holds steps of both citizen and provider');
+    let longest = 0;
+    stage.steps.forEach((step, pi) => {
+      const at = ['stages', si, 'steps', pi];
+      if (stepIds.has(step.id)) fail([...at, 'id'], `rule: step ids are unique in a service ('${step.id}' repeats)`);
+      stepIds.add(step.id);
+      checkDurations(step, at, fail);
+      longest = Math.max(longest, durationSeconds(step.expiry));
+      checkFields(step, at, fail);
+      if (step.backTo) {
+        const target = service.stages.findIndex((s) => s.id === step.backTo?.stage);
+        if (target < 0 || target >= si)
+          fail([...at, 'backTo', 'stage'], `rule: backTo names an earlier stage ('${step.backTo.stage}' is not one)`);
+        if (!step.form.fields.some((f) => f.id === step.backTo?.when.field))
+          fail([...at, 'backTo', 'when', 'field'], `rule: backTo.when.field names a field of this step`);
+      }
+    });
+    worstCase += longest;
+  });
+  if (worstCase >= YEAR_SECONDS)
+    fail(['stages'], 'rule: the expiries of all stages add up to less than a year (Step Functions limit)');
+}
+
+function checkDurations(step: Step, at: (string | number)[], fail: (p: (string | number)[], r: string) => void) {
+  const due = durationSeconds(step.due);
+  const expiry = durationSeconds(step.expiry);
+  let previous = 0;
+  step.reminders.forEach((r, i) => {
+    const s = durationSeconds(r);
+    if (s <= previous) fail([...at, 'reminders', i], 'rule: reminders are in increasing order');
+    if (s >= due) fail([...at, 'reminders', i], 'rule: every reminder comes before the due date');
+    previous = s;
+  });
+  if (expiry <= due) fail([...at, 'expiry'], 'rule: expiry comes after the due date');
+}
+
+function checkFields(step: Step, at: (string | number)[], fail: (p: (string | number)[], r: string) => void) {
+  const ids = new Set<string>();
+  step.form.fields.forEach((f, i) => {
+    if (ids.has(f.id)) fail([...at, 'form', 'fields', i, 'id'], `rule: field ids are unique in a form ('${f.id}')`);
+    ids.add(f.id);
+    if (f.type === 'number' && f.min !== undefined && f.max !== undefined && f.min > f.max)
+      fail([...at, 'form', 'fields', i], 'rule: number min is at most max');
+  });
+  if (!step.sms) return;
+  if (step.actor !== 'citizen') fail([...at, 'sms'], 'rule: only citizen steps are answered by SMS');
+  const field = step.form.fields.find((f) => f.id === step.sms?.field);
+  if (!field) fail([...at, 'sms', 'field'], 'rule: sms.field names a field of this step');
+  const note = step.sms.note;
+  if (note && !step.form.fields.some((f) => f.id === note && (f.type === 'text' || f.type === 'longText')))
+    fail([...at, 'sms', 'note'], 'rule: sms.note names a text field of this step');
+  const others = step.form.fields.filter((f) => f.required && f.id !== step.sms?.field && f.id !== note);
+  if (others.length > 0)
+    fail([...at, 'sms'], `rule: an SMS reply can complete the step (required field '${others[0]?.id}' is not covered)`);
+}
+
+export class DefinitionError extends Error {
+  override name = 'DefinitionError';
+}
+
+/** Parses one definition; the message names the file, the path and the rule. */
+export function parseService(file: string, value: unknown): Service {
+  const result = serviceSchema.safeParse(value);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${file}: ${formatPath(i.path)}: ${i.message}`);
+  throw new DefinitionError(`Invalid service definition ${file}\n${lines.join('\n')}`);
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`), '$');
+}
