@@ -13,7 +13,10 @@ export const bilingual = z.object({ nl: z.string().trim().min(1), en: z.string()
 
 const isoDuration = z
   .string()
-  .refine(isDuration, 'rule: durations are ISO 8601 in weeks, days, hours or minutes (for example P7D or PT12H)');
+  .refine(
+    isDuration,
+    'rule: durations are ISO 8601 in weeks, days, hours or minutes (for example P7D or PT12H)',
+  );
 
 const fieldBase = {
   id: z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/, 'rule: field ids are camelCase'),
@@ -23,9 +26,19 @@ const fieldBase = {
 };
 
 export const fieldSchema = z.discriminatedUnion('type', [
-  z.object({ ...fieldBase, type: z.literal('text'), maxLength: z.number().int().min(1).max(500).default(200) }).strict(),
   z
-    .object({ ...fieldBase, type: z.literal('longText'), maxLength: z.number().int().min(1).max(4000).default(2000) })
+    .object({
+      ...fieldBase,
+      type: z.literal('text'),
+      maxLength: z.number().int().min(1).max(500).default(200),
+    })
+    .strict(),
+  z
+    .object({
+      ...fieldBase,
+      type: z.literal('longText'),
+      maxLength: z.number().int().min(1).max(4000).default(2000),
+    })
     .strict(),
   z
     .object({
@@ -62,7 +75,7 @@ export const stepSchema = z
     /** Short enough for an SMS; the SMS tests fill {step} with it. */
     title: bilingual,
     instructions: bilingual,
-    form: z.object({ fields: z.array(fieldSchema).min(1) }).strict(),
+    form: z.object({ fields: z.array(fieldSchema).min(1, 'rule: a form has at least one field') }).strict(),
     /** Offsets from the moment the step opens. */
     reminders: z.array(isoDuration).default([]),
     due: isoDuration,
@@ -74,7 +87,11 @@ export const stepSchema = z
   .strict();
 
 export const stageSchema = z
-  .object({ id: slug, title: bilingual, steps: z.array(stepSchema).min(2) })
+  .object({
+    id: slug,
+    title: bilingual,
+    steps: z.array(stepSchema).min(2, 'rule: a stage holds at least two steps, one per partner'),
+  })
   .strict();
 
 export const messagesSchema = z
@@ -92,7 +109,7 @@ const serviceShape = z
     title: bilingual,
     summary: bilingual,
     providerKind: z.enum(['municipality', 'school', 'care-provider']),
-    stages: z.array(stageSchema).min(2),
+    stages: z.array(stageSchema).min(2, 'rule: a service has at least two stages'),
     messages: messagesSchema,
   })
   .strict();
@@ -108,27 +125,34 @@ export type Field = Step['form']['fields'][number];
 const YEAR_SECONDS = 365 * 86_400;
 
 function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx): void {
-  const fail = (path: (string | number)[], rule: string) => ctx.addIssue({ code: 'custom', path, message: rule });
+  const fail = (path: (string | number)[], rule: string) =>
+    ctx.addIssue({ code: 'custom', path, message: rule });
   const stageIds = new Set<string>();
   const stepIds = new Set<string>();
   let worstCase = 0;
   service.stages.forEach((stage, si) => {
-    if (stageIds.has(stage.id)) fail(['stages', si, 'id'], `rule: stage ids are unique ('${stage.id}' repeats)`);
+    if (stageIds.has(stage.id))
+      fail(['stages', si, 'id'], `rule: stage ids are unique ('${stage.id}' repeats)`);
     stageIds.add(stage.id);
     const actors = new Set(stage.steps.map((s) => s.actor));
-    if (actors.size < 2) fail(['stages', si, 'steps'], 'rule: every stage holds steps of both citizen and provider');
+    if (actors.size < 2)
+      fail(['stages', si, 'steps'], 'rule: every stage holds steps of both citizen and provider');
     let longest = 0;
     stage.steps.forEach((step, pi) => {
       const at = ['stages', si, 'steps', pi];
-      if (stepIds.has(step.id)) fail([...at, 'id'], `rule: step ids are unique in a service ('${step.id}' repeats)`);
+      if (stepIds.has(step.id))
+        fail([...at, 'id'], `rule: step ids are unique in a service ('${step.id}' repeats)`);
       stepIds.add(step.id);
       checkDurations(step, at, fail);
-      longest = Math.max(longest, durationSeconds(step.expiry));
+      longest = Math.max(longest, seconds(step.expiry));
       checkFields(step, at, fail);
       if (step.backTo) {
         const target = service.stages.findIndex((s) => s.id === step.backTo?.stage);
         if (target < 0 || target >= si)
-          fail([...at, 'backTo', 'stage'], `rule: backTo names an earlier stage ('${step.backTo.stage}' is not one)`);
+          fail(
+            [...at, 'backTo', 'stage'],
+            `rule: backTo names an earlier stage ('${step.backTo.stage}' is not one)`,
+          );
         if (!step.form.fields.some((f) => f.id === step.backTo?.when.field))
           fail([...at, 'backTo', 'when', 'field'], `rule: backTo.when.field names a field of this step`);
       }
@@ -139,12 +163,22 @@ function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx
     fail(['stages'], 'rule: the expiries of all stages add up to less than a year (Step Functions limit)');
 }
 
-function checkDurations(step: Step, at: (string | number)[], fail: (p: (string | number)[], r: string) => void) {
-  const due = durationSeconds(step.due);
-  const expiry = durationSeconds(step.expiry);
+// The rules run even when a duration failed its own check (a refinement does not abort the parse);
+// a malformed one counts as NaN, so it is reported once, by that check, instead of throwing here.
+function seconds(value: string): number {
+  return isDuration(value) ? durationSeconds(value) : Number.NaN;
+}
+
+function checkDurations(
+  step: Step,
+  at: (string | number)[],
+  fail: (p: (string | number)[], r: string) => void,
+) {
+  const due = seconds(step.due);
+  const expiry = seconds(step.expiry);
   let previous = 0;
   step.reminders.forEach((r, i) => {
-    const s = durationSeconds(r);
+    const s = seconds(r);
     if (s <= previous) fail([...at, 'reminders', i], 'rule: reminders are in increasing order');
     if (s >= due) fail([...at, 'reminders', i], 'rule: every reminder comes before the due date');
     previous = s;
@@ -155,7 +189,8 @@ function checkDurations(step: Step, at: (string | number)[], fail: (p: (string |
 function checkFields(step: Step, at: (string | number)[], fail: (p: (string | number)[], r: string) => void) {
   const ids = new Set<string>();
   step.form.fields.forEach((f, i) => {
-    if (ids.has(f.id)) fail([...at, 'form', 'fields', i, 'id'], `rule: field ids are unique in a form ('${f.id}')`);
+    if (ids.has(f.id))
+      fail([...at, 'form', 'fields', i, 'id'], `rule: field ids are unique in a form ('${f.id}')`);
     ids.add(f.id);
     if (f.type === 'number' && f.min !== undefined && f.max !== undefined && f.min > f.max)
       fail([...at, 'form', 'fields', i], 'rule: number min is at most max');
@@ -169,7 +204,10 @@ function checkFields(step: Step, at: (string | number)[], fail: (p: (string | nu
     fail([...at, 'sms', 'note'], 'rule: sms.note names a text field of this step');
   const others = step.form.fields.filter((f) => f.required && f.id !== step.sms?.field && f.id !== note);
   if (others.length > 0)
-    fail([...at, 'sms'], `rule: an SMS reply can complete the step (required field '${others[0]?.id}' is not covered)`);
+    fail(
+      [...at, 'sms'],
+      `rule: an SMS reply can complete the step (required field '${others[0]?.id}' is not covered)`,
+    );
 }
 
 export class DefinitionError extends Error {
@@ -185,5 +223,8 @@ export function parseService(file: string, value: unknown): Service {
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`), '$');
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`),
+    '$',
+  );
 }

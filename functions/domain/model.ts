@@ -67,7 +67,8 @@ export type CaseEventType =
   | 'SUBMISSION_REFUSED'
   | 'CASE_CANCELLED'
   | 'SMS_SENT'
-  | 'SMS_SUPPRESSED';
+  | 'SMS_SUPPRESSED'
+  | 'SMS_FAILED';
 
 export interface CaseEvent {
   caseId: string;

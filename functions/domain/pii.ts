@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 // Personal data is looked up by keyed hash and kept only encrypted (AES-256-GCM), so a
 // table export or a stray log of an item does not reveal phone numbers or names.
@@ -22,9 +29,12 @@ export class PiiVault {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
     const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join(
-      '.',
-    );
+    return [
+      'v1',
+      iv.toString('base64url'),
+      body.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+    ].join('.');
   }
 
   decrypt(sealed: string): string {
@@ -32,7 +42,9 @@ export class PiiVault {
     if (version !== 'v1' || !iv || !body || !tag) throw new Error('not a sealed value');
     const decipher = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   /**
@@ -40,7 +52,11 @@ export class PiiVault {
    * idempotent replay of POST /cases give the same link without storing it. Only its hash is stored.
    */
   linkToken(caseId: string, version = 1): string {
-    return createHmac('sha256', this.hashKey).update(`link:${caseId}:${version}`).digest().subarray(0, 16).toString('base64url');
+    return createHmac('sha256', this.hashKey)
+      .update(`link:${caseId}:${version}`)
+      .digest()
+      .subarray(0, 16)
+      .toString('base64url');
   }
 }
 

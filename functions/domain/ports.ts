@@ -54,7 +54,12 @@ export interface CaseRepository {
   getStep(caseId: string, stepId: string): Promise<StepRecord | undefined>;
   openStep(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult>;
   /** OPEN -> DONE exactly once, only while the step still holds `taskToken`. */
-  completeStep(caseId: string, visit: number, taskToken: string, submission: Submission): Promise<boolean>;
+  completeStep(
+    caseId: string,
+    visit: number,
+    taskToken: string,
+    submission: Submission & { submittedBy?: string },
+  ): Promise<boolean>;
   /** Undo a completion whose SendTaskSuccess was refused, while the step still holds `taskToken`. */
   revertStep(caseId: string, stepId: string, taskToken: string): Promise<boolean>;
   /** ACTIVE -> `to`, exactly once. */
@@ -67,11 +72,15 @@ export interface CaseRepository {
   claimInboundMessage(messageId: string, ttl: number): Promise<boolean>;
 }
 
-export interface WorkflowEngine {
-  /** Idempotent for the same caseId and input. Returns the execution ARN. */
-  startCase(serviceId: string, caseId: string, input: Record<string, unknown>): Promise<string>;
+/** Completing a waiting task needs only its token, not the state machines (open-step has no ARNs: a cycle). */
+export interface TaskCompleter {
   /** Throws TokenRejectedError when the token is unknown, closed or timed out. */
   completeTask(taskToken: string, output: Submission): Promise<void>;
+}
+
+export interface WorkflowEngine extends TaskCompleter {
+  /** Idempotent for the same caseId and input. Returns the execution ARN. */
+  startCase(serviceId: string, caseId: string, input: Record<string, unknown>): Promise<string>;
   stopCase(serviceId: string, caseId: string, reason: string): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // One client of each kind per container, created on first use so that a bundle only
 // carries (and a cold start only pays for) the clients its handler touches.
+// The PURE marks let esbuild drop the clients a handler never calls.
 // Endpoints come from the standard AWS_ENDPOINT_URL_<SERVICE> variables; no local branches.
 
 function once<T>(make: () => T): () => T {
@@ -15,12 +16,12 @@ function once<T>(make: () => T): () => T {
   };
 }
 
-export const documentClient = once(() =>
+export const documentClient = /* @__PURE__ */ once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   }),
 );
 
-export const sfnClient = once(() => new SFNClient({}));
+export const sfnClient = /* @__PURE__ */ once(() => new SFNClient({}));
 
-export const smsClient = once(() => new PinpointSMSVoiceV2Client({}));
+export const smsClient = /* @__PURE__ */ once(() => new PinpointSMSVoiceV2Client({}));

@@ -24,9 +24,10 @@ export class UnauthenticatedError extends AppError {
     super('UNAUTHENTICATED', message);
   }
 }
+/** A 403; the code tells reasons apart (WRONG_ACTOR, CSRF, BAD_SIGNATURE). */
 export class ForbiddenError extends AppError {
-  constructor(message: string, details?: ErrorDetails) {
-    super('FORBIDDEN', message, details);
+  constructor(message: string, details?: ErrorDetails, code = 'FORBIDDEN') {
+    super(code, message, details);
   }
 }
 export class NotFoundError extends AppError {
@@ -75,9 +76,15 @@ export function statusOf(error: unknown): number {
   return 500;
 }
 
-export function errorBody(error: unknown): { error: { code: string; message: string; details?: ErrorDetails } } {
+export function errorBody(error: unknown): {
+  error: { code: string; message: string; details?: ErrorDetails };
+} {
   if (error instanceof AppError) {
-    return { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
+    return {
+      error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) },
+    };
   }
-  return { error: { code: 'INTERNAL', message: 'Something went wrong on our side. Nothing was changed twice.' } };
+  return {
+    error: { code: 'INTERNAL', message: 'Something went wrong on our side. Nothing was changed twice.' },
+  };
 }

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { edgeInput, type EdgeInput } from './edge';
+import { type EdgeInput, edgeInput } from './edge';
 import { errorBody, statusOf, ValidationError } from './errors';
 import { logger } from './logger';
 
@@ -80,7 +80,6 @@ export function parseEdge<S extends z.ZodMiniType>(schema: S, input: EdgeInput):
   for (const issue of result.error.issues) fields[issue.path.join('.') || '(root)'] ??= issue.message;
   throw new ValidationErrorFromEdge(fields);
 }
-
 
 class ValidationErrorFromEdge extends ValidationError {
   constructor(fields: Record<string, string>) {

@@ -6,7 +6,8 @@ function days(name: string, fallback: number): number {
   const raw = optionalEnv(name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`Environment variable ${name} must be a whole number of days`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`Environment variable ${name} must be a whole number of days`);
   return n;
 }
 

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CoproduceStack } from '../lib/coproduce-stack';
+import { loadServices } from '../workflows/load';
+
+// Context (cdk.json or `-c key=value`): stage, smsOriginationIdentity, retentionDays, logLevel,
+// publicUrl, deletionProtection, consoleCallbackUrls (comma separated).
+
+const app = new App();
+const ctx = (key: string): string | undefined => {
+  const value = app.node.tryGetContext(key);
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+};
+
+const stage = ctx('stage') ?? 'dev';
+if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage))
+  throw new Error(`context stage: lowercase letters, digits and dashes ('${stage}')`);
+const retentionDays = Number(ctx('retentionDays') ?? 365);
+if (!Number.isInteger(retentionDays) || retentionDays < 1)
+  throw new Error('context retentionDays: a whole number of days');
+const logLevel = (ctx('logLevel') ?? 'ERROR').toUpperCase();
+if (logLevel !== 'ERROR' && logLevel !== 'ALL')
+  throw new Error(`context logLevel: ERROR or ALL ('${logLevel}')`);
+const protect = (ctx('deletionProtection') ?? String(stage === 'prod')) === 'true';
+
+new CoproduceStack(app, `coproduce-${stage}`, {
+  stackName: `coproduce-${stage}`,
+  description: `coproduce (${stage}): two-sided workflows for participatory public services`,
+  services: loadServices(join(__dirname, '../workflows/services')),
+  protect,
+  retentionDays,
+  logRetention: logRetentionFor(retentionDays),
+  workflowLogLevel: logLevel === 'ALL' ? LogLevel.ALL : LogLevel.ERROR,
+  smsOriginationIdentity: ctx('smsOriginationIdentity'),
+  publicUrl: ctx('publicUrl'),
+  consoleCallbackUrls: ctx('consoleCallbackUrls')?.split(','),
+});
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+/** CloudWatch accepts fixed retention periods: the longest one within the data retention. */
+function logRetentionFor(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays).filter(
+    (v): v is RetentionDays => typeof v === 'number' && v > 0,
+  );
+  return allowed.filter((v) => v <= days).sort((a, b) => b - a)[0] ?? RetentionDays.ONE_DAY;
+}

@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { CaseEvent, CaseRecord, CaseStatus, StepRecord, Submission } from '../domain/model';
+import type {
+  CasePage,
+  CaseRepository,
+  CaseView,
+  Clock,
+  OpenStepInput,
+  OpenStepResult,
+} from '../domain/ports';
+import { NotFoundError } from '../shared/errors';
+import {
+  byTime,
+  decodeCursor,
+  encodeCursor,
+  type Item,
+  isConditionFailed,
+  queryAll,
+  toCase,
+  toEvent,
+  toStep,
+} from './dynamo-items';
+import { PhoneStore } from './dynamo-phone';
+import { StepStore } from './dynamo-steps';
+import { keys, TABLE } from './table-keys';
+
+// CaseRepository on the single table of table-keys.ts. Only single-item conditional writes
+// (no transactions): every multi-item operation is ordered so that a retry after a crash converges.
+
+const systemClock: Clock = { now: () => new Date() };
+const TTL_CACHE_SIZE = 1000;
+
+export class DynamoCaseRepository implements CaseRepository {
+  private readonly steps: StepStore;
+  private readonly phones: PhoneStore;
+  // A case's ttl never changes, so a warm container need not read it again for every event.
+  private readonly ttls = new Map<string, number>();
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.steps = new StepStore(db, table, (caseId) => this.ttlOf(caseId));
+    this.phones = new PhoneStore(db, table, clock);
+  }
+
+  async createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'> {
+    // The link first: it is derived from the caseId, so rewriting it on a replay is harmless, and a
+    // case item never exists without its link.
+    await this.put({
+      ...keys.link(linkHash),
+      caseId: record.caseId,
+      expiresAt: record.linkExpiresAt,
+      ttl: record.ttl,
+    });
+    const index = keys.serviceIndex(
+      record.org,
+      record.serviceId,
+      record.status,
+      record.createdAt,
+      record.caseId,
+    );
+    try {
+      await this.put(
+        { ...keys.case(record.caseId), ...record, ...index, visits: 0 },
+        'attribute_not_exists(pk)',
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      // A replay of the same request also (re)writes the creation event, in case the first run
+      // crashed before it; its key is deterministic, so this never duplicates it.
+      const existing = await this.getCase(record.caseId);
+      if (existing?.requestHash === record.requestHash) await this.putCreated(existing);
+      return 'exists';
+    }
+    this.remember(record.caseId, record.ttl);
+    await this.putCreated(record);
+    return 'created';
+  }
+
+  async getCase(caseId: string): Promise<CaseRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.case(caseId), ConsistentRead: true }),
+    );
+    return out.Item && toCase(out.Item);
+  }
+
+  async getCaseView(caseId: string): Promise<CaseView | undefined> {
+    const items = await queryAll(this.db, this.table, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.case(caseId).pk },
+      ConsistentRead: true,
+    });
+    const head = items.find((item) => item.sk === 'CASE');
+    if (!head) return undefined;
+    const steps = items.filter((item) => String(item.sk).startsWith('STEP#')).map(toStep);
+    const events = items
+      .filter((item) => String(item.sk).startsWith('EVENT#'))
+      .sort(byTime)
+      .map(toEvent);
+    return { case: toCase(head), steps, events };
+  }
+
+  async caseIdForLink(linkHash: string): Promise<{ caseId: string; expiresAt: string } | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.link(linkHash) }));
+    if (!out.Item) return undefined;
+    return { caseId: String(out.Item.caseId), expiresAt: String(out.Item.expiresAt) };
+  }
+
+  async listCases(query: {
+    org: string;
+    serviceId: string;
+    status?: CaseStatus;
+    limit: number;
+    cursor?: string;
+  }): Promise<CasePage> {
+    const gsi2pk = keys.serviceIndex(query.org, query.serviceId, '', '', '').gsi2pk;
+    const prefix = query.status ? `${query.status}#` : '';
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: TABLE.byService.name,
+        KeyConditionExpression: prefix ? 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)' : 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': gsi2pk, ...(prefix && { ':prefix': prefix }) },
+        Limit: query.limit,
+        ScanIndexForward: false,
+        ...(query.cursor !== undefined && { ExclusiveStartKey: decodeCursor(query.cursor, gsi2pk, prefix) }),
+      }),
+    );
+    const items = (out.Items ?? []).map(toCase);
+    return out.LastEvaluatedKey ? { items, cursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+  }
+
+  getStep(caseId: string, stepId: string): Promise<StepRecord | undefined> {
+    return this.steps.get(caseId, stepId);
+  }
+
+  openStep(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult> {
+    return this.steps.open(input, kind);
+  }
+
+  completeStep(
+    caseId: string,
+    visit: number,
+    taskToken: string,
+    submission: Submission & { submittedBy?: string },
+  ): Promise<boolean> {
+    return this.steps.complete(caseId, visit, taskToken, submission);
+  }
+
+  revertStep(caseId: string, stepId: string, taskToken: string): Promise<boolean> {
+    return this.steps.revert(caseId, stepId, taskToken);
+  }
+
+  async closeCase(caseId: string, to: Exclude<CaseStatus, 'ACTIVE'>, reason?: string): Promise<boolean> {
+    // The index sort key embeds createdAt, which an update expression cannot read; it never changes,
+    // so reading it first is safe, and the status condition keeps the write exactly-once.
+    const current = await this.getCase(caseId);
+    if (current?.status !== 'ACTIVE') return false;
+    const index = keys.serviceIndex(current.org, current.serviceId, to, current.createdAt, caseId);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.case(caseId),
+          UpdateExpression: `SET #status = :to, updatedAt = :now, gsi2sk = :sk${reason === undefined ? '' : ', cancelReason = :reason'}`,
+          ConditionExpression: '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ':now': this.clock.now().toISOString(),
+            ':sk': index.gsi2sk,
+            ':active': 'ACTIVE',
+            ...(reason !== undefined && { ':reason': reason }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async appendEvent(event: CaseEvent): Promise<void> {
+    const ttl = await this.ttlOf(event.caseId);
+    await this.put({ ...keys.event(event.caseId, event.at, randomUUID()), ...event, ttl });
+  }
+
+  openStepsForPhone(phoneHash: string): Promise<StepRecord[]> {
+    return this.phones.openSteps(phoneHash);
+  }
+
+  setOptOut(phoneHash: string, optedOut: boolean): Promise<void> {
+    return this.phones.setOptOut(phoneHash, optedOut);
+  }
+
+  isOptedOut(phoneHash: string): Promise<boolean> {
+    return this.phones.isOptedOut(phoneHash);
+  }
+
+  claimInboundMessage(messageId: string, ttl: number): Promise<boolean> {
+    return this.phones.claimInbound(messageId, ttl);
+  }
+
+  private putCreated(record: CaseRecord): Promise<void> {
+    const event: CaseEvent = {
+      caseId: record.caseId,
+      at: record.createdAt,
+      type: 'CASE_CREATED',
+      actor: 'provider',
+    };
+    return this.put({ ...keys.event(record.caseId, record.createdAt, 'created'), ...event, ttl: record.ttl });
+  }
+
+  private async ttlOf(caseId: string): Promise<number> {
+    const known = this.ttls.get(caseId);
+    if (known !== undefined) return known;
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.case(caseId),
+        ProjectionExpression: '#ttl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        // open-step runs right after create-case, possibly in another container.
+        ConsistentRead: true,
+      }),
+    );
+    if (typeof out.Item?.ttl !== 'number')
+      throw new NotFoundError(`Case ${caseId} does not exist.`, { caseId });
+    this.remember(caseId, out.Item.ttl);
+    return out.Item.ttl;
+  }
+
+  private remember(caseId: string, ttl: number): void {
+    if (this.ttls.size >= TTL_CACHE_SIZE) this.ttls.clear();
+    this.ttls.set(caseId, ttl);
+  }
+
+  private async put(item: Item, condition?: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: item,
+        ...(condition && { ConditionExpression: condition }),
+      }),
+    );
+  }
+}

@@ -1,0 +1,213 @@
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StepRecord, Submission } from '../domain/model';
+import type { OpenStepInput, OpenStepResult } from '../domain/ports';
+import { type Item, isConditionFailed, toStep } from './dynamo-items';
+import { keys } from './table-keys';
+
+// Step items. Every transition is one conditional UpdateItem, so concurrent submissions, Lambda
+// retries and stale invocations of an older visit change a step at most once.
+//
+// The phone index (gsi1) is sparse: a step is in it only while it is OPEN and its case has a phone.
+// completeStep REMOVEs gsi1pk/gsi1sk in the same write that makes the step DONE, so an SMS can never
+// find an answered step. To be able to put the step back on a revert, openStep also stores the
+// (keyed, not reversible) `phoneHash` as a plain attribute; revertStep reads it and SETs the index
+// keys again in the write that makes the step OPEN. A FilterExpression on status alone would
+// keep every answered step of a phone in the index until retention and make SMS look-ups slower
+// over time.
+
+const NAMES = { '#status': 'status' } as const;
+// Lambda retries and a revert racing an open are rare; three rounds settle any interleaving seen.
+const ATTEMPTS = 3;
+
+export class StepStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly ttlOf: (caseId: string) => Promise<number>,
+  ) {}
+
+  async get(caseId: string, stepId: string): Promise<StepRecord | undefined> {
+    const item = await this.read(caseId, stepId);
+    return item && toStep(item);
+  }
+
+  async open(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult> {
+    const ttl = kind === 'invite' ? await this.ttlOf(input.caseId) : 0;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const written = kind === 'invite' ? await this.invite(input, ttl) : await this.rearm(input, kind);
+      if (written) return { kind: kind === 'invite' ? 'opened' : 'rearmed', step: toStep(written) };
+      const current = await this.read(input.caseId, input.stepId);
+      if (!current || Number(current.visit) > input.visit) return { kind: 'stale' };
+      if (Number(current.visit) === input.visit && current.status === 'DONE') {
+        const done = await this.handOverToken(input);
+        if (done) return { kind: 'already-done', step: toStep(done) };
+      } else if (kind !== 'invite' && Number(current.visit) < input.visit) {
+        return { kind: 'stale' }; // a reminder for a visit that was never opened
+      }
+      // Otherwise the step changed between our write and the read (e.g. a revert): try again.
+    }
+    throw new Error(`openStep ${input.caseId}/${input.stepId} visit ${input.visit} did not settle`);
+  }
+
+  /** A new attempt: every field is (re)written, the previous attempt's answer removed. */
+  private invite(input: OpenStepInput, ttl: number): Promise<Item | undefined> {
+    const set = [
+      'caseId = :caseId',
+      'stepId = :stepId',
+      'actor = :actor',
+      '#status = :open',
+      'visit = :v',
+      'taskToken = :t',
+      'openedAt = :openedAt',
+      'dueAt = :dueAt',
+      'expiresAt = :expiresAt',
+      'reminders = :zero',
+      'escalated = :false',
+      '#ttl = :ttl',
+    ];
+    const remove = ['#data', 'submittedAt', 'channel', 'submittedBy'];
+    const values: Item = {
+      ':caseId': input.caseId,
+      ':stepId': input.stepId,
+      ':actor': input.actor,
+      ':open': 'OPEN',
+      ':v': input.visit,
+      ':t': input.taskToken,
+      ':openedAt': input.openedAt,
+      ':dueAt': input.dueAt,
+      ':expiresAt': input.expiresAt,
+      ':zero': 0,
+      ':false': false,
+      ':ttl': ttl,
+    };
+    if (input.shortCode === undefined) remove.push('shortCode');
+    else {
+      set.push('shortCode = :shortCode');
+      values[':shortCode'] = input.shortCode;
+    }
+    if (input.phoneHash === undefined) remove.push('phoneHash', 'gsi1pk', 'gsi1sk');
+    else {
+      const index = keys.phoneIndex(input.phoneHash, input.caseId, input.stepId);
+      set.push('phoneHash = :phoneHash', 'gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
+      Object.assign(values, {
+        ':phoneHash': input.phoneHash,
+        ':gsi1pk': index.gsi1pk,
+        ':gsi1sk': index.gsi1sk,
+      });
+    }
+    return this.update({
+      Key: keys.step(input.caseId, input.stepId),
+      UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+      ConditionExpression: 'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open)',
+      ExpressionAttributeNames: { ...NAMES, '#data': 'data', '#ttl': 'ttl' },
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  /** Same attempt, next wait segment: only the token and the notice bookkeeping change. */
+  private rearm(input: OpenStepInput, kind: 'reminder' | 'escalation'): Promise<Item | undefined> {
+    const reminder = kind === 'reminder';
+    return this.update({
+      Key: keys.step(input.caseId, input.stepId),
+      UpdateExpression: reminder
+        ? 'SET taskToken = :t ADD reminders :one'
+        : 'SET taskToken = :t, escalated = :true',
+      ConditionExpression: 'visit = :v AND #status = :open',
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: {
+        ':t': input.taskToken,
+        ':v': input.visit,
+        ':open': 'OPEN',
+        ...(reminder ? { ':one': 1 } : { ':true': true }),
+      },
+    });
+  }
+
+  /** Answered between two wait segments: the new token is the one the answer must now complete. */
+  private handOverToken(input: OpenStepInput): Promise<Item | undefined> {
+    return this.update({
+      Key: keys.step(input.caseId, input.stepId),
+      UpdateExpression: 'SET taskToken = :t',
+      ConditionExpression: 'visit = :v AND #status = :done',
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: { ':t': input.taskToken, ':v': input.visit, ':done': 'DONE' },
+    });
+  }
+
+  async complete(
+    caseId: string,
+    visit: number,
+    taskToken: string,
+    submission: Submission & { submittedBy?: string },
+  ): Promise<boolean> {
+    const by = submission.submittedBy;
+    const written = await this.update({
+      Key: keys.step(caseId, submission.stepId),
+      UpdateExpression:
+        'SET #status = :done, #data = :data, submittedAt = :submittedAt, channel = :channel' +
+        (by === undefined
+          ? ' REMOVE submittedBy, gsi1pk, gsi1sk'
+          : ', submittedBy = :by REMOVE gsi1pk, gsi1sk'),
+      ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
+      ExpressionAttributeNames: { ...NAMES, '#data': 'data' },
+      ExpressionAttributeValues: {
+        ':done': 'DONE',
+        ':open': 'OPEN',
+        ':data': submission.data,
+        ':submittedAt': submission.submittedAt,
+        ':channel': submission.channel,
+        ':v': visit,
+        ':t': taskToken,
+        ':actor': submission.actor,
+        ...(by === undefined ? {} : { ':by': by }),
+      },
+    });
+    return written !== undefined;
+  }
+
+  async revert(caseId: string, stepId: string, taskToken: string): Promise<boolean> {
+    const current = await this.read(caseId, stepId);
+    if (current?.status !== 'DONE' || current.taskToken !== taskToken) return false;
+    const phoneHash = typeof current.phoneHash === 'string' ? current.phoneHash : undefined;
+    const index = phoneHash === undefined ? undefined : keys.phoneIndex(phoneHash, caseId, stepId);
+    const written = await this.update({
+      Key: keys.step(caseId, stepId),
+      UpdateExpression:
+        (index ? 'SET #status = :open, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk' : 'SET #status = :open') +
+        ' REMOVE #data, submittedAt, channel, submittedBy',
+      // visit: the phone hash read above belongs to this attempt only.
+      ConditionExpression: '#status = :done AND taskToken = :t AND visit = :v',
+      ExpressionAttributeNames: { ...NAMES, '#data': 'data' },
+      ExpressionAttributeValues: {
+        ':open': 'OPEN',
+        ':done': 'DONE',
+        ':t': taskToken,
+        ':v': current.visit,
+        ...(index && { ':gsi1pk': index.gsi1pk, ':gsi1sk': index.gsi1sk }),
+      },
+    });
+    return written !== undefined;
+  }
+
+  private async read(caseId: string, stepId: string): Promise<Item | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.step(caseId, stepId), ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  /** The item after the write, or undefined when the condition did not hold. */
+  private async update(
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'ReturnValues'>,
+  ): Promise<Item | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({ TableName: this.table, ReturnValues: 'ALL_NEW', ...input }),
+      );
+      return out.Attributes ?? {};
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import type { Submission } from '../domain/model';
+import type { TaskCompleter, WorkflowEngine } from '../domain/ports';
+import { ConflictError, TokenRejectedError } from '../shared/errors';
+
+// The WorkflowEngine on Step Functions. The execution name is the case id, so starting a case
+// twice (an idempotent replay of POST /cases) finds the same execution instead of a second one.
+
+/** arn:...:stateMachine:<name> -> arn:...:execution:<name>:<caseId>, without a round trip. */
+export function executionArn(stateMachineArn: string, caseId: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${caseId}`;
+}
+
+function sameJson(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const canonical = (text: string) => JSON.stringify(sortKeys(JSON.parse(text)));
+  return canonical(a) === canonical(b);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  }
+  return value;
+}
+
+export class SfnTaskCompleter implements TaskCompleter {
+  constructor(protected readonly client: () => SFNClient) {}
+
+  async completeTask(taskToken: string, output: Submission): Promise<void> {
+    try {
+      await this.client().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    } catch (error) {
+      if (
+        error instanceof TaskTimedOut ||
+        error instanceof InvalidToken ||
+        error instanceof TaskDoesNotExist
+      ) {
+        throw new TokenRejectedError(error.name);
+      }
+      throw error;
+    }
+  }
+}
+
+export class SfnEngine extends SfnTaskCompleter implements WorkflowEngine {
+  constructor(
+    private readonly stateMachines: Readonly<Record<string, string>>,
+    client: () => SFNClient,
+  ) {
+    super(client);
+  }
+
+  private machine(serviceId: string): string {
+    const arn = this.stateMachines[serviceId];
+    if (!arn) throw new Error(`No state machine configured for service ${serviceId} (STATE_MACHINE_ARNS)`);
+    return arn;
+  }
+
+  async startCase(serviceId: string, caseId: string, input: Record<string, unknown>): Promise<string> {
+    const stateMachineArn = this.machine(serviceId);
+    const arn = executionArn(stateMachineArn, caseId);
+    const body = JSON.stringify(input);
+    try {
+      const out = await this.client().send(
+        new StartExecutionCommand({ stateMachineArn, name: caseId, input: body }),
+      );
+      return out.executionArn ?? arn;
+    } catch (error) {
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      // Same name and same input is a replay (also after the execution closed); anything else is a clash.
+      const existing = await this.client().send(new DescribeExecutionCommand({ executionArn: arn }));
+      if (sameJson(existing.input, body)) return arn;
+      throw new ConflictError(
+        'CASE_EXISTS',
+        `A case with id ${caseId} was already started with other input.`,
+      );
+    }
+  }
+
+  async stopCase(serviceId: string, caseId: string, reason: string): Promise<void> {
+    const arn = executionArn(this.machine(serviceId), caseId);
+    try {
+      await this.client().send(
+        new StopExecutionCommand({
+          executionArn: arn,
+          error: 'Case.Cancelled',
+          cause: reason.slice(0, 32_768),
+        }),
+      );
+    } catch (error) {
+      // Never started (the create request failed half-way): there is nothing to stop.
+      if (!(error instanceof ExecutionDoesNotExist)) throw error;
+    }
+  }
+}

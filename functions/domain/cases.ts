@@ -1,0 +1,152 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors';
+import { caseOfOrg, type Provider } from './access';
+import { serviceFromInput } from './definitions';
+import type { CaseRecord, CaseStatus, Contact, Locale } from './model';
+import { normalizePhone, type PiiVault, sha256 } from './pii';
+import type { CaseRepository, Clock, WorkflowEngine } from './ports';
+
+// Creating, listing and cancelling cases on behalf of a provider organisation.
+
+export interface CaseDeps {
+  repo: CaseRepository;
+  engine: WorkflowEngine;
+  clock: Clock;
+  vault: PiiVault;
+  publicUrl: string;
+  linkTtlDays: number;
+  retentionDays: number;
+}
+
+export interface CreateCaseBody {
+  serviceId: string;
+  citizen: { name?: string; phone?: string; email?: string; locale?: Locale };
+  reference?: string;
+}
+
+export interface CreatedCase {
+  caseId: string;
+  status: CaseStatus;
+  citizenLink: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Stable JSON (sorted keys), so the same body always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** 128 bits, hex. With an Idempotency-Key the id is derived, so a replay lands on the same case. */
+export function newCaseId(vault: PiiVault, org: string, idempotencyKey?: string): string {
+  if (idempotencyKey === undefined) return randomBytes(16).toString('hex');
+  const keyed = vault.hash(`${org}:${idempotencyKey}`);
+  return createHmac('sha256', keyed).update('case-id').digest().subarray(0, 16).toString('hex');
+}
+
+export function citizenLink(deps: Pick<CaseDeps, 'vault' | 'publicUrl'>, caseId: string): string {
+  return `${deps.publicUrl}/c/${deps.vault.linkToken(caseId)}`;
+}
+
+function sealContact(vault: PiiVault, citizen: CreateCaseBody['citizen']): Contact {
+  const contact: Contact = { locale: citizen.locale ?? 'nl' };
+  if (citizen.name) contact.nameEnc = vault.encrypt(citizen.name);
+  if (citizen.phone) {
+    const phone = normalizePhone(citizen.phone);
+    if (!phone) {
+      throw new ValidationError('The phone number is not valid.', {
+        fields: { 'citizen.phone': 'Give a mobile number such as 0612345678 or +31612345678.' },
+      });
+    }
+    contact.phoneHash = vault.hash(phone);
+    contact.phoneEnc = vault.encrypt(phone);
+  }
+  if (citizen.email) contact.emailEnc = vault.encrypt(citizen.email);
+  return contact;
+}
+
+export async function createCase(
+  deps: CaseDeps,
+  provider: Provider,
+  body: CreateCaseBody,
+  idempotencyKey?: string,
+): Promise<{ created: boolean; result: CreatedCase }> {
+  const service = serviceFromInput(body.serviceId);
+  if (service.providerKind !== provider.orgKind) {
+    throw new ForbiddenError(`Only a ${service.providerKind} can start '${service.id}' cases.`, {
+      serviceId: service.id,
+    });
+  }
+  const contact = sealContact(deps.vault, body.citizen);
+  const now = deps.clock.now();
+  const caseId = newCaseId(deps.vault, provider.org, idempotencyKey);
+  const record: CaseRecord = {
+    caseId,
+    serviceId: service.id,
+    org: provider.org,
+    status: 'ACTIVE',
+    ...(body.reference !== undefined && { reference: body.reference }),
+    citizen: contact,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    requestHash: sha256(canonicalJson(body)),
+    linkExpiresAt: new Date(now.getTime() + deps.linkTtlDays * DAY_MS).toISOString(),
+    ttl: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+  };
+  const linkHash = sha256(deps.vault.linkToken(caseId));
+  let stored = record;
+  const outcome = await deps.repo.createCase(record, linkHash);
+  if (outcome === 'exists') {
+    const existing = await deps.repo.getCase(caseId);
+    if (!existing || existing.org !== provider.org || existing.requestHash !== record.requestHash) {
+      throw new ConflictError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was already used for a different request. Use a new key for a new case.',
+      );
+    }
+    stored = existing;
+  }
+  // Also on a replay: the first request may have failed before the start. The input is rebuilt from
+  // the stored case, so it is identical and the engine treats it as the same execution.
+  await deps.engine.startCase(service.id, caseId, {
+    caseId,
+    serviceId: service.id,
+    org: stored.org,
+    createdAt: stored.createdAt,
+  });
+  return {
+    created: outcome === 'created',
+    result: { caseId, status: stored.status, citizenLink: citizenLink(deps, caseId) },
+  };
+}
+
+export async function cancelCase(
+  deps: Pick<CaseDeps, 'repo' | 'engine' | 'clock'>,
+  provider: Provider,
+  caseId: string,
+  reason: string,
+): Promise<CaseRecord> {
+  const record = await caseOfOrg(deps.repo, caseId, provider.org);
+  if (!(await deps.repo.closeCase(caseId, 'CANCELLED', reason))) {
+    throw new ConflictError('CASE_CLOSED', `The case is already ${record.status.toLowerCase()}.`, {
+      status: record.status === 'ACTIVE' ? 'CANCELLED' : record.status,
+    });
+  }
+  await deps.engine.stopCase(record.serviceId, caseId, reason);
+  const at = deps.clock.now().toISOString();
+  await deps.repo.appendEvent({
+    caseId,
+    at,
+    type: 'CASE_CANCELLED',
+    actor: 'provider',
+    detail: { reason, by: provider.who },
+  });
+  return { ...record, status: 'CANCELLED', cancelReason: reason, updatedAt: at };
+}

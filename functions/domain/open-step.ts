@@ -1,0 +1,206 @@
+import { durationSeconds } from '../../workflows/duration';
+import type { Service, Step } from '../../workflows/schema';
+import { findStep } from './definitions';
+import { formatDue, type MessageKind, type MessageValues, renderMessage } from './messages';
+import type { CaseRecord, StepRecord, Submission } from './model';
+import { type PiiVault, sha256 } from './pii';
+import type { CaseRepository, Notifier, OpenStepResult, TaskCompleter } from './ports';
+
+// A step's wait segment begins: the state machine hands over a task token, the step item records it,
+// and the actor hears about it. Step Functions may invoke this more than once for one segment, and
+// an answer may arrive between two segments; the repository's conditional writes sort that out and
+// say which case this is (OpenStepResult).
+
+export type Notice = 'invite' | 'reminder' | 'escalation';
+
+export interface OpenStepPayload {
+  caseId: string;
+  serviceId: string;
+  stageId: string;
+  stepId: string;
+  notice: Notice;
+  visit: number;
+  taskToken: string;
+  /** When the engine entered the state: "now" on the engine's clock, which a local run can fast-forward. */
+  enteredAt: string;
+}
+
+export interface OpenStepDeps {
+  repo: CaseRepository;
+  engine: TaskCompleter;
+  notifier: Notifier;
+  vault: Pick<PiiVault, 'decrypt' | 'linkToken'>;
+  publicUrl: string;
+  findService: (serviceId: string) => Service | undefined;
+}
+
+export type SmsOutcome = 'sent' | 'opted-out' | 'no-phone' | 'failed';
+export interface OpenStepOutcome {
+  result: OpenStepResult['kind'] | 'case-closed';
+  sms?: SmsOutcome;
+}
+
+/** Thrown for an invocation that cannot be right; its name is what the execution history shows. */
+export class OpenStepError extends Error {
+  constructor(reason: 'BadPayload' | 'UnknownStep' | 'UnknownCase', message: string) {
+    super(message);
+    this.name = `OpenStep.${reason}`;
+  }
+}
+
+const EVENT: Record<Notice, string> = {
+  invite: 'STEP_OPENED',
+  reminder: 'STEP_REMINDED',
+  escalation: 'STEP_ESCALATED',
+};
+const MESSAGE: Record<Notice, MessageKind> = {
+  invite: 'invitation',
+  reminder: 'reminder',
+  escalation: 'escalation',
+};
+
+export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<OpenStepOutcome> {
+  const { repo } = deps;
+  const service = deps.findService(p.serviceId);
+  const located = service && findStep(service, p.stepId);
+  if (!service || !located || located.stage.id !== p.stageId)
+    throw new OpenStepError('UnknownStep', `${p.serviceId} has no step ${p.stageId}/${p.stepId}`);
+  const record = await repo.getCase(p.caseId);
+  if (!record) throw new OpenStepError('UnknownCase', `case ${p.caseId} does not exist`);
+  // A cancelled case's execution is being stopped: nobody should hear about this step any more.
+  if (record.status !== 'ACTIVE') return { result: 'case-closed' };
+
+  const definition = located.step;
+  // Only an invite puts the step in the phone index; a re-armed segment keeps its index entry and code.
+  const phoneHash =
+    definition.actor === 'citizen' && p.notice === 'invite' ? record.citizen.phoneHash : undefined;
+  const result = await repo.openStep(
+    {
+      caseId: p.caseId,
+      stepId: p.stepId,
+      actor: definition.actor,
+      visit: p.visit,
+      taskToken: p.taskToken,
+      // Only an invite writes the dates; a re-armed segment keeps those of its attempt.
+      openedAt: p.enteredAt,
+      dueAt: after(p.enteredAt, definition.due),
+      expiresAt: after(p.enteredAt, definition.expiry),
+      ...(phoneHash && { phoneHash, shortCode: await shortCodeFor(repo, phoneHash, p) }),
+    },
+    p.notice,
+  );
+
+  if (result.kind === 'stale') return { result: result.kind };
+  if (result.kind === 'already-done') {
+    // Answered while no token was waiting: hand the stored answer to the new token, so it is not lost.
+    const { step } = result;
+    const submission: Submission = {
+      stepId: step.stepId,
+      actor: step.actor,
+      channel: step.channel ?? 'web',
+      submittedAt: step.submittedAt ?? p.enteredAt,
+      data: step.data ?? {},
+    };
+    await deps.engine.completeTask(p.taskToken, submission);
+    return { result: result.kind };
+  }
+
+  const at = p.enteredAt;
+  const { step } = result;
+  await repo.appendEvent({
+    caseId: p.caseId,
+    at,
+    type: EVENT[p.notice],
+    actor: 'system',
+    stepId: p.stepId,
+    detail: { visit: p.visit, actor: step.actor, dueAt: step.dueAt },
+  });
+  // Provider steps: the console shows the event; there is no SMS (or other) channel to staff yet.
+  if (definition.actor !== 'citizen') return { result: result.kind };
+  const link = `${deps.publicUrl}/c/${deps.vault.linkToken(p.caseId)}`;
+  const values = messageValues(service, definition, record, step, link);
+  const { sms, error } = await sendSms(deps, record, () =>
+    renderMessage(service, MESSAGE[p.notice], record.citizen.locale, values),
+  );
+  await repo.appendEvent({
+    caseId: p.caseId,
+    // A millisecond later, so the log lists the SMS after the step event it belongs to.
+    at: new Date(Date.parse(at) + 1).toISOString(),
+    type: sms === 'sent' ? 'SMS_SENT' : sms === 'failed' ? 'SMS_FAILED' : 'SMS_SUPPRESSED',
+    actor: 'system',
+    stepId: p.stepId,
+    channel: 'sms',
+    detail: { message: MESSAGE[p.notice], ...(sms !== 'sent' && { reason: sms }), ...(error && { error }) },
+  });
+  return { result: result.kind, sms };
+}
+
+/** `text` is rendered only for a phone that gets it: without a phone the step has no {code}. */
+async function sendSms(
+  deps: OpenStepDeps,
+  record: CaseRecord,
+  text: () => string,
+): Promise<{ sms: SmsOutcome; error?: string }> {
+  const { phoneHash, phoneEnc } = record.citizen;
+  if (!phoneHash || !phoneEnc) return { sms: 'no-phone' };
+  if (await deps.repo.isOptedOut(phoneHash)) return { sms: 'opted-out' };
+  try {
+    await deps.notifier.sendSms(deps.vault.decrypt(phoneEnc), text());
+    return { sms: 'sent' };
+  } catch (error) {
+    // The step is open and reachable through the link; the next reminder tries again, and the
+    // console shows SMS_FAILED with the error's name (never its message: it may quote the number).
+    // Failing the task here would end the whole case.
+    return { sms: 'failed', error: error instanceof Error ? error.name : 'unknown' };
+  }
+}
+
+/** The placeholder values of every message about a step, in the case's language. */
+export function messageValues(
+  service: Service,
+  definition: Step,
+  record: CaseRecord,
+  step: StepRecord,
+  link: string,
+): MessageValues {
+  const locale = record.citizen.locale;
+  return {
+    // TODO: the organisation's display name once organisations are stored; the id until then.
+    org: record.org,
+    service: service.title[locale],
+    step: definition.title[locale],
+    due: formatDue(step.dueAt),
+    link,
+    ...(step.shortCode && { code: step.shortCode }),
+  };
+}
+
+function after(iso: string, duration: string): string {
+  return new Date(Date.parse(iso) + durationSeconds(duration) * 1000).toISOString();
+}
+
+// I and O are left out: on a small screen they read as 1 and 0.
+const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const CODES = LETTERS.length * 10;
+
+/**
+ * A letter and a digit, unique among the phone's open steps. A retried invite keeps the code it
+ * already has; a new one starts at a place derived from the step, so retries pick the same code.
+ */
+async function shortCodeFor(repo: CaseRepository, phoneHash: string, p: OpenStepPayload): Promise<string> {
+  const open = await repo.openStepsForPhone(phoneHash);
+  const own = open.find((s) => s.caseId === p.caseId && s.stepId === p.stepId)?.shortCode;
+  if (own) return own;
+  return allocateShortCode(new Set(open.map((s) => s.shortCode ?? '')), `${p.caseId}#${p.stepId}#${p.visit}`);
+}
+
+export function allocateShortCode(taken: ReadonlySet<string>, seed: string): string {
+  const start = Buffer.from(sha256(seed), 'base64url').readUInt32BE(0) % CODES;
+  for (let i = 0; i < CODES; i++) {
+    const n = (start + i) % CODES;
+    const code = `${LETTERS[Math.floor(n / 10)]}${n % 10}`;
+    if (!taken.has(code)) return code;
+  }
+  // 240 open steps on one phone: the reply then needs the link; a clash only makes codes ambiguous.
+  return `${LETTERS[Math.floor(start / 10)]}${start % 10}`;
+}

@@ -1,0 +1,128 @@
+import type { Field, Step } from '../../workflows/schema';
+import type { FieldValue, FormData } from './model';
+
+// Reading a citizen's SMS: a keyword, or an optional short code followed by the answer for the
+// step's `sms.field` and, when the step has `sms.note`, a free note. People type on phones, so
+// case, accents and trailing punctuation never matter, and Dutch and English both work.
+
+export type SmsKeyword = 'stop' | 'start' | 'help';
+
+const KEYWORDS: Record<string, SmsKeyword> = {
+  stop: 'stop',
+  stoppen: 'stop',
+  afmelden: 'stop',
+  start: 'start',
+  aanmelden: 'start',
+  help: 'help',
+  hellup: 'help',
+  info: 'help',
+};
+const YES = new Set(['ja', 'j', 'yes', 'y']);
+const NO = new Set(['nee', 'n', 'no']);
+const EDGE_PUNCTUATION = /^[\s.,:;!?'"()-]+|[\s.,:;!?'"()-]+$/g;
+
+/** Lower case without accents or surrounding punctuation: 'Jà!' and 'ja' read the same. */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(EDGE_PUNCTUATION, '');
+}
+
+/** A keyword only when it is the whole message: 'stop de bak hier' is an answer, not an opt-out. */
+export function keywordOf(body: string): SmsKeyword | undefined {
+  return KEYWORDS[fold(body)];
+}
+
+const CODE = /^\s*([a-z]\d)(?=$|[\s.,:;!?-])[\s.,:;!?-]*/i;
+
+/** Splits off a leading short code such as 'A7' in 'A7 ja, bak stond er'. */
+export function splitCode(body: string): { code?: string; rest: string } {
+  const match = CODE.exec(body);
+  if (!match?.[1]) return { rest: body.trim() };
+  return { code: match[1].toUpperCase(), rest: body.slice(match[0].length).trim() };
+}
+
+export type ParsedAnswer = { ok: true; data: FormData } | { ok: false; field?: Field };
+
+/** Fills the step's SMS field (and note) from the text after the code; `field` says what was expected. */
+export function parseAnswer(step: Pick<Step, 'form' | 'sms'>, text: string): ParsedAnswer {
+  const field = step.form.fields.find((f) => f.id === step.sms?.field);
+  if (!step.sms || !field) return { ok: false };
+  const answer = text.trim();
+  if (answer === '') return { ok: false, field };
+  const read = readValue(field, answer);
+  if (!read) return { ok: false, field };
+  const data: FormData = { [field.id]: read.value };
+  // Only the separator goes: the note itself is kept as the citizen wrote it.
+  const note = read.rest.replace(/^[\s.,:;!?-]+/, '').trim();
+  if (step.sms.note && note !== '') data[step.sms.note] = note;
+  return { ok: true, data };
+}
+
+interface Read {
+  value: FieldValue;
+  rest: string;
+}
+
+function readValue(field: Field, answer: string): Read | undefined {
+  if (field.type === 'text' || field.type === 'longText') return { value: answer, rest: '' };
+  const [first] = words(answer);
+  if (!first) return undefined;
+  const rest = answer.slice(first.end);
+  const word = fold(first.word);
+  if (word === '') return undefined;
+  switch (field.type) {
+    case 'yesNo':
+      if (YES.has(word)) return { value: true, rest };
+      if (NO.has(word)) return { value: false, rest };
+      return undefined;
+    case 'number': {
+      const digits = first.word.replace(/[.,:;!?]+$/, '');
+      if (!/^-?\d+([.,]\d+)?$/.test(digits)) return undefined;
+      return { value: Number(digits.replace(',', '.')), rest };
+    }
+    case 'date': {
+      const value = readDate(word);
+      return value === undefined ? undefined : { value, rest };
+    }
+    case 'choice':
+      return readChoice(field, answer, word, rest);
+  }
+}
+
+/** dd-mm-yyyy (also with / or .), the way Dutch people write dates; stored as yyyy-mm-dd like the web form. */
+function readDate(word: string): string | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(word)) return word;
+  const m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(word);
+  if (!m) return undefined;
+  return `${m[3]}-${m[2]?.padStart(2, '0')}-${m[1]?.padStart(2, '0')}`;
+}
+
+type ChoiceField = Extract<Field, { type: 'choice' }>;
+
+/** Option number, then value, then a whole label, then a label prefix that fits exactly one option. */
+function readChoice(field: ChoiceField, answer: string, word: string, rest: string): Read | undefined {
+  const { options } = field;
+  if (/^\d+$/.test(word)) {
+    const option = options[Number(word) - 1];
+    return option && { value: option.value, rest };
+  }
+  const byValue = options.find((o) => fold(o.value) === word);
+  if (byValue) return { value: byValue.value, rest };
+  const spans = words(answer);
+  for (const option of options) {
+    for (const label of [option.label.nl, option.label.en]) {
+      const n = label.trim().split(/\s+/).length;
+      const span = spans[n - 1];
+      if (span && fold(answer.slice(0, span.end)) === fold(label))
+        return { value: option.value, rest: answer.slice(span.end) };
+    }
+  }
+  const matches = options.filter((o) =>
+    [o.label.nl, o.label.en, o.value].some((l) => fold(l).startsWith(word)),
+  );
+  const [only] = matches;
+  return matches.length === 1 && only ? { value: only.value, rest } : undefined;
+}
+
+function words(text: string): { word: string; end: number }[] {
+  return [...text.matchAll(/\S+/g)].map((m) => ({ word: m[0], end: (m.index ?? 0) + m[0].length }));
+}

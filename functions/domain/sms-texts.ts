@@ -1,0 +1,154 @@
+import type { Field } from '../../workflows/schema';
+import { isGsm7, smsSegments } from './gsm7';
+import type { Locale } from './model';
+
+// The webhook's own replies. Each fits one GSM-7 segment (160 characters) with realistic codes and
+// titles; the tests check that. Service texts (the confirmation) come from the definitions instead.
+
+export interface Texts {
+  optedOut: string;
+  optedIn: string;
+  none: string;
+  duplicate: string;
+  notOpen: string;
+  closed: string;
+  retry: string;
+  webOnly: string;
+  helpNone: string;
+  help: (list: string) => string;
+  needCode: (list: string) => string;
+  unknownCode: (code: string, list: string) => string;
+  unclear: (hint: string) => string;
+  invalid: (hint: string) => string;
+  yesNo: string;
+  number: (min?: number, max?: number) => string;
+  date: string;
+  text: (max: number) => string;
+  choice: (options: string) => string;
+}
+
+const nl: Texts = {
+  optedOut: 'U krijgt geen sms meer van ons. Uw zaak loopt gewoon door. Stuur START om weer sms te krijgen.',
+  optedIn: 'U krijgt weer sms van ons. Stuur STOP om u af te melden.',
+  none: 'Er staat nu niets voor u open, dus we hebben niets opgeslagen.',
+  duplicate: 'We hebben uw bericht al ontvangen. Dank u wel!',
+  notOpen: 'Deze stap staat niet meer open, dus we hebben niets opgeslagen.',
+  closed: 'Deze zaak is afgesloten, dus we hebben niets opgeslagen.',
+  retry: 'Uw antwoord kwam net niet aan. Stuur het over een paar minuten nog een keer.',
+  webOnly: 'Deze stap beantwoordt u via de link in onze sms.',
+  helpNone: 'Er staat nu niets voor u open. Stuur STOP om u af te melden.',
+  help: (list) => `Open: ${list}. Stuur de code en uw antwoord, bv. ${example(list, 'ja')}. STOP = afmelden.`,
+  needCode: (list) =>
+    `Welke stap bedoelt u? Zet de code voor uw antwoord, bv. ${example(list, 'ja')}. Open: ${list}.`,
+  unknownCode: (code, list) => `Code ${code} kennen we niet. Open: ${list}.`,
+  unclear: (hint) => `We begrijpen uw antwoord niet. ${hint}`,
+  invalid: (hint) => `Dit antwoord kunnen we niet opslaan. ${hint}`,
+  yesNo: 'Antwoord met JA of NEE.',
+  number: (min, max) =>
+    min !== undefined && max !== undefined
+      ? `Antwoord met een getal van ${min} tot en met ${max}.`
+      : 'Antwoord met een getal.',
+  date: 'Antwoord met een datum, bv. 31-12-2026.',
+  text: (max) => `Antwoord met een tekst van hoogstens ${max} tekens.`,
+  choice: (options) => `Antwoord met een nummer: ${options}.`,
+};
+
+const en: Texts = {
+  optedOut: 'You will get no more texts from us. Your case carries on. Send START to get texts again.',
+  optedIn: 'You will get texts from us again. Send STOP to opt out.',
+  none: 'Nothing is waiting for an answer from you, so nothing was saved.',
+  duplicate: 'We already received your message. Thank you!',
+  notOpen: 'This step is no longer open, so nothing was saved.',
+  closed: 'This case is closed, so nothing was saved.',
+  retry: 'Your answer did not get through just now. Please send it again in a few minutes.',
+  webOnly: 'Please answer this step through the link in our text.',
+  helpNone: 'Nothing is waiting for you right now. Send STOP to opt out.',
+  help: (list) =>
+    `Open: ${list}. Send the code and your answer, e.g. ${example(list, 'yes')}. STOP = opt out.`,
+  needCode: (list) =>
+    `Which step do you mean? Put the code first, e.g. ${example(list, 'yes')}. Open: ${list}.`,
+  unknownCode: (code, list) => `We do not know code ${code}. Open: ${list}.`,
+  unclear: (hint) => `We did not understand your answer. ${hint}`,
+  invalid: (hint) => `We cannot save this answer. ${hint}`,
+  yesNo: 'Reply YES or NO.',
+  number: (min, max) =>
+    min !== undefined && max !== undefined
+      ? `Reply with a number from ${min} to ${max}.`
+      : 'Reply with a number.',
+  date: 'Reply with a date, e.g. 31-12-2026.',
+  text: (max) => `Reply with a text of at most ${max} characters.`,
+  choice: (options) => `Reply with a number: ${options}.`,
+};
+
+export const TEXTS: Record<Locale, Texts> = { nl, en };
+
+/** In the citizen's language when a case tells it, else Dutch then English. */
+export function say(locale: Locale | undefined, pick: (t: Texts) => string): string {
+  return locale ? pick(TEXTS[locale]) : `${pick(nl)} / ${pick(en)}`;
+}
+
+function example(list: string, answer: string): string {
+  return `${list.slice(0, 2)} ${answer}`;
+}
+
+/** What a field expects, for a reply that could not be read. */
+export function hintFor(field: Field | undefined, locale: Locale): string {
+  const t = TEXTS[locale];
+  switch (field?.type) {
+    case 'yesNo':
+      return t.yesNo;
+    case 'number':
+      return t.number(field.min, field.max);
+    case 'date':
+      return t.date;
+    case 'text':
+    case 'longText':
+      return t.text(field.maxLength);
+    case 'choice':
+      return t.choice(field.options.map((o, i) => `${i + 1} ${gsmSafe(o.label[locale])}`).join(', '));
+    default:
+      return t.webOnly;
+  }
+}
+
+const REPLACEMENTS: Record<string, string> = {
+  '‘': "'",
+  '’': "'",
+  '“': '"',
+  '”': '"',
+  '–': '-',
+  '—': '-',
+  '…': '...',
+};
+
+/** Titles come from definitions; a character outside GSM-7 would halve the room of the whole reply. */
+export function gsmSafe(text: string): string {
+  if (isGsm7(text)) return text;
+  return [...text]
+    .map((ch) => {
+      if (isGsm7(ch)) return ch;
+      const bare = ch.normalize('NFD').replace(/\p{M}/gu, '');
+      return isGsm7(bare) ? bare : (REPLACEMENTS[ch] ?? '?');
+    })
+    .join('');
+}
+
+/**
+ * 'A7 Bak buiten zetten; B3 Foto van de bak', shortened until `render` fits one segment: first the
+ * titles are cut, at last only the codes remain.
+ */
+export function fitList(items: { code: string; title: string }[], render: (list: string) => string): string {
+  let text = '';
+  for (const max of [60, 24, 12, 0]) {
+    const list = items
+      .map(({ code, title }) => (max === 0 ? code : `${code} ${cut(gsmSafe(title), max)}`))
+      .join(max === 0 ? ', ' : '; ');
+    text = render(list);
+    if (smsSegments(text) === 1) return text;
+  }
+  return text;
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 2).trimEnd()}..`;
+}

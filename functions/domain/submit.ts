@@ -1,0 +1,124 @@
+import { ConflictError, ForbiddenError, NotFoundError, TokenRejectedError } from '../shared/errors';
+import { findStep, requireService } from './definitions';
+import { validateForm } from './forms';
+import type { Actor, Channel, StepRecord, Submission } from './model';
+import type { CaseRepository, Clock, TaskCompleter } from './ports';
+
+// Submitting a step, for every channel (web form, console, API, SMS). The conditional OPEN -> DONE
+// write is what makes a submission count exactly once; SendTaskSuccess follows, and a token the
+// engine refuses undoes the write so the citizen can simply try again.
+
+export interface SubmitDeps {
+  repo: CaseRepository;
+  engine: TaskCompleter;
+  clock: Clock;
+}
+
+export interface SubmitRequest {
+  caseId: string;
+  stepId: string;
+  actor: Actor;
+  channel: Channel;
+  submittedBy?: string;
+  data: unknown;
+}
+
+const wrongActor = (stepId: string, actor: Actor, expected: Actor) =>
+  new ForbiddenError(
+    `Step '${stepId}' is for the ${expected}, not the ${actor}.`,
+    { stepId, actor: expected },
+    'WRONG_ACTOR',
+  );
+
+const notOpen = (stepId: string, status: string) =>
+  new ConflictError('STEP_NOT_OPEN', `Step '${stepId}' is not open for answers (it is ${status}).`, {
+    stepId,
+    status,
+  });
+
+export async function submitStep(
+  deps: SubmitDeps,
+  req: SubmitRequest,
+): Promise<{ step: StepRecord; submission: Submission }> {
+  const { repo, engine, clock } = deps;
+  const record = await repo.getCase(req.caseId);
+  if (!record) throw new NotFoundError('There is no such case.', { caseId: req.caseId });
+  if (record.status !== 'ACTIVE') {
+    throw new ConflictError(
+      'CASE_CLOSED',
+      `The case is ${record.status.toLowerCase()}; it takes no more answers.`,
+      {
+        status: record.status,
+      },
+    );
+  }
+  const located = findStep(requireService(record.serviceId), req.stepId);
+  if (!located) throw new NotFoundError(`This case has no step '${req.stepId}'.`, { stepId: req.stepId });
+  if (located.step.actor !== req.actor) throw wrongActor(req.stepId, req.actor, located.step.actor);
+
+  let step = await openStep(repo, req);
+  const data = validateForm(located.step.form.fields, req.data);
+  const submittedAt = clock.now().toISOString();
+  const submission: Submission = {
+    stepId: req.stepId,
+    actor: req.actor,
+    channel: req.channel,
+    submittedAt,
+    data,
+  };
+
+  // The repository keeps who submitted on the step; the engine gets the Submission only.
+  const stored = { ...submission, ...(req.submittedBy && { submittedBy: req.submittedBy }) };
+  let token = step.taskToken as string;
+  if (!(await repo.completeStep(req.caseId, step.visit, token, stored))) {
+    // A reminder may have re-armed the step with a new token in between: one more try with it.
+    step = await openStep(repo, req);
+    token = step.taskToken as string;
+    if (!(await repo.completeStep(req.caseId, step.visit, token, submission)))
+      throw notOpen(req.stepId, 'DONE');
+  }
+  try {
+    await engine.completeTask(token, submission);
+  } catch (error) {
+    // Any other failure leaves the step DONE: open-step completes the next token with the stored
+    // data ('already-done'), so nothing is lost and nothing is submitted twice.
+    if (!(error instanceof TokenRejectedError)) throw error;
+    // false: open-step already re-armed and completed the step with this data, so it counts.
+    if (await repo.revertStep(req.caseId, req.stepId, token)) {
+      throw new ConflictError(
+        'TOKEN_EXPIRED',
+        'The step stopped waiting for this answer just now. Nothing was saved; please try again.',
+        { stepId: req.stepId },
+      );
+    }
+  }
+
+  await repo.appendEvent({
+    caseId: req.caseId,
+    at: submittedAt,
+    type: 'STEP_SUBMITTED',
+    actor: req.actor,
+    stepId: req.stepId,
+    channel: req.channel,
+    detail: { visit: step.visit, ...(req.submittedBy && { by: req.submittedBy }) },
+  });
+  const { taskToken: _secret, ...rest } = step;
+  return {
+    step: {
+      ...rest,
+      status: 'DONE',
+      data,
+      submittedAt,
+      channel: req.channel,
+      ...(req.submittedBy && { submittedBy: req.submittedBy }),
+    },
+    submission,
+  };
+}
+
+async function openStep(repo: CaseRepository, req: SubmitRequest): Promise<StepRecord> {
+  const step = await repo.getStep(req.caseId, req.stepId);
+  if (!step) throw notOpen(req.stepId, 'PENDING');
+  if (step.status !== 'OPEN' || !step.taskToken) throw notOpen(req.stepId, step.status);
+  return step;
+}

@@ -1,0 +1,148 @@
+import * as z from 'zod/mini';
+import { repository } from '../adapters/repository';
+import { taskCompleter as engine } from '../adapters/task-completer';
+import { caseIdForLinkToken } from '../domain/access';
+import { systemClock } from '../domain/clock';
+import { requireService } from '../domain/definitions';
+import { sameSecret } from '../domain/pii';
+import { submitStep } from '../domain/submit';
+import { caseDto, publicStep } from '../domain/views';
+import type { Failed } from '../pages/case-page';
+import { casePage } from '../pages/case-page';
+import { errorPage } from '../pages/error-page';
+import { pickLocale } from '../pages/i18n';
+import {
+  ConflictError,
+  errorBody,
+  ForbiddenError,
+  LinkExpiredError,
+  NotFoundError,
+  ValidationError,
+} from '../shared/errors';
+import { type HttpEvent, type HttpResult, html, httpRoute, json } from '../shared/http';
+import { publicUrl } from '../shared/settings';
+import { vault } from '../shared/vault';
+
+// GET /c/{linkToken} and POST /c/{linkToken}/steps/{stepId}: the citizen's page. The link token is
+// the only credential and opens this one case; forms carry a CSRF value derived from it.
+
+const schema = z.object({
+  path: z.object({ linkToken: z.string(), stepId: z.optional(z.string()) }),
+  query: z.object({ lang: z.optional(z.string()), done: z.optional(z.string()) }),
+  headers: z.object({
+    accept: z.optional(z.string()),
+    'accept-language': z.optional(z.string()),
+    'content-type': z.optional(z.string()),
+  }),
+  body: z.unknown(),
+});
+type Input = z.output<typeof schema>;
+
+const deps = { repo: repository, engine, clock: systemClock };
+const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
+const csrfFor = (token: string) => vault.hash(`csrf:${token}`);
+const jsonBody = z.strictObject({ data: z.record(z.string(), z.unknown()) });
+
+function wantsJson(headers: Record<string, string | undefined>): boolean {
+  return /application\/json/.test(headers.accept ?? '') || /json/.test(headers['content-type'] ?? '');
+}
+
+async function loadCase(token: string) {
+  const caseId = await caseIdForLinkToken(repository, systemClock, token);
+  const view = await repository.getCaseView(caseId);
+  if (!view) throw new NotFoundError('There is no case for this link.');
+  if (Date.parse(view.case.linkExpiresAt) < systemClock.now().getTime()) throw new LinkExpiredError();
+  return { view, service: requireService(view.case.serviceId) };
+}
+
+async function render(input: Input, status: number, failed?: Failed): Promise<HttpResult> {
+  const token = input.path.linkToken;
+  const { view, service } = await loadCase(token);
+  const dto = caseDto(service, view, 'citizen', vault);
+  if (wantsJson(input.headers)) return json(status, dto);
+  const locale = pickLocale(input.query.lang, input.headers['accept-language'], view.case.citizen.locale);
+  const basePath = `${rootPath}/c/${token}`;
+  const body = casePage({
+    dto,
+    service,
+    locale,
+    basePath,
+    csrf: csrfFor(token),
+    ...(input.query.done && { done: input.query.done }),
+    ...(failed && { failed }),
+  });
+  return html(status, body, { 'content-language': locale });
+}
+
+async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
+  const token = input.path.linkToken;
+  const stepId = input.path.stepId ?? '';
+  const { view } = await loadCase(token);
+  const asJson = /json/.test(input.headers['content-type'] ?? '');
+  let data: Record<string, unknown>;
+  if (asJson) {
+    const parsed = jsonBody.safeParse(input.body);
+    if (!parsed.success)
+      throw new ValidationError('Send { "data": { field: value } }.', {
+        fields: { 'body.data': 'Send an object with the form fields.' },
+      });
+    data = parsed.data.data;
+  } else {
+    const { _csrf, ...values } = (input.body ?? {}) as Record<string, string>;
+    if (typeof _csrf !== 'string' || !sameSecret(_csrf, csrfFor(token))) {
+      throw new ForbiddenError(
+        'The form did not come from this page; open the page again.',
+        undefined,
+        'CSRF',
+      );
+    }
+    data = values;
+  }
+  const request = {
+    caseId: view.case.caseId,
+    stepId,
+    actor: 'citizen' as const,
+    channel: 'web' as const,
+    data,
+  };
+  try {
+    const { step } = await submitStep(deps, request);
+    if (asJson) return json(200, { step: publicStep(step) });
+  } catch (error) {
+    // A form that failed keeps what was typed: the page comes back with the values filled in.
+    const values = data as Record<string, string>;
+    if (asJson) throw error;
+    if (error instanceof ValidationError) {
+      return render(input, 400, {
+        stepId,
+        values,
+        errors: (error.details?.fields ?? {}) as Record<string, string>,
+      });
+    }
+    if (error instanceof ConflictError && error.code === 'TOKEN_EXPIRED') {
+      return render(input, 409, { stepId, values, errors: {}, retry: true });
+    }
+    throw error;
+  }
+  const locale = pickLocale(input.query.lang, event.headers['accept-language'], view.case.citizen.locale);
+  const location = `${publicUrl}/c/${token}?done=${encodeURIComponent(stepId)}&lang=${locale}`;
+  return html(303, '', { location });
+}
+
+function renderError(status: number, error: unknown, event: HttpEvent): HttpResult {
+  const headers = { accept: event.headers.accept, 'content-type': event.headers['content-type'] };
+  if (wantsJson(headers)) return json(status, errorBody(error));
+  const token = event.pathParameters?.linkToken;
+  // Only where the case itself is fine: a way back to it.
+  const back =
+    token && [400, 403, 409, 413, 415].includes(status)
+      ? `${rootPath}/c/${encodeURIComponent(token)}`
+      : undefined;
+  return html(status, errorPage(status, error, back));
+}
+
+export const handler = httpRoute(
+  schema,
+  (input, event) => (event.requestContext.http.method === 'POST' ? submit(input, event) : render(input, 200)),
+  renderError,
+);

@@ -1,0 +1,31 @@
+import * as z from 'zod/mini';
+import { repository } from '../adapters/repository';
+import { providerOf } from '../domain/access';
+import { serviceFromInput } from '../domain/definitions';
+import { caseSummary } from '../domain/views';
+import { httpRoute, json } from '../shared/http';
+
+// GET /cases?serviceId=&status=&limit=&cursor=: the caller's organisation only, newest first.
+
+const schema = z.object({
+  query: z.object({
+    serviceId: z.string().check(z.minLength(1, 'serviceId is required.')),
+    status: z.optional(z.enum(['ACTIVE', 'COMPLETED', 'EXPIRED', 'CANCELLED'])),
+    limit: z.optional(z.string().check(z.regex(/^(100|[1-9]\d?)$/, 'Use a whole number from 1 to 100.'))),
+    cursor: z.optional(z.string().check(z.maxLength(2048))),
+  }),
+  claims: z.record(z.string(), z.unknown()),
+});
+
+export const handler = httpRoute(schema, async ({ query, claims }) => {
+  const provider = providerOf(claims);
+  serviceFromInput(query.serviceId, 'query.serviceId');
+  const page = await repository.listCases({
+    org: provider.org,
+    serviceId: query.serviceId,
+    limit: query.limit === undefined ? 25 : Number(query.limit),
+    ...(query.status && { status: query.status }),
+    ...(query.cursor !== undefined && { cursor: query.cursor }),
+  });
+  return json(200, { items: page.items.map(caseSummary), ...(page.cursor && { cursor: page.cursor }) });
+});

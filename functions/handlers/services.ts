@@ -1,0 +1,32 @@
+import * as z from 'zod/mini';
+import { services } from '../../workflows/catalog';
+import { httpRoute, json } from '../shared/http';
+
+// GET /services: the public catalogue. Built once per container; the SMS templates stay internal.
+
+const catalogue = {
+  items: services.map((service) => ({
+    id: service.id,
+    title: service.title,
+    summary: service.summary,
+    providerKind: service.providerKind,
+    stages: service.stages.map((stage) => ({
+      id: stage.id,
+      title: stage.title,
+      steps: stage.steps.map((step) => ({
+        id: step.id,
+        actor: step.actor,
+        title: step.title,
+        instructions: step.instructions,
+        reminders: step.reminders,
+        due: step.due,
+        expiry: step.expiry,
+        fields: step.form.fields,
+      })),
+    })),
+  })),
+};
+
+export const handler = httpRoute(z.object({}), async () =>
+  json(200, catalogue, { 'cache-control': 'public, max-age=300' }),
+);

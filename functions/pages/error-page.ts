@@ -1,0 +1,55 @@
+import { AppError } from '../shared/errors';
+import { esc, page } from './html';
+
+// Friendly, bilingual error pages for the citizen routes: what happened and what to do, no internals.
+
+const BY_CODE: Record<string, { nl: string; en: string }> = {
+  NOT_FOUND: {
+    nl: 'Deze pagina bestaat niet. Controleer de link in uw bericht.',
+    en: 'This page does not exist. Please check the link in your message.',
+  },
+  LINK_EXPIRED: {
+    nl: 'Deze link is verlopen. Vraag uw contactpersoon om een nieuwe.',
+    en: 'This link has expired. Ask your contact for a new one.',
+  },
+  STEP_NOT_OPEN: {
+    nl: 'Deze stap wacht niet (meer) op een antwoord. Misschien is hij al ingevuld.',
+    en: 'This step is not waiting for an answer (any more). It may have been answered already.',
+  },
+  TOKEN_EXPIRED: {
+    nl: 'Er ging net iets mis. Er is niets opgeslagen; probeer het nog eens.',
+    en: 'Something went wrong just now. Nothing was saved; please try again.',
+  },
+  CASE_CLOSED: { nl: 'Deze zaak is afgesloten.', en: 'This case is closed.' },
+  CSRF: {
+    nl: 'Het formulier is verlopen of niet via deze pagina verstuurd. Open de pagina opnieuw.',
+    en: 'The form expired or was not sent from this page. Please open the page again.',
+  },
+};
+
+const FALLBACK = {
+  client: { nl: 'Dit verzoek kan niet worden verwerkt.', en: 'This request cannot be handled.' },
+  server: {
+    nl: 'Er ging bij ons iets mis. Probeer het later nog eens.',
+    en: 'Something went wrong on our side. Please try again later.',
+  },
+};
+
+const TITLES: Record<number, { nl: string; en: string }> = {
+  404: { nl: 'Niet gevonden', en: 'Not found' },
+  410: { nl: 'Link verlopen', en: 'Link expired' },
+};
+
+export function errorPage(status: number, error: unknown, backLink?: string): string {
+  const code = error instanceof AppError ? error.code : '';
+  const text = BY_CODE[code] ?? (status >= 500 ? FALLBACK.server : FALLBACK.client);
+  const title = TITLES[status] ?? { nl: 'Dat lukte niet', en: 'That did not work' };
+  const back = backLink
+    ? `<p><a href="${esc(backLink)}">Terug naar uw zaak</a> · <a href="${esc(backLink)}?lang=en" lang="en">Back to your case</a></p>`
+    : '';
+  return page(
+    'nl',
+    `${title.nl} / ${title.en}`,
+    `<h1>${esc(title.nl)}</h1><p>${esc(text.nl)}</p><section lang="en"><h2>${esc(title.en)}</h2><p>${esc(text.en)}</p></section>${back}`,
+  );
+}

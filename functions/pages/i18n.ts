@@ -1,0 +1,93 @@
+import type { Locale } from '../domain/model';
+
+// The citizen page's own words. Service texts come bilingual from the definitions.
+
+export const TEXT = {
+  nl: {
+    you: 'U',
+    provider: 'De organisatie',
+    status: { OPEN: 'Open', DONE: 'Klaar', PENDING: 'Nog niet aan de beurt' },
+    caseStatus: { ACTIVE: 'Loopt', COMPLETED: 'Afgerond', EXPIRED: 'Verlopen', CANCELLED: 'Gestopt' },
+    caseLabel: 'Stand van zaken',
+    current: 'nu bezig',
+    due: 'Graag vóór',
+    submitted: 'Ingediend op',
+    providerWorking: 'De organisatie werkt hieraan.',
+    send: 'Versturen',
+    optional: '(niet verplicht)',
+    yes: 'Ja',
+    no: 'Nee',
+    thanks: 'Dank u. Uw antwoord is ontvangen',
+    fixErrors: 'Controleer de gemarkeerde velden.',
+    retry:
+      'Er ging net iets mis. Er is niets opgeslagen; uw antwoorden staan er nog. Verstuur het formulier opnieuw.',
+    other: 'English',
+  },
+  en: {
+    you: 'You',
+    provider: 'The provider',
+    status: { OPEN: 'Open', DONE: 'Done', PENDING: 'Not yet' },
+    caseStatus: { ACTIVE: 'In progress', COMPLETED: 'Completed', EXPIRED: 'Expired', CANCELLED: 'Stopped' },
+    caseLabel: 'Progress',
+    current: 'in progress',
+    due: 'Please before',
+    submitted: 'Submitted on',
+    providerWorking: 'The provider is working on this.',
+    send: 'Send',
+    optional: '(optional)',
+    yes: 'Yes',
+    no: 'No',
+    thanks: 'Thank you. Your answer was received',
+    fixErrors: 'Please check the marked fields.',
+    retry:
+      'Something went wrong just now. Nothing was saved; your answers are still here. Please send the form again.',
+    other: 'Nederlands',
+  },
+} as const;
+
+/** ?lang= wins, then the browser's first language, then the case's locale, then Dutch. */
+export function pickLocale(
+  lang: string | undefined,
+  acceptLanguage: string | undefined,
+  fallback: Locale,
+): Locale {
+  if (lang === 'en' || lang === 'nl') return lang;
+  const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase() ?? '';
+  if (first.startsWith('en')) return 'en';
+  if (first.startsWith('nl')) return 'nl';
+  return fallback;
+}
+
+const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^This field is required\.$/, () => 'Dit veld is verplicht.'],
+  [/^Enter text\.$/, () => 'Vul tekst in.'],
+  [/^Use at most (\d+) characters\.$/, (m) => `Gebruik hoogstens ${m[1]} tekens.`],
+  [/^Choose one of: (.*)\.$/, () => 'Kies een van de mogelijkheden.'],
+  [/^Answer yes or no\.$/, () => 'Kies ja of nee.'],
+  [/^Enter a real date as YYYY-MM-DD\.$/, () => 'Vul een bestaande datum in.'],
+  [/^Enter a number\.$/, () => 'Vul een getal in.'],
+  [/^Enter a whole number\.$/, () => 'Vul een geheel getal in.'],
+  [/^Enter at least (.*)\.$/, (m) => `Vul minstens ${m[1]} in.`],
+  [/^Enter at most (.*)\.$/, (m) => `Vul hoogstens ${m[1]} in.`],
+  [/^This field is not part of the form\.$/, () => 'Dit veld hoort niet bij het formulier.'],
+];
+
+/** Field messages come from the domain in English; the page shows them in the reader's language. */
+export function fieldMessage(message: string, locale: Locale): string {
+  if (locale === 'en') return message;
+  for (const [pattern, dutch] of DUTCH) {
+    const m = message.match(pattern);
+    if (m) return dutch(m);
+  }
+  return message;
+}
+
+export function formatDate(iso: string, locale: Locale): string {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  const d = new Date(dateOnly ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+    dateStyle: 'long',
+    ...(dateOnly ? { timeZone: 'UTC' } : { timeStyle: 'short', timeZone: 'Europe/Amsterdam' }),
+  }).format(d);
+}

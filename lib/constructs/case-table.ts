@@ -1,0 +1,53 @@
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, type CfnTable, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { TABLE } from '../../functions/adapters/table-keys';
+
+export interface CaseTableProps {
+  /** Production: true, so that neither a stack update nor a console click can drop the cases. */
+  readonly protect: boolean;
+}
+
+export type TableAccess = 'read' | 'readWrite';
+
+/** The single table of cases, steps, events, links and opt-outs (layout in functions/adapters/table-keys.ts). */
+export class CaseTable extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: CaseTableProps) {
+    super(scope, id);
+    const str = (name: string) => ({ name, type: AttributeType.STRING });
+    this.table = new Table(this, 'Table', {
+      partitionKey: str(TABLE.partitionKey),
+      sortKey: str(TABLE.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE.ttl,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.protect,
+      removalPolicy: props.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const index of [TABLE.byPhone, TABLE.byService]) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: str(index.partitionKey),
+        sortKey: str(index.sortKey),
+        projectionType: ProjectionType.ALL,
+      });
+    }
+  }
+
+  /** Gives a function the table's name (TABLE_NAME) and the matching IAM grant, in one call. */
+  bind(fn: LambdaFunction, access: TableAccess): void {
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    if (access === 'read') this.table.grantReadData(fn);
+    else this.table.grantReadWriteData(fn);
+    const logicalId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnTable);
+    if (fn.role) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+        reason: 'The byPhone and byService indexes of the case table, not any other table.',
+      });
+    }
+  }
+}

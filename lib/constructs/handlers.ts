@@ -1,0 +1,143 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { CaseTable, TableAccess } from './case-table';
+import { HandlerFunction, type HandlerName } from './handler-function';
+import type { Secrets } from './secrets';
+import type { ServiceWorkflow } from './service-workflow';
+import type { Sms } from './sms';
+
+export interface HandlersProps {
+  readonly table: CaseTable;
+  readonly secrets: Secrets;
+  readonly sms: Sms;
+  readonly retention: RetentionDays;
+  readonly removalPolicy?: RemovalPolicy;
+  /** Data retention (RETENTION_DAYS) and citizen link lifetime (LINK_TTL_DAYS). */
+  readonly retentionDays: number;
+  readonly linkTtlDays: number;
+}
+
+// Which table access each function needs; `services` only serves the static catalogue.
+const TABLE_ACCESS: Record<HandlerName, TableAccess | undefined> = {
+  services: undefined,
+  'create-case': 'readWrite',
+  'list-cases': 'read',
+  'get-case': 'read',
+  'cancel-case': 'readWrite',
+  'submit-step': 'readWrite',
+  'citizen-page': 'readWrite',
+  'sms-inbound': 'readWrite',
+  'open-step': 'readWrite',
+};
+
+/** Functions that load the workflow engine adapter (it reads STATE_MACHINE_ARNS at load). */
+const ENGINE_USERS: HandlerName[] = [
+  'create-case',
+  'cancel-case',
+  'submit-step',
+  'citizen-page',
+  'sms-inbound',
+  'open-step',
+];
+
+/**
+ * Functions that complete a step's callback task with SendTaskSuccess; open-step does so when the
+ * answer arrived while no token was waiting.
+ */
+const COMPLETES_TASKS: HandlerName[] = ['submit-step', 'citizen-page', 'sms-inbound', 'open-step'];
+
+/** The Lambda functions, each with exactly the environment and grants its handler needs. */
+export class Handlers extends Construct {
+  readonly fns: Record<HandlerName, HandlerFunction>;
+
+  constructor(scope: Construct, id: string, props: HandlersProps) {
+    super(scope, id);
+    const make = (name: HandlerName) => {
+      const fn = new HandlerFunction(this, name, {
+        name,
+        retention: props.retention,
+        removalPolicy: props.removalPolicy,
+      });
+      const access = TABLE_ACCESS[name];
+      if (access) {
+        props.table.bind(fn, access);
+        // The vault and settings modules: every function that touches cases reads them at load.
+        fn.addEnvironment('PII_KEY', props.secrets.piiKeyEnv);
+        fn.addEnvironment('RETENTION_DAYS', String(props.retentionDays));
+        fn.addEnvironment('LINK_TTL_DAYS', String(props.linkTtlDays));
+      }
+      return fn;
+    };
+    this.fns = Object.fromEntries(
+      (Object.keys(TABLE_ACCESS) as HandlerName[]).map((name) => [name, make(name)]),
+    ) as Record<HandlerName, HandlerFunction>;
+
+    this.fns['sms-inbound'].addEnvironment('TWILIO_AUTH_TOKEN', props.secrets.twilioAuthTokenEnv);
+    const openStep = this.fns['open-step'];
+    props.sms.grantSend(openStep);
+    if (props.sms.originationIdentity)
+      openStep.addEnvironment('SMS_ORIGINATION_IDENTITY', props.sms.originationIdentity);
+
+    for (const name of COMPLETES_TASKS) {
+      const fn = this.fns[name];
+      const policy = new Policy(fn, 'TaskCallback', {
+        roles: [fn.executionRole],
+        statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] })],
+      });
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'states:SendTaskSuccess supports no resource-level permissions (AWS service authorization reference); the task token itself is the capability.',
+      });
+    }
+  }
+
+  /**
+   * STATE_MACHINE_ARNS for the engine users; create-case may start (and describe, to recognise a
+   * replay) and cancel-case may stop executions of the service machines. The ARNs are built from
+   * the explicit machine names rather than referenced: open-step is itself invoked by the machines,
+   * and a reference back would be a circular dependency.
+   */
+  bindWorkflows(workflows: ServiceWorkflow[]): void {
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) =>
+      stack.formatArn({
+        service: 'states',
+        resource,
+        resourceName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    const json = stack.toJsonString(
+      Object.fromEntries(workflows.map((w) => [w.serviceId, arn('stateMachine', w.name)])),
+    );
+    for (const name of ENGINE_USERS) this.fns[name].addEnvironment('STATE_MACHINE_ARNS', json);
+    if (workflows.length === 0) return;
+
+    const create = this.fns['create-case'];
+    for (const w of workflows) w.stateMachine.grantStartExecution(create);
+    // Execution ARNs end in the case id, known only at runtime: one wildcard per service machine.
+    const executions = workflows.map((w) => arn('execution', `${w.name}:*`));
+    const grant = (fn: HandlerFunction, id: string, action: string) => {
+      const policy = new Policy(fn, id, {
+        roles: [fn.executionRole],
+        statements: [new PolicyStatement({ actions: [action], resources: executions })],
+      });
+      for (const w of workflows) {
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${w.name}:*]`,
+          reason: `Executions of the ${w.serviceId} state machine only; the execution name is the case id, known at runtime.`,
+        });
+      }
+    };
+    grant(create, 'DescribeExecutions', 'states:DescribeExecution');
+    grant(this.fns['cancel-case'], 'StopExecutions', 'states:StopExecution');
+  }
+
+  /** PUBLIC_URL for citizen links and the Twilio signature URL. */
+  setPublicUrl(url: string): void {
+    for (const fn of Object.values(this.fns)) fn.addEnvironment('PUBLIC_URL', url);
+  }
+}

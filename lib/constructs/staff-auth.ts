@@ -1,0 +1,73 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+export interface StaffAuthProps {
+  readonly protect: boolean;
+  /** Where the console receives the authorization code. */
+  readonly callbackUrls: string[];
+  readonly logoutUrls?: string[];
+}
+
+/**
+ * Provider staff accounts. Administrators create them (no self sign-up) with the organisation
+ * and its kind fixed at creation: `custom:org` and `custom:orgKind` scope every provider request.
+ */
+export class StaffAuth extends Construct {
+  readonly userPool: UserPool;
+  readonly consoleClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: StaffAuthProps) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      customAttributes: {
+        org: new StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
+        orgKind: new StringAttribute({ minLen: 1, maxLen: 32, mutable: false }),
+      },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: props.protect,
+      removalPolicy: props.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // A public client (browser console): authorization code with PKCE, so no client secret.
+    this.consoleClient = this.userPool.addClient('Console', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: props.callbackUrls,
+        logoutUrls: props.logoutUrls ?? props.callbackUrls,
+      },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * DynamoDB: an in-process dynalite server on LevelDB under DATA_DIR, with the template's tables.
+ * dynalite has no TTL, so a sweeper deletes expired items, judged by the engine's clock.
+ */
+import type { AddressInfo } from 'node:net';
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteItemCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { physicalName, type ResolveContext, resolve } from './resolve';
+import { resourcesOfType } from './template';
+
+export interface TableSpec {
+  name: string;
+  input: CreateTableCommandInput;
+  keyNames: string[];
+  ttlAttribute?: string;
+}
+
+/** CreateTable inputs for the template's tables (AWS::DynamoDB::Table and ::GlobalTable). */
+export function tableSpecs(ctx: ResolveContext): TableSpec[] {
+  const found = [
+    ...resourcesOfType(ctx.template, 'AWS::DynamoDB::Table'),
+    ...resourcesOfType(ctx.template, 'AWS::DynamoDB::GlobalTable'),
+  ];
+  return found.map(([id, r]) => {
+    const p = resolve(ctx, r.Properties ?? {}) as Record<string, unknown>;
+    const name = physicalName(ctx, id);
+    const ttl = p.TimeToLiveSpecification as { Enabled?: boolean; AttributeName?: string } | undefined;
+    const gsis = p.GlobalSecondaryIndexes as Record<string, unknown>[] | undefined;
+    const lsis = p.LocalSecondaryIndexes as Record<string, unknown>[] | undefined;
+    const index = (i: Record<string, unknown>) => ({
+      IndexName: i.IndexName,
+      KeySchema: i.KeySchema,
+      Projection: i.Projection ?? { ProjectionType: 'ALL' },
+    });
+    const input = {
+      TableName: name,
+      KeySchema: p.KeySchema,
+      AttributeDefinitions: p.AttributeDefinitions,
+      BillingMode: 'PAY_PER_REQUEST',
+      ...(gsis?.length ? { GlobalSecondaryIndexes: gsis.map(index) } : {}),
+      ...(lsis?.length ? { LocalSecondaryIndexes: lsis.map(index) } : {}),
+    } as CreateTableCommandInput;
+    const keyNames = (input.KeySchema ?? []).map((k) => k.AttributeName as string);
+    return { name, input, keyNames, ...(ttl?.Enabled ? { ttlAttribute: ttl.AttributeName } : {}) };
+  });
+}
+
+export interface LocalDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  tables: TableSpec[];
+  /** Deletes items whose TTL attribute (epoch seconds) is before `nowMs`; returns how many. */
+  sweep(nowMs: number): Promise<number>;
+  /** Requests served, per operation (X-Amz-Target without the API version), for benchmarks. */
+  requests: Map<string, number>;
+  stop(): Promise<void>;
+}
+
+export async function startDynamo(path: string | undefined, tables: TableSpec[]): Promise<LocalDynamo> {
+  const server = dynalite({
+    ...(path ? { path } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  const requests = new Map<string, number>();
+  server.on('request', (req: { headers: Record<string, unknown> }) => {
+    const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
+    requests.set(op, (requests.get(op) ?? 0) + 1);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const t of tables) if (!existing.has(t.name)) await client.send(new CreateTableCommand(t.input));
+
+  async function sweepTable(t: TableSpec, nowSec: number): Promise<number> {
+    if (!t.ttlAttribute) return 0;
+    let deleted = 0;
+    let start: Record<string, AttributeValue> | undefined;
+    const names: Record<string, string> = { '#ttl': t.ttlAttribute };
+    t.keyNames.forEach((k, i) => {
+      names[`#k${i}`] = k;
+    });
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: t.name,
+          FilterExpression: '#ttl < :now',
+          ProjectionExpression: t.keyNames.map((_, i) => `#k${i}`).join(', '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':now': { N: String(nowSec) } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const key of page.Items ?? []) {
+        try {
+          // Conditional: an item rewritten with a later TTL since the scan stays.
+          await client.send(
+            new DeleteItemCommand({
+              TableName: t.name,
+              Key: key,
+              ConditionExpression: '#ttl < :now',
+              ExpressionAttributeNames: { '#ttl': t.ttlAttribute },
+              ExpressionAttributeValues: { ':now': { N: String(nowSec) } },
+            }),
+          );
+          deleted++;
+        } catch (e) {
+          if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return deleted;
+  }
+
+  return {
+    endpoint,
+    client,
+    tables,
+    requests,
+    async sweep(nowMs) {
+      let n = 0;
+      for (const t of tables) n += await sweepTable(t, Math.floor(nowMs / 1000));
+      return n;
+    },
+    async stop() {
+      client.destroy();
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections(); // idle keep-alive sockets of the functions' SDK clients
+      });
+    },
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The interpreter's shared machinery. An execution is a tree of threads: the root thread walks
+ * the top-level graph, and a Parallel/Map state parks its thread ("kids" phase) while child
+ * threads walk the branches. This layer moves a thread between states and handles the end of a
+ * thread: success, Retry/Catch, failure propagating to the parent state or the execution.
+ * fanout.ts adds Parallel/Map, runner.ts the state types and task lifecycle.
+ */
+import type { CState, Graph } from './compile';
+import { History } from './history';
+import { findCatcher, retryDelay } from './retry';
+import type { ExecRec, Machine, Store, Thread } from './store';
+import { type Json, type JsonObject, StatesError } from './types';
+
+export interface RunnerHost {
+  now(): number;
+  machine(x: ExecRec): Machine;
+  /** Wake the thread at `due` (engine clock ms); stale wake-ups are ignored by the runner. */
+  timer(due: number, id: string): void;
+  /** Start the task integration once the current batch is journaled. */
+  dispatch(t: Thread, st: CState, params: Json): void;
+  newToken(t: Thread): string;
+  closeToken(token: string): void;
+  finished(x: ExecRec): void;
+  region: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export abstract class Flow {
+  readonly queue: Thread[] = [];
+  readonly history: History;
+  private inputs = new WeakMap<ExecRec, Json>();
+
+  constructor(
+    protected readonly store: Store,
+    protected readonly host: RunnerHost,
+  ) {
+    this.history = new History(store, () => host.now());
+  }
+
+  /** Completes a Parallel/Map state whose children are all done, or starts more of them. */
+  abstract pump(x: ExecRec, t: Thread, st: CState): void;
+
+  graph(x: ExecRec, t: Thread): Graph {
+    return this.host.machine(x).compiled.graphs[t.g] as Graph;
+  }
+
+  state(x: ExecRec, t: Thread): CState {
+    const st = this.graph(x, t).states.get(t.s);
+    if (!st) throw new Error(`unknown state ${t.s}`);
+    return st;
+  }
+
+  /** The context object (`$$`), built only when a path asks for it. */
+  context(x: ExecRec, t: Thread, extra?: JsonObject): Json {
+    let input = this.inputs.get(x);
+    if (input === undefined) {
+      input = JSON.parse(x.input) as Json;
+      this.inputs.set(x, input);
+    }
+    const m = this.host.machine(x);
+    return {
+      Execution: {
+        Id: x.arn,
+        Input: input,
+        Name: x.name,
+        RoleArn: m.roleArn,
+        StartTime: iso(x.start),
+        RedriveCount: 0,
+      },
+      State: { EnteredTime: iso(t.en), Name: t.s, RetryCount: t.rc },
+      StateMachine: { Id: m.arn, Name: m.name },
+      ...(t.tok ? { Task: { Token: t.tok } } : {}),
+      ...extra,
+    };
+  }
+
+  /** Leaves the current state with `output`, to `next` (default: the state's Next) or the end. */
+  exit(x: ExecRec, t: Thread, st: CState, output: Json, next: string | null = st.next): void {
+    if (st.type !== 'Fail') this.history.exited(x, t, st.type, st.name, output);
+    t.items = undefined;
+    t.eff = undefined;
+    if (next === null) {
+      this.finish(x, t, output);
+      return;
+    }
+    t.s = next;
+    t.in = output;
+    t.ph = 'enter';
+    this.store.touch(t);
+  }
+
+  /** The thread reached an end state. */
+  private finish(x: ExecRec, t: Thread, output: Json): void {
+    if (t.p !== undefined) {
+      t.ph = 'done';
+      t.out = output;
+      this.store.touch(t);
+      const parent = this.store.threads.get(t.p);
+      if (!parent) return;
+      const pst = this.state(x, parent);
+      if (pst.type === 'Map')
+        this.history.emit(x, parent, 'MapIterationSucceeded', { name: pst.name, index: t.mi ?? 0 });
+      this.pump(x, parent, pst);
+      return;
+    }
+    this.dropTree(t);
+    x.output = JSON.stringify(output);
+    this.close(
+      x,
+      'SUCCEEDED',
+      'ExecutionSucceeded',
+      { output: x.output, outputDetails: { truncated: false } },
+      t,
+    );
+  }
+
+  /** An error in state `st`: Retry, then Catch, else the thread fails. */
+  fail(x: ExecRec, t: Thread, st: CState, err: StatesError): void {
+    if (err instanceof FailError || this.store.threads.get(t.id) !== t) {
+      this.terminate(x, t, err);
+      return;
+    }
+    t.ra ??= [];
+    const delay = retryDelay(st.retriers, t.ra, err.error);
+    if (delay !== null) {
+      t.rc++;
+      this.store.touch(t);
+      if (delay <= 0) {
+        t.ph = 'run';
+        return;
+      }
+      t.ph = 'retry';
+      t.due = this.host.now() + delay;
+      this.host.timer(t.due, t.id);
+      return;
+    }
+    const c = findCatcher(st.catchers, err.error);
+    if (c) {
+      let out: Json;
+      try {
+        out = c.merge(t.in, { Error: err.error, Cause: err.causeText });
+      } catch (e) {
+        this.terminate(x, t, asStatesError(e));
+        return;
+      }
+      this.exit(x, t, st, out, c.next);
+      return;
+    }
+    this.terminate(x, t, err);
+  }
+
+  /** The thread fails for good: its parent state fails, or the execution does. */
+  terminate(x: ExecRec, t: Thread, err: StatesError): void {
+    if (t.tok) this.host.closeToken(t.tok);
+    if (t.p !== undefined) {
+      const parent = this.store.threads.get(t.p);
+      this.dropTree(t);
+      if (!parent) return;
+      const pst = this.state(x, parent);
+      if (pst.type === 'Map')
+        this.history.emit(x, parent, 'MapIterationFailed', { name: pst.name, index: t.mi ?? 0 });
+      for (const k of this.store.kids.get(parent.id) ?? []) if (k) this.dropTree(k);
+      this.store.kids.delete(parent.id);
+      this.history.emit(x, parent, pst.type === 'Map' ? 'MapStateFailed' : 'ParallelStateFailed');
+      parent.ph = 'run';
+      parent.items = undefined;
+      this.fail(x, parent, pst, err instanceof FailError ? new StatesError(err.error, err.causeText) : err);
+      this.queue.push(parent);
+      return;
+    }
+    this.dropTree(t);
+    const d: Record<string, string> = {};
+    if (err.error) d.error = err.error;
+    if (err.causeText) d.cause = err.causeText;
+    x.error = err.error || undefined;
+    x.cause = err.causeText || undefined;
+    this.close(x, 'FAILED', 'ExecutionFailed', d, t);
+  }
+
+  close(
+    x: ExecRec,
+    status: ExecRec['st'],
+    type: string,
+    details: Record<string, unknown>,
+    t: Thread | null,
+  ): void {
+    x.st = status;
+    x.stop = this.host.now();
+    x.to = undefined;
+    this.history.emit(x, t, type, details);
+    this.store.touchExec(x);
+    this.host.finished(x);
+  }
+
+  /** Removes a thread and all its descendants (closing their task tokens). */
+  dropTree(t: Thread): void {
+    for (const k of this.store.kids.get(t.id) ?? []) if (k) this.dropTree(k);
+    if (t.tok) this.host.closeToken(t.tok);
+    this.store.dropThread(t);
+  }
+}
+
+/** A Fail state's error: not retried or caught by the Fail state itself. */
+export class FailError extends StatesError {
+  constructor(error: string | undefined, cause: string | undefined) {
+    super(error ?? '', cause ?? '');
+  }
+}
+
+export function asStatesError(e: unknown): StatesError {
+  if (e instanceof StatesError) return e;
+  return new StatesError('States.Runtime', e instanceof Error ? e.message : String(e));
+}

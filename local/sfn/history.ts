@@ -1,0 +1,70 @@
+/**
+ * History events in the GetExecutionHistory shape. Each thread remembers the id of its last
+ * event so `previousEventId` chains the way AWS chains them (a branch's first event points at
+ * its ParallelStateStarted / MapIterationStarted event).
+ */
+import type { ExecRec, HistoryEvent, Store, Thread } from './store';
+import type { Json } from './types';
+
+/** `TaskStateEntered` → `stateEnteredEventDetails`, `MapIterationStarted` → `mapIterationStartedEventDetails`... */
+function detailsKey(type: string): string {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
+  if (type.startsWith('MapIteration')) return `mapIteration${type.slice(12)}EventDetails`;
+  return `${type[0]?.toLowerCase()}${type.slice(1)}EventDetails`;
+}
+
+export class History {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
+
+  emit(x: ExecRec, t: Thread | null, type: string, details?: Record<string, unknown>): number {
+    const id = x.ne++;
+    const ev: HistoryEvent = {
+      timestamp: this.now() / 1000,
+      type,
+      id,
+      previousEventId: t ? t.le : id - 1,
+    };
+    if (details) ev[detailsKey(type)] = details;
+    if (t) t.le = id;
+    this.store.addEvent(x, ev);
+    this.store.touchExec(x);
+    return id;
+  }
+
+  // State inputs/outputs are kept as values (`inputValue` / `outputValue`) and turned into the
+  // API's JSON strings only when the history is read: most histories are never read, and the
+  // journal serialises a value more cheaply than an escaped string. Values are never mutated.
+  entered(x: ExecRec, t: Thread, type: string, name: string, input: Json): number {
+    return this.emit(x, t, `${type}StateEntered`, { name, inputValue: input });
+  }
+
+  exited(x: ExecRec, t: Thread, type: string, name: string, output: Json): number {
+    return this.emit(x, t, `${type}StateExited`, { name, outputValue: output });
+  }
+}
+
+/** The API form of a stored event: epoch-seconds timestamp → Date, stored values → JSON strings. */
+export function eventView(e: HistoryEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...e, timestamp: new Date(e.timestamp * 1000) };
+  const entered = e.stateEnteredEventDetails as { name: string; inputValue?: Json } | undefined;
+  if (entered && 'inputValue' in entered) {
+    out.stateEnteredEventDetails = {
+      name: entered.name,
+      input: JSON.stringify(entered.inputValue),
+      inputDetails: { truncated: false },
+    };
+  }
+  const exited = e.stateExitedEventDetails as { name: string; outputValue?: Json } | undefined;
+  if (exited && 'outputValue' in exited) {
+    out.stateExitedEventDetails = {
+      name: exited.name,
+      output: JSON.stringify(exited.outputValue),
+      outputDetails: { truncated: false },
+    };
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+/** Public surface of the local Step Functions engine. */
+export { ACCOUNT, Engine, type EngineOptions } from './engine';
+export { SfnApiError } from './errors';
+export { createHandler, listen } from './server';
+export type { TaskCall, TaskHost, TaskResolver } from './tasks';
+export { type Json, StatesError } from './types';

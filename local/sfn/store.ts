@@ -1,0 +1,258 @@
+/**
+ * The engine's state: state machines, executions, threads (positions inside the state graphs)
+ * and execution histories, plus change tracking. Every mutation marks its object dirty; `commit`
+ * turns the changes since the last commit into one journal line. The same record format is used
+ * for snapshots, and `apply` is idempotent, so replay = apply every line in order.
+ */
+import type { CompiledMachine } from './compile';
+import type { Json } from './types';
+
+export type ExecStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface MachineRec {
+  arn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  type: string;
+  created: number;
+  deleted?: boolean;
+}
+
+export interface ExecRec {
+  key: number;
+  arn: string;
+  name: string;
+  sm: string;
+  input: string;
+  st: ExecStatus;
+  start: number;
+  stop?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** Next history event id and next thread number. */
+  ne: number;
+  nt: number;
+  /** Execution-level TimeoutSeconds due time. */
+  to?: number;
+}
+
+export type Phase = 'enter' | 'run' | 'wait' | 'retry' | 'task' | 'kids' | 'done';
+
+export interface Thread {
+  id: string;
+  x: number;
+  g: number;
+  s: string;
+  in: Json;
+  ph: Phase;
+  en: number;
+  rc: number;
+  ra?: number[];
+  due?: number;
+  out?: Json;
+  tok?: string;
+  sub?: boolean;
+  to?: number;
+  hb?: number;
+  /** HeartbeatSeconds of the running task, to re-arm on SendTaskHeartbeat. */
+  hs?: number;
+  at: number;
+  p?: string;
+  sl?: number;
+  mi?: number;
+  items?: Json[];
+  eff?: Json;
+  le: number;
+  ev?: number;
+}
+
+export interface HistoryEvent {
+  timestamp: number;
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: unknown;
+}
+
+interface Rec {
+  m?: MachineRec;
+  c?: number;
+  x?: ExecRec[];
+  t?: Thread[];
+  d?: string[];
+  h?: [number, HistoryEvent][];
+}
+
+export interface Machine extends MachineRec {
+  compiled: CompiledMachine;
+}
+
+export class Store {
+  readonly machines = new Map<string, Machine>();
+  readonly execs = new Map<string, ExecRec>();
+  readonly execByKey = new Map<number, ExecRec>();
+  readonly threads = new Map<string, Thread>();
+  readonly history = new Map<number, HistoryEvent[]>();
+  /** Children of a Parallel/Map thread by slot (derived, not persisted). */
+  readonly kids = new Map<string, Thread[]>();
+  offset = 0;
+  nextExecKey = 1;
+
+  private dx = new Set<ExecRec>();
+  private dt = new Set<Thread>();
+  private dd: string[] = [];
+  private dh: [number, HistoryEvent][] = [];
+  private dm: MachineRec | null = null;
+  private dc = false;
+
+  constructor(
+    /** False in memory mode: nothing is tracked. */
+    readonly tracking: boolean,
+    private readonly compile: (definition: string) => CompiledMachine,
+  ) {}
+
+  touchExec(x: ExecRec): void {
+    if (this.tracking) this.dx.add(x);
+  }
+  touch(t: Thread): void {
+    if (this.tracking) this.dt.add(t);
+  }
+  putThread(t: Thread): void {
+    this.threads.set(t.id, t);
+    if (t.p !== undefined) {
+      let k = this.kids.get(t.p);
+      if (!k) {
+        k = [];
+        this.kids.set(t.p, k);
+      }
+      k[t.sl ?? 0] = t;
+    }
+    this.touch(t);
+  }
+  dropThread(t: Thread): void {
+    this.threads.delete(t.id);
+    this.kids.delete(t.id);
+    if (this.tracking) {
+      this.dt.delete(t);
+      this.dd.push(t.id);
+    }
+  }
+  addEvent(x: ExecRec, ev: HistoryEvent): void {
+    let h = this.history.get(x.key);
+    if (!h) {
+      h = [];
+      this.history.set(x.key, h);
+    }
+    h.push(ev);
+    if (this.tracking) this.dh.push([x.key, ev]);
+  }
+  putMachine(m: Machine): void {
+    this.machines.set(m.arn, m);
+    if (this.tracking) this.dm = machineRec(m);
+  }
+  setOffset(ms: number): void {
+    this.offset = ms;
+    this.dc = true;
+  }
+  putExec(x: ExecRec): void {
+    this.execs.set(x.arn, x);
+    this.execByKey.set(x.key, x);
+    if (x.key >= this.nextExecKey) this.nextExecKey = x.key + 1;
+    this.touchExec(x);
+  }
+
+  /** The changes since the last commit as one JSON line, or null if nothing changed. */
+  commit(): string | null {
+    if (!this.tracking) return null;
+    const rec: Rec = {};
+    let any = false;
+    if (this.dm) {
+      rec.m = this.dm;
+      this.dm = null;
+      any = true;
+    }
+    if (this.dc) {
+      rec.c = this.offset;
+      this.dc = false;
+      any = true;
+    }
+    if (this.dx.size) {
+      rec.x = [...this.dx];
+      this.dx.clear();
+      any = true;
+    }
+    if (this.dt.size) {
+      rec.t = [...this.dt];
+      this.dt.clear();
+      any = true;
+    }
+    if (this.dd.length) {
+      rec.d = this.dd;
+      this.dd = [];
+      any = true;
+    }
+    if (this.dh.length) {
+      rec.h = this.dh;
+      this.dh = [];
+      any = true;
+    }
+    return any ? `${JSON.stringify(rec)}\n` : null;
+  }
+
+  /** Applies one journal/snapshot record (idempotent). */
+  apply(raw: unknown): void {
+    const rec = raw as Rec;
+    if (rec.m) this.machines.set(rec.m.arn, { ...rec.m, compiled: this.compile(rec.m.definition) });
+    if (rec.c !== undefined) this.offset = rec.c;
+    for (const x of rec.x ?? []) {
+      this.execs.set(x.arn, x);
+      this.execByKey.set(x.key, x);
+      if (x.key >= this.nextExecKey) this.nextExecKey = x.key + 1;
+    }
+    for (const t of rec.t ?? []) this.threads.set(t.id, t);
+    for (const id of rec.d ?? []) this.threads.delete(id);
+    for (const [key, ev] of rec.h ?? []) {
+      let h = this.history.get(key);
+      if (!h) {
+        h = [];
+        this.history.set(key, h);
+      }
+      if (ev.id === h.length + 1) h.push(ev);
+    }
+  }
+
+  /** After replay: rebuild the derived child index. */
+  rebuildIndexes(): void {
+    this.kids.clear();
+    for (const t of this.threads.values()) {
+      if (t.p === undefined) continue;
+      let k = this.kids.get(t.p);
+      if (!k) {
+        k = [];
+        this.kids.set(t.p, k);
+      }
+      k[t.sl ?? 0] = t;
+    }
+  }
+
+  /** The whole state as journal lines (for compaction). */
+  snapshot(): string[] {
+    const lines: string[] = [];
+    for (const m of this.machines.values()) lines.push(`${JSON.stringify({ m: machineRec(m) })}\n`);
+    lines.push(`${JSON.stringify({ c: this.offset })}\n`);
+    for (const x of this.execs.values()) {
+      const h = (this.history.get(x.key) ?? []).map((e): [number, HistoryEvent] => [x.key, e]);
+      lines.push(`${JSON.stringify({ x: [x], h })}\n`);
+    }
+    const ts = [...this.threads.values()];
+    for (let i = 0; i < ts.length; i += 500) lines.push(`${JSON.stringify({ t: ts.slice(i, i + 500) })}\n`);
+    return lines;
+  }
+}
+
+function machineRec(m: MachineRec): MachineRec {
+  const { arn, name, definition, roleArn, type, created, deleted } = m;
+  return { arn, name, definition, roleArn, type, created, deleted };
+}

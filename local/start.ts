@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the whole system on one machine, from the synthesized template.
+ * PORT (default 3000), DATA_DIR (default .data/), LOG_LEVEL=debug for every REPORT line,
+ * LOCAL_DEMO=0 to skip the demo cases, LOCAL_SYNTH=skip to use cdk.out as it is (CDK_OUT: another folder).
+ */
+import { join, resolve } from 'node:path';
+import { DEMO_ORGS, ensureDemo, providerToken } from './runtime/demo';
+import { startRuntime } from './runtime/runtime';
+import { ensureSynth } from './runtime/synth';
+
+const root = resolve(__dirname, '..');
+const dataDir = resolve(process.env.DATA_DIR || join(root, '.data'));
+const port = Number(process.env.PORT ?? 3000);
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number ('${process.env.PORT}')`);
+  if (process.env.LOCAL_SYNTH !== 'skip') await ensureSynth(root, console.log);
+  const rt = await startRuntime({
+    cdkOut: resolve(process.env.CDK_OUT || join(root, 'cdk.out')),
+    dataDir,
+    port,
+    host: process.env.HOST ?? '127.0.0.1',
+    log: (line) => console.log(line),
+    verbose: process.env.LOG_LEVEL === 'debug',
+    sweepIntervalMs: Number(process.env.TTL_SWEEP_MS ?? 60_000),
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C does not wait
+    stopping = true;
+    console.log(`\n${signal}: stopping...`);
+    const stuck = setTimeout(() => {
+      console.error('Did not stop within 10 s; exiting anyway.');
+      process.exit(1);
+    }, 10_000);
+    stuck.unref();
+    await rt.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const demo = process.env.LOCAL_DEMO === '0' ? [] : await ensureDemo(rt.url, dataDir, rt.issuer);
+  const out = [
+    '',
+    `coproduce is running (data in ${dataDir})`,
+    `  API             ${rt.url}`,
+    `  services        ${rt.url}/services`,
+    `  outbox (SMS)    ${rt.url}/local/outbox`,
+    `  clock           POST ${rt.url}/local/clock  {"advanceSeconds": 86400}`,
+  ];
+  if (demo.length) out.push('', 'Demo cases (citizen pages):');
+  for (const d of demo)
+    out.push(`  ${d.serviceId.padEnd(18)} ${d.citizenLink}   (case ${d.caseId}, ${d.org})`);
+  const org = DEMO_ORGS.municipality as string;
+  out.push(
+    '',
+    `Provider token (${org}, municipality; more with npm run token -- --org ORG --kind KIND):`,
+    providerToken(rt.issuer, org, 'municipality'),
+    '',
+    `Ready: ${rt.url}`,
+  );
+  console.log(out.join('\n'));
+}
+
+main().catch((e: Error) => {
+  console.error(e.stack ?? e.message);
+  process.exit(1);
+});

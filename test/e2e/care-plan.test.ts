@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseStatus, citizenWeb, createCase, ok, provider, step, stepOpen } from './cases';
+import { answers, loadCatalogue } from './forms';
+import { LocalSystem, prepareAssembly } from './harness';
+
+const SVC = 'care-plan';
+let sys: LocalSystem;
+let staff: string;
+
+beforeAll(async () => {
+  await prepareAssembly();
+  sys = await LocalSystem.start();
+  staff = sys.token('thuiszorg-e2e', 'care-provider');
+  await loadCatalogue(sys);
+}, 300_000);
+
+afterAll(async () => {
+  await sys?.dispose();
+});
+
+async function citizen(caseId: string, link: string, stepId: string, overrides: Record<string, string> = {}) {
+  await stepOpen(sys, caseId, stepId, staff);
+  const res = await citizenWeb(sys, link, stepId, answers(SVC, stepId, overrides));
+  expect(ok(res.status), `${stepId}: ${res.status} ${res.text.slice(0, 300)}`).toBe(true);
+}
+
+async function staffStep(caseId: string, stepId: string, overrides: Record<string, string> = {}) {
+  await stepOpen(sys, caseId, stepId, staff);
+  const res = await provider(sys, caseId, stepId, staff, answers(SVC, stepId, overrides));
+  expect(res.status, `${stepId}: ${res.text}`).toBe(200);
+}
+
+describe('care plan, end to end over HTTP', () => {
+  it('loops back to the assessment when the patient rejects the plan, then completes', async () => {
+    const c = await createCase(sys, SVC, staff);
+    await citizen(c.caseId, c.linkToken, 'own-possibilities', { ownAbilities: 'koken, wassen' });
+    await staffStep(c.caseId, 'provider-assessment');
+    await staffStep(c.caseId, 'propose-plan', { plan: 'plan A' });
+    await citizen(c.caseId, c.linkToken, 'accept-plan', { agrees: 'nee', note: 'te weinig uren' });
+
+    // Back in the assessment: both assessment steps are open again, as a second visit.
+    const back = await stepOpen(sys, c.caseId, 'own-possibilities', staff);
+    expect(back.stage).toBe('assessment');
+    expect(back.status).toBe('ACTIVE');
+    await citizen(c.caseId, c.linkToken, 'own-possibilities', { ownAbilities: 'koken' });
+    await staffStep(c.caseId, 'provider-assessment');
+    await staffStep(c.caseId, 'propose-plan', { plan: 'plan B' });
+    await citizen(c.caseId, c.linkToken, 'accept-plan', { agrees: 'ja' });
+
+    const view = await stepOpen(sys, c.caseId, 'patient-evaluation', staff);
+    expect(view.stage).toBe('evaluation');
+    expect(step(view, 'propose-plan').data.plan).toBe('plan B');
+    await citizen(c.caseId, c.linkToken, 'patient-evaluation');
+    await staffStep(c.caseId, 'provider-evaluation');
+    await citizen(c.caseId, c.linkToken, 'patient-feedback');
+    await staffStep(c.caseId, 'provider-feedback');
+    const done = await caseStatus(sys, c.caseId, staff, 'COMPLETED');
+    const opened = (done.events as { type: string; stepId?: string }[]).filter(
+      (e) => e.type === 'STEP_OPENED' && e.stepId === 'own-possibilities',
+    );
+    expect(opened).toHaveLength(2);
+  });
+});

@@ -1,0 +1,243 @@
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
+import { keys } from '../../../functions/adapters/table-keys';
+import { ValidationError } from '../../../functions/shared/errors';
+import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { caseRecord, stepInput } from './fixtures';
+
+// Against a real DynamoDB API (dynalite): cases, links, events, listing, opt-out, inbound dedup.
+
+let table: LocalTable;
+let db: ReturnType<typeof localDocumentClient>;
+let repo: DynamoCaseRepository;
+const clock = { now: () => new Date('2025-04-01T12:00:00.000Z') };
+
+beforeAll(async () => {
+  table = await startDynalite();
+  db = localDocumentClient(table.endpoint);
+  repo = new DynamoCaseRepository(db, table.tableName, clock);
+});
+afterAll(async () => {
+  db.destroy();
+  await table.stop();
+});
+
+const raw = async (key: Record<string, string>) =>
+  (await db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
+
+describe('createCase', () => {
+  it('stores case and link, indexes the case as ACTIVE and logs CASE_CREATED', async () => {
+    const record = caseRecord({ reference: 'REF-1' });
+    expect(await repo.createCase(record, 'link-1')).toBe('created');
+
+    expect(await repo.getCase(record.caseId)).toEqual(record);
+    expect(await repo.caseIdForLink('link-1')).toEqual({
+      caseId: record.caseId,
+      expiresAt: record.linkExpiresAt,
+    });
+    expect(await raw(keys.case(record.caseId))).toMatchObject({
+      gsi2pk: `SVC#${record.org}#${record.serviceId}`,
+      gsi2sk: `ACTIVE#${record.createdAt}#${record.caseId}`,
+      visits: 0,
+    });
+    expect(await raw(keys.link('link-1'))).toMatchObject({ ttl: record.ttl });
+    const view = await repo.getCaseView(record.caseId);
+    expect(view?.events).toEqual([
+      { caseId: record.caseId, at: record.createdAt, type: 'CASE_CREATED', actor: 'provider' },
+    ]);
+  });
+
+  it('answers exists on a replay and neither overwrites the case nor duplicates the event', async () => {
+    const record = caseRecord();
+    await repo.createCase(record, 'link-2');
+    const replay = { ...record, createdAt: '2025-03-02T00:00:00.000Z', reference: 'changed' };
+    expect(await repo.createCase(replay, 'link-2')).toBe('exists');
+    expect(await repo.getCase(record.caseId)).toEqual(record);
+    expect((await repo.getCaseView(record.caseId))?.events).toHaveLength(1);
+  });
+
+  it('restores a CASE_CREATED event lost to a crash when the same request is replayed', async () => {
+    const record = caseRecord();
+    await repo.createCase(record, 'link-crash');
+    const event = keys.event(record.caseId, record.createdAt, 'created');
+    await db.send(new DeleteCommand({ TableName: table.tableName, Key: event }));
+    expect(await repo.createCase({ ...record, createdAt: '2025-03-09T00:00:00.000Z' }, 'link-crash')).toBe(
+      'exists',
+    );
+    expect((await repo.getCaseView(record.caseId))?.events.map((e) => [e.type, e.at])).toEqual([
+      ['CASE_CREATED', record.createdAt],
+    ]);
+    // A clash (another request under the same caseId) writes nothing into the existing case.
+    await db.send(new DeleteCommand({ TableName: table.tableName, Key: event }));
+    expect(await repo.createCase({ ...record, requestHash: 'other' }, 'link-crash')).toBe('exists');
+    expect((await repo.getCaseView(record.caseId))?.events).toEqual([]);
+  });
+
+  it('returns undefined for unknown cases and links', async () => {
+    expect(await repo.getCase('nope')).toBeUndefined();
+    expect(await repo.getCaseView('nope')).toBeUndefined();
+    expect(await repo.caseIdForLink('nope')).toBeUndefined();
+  });
+});
+
+describe('getCaseView and appendEvent', () => {
+  it('returns the case, its steps and its events sorted by time, without key attributes', async () => {
+    const record = caseRecord();
+    await repo.createCase(record, 'link-view');
+    await repo.openStep(stepInput(record.caseId, { phoneHash: 'ph-view', shortCode: 'A' }), 'invite');
+    await repo.openStep(stepInput(record.caseId, { stepId: 'empty-container', actor: 'provider' }), 'invite');
+    await repo.appendEvent({ caseId: record.caseId, at: '2025-03-05T00:00:00.000Z', type: 'STEP_REMINDED' });
+    await repo.appendEvent({
+      caseId: record.caseId,
+      at: '2025-03-03T00:00:00.000Z',
+      type: 'STEP_OPENED',
+      stepId: 'x',
+    });
+
+    const view = await repo.getCaseView(record.caseId);
+    expect(view?.case).toEqual(record);
+    expect(view?.events.map((e) => e.type)).toEqual(['CASE_CREATED', 'STEP_OPENED', 'STEP_REMINDED']);
+    expect(view?.steps.map((s) => s.stepId).sort()).toEqual(['empty-container', 'separate-waste']);
+    for (const thing of [view?.case, ...(view?.steps ?? []), ...(view?.events ?? [])]) {
+      for (const name of ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'phoneHash', 'visits']) {
+        expect(thing).not.toHaveProperty(name);
+      }
+    }
+  });
+
+  it('reads a case partition larger than one query page', async () => {
+    const record = caseRecord();
+    await repo.createCase(record, 'link-big');
+    const padding = 'x'.repeat(60_000); // ~17 events exceed the 1 MB page limit
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        repo.appendEvent({
+          caseId: record.caseId,
+          at: `2025-03-02T00:00:${String(i).padStart(2, '0')}.000Z`,
+          type: 'SMS_SENT',
+          detail: { padding },
+        }),
+      ),
+    );
+    const firstPage = await db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.case(record.caseId).pk },
+      }),
+    );
+    expect(firstPage.LastEvaluatedKey).toBeDefined();
+    const view = await repo.getCaseView(record.caseId);
+    expect(view?.events).toHaveLength(21);
+  });
+
+  it('gives every event the case ttl and refuses events of an unknown case', async () => {
+    const record = caseRecord({ ttl: 1_800_000_123 });
+    await repo.createCase(record, 'link-ttl');
+    await repo.appendEvent({ caseId: record.caseId, at: '2025-03-03T00:00:00.000Z', type: 'SMS_SENT' });
+    const items = await db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.case(record.caseId).pk },
+      }),
+    );
+    expect(items.Items?.map((item) => item.ttl)).toEqual([record.ttl, record.ttl, record.ttl]);
+    await expect(
+      repo.appendEvent({ caseId: 'missing', at: record.createdAt, type: 'SMS_SENT' }),
+    ).rejects.toThrow(/missing/);
+  });
+});
+
+describe('closeCase', () => {
+  it('moves ACTIVE to the given status exactly once and re-sorts the service index', async () => {
+    const record = caseRecord();
+    await repo.createCase(record, 'link-close');
+    const results = await Promise.all([
+      repo.closeCase(record.caseId, 'CANCELLED', 'moved away'),
+      repo.closeCase(record.caseId, 'CANCELLED', 'moved away'),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await repo.closeCase(record.caseId, 'COMPLETED')).toBe(false);
+    expect(await repo.getCase(record.caseId)).toEqual({
+      ...record,
+      status: 'CANCELLED',
+      cancelReason: 'moved away',
+      updatedAt: '2025-04-01T12:00:00.000Z',
+    });
+    expect(await raw(keys.case(record.caseId))).toMatchObject({
+      gsi2sk: `CANCELLED#${record.createdAt}#${record.caseId}`,
+    });
+    expect(await repo.closeCase('missing', 'EXPIRED')).toBe(false);
+  });
+});
+
+describe('listCases', () => {
+  const org = 'gemeente-list';
+  const serviceId = 'care-plan';
+  const created = Array.from({ length: 5 }, (_, i) =>
+    caseRecord({ org, serviceId, createdAt: `2025-03-0${i + 1}T08:00:00.000Z` }),
+  );
+
+  beforeAll(async () => {
+    for (const [i, record] of created.entries()) await repo.createCase(record, `link-list-${i}`);
+    await repo.createCase(caseRecord({ org: 'other-org', serviceId }), 'link-list-other');
+    await repo.closeCase(created[1]?.caseId ?? '', 'COMPLETED');
+  });
+
+  it('pages through the active cases of one org and service, newest first', async () => {
+    const first = await repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2 });
+    expect(first.items.map((c) => c.caseId)).toEqual([created[4]?.caseId, created[3]?.caseId]);
+    expect(first.cursor).toBeTypeOf('string');
+    const second = await repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2, cursor: first.cursor });
+    expect(second.items.map((c) => c.caseId)).toEqual([created[2]?.caseId, created[0]?.caseId]);
+    const rest = await repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2, cursor: second.cursor });
+    expect(rest.items).toEqual([]);
+    expect(rest.cursor).toBeUndefined();
+  });
+
+  it('filters by status and lists all statuses without a filter', async () => {
+    const done = await repo.listCases({ org, serviceId, status: 'COMPLETED', limit: 10 });
+    expect(done.items.map((c) => [c.caseId, c.status])).toEqual([[created[1]?.caseId, 'COMPLETED']]);
+    expect(done.cursor).toBeUndefined();
+    const all = await repo.listCases({ org, serviceId, limit: 10 });
+    expect(all.items).toHaveLength(5);
+    expect(all.items[0]).not.toHaveProperty('gsi2sk');
+  });
+
+  it('refuses malformed cursors and cursors of another query with a ValidationError', async () => {
+    const other = await repo.listCases({ org: 'other-org', serviceId, limit: 1 });
+    const foreign = Buffer.from(
+      JSON.stringify({ pk: 'CASE#x', sk: 'CASE', gsi2pk: `SVC#other-org#${serviceId}`, gsi2sk: 'ACTIVE#x' }),
+    ).toString('base64url');
+    const completed = (await repo.listCases({ org, serviceId, status: 'COMPLETED', limit: 1 })).cursor;
+    expect(other.items).toHaveLength(1);
+    for (const cursor of ['%%%', 'bm90IGpzb24', foreign, completed ?? 'missing']) {
+      await expect(
+        repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2, cursor }),
+      ).rejects.toBeInstanceOf(ValidationError);
+    }
+  });
+});
+
+describe('opt-out and inbound messages', () => {
+  it('records and lifts an opt-out', async () => {
+    expect(await repo.isOptedOut('ph-stop')).toBe(false);
+    await repo.setOptOut('ph-stop', true);
+    await repo.setOptOut('ph-stop', true);
+    expect(await repo.isOptedOut('ph-stop')).toBe(true);
+    expect(await repo.isOptedOut('ph-other')).toBe(false);
+    await repo.setOptOut('ph-stop', false);
+    expect(await repo.isOptedOut('ph-stop')).toBe(false);
+  });
+
+  it('claims an inbound message id once, even concurrently', async () => {
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, () => repo.claimInboundMessage('SM123', 1_800_000_000)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await repo.claimInboundMessage('SM124', 1_800_000_000)).toBe(true);
+    expect(await raw(keys.inbound('SM123'))).toMatchObject({ ttl: 1_800_000_000 });
+  });
+});

@@ -1,0 +1,186 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
+import { stepInput, submission } from './fixtures';
+
+// The exact DynamoDB calls of the exactly-once transitions, and their conditional-failure paths.
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+const clock = { now: () => new Date('2025-04-01T12:00:00.000Z') };
+const repo = () => new DynamoCaseRepository(client, 'cases', clock);
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+afterEach(() => {
+  ddb.reset();
+});
+
+describe('completeStep', () => {
+  it('moves the step OPEN -> DONE only with the right visit, token and actor, leaving the phone index', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { status: 'DONE' } });
+    expect(await repo().completeStep('c1', 4, 'tok', submission())).toBe(true);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: 'cases',
+      Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
+      UpdateExpression:
+        'SET #status = :done, #data = :data, submittedAt = :submittedAt, channel = :channel REMOVE submittedBy, gsi1pk, gsi1sk',
+      ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
+      ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
+      ExpressionAttributeValues: {
+        ':done': 'DONE',
+        ':open': 'OPEN',
+        ':data': { bags: 2, separated: true },
+        ':submittedAt': '2025-03-02T10:00:00.000Z',
+        ':channel': 'web',
+        ':v': 4,
+        ':t': 'tok',
+        ':actor': 'citizen',
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+  });
+
+  it('answers false when the condition fails and rethrows any other error', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(conditionFailed()).rejectsOnce(new Error('throttled'));
+    expect(await repo().completeStep('c1', 4, 'tok', submission())).toBe(false);
+    await expect(repo().completeStep('c1', 4, 'tok', submission())).rejects.toThrow('throttled');
+  });
+});
+
+describe('openStep invite', () => {
+  const input = stepInput('c1', { visit: 2, taskToken: 'tok', phoneHash: 'ph', shortCode: 'A' });
+
+  it('writes the whole attempt under the visit condition, with the case ttl and phone index', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ttl: 1_800_000_000 } });
+    ddb.on(UpdateCommand).resolves({ Attributes: { caseId: 'c1', status: 'OPEN', ttl: 1_800_000_000 } });
+    expect(await repo().openStep(input, 'invite')).toEqual({
+      kind: 'opened',
+      step: { caseId: 'c1', status: 'OPEN' },
+    });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'cases',
+      Key: { pk: 'CASE#c1', sk: 'CASE' },
+    });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: 'cases',
+      Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
+      UpdateExpression:
+        'SET caseId = :caseId, stepId = :stepId, actor = :actor, #status = :open, visit = :v, taskToken = :t, ' +
+        'openedAt = :openedAt, dueAt = :dueAt, expiresAt = :expiresAt, reminders = :zero, escalated = :false, ' +
+        '#ttl = :ttl, shortCode = :shortCode, phoneHash = :phoneHash, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk ' +
+        'REMOVE #data, submittedAt, channel, submittedBy',
+      ConditionExpression: 'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open)',
+      ExpressionAttributeNames: { '#status': 'status', '#data': 'data', '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':caseId': 'c1',
+        ':stepId': 'separate-waste',
+        ':actor': 'citizen',
+        ':open': 'OPEN',
+        ':v': 2,
+        ':t': 'tok',
+        ':openedAt': input.openedAt,
+        ':dueAt': input.dueAt,
+        ':expiresAt': input.expiresAt,
+        ':zero': 0,
+        ':false': false,
+        ':ttl': 1_800_000_000,
+        ':shortCode': 'A',
+        ':phoneHash': 'ph',
+        ':gsi1pk': 'PHONE#ph',
+        ':gsi1sk': 'c1#separate-waste',
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+  });
+
+  it('hands the token to a step already answered at this visit', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CASE#c1', sk: 'CASE' } }).resolves({ Item: { ttl: 1 } });
+    ddb
+      .on(GetCommand, { Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' } })
+      .resolves({ Item: { visit: 2, status: 'DONE' } });
+    ddb
+      .on(UpdateCommand)
+      .rejectsOnce(conditionFailed())
+      .resolvesOnce({ Attributes: { status: 'DONE', taskToken: 'tok', data: { bags: 1 } } });
+    expect(await repo().openStep(input, 'invite')).toEqual({
+      kind: 'already-done',
+      step: { status: 'DONE', taskToken: 'tok', data: { bags: 1 } },
+    });
+    expect(ddb.commandCalls(UpdateCommand)[1]?.args[0].input).toEqual({
+      TableName: 'cases',
+      Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
+      UpdateExpression: 'SET taskToken = :t',
+      ConditionExpression: 'visit = :v AND #status = :done',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':t': 'tok', ':v': 2, ':done': 'DONE' },
+      ReturnValues: 'ALL_NEW',
+    });
+  });
+
+  it('is stale when the step is at a later visit, without a second write', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CASE#c1', sk: 'CASE' } }).resolves({ Item: { ttl: 1 } });
+    ddb
+      .on(GetCommand, { Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' } })
+      .resolves({ Item: { visit: 3, status: 'OPEN' } });
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    expect(await repo().openStep(input, 'invite')).toEqual({ kind: 'stale' });
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+  });
+});
+
+describe('closeCase', () => {
+  const active = {
+    caseId: 'c1',
+    org: 'org',
+    serviceId: 'svc',
+    status: 'ACTIVE',
+    createdAt: '2025-03-01T09:00:00.000Z',
+  };
+
+  it('sets the status, the reason and the index sort key under an ACTIVE condition', async () => {
+    ddb.on(GetCommand).resolves({ Item: active });
+    ddb.on(UpdateCommand).resolves({});
+    expect(await repo().closeCase('c1', 'CANCELLED', 'duplicate')).toBe(true);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: 'cases',
+      Key: { pk: 'CASE#c1', sk: 'CASE' },
+      UpdateExpression: 'SET #status = :to, updatedAt = :now, gsi2sk = :sk, cancelReason = :reason',
+      ConditionExpression: '#status = :active',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':to': 'CANCELLED',
+        ':now': '2025-04-01T12:00:00.000Z',
+        ':sk': 'CANCELLED#2025-03-01T09:00:00.000Z#c1',
+        ':active': 'ACTIVE',
+        ':reason': 'duplicate',
+      },
+    });
+  });
+
+  it('answers false when another close won the race, or the case is not active', async () => {
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: active })
+      .resolvesOnce({ Item: { ...active, status: 'COMPLETED' } });
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    expect(await repo().closeCase('c1', 'EXPIRED')).toBe(false);
+    expect(await repo().closeCase('c1', 'EXPIRED')).toBe(false);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+  });
+});
+
+describe('claimInboundMessage', () => {
+  it('puts the message id only if new', async () => {
+    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    expect(await repo().claimInboundMessage('SM1', 99)).toBe(true);
+    expect(await repo().claimInboundMessage('SM1', 99)).toBe(false);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: { pk: 'SMS#SM1', sk: 'SMS', ttl: 99 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+});

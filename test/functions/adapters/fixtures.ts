@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { CaseRecord, Submission } from '../../../functions/domain/model';
+import type { OpenStepInput } from '../../../functions/domain/ports';
+
+// Records as the domain would hand them to the repository; each call gets fresh ids.
+
+export function caseRecord(overrides: Partial<CaseRecord> = {}): CaseRecord {
+  return {
+    caseId: randomUUID(),
+    serviceId: 'waste-collection',
+    org: 'gemeente-utrecht',
+    status: 'ACTIVE',
+    citizen: { phoneHash: 'phone-hash', phoneEnc: 'v1.sealed', locale: 'nl' },
+    createdAt: '2025-03-01T09:00:00.000Z',
+    updatedAt: '2025-03-01T09:00:00.000Z',
+    requestHash: 'request-hash',
+    linkExpiresAt: '2025-05-30T09:00:00.000Z',
+    ttl: 1_772_000_000,
+    ...overrides,
+  };
+}
+
+export function stepInput(caseId: string, overrides: Partial<OpenStepInput> = {}): OpenStepInput {
+  return {
+    caseId,
+    stepId: 'separate-waste',
+    actor: 'citizen',
+    visit: 1,
+    taskToken: `token-${randomUUID()}`,
+    openedAt: '2025-03-01T09:00:05.000Z',
+    dueAt: '2025-03-08T09:00:05.000Z',
+    expiresAt: '2025-03-15T09:00:05.000Z',
+    ...overrides,
+  };
+}
+
+export function submission(overrides: Partial<Submission> = {}): Submission {
+  return {
+    stepId: 'separate-waste',
+    actor: 'citizen',
+    channel: 'web',
+    submittedAt: '2025-03-02T10:00:00.000Z',
+    data: { bags: 2, separated: true },
+    ...overrides,
+  };
+}

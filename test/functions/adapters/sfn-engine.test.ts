@@ -1,0 +1,122 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseStateMachineArns } from '../../../functions/adapters/engine';
+import { SfnEngine } from '../../../functions/adapters/sfn-engine';
+import type { Submission } from '../../../functions/domain/model';
+import { ConflictError, TokenRejectedError } from '../../../functions/shared/errors';
+
+const sfn = mockClient(SFNClient);
+const machine = 'arn:aws:states:eu-west-1:000000000000:stateMachine:coproduce-waste-collection';
+const execution = 'arn:aws:states:eu-west-1:000000000000:execution:coproduce-waste-collection:case1';
+const engine = new SfnEngine({ 'waste-collection': machine }, () => new SFNClient({}));
+const input = {
+  caseId: 'case1',
+  serviceId: 'waste-collection',
+  org: 'gm0363',
+  createdAt: '2026-03-02T09:00:00.000Z',
+};
+const meta = { $metadata: {} };
+
+afterEach(() => sfn.reset());
+
+describe('SfnEngine.startCase', () => {
+  it('starts an execution named after the case with the case input', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: execution, startDate: new Date() });
+    await expect(engine.startCase('waste-collection', 'case1', input)).resolves.toBe(execution);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: machine,
+      name: 'case1',
+      input: JSON.stringify(input),
+    });
+  });
+
+  it('treats an existing execution with the same input as a replay', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', ...meta }));
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ input: JSON.stringify({ ...input }, Object.keys(input).reverse()) });
+    await expect(engine.startCase('waste-collection', 'case1', input)).resolves.toBe(execution);
+    expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: execution });
+  });
+
+  it('refuses an existing execution with other input', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', ...meta }));
+    sfn.on(DescribeExecutionCommand).resolves({ input: JSON.stringify({ ...input, org: 'other' }) });
+    await expect(engine.startCase('waste-collection', 'case1', input)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('fails clearly for a service without a state machine', async () => {
+    await expect(engine.startCase('nope', 'case1', input)).rejects.toThrow(/STATE_MACHINE_ARNS/);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+});
+
+describe('SfnEngine.completeTask', () => {
+  const submission: Submission = {
+    stepId: 'confirm-address',
+    actor: 'citizen',
+    channel: 'sms',
+    submittedAt: '2026-03-02T10:00:00.000Z',
+    data: { correct: true },
+  };
+
+  it('sends the submission as the task output', async () => {
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    await engine.completeTask('tok', submission);
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
+      taskToken: 'tok',
+      output: JSON.stringify(submission),
+    });
+  });
+
+  it.each([
+    new TaskTimedOut({ message: 'timed out', ...meta }),
+    new InvalidToken({ message: 'invalid', ...meta }),
+    new TaskDoesNotExist({ message: 'gone', ...meta }),
+  ])('maps %s to TokenRejectedError', async (error) => {
+    sfn.on(SendTaskSuccessCommand).rejects(error);
+    await expect(engine.completeTask('tok', submission)).rejects.toBeInstanceOf(TokenRejectedError);
+  });
+
+  it('passes other failures on unchanged', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new Error('network'));
+    await expect(engine.completeTask('tok', submission)).rejects.toThrow('network');
+  });
+});
+
+describe('SfnEngine.stopCase', () => {
+  it('stops the execution of the case with the reason', async () => {
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    await engine.stopCase('waste-collection', 'case1', 'moved away');
+    expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, {
+      executionArn: execution,
+      error: 'Case.Cancelled',
+      cause: 'moved away',
+    });
+  });
+
+  it('ignores an execution that never started', async () => {
+    sfn.on(StopExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'no', ...meta }));
+    await expect(engine.stopCase('waste-collection', 'case1', 'x')).resolves.toBeUndefined();
+  });
+});
+
+describe('parseStateMachineArns', () => {
+  it('accepts a map of service ids to ARNs and names the variable otherwise', () => {
+    expect(parseStateMachineArns(JSON.stringify({ a: machine }))).toEqual({ a: machine });
+    expect(() => parseStateMachineArns('{')).toThrow(/STATE_MACHINE_ARNS/);
+    expect(() => parseStateMachineArns('{"a":"arn:aws:lambda:x"}')).toThrow(/STATE_MACHINE_ARNS.*\(a\)/);
+  });
+});

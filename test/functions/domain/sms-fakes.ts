@@ -1,0 +1,177 @@
+import { findStep } from '../../../functions/domain/definitions';
+import type { CaseEvent, CaseRecord, StepRecord, Submission } from '../../../functions/domain/model';
+import { PiiVault } from '../../../functions/domain/pii';
+import type {
+  CaseRepository,
+  CaseView,
+  Clock,
+  Notifier,
+  OpenStepInput,
+  OpenStepResult,
+  WorkflowEngine,
+} from '../../../functions/domain/ports';
+import { TokenRejectedError } from '../../../functions/shared/errors';
+import { findService } from '../../../workflows/catalog';
+import type { Service } from '../../../workflows/schema';
+
+// In-memory ports for the open-step and SMS domain tests, with the repository's documented semantics.
+
+export const vault = new PiiVault('domain-test-key-0123456789abcdefghijklmnop');
+export const publicUrl = 'https://coproduce.example.nl';
+
+type StoredStep = StepRecord & { phoneHash?: string };
+
+export class MemoryRepo implements CaseRepository {
+  cases = new Map<string, CaseRecord>();
+  steps = new Map<string, StoredStep>();
+  events: CaseEvent[] = [];
+  optedOut = new Set<string>();
+  claimed = new Set<string>();
+
+  async createCase(record: CaseRecord): Promise<'created' | 'exists'> {
+    if (this.cases.has(record.caseId)) return 'exists';
+    this.cases.set(record.caseId, record);
+    return 'created';
+  }
+  async getCase(caseId: string) {
+    return this.cases.get(caseId);
+  }
+  async getCaseView(caseId: string): Promise<CaseView | undefined> {
+    const record = this.cases.get(caseId);
+    if (!record) return undefined;
+    const steps = [...this.steps.values()].filter((s) => s.caseId === caseId);
+    return { case: record, steps, events: this.events.filter((e) => e.caseId === caseId) };
+  }
+  async caseIdForLink() {
+    return undefined;
+  }
+  async listCases() {
+    return { items: [] };
+  }
+  async getStep(caseId: string, stepId: string) {
+    const step = this.steps.get(`${caseId}#${stepId}`);
+    return step && { ...step };
+  }
+  async openStep(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult> {
+    const key = `${input.caseId}#${input.stepId}`;
+    const current = this.steps.get(key);
+    if (current && current.visit > input.visit) return { kind: 'stale' };
+    if (current && current.visit === input.visit && current.status === 'DONE') {
+      current.taskToken = input.taskToken;
+      return { kind: 'already-done', step: { ...current } };
+    }
+    if (kind === 'invite') {
+      const { phoneHash, shortCode, ...rest } = input;
+      const step: StoredStep = {
+        ...rest,
+        status: 'OPEN',
+        reminders: 0,
+        escalated: false,
+        ...(shortCode && { shortCode }),
+        ...(phoneHash && { phoneHash }),
+      };
+      this.steps.set(key, step);
+      return { kind: 'opened', step: { ...step } };
+    }
+    if (!current || current.visit !== input.visit) return { kind: 'stale' };
+    current.taskToken = input.taskToken;
+    if (kind === 'reminder') current.reminders += 1;
+    else current.escalated = true;
+    return { kind: 'rearmed', step: { ...current } };
+  }
+  async completeStep(caseId: string, visit: number, taskToken: string, submission: Submission) {
+    const step = this.steps.get(`${caseId}#${submission.stepId}`);
+    if (step?.status !== 'OPEN' || step.visit !== visit || step.taskToken !== taskToken) return false;
+    Object.assign(step, {
+      status: 'DONE',
+      data: submission.data,
+      submittedAt: submission.submittedAt,
+      channel: submission.channel,
+    });
+    return true;
+  }
+  async revertStep(caseId: string, stepId: string, taskToken: string) {
+    const step = this.steps.get(`${caseId}#${stepId}`);
+    if (step?.status !== 'DONE' || step.taskToken !== taskToken) return false;
+    step.status = 'OPEN';
+    delete step.data;
+    return true;
+  }
+  async closeCase() {
+    return false;
+  }
+  async appendEvent(event: CaseEvent) {
+    this.events.push(event);
+  }
+  async openStepsForPhone(phoneHash: string) {
+    return [...this.steps.values()]
+      .filter((s) => s.phoneHash === phoneHash && s.status === 'OPEN')
+      .map(({ phoneHash: _, ...s }) => s);
+  }
+  async setOptOut(phoneHash: string, optedOut: boolean) {
+    if (optedOut) this.optedOut.add(phoneHash);
+    else this.optedOut.delete(phoneHash);
+  }
+  async isOptedOut(phoneHash: string) {
+    return this.optedOut.has(phoneHash);
+  }
+  async claimInboundMessage(messageId: string) {
+    if (this.claimed.has(messageId)) return false;
+    this.claimed.add(messageId);
+    return true;
+  }
+}
+
+export class MemoryEngine implements WorkflowEngine {
+  completed: { taskToken: string; output: Submission }[] = [];
+  rejected = new Set<string>();
+  async startCase() {
+    return 'arn';
+  }
+  async completeTask(taskToken: string, output: Submission) {
+    if (this.rejected.has(taskToken)) throw new TokenRejectedError('TaskTimedOut');
+    this.completed.push({ taskToken, output });
+  }
+  async stopCase() {}
+}
+
+export class MemoryNotifier implements Notifier {
+  sent: { to: string; text: string }[] = [];
+  failWith?: Error;
+  async sendSms(to: string, text: string) {
+    if (this.failWith) throw this.failWith;
+    this.sent.push({ to, text });
+  }
+}
+
+export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
+
+export function makeCase(caseId: string, over: Partial<CaseRecord> & { phone?: string } = {}): CaseRecord {
+  const { phone, ...rest } = over;
+  return {
+    caseId,
+    serviceId: 'waste-collection',
+    org: 'gemeente-utrecht',
+    status: 'ACTIVE',
+    citizen: { locale: 'nl', ...(phone && { phoneHash: vault.hash(phone), phoneEnc: vault.encrypt(phone) }) },
+    createdAt: '2026-03-01T08:00:00.000Z',
+    updatedAt: '2026-03-01T08:00:00.000Z',
+    requestHash: 'h',
+    linkExpiresAt: '2026-06-01T08:00:00.000Z',
+    ttl: 1_900_000_000,
+    ...rest,
+  };
+}
+
+/** The real waste-collection service: the texts are its own, so tests compare with what it renders. */
+export function catalogService(id = 'waste-collection'): Service {
+  const service = findService(id);
+  if (!service) throw new Error(`no service ${id} in the catalog`);
+  return service;
+}
+
+export function stepTitle(service: Service, stepId: string, locale: 'nl' | 'en'): string {
+  const title = findStep(service, stepId)?.step.title[locale];
+  if (!title) throw new Error(`no step ${stepId} in ${service.id}`);
+  return title;
+}

@@ -1,0 +1,213 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { smsSegments } from '../../../functions/domain/gsm7';
+import { renderMessage } from '../../../functions/domain/messages';
+import { openStep } from '../../../functions/domain/open-step';
+import { receiveSms } from '../../../functions/domain/sms-inbound';
+import { TEXTS } from '../../../functions/domain/sms-texts';
+import { findService } from '../../../workflows/catalog';
+import {
+  catalogService,
+  fixedClock,
+  MemoryEngine,
+  MemoryNotifier,
+  MemoryRepo,
+  makeCase,
+  publicUrl,
+  stepTitle,
+  vault,
+} from './sms-fakes';
+
+const phone = '+31612345678';
+const waste = catalogService();
+let repo: MemoryRepo;
+let engine: MemoryEngine;
+let sid = 0;
+const clock = fixedClock('2026-03-02T09:00:00.000Z');
+const deps = () => ({ repo, engine, clock, vault, publicUrl, findService });
+const sms = (body: string, messageSid = `SM${++sid}`) =>
+  receiveSms(deps(), { from: phone, body, messageSid });
+
+async function open(
+  caseId: string,
+  over: { serviceId?: string; stageId?: string; stepId?: string; locale?: 'nl' | 'en' } = {},
+) {
+  const record = makeCase(caseId, { phone, serviceId: over.serviceId ?? 'waste-collection' });
+  repo.cases.set(caseId, { ...record, citizen: { ...record.citizen, locale: over.locale ?? 'nl' } });
+  const notifier = new MemoryNotifier();
+  await openStep(
+    { repo, engine, notifier, vault, publicUrl, findService },
+    {
+      caseId,
+      serviceId: over.serviceId ?? 'waste-collection',
+      stageId: over.stageId ?? 'round',
+      stepId: over.stepId ?? 'present',
+      notice: 'invite',
+      visit: 1,
+      taskToken: `token-${caseId}`,
+      enteredAt: '2026-03-02T06:00:00.000Z',
+    },
+  );
+  const step = await repo.getStep(caseId, over.stepId ?? 'present');
+  return step?.shortCode ?? '';
+}
+
+function confirmation(caseId: string, code: string, locale: 'nl' | 'en' = 'nl') {
+  return renderMessage(waste, 'confirmation', locale, {
+    org: 'gemeente-utrecht',
+    step: stepTitle(waste, 'present', locale),
+    due: '04-03-2026',
+    link: `${publicUrl}/c/${vault.linkToken(caseId)}`,
+    code,
+  });
+}
+
+beforeEach(() => {
+  repo = new MemoryRepo();
+  engine = new MemoryEngine();
+});
+
+describe('answers', () => {
+  it('submits the only open step without a code and confirms with the service text', async () => {
+    const code = await open('case-1');
+    expect(await sms('Ja, bak stond er')).toBe(confirmation('case-1', code));
+    expect(await repo.getStep('case-1', 'present')).toMatchObject({
+      status: 'DONE',
+      channel: 'sms',
+      data: { presented: true, note: 'bak stond er' },
+    });
+    expect(engine.completed).toMatchObject([
+      {
+        taskToken: 'token-case-1',
+        output: { stepId: 'present', actor: 'citizen', channel: 'sms', data: { presented: true } },
+      },
+    ]);
+  });
+
+  it('needs the code when the phone has several open steps, and takes the one it names', async () => {
+    const a = await open('case-1');
+    const b = await open('case-2');
+    expect(a).not.toBe(b);
+    const reply = await sms('nee');
+    expect(reply).toContain('Welke stap bedoelt u?');
+    expect(reply).toContain(a);
+    expect(reply).toContain(b);
+    expect(engine.completed).toEqual([]);
+    expect(await sms(`${b.toLowerCase()} nee`)).toBe(confirmation('case-2', b));
+    expect((await repo.getStep('case-2', 'present'))?.data).toEqual({ presented: false });
+    expect((await repo.getStep('case-1', 'present'))?.status).toBe('OPEN');
+  });
+
+  it('names a code it does not know and lists the open ones', async () => {
+    const code = await open('case-1');
+    const unknown = code === 'Z9' ? 'Z8' : 'Z9';
+    const reply = await sms(`${unknown} ja`);
+    expect(reply).toBe(`Code ${unknown} kennen we niet. Open: ${code} ${stepTitle(waste, 'present', 'nl')}.`);
+    expect(engine.completed).toEqual([]);
+  });
+
+  it('says so kindly when nothing is open', async () => {
+    expect(await sms('ja')).toBe(`${TEXTS.nl.none} / ${TEXTS.en.none}`);
+  });
+
+  it('explains what it expected for an unreadable answer and logs the attempt without the text', async () => {
+    await open('case-1');
+    expect(await sms('misschien morgen', 'SM-unclear')).toBe(`${TEXTS.nl.unclear(TEXTS.nl.yesNo)}`);
+    expect(await sms('misschien morgen', 'SM-unclear')).toBe(`${TEXTS.nl.unclear(TEXTS.nl.yesNo)}`);
+    expect((await repo.getStep('case-1', 'present'))?.status).toBe('OPEN');
+    const refused = repo.events.filter((e) => e.type === 'SUBMISSION_REFUSED');
+    expect(refused).toMatchObject([
+      { stepId: 'present', channel: 'sms', detail: { reason: 'UNCLEAR_ANSWER' } },
+    ]);
+    expect(JSON.stringify(repo.events)).not.toContain('misschien');
+  });
+
+  it('answers in English for an English case', async () => {
+    await open('case-1', { locale: 'en' });
+    expect(await sms('perhaps')).toBe('We did not understand your answer. Reply YES or NO.');
+  });
+
+  it('turns a note that is too long into a clear reply', async () => {
+    await open('case-1');
+    expect(await sms(`ja ${'x'.repeat(1200)}`)).toBe(TEXTS.nl.invalid(TEXTS.nl.text(1000)));
+    expect((await repo.getStep('case-1', 'present'))?.status).toBe('OPEN');
+    expect(repo.events.at(-1)).toMatchObject({
+      type: 'SUBMISSION_REFUSED',
+      detail: { reason: 'VALIDATION_FAILED' },
+    });
+  });
+
+  it('asks to send again when the engine stopped waiting for this token', async () => {
+    await open('case-1');
+    engine.rejected.add('token-case-1');
+    expect(await sms('ja')).toBe(TEXTS.nl.retry);
+    expect((await repo.getStep('case-1', 'present'))?.status).toBe('OPEN');
+  });
+
+  it('points to the link for a step that cannot be answered by SMS', async () => {
+    await open('case-1', {
+      serviceId: 'child-development',
+      stageId: 'observe',
+      stepId: 'parent-observations',
+    });
+    expect(await sms('Hij leest graag')).toBe(TEXTS.nl.webOnly);
+    expect(engine.completed).toEqual([]);
+  });
+
+  it('ignores steps of a case that is no longer active', async () => {
+    await open('case-1');
+    const record = repo.cases.get('case-1');
+    if (record) repo.cases.set('case-1', { ...record, status: 'CANCELLED' });
+    expect(await sms('ja')).toBe(`${TEXTS.nl.none} / ${TEXTS.en.none}`);
+  });
+});
+
+describe('retried webhooks', () => {
+  it('does not submit twice and replies that the message arrived', async () => {
+    await open('case-1');
+    await sms('ja', 'SM-retry');
+    expect(await sms('ja', 'SM-retry')).toBe(`${TEXTS.nl.duplicate} / ${TEXTS.en.duplicate}`);
+    expect(engine.completed).toHaveLength(1);
+  });
+
+  it('still saves the answer when the first try failed before submitting', async () => {
+    const code = await open('case-1');
+    repo.claimed.add('SM-crashed');
+    expect(await sms('ja', 'SM-crashed')).toBe(confirmation('case-1', code));
+    expect(engine.completed).toHaveLength(1);
+  });
+
+  it('does not opt out again on a retried STOP after START', async () => {
+    await sms('STOP', 'SM-stop');
+    await sms('START', 'SM-start');
+    await sms('STOP', 'SM-stop');
+    expect(await repo.isOptedOut(vault.hash(phone))).toBe(false);
+  });
+});
+
+describe('keywords', () => {
+  it('STOP and AFMELDEN opt out without cancelling anything; START opts in again', async () => {
+    await open('case-1');
+    expect(await sms('Stop')).toBe(TEXTS.nl.optedOut);
+    expect(await repo.isOptedOut(vault.hash(phone))).toBe(true);
+    expect(repo.cases.get('case-1')?.status).toBe('ACTIVE');
+    expect((await repo.getStep('case-1', 'present'))?.status).toBe('OPEN');
+    expect(await sms('aanmelden')).toBe(TEXTS.nl.optedIn);
+    expect(await repo.isOptedOut(vault.hash(phone))).toBe(false);
+    await sms('AFMELDEN');
+    expect(await repo.isOptedOut(vault.hash(phone))).toBe(true);
+  });
+
+  it('HELP lists the open codes with their titles in one GSM-7 segment', async () => {
+    const a = await open('case-1');
+    const b = await open('case-2', { locale: 'nl' });
+    const reply = await sms('help');
+    expect(reply).toContain(`${a} ${stepTitle(waste, 'present', 'nl')}`);
+    expect(reply).toContain(b);
+    expect(smsSegments(reply)).toBe(1);
+    expect(await sms('INFO')).toBe(reply);
+  });
+
+  it('HELP without open steps says so in both languages', async () => {
+    expect(await sms('hellup')).toBe(`${TEXTS.nl.helpNone} / ${TEXTS.en.helpNone}`);
+  });
+});

@@ -1,0 +1,211 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CaseRecord, StepRecord } from '../../../functions/domain/model';
+import { type SubmitRequest, submitStep } from '../../../functions/domain/submit';
+import { AppError, statusOf } from '../../../functions/shared/errors';
+import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
+
+vi.mock(
+  '../../../workflows/catalog',
+  async () => (await import('../../support/service-fixture')).catalogMock,
+);
+
+const caseRecord = (over: Partial<CaseRecord> = {}): CaseRecord => ({
+  caseId: 'case1',
+  serviceId: 'waste-collection',
+  org: 'gm0363',
+  status: 'ACTIVE',
+  stage: 'prepare',
+  citizen: { locale: 'nl' },
+  createdAt: '2026-03-01T09:00:00.000Z',
+  updatedAt: '2026-03-01T09:00:00.000Z',
+  requestHash: 'h',
+  linkExpiresAt: '2026-06-01T09:00:00.000Z',
+  ttl: 1_800_000_000,
+  ...over,
+});
+
+const openStep = (over: Partial<StepRecord> = {}): StepRecord => ({
+  caseId: 'case1',
+  stepId: 'confirm-address',
+  actor: 'citizen',
+  status: 'OPEN',
+  visit: 1,
+  openedAt: '2026-03-01T09:00:00.000Z',
+  dueAt: '2026-03-08T09:00:00.000Z',
+  expiresAt: '2026-03-15T09:00:00.000Z',
+  taskToken: 'token-1',
+  reminders: 0,
+  escalated: false,
+  ...over,
+});
+
+const request = (over: Partial<SubmitRequest> = {}): SubmitRequest => ({
+  caseId: 'case1',
+  stepId: 'confirm-address',
+  actor: 'citizen',
+  channel: 'web',
+  data: { correct: 'ja', note: 'achterom' },
+  ...over,
+});
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+describe('submitStep', () => {
+  let repo: FakeRepository;
+  let engine: FakeEngine;
+  const clock = fixedClock('2026-03-02T10:00:00.000Z');
+  let deps: { repo: FakeRepository; engine: FakeEngine; clock: typeof clock };
+
+  beforeEach(async () => {
+    repo = new FakeRepository();
+    engine = new FakeEngine();
+    deps = { repo, engine, clock };
+    await repo.createCase(caseRecord(), 'link-hash');
+    repo.putStep(openStep());
+  });
+
+  it('marks the step DONE, completes the task with the submission and logs an event', async () => {
+    const { step, submission } = await submitStep(deps, request());
+    const expected = {
+      stepId: 'confirm-address',
+      actor: 'citizen',
+      channel: 'web',
+      submittedAt: '2026-03-02T10:00:00.000Z',
+      data: { correct: true, note: 'achterom' },
+    };
+    expect(submission).toEqual(expected);
+    expect(engine.completed).toEqual([{ taskToken: 'token-1', output: expected }]);
+    expect(step).toMatchObject({ status: 'DONE', data: { correct: true, note: 'achterom' }, channel: 'web' });
+    expect(step).not.toHaveProperty('taskToken');
+    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('DONE');
+    expect(repo.events).toEqual([
+      {
+        caseId: 'case1',
+        at: '2026-03-02T10:00:00.000Z',
+        type: 'STEP_SUBMITTED',
+        actor: 'citizen',
+        stepId: 'confirm-address',
+        channel: 'web',
+        detail: { visit: 1 },
+      },
+    ]);
+  });
+
+  it('refuses an unknown case (404) and a closed case (409 CASE_CLOSED)', async () => {
+    expect(statusOf(await failure(submitStep(deps, request({ caseId: 'nope' }))))).toBe(404);
+    await repo.closeCase('case1', 'CANCELLED');
+    const closed = await failure(submitStep(deps, request()));
+    expect([statusOf(closed), closed.code, closed.details]).toEqual([
+      409,
+      'CASE_CLOSED',
+      { status: 'CANCELLED' },
+    ]);
+  });
+
+  it('refuses a step the service does not have (404) and a step of the other actor (403 WRONG_ACTOR)', async () => {
+    expect(statusOf(await failure(submitStep(deps, request({ stepId: 'fly-away' }))))).toBe(404);
+    const wrong = await failure(submitStep(deps, request({ actor: 'provider' })));
+    expect([statusOf(wrong), wrong.code]).toEqual([403, 'WRONG_ACTOR']);
+    expect(engine.completed).toHaveLength(0);
+  });
+
+  it('refuses a step that is not open: PENDING when not reached, DONE when answered', async () => {
+    const pending = await failure(submitStep(deps, request({ stepId: 'put-out', data: { done: true } })));
+    expect([statusOf(pending), pending.code, pending.details?.status]).toEqual([
+      409,
+      'STEP_NOT_OPEN',
+      'PENDING',
+    ]);
+    await submitStep(deps, request());
+    const again = await failure(submitStep(deps, request()));
+    expect([again.code, again.details?.status]).toEqual(['STEP_NOT_OPEN', 'DONE']);
+    expect(engine.completed).toHaveLength(1);
+  });
+
+  it('validates the data against the form and names each failing field, saving nothing', async () => {
+    const error = await failure(
+      submitStep(deps, request({ data: { correct: 'maybe', bins: '9', extra: 1 } })),
+    );
+    expect(statusOf(error)).toBe(400);
+    expect(error.details?.fields).toEqual({
+      correct: 'Answer yes or no.',
+      bins: 'Enter at most 4.',
+      extra: 'This field is not part of the form.',
+    });
+    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('OPEN');
+    expect(engine.completed).toHaveLength(0);
+  });
+
+  it('lets exactly one of several concurrent submissions through', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => submitStep(deps, request({ data: { correct: i % 2 === 0 } }))),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r.reason as AppError).code);
+    expect(ok).toHaveLength(1);
+    expect(refused).toEqual(['STEP_NOT_OPEN', 'STEP_NOT_OPEN', 'STEP_NOT_OPEN', 'STEP_NOT_OPEN']);
+    expect(engine.completed).toHaveLength(1);
+    expect(repo.events.filter((e) => e.type === 'STEP_SUBMITTED')).toHaveLength(1);
+  });
+
+  it('reverts the step and answers 409 TOKEN_EXPIRED when the engine refuses the token', async () => {
+    engine.rejected.add('token-1');
+    const error = await failure(submitStep(deps, request()));
+    expect([statusOf(error), error.code]).toEqual([409, 'TOKEN_EXPIRED']);
+    expect(error.message).toMatch(/Nothing was saved/);
+    const step = await repo.getStep('case1', 'confirm-address');
+    expect(step).toMatchObject({ status: 'OPEN', taskToken: 'token-1' });
+    expect(step?.data).toBeUndefined();
+    expect(repo.events).toHaveLength(0);
+  });
+
+  it('counts the submission when open-step already completed the re-armed step with the stored data', async () => {
+    engine.rejected.add('token-1');
+    // open-step, seeing the step DONE, re-arms it with a new token and completes that one.
+    engine.beforeComplete = () => {
+      const s = repo.steps.get('case1/confirm-address');
+      if (s) s.taskToken = 'token-2';
+    };
+    const { step } = await submitStep(deps, request());
+    expect(step.status).toBe('DONE');
+    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('DONE');
+    expect(repo.events.map((e) => e.type)).toEqual(['STEP_SUBMITTED']);
+  });
+
+  it('retries once with the new token when a reminder re-armed the step in between', async () => {
+    const original = repo.completeStep.bind(repo);
+    let first = true;
+    repo.completeStep = async (...args) => {
+      if (first) {
+        first = false;
+        repo.putStep(openStep({ taskToken: 'token-2', reminders: 1 }));
+      }
+      return original(...args);
+    };
+    await submitStep(deps, request());
+    expect(engine.completed.map((c) => c.taskToken)).toEqual(['token-2']);
+  });
+
+  it('records who submitted for provider steps', async () => {
+    repo.putStep(openStep({ stepId: 'plan-route', actor: 'provider', taskToken: 'token-p' }));
+    const { step } = await submitStep(
+      deps,
+      request({
+        stepId: 'plan-route',
+        actor: 'provider',
+        channel: 'api',
+        submittedBy: 'staff-sub-1',
+        data: { day: '2026-03-10', kind: 'gft' },
+      }),
+    );
+    expect(step.submittedBy).toBe('staff-sub-1');
+    expect(repo.events[0]?.detail).toEqual({ visit: 1, by: 'staff-sub-1' });
+  });
+});

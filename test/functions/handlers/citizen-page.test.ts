@@ -1,0 +1,248 @@
+import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { keys } from '../../../functions/adapters/table-keys';
+import { PiiVault, sha256 } from '../../../functions/domain/pii';
+import { handler } from '../../../functions/handlers/citizen-page';
+import { errorCode, invoke } from '../../support/http-event';
+import { caseItem, stepItem } from './items';
+
+vi.mock(
+  '../../../workflows/catalog',
+  async () => (await import('../../support/service-fixture')).catalogMock,
+);
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const vault = new PiiVault(process.env.PII_KEY as string);
+const token = vault.linkToken('case1');
+const csrf = vault.hash(`csrf:${token}`);
+
+const citizenStep = stepItem();
+const providerStep = stepItem({
+  stepId: 'plan-route',
+  actor: 'provider',
+  status: 'DONE',
+  data: { day: '2026-03-10', kind: 'gft' },
+  submittedAt: '2026-03-02T09:00:00.000Z',
+  channel: 'api',
+});
+
+function table(
+  over: { expiresAt?: string; citizenData?: Record<string, unknown>; status?: 'ACTIVE' | 'CANCELLED' } = {},
+) {
+  ddb.on(GetCommand).resolves({});
+  ddb.on(GetCommand, { Key: keys.link(sha256(token)) }).resolves({
+    Item: {
+      ...keys.link(sha256(token)),
+      caseId: 'case1',
+      expiresAt: over.expiresAt ?? '2099-01-01T00:00:00.000Z',
+    },
+  });
+  const head = caseItem({
+    status: over.status ?? 'ACTIVE',
+    reference: 'INTERNAL-REF',
+    citizen: { locale: 'nl', nameEnc: vault.encrypt('Anna') },
+  });
+  ddb.on(QueryCommand).resolves({ Items: [head, { ...citizenStep, ...over.citizenData }, providerStep] });
+  ddb.on(GetCommand, { Key: keys.case('case1') }).resolves({ Item: head });
+  ddb.on(GetCommand, { Key: keys.step('case1', 'confirm-address') }).resolves({ Item: citizenStep });
+  ddb.on(GetCommand, { Key: keys.step('case1', 'plan-route') }).resolves({ Item: providerStep });
+  ddb.on(UpdateCommand).resolves({ Attributes: { ...citizenStep, status: 'DONE' } });
+  ddb.on(PutCommand).resolves({});
+  sfn.on(SendTaskSuccessCommand).resolves({});
+}
+
+const get = (query?: Record<string, string>, headers?: Record<string, string>, t = token) =>
+  invoke(handler, {
+    path: `/c/${t}`,
+    pathParameters: { linkToken: t },
+    ...(query && { query }),
+    ...(headers && { headers }),
+  });
+
+const post = (body: unknown, stepId = 'confirm-address', headers: Record<string, string> = {}) =>
+  invoke(handler, {
+    method: 'POST',
+    path: `/c/${token}/steps/${stepId}`,
+    pathParameters: { linkToken: token, stepId },
+    query: { lang: 'nl' },
+    headers:
+      typeof body === 'string'
+        ? { 'content-type': 'application/x-www-form-urlencoded', ...headers }
+        : headers,
+    body,
+  });
+
+beforeEach(() => table());
+afterEach(() => {
+  ddb.reset();
+  sfn.reset();
+});
+
+describe('GET /c/{linkToken}', () => {
+  it('shows both lanes in Dutch with a form for the open citizen step and the CSRF value', async () => {
+    const res = await get();
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('<html lang="nl">');
+    expect(res.body).toContain('<h3>U</h3>');
+    expect(res.body).toContain('<h3>De organisatie</h3>');
+    expect(res.body).toContain(`<form method="post" action="/c/${token}/steps/confirm-address?lang=nl">`);
+    expect(res.body).toContain(`<input type="hidden" name="_csrf" value="${csrf}">`);
+    expect(res.body).toContain('<legend>Klopt het?</legend>');
+    expect(res.body).toContain('<label for="f-confirm-address-note">Opmerking');
+    // What the provider submitted, in words: the choice label and a formatted date.
+    expect(res.body).toContain('<dd>GFT</dd>');
+    expect(res.body).toContain('<dd>10 maart 2026</dd>');
+    expect(res.body).not.toContain('INTERNAL-REF');
+    expect(res.body).not.toContain('Anna');
+    expect(res.body).not.toMatch(/<script/i);
+  });
+
+  it('speaks English with ?lang=en or an English browser', async () => {
+    const byQuery = await get({ lang: 'en' });
+    expect(byQuery.body).toContain('<html lang="en">');
+    expect(byQuery.body).toContain('<h3>You</h3>');
+    const byHeader = await get(undefined, { 'Accept-Language': 'en-GB,en;q=0.9' });
+    expect(byHeader.body).toContain('<html lang="en">');
+  });
+
+  it('thanks for a done step and shows no forms once the case is closed', async () => {
+    const thanked = await get({ done: 'plan-route' });
+    expect(thanked.body).toContain(
+      '<p class="notice" role="status">Dank u. Uw antwoord is ontvangen: Route plannen.</p>',
+    );
+    table({ status: 'CANCELLED' });
+    const closed = await get();
+    expect(closed.body).toContain('<strong>Gestopt</strong>');
+    expect(closed.body).not.toContain('<form');
+  });
+
+  it('escapes everything that was submitted', async () => {
+    table({ citizenData: { status: 'DONE', data: { note: '<script>alert(1)</script>', correct: true } } });
+    const res = await get();
+    expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(res.body).not.toContain('<script>');
+  });
+
+  it('returns the JSON case view for Accept: application/json, without contact data', async () => {
+    const res = await get(undefined, { Accept: 'application/json' });
+    expect(res.statusCode).toBe(200);
+    const steps = res.json?.steps as { stepId: string; actor: string; status: string }[];
+    expect(steps.map((s) => [s.stepId, s.actor, s.status])).toEqual([
+      ['confirm-address', 'citizen', 'OPEN'],
+      ['plan-route', 'provider', 'DONE'],
+      ['put-out', 'citizen', 'PENDING'],
+      ['empty-bin', 'provider', 'PENDING'],
+    ]);
+    expect(res.json).not.toHaveProperty('citizen');
+    expect(res.json).not.toHaveProperty('reference');
+    expect(res.body).not.toContain('tok-1');
+  });
+
+  it('answers an unknown link with a friendly 404 page and an expired one with 410', async () => {
+    const unknown = await get(undefined, undefined, 'A'.repeat(22));
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('Controleer de link');
+    expect(unknown.body).toContain('check the link');
+    const malformed = await get(undefined, undefined, '<x>');
+    expect(malformed.statusCode).toBe(404);
+    table({ expiresAt: '2020-01-01T00:00:00.000Z' });
+    const expired = await get();
+    expect(expired.statusCode).toBe(410);
+    expect(expired.body).toContain('Deze link is verlopen');
+    expect(expired.body).not.toMatch(/at .*\.ts/);
+    const asJson = await get(undefined, { Accept: 'application/json' });
+    expect([asJson.statusCode, errorCode(asJson)]).toEqual([410, 'LINK_EXPIRED']);
+  });
+});
+
+describe('POST /c/{linkToken}/steps/{stepId}', () => {
+  it('submits the form and redirects (303) back to the page', async () => {
+    const res = await post(`_csrf=${encodeURIComponent(csrf)}&correct=ja&note=achterom`);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`https://coproduce.example.nl/c/${token}?done=confirm-address&lang=nl`);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: keys.step('case1', 'confirm-address'),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':channel': 'web',
+        ':actor': 'citizen',
+        ':data': { correct: true, note: 'achterom' },
+      }),
+    });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tok-1' });
+  });
+
+  it('refuses a form without the right CSRF value (403) and saves nothing', async () => {
+    const res = await post('_csrf=forged&correct=ja');
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('Open de pagina opnieuw');
+    expect((await post('correct=ja')).statusCode).toBe(403);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('re-renders the page (400) with the error next to the field and the typed values kept', async () => {
+    const res = await post(
+      `_csrf=${encodeURIComponent(csrf)}&correct=ja&note=${'x'.repeat(21)}&bins=%22%3E7`,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain(
+      '<li><a href="#f-confirm-address-note">Opmerking: Gebruik hoogstens 20 tekens.</a></li>',
+    );
+    expect(res.body).toMatch(/id="f-confirm-address-note-error">Gebruik hoogstens 20 tekens\./);
+    expect(res.body).toContain(`value="${'x'.repeat(21)}"`);
+    expect(res.body).toContain('value="&quot;&gt;7"');
+    expect(res.body).toMatch(/value="yes" checked/);
+    expect(res.body).toContain('aria-invalid="true"');
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('keeps the typed answers when the engine stopped waiting just then (409, nothing saved)', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'timed out', $metadata: {} }));
+    ddb
+      .on(GetCommand, { Key: keys.step('case1', 'confirm-address') })
+      .resolvesOnce({ Item: citizenStep })
+      .resolvesOnce({ Item: { ...citizenStep, status: 'DONE' } })
+      .resolves({ Item: citizenStep });
+    const res = await post(`_csrf=${encodeURIComponent(csrf)}&correct=nee&note=voortuin`);
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('Er is niets opgeslagen');
+    expect(res.body).toContain('value="voortuin"');
+    expect(res.body).toMatch(/value="no" checked/);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
+  });
+
+  it('accepts JSON { data } and answers with the step', async () => {
+    const res = await post({ data: { correct: false } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json?.step).toMatchObject({
+      stepId: 'confirm-address',
+      status: 'DONE',
+      data: { correct: false },
+    });
+    const bad = await post({ data: { correct: 'perhaps' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json?.error).toMatchObject({ details: { fields: { correct: 'Answer yes or no.' } } });
+  });
+
+  it('refuses provider steps and steps that are not open, with a way back to the case', async () => {
+    const provider = await post(`_csrf=${encodeURIComponent(csrf)}&day=2026-03-10`, 'plan-route');
+    expect(provider.statusCode).toBe(403);
+    expect(provider.body).toContain(`href="/c/${token}"`);
+    ddb
+      .on(GetCommand, { Key: keys.step('case1', 'confirm-address') })
+      .resolves({ Item: { ...citizenStep, status: 'DONE' } });
+    const done = await post(`_csrf=${encodeURIComponent(csrf)}&correct=ja`);
+    expect(done.statusCode).toBe(409);
+    expect(done.body).toContain('al ingevuld');
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+});

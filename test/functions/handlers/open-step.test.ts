@@ -1,0 +1,198 @@
+import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keys } from '../../../functions/adapters/table-keys';
+import { renderMessage } from '../../../functions/domain/messages';
+import { PiiVault } from '../../../functions/domain/pii';
+import { handler } from '../../../functions/handlers/open-step';
+import { catalogService, stepTitle } from '../domain/sms-fakes';
+import { caseItem, stepItem } from './items';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const sms = mockClient(PinpointSMSVoiceV2Client);
+const TABLE = process.env.TABLE_NAME;
+const vault = new PiiVault(process.env.PII_KEY ?? '');
+const phone = '+31612345678';
+const phoneHash = vault.hash(phone);
+const waste = catalogService();
+const conditionFailed = () =>
+  Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' });
+
+const payload = (over: Record<string, unknown> = {}) => ({
+  caseId: 'case1',
+  serviceId: 'waste-collection',
+  stageId: 'round',
+  stepId: 'present',
+  notice: 'invite',
+  visit: '1',
+  taskToken: 'tok-new',
+  enteredAt: '2026-03-02T06:00:00.000Z',
+  ...over,
+});
+
+/** UpdateItem with ReturnValues ALL_NEW: echo the written step back, as DynamoDB does. */
+const written = (over: Record<string, unknown> = {}) =>
+  stepItem({
+    stepId: 'present',
+    taskToken: 'tok-new',
+    openedAt: '2026-03-02T06:00:00.000Z',
+    dueAt: '2026-03-04T06:00:00.000Z',
+    expiresAt: '2026-03-09T06:00:00.000Z',
+    ...over,
+  });
+
+beforeEach(() => {
+  ddb.on(GetCommand, { Key: keys.case('case1') }).resolves({
+    Item: caseItem({ citizen: { locale: 'nl', phoneHash, phoneEnc: vault.encrypt(phone) } }),
+  });
+  ddb.on(GetCommand, { Key: keys.optOut(phoneHash) }).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(PutCommand).resolves({});
+  sms.on(SendTextMessageCommand).resolves({ MessageId: 'msg-1' });
+  sfn.on(SendTaskSuccessCommand).resolves({});
+});
+afterEach(() => {
+  ddb.reset();
+  sfn.reset();
+  sms.reset();
+});
+
+describe('open-step handler', () => {
+  it('records the token with the invite condition and texts the invitation', async () => {
+    ddb.on(UpdateCommand).callsFake((input) =>
+      Promise.resolve({
+        Attributes: written({ shortCode: input.ExpressionAttributeValues[':shortCode'] }),
+      }),
+    );
+    expect(await handler(payload())).toEqual({ result: 'opened', sms: 'sent' });
+
+    const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update).toMatchObject({
+      TableName: TABLE,
+      Key: keys.step('case1', 'present'),
+      ConditionExpression: 'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open)',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':t': 'tok-new',
+        ':v': 1,
+        ':actor': 'citizen',
+        ':openedAt': '2026-03-02T06:00:00.000Z',
+        ':dueAt': '2026-03-04T06:00:00.000Z',
+        ':expiresAt': '2026-03-09T06:00:00.000Z',
+        ':gsi1pk': `PHONE#${phoneHash}`,
+      }),
+    });
+    const code = update?.ExpressionAttributeValues?.[':shortCode'];
+    expect(code).toMatch(/^[A-HJ-NP-Z]\d$/);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'byPhone' });
+
+    const text = renderMessage(waste, 'invitation', 'nl', {
+      org: 'gm0363',
+      step: stepTitle(waste, 'present', 'nl'),
+      due: '04-03-2026',
+      link: `${process.env.PUBLIC_URL}/c/${vault.linkToken('case1')}`,
+      code,
+    });
+    expect(sms).toHaveReceivedCommandExactlyOnceWith(SendTextMessageCommand, {
+      DestinationPhoneNumber: phone,
+      MessageBody: text,
+      MessageType: 'TRANSACTIONAL',
+    });
+    const events = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(events.map((e) => e?.type)).toEqual(['STEP_OPENED', 'SMS_SENT']);
+    expect(JSON.stringify(events)).not.toContain('612345678');
+  });
+
+  it('texts nothing to an opted-out phone', async () => {
+    ddb
+      .on(GetCommand, { Key: keys.optOut(phoneHash) })
+      .resolves({ Item: { ...keys.optOut(phoneHash), at: 'x' } });
+    ddb.on(UpdateCommand).resolves({ Attributes: written({ shortCode: 'A1' }) });
+    expect(await handler(payload())).toEqual({ result: 'opened', sms: 'opted-out' });
+    expect(sms).not.toHaveReceivedAnyCommand();
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        type: 'SMS_SUPPRESSED',
+        detail: { message: 'invitation', reason: 'opted-out' },
+      }),
+    });
+  });
+
+  it('completes the new token with the stored answer when the step was answered in between', async () => {
+    const answered = written({
+      status: 'DONE',
+      taskToken: 'tok-old',
+      data: { presented: true },
+      channel: 'sms',
+      submittedAt: '2026-03-02T20:00:00.000Z',
+    });
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: keys.step('case1', 'present') }).resolves({ Item: answered });
+    ddb.on(UpdateCommand, { ConditionExpression: 'visit = :v AND #status = :done' }).resolves({
+      Attributes: { ...answered, taskToken: 'tok-new' },
+    });
+    expect(await handler(payload({ notice: 'reminder' }))).toEqual({ result: 'already-done' });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: 'visit = :v AND #status = :open',
+    });
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
+      taskToken: 'tok-new',
+      output: JSON.stringify({
+        stepId: 'present',
+        actor: 'citizen',
+        channel: 'sms',
+        submittedAt: '2026-03-02T20:00:00.000Z',
+        data: { presented: true },
+      }),
+    });
+    expect(sms).not.toHaveReceivedAnyCommand();
+  });
+
+  it('accepts the visit as a number too, and only re-arms the token on a reminder', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: written({ shortCode: 'C3', reminders: 1, visit: 2 }) });
+    expect(await handler(payload({ visit: 2, notice: 'reminder' }))).toEqual({
+      result: 'rearmed',
+      sms: 'sent',
+    });
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+      TableName: TABLE,
+      Key: keys.step('case1', 'present'),
+      UpdateExpression: 'SET taskToken = :t ADD reminders :one',
+      ConditionExpression: 'visit = :v AND #status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':t': 'tok-new', ':v': 2, ':open': 'OPEN', ':one': 1 },
+    });
+    // A re-armed step keeps its index entry and code: no look-up by phone.
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+    const text = renderMessage(waste, 'reminder', 'nl', {
+      org: 'gm0363',
+      step: stepTitle(waste, 'present', 'nl'),
+      due: '04-03-2026',
+      link: `${process.env.PUBLIC_URL}/c/${vault.linkToken('case1')}`,
+      code: 'C3',
+    });
+    expect(sms).toHaveReceivedCommandExactlyOnceWith(SendTextMessageCommand, {
+      DestinationPhoneNumber: phone,
+      MessageBody: text,
+      MessageType: 'TRANSACTIONAL',
+    });
+  });
+
+  it.each([
+    ['a missing token', { taskToken: undefined }],
+    ['an unknown notice', { notice: 'nudge' }],
+    ['a visit that is not a number', { visit: 'two' }],
+    ['a time that is not a time', { enteredAt: 'yesterday' }],
+  ])('fails the task with OpenStep.BadPayload for %s, touching nothing', async (_, over) => {
+    await expect(handler(payload(over))).rejects.toMatchObject({ name: 'OpenStep.BadPayload' });
+    expect(ddb).not.toHaveReceivedAnyCommand();
+  });
+});

@@ -1,0 +1,203 @@
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { keys } from '../../../functions/adapters/table-keys';
+import { PiiVault } from '../../../functions/domain/pii';
+import { handler as cancelCase } from '../../../functions/handlers/cancel-case';
+import { handler as getCase } from '../../../functions/handlers/get-case';
+import { handler as listCases } from '../../../functions/handlers/list-cases';
+import { errorCode, invoke, staffClaims } from '../../support/http-event';
+import { caseItem, stepItem } from './items';
+
+vi.mock(
+  '../../../workflows/catalog',
+  async () => (await import('../../support/service-fixture')).catalogMock,
+);
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const vault = new PiiVault(process.env.PII_KEY as string);
+const execution = 'arn:aws:states:eu-west-1:000000000000:execution:coproduce-test-waste-collection:case1';
+
+afterEach(() => {
+  ddb.reset();
+  sfn.reset();
+});
+
+describe('GET /cases/{caseId}', () => {
+  const get = (claims = staffClaims()) =>
+    invoke(getCase, { path: '/cases/case1', pathParameters: { caseId: 'case1' }, claims });
+
+  it('shows the steps of both partners, pending ones included, without secrets', async () => {
+    const citizen = {
+      locale: 'nl' as const,
+      nameEnc: vault.encrypt('Anna'),
+      phoneEnc: vault.encrypt('+31612345678'),
+    };
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        caseItem({ citizen: { ...citizen, phoneHash: vault.hash('+31612345678') }, reference: 'Z-1' }),
+        stepItem({
+          status: 'DONE',
+          data: { correct: true },
+          submittedAt: '2026-03-02T09:00:00.000Z',
+          channel: 'sms',
+        }),
+        stepItem({ stepId: 'plan-route', actor: 'provider', taskToken: 'tok-p' }),
+        {
+          ...keys.event('case1', '2026-03-01T09:00:00.000Z', 'created'),
+          caseId: 'case1',
+          at: '2026-03-01T09:00:00.000Z',
+          type: 'CASE_CREATED',
+        },
+      ],
+    });
+    const res = await get();
+    expect(res.statusCode).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'CASE#case1' },
+    });
+    const body = res.json as Record<string, unknown>;
+    expect(body).toMatchObject({ caseId: 'case1', status: 'ACTIVE', reference: 'Z-1' });
+    expect(body.citizen).toEqual({ locale: 'nl', name: 'Anna', phone: '+31*******78' });
+    expect(body.steps).toEqual([
+      expect.objectContaining({
+        stepId: 'confirm-address',
+        actor: 'citizen',
+        status: 'DONE',
+        data: { correct: true },
+      }),
+      expect.objectContaining({
+        stepId: 'plan-route',
+        actor: 'provider',
+        status: 'OPEN',
+        dueAt: '2026-03-08T09:00:00.000Z',
+      }),
+      { stepId: 'put-out', stage: 'collect', actor: 'citizen', title: expect.any(Object), status: 'PENDING' },
+      {
+        stepId: 'empty-bin',
+        stage: 'collect',
+        actor: 'provider',
+        title: expect.any(Object),
+        status: 'PENDING',
+      },
+    ]);
+    for (const secret of ['tok-', 'Enc', 'phoneHash', 'requestHash', 'pk'])
+      expect(res.body).not.toContain(secret);
+  });
+
+  it('answers 404 for a missing case and for a case of another organisation alike', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [caseItem()] });
+    const other = await get(staffClaims({ 'custom:org': 'gm0599' }));
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const missing = await get();
+    expect([other.statusCode, missing.statusCode]).toEqual([404, 404]);
+    expect(other.json?.error).toEqual(missing.json?.error);
+  });
+});
+
+describe('GET /cases', () => {
+  const list = (query: Record<string, string>, claims = staffClaims()) =>
+    invoke(listCases, { path: '/cases', query, claims });
+
+  it("lists the caller's organisation's cases of a service, with a cursor", async () => {
+    const last = {
+      pk: 'CASE#c2',
+      sk: 'CASE',
+      gsi2pk: 'SVC#gm0363#waste-collection',
+      gsi2sk: 'ACTIVE#2026#c2',
+    };
+    ddb
+      .on(QueryCommand)
+      .resolves({ Items: [caseItem({ caseId: 'c2', requestHash: 'secret-hash' })], LastEvaluatedKey: last });
+    const res = await list({ serviceId: 'waste-collection', status: 'ACTIVE', limit: '10' });
+    expect(res.statusCode).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'byService',
+      ExpressionAttributeValues: { ':pk': 'SVC#gm0363#waste-collection', ':prefix': 'ACTIVE#' },
+      Limit: 10,
+    });
+    expect(res.json?.items).toEqual([
+      {
+        caseId: 'c2',
+        serviceId: 'waste-collection',
+        status: 'ACTIVE',
+        stage: 'prepare',
+        createdAt: '2026-03-01T09:00:00.000Z',
+        updatedAt: '2026-03-01T09:00:00.000Z',
+      },
+    ]);
+    expect(typeof res.json?.cursor).toBe('string');
+  });
+
+  it('names a missing or unknown serviceId and a bad limit (400)', async () => {
+    const missing = await list({});
+    expect(missing.json?.error).toMatchObject({
+      details: { fields: { 'query.serviceId': expect.any(String) } },
+    });
+    const unknown = await list({ serviceId: 'nope' });
+    expect(unknown.json?.error).toMatchObject({
+      details: { fields: { 'query.serviceId': 'Unknown service.' } },
+    });
+    const limit = await list({ serviceId: 'waste-collection', limit: '1000' });
+    expect(limit.json?.error).toMatchObject({ details: { fields: { 'query.limit': expect.any(String) } } });
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+  });
+});
+
+describe('POST /cases/{caseId}/cancel', () => {
+  const cancel = (body: unknown, claims = staffClaims()) =>
+    invoke(cancelCase, {
+      method: 'POST',
+      path: '/cases/case1/cancel',
+      pathParameters: { caseId: 'case1' },
+      claims,
+      body,
+    });
+
+  it('closes the case once, stops the execution and records the reason and who', async () => {
+    ddb.on(GetCommand).resolves({ Item: caseItem() });
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    const res = await cancel({ reason: 'Verhuisd' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json).toEqual({ caseId: 'case1', status: 'CANCELLED', cancelReason: 'Verhuisd' });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: keys.case('case1'),
+      ConditionExpression: '#status = :active',
+      ExpressionAttributeValues: expect.objectContaining({ ':to': 'CANCELLED', ':reason': 'Verhuisd' }),
+    });
+    expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, {
+      executionArn: execution,
+      cause: 'Verhuisd',
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        type: 'CASE_CANCELLED',
+        detail: { reason: 'Verhuisd', by: 'staff-1' },
+      }),
+    });
+  });
+
+  it('answers 409 CASE_CLOSED for a closed case, 404 for another organisation, 400 without a reason', async () => {
+    ddb.on(GetCommand).resolves({ Item: caseItem({ status: 'COMPLETED' }) });
+    const closed = await cancel({ reason: 'x' });
+    expect([closed.statusCode, errorCode(closed)]).toEqual([409, 'CASE_CLOSED']);
+    ddb.on(GetCommand).resolves({ Item: caseItem() });
+    expect((await cancel({ reason: 'x' }, staffClaims({ 'custom:org': 'gm0599' }))).statusCode).toBe(404);
+    const empty = await cancel({ reason: '   ' });
+    expect(empty.json?.error).toMatchObject({ details: { fields: { 'body.reason': 'Give a reason.' } } });
+    expect((await cancel({ reason: 'x'.repeat(501) })).statusCode).toBe(400);
+    expect(sfn).not.toHaveReceivedCommand(StopExecutionCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+});

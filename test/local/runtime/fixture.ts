@@ -1,0 +1,195 @@
+/**
+ * A small hand-made cloud assembly (template, asset manifest, CJS bundles) with the same kinds
+ * of resources as the real stack, so the runtime can be tested without a synth.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FUNCTIONS: Record<string, string> = {
+  Echo: `
+    exports.handler = async (event, context) => ({
+      statusCode: 200,
+      headers: { 'content-type': 'application/json', 'x-fn': context.functionName },
+      cookies: ['a=1', 'b=2'],
+      body: JSON.stringify({ event, remaining: context.getRemainingTimeInMillis(), requestId: context.awsRequestId,
+        env: { TABLE_NAME: process.env.TABLE_NAME, PUBLIC_URL: process.env.PUBLIC_URL, PII_KEY: process.env.PII_KEY,
+          TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN, STATE_MACHINE_ARNS: process.env.STATE_MACHINE_ARNS,
+          LOADED_TABLE: loadedTable } }),
+    });
+    const loadedTable = process.env.TABLE_NAME;`,
+  Plain: `exports.handler = async () => ({ hello: 'world' });`,
+  Boom: `exports.handler = async () => { throw new TypeError('kaboom'); };`,
+  Start: `
+    const { SFNClient, StartExecutionCommand } = require('@aws-sdk/client-sfn');
+    const client = new SFNClient({});
+    const arn = JSON.parse(process.env.STATE_MACHINE_ARNS).demo;
+    exports.handler = async (event) => {
+      const id = event.pathParameters.id;
+      const out = await client.send(new StartExecutionCommand({ stateMachineArn: arn, name: id, input: JSON.stringify({ id }) }));
+      return { statusCode: 202, body: JSON.stringify({ executionArn: out.executionArn }) };
+    };`,
+  Opener: `
+    const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');
+    const { PinpointSMSVoiceV2Client, SendTextMessageCommand } = require('@aws-sdk/client-pinpoint-sms-voice-v2');
+    const ddb = new DynamoDBClient({});
+    const sms = new PinpointSMSVoiceV2Client({});
+    exports.handler = async (event) => {
+      await ddb.send(new PutItemCommand({ TableName: process.env.TABLE_NAME,
+        Item: { pk: { S: event.id }, token: { S: event.taskToken }, status: { S: 'OPEN' } } }));
+      await sms.send(new SendTextMessageCommand({ DestinationPhoneNumber: '+31612345678', MessageBody: 'Open: ' + event.id }));
+      return null;
+    };`,
+  Complete: `
+    const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb');
+    const { SFNClient, SendTaskSuccessCommand } = require('@aws-sdk/client-sfn');
+    const ddb = new DynamoDBClient({});
+    const sfn = new SFNClient({});
+    exports.handler = async (event) => {
+      const item = await ddb.send(new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { pk: { S: event.pathParameters.id } } }));
+      try {
+        await sfn.send(new SendTaskSuccessCommand({ taskToken: item.Item.token.S, output: event.body }));
+        return { statusCode: 200, body: '{}' };
+      } catch (e) {
+        return { statusCode: 409, body: JSON.stringify({ error: e.name }) };
+      }
+    };`,
+};
+
+const env = {
+  TABLE_NAME: { Ref: 'Table' },
+  PUBLIC_URL: { 'Fn::GetAtt': ['Api', 'ApiEndpoint'] },
+  PII_KEY: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'PiiSecret' }, ':SecretString:::}}']] },
+  TWILIO_AUTH_TOKEN: {
+    'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'TwilioSecret' }, ':SecretString:::}}']],
+  },
+  STATE_MACHINE_ARNS: { 'Fn::Join': ['', ['{"demo":"', { Ref: 'Machine' }, '"}']] },
+};
+
+function route(key: string, fn: string, jwt = false) {
+  const id = key.replace(/[^A-Za-z]/g, '');
+  return {
+    [`${id}Integration`]: {
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: { 'Fn::GetAtt': [fn, 'Arn'] },
+        PayloadFormatVersion: '2.0',
+      },
+    },
+    [`${id}Route`]: {
+      Type: 'AWS::ApiGatewayV2::Route',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        RouteKey: key,
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: `${id}Integration` }]] },
+        ...(jwt
+          ? { AuthorizationType: 'JWT', AuthorizerId: { Ref: 'Authorizer' } }
+          : { AuthorizationType: 'NONE' }),
+      },
+    },
+  };
+}
+
+const definition = (waitSeconds: number) => ({
+  'Fn::Join': [
+    '',
+    [
+      '{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",',
+      '"Parameters":{"FunctionName":"',
+      { 'Fn::GetAtt': ['Opener', 'Arn'] },
+      `","Payload":{"id.$":"$.id","taskToken.$":"$$.Task.Token"}},"TimeoutSeconds":${waitSeconds},`,
+      '"ResultPath":"$.answer","Catch":[{"ErrorEquals":["States.Timeout"],"ResultPath":null,"Next":"Expired"}],"Next":"Done"},',
+      '"Done":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:updateItem","Parameters":{"TableName":"',
+      { Ref: 'Table' },
+      '","Key":{"pk":{"S.$":"$.id"}},"UpdateExpression":"SET #s = :s","ExpressionAttributeNames":{"#s":"status"},',
+      '"ExpressionAttributeValues":{":s":{"S":"DONE"}}},"End":true},',
+      '"Expired":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:updateItem","Parameters":{"TableName":"',
+      { Ref: 'Table' },
+      '","Key":{"pk":{"S.$":"$.id"}},"UpdateExpression":"SET #s = :s","ExpressionAttributeNames":{"#s":"status"},',
+      '"ExpressionAttributeValues":{":s":{"S":"EXPIRED"}}},"End":true}}}',
+    ],
+  ],
+});
+
+/** Writes the assembly into a fresh folder under the project (so bundles resolve node_modules). */
+export function writeFixture(root: string, waitSeconds = 3600): string {
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, 'cdkout-'));
+  const resources: Record<string, unknown> = {
+    Table: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'g', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byG',
+            KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      },
+    },
+    PiiSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+    TwilioSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+    UserPool: { Type: 'AWS::Cognito::UserPool', Properties: {} },
+    UserPoolClient: { Type: 'AWS::Cognito::UserPoolClient', Properties: { UserPoolId: { Ref: 'UserPool' } } },
+    Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'demo', ProtocolType: 'HTTP' } },
+    Authorizer: {
+      Type: 'AWS::ApiGatewayV2::Authorizer',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Audience: [{ Ref: 'UserPoolClient' }],
+          Issuer: { 'Fn::GetAtt': ['UserPool', 'ProviderURL'] },
+        },
+      },
+    },
+    Machine: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: { DefinitionString: definition(waitSeconds), RoleArn: 'arn:aws:iam::000000000000:role/x' },
+    },
+    ...route('GET /echo/{id}', 'Echo', true),
+    ...route('GET /public/{proxy+}', 'Echo'),
+    ...route('POST /form', 'Echo'),
+    ...route('GET /plain', 'Plain'),
+    ...route('GET /boom', 'Boom'),
+    ...route('POST /start/{id}', 'Start'),
+    ...route('POST /complete/{id}', 'Complete'),
+  };
+  const files: Record<string, unknown> = {};
+  for (const [name, code] of Object.entries(FUNCTIONS)) {
+    const hash = `${name.toLowerCase()}0123456789`;
+    mkdirSync(join(dir, `asset.${hash}`));
+    writeFileSync(join(dir, `asset.${hash}`, 'index.js'), code);
+    files[hash] = {
+      source: { path: `asset.${hash}`, packaging: 'zip' },
+      destinations: { d: { objectKey: `${hash}.zip` } },
+    };
+    resources[name] = {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Code: {
+          S3Bucket: 'cdk-assets',
+          S3Key: `${hash}.zip`,
+        },
+        Handler: 'index.handler',
+        Timeout: 5,
+        MemorySize: 256,
+        Environment: { Variables: env },
+      },
+    };
+  }
+  writeFileSync(join(dir, 'demo-stack.template.json'), JSON.stringify({ Resources: resources }, null, 1));
+  writeFileSync(join(dir, 'demo-stack.assets.json'), JSON.stringify({ version: '1', files }, null, 1));
+  writeFileSync(join(dir, 'manifest.json'), '{}');
+  return dir;
+}

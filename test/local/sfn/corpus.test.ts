@@ -1,0 +1,108 @@
+/**
+ * Cross-check: every corpus definition is validated with asl-validator and run through both the
+ * local engine and the peer implementation (aws-local-stepfunctions); outputs and error names
+ * must agree, except where the case records AWS-documented behaviour the peer misses.
+ */
+import aslValidator from 'asl-validator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../../local/sfn/engine';
+import { corpus } from './corpus';
+import { type Outcome, polyfillWithResolvers, runLocal, stateNames } from './helpers';
+
+polyfillWithResolvers();
+
+type PeerModule = typeof import('aws-local-stepfunctions');
+let peer: PeerModule;
+
+beforeAll(async () => {
+  peer = await import('aws-local-stepfunctions');
+});
+
+async function runPeer(definition: unknown, input: unknown): Promise<Outcome> {
+  const sm = new peer.StateMachine(definition as never, { validationOptions: { noValidate: true } });
+  const zero = Object.fromEntries(stateNames(definition).map((n) => [n, 0]));
+  try {
+    const output = await sm.run(input as never, { overrides: { retryIntervalOverrides: zero } }).result;
+    return { status: 'SUCCEEDED', output };
+  } catch (e) {
+    const cause = (e as { cause?: Error }).cause;
+    return { status: 'FAILED', error: cause?.name };
+  }
+}
+
+describe('corpus cross-check against aws-local-stepfunctions', () => {
+  it('has at least 40 cases with unique names', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(corpus.map((c) => c.name)).size).toBe(corpus.length);
+  });
+
+  it('every definition passes asl-validator', () => {
+    // asl-validator builds its JSON schema validator on every call (~0.5 s), so the corpus is
+    // validated as the branches of one Parallel state (state names prefixed per case to keep them
+    // unique); only on failure is each one checked alone to name the culprit.
+    const branches = corpus.map((c, i) => prefixStates(c.definition, `c${i}.`));
+    const all = { StartAt: 'All', States: { All: { Type: 'Parallel', End: true, Branches: branches } } };
+    const v = aslValidator(all);
+    if (!v.isValid) {
+      const bad = corpus.map((c) => [c.name, aslValidator(c.definition).errorsText()]).filter(([, e]) => e);
+      expect(bad).toEqual([]);
+    }
+    expect(v.errorsText()).toBe('');
+    expect(v.isValid).toBe(true);
+  });
+
+  it('asl-validator rejects a broken definition (the check above can fail)', () => {
+    const broken = { StartAt: 'Nowhere', States: { S: { Type: 'Pass', Next: 'Missing' } } };
+    expect(aslValidator(broken).isValid).toBe(false);
+  });
+
+  for (const c of corpus) {
+    it(`${c.name}: same result as the peer`, async () => {
+      const engine = new Engine();
+      const local = await runLocal(engine, c.definition, c.input);
+      await engine.close();
+      const other = await runPeer(c.definition, c.input);
+
+      if (c.aws) {
+        // The peer disagrees with documented AWS behaviour here; we follow AWS (see corpus.ts).
+        expect(other).not.toEqual(expectedOutcome(c.aws.expected));
+        expect(summary(local)).toEqual(expectedOutcome(c.aws.expected));
+        return;
+      }
+      expect(summary(local)).toEqual(summary(other));
+    });
+  }
+});
+
+function expectedOutcome(e: { output?: unknown; error?: string }): Outcome {
+  return e.error !== undefined
+    ? { status: 'FAILED', error: e.error }
+    : { status: 'SUCCEEDED', output: e.output };
+}
+
+function summary(o: Outcome): Outcome {
+  return o.status === 'SUCCEEDED'
+    ? { status: o.status, output: o.output }
+    : { status: o.status, error: o.error };
+}
+
+/** Renames every state of a definition (and every reference to it) with a prefix. */
+function prefixStates(def: Record<string, unknown>, p: string): Record<string, unknown> {
+  const states = def.States as Record<string, Record<string, unknown>>;
+  const out: Record<string, unknown> = {};
+  for (const [name, st] of Object.entries(states)) {
+    const s: Record<string, unknown> = { ...st };
+    if (typeof s.Next === 'string') s.Next = p + s.Next;
+    if (typeof s.Default === 'string') s.Default = p + s.Default;
+    if (Array.isArray(s.Choices))
+      s.Choices = s.Choices.map((c: Record<string, unknown>) => ({ ...c, Next: p + String(c.Next) }));
+    if (Array.isArray(s.Catch))
+      s.Catch = s.Catch.map((c: Record<string, unknown>) => ({ ...c, Next: p + String(c.Next) }));
+    if (Array.isArray(s.Branches))
+      s.Branches = s.Branches.map((b: Record<string, unknown>) => prefixStates(b, p));
+    if (s.Iterator) s.Iterator = prefixStates(s.Iterator as Record<string, unknown>, p);
+    if (s.ItemProcessor) s.ItemProcessor = prefixStates(s.ItemProcessor as Record<string, unknown>, p);
+    out[p + name] = s;
+  }
+  return { ...def, StartAt: p + String(def.StartAt), States: out };
+}

@@ -1,0 +1,158 @@
+import type { CaseEvent, CaseRecord, CaseStatus, StepRecord, Submission } from '../../functions/domain/model';
+import type {
+  CasePage,
+  CaseRepository,
+  CaseView,
+  Clock,
+  OpenStepInput,
+  OpenStepResult,
+  WorkflowEngine,
+} from '../../functions/domain/ports';
+import { TokenRejectedError } from '../../functions/shared/errors';
+
+// In-memory ports for domain tests. Each conditional write is one synchronous check-and-set,
+// which is what a DynamoDB condition expression gives, so concurrency tests mean something.
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class FakeRepository implements CaseRepository {
+  cases = new Map<string, CaseRecord>();
+  links = new Map<string, { caseId: string; expiresAt: string }>();
+  steps = new Map<string, StepRecord>();
+  events: CaseEvent[] = [];
+  optOuts = new Set<string>();
+  messages = new Set<string>();
+
+  private key = (caseId: string, stepId: string) => `${caseId}/${stepId}`;
+
+  async createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'> {
+    if (this.cases.has(record.caseId)) return 'exists';
+    this.cases.set(record.caseId, copy(record));
+    this.links.set(linkHash, { caseId: record.caseId, expiresAt: record.linkExpiresAt });
+    return 'created';
+  }
+  async getCase(caseId: string) {
+    const c = this.cases.get(caseId);
+    return c && copy(c);
+  }
+  async getCaseView(caseId: string): Promise<CaseView | undefined> {
+    const c = this.cases.get(caseId);
+    if (!c) return undefined;
+    const steps = [...this.steps.values()].filter((s) => s.caseId === caseId);
+    return copy({ case: c, steps, events: this.events.filter((e) => e.caseId === caseId) });
+  }
+  async caseIdForLink(linkHash: string) {
+    const link = this.links.get(linkHash);
+    return link && copy(link);
+  }
+  async listCases(q: {
+    org: string;
+    serviceId: string;
+    status?: CaseStatus;
+    limit: number;
+    cursor?: string;
+  }) {
+    const all = [...this.cases.values()]
+      .filter((c) => c.org === q.org && c.serviceId === q.serviceId && (!q.status || c.status === q.status))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.caseId.localeCompare(b.caseId));
+    const start = q.cursor ? Number(q.cursor) : 0;
+    const items = all.slice(start, start + q.limit);
+    const page: CasePage = { items: copy(items) };
+    if (start + q.limit < all.length) page.cursor = String(start + q.limit);
+    return page;
+  }
+  async getStep(caseId: string, stepId: string) {
+    const s = this.steps.get(this.key(caseId, stepId));
+    return s && copy(s);
+  }
+  /** Test helper: puts a step straight into the table. */
+  putStep(step: StepRecord): void {
+    this.steps.set(this.key(step.caseId, step.stepId), copy(step));
+  }
+  async openStep(input: OpenStepInput): Promise<OpenStepResult> {
+    const { phoneHash: _p, ...rest } = input;
+    const step: StepRecord = { ...rest, status: 'OPEN', reminders: 0, escalated: false };
+    this.putStep(step);
+    return { kind: 'opened', step: copy(step) };
+  }
+  async completeStep(
+    caseId: string,
+    visit: number,
+    taskToken: string,
+    submission: Submission & { submittedBy?: string },
+  ) {
+    const s = this.steps.get(this.key(caseId, submission.stepId));
+    if (s?.status !== 'OPEN' || s.visit !== visit || s.taskToken !== taskToken) return false;
+    Object.assign(s, {
+      status: 'DONE',
+      data: submission.data,
+      submittedAt: submission.submittedAt,
+      channel: submission.channel,
+      ...(submission.submittedBy && { submittedBy: submission.submittedBy }),
+    });
+    return true;
+  }
+  async revertStep(caseId: string, stepId: string, taskToken: string) {
+    const s = this.steps.get(this.key(caseId, stepId));
+    if (s?.status !== 'DONE' || s.taskToken !== taskToken) return false;
+    s.status = 'OPEN';
+    delete s.data;
+    delete s.submittedAt;
+    delete s.channel;
+    delete s.submittedBy;
+    return true;
+  }
+  async closeCase(caseId: string, to: Exclude<CaseStatus, 'ACTIVE'>, reason?: string) {
+    const c = this.cases.get(caseId);
+    if (c?.status !== 'ACTIVE') return false;
+    c.status = to;
+    if (reason) c.cancelReason = reason;
+    return true;
+  }
+  async appendEvent(event: CaseEvent) {
+    this.events.push(copy(event));
+  }
+  async openStepsForPhone(): Promise<StepRecord[]> {
+    return [];
+  }
+  async setOptOut(phoneHash: string, optedOut: boolean) {
+    if (optedOut) this.optOuts.add(phoneHash);
+    else this.optOuts.delete(phoneHash);
+  }
+  async isOptedOut(phoneHash: string) {
+    return this.optOuts.has(phoneHash);
+  }
+  async claimInboundMessage(messageId: string) {
+    if (this.messages.has(messageId)) return false;
+    this.messages.add(messageId);
+    return true;
+  }
+}
+
+export class FakeEngine implements WorkflowEngine {
+  started: { serviceId: string; caseId: string; input: Record<string, unknown> }[] = [];
+  completed: { taskToken: string; output: Submission }[] = [];
+  stopped: { serviceId: string; caseId: string; reason: string }[] = [];
+  /** Tokens the engine refuses, as after a timeout. */
+  rejected = new Set<string>();
+  /** Runs inside completeTask before it answers, to interleave other work (e.g. open-step). */
+  beforeComplete?: (taskToken: string) => Promise<void> | void;
+
+  async startCase(serviceId: string, caseId: string, input: Record<string, unknown>) {
+    this.started.push({ serviceId, caseId, input: copy(input) });
+    return `arn:aws:states:eu-west-1:000000000000:execution:${serviceId}:${caseId}`;
+  }
+  async completeTask(taskToken: string, output: Submission) {
+    await this.beforeComplete?.(taskToken);
+    if (this.rejected.has(taskToken)) throw new TokenRejectedError('TaskTimedOut');
+    this.completed.push({ taskToken, output: copy(output) });
+  }
+  async stopCase(serviceId: string, caseId: string, reason: string) {
+    this.stopped.push({ serviceId, caseId, reason });
+  }
+}
+
+export function fixedClock(iso = '2026-03-02T09:00:00.000Z'): Clock & { set(iso: string): void } {
+  let now = new Date(iso);
+  return { now: () => new Date(now), set: (v) => (now = new Date(v)) };
+}

@@ -1,0 +1,273 @@
+import { describe, expect, it } from 'vitest';
+import { DefinitionError, parseService, type ServiceInput } from '../../workflows/schema';
+import carePlan from '../../workflows/services/care-plan';
+
+// Each broken definition must fail with one line that names the file, the JSON path and the rule, so the
+// author of a definition can fix it from the `cdk synth` output alone.
+
+const FILE = 'workflows/services/care-plan.ts';
+
+type Step = ServiceInput['stages'][number]['steps'][number];
+
+/** A copy of the care plan with one change; stage and step are addressed by index, as in the JSON path. */
+function broken(
+  change: (s: ServiceInput, step: (stage: number, step: number) => Step) => void,
+): ServiceInput {
+  const copy = structuredClone(carePlan);
+  change(copy, (si, pi) => {
+    const step = copy.stages[si]?.steps[pi];
+    if (!step) throw new Error(`no step ${si}/${pi}`);
+    return step;
+  });
+  return copy;
+}
+
+function failure(definition: unknown): string {
+  try {
+    parseService(FILE, definition);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DefinitionError);
+    return (error as Error).message;
+  }
+  throw new Error('the definition was accepted');
+}
+
+/** [what is broken, definition, JSON path, rule (a prefix of the line, or a pattern)] */
+const cases: [string, ServiceInput, string, string | RegExp][] = [
+  [
+    'duplicate stage id',
+    broken((s) => {
+      if (s.stages[2]) s.stages[2].id = 'agreement';
+    }),
+    '$.stages[2].id',
+    "rule: stage ids are unique ('agreement' repeats)",
+  ],
+  [
+    'duplicate step id',
+    broken((_, step) => {
+      step(1, 0).id = 'own-possibilities';
+    }),
+    '$.stages[1].steps[0].id',
+    "rule: step ids are unique in a service ('own-possibilities' repeats)",
+  ],
+  [
+    'stage with only one actor',
+    broken((_, step) => {
+      step(0, 1).actor = 'citizen';
+    }),
+    '$.stages[0].steps',
+    'rule: every stage holds steps of both citizen and provider',
+  ],
+  [
+    'stage with a single step',
+    broken((s) => {
+      s.stages[0]?.steps.pop();
+    }),
+    '$.stages[0].steps',
+    'rule: a stage holds at least two steps, one per partner',
+  ],
+  [
+    'reminder on the due date',
+    broken((_, step) => {
+      step(0, 0).reminders = ['P3D', 'P7D'];
+    }),
+    '$.stages[0].steps[0].reminders[1]',
+    'rule: every reminder comes before the due date',
+  ],
+  [
+    'expiry on the due date',
+    broken((_, step) => {
+      step(0, 0).expiry = 'P1W';
+    }),
+    '$.stages[0].steps[0].expiry',
+    'rule: expiry comes after the due date',
+  ],
+  [
+    'reminders out of order',
+    broken((_, step) => {
+      step(1, 1).reminders = ['P5D', 'P3D'];
+    }),
+    '$.stages[1].steps[1].reminders[1]',
+    'rule: reminders are in increasing order',
+  ],
+  [
+    'backTo a later stage',
+    broken((_, step) => {
+      step(1, 1).backTo = { stage: 'evaluation', when: { field: 'agrees', equals: false } };
+    }),
+    '$.stages[1].steps[1].backTo.stage',
+    "rule: backTo names an earlier stage ('evaluation' is not one)",
+  ],
+  [
+    'backTo the same stage',
+    broken((_, step) => {
+      step(1, 1).backTo = { stage: 'agreement', when: { field: 'agrees', equals: false } };
+    }),
+    '$.stages[1].steps[1].backTo.stage',
+    "rule: backTo names an earlier stage ('agreement' is not one)",
+  ],
+  [
+    'backTo a stage that does not exist',
+    broken((_, step) => {
+      step(1, 1).backTo = { stage: 'intake', when: { field: 'agrees', equals: false } };
+    }),
+    '$.stages[1].steps[1].backTo.stage',
+    "rule: backTo names an earlier stage ('intake' is not one)",
+  ],
+  [
+    'backTo field missing',
+    broken((_, step) => {
+      step(1, 1).backTo = { stage: 'assessment', when: { field: 'agreed', equals: false } };
+    }),
+    '$.stages[1].steps[1].backTo.when.field',
+    'rule: backTo.when.field names a field of this step',
+  ],
+  [
+    'sms field missing',
+    broken((_, step) => {
+      step(1, 1).sms = { field: 'answer', note: 'note' };
+    }),
+    '$.stages[1].steps[1].sms.field',
+    'rule: sms.field names a field of this step',
+  ],
+  [
+    'sms note that is not a text field',
+    broken((_, step) => {
+      step(1, 1).sms = { field: 'note', note: 'agrees' };
+    }),
+    '$.stages[1].steps[1].sms.note',
+    'rule: sms.note names a text field of this step',
+  ],
+  [
+    'sms that leaves a required field open',
+    broken((_, step) => {
+      step(1, 1).form.fields.push({ id: 'reason', type: 'text', label: { nl: 'Reden', en: 'Reason' } });
+    }),
+    '$.stages[1].steps[1].sms',
+    "rule: an SMS reply can complete the step (required field 'reason' is not covered)",
+  ],
+  [
+    'sms on a provider step',
+    broken((_, step) => {
+      step(1, 0).sms = { field: 'plan' };
+    }),
+    '$.stages[1].steps[0].sms',
+    'rule: only citizen steps are answered by SMS',
+  ],
+  [
+    'a month duration',
+    broken((_, step) => {
+      step(2, 1).due = 'P1M';
+    }),
+    '$.stages[2].steps[1].due',
+    'rule: durations are ISO 8601 in weeks, days, hours or minutes',
+  ],
+  [
+    'a year duration',
+    broken((_, step) => {
+      step(2, 1).expiry = 'P1Y';
+    }),
+    '$.stages[2].steps[1].expiry',
+    'rule: durations are ISO 8601 in weeks, days, hours or minutes',
+  ],
+  [
+    'an unknown key',
+    broken((_, step) => {
+      Object.assign(step(0, 0), { colour: 'green' });
+    }),
+    '$.stages[0].steps[0]',
+    /Unrecognized key: "colour"/,
+  ],
+  [
+    'fewer than two stages',
+    broken((s) => {
+      s.stages.splice(1);
+    }),
+    '$.stages',
+    'rule: a service has at least two stages',
+  ],
+  [
+    'stages whose expiries add up to more than a year',
+    broken((s) => {
+      for (const stage of s.stages) for (const step of stage.steps) step.expiry = 'P14W';
+    }),
+    '$.stages',
+    'rule: the expiries of all stages add up to less than a year (Step Functions limit)',
+  ],
+  [
+    'duplicate field id',
+    broken((_, step) => {
+      step(0, 0).form.fields.push({ id: 'network', type: 'yesNo', label: { nl: 'Net', en: 'Net' } });
+    }),
+    '$.stages[0].steps[0].form.fields[3].id',
+    "rule: field ids are unique in a form ('network')",
+  ],
+  [
+    'a number with min above max',
+    broken((_, step) => {
+      step(1, 0).form.fields[3] = {
+        id: 'hours',
+        type: 'number',
+        min: 5,
+        max: 1,
+        label: { nl: 'U', en: 'H' },
+      };
+    }),
+    '$.stages[1].steps[0].form.fields[3]',
+    'rule: number min is at most max',
+  ],
+  [
+    'a badly formed id',
+    broken((s) => {
+      s.id = 'Care_Plan';
+    }),
+    '$.id',
+    'rule: ids are lowercase letters, digits and dashes',
+  ],
+];
+
+describe('definition rules', () => {
+  it('accepts the unchanged definition', () => {
+    expect(
+      parseService(
+        FILE,
+        broken(() => {}),
+      ).id,
+    ).toBe('care-plan');
+  });
+
+  it.each(cases)('refuses %s, naming file, path and rule', (_, definition, path, rule) => {
+    const message = failure(definition);
+    const line = message.split('\n').find((l) => l.startsWith(`  ${FILE}: ${path}: `));
+    expect(line, message).toBeDefined();
+    if (typeof rule === 'string') expect(line?.startsWith(`  ${FILE}: ${path}: ${rule}`), line).toBe(true);
+    else expect(line).toMatch(rule);
+    expect(message.startsWith(`Invalid service definition ${FILE}\n`)).toBe(true);
+  });
+
+  it('reports a malformed duration once, not as a crash of the other rules', () => {
+    const message = failure(
+      broken((_, step) => {
+        step(0, 0).due = 'P1M';
+        step(0, 0).reminders = ['P2X', 'P1D'];
+      }),
+    );
+    expect(message.split('\n').slice(1)).toEqual([
+      `  ${FILE}: $.stages[0].steps[0].reminders[0]: rule: durations are ISO 8601 in weeks, days, hours or minutes (for example P7D or PT12H)`,
+      `  ${FILE}: $.stages[0].steps[0].due: rule: durations are ISO 8601 in weeks, days, hours or minutes (for example P7D or PT12H)`,
+    ]);
+  });
+
+  it('reports every broken rule of a definition, one per line', () => {
+    const message = failure(
+      broken((s, step) => {
+        if (s.stages[1]) s.stages[1].id = 'assessment';
+        step(1, 0).sms = { field: 'plan' };
+      }),
+    );
+    expect(message).toContain(`${FILE}: $.stages[1].id: rule: stage ids are unique`);
+    expect(message).toContain(
+      `${FILE}: $.stages[1].steps[0].sms: rule: only citizen steps are answered by SMS`,
+    );
+  });
+});
