@@ -33,15 +33,11 @@ const TABLE_ACCESS: Record<HandlerName, TableAccess | undefined> = {
   'open-step': 'readWrite',
 };
 
-/** Functions that load the workflow engine adapter (it reads STATE_MACHINE_ARNS at load). */
-const ENGINE_USERS: HandlerName[] = [
-  'create-case',
-  'cancel-case',
-  'submit-step',
-  'citizen-page',
-  'sms-inbound',
-  'open-step',
-];
+/**
+ * Functions that start or stop executions (functions/adapters/engine.ts reads STATE_MACHINE_ARNS at
+ * load). The others only answer task tokens (functions/adapters/task-completer.ts) and need no ARNs.
+ */
+const ENGINE_USERS: HandlerName[] = ['create-case', 'cancel-case'];
 
 /**
  * Functions that complete a step's callback task with SendTaskSuccess; open-step does so when the

@@ -146,6 +146,14 @@ function deepEqual(a: Json, b: Json): boolean {
 
 export { deepEqual };
 
+/** mulberry32: a tiny deterministic PRNG step, enough for a seeded MathRandom. */
+function seeded(seed: number): number {
+  let t = (Math.trunc(seed) + 0x6d2b79f5) | 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 const HASHES: Record<string, string> = {
   MD5: 'md5',
   'SHA-1': 'sha1',
@@ -233,9 +241,13 @@ const FUNCTIONS: Record<string, (a: Json[]) => Json> = {
     need('States.JsonMerge', isObject(a) && isObject(b) && deep === false, 0);
     return { ...(a as object), ...(b as object) } as Json;
   },
-  'States.MathRandom': ([s, e]) => {
+  'States.MathRandom': ([s, e, seed]) => {
     need('States.MathRandom', isInt(s) && isInt(e) && (e as number) > (s as number), 0);
-    return randomInt(s as number, e as number);
+    const [lo, hi] = [s as number, e as number];
+    if (seed === undefined) return randomInt(lo, hi);
+    // With a seed the result is reproducible: same seed, same number.
+    need('States.MathRandom', typeof seed === 'number', 0);
+    return lo + Math.floor(seeded(seed as number) * (hi - lo));
   },
   'States.MathAdd': ([a, b]) => {
     need('States.MathAdd', typeof a === 'number' && typeof b === 'number', 0);

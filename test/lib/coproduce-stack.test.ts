@@ -1,9 +1,16 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import aslValidator from 'asl-validator';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildStack, definitions, findCycle, resolveFake, STACK_NAME, type TestStack } from './support';
+import {
+  buildStack,
+  definitions,
+  findCycle,
+  resolveFake,
+  STACK_NAME,
+  type TestStack,
+  validateAsl,
+} from './support';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 type Resources = Record<
@@ -107,7 +114,7 @@ describe('CoproduceStack', () => {
     const defs = definitions(dev.template);
     expect([...defs.keys()].sort()).toEqual(serviceIds.map((id) => `${STACK_NAME}-${id}`).sort());
     for (const [name, asl] of defs) {
-      const result = aslValidator(asl);
+      const result = validateAsl(asl);
       expect({ name, errors: result.errors }).toEqual({ name, errors: [] });
     }
     for (const id of serviceIds) {
@@ -254,14 +261,7 @@ describe('CoproduceStack', () => {
   });
 
   it('tells every engine user the state machine ARNs, built from the explicit names', () => {
-    for (const name of [
-      'create-case',
-      'cancel-case',
-      'submit-step',
-      'citizen-page',
-      'sms-inbound',
-      'open-step',
-    ]) {
+    for (const name of ['create-case', 'cancel-case']) {
       const resolved = String(resolveFake(envOf(name).STATE_MACHINE_ARNS));
       const arns = JSON.parse(resolved) as Record<string, string>;
       expect(Object.keys(arns).sort(), name).toEqual([...serviceIds].sort());
@@ -269,8 +269,17 @@ describe('CoproduceStack', () => {
         expect(arns[id]).toBe(`arn:aws:states:eu-west-1:123456789012:stateMachine:${STACK_NAME}-${id}`);
       }
     }
-    for (const name of ['services', 'get-case', 'list-cases'])
-      expect(envOf(name).STATE_MACHINE_ARNS).toBeUndefined();
+    // The others only answer task tokens and must not depend on the machines' names.
+    for (const name of [
+      'services',
+      'get-case',
+      'list-cases',
+      'submit-step',
+      'citizen-page',
+      'sms-inbound',
+      'open-step',
+    ])
+      expect(envOf(name).STATE_MACHINE_ARNS, name).toBeUndefined();
   });
 
   it('has no circular dependency between resources (open-step <-> state machines)', () => {

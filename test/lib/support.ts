@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -125,3 +126,23 @@ export function findCycle(resources: Record<string, unknown>): string[] | undefi
   }
   return undefined;
 }
+
+/** aws-local-stepfunctions needs Promise.withResolvers, which Node 20 lacks. */
+export function polyfillWithResolvers(): void {
+  const P = Promise as unknown as { withResolvers?: () => unknown };
+  P.withResolvers ??= () => {
+    let resolve: unknown;
+    let reject: unknown;
+    const promise = new Promise((a, b) => {
+      resolve = a;
+      reject = b;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
+/** asl-validator (CommonJS, no bundled types): validates a States Language definition. */
+export const validateAsl = createRequire(__filename)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errors: unknown[];
+};

@@ -1,4 +1,3 @@
-import aslValidator from 'asl-validator';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
@@ -10,7 +9,7 @@ import { CaseTable } from '../../../lib/constructs/case-table';
 import { ServiceWorkflow } from '../../../lib/constructs/service-workflow';
 import type { Service } from '../../../workflows/schema';
 import { sampleService } from '../fixtures';
-import { type Asl, type AslState, cdkContext, definitions } from '../support';
+import { type Asl, type AslState, cdkContext, definitions, validateAsl } from '../support';
 
 const DAY = 86_400;
 
@@ -61,9 +60,11 @@ function branch(asl: Asl, stageId: string, stepId: string): Record<string, AslSt
 describe('ServiceWorkflow compiler', () => {
   it('names the machine <stackName>-<serviceId> and passes asl-validator', () => {
     const { asl } = compiled();
-    const result = aslValidator(asl);
+    const result = validateAsl(asl);
     expect(result.errors).toEqual([]);
     expect(result.isValid).toBe(true);
+    // and the validator does reject a broken machine (StartAt names no state)
+    expect(validateAsl({ ...asl, StartAt: 'Nowhere' }).isValid).toBe(false);
   });
 
   it('enters each stage with the guarded bookkeeping update, then logs the event, then runs the Parallel', () => {
@@ -264,7 +265,7 @@ describe('ServiceWorkflow compiler', () => {
       ...Object.values(asl.States).flatMap((s) => (s.Branches ?? []).flatMap((b) => Object.keys(b.States))),
     ];
     expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(80);
-    expect(aslValidator(asl).isValid).toBe(true);
+    expect(validateAsl(asl).isValid).toBe(true);
   });
 
   it('traces with X-Ray and logs ERROR without execution data by default, ALL on request', () => {

@@ -3,13 +3,19 @@
  * local engine and the peer implementation (aws-local-stepfunctions); outputs and error names
  * must agree, except where the case records AWS-documented behaviour the peer misses.
  */
-import aslValidator from 'asl-validator';
+import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/engine';
 import { corpus } from './corpus';
 import { type Outcome, polyfillWithResolvers, runLocal, stateNames } from './helpers';
 
 polyfillWithResolvers();
+
+/** asl-validator is CommonJS without type declarations; this is the part of its API used here. */
+const aslValidator = createRequire(__filename)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (separator?: string) => string;
+};
 
 type PeerModule = typeof import('aws-local-stepfunctions');
 let peer: PeerModule;

@@ -186,11 +186,7 @@ describe('durability across SIGKILL', () => {
       reports.push(await runAndKill(dir, 20 + Math.floor(Math.random() * 300)));
       const e = new Engine({ dataDir: dir });
       try {
-        const names = new Set(
-          (
-            e.listExecutions({ stateMachineArn: e.machineArn('busy'), maxResults: 1000 }).executions ?? []
-          ).map((x) => x.name),
-        );
+        const names = new Set(allExecutions(e, 'busy').map((x) => x.name));
         const last = reports[round] as ChildReport;
         for (let i = 0; i < last.acked; i++) expect(names.has(`${last.prefix}${i}`)).toBe(true);
       } finally {

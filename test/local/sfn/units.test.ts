@@ -130,6 +130,9 @@ describe('intrinsic functions', () => {
     );
     const r = fn('States.MathRandom(1, 5)') as number;
     expect(r >= 1 && r < 5 && Number.isInteger(r)).toBe(true);
+    const seededA = fn('States.MathRandom(1, 999, 42)') as number;
+    expect(fn('States.MathRandom(1, 999, 42)')).toBe(seededA);
+    expect(seededA >= 1 && seededA < 999).toBe(true);
   });
   it('rejects unknown functions and missing paths', () => {
     expect(errorOf(() => fn('States.Nope(1)'))).toBe('States.Runtime');
