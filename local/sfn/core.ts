@@ -58,7 +58,7 @@ export class EngineCore {
     this.store = new Store(options.dataDir !== undefined, (d) => compileMachine(JSON.parse(d)));
     this.runner = new Runner(this.store, {
       now: () => this.now(),
-      machine: (x) => this.store.machines.get(x.sm) as Machine,
+      machine: (x) => this.store.revisions.get(`${x.sm}#${x.rev ?? 0}`) as Machine,
       timer: (due, id) => this.addTimer(due, id),
       dispatch: (t, st, params) => this.pending.push({ t, attempt: t.at, st, params }),
       newToken: (t) => this.newToken(t),

@@ -21,6 +21,15 @@ import { type Json, StatesError } from './types';
 export type { EngineOptions } from './core';
 export const ACCOUNT = '000000000000';
 
+function compileDefinition(definition: string): CompiledMachine {
+  try {
+    return compileMachine(JSON.parse(definition));
+  } catch (e) {
+    const why = e instanceof DefinitionError || e instanceof SyntaxError ? e.message : String(e);
+    throw new SfnApiError('InvalidDefinition', `Invalid State Machine Definition: '${why}'`);
+  }
+}
+
 export class Engine extends EngineCore {
   constructor(options: EngineOptions = {}) {
     super(options);
@@ -48,13 +57,7 @@ export class Engine extends EngineCore {
   ): Promise<Sfn.CreateStateMachineOutput> {
     const name = checkName(input.name);
     const definition = input.definition ?? '';
-    let compiled: CompiledMachine;
-    try {
-      compiled = compileMachine(JSON.parse(definition));
-    } catch (e) {
-      const why = e instanceof DefinitionError || e instanceof SyntaxError ? e.message : String(e);
-      throw new SfnApiError('InvalidDefinition', `Invalid State Machine Definition: '${why}'`);
-    }
+    const compiled = compileDefinition(definition);
     const arn = this.machineArn(name);
     const old = this.store.machines.get(arn);
     if (old && !old.deleted) {
@@ -71,10 +74,29 @@ export class Engine extends EngineCore {
       type: input.type ?? 'STANDARD',
       created: this.now(),
       compiled,
+      // A re-created machine gets a new revision; executions of the deleted one keep theirs.
+      rev: old ? (old.rev ?? 0) + 1 : 0,
     };
     this.store.putMachine(m);
     await this.settle();
     return { stateMachineArn: arn, creationDate: new Date(m.created) };
+  }
+
+  /**
+   * New definition and/or role. As in AWS, running executions finish on the definition they
+   * started with; new executions use the new one.
+   */
+  async updateStateMachine(input: Sfn.UpdateStateMachineInput): Promise<Sfn.UpdateStateMachineOutput> {
+    const old = this.machine(input.stateMachineArn);
+    if (input.definition === undefined && input.roleArn === undefined) {
+      throw new SfnApiError('MissingRequiredParameter', 'Either the definition or the roleArn must be given');
+    }
+    const definition = input.definition ?? old.definition;
+    const compiled = input.definition === undefined ? old.compiled : compileDefinition(definition);
+    const rev = (old.rev ?? 0) + 1;
+    this.store.putMachine({ ...old, definition, compiled, roleArn: input.roleArn ?? old.roleArn, rev });
+    await this.settle();
+    return { updateDate: new Date(this.now()), revisionId: String(rev) };
   }
 
   private machine(arn: unknown): Machine {
@@ -157,6 +179,7 @@ export class Engine extends EngineCore {
     const start = this.now();
     const x: ExecRec = {
       key: this.store.nextExecKey,
+      rev: m.rev ?? 0,
       arn,
       name,
       sm: m.arn,

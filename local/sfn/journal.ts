@@ -20,13 +20,14 @@ export class Journal {
   private gen: number;
   private bytes = 0;
   private snapshotBytes = 0;
+  private compacting: Promise<void> | null = null;
   private compactWanted = false;
   private failed: Error | null = null;
 
   private constructor(
     private readonly dir: string,
     gen: number,
-    private readonly snapshot: () => string[],
+    private readonly snapshot: () => Iterable<string>,
     private readonly compactBytes: number,
   ) {
     this.gen = gen;
@@ -40,7 +41,7 @@ export class Journal {
   static open(
     dir: string,
     apply: (rec: unknown) => void,
-    snapshot: () => string[],
+    snapshot: () => Iterable<string>,
     compactBytes = 64 * 1024 * 1024,
   ): Journal {
     fs.mkdirSync(dir, { recursive: true });
@@ -99,7 +100,7 @@ export class Journal {
     this.writing = true;
     try {
       while (this.buf.length) {
-        if (this.compactWanted) await this.compact();
+        if (this.compactWanted && !this.compacting) this.compact();
         const data = this.buf.join('');
         const done = this.waiters;
         this.buf = [];
@@ -119,12 +120,17 @@ export class Journal {
     }
   }
 
-  /** Starts generation N+1: snapshot of the current state, new journal, old files removed. */
-  private async compact(): Promise<void> {
+  /**
+   * Starts generation N+1: new journal file now, snapshot written in the background (the writer
+   * loop does not wait for it), old files removed once the snapshot is durable. The snapshot is
+   * serialised in chunks between which the engine keeps running, so it is "fuzzy": each object
+   * is at least as new as the switch, and journal N+1 (replayed after it) holds every later
+   * change, which the idempotent upserts make safe. Until the rename, recovery simply uses
+   * snapshot N plus journals N and N+1.
+   */
+  private compact(): void {
     this.compactWanted = false;
     const oldGen = this.gen;
-    const lines = this.snapshot();
-    this.snapshotBytes = lines.reduce((n, l) => n + l.length, 0);
     const newGen = oldGen + 1;
     const oldFd = this.fd;
     this.fd = fs.openSync(this.file('journal', newGen), 'a');
@@ -132,13 +138,36 @@ export class Journal {
     this.gen = newGen;
     this.bytes = 0;
     fs.closeSync(oldFd);
+    this.compacting = this.writeSnapshot(oldGen, newGen)
+      .catch((e: unknown) => console.error('[sfn journal] snapshot failed', e))
+      .finally(() => {
+        this.compacting = null;
+      });
+  }
+
+  private async writeSnapshot(oldGen: number, newGen: number): Promise<void> {
     const tmp = `${this.file('snapshot', newGen)}.tmp`;
     const fd = fs.openSync(tmp, 'w');
-    await writeAll(fd, lines.join(''));
-    fs.fsyncSync(fd);
+    let chunk: string[] = [];
+    let size = 0;
+    let total = 0;
+    for (const line of this.snapshot()) {
+      chunk.push(line);
+      size += line.length;
+      if (size >= 1 << 20) {
+        await writeAll(fd, chunk.join(''));
+        total += size;
+        chunk = [];
+        size = 0;
+      }
+    }
+    await writeAll(fd, chunk.join(''));
+    total += size;
+    await new Promise<void>((res, rej) => fs.fsync(fd, (e) => (e ? rej(e) : res())));
     fs.closeSync(fd);
     fs.renameSync(tmp, this.file('snapshot', newGen));
     syncDir(this.dir);
+    this.snapshotBytes = total;
     for (const f of [this.file('journal', oldGen), this.file('snapshot', oldGen)])
       fs.rmSync(f, { force: true });
     for (let g = oldGen - 1; g >= 0 && fs.existsSync(this.file('journal', g)); g--)
@@ -147,6 +176,7 @@ export class Journal {
 
   async close(): Promise<void> {
     await this.sync();
+    await this.compacting;
     fs.closeSync(this.fd);
   }
 }

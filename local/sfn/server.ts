@@ -16,6 +16,7 @@ const ACTIONS: Record<string, Action> = {
   DescribeStateMachine: (e, i) => e.describeStateMachine(i as never),
   ListStateMachines: (e, i) => e.listStateMachines(i as never),
   DeleteStateMachine: (e, i) => e.deleteStateMachine(i as never),
+  UpdateStateMachine: (e, i) => e.updateStateMachine(i as never),
   StartExecution: (e, i) => e.startExecution(i as never),
   DescribeExecution: (e, i) => e.describeExecution(i as never),
   ListExecutions: (e, i) => e.listExecutions(i as never),

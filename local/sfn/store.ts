@@ -17,6 +17,8 @@ export interface MachineRec {
   type: string;
   created: number;
   deleted?: boolean;
+  /** Revision, bumped by UpdateStateMachine; executions keep the revision they started on. */
+  rev?: number;
 }
 
 export interface ExecRec {
@@ -24,6 +26,8 @@ export interface ExecRec {
   arn: string;
   name: string;
   sm: string;
+  /** The machine revision this execution runs. */
+  rev?: number;
   input: string;
   st: ExecStatus;
   start: number;
@@ -91,6 +95,8 @@ export interface Machine extends MachineRec {
 
 export class Store {
   readonly machines = new Map<string, Machine>();
+  /** Every revision of every machine, by `arn#rev`, for executions started on older ones. */
+  readonly revisions = new Map<string, Machine>();
   readonly execs = new Map<string, ExecRec>();
   readonly execByKey = new Map<number, ExecRec>();
   readonly threads = new Map<string, Thread>();
@@ -150,6 +156,7 @@ export class Store {
   }
   putMachine(m: Machine): void {
     this.machines.set(m.arn, m);
+    this.revisions.set(`${m.arn}#${m.rev ?? 0}`, m);
     if (this.tracking) this.dm = machineRec(m);
   }
   setOffset(ms: number): void {
@@ -204,7 +211,14 @@ export class Store {
   /** Applies one journal/snapshot record (idempotent). */
   apply(raw: unknown): void {
     const rec = raw as Rec;
-    if (rec.m) this.machines.set(rec.m.arn, { ...rec.m, compiled: this.compile(rec.m.definition) });
+    if (rec.m) {
+      const key = `${rec.m.arn}#${rec.m.rev ?? 0}`;
+      const known = this.revisions.get(key);
+      // A revision's definition never changes, so a repeated record reuses the compiled one.
+      const m = { ...rec.m, compiled: known?.compiled ?? this.compile(rec.m.definition) };
+      this.machines.set(m.arn, m);
+      this.revisions.set(key, m);
+    }
     if (rec.c !== undefined) this.offset = rec.c;
     for (const x of rec.x ?? []) {
       this.execs.set(x.arn, x);
@@ -237,22 +251,34 @@ export class Store {
     }
   }
 
-  /** The whole state as journal lines (for compaction). */
-  snapshot(): string[] {
-    const lines: string[] = [];
-    for (const m of this.machines.values()) lines.push(`${JSON.stringify({ m: machineRec(m) })}\n`);
-    lines.push(`${JSON.stringify({ c: this.offset })}\n`);
+  /**
+   * The whole state as journal lines (for compaction), produced lazily: the journal writes it in
+   * chunks while the engine keeps running (see Journal.compact for why that is safe).
+   */
+  *snapshot(): Generator<string> {
+    // Older revisions first, the current one last, so replay ends on the current revision.
+    for (const m of this.revisions.values()) {
+      if (this.machines.get(m.arn) !== m) yield `${JSON.stringify({ m: machineRec(m) })}\n`;
+    }
+    for (const m of this.machines.values()) yield `${JSON.stringify({ m: machineRec(m) })}\n`;
+    yield `${JSON.stringify({ c: this.offset })}\n`;
     for (const x of this.execs.values()) {
       const h = (this.history.get(x.key) ?? []).map((e): [number, HistoryEvent] => [x.key, e]);
-      lines.push(`${JSON.stringify({ x: [x], h })}\n`);
+      yield `${JSON.stringify({ x: [x], h })}\n`;
     }
-    const ts = [...this.threads.values()];
-    for (let i = 0; i < ts.length; i += 500) lines.push(`${JSON.stringify({ t: ts.slice(i, i + 500) })}\n`);
-    return lines;
+    let batch: Thread[] = [];
+    for (const t of this.threads.values()) {
+      batch.push(t);
+      if (batch.length === 500) {
+        yield `${JSON.stringify({ t: batch })}\n`;
+        batch = [];
+      }
+    }
+    if (batch.length) yield `${JSON.stringify({ t: batch })}\n`;
   }
 }
 
 function machineRec(m: MachineRec): MachineRec {
-  const { arn, name, definition, roleArn, type, created, deleted } = m;
-  return { arn, name, definition, roleArn, type, created, deleted };
+  const { arn, name, definition, roleArn, type, created, deleted, rev } = m;
+  return { arn, name, definition, roleArn, type, created, deleted, rev };
 }

@@ -30,14 +30,15 @@ interface ChildReport {
 }
 
 /** Runs the child until it is ready plus `extraMs` of busy work, then SIGKILLs it. */
-function runAndKill(dir: string, extraMs: number): Promise<ChildReport> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(__dirname, 'fixtures', 'crash-child.ts'), dir],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+function runAndKill(dir: string, extraMs: number, compactBytes?: number): Promise<ChildReport> {
+  const args = [
+    join(__dirname, 'fixtures', 'crash-child.ts'),
+    dir,
+    ...(compactBytes ? [String(compactBytes)] : []),
+  ];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const report: ChildReport = { tokens: [], execs: {}, now: 0, onceCalls: 0, acked: 0, prefix: '' };
   let buf = '';
   return new Promise((resolve, reject) => {
@@ -179,11 +180,11 @@ describe('durability across SIGKILL', () => {
     }
   });
 
-  it('survives repeated kills at random moments', async () => {
+  it('survives repeated kills at random moments, also during snapshots', async () => {
     const dir = tempDir();
     const reports: ChildReport[] = [];
     for (let round = 0; round < 3; round++) {
-      reports.push(await runAndKill(dir, 20 + Math.floor(Math.random() * 300)));
+      reports.push(await runAndKill(dir, 20 + Math.floor(Math.random() * 300), 40_000));
       const e = new Engine({ dataDir: dir });
       try {
         const names = new Set(allExecutions(e, 'busy').map((x) => x.name));
@@ -266,5 +267,42 @@ describe('durability across SIGKILL', () => {
       'ExecutionSucceeded',
     ]);
     await e2.close();
+  });
+});
+
+describe('machine revisions', () => {
+  it('keeps running executions on their definition across UpdateStateMachine and a restart', async () => {
+    const dir = tempDir();
+    const v1 = {
+      StartAt: 'Old wait',
+      States: {
+        'Old wait': { Type: 'Wait', Seconds: 60, Next: 'Old end' },
+        'Old end': { Type: 'Pass', Result: 'v1', End: true },
+      },
+    };
+    const v2 = { StartAt: 'New', States: { New: { Type: 'Pass', Result: 'v2', End: true } } };
+    const e1 = new Engine({ dataDir: dir });
+    const { stateMachineArn } = await e1.createStateMachine({ name: 'rev', definition: JSON.stringify(v1) });
+    const { executionArn: first } = await e1.startExecution({ stateMachineArn, name: 'first' });
+    await tick();
+    const u = await e1.updateStateMachine({ stateMachineArn, definition: JSON.stringify(v2) });
+    expect(u.updateDate).toBeInstanceOf(Date);
+    expect(JSON.parse(e1.describeStateMachine({ stateMachineArn }).definition as string)).toEqual(v2);
+    await e1.close();
+
+    const e2 = new Engine({ dataDir: dir });
+    try {
+      const { executionArn: second } = await e2.startExecution({ stateMachineArn, name: 'second' });
+      expect((await e2.waitForExecution(second as string)).output).toBe('"v2"');
+      await e2.advance(61);
+      expect((await e2.waitForExecution(first as string)).output).toBe('"v1"');
+      await expect(
+        e2.updateStateMachine({ stateMachineArn, definition: '{"StartAt":"X","States":{}}' }),
+      ).rejects.toMatchObject({
+        name: 'InvalidDefinition',
+      });
+    } finally {
+      await e2.close();
+    }
   });
 });

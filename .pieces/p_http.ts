@@ -1,0 +1,1 @@
+export * from './base'; export { httpRoute } from '../functions/shared/http';

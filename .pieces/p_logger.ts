@@ -1,0 +1,1 @@
+export * from './base'; export { logger } from '../functions/shared/logger';

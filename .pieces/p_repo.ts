@@ -1,0 +1,1 @@
+export * from './base'; export { repository } from '../functions/adapters/repository';

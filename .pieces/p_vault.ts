@@ -1,0 +1,1 @@
+export * from './base'; export { vault } from '../functions/shared/vault';

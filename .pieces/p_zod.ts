@@ -1,0 +1,1 @@
+export * from './base'; export * as m from './zod';
