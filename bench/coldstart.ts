@@ -10,11 +10,17 @@ import { buildSync } from 'esbuild';
 
 const root = join(__dirname, '..');
 const out = join(root, 'cdk.out');
-const runs = Number(process.env.RUNS ?? 9);
+const runs = Number(process.env.RUNS ?? 11);
 const target = 1.15;
 
 if (!existsSync(join(out, 'manifest.json')) || process.env.SYNTH === '1') {
   execFileSync('npx', ['cdk', 'synth', '--quiet'], { cwd: root, stdio: 'inherit' });
+}
+
+interface Resource {
+  Type: string;
+  Metadata?: Record<string, string>;
+  Properties?: { Environment?: { Variables?: Record<string, unknown> } };
 }
 
 interface Bundle {
@@ -28,7 +34,7 @@ function bundles(): Bundle[] {
   const found: Bundle[] = [];
   for (const t of templates) {
     const template = JSON.parse(readFileSync(join(out, t), 'utf8'));
-    for (const [id, r] of Object.entries<Record<string, any>>(template.Resources ?? {})) {
+    for (const [id, r] of Object.entries<Resource>(template.Resources ?? {})) {
       const assetPath = r.Metadata?.['aws:asset:path'];
       if (r.Type !== 'AWS::Lambda::Function' || !assetPath) continue;
       const file = join(out, assetPath, 'index.js');
@@ -39,7 +45,7 @@ function bundles(): Bundle[] {
 }
 
 /** The function's env with unresolved CloudFormation values replaced by plausible strings. */
-function plainEnv(resource: Record<string, any>): Record<string, string> {
+function plainEnv(resource: Resource): Record<string, string> {
   const vars: Record<string, unknown> = resource.Properties?.Environment?.Variables ?? {};
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(vars))
@@ -67,15 +73,27 @@ function sdkEntry(bundle: string): string {
     if (!m[2].includes('/') && file.endsWith('Client')) names.add(file);
     exports.set(m[1], names);
   }
-  return [...exports]
-    .filter(([, names]) => names.size > 0)
-    .map(([pkg, names]) => {
-      // Aliased: lib-dynamodb and client-dynamodb both export e.g. QueryCommand.
-      const prefix = pkg.replace(/\W/g, '_');
-      const list = [...names].sort().map((n) => `${n} as ${prefix}_${n}`);
-      return `export { ${list.join(', ')} } from '${pkg}';`;
-    })
-    .join('\n');
+  const lines: string[] = [];
+  for (const [pkg, names] of exports) {
+    if (names.size === 0) continue;
+    // Aliased: lib-dynamodb and client-dynamodb both export e.g. QueryCommand.
+    const prefix = pkg.replace(/\W/g, '_');
+    const list = [...names].sort().map((n) => `${n} as ${prefix}_${n}`);
+    lines.push(
+      `import { ${list.join(', ')} } from '${pkg}';`,
+      `export { ${list.map((l) => l.split(' as ')[1]).join(', ')} };`,
+    );
+  }
+  // A handler builds its clients at init, so the baseline builds the same ones.
+  const clients = [...exports].flatMap(([pkg, names]) =>
+    [...names].filter((n) => n.endsWith('Client')).map((n) => `${pkg.replace(/\W/g, '_')}_${n}`),
+  );
+  const plain = clients.filter((c) => !c.endsWith('DocumentClient'));
+  for (const c of plain) lines.push(`export const new_${c} = new ${c}({});`);
+  const doc = clients.find((c) => c.endsWith('DocumentClient'));
+  const raw = plain.find((c) => c.endsWith('_DynamoDBClient'));
+  if (doc && raw) lines.push(`export const new_${doc} = ${doc}.from(new_${raw});`);
+  return lines.join('\n');
 }
 
 function buildBaseline(entrySource: string, dir: string, name: string): string {

@@ -61,8 +61,9 @@ export class HandlerFunction extends NodejsFunction {
       memorySize: 512,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
+      // Source maps ship with every bundle but are not enabled by default: parsing them at init adds
+      // about a third to the cold start. Set NODE_OPTIONS=--enable-source-maps on a function to debug.
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: `coproduce-${props.name}`,
         ...props.environment,
       },
@@ -76,6 +77,7 @@ export class HandlerFunction extends NodejsFunction {
         // Bundled SDK: the version is pinned by the lock file, not by the runtime image.
         externalModules: [],
         logLevel: LogLevel.WARNING,
+        esbuildArgs: { '--alias:node:stream/web': join(ROOT, 'functions/shared/lazy-stream-web.cjs') },
       },
     });
     this.handlerName = props.name;

@@ -43,7 +43,7 @@ describe('HandlerFunction', () => {
       Handler: 'index.handler',
       TracingConfig: { Mode: 'Active' },
       Environment: {
-        Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'coproduce-services' },
+        Variables: { POWERTOOLS_SERVICE_NAME: 'coproduce-services' },
       },
     });
     const assetKey =
@@ -57,7 +57,10 @@ describe('HandlerFunction', () => {
     expect(map.sourcesContent).toBeUndefined();
     expect(map.sources.some((s) => s.endsWith('functions/handlers/services.ts'))).toBe(true);
     // CommonJS output, so the local runtime can load it with require on Node 20
-    expect(readFileSync(join(dir, 'index.js'), 'utf8')).toMatch(/module\.exports/);
+    const code = readFileSync(join(dir, 'index.js'), 'utf8');
+    expect(code).toMatch(/module\.exports/);
+    // node:stream/web (pulled in by middy) is loaded lazily, through the alias
+    expect(map.sources.some((s) => s.endsWith('functions/shared/lazy-stream-web.cjs'))).toBe(true);
   });
 
   it('writes to its own log group with retention, through its own role (no managed policy)', () => {

@@ -1,1 +1,0 @@
-export * from './base'; export { httpRoute } from '../functions/shared/http';

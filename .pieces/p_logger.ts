@@ -1,1 +1,0 @@
-export * from './base'; export { logger } from '../functions/shared/logger';

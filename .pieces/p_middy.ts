@@ -1,1 +1,0 @@
-export * from './base'; export * as m from './middy';

@@ -1,1 +1,0 @@
-export * from './base'; export { repository } from '../functions/adapters/repository';

@@ -1,1 +1,0 @@
-export * from './base'; export { vault } from '../functions/shared/vault';

@@ -1,1 +1,0 @@
-require(process.argv[2]);
