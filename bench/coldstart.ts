@@ -117,43 +117,78 @@ function buildBaseline(entrySource: string, dir: string, name: string): string {
 
 function importMs(file: string, env: Record<string, string>): number {
   const code = `const t=process.hrtime.bigint();import(${JSON.stringify(file)}).then(()=>{process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))})`;
-  const r = spawnSync(process.execPath, ['-e', code], {
-    env: { ...process.env, ...env, AWS_REGION: 'eu-west-1', NODE_NO_WARNINGS: '1' },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(process.execPath, ['-e', code], { env: childEnv(env), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`import of ${file} failed:\n${r.stderr}`);
   return Number(r.stdout);
+}
+
+/**
+ * MODE=instructions: instructions executed to load the bundle (valgrind, node --jitless), minus those
+ * of loading an empty file. Deterministic, so a loaded machine cannot move the ratio; slow (~15 s each).
+ */
+function instructions(file: string, env: Record<string, string>): number {
+  const r = spawnSync(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--callgrind-out-file=/dev/null',
+      process.execPath,
+      '--jitless',
+      '-e',
+      `require(${JSON.stringify(file)})`,
+    ],
+    { env: childEnv(env), encoding: 'utf8' },
+  );
+  const m = /Collected : (\d+)/.exec(r.stderr);
+  if (r.status !== 0 || !m?.[1]) throw new Error(`valgrind on ${file} failed:\n${r.stderr.slice(-2000)}`);
+  return Number(m[1]) / 1e6;
+}
+
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...env, AWS_REGION: 'eu-west-1', NODE_NO_WARNINGS: '1' };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const kb = (file: string) => statSync(file).size / 1024;
 
+const byInstructions = process.env.MODE === 'instructions';
 const dir = mkdtempSync(join(tmpdir(), 'coldstart-'));
+const empty = join(dir, 'empty.js');
+writeFileSync(empty, '');
+const emptyCost = byInstructions ? instructions(empty, {}) : 0;
+const measure = (file: string, env: Record<string, string>) =>
+  byInstructions ? instructions(file, env) - emptyCost : importMs(file, env);
+const unit = byInstructions ? 'M instr' : 'ms';
+const rounds = byInstructions ? 1 : runs;
+
 const rows: string[][] = [];
 let worst = 0;
 for (const b of bundles()) {
-  const baseline = buildBaseline(sdkEntry(b.file), dir, b.name);
+  const entry = sdkEntry(b.file);
+  const baseline = buildBaseline(entry, dir, b.name);
   const mine: number[] = [];
   const base: number[] = [];
   // Interleaved so that noise from other work on the machine hits both sides alike.
-  for (let i = 0; i < runs; i++) {
-    mine.push(importMs(b.file, b.env));
-    base.push(importMs(baseline, b.env));
+  for (let i = 0; i < rounds; i++) {
+    mine.push(measure(b.file, b.env));
+    base.push(measure(baseline, b.env));
   }
   const ratio = median(mine) / median(base);
-  worst = Math.max(worst, ratio);
+  // A function with no SDK client has nothing to compare with; its own figure is still shown.
+  if (entry) worst = Math.max(worst, ratio);
   rows.push([
     b.name,
     `${kb(b.file).toFixed(0)} KB`,
     `${kb(baseline).toFixed(0)} KB`,
-    `${median(mine).toFixed(1)} ms`,
-    `${median(base).toFixed(1)} ms`,
-    `${ratio.toFixed(2)}x`,
+    `${median(mine).toFixed(1)} ${unit}`,
+    `${median(base).toFixed(1)} ${unit}`,
+    entry ? `${ratio.toFixed(2)}x` : 'n/a (no SDK client)',
   ]);
 }
 
 const header = ['function', 'bundle', 'sdk-only', 'import', 'sdk import', 'ratio'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
 for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
-console.log(`\n${runs} fresh processes each, medians; target <= ${target}x, worst ${worst.toFixed(2)}x`);
+const how = byInstructions ? 'instructions to load, one run each' : `${runs} fresh processes each, medians`;
+console.log(`\n${how}; target <= ${target}x, worst ${worst.toFixed(2)}x (functions with an SDK client)`);
 console.log(`(bundles from ${dirname(out)}/cdk.out; baselines in ${dir})`);

@@ -1,121 +1,123 @@
 /**
  * `npm run bench:local [-- N]`: N complete waste-collection cases driven over HTTP against the
  * embedded default (in process, temp DATA_DIR). Prints cases/s, p50/p99 step-submit latency, and
- * wall time per case against the bare DynamoDB writes a case needs on the same dynalite.
- * N (default 500) and CONCURRENCY (default 8) also come from the environment.
+ * the wall time per case against the bare DynamoDB writes a case needs, timed on the same dynalite
+ * in the same run (target: ratio <= 3).
+ * Environment: N (default 500; the first argument wins), CONCURRENCY (cases at a time, default 4),
+ * BENCH_DEADLINE_S (whole run, default 300), CASE_TIMEOUT_S (one case, default 60),
+ * BENCH_CITIZEN (sms | json | mixed: how the citizen answers, default mixed), BENCH_DEBUG=1 (REPORT lines),
+ * BENCH_TRACE=1 (AWS calls and mean duration per function, see local-trace.ts).
+ * Past the deadline, or when any case fails, it prints what it got and exits 1.
  */
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { providerToken } from '../local/runtime/demo';
-import { startRuntime } from '../local/runtime/runtime';
+import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
+import { installTrace } from './local-trace';
 
-const N = Number(process.argv[2] ?? process.env.N ?? 500);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
+const positive = (name: string, raw: string | undefined, fallback: number) => {
+  const n = Number(raw ?? fallback);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer ('${raw}')`);
+  return n;
+};
+const N = positive('N', process.argv[2] ?? process.env.N, 500);
+const CONCURRENCY = positive('CONCURRENCY', process.env.CONCURRENCY, 4);
+const DEADLINE_S = positive('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 300);
+const CASE_TIMEOUT_S = positive('CASE_TIMEOUT_S', process.env.CASE_TIMEOUT_S, 60);
+const CITIZEN = (process.env.BENCH_CITIZEN ?? 'mixed') as CitizenChannel;
+if (!['sms', 'json', 'mixed'].includes(CITIZEN)) throw new Error(`BENCH_CITIZEN: sms, json or mixed`);
 const TWILIO = 'bench-twilio-token';
+const WRITE_OPS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'];
 const root = resolve(__dirname, '..');
+const started = performance.now();
+const secs = () => ((performance.now() - started) / 1000).toFixed(1).padStart(6);
+const say = (line: string) => console.log(`[${secs()} s] ${line}`);
 
-async function main() {
-  process.env.TWILIO_AUTH_TOKEN = TWILIO;
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  if (!process.env.CDK_OUT) await ensureSynth(root, console.log);
-  const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-bench-'));
-  const rt = await startRuntime({
-    cdkOut: resolve(process.env.CDK_OUT ?? join(root, 'cdk.out')),
-    dataDir,
-    port: 0,
-    ...(process.env.BENCH_DEBUG ? { log: console.log, verbose: true } : {}),
-  });
-  const token = providerToken(rt.issuer, 'gemeente-bench', 'municipality');
-  const submits: number[] = [];
-
-  const call = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${rt.url}${path}`, { method, body, headers });
-    const text = await res.text();
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return text ? (JSON.parse(text.startsWith('<') ? '{}' : text) as Record<string, unknown>) : {};
-  };
-  const staff = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const timed = async <T>(p: () => Promise<T>) => {
-    const t = performance.now();
-    const out = await p();
-    submits.push(performance.now() - t);
-    return out;
-  };
-  const waitFor = async (
-    caseId: string,
-    test: (v: { status: string; steps: { stepId: string; status: string }[] }) => boolean,
-  ) => {
-    // Polling with a growing pause: the poll itself is load on the system under test.
-    for (let pause = 5; ; pause = Math.min(pause * 2, 80)) {
-      const v = (await call('GET', `/cases/${caseId}`, undefined, staff)) as never;
-      if (test(v)) return;
-      await new Promise((r) => setTimeout(r, pause));
+/** Runs `work(0..count-1)`, `width` at a time, until done or `stop` aborts; returns how many finished. */
+async function pool(count: number, width: number, stop: AbortSignal, work: (i: number) => Promise<void>) {
+  let next = 0;
+  let done = 0;
+  const lane = async () => {
+    while (next < count && !stop.aborted) {
+      await work(next++);
+      done++;
     }
   };
-  const open = (stepId: string) => (v: { steps: { stepId: string; status: string }[] }) =>
-    v.steps.some((s) => s.stepId === stepId && s.status === 'OPEN');
-  const sms = (from: string, text: string) => {
-    const p = {
-      From: from,
-      To: '+3197010000000',
-      Body: text,
-      MessageSid: `SM${randomUUID().replace(/-/g, '')}`,
-    };
-    const signed = Object.keys(p)
-      .sort()
-      .reduce((a, k) => a + k + p[k as keyof typeof p], `${rt.url}/sms/inbound`);
-    const sig = createHmac('sha1', TWILIO).update(signed).digest('base64');
-    return call('POST', '/sms/inbound', new URLSearchParams(p).toString(), {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': sig,
-    });
-  };
-  const provider = (caseId: string, stepId: string, data: object) =>
-    call('POST', `/cases/${caseId}/steps/${stepId}`, JSON.stringify({ data }), staff);
+  await Promise.all(Array.from({ length: Math.min(width, count) }, lane));
+  return done;
+}
 
-  async function oneCase(i: number) {
-    const phone = `+316${String(10_000_000 + i).slice(-8)}`;
-    const created = await call(
-      'POST',
-      '/cases',
-      JSON.stringify({ serviceId: 'waste-collection', citizen: { phone, locale: 'nl' } }),
-      staff,
-    );
-    const caseId = String(created.caseId);
-    await waitFor(caseId, open('present'));
-    await timed(() => sms(phone, 'ja'));
-    await timed(() => provider(caseId, 'collect', { collected: true }));
-    await waitFor(caseId, open('household-feedback'));
-    await timed(() => sms(phone, 'ja'));
-    await waitFor(caseId, open('municipality-feedback'));
-    await timed(() => provider(caseId, 'municipality-feedback', { satisfied: true }));
-    await waitFor(caseId, (v) => v.status === 'COMPLETED');
-  }
+const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms.toFixed(1));
+const stat = (v: number[]) =>
+  `p50 ${fmt(percentile(v, 50))} ms, p99 ${fmt(percentile(v, 99))} ms (${v.length})`;
 
-  const writeOps = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'];
-  const writes = () => writeOps.reduce((n, op) => n + (rt.dynamo.requests.get(op) ?? 0), 0);
-  const pool = async (count: number, work: (i: number) => Promise<void>) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
-        while (next < count) await work(next++);
-      }),
-    );
-  };
+async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
+  const samples = new Samples();
+  const driver = new CaseDriver(
+    {
+      url: rt.url,
+      staffToken: providerToken(rt.issuer, 'gemeente-bench', 'municipality'),
+      twilioToken: TWILIO,
+      citizen: CITIZEN,
+      signal: deadline,
+      caseTimeoutMs: CASE_TIMEOUT_S * 1000,
+      requestTimeoutMs: 30_000,
+    },
+    samples,
+  );
+  const ops = () => new Map(rt.dynamo.requests);
+  const writes = (m: Map<string, number>) => WRITE_OPS.reduce((n, op) => n + (m.get(op) ?? 0), 0);
 
-  console.log(`bench:local: ${N} waste-collection cases, concurrency ${CONCURRENCY}`);
-  const writesBefore = writes();
+  // One warm-up case loads every function (cold starts are bench:coldstart's business).
+  say('warm-up case');
+  await driver.run(-1);
+  samples.byLabel.clear();
+  const trace = process.env.BENCH_TRACE ? installTrace(rt) : undefined;
+
+  say(`${N} waste-collection cases, concurrency ${CONCURRENCY}, citizen by ${CITIZEN}`);
+  const before = ops();
+  const failures: string[] = [];
+  let completed = 0;
+  let inFlight = 0;
+  const stopOnFailures = new AbortController(); // many failures: something is broken, stop early
+  const stop = AbortSignal.any([deadline, stopOnFailures.signal]);
+  trace?.reset();
   const t0 = performance.now();
-  await pool(N, oneCase);
+  const progress = setInterval(() => {
+    const s = (performance.now() - t0) / 1000;
+    say(
+      `${completed}/${N} completed, ${failures.length} failed, ${inFlight} in flight, ` +
+        `${(completed / s).toFixed(1)} cases/s, submit ${stat(samples.all('submit'))}`,
+    );
+  }, 5000);
+  await pool(N, CONCURRENCY, stop, async (i) => {
+    inFlight++;
+    try {
+      await driver.run(i);
+      completed++;
+    } catch (e) {
+      failures.push((e as Error).message);
+      if (failures.length <= 3) say(`FAILED ${(e as Error).message}`);
+      if (failures.length >= 10) stopOnFailures.abort();
+    } finally {
+      inFlight--;
+    }
+  });
+  clearInterval(progress);
   const wall = performance.now() - t0;
-  const writesPerCase = (writes() - writesBefore) / N;
+  const after = ops();
+  const finished = completed + failures.length;
+  const perCase = (op: string) => ((after.get(op) ?? 0) - (before.get(op) ?? 0)) / Math.max(1, finished);
+  const writesPerCase = (writes(after) - writes(before)) / Math.max(1, finished);
+  const traced = trace?.report(finished) ?? [];
+  say(`${completed}/${N} completed in ${(wall / 1000).toFixed(1)} s; timing the bare writes`);
 
-  // The floor: the same number of ~1 KB writes, same concurrency, same dynalite.
+  // The floor: the same number of ~1 KB PutItems per case, same concurrency, same dynalite, bounded.
   const table = 'bench-bare-writes';
   await rt.dynamo.client.send(
     new CreateTableCommand({
@@ -125,35 +127,94 @@ async function main() {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  const perCase = Math.round(writesPerCase);
   const filler = 'x'.repeat(900);
+  const bareCases = Math.max(1, completed);
+  const bareStop = AbortSignal.timeout(Math.round(Math.max(10_000, wall))); // never longer than the cases took
   const t1 = performance.now();
-  await pool(N, async (i) => {
-    for (let w = 0; w < perCase; w++) {
+  const bareDone = await pool(bareCases, CONCURRENCY, bareStop, async (i) => {
+    for (let w = 0; w < Math.round(writesPerCase); w++) {
       await rt.dynamo.client.send(
         new PutItemCommand({ TableName: table, Item: { pk: { S: `${i}#${w}` }, v: { S: filler } } }),
       );
     }
   });
-  const bare = performance.now() - t1;
+  const bare = (performance.now() - t1) / Math.max(1, bareDone);
 
-  submits.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    submits[Math.min(submits.length - 1, Math.floor((p / 100) * submits.length))] ?? 0;
-  console.log(
-    [
-      `cases/s                 ${(N / (wall / 1000)).toFixed(1)}`,
-      `wall time               ${(wall / 1000).toFixed(1)} s (${(wall / N).toFixed(2)} ms per case)`,
-      `step submit latency     p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms (${submits.length} submits)`,
-      `DynamoDB writes / case  ${writesPerCase.toFixed(1)} (bare: ${(bare / N).toFixed(2)} ms per case)`,
-      `wall / bare writes      ${(wall / bare).toFixed(1)}x`,
-    ].join('\n'),
-  );
-  await rt.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  const wallPerCase = wall / Math.max(1, completed);
+  const submits = samples.all('submit');
+  const lines = [
+    '',
+    `bench:local  N=${N}  concurrency=${CONCURRENCY}  citizen=${CITIZEN}`,
+    `completed               ${completed}/${N}${failures.length ? ` (${failures.length} failed)` : ''}${deadline.aborted ? ' - DEADLINE REACHED' : ''}`,
+    `cases/s                 ${(completed / (wall / 1000)).toFixed(2)}`,
+    `wall time               ${(wall / 1000).toFixed(1)} s (${wallPerCase.toFixed(2)} ms per case)`,
+    `step submit latency     ${stat(submits)}`,
+    ...[...samples.byLabel].filter(([k]) => k !== 'poll').map(([k, v]) => `  ${k.padEnd(22)}${stat(v)}`),
+    `polls per case          ${(samples.all('poll').length / Math.max(1, finished)).toFixed(1)}`,
+    `DynamoDB ops per case   ${[...after.keys()]
+      .map((op) => [op, perCase(op)] as const)
+      .filter(([, n]) => n > 0)
+      .map(([op, n]) => `${op} ${n.toFixed(1)}`)
+      .join(', ')}`,
+    `bare writes per case    ${Math.round(writesPerCase)} PutItem: ${bare.toFixed(2)} ms per case (${bareDone} cases' worth)`,
+    `wall / bare writes      ${(wallPerCase / bare).toFixed(2)}x (target <= 3)`,
+  ];
+  console.log([...lines, ...traced].join('\n'));
+  if (failures.length > 3) console.log(`further failures:\n  ${failures.slice(3, 10).join('\n  ')}`);
+  return completed === N;
 }
 
-main().catch((e: Error) => {
-  console.error(e.stack ?? e.message);
-  process.exit(1);
-});
+async function main(): Promise<number> {
+  process.env.TWILIO_AUTH_TOKEN = TWILIO;
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  const deadline = new AbortController();
+  const timer = setTimeout(() => {
+    say(`deadline of ${DEADLINE_S} s reached: stopping`);
+    deadline.abort();
+  }, DEADLINE_S * 1000);
+  let rt: Runtime | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-bench-'));
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => (cleaning ??= stopAll());
+  const stopAll = async () => {
+    clearTimeout(timer);
+    const stuck = setTimeout(() => {
+      console.error('runtime did not stop within 15 s');
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(1);
+    }, 15_000);
+    try {
+      await rt?.stop();
+    } finally {
+      clearTimeout(stuck);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  process.once('SIGINT', () => {
+    say('SIGINT: stopping');
+    deadline.abort();
+    void cleanup().finally(() => process.exit(130));
+  });
+  try {
+    if (!process.env.CDK_OUT) await ensureSynth(root, say);
+    rt = await startRuntime({
+      cdkOut: resolve(process.env.CDK_OUT ?? join(root, 'cdk.out')),
+      dataDir,
+      port: 0,
+      ...(process.env.BENCH_DEBUG ? { log: console.log, verbose: true } : {}),
+    });
+    say(`runtime at ${rt.url}, data in ${dataDir}`);
+    return (await bench(rt, deadline.signal)) ? 0 : 1;
+  } finally {
+    await cleanup();
+    say('runtime stopped, data removed');
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(e.stack ?? e.message);
+    process.exit(1);
+  },
+);
