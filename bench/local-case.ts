@@ -18,6 +18,8 @@ export interface DriverOptions {
   signal: AbortSignal;
   /** Bound on one whole case (create to COMPLETED). */
   caseTimeoutMs: number;
+  /** First pause between polls of a case (it grows to 8x). */
+  pollMs: number;
   /** Bound on one HTTP request. */
   requestTimeoutMs: number;
 }
@@ -115,7 +117,8 @@ export class CaseDriver {
   /** Polls GET /cases/{id} with a growing pause (the poll is load on the system) until `test` holds. */
   private async waitFor(signal: AbortSignal, label: string, caseId: string, test: (v: CaseView) => boolean) {
     const t = performance.now();
-    for (let pause = 5; ; pause = Math.min(pause * 2, 80)) {
+    // A stage takes tens of ms to open (engine, then open-step per step), so the first look waits a bit.
+    for (let pause = this.o.pollMs; ; pause = Math.min(pause * 1.5, 8 * this.o.pollMs)) {
       signal.throwIfAborted();
       this.samples.add('poll', 0);
       const v = (await this.staff(signal, 'GET', `/cases/${caseId}`)) as unknown as CaseView;

@@ -5,8 +5,8 @@
  * in the same run (target: ratio <= 3).
  * Environment: N (default 500; the first argument wins), CONCURRENCY (cases at a time, default 4),
  * BENCH_DEADLINE_S (whole run, default 300), CASE_TIMEOUT_S (one case, default 60),
- * BENCH_CITIZEN (sms | json | mixed: how the citizen answers, default mixed), BENCH_DEBUG=1 (REPORT lines),
- * BENCH_TRACE=1 (AWS calls and mean duration per function, see local-trace.ts).
+ * POLL_MS (first pause between polls of a case, default 20), BENCH_CITIZEN (sms | json | mixed: how
+ * the citizen answers, default mixed), BENCH_DEBUG=1 (REPORT lines), BENCH_TRACE=1 (AWS calls and mean duration per function, see local-trace.ts).
  * Past the deadline, or when any case fails, it prints what it got and exits 1.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +29,7 @@ const N = positive('N', process.argv[2] ?? process.env.N, 500);
 const CONCURRENCY = positive('CONCURRENCY', process.env.CONCURRENCY, 4);
 const DEADLINE_S = positive('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 300);
 const CASE_TIMEOUT_S = positive('CASE_TIMEOUT_S', process.env.CASE_TIMEOUT_S, 60);
+const POLL_MS = positive('POLL_MS', process.env.POLL_MS, 20);
 const CITIZEN = (process.env.BENCH_CITIZEN ?? 'mixed') as CitizenChannel;
 if (!['sms', 'json', 'mixed'].includes(CITIZEN)) throw new Error(`BENCH_CITIZEN: sms, json or mixed`);
 const TWILIO = 'bench-twilio-token';
@@ -66,6 +67,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
       citizen: CITIZEN,
       signal: deadline,
       caseTimeoutMs: CASE_TIMEOUT_S * 1000,
+      pollMs: POLL_MS,
       requestTimeoutMs: 30_000,
     },
     samples,
@@ -101,6 +103,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
       await driver.run(i);
       completed++;
     } catch (e) {
+      if (deadline.aborted) return; // cut off, not failed: reported as not completed
       failures.push((e as Error).message);
       if (failures.length <= 3) say(`FAILED ${(e as Error).message}`);
       if (failures.length >= 10) stopOnFailures.abort();
@@ -129,7 +132,8 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   );
   const filler = 'x'.repeat(900);
   const bareCases = Math.max(1, completed);
-  const bareStop = AbortSignal.timeout(Math.round(Math.max(10_000, wall))); // never longer than the cases took
+  // Bounded: at most as long as the cases took, and never more than a minute past them.
+  const bareStop = AbortSignal.timeout(Math.round(Math.min(60_000, Math.max(10_000, wall))));
   const t1 = performance.now();
   const bareDone = await pool(bareCases, CONCURRENCY, bareStop, async (i) => {
     for (let w = 0; w < Math.round(writesPerCase); w++) {

@@ -3,6 +3,7 @@ import type { Service, Step } from '../../workflows/schema';
 import { findStep } from './definitions';
 import { formatDue, type MessageKind, type MessageValues, renderMessage } from './messages';
 import type { CaseRecord, StepRecord, Submission } from './model';
+import { orgDisplayName } from './org-name';
 import { type PiiVault, sha256 } from './pii';
 import type { CaseRepository, Notifier, OpenStepResult, TaskCompleter } from './ports';
 
@@ -165,8 +166,7 @@ export function messageValues(
 ): MessageValues {
   const locale = record.citizen.locale;
   return {
-    // TODO: the organisation's display name once organisations are stored; the id until then.
-    org: record.org,
+    org: orgDisplayName(record.org),
     service: service.title[locale],
     step: definition.title[locale],
     due: formatDue(step.dueAt),

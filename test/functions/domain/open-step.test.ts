@@ -21,7 +21,7 @@ const service = catalogService();
 /** The service's own wording changes with its definition; what open-step decides is the values. */
 const expectedText = (kind: 'invitation' | 'reminder' | 'escalation', locale: 'nl' | 'en', code: string) =>
   renderMessage(service, kind, locale, {
-    org: 'gemeente-utrecht',
+    org: 'Gemeente Utrecht', // the display name made from the case's org id
     step: stepTitle(service, 'present', locale),
     due: '04-03-2026',
     link,

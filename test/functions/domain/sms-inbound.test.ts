@@ -53,7 +53,7 @@ async function open(
 
 function confirmation(caseId: string, code: string, locale: 'nl' | 'en' = 'nl') {
   return renderMessage(waste, 'confirmation', locale, {
-    org: 'gemeente-utrecht',
+    org: 'Gemeente Utrecht',
     step: stepTitle(waste, 'present', locale),
     due: '04-03-2026',
     link: `${publicUrl}/c/${vault.linkToken(caseId)}`,

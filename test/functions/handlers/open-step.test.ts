@@ -95,7 +95,7 @@ describe('open-step handler', () => {
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'byPhone' });
 
     const text = renderMessage(waste, 'invitation', 'nl', {
-      org: 'gm0363',
+      org: 'Gm0363',
       step: stepTitle(waste, 'present', 'nl'),
       due: '04-03-2026',
       link: `${process.env.PUBLIC_URL}/c/${vault.linkToken('case1')}`,
@@ -173,7 +173,7 @@ describe('open-step handler', () => {
     // A re-armed step keeps its index entry and code: no look-up by phone.
     expect(ddb).not.toHaveReceivedCommand(QueryCommand);
     const text = renderMessage(waste, 'reminder', 'nl', {
-      org: 'gm0363',
+      org: 'Gm0363',
       step: stepTitle(waste, 'present', 'nl'),
       due: '04-03-2026',
       link: `${process.env.PUBLIC_URL}/c/${vault.linkToken('case1')}`,

@@ -142,7 +142,7 @@ describe('POST /sms/inbound: messages', () => {
     const update = ddb.commandCalls(UpdateCommand)[0];
     expect(update && success[0] && update.calledBefore(success[0])).toBe(true);
     const expected = renderMessage(waste, 'confirmation', 'nl', {
-      org: 'gm0363',
+      org: 'Gm0363',
       step: stepTitle(waste, 'present', 'nl'),
       due: '04-03-2026',
       link: `${process.env.PUBLIC_URL}/c/${vault.linkToken('case1')}`,
