@@ -4,7 +4,7 @@
  * the wall time per case against the bare DynamoDB writes a case needs, timed on the same dynalite
  * in the same run (target: ratio <= 3).
  * Environment: N (default 500; the first argument wins), CONCURRENCY (cases at a time, default 4),
- * BENCH_DEADLINE_S (whole run, default 300), CASE_TIMEOUT_S (one case, default 60),
+ * BENCH_DEADLINE_S (whole run after the synth, default 300), CASE_TIMEOUT_S (one case, default 60),
  * POLL_MS (first pause between polls of a case, default 20), BENCH_CITIZEN (sms | json | mixed: how
  * the citizen answers, default mixed), BENCH_DEBUG=1 (REPORT lines), BENCH_TRACE=1 (AWS calls and mean duration per function, see local-trace.ts).
  * Past the deadline, or when any case fails, it prints what it got and exits 1.
@@ -77,7 +77,12 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
 
   // One warm-up case loads every function (cold starts are bench:coldstart's business).
   say('warm-up case');
-  await driver.run(-1);
+  try {
+    await driver.run(-1);
+  } catch (e) {
+    say(`warm-up FAILED, no figures: ${(e as Error).message}`);
+    return false;
+  }
   samples.byLabel.clear();
   const trace = process.env.BENCH_TRACE ? installTrace(rt) : undefined;
 
@@ -172,10 +177,7 @@ async function main(): Promise<number> {
   process.env.TWILIO_AUTH_TOKEN = TWILIO;
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const deadline = new AbortController();
-  const timer = setTimeout(() => {
-    say(`deadline of ${DEADLINE_S} s reached: stopping`);
-    deadline.abort();
-  }, DEADLINE_S * 1000);
+  let timer: NodeJS.Timeout | undefined;
   let rt: Runtime | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-bench-'));
   let cleaning: Promise<void> | undefined;
@@ -201,6 +203,11 @@ async function main(): Promise<number> {
   });
   try {
     if (!process.env.CDK_OUT) await ensureSynth(root, say);
+    // The deadline covers the run, not a synth another change made necessary.
+    timer = setTimeout(() => {
+      say(`deadline of ${DEADLINE_S} s reached: stopping`);
+      deadline.abort();
+    }, DEADLINE_S * 1000);
     rt = await startRuntime({
       cdkOut: resolve(process.env.CDK_OUT ?? join(root, 'cdk.out')),
       dataDir,

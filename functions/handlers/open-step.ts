@@ -1,3 +1,4 @@
+import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { findService } from '../../workflows/catalog';
 import { notifier } from '../adapters/notifier';
@@ -26,7 +27,7 @@ const payload = z.object({
 
 const deps = { repo: repository, engine: taskCompleter, notifier, vault, publicUrl, findService };
 
-export const handler = async (event: unknown) => {
+export const handler = middy<unknown>().handler(async (event) => {
   const parsed = payload.safeParse(event);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)');
@@ -42,4 +43,4 @@ export const handler = async (event: unknown) => {
     ...outcome,
   });
   return outcome;
-};
+});

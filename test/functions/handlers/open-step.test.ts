@@ -13,6 +13,7 @@ import { keys } from '../../../functions/adapters/table-keys';
 import { renderMessage } from '../../../functions/domain/messages';
 import { PiiVault } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/open-step';
+import { lambdaContext } from '../../support/http-event';
 import { catalogService, stepTitle } from '../domain/sms-fakes';
 import { caseItem, stepItem } from './items';
 
@@ -73,7 +74,7 @@ describe('open-step handler', () => {
         Attributes: written({ shortCode: input.ExpressionAttributeValues[':shortCode'] }),
       }),
     );
-    expect(await handler(payload())).toEqual({ result: 'opened', sms: 'sent' });
+    expect(await handler(payload(), lambdaContext)).toEqual({ result: 'opened', sms: 'sent' });
 
     const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(update).toMatchObject({
@@ -116,7 +117,7 @@ describe('open-step handler', () => {
       .on(GetCommand, { Key: keys.optOut(phoneHash) })
       .resolves({ Item: { ...keys.optOut(phoneHash), at: 'x' } });
     ddb.on(UpdateCommand).resolves({ Attributes: written({ shortCode: 'A1' }) });
-    expect(await handler(payload())).toEqual({ result: 'opened', sms: 'opted-out' });
+    expect(await handler(payload(), lambdaContext)).toEqual({ result: 'opened', sms: 'opted-out' });
     expect(sms).not.toHaveReceivedAnyCommand();
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({
@@ -139,7 +140,7 @@ describe('open-step handler', () => {
     ddb.on(UpdateCommand, { ConditionExpression: 'visit = :v AND #status = :done' }).resolves({
       Attributes: { ...answered, taskToken: 'tok-new' },
     });
-    expect(await handler(payload({ notice: 'reminder' }))).toEqual({ result: 'already-done' });
+    expect(await handler(payload({ notice: 'reminder' }), lambdaContext)).toEqual({ result: 'already-done' });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       ConditionExpression: 'visit = :v AND #status = :open',
     });
@@ -158,7 +159,7 @@ describe('open-step handler', () => {
 
   it('accepts the visit as a number too, and only re-arms the token on a reminder', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: written({ shortCode: 'C3', reminders: 1, visit: 2 }) });
-    expect(await handler(payload({ visit: 2, notice: 'reminder' }))).toEqual({
+    expect(await handler(payload({ visit: 2, notice: 'reminder' }), lambdaContext)).toEqual({
       result: 'rearmed',
       sms: 'sent',
     });
@@ -192,7 +193,9 @@ describe('open-step handler', () => {
     ['a visit that is not a number', { visit: 'two' }],
     ['a time that is not a time', { enteredAt: 'yesterday' }],
   ])('fails the task with OpenStep.BadPayload for %s, touching nothing', async (_, over) => {
-    await expect(handler(payload(over))).rejects.toMatchObject({ name: 'OpenStep.BadPayload' });
+    await expect(handler(payload(over), lambdaContext)).rejects.toMatchObject({
+      name: 'OpenStep.BadPayload',
+    });
     expect(ddb).not.toHaveReceivedAnyCommand();
   });
 });

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod/mini';
+import { ORG_KINDS, type Provider } from '../domain/access';
+import { type PiiVault, sameSecret } from '../domain/pii';
+
+// The console's own session: a cookie holding the staff identity taken from a verified ID token,
+// signed with a key derived from the vault key. Nothing is stored server side; expiry is short.
+
+export const SESSION_COOKIE = 'cp_session';
+export const LOGIN_COOKIE = 'cp_login';
+export const LANG_COOKIE = 'cp_lang';
+/** One hour, like the user pool's ID token. */
+export const SESSION_SECONDS = 3600;
+
+const sessionSchema = z.object({
+  sub: z.string().check(z.minLength(1)),
+  email: z.optional(z.string()),
+  org: z.string().check(z.minLength(1)),
+  orgKind: z.enum(ORG_KINDS),
+  sid: z.string().check(z.minLength(16)),
+  exp: z.number(),
+});
+export type Session = z.output<typeof sessionSchema>;
+
+const loginSchema = z.object({
+  state: z.string(),
+  verifier: z.string(),
+  nonce: z.string(),
+  exp: z.number(),
+});
+export type PendingLogin = z.output<typeof loginSchema>;
+
+export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+/** `<payload>.<hmac>`; the purpose is part of the MAC, so a login cookie never passes as a session. */
+export function seal(vault: PiiVault, purpose: string, value: object): string {
+  const body = Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${body}.${vault.hash(`${purpose}:${body}`)}`;
+}
+
+function unseal<S extends z.ZodMiniType>(
+  vault: PiiVault,
+  purpose: string,
+  schema: S,
+  raw: string | undefined,
+  nowSec: number,
+): z.output<S> | undefined {
+  if (!raw) return undefined;
+  const dot = raw.lastIndexOf('.');
+  if (dot < 1) return undefined;
+  const body = raw.slice(0, dot);
+  if (!sameSecret(raw.slice(dot + 1), vault.hash(`${purpose}:${body}`))) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const exp = (parsed.data as { exp: number }).exp;
+  return exp > nowSec ? parsed.data : undefined;
+}
+
+export const openSession = (vault: PiiVault, raw: string | undefined, nowSec: number) =>
+  unseal(vault, 'console-session', sessionSchema, raw, nowSec);
+export const sealSession = (vault: PiiVault, session: Session) => seal(vault, 'console-session', session);
+export const openLogin = (vault: PiiVault, raw: string | undefined, nowSec: number) =>
+  unseal(vault, 'console-login', loginSchema, raw, nowSec);
+export const sealLogin = (vault: PiiVault, login: PendingLogin) => seal(vault, 'console-login', login);
+
+/** Every form of a session carries this; it changes with each sign-in. */
+export const csrfToken = (vault: PiiVault, session: Session) => vault.hash(`console-csrf:${session.sid}`);
+
+export function providerOfSession(session: Session): Provider {
+  return { org: session.org, orgKind: session.orgKind, who: session.sub };
+}
+
+export interface CookieOptions {
+  path: string;
+  secure: boolean;
+  maxAge: number;
+}
+
+export function setCookie(name: string, value: string, o: CookieOptions): string {
+  return `${name}=${value}; Path=${o.path}; Max-Age=${o.maxAge}; HttpOnly; SameSite=Lax${o.secure ? '; Secure' : ''}`;
+}
+
+export function readCookie(cookies: string[] | undefined, name: string): string | undefined {
+  for (const c of cookies ?? []) {
+    for (const part of c.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+    }
+  }
+  return undefined;
+}
