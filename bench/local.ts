@@ -6,17 +6,18 @@
  * Environment: N (default 500; the first argument wins), CONCURRENCY (cases at a time, default 4),
  * BENCH_DEADLINE_S (whole run after the synth, default 300), CASE_TIMEOUT_S (one case, default 60),
  * POLL_MS (first pause between polls of a case, default 20), BENCH_CITIZEN (sms | json | mixed: how
- * the citizen answers, default mixed), BENCH_DEBUG=1 (REPORT lines), BENCH_TRACE=1 (AWS calls and mean duration per function, see local-trace.ts).
+ * the citizen answers, default mixed), BENCH_DEBUG=1 (REPORT lines), BENCH_TRACE=1 (AWS calls and
+ * mean duration per function, see local-trace.ts).
  * Past the deadline, or when any case fails, it prints what it got and exits 1.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { providerToken } from '../local/runtime/demo';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
 import { installTrace } from './local-trace';
 
@@ -30,6 +31,8 @@ const CONCURRENCY = positive('CONCURRENCY', process.env.CONCURRENCY, 4);
 const DEADLINE_S = positive('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 300);
 const CASE_TIMEOUT_S = positive('CASE_TIMEOUT_S', process.env.CASE_TIMEOUT_S, 60);
 const POLL_MS = positive('POLL_MS', process.env.POLL_MS, 20);
+/** Cases' worth of bare writes timed before and after the cases (each also bounded to 30 s). */
+const BARE_CASES = 200;
 const CITIZEN = (process.env.BENCH_CITIZEN ?? 'mixed') as CitizenChannel;
 if (!['sms', 'json', 'mixed'].includes(CITIZEN)) throw new Error(`BENCH_CITIZEN: sms, json or mixed`);
 const TWILIO = 'bench-twilio-token';
@@ -77,6 +80,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
 
   // One warm-up case loads every function (cold starts are bench:coldstart's business).
   say('warm-up case');
+  const writesAtStart = writes(ops());
   try {
     await driver.run(-1);
   } catch (e) {
@@ -86,10 +90,20 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   samples.byLabel.clear();
   const trace = process.env.BENCH_TRACE ? installTrace(rt) : undefined;
 
+  const warmWrites = writes(ops()) - writesAtStart;
+  say(`timing the bare writes (${warmWrites} PutItems per case, as the warm-up case wrote)`);
+  const before1 = await bareWrites(rt, {
+    tag: 'before',
+    cases: Math.min(BARE_CASES, N),
+    writesPerCase: warmWrites,
+    width: CONCURRENCY,
+    boundMs: 30_000,
+  });
   say(`${N} waste-collection cases, concurrency ${CONCURRENCY}, citizen by ${CITIZEN}`);
   const before = ops();
   const failures: string[] = [];
   let completed = 0;
+  let cut = 0;
   let inFlight = 0;
   const stopOnFailures = new AbortController(); // many failures: something is broken, stop early
   const stop = AbortSignal.any([deadline, stopOnFailures.signal]);
@@ -108,7 +122,10 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
       await driver.run(i);
       completed++;
     } catch (e) {
-      if (deadline.aborted) return; // cut off, not failed: reported as not completed
+      if (deadline.aborted) {
+        cut++; // cut off, not failed: reported as not completed
+        return;
+      }
       failures.push((e as Error).message);
       if (failures.length <= 3) say(`FAILED ${(e as Error).message}`);
       if (failures.length >= 10) stopOnFailures.abort();
@@ -125,36 +142,22 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   const traced = trace?.report(finished) ?? [];
   say(`${completed}/${N} completed in ${(wall / 1000).toFixed(1)} s; timing the bare writes`);
 
-  // The floor: the same number of ~1 KB PutItems per case, same concurrency, same dynalite, bounded.
-  const table = 'bench-bare-writes';
-  await rt.dynamo.client.send(
-    new CreateTableCommand({
-      TableName: table,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  const filler = 'x'.repeat(900);
-  const bareCases = Math.max(1, completed);
-  // Bounded: at most as long as the cases took, and never more than a minute past them.
-  const bareStop = AbortSignal.timeout(Math.round(Math.min(60_000, Math.max(10_000, wall))));
-  const t1 = performance.now();
-  const bareDone = await pool(bareCases, CONCURRENCY, bareStop, async (i) => {
-    for (let w = 0; w < Math.round(writesPerCase); w++) {
-      await rt.dynamo.client.send(
-        new PutItemCommand({ TableName: table, Item: { pk: { S: `${i}#${w}` }, v: { S: filler } } }),
-      );
-    }
+  // The floor, timed before and after the cases: on a shared machine the load drifts during a run.
+  const after1 = await bareWrites(rt, {
+    tag: 'after',
+    cases: Math.min(BARE_CASES, Math.max(1, completed)),
+    writesPerCase: Math.round(writesPerCase),
+    width: CONCURRENCY,
+    boundMs: 30_000,
   });
-  const bare = (performance.now() - t1) / Math.max(1, bareDone);
+  const bare = (before1.msPerCase + after1.msPerCase) / 2;
 
   const wallPerCase = wall / Math.max(1, completed);
   const submits = samples.all('submit');
   const lines = [
     '',
     `bench:local  N=${N}  concurrency=${CONCURRENCY}  citizen=${CITIZEN}`,
-    `completed               ${completed}/${N}${failures.length ? ` (${failures.length} failed)` : ''}${deadline.aborted ? ' - DEADLINE REACHED' : ''}`,
+    `completed               ${completed}/${N}${failures.length ? ` (${failures.length} failed)` : ''}${deadline.aborted ? ` - DEADLINE REACHED (${cut} cut off; per-case ops include their partial work)` : ''}`,
     `cases/s                 ${(completed / (wall / 1000)).toFixed(2)}`,
     `wall time               ${(wall / 1000).toFixed(1)} s (${wallPerCase.toFixed(2)} ms per case)`,
     `step submit latency     ${stat(submits)}`,
@@ -165,7 +168,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
       .filter(([, n]) => n > 0)
       .map(([op, n]) => `${op} ${n.toFixed(1)}`)
       .join(', ')}`,
-    `bare writes per case    ${Math.round(writesPerCase)} PutItem: ${bare.toFixed(2)} ms per case (${bareDone} cases' worth)`,
+    `bare writes per case    ${Math.round(writesPerCase)} PutItem: ${bare.toFixed(2)} ms per case (before the cases ${before1.msPerCase.toFixed(2)} ms over ${before1.cases}, after ${after1.msPerCase.toFixed(2)} ms over ${after1.cases})`,
     `wall / bare writes      ${(wallPerCase / bare).toFixed(2)}x (target <= 3)`,
   ];
   console.log([...lines, ...traced].join('\n'));
@@ -180,6 +183,8 @@ async function main(): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   let rt: Runtime | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-bench-'));
+  // Also on a crash that skips `finally` (an exception thrown from a callback inside the runtime).
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   let cleaning: Promise<void> | undefined;
   const cleanup = () => (cleaning ??= stopAll());
   const stopAll = async () => {

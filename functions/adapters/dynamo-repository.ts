@@ -90,7 +90,11 @@ export class DynamoCaseRepository implements CaseRepository {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: keys.case(caseId), ConsistentRead: true }),
     );
-    return out.Item && toCase(out.Item);
+    if (!out.Item) return undefined;
+    const record = toCase(out.Item);
+    // The event log copies the case's ttl: knowing it now spares appendEvent a read.
+    this.remember(caseId, record.ttl);
+    return record;
   }
 
   async getCaseView(caseId: string): Promise<CaseView | undefined> {

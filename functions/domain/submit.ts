@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, NotFoundError, TokenRejectedError } from '../shared/errors';
 import { findStep, requireService } from './definitions';
 import { validateForm } from './forms';
-import type { Actor, Channel, StepRecord, Submission } from './model';
+import type { Actor, CaseRecord, Channel, StepRecord, Submission } from './model';
 import type { CaseRepository, Clock, TaskCompleter } from './ports';
 
 // Submitting a step, for every channel (web form, console, API, SMS). The conditional OPEN -> DONE
@@ -21,6 +21,8 @@ export interface SubmitRequest {
   channel: Channel;
   submittedBy?: string;
   data: unknown;
+  /** The case as the caller already read it (e.g. for an organisation check): saves a second read. */
+  record?: CaseRecord;
 }
 
 const wrongActor = (stepId: string, actor: Actor, expected: Actor) =>
@@ -41,7 +43,7 @@ export async function submitStep(
   req: SubmitRequest,
 ): Promise<{ step: StepRecord; submission: Submission }> {
   const { repo, engine, clock } = deps;
-  const record = await repo.getCase(req.caseId);
+  const record = req.record ?? (await repo.getCase(req.caseId));
   if (!record) throw new NotFoundError('There is no such case.', { caseId: req.caseId });
   if (record.status !== 'ACTIVE') {
     throw new ConflictError(

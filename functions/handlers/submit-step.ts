@@ -26,8 +26,9 @@ export const handler = httpRoute(schema, async ({ path, headers, body, claims })
   const provider = providerOf(claims);
   const form = (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   const data = form ? body : parseJsonBody(body);
-  await caseOfOrg(repository, path.caseId, provider.org);
+  const record = await caseOfOrg(repository, path.caseId, provider.org);
   const { step } = await submitStep(deps, {
+    record,
     caseId: path.caseId,
     stepId: path.stepId,
     actor: 'provider',

@@ -11,6 +11,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ScanCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { physicalName, type ResolveContext, resolve } from './resolve';
@@ -84,7 +85,15 @@ export async function startDynamo(path: string | undefined, tables: TableSpec[])
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
-  for (const t of tables) if (!existing.has(t.name)) await client.send(new CreateTableCommand(t.input));
+  for (const t of tables) {
+    if (existing.has(t.name)) continue;
+    await client.send(new CreateTableCommand(t.input));
+    // dynalite activates a new table on a timer; closing its database before that timer fires crashes it.
+    await waitUntilTableExists(
+      { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
+      { TableName: t.name },
+    );
+  }
 
   async function sweepTable(t: TableSpec, nowSec: number): Promise<number> {
     if (!t.ttlAttribute) return 0;

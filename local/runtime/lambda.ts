@@ -82,6 +82,8 @@ export class LocalLambda {
     /** Variables every function gets (region, credentials, endpoints). */
     common: Record<string, string>,
     private readonly log: LogFn = () => {},
+    /** Debug lines (a REPORT per invocation) are printed; otherwise they are not even built. */
+    private readonly verbose = false,
   ) {
     Object.assign(process.env, common);
     this.base = { ...process.env };
@@ -200,10 +202,14 @@ export class LocalLambda {
     } finally {
       clearTimeout(timer);
       const ms = performance.now() - started;
-      const mem = Math.round(process.memoryUsage.rss() / 2 ** 20);
-      const init = initMs === undefined ? '' : `\tInit Duration: ${initMs.toFixed(2)} ms`;
-      const line = `REPORT ${f.logicalId} RequestId: ${requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.ceil(ms)} ms\tMemory Size: ${f.memoryMb} MB\tMax Memory Used: ${mem} MB${init}${failed ? '\tStatus: error' : ''}`;
-      this.log(line, initMs !== undefined || failed ? 'info' : 'debug');
+      const level = initMs !== undefined || failed ? 'info' : 'debug';
+      // Built only when it will be printed: reading the RSS on every call costs measurable time.
+      if (level === 'info' || this.verbose) {
+        const mem = Math.round(process.memoryUsage.rss() / 2 ** 20);
+        const init = initMs === undefined ? '' : `\tInit Duration: ${initMs.toFixed(2)} ms`;
+        const line = `REPORT ${f.logicalId} RequestId: ${requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.ceil(ms)} ms\tMemory Size: ${f.memoryMb} MB\tMax Memory Used: ${mem} MB${init}${failed ? '\tStatus: error' : ''}`;
+        this.log(line, level);
+      }
     }
   }
 }

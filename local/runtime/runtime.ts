@@ -20,6 +20,7 @@ import {
 } from './gateway';
 import { LocalIssuer } from './jwt';
 import { functionSpecs, LocalLambda } from './lambda';
+import { LocalOAuth, OAUTH_PREFIX } from './oauth';
 import { REGION, type ResolveContext } from './resolve';
 import { localSecrets } from './secrets';
 import { type LocalEngine, startEngine, stateMachineSpecs } from './sfn';
@@ -111,9 +112,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: awsUrl,
   };
-  const lambda = new LocalLambda(functionSpecs(ctx, assembly), common, (line, level) => {
-    if (level === 'info' || options.verbose) log(line);
-  });
+  const lambda = new LocalLambda(
+    functionSpecs(ctx, assembly),
+    common,
+    (line, level) => {
+      if (level === 'info' || options.verbose) log(line);
+    },
+    options.verbose,
+  );
   engine = await startEngine({
     dir: join(dataDir, 'sfn'),
     machines: stateMachineSpecs(ctx),
@@ -128,6 +134,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const routes = routeSpecs(ctx);
   const issuer = LocalIssuer.open(dataDir, issuerConfig(routes));
   writeFileSync(join(dataDir, 'issuer.json'), JSON.stringify(issuer.config, null, 2));
+  const oauth = new LocalOAuth(issuer, dataDir, url);
+  oauth.configure(lambda.functions);
 
   const sweep = async () => {
     const n = await dynamo.sweep(running.now());
@@ -152,6 +160,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const method = req.method ?? 'GET';
     const body = await readBody(req);
     if (body === undefined) return message(res, 413, 'Request Entity Too Large', requestId);
+    if (path.startsWith(`${OAUTH_PREFIX}/`)) return oauth.handle(req, body, res);
     if (path.startsWith('/local/')) return localRoute(method, path, body, res, requestId);
     const found = match(routes, method, path);
     if (!found) return message(res, 404, 'Not Found', requestId);

@@ -5,6 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { isObject, type Json, StatesError } from './types';
 
 export interface TaskCall {
@@ -111,16 +117,15 @@ export function builtinResolver(host: TaskHost): TaskResolver {
 async function dynamo(host: TaskHost, op: string, params: Json): Promise<Json> {
   if (!host.dynamodb)
     throw new StatesError('DynamoDB.AmazonDynamoDBException', 'No DynamoDB client configured');
-  const sdk = await import('@aws-sdk/client-dynamodb');
   const input = (isObject(params) ? params : {}) as never;
   const command =
     op === 'getItem'
-      ? new sdk.GetItemCommand(input)
+      ? new GetItemCommand(input)
       : op === 'putItem'
-        ? new sdk.PutItemCommand(input)
+        ? new PutItemCommand(input)
         : op === 'updateItem'
-          ? new sdk.UpdateItemCommand(input)
-          : new sdk.DeleteItemCommand(input);
+          ? new UpdateItemCommand(input)
+          : new DeleteItemCommand(input);
   try {
     const out = (await host.dynamodb.send(command as never)) as unknown as Record<string, unknown>;
     const { $metadata: _m, ...rest } = out;
