@@ -1,13 +1,8 @@
 import { defineService } from '../define';
+import { feedbackStage } from '../feedback';
 
 // The patient looks at their own possibilities together with the care provider. The provider proposes a
 // plan that says what each side does; the patient accepts it or sends both back to the assessment.
-
-const satisfied = {
-  id: 'satisfied',
-  type: 'yesNo',
-  label: { nl: 'Ging de samenwerking goed?', en: 'Did the partnership go well?' },
-} as const;
 
 export default defineService({
   id: 'care-plan',
@@ -238,64 +233,29 @@ export default defineService({
         },
       ],
     },
-    {
-      id: 'feedback',
-      title: { nl: 'Hoe ging het samen?', en: 'How did we do together?' },
-      steps: [
-        {
-          id: 'patient-feedback',
-          actor: 'citizen',
-          title: { nl: 'Uw ervaring', en: 'Your experience' },
-          instructions: {
-            nl: 'Hoe vond u de samenwerking met uw zorgverlener? Bent u niet tevreden, dan evalueren we nog een keer samen.',
-            en: 'How did you find working with your care provider? If you are not satisfied, we evaluate together once more.',
-          },
-          form: {
-            fields: [
-              satisfied,
-              {
-                id: 'note',
-                type: 'longText',
-                required: false,
-                maxLength: 1000,
-                label: {
-                  nl: 'Wat kan beter, bij u of bij ons?',
-                  en: 'What could be better, on your side or ours?',
-                },
-              },
-            ],
-          },
-          reminders: ['P3D'],
-          due: 'P7D',
-          expiry: 'P14D',
-          sms: { field: 'satisfied', note: 'note' },
-          backTo: { stage: 'evaluation', when: { field: 'satisfied', equals: false } },
+    feedbackStage({
+      reopen: 'evaluation',
+      reminders: ['P3D'],
+      due: 'P7D',
+      expiry: 'P14D',
+      citizen: {
+        id: 'patient-feedback',
+        title: { nl: 'Uw ervaring', en: 'Your experience' },
+        instructions: {
+          nl: 'Hoe vond u de samenwerking met uw zorgverlener? Bent u niet tevreden, dan evalueren we nog een keer samen.',
+          en: 'How did you find working with your care provider? If you are not satisfied, we evaluate together once more.',
         },
-        {
-          id: 'provider-feedback',
-          actor: 'provider',
-          title: { nl: 'Ervaring zorgverlener', en: "Care provider's experience" },
-          instructions: {
-            nl: 'Hoe ging de samenwerking met de patiënt en de mensen om hem of haar heen, en wat kunt u zelf beter doen?',
-            en: 'How did working with the patient and the people around them go, and what can you yourself do better?',
-          },
-          form: {
-            fields: [
-              satisfied,
-              {
-                id: 'note',
-                type: 'longText',
-                required: false,
-                label: { nl: 'Toelichting voor de patiënt', en: 'Note for the patient' },
-              },
-            ],
-          },
-          reminders: ['P3D'],
-          due: 'P7D',
-          expiry: 'P14D',
+      },
+      provider: {
+        id: 'provider-feedback',
+        title: { nl: 'Ervaring zorgverlener', en: "Care provider's experience" },
+        instructions: {
+          nl: 'Hoe ging de samenwerking met de patiënt en de mensen om hem of haar heen, en wat kunt u zelf beter doen?',
+          en: 'How did working with the patient and the people around them go, and what can you yourself do better?',
         },
-      ],
-    },
+        note: { nl: 'Toelichting voor de patiënt', en: 'Note for the patient' },
+      },
+    }),
   ],
   messages: {
     invitation: {

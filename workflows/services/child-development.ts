@@ -1,4 +1,5 @@
 import { defineService } from '../define';
+import { feedbackStage } from '../feedback';
 
 // Parents and teacher each ask what they can contribute to the child's development: they share what they
 // see, agree on goals with a part for home and a part for school, look back on them together, and say how
@@ -9,12 +10,6 @@ const progress = [
   { value: 'partly', label: { nl: 'Gedeeltelijk bereikt', en: 'Partly reached' } },
   { value: 'not-yet', label: { nl: 'Nog niet bereikt', en: 'Not reached yet' } },
 ];
-
-const satisfied = {
-  id: 'satisfied',
-  type: 'yesNo',
-  label: { nl: 'Ging de samenwerking goed?', en: 'Did the partnership go well?' },
-} as const;
 
 export default defineService({
   id: 'child-development',
@@ -224,64 +219,29 @@ export default defineService({
         },
       ],
     },
-    {
-      id: 'feedback',
-      title: { nl: 'Hoe ging het samen?', en: 'How did we do together?' },
-      steps: [
-        {
-          id: 'parent-feedback',
-          actor: 'citizen',
-          title: { nl: 'Uw ervaring', en: 'Your experience' },
-          instructions: {
-            nl: 'Hoe vond u de samenwerking met de school? Bent u niet tevreden, dan kijken we nog een keer samen terug.',
-            en: 'How did you find working with the school? If you are not satisfied, we look back together once more.',
-          },
-          form: {
-            fields: [
-              satisfied,
-              {
-                id: 'note',
-                type: 'longText',
-                required: false,
-                maxLength: 1000,
-                label: {
-                  nl: 'Wat kan beter, bij u of bij ons?',
-                  en: 'What could be better, on your side or ours?',
-                },
-              },
-            ],
-          },
-          reminders: ['P3D'],
-          due: 'P7D',
-          expiry: 'P14D',
-          sms: { field: 'satisfied', note: 'note' },
-          backTo: { stage: 'review', when: { field: 'satisfied', equals: false } },
+    feedbackStage({
+      reopen: 'review',
+      reminders: ['P3D'],
+      due: 'P7D',
+      expiry: 'P14D',
+      citizen: {
+        id: 'parent-feedback',
+        title: { nl: 'Uw ervaring', en: 'Your experience' },
+        instructions: {
+          nl: 'Hoe vond u de samenwerking met de school? Bent u niet tevreden, dan kijken we nog een keer samen terug.',
+          en: 'How did you find working with the school? If you are not satisfied, we look back together once more.',
         },
-        {
-          id: 'school-feedback',
-          actor: 'provider',
-          title: { nl: 'Ervaring school', en: "School's experience" },
-          instructions: {
-            nl: 'Hoe ging de samenwerking met de ouders, en wat kan de school zelf beter doen?',
-            en: 'How did working with the parents go, and what can the school itself do better?',
-          },
-          form: {
-            fields: [
-              satisfied,
-              {
-                id: 'note',
-                type: 'longText',
-                required: false,
-                label: { nl: 'Toelichting voor de ouders', en: 'Note for the parents' },
-              },
-            ],
-          },
-          reminders: ['P3D'],
-          due: 'P7D',
-          expiry: 'P14D',
+      },
+      provider: {
+        id: 'school-feedback',
+        title: { nl: 'Ervaring school', en: "School's experience" },
+        instructions: {
+          nl: 'Hoe ging de samenwerking met de ouders, en wat kan de school zelf beter doen?',
+          en: 'How did working with the parents go, and what can the school itself do better?',
         },
-      ],
-    },
+        note: { nl: 'Toelichting voor de ouders', en: 'Note for the parents' },
+      },
+    }),
   ],
   messages: {
     invitation: {

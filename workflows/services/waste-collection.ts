@@ -1,4 +1,5 @@
 import { defineService } from '../define';
+import { feedbackStage } from '../feedback';
 
 // One collection round. The household separates and presents its waste, the municipality collects it:
 // neither works without the other, and both can say what went wrong. Every citizen step is a yes/no
@@ -114,77 +115,34 @@ export default defineService({
         },
       ],
     },
-    {
-      id: 'feedback',
-      title: { nl: 'Hoe ging het samen?', en: 'How did we do together?' },
-      steps: [
-        {
-          id: 'household-feedback',
-          actor: 'citizen',
-          title: { nl: 'Ging het goed?', en: 'Did it go well?' },
-          instructions: {
-            nl: 'Bekijk wat de gemeente heeft gemeld en laat weten of de samenwerking goed ging. Bent u niet tevreden, bijvoorbeeld omdat uw container is blijven staan? Dan doen we deze ronde opnieuw.',
-            en: 'See what the municipality reported and tell us whether the partnership went well. Not satisfied, for example because your container was left standing? Then we do this round again.',
-          },
-          form: {
-            fields: [
-              {
-                id: 'satisfied',
-                type: 'yesNo',
-                label: { nl: 'Ging de samenwerking goed?', en: 'Did the partnership go well?' },
-              },
-              {
-                id: 'note',
-                type: 'longText',
-                required: false,
-                maxLength: 1000,
-                label: {
-                  nl: 'Wat kan beter, bij u of bij ons?',
-                  en: 'What could be better, on your side or ours?',
-                },
-              },
-            ],
-          },
-          reminders: ['P2D'],
-          due: 'P4D',
-          expiry: 'P7D',
-          sms: { field: 'satisfied', note: 'note' },
-          backTo: { stage: 'round', when: { field: 'satisfied', equals: false } },
+    feedbackStage({
+      reopen: 'round',
+      reminders: ['P2D'],
+      due: 'P4D',
+      expiry: 'P7D',
+      citizen: {
+        id: 'household-feedback',
+        title: { nl: 'Ging het goed?', en: 'Did it go well?' },
+        instructions: {
+          nl: 'Bekijk wat de gemeente heeft gemeld en laat weten of de samenwerking goed ging. Bent u niet tevreden, bijvoorbeeld omdat uw container is blijven staan? Dan doen we deze ronde opnieuw.',
+          en: 'See what the municipality reported and tell us whether the partnership went well. Not satisfied, for example because your container was left standing? Then we do this round again.',
         },
-        {
-          id: 'municipality-feedback',
-          actor: 'provider',
-          title: { nl: 'Ervaring gemeente', en: "Municipality's experience" },
-          instructions: {
-            nl: 'Laat het huishouden weten hoe de samenwerking vanuit de gemeente ging: werd het afval goed gescheiden en op tijd aangeboden, en wat kan de gemeente zelf beter doen?',
-            en: "Tell the household how the partnership went from the municipality's side: was the waste sorted well and put out on time, and what can the municipality itself do better?",
-          },
-          form: {
-            fields: [
-              {
-                id: 'satisfied',
-                type: 'yesNo',
-                label: { nl: 'Ging de samenwerking goed?', en: 'Did the partnership go well?' },
-                help: {
-                  nl: 'Nee betekent: deze ronde wordt opnieuw gedaan.',
-                  en: 'No means: this round is done again.',
-                },
-              },
-              {
-                id: 'note',
-                type: 'longText',
-                required: false,
-                label: { nl: 'Toelichting voor het huishouden', en: 'Note for the household' },
-              },
-            ],
-          },
-          reminders: ['P2D'],
-          due: 'P4D',
-          expiry: 'P7D',
-          backTo: { stage: 'round', when: { field: 'satisfied', equals: false } },
+      },
+      provider: {
+        id: 'municipality-feedback',
+        title: { nl: 'Ervaring gemeente', en: "Municipality's experience" },
+        instructions: {
+          nl: 'Laat het huishouden weten hoe de samenwerking vanuit de gemeente ging: werd het afval goed gescheiden en op tijd aangeboden, en wat kan de gemeente zelf beter doen?',
+          en: "Tell the household how the partnership went from the municipality's side: was the waste sorted well and put out on time, and what can the municipality itself do better?",
         },
-      ],
-    },
+        note: { nl: 'Toelichting voor het huishouden', en: 'Note for the household' },
+        help: {
+          nl: 'Nee betekent: deze ronde wordt opnieuw gedaan.',
+          en: 'No means: this round is done again.',
+        },
+        reopens: true,
+      },
+    }),
   ],
   messages: {
     invitation: {
