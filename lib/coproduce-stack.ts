@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
@@ -36,6 +36,7 @@ export class CoproduceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CoproduceStackProps) {
     super(scope, id, props);
+    let consoleCallback = '';
     const removalPolicy = props.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logs = { retention: props.logRetention, removalPolicy };
     this.table = new CaseTable(this, 'Cases', { protect: props.protect });
@@ -43,7 +44,11 @@ export class CoproduceStack extends Stack {
     const sms = new Sms(this, 'Sms', { originationIdentity: props.smsOriginationIdentity });
     this.auth = new StaffAuth(this, 'StaffAuth', {
       protect: props.protect,
-      callbackUrls: props.consoleCallbackUrls ?? ['http://localhost:3000/console/'],
+      // The console's own callback is known only once the API exists, hence lazy.
+      callbackUrls: [
+        ...(props.consoleCallbackUrls ?? ['http://localhost:3000/console/']),
+        Lazy.string({ produce: () => consoleCallback }),
+      ],
     });
     this.handlers = new Handlers(this, 'Functions', {
       ...logs,
@@ -85,6 +90,7 @@ export class CoproduceStack extends Stack {
       },
       { method: HttpMethod.POST, path: '/cases/{caseId}/cancel', fn: fns['cancel-case'], access: 'staff' },
       { method: HttpMethod.GET, path: '/c/{linkToken}', fn: fns['citizen-page'], access: 'public' },
+      { method: HttpMethod.GET, path: '/c/assets/{file}', fn: fns['citizen-page'], access: 'public' },
       {
         method: HttpMethod.POST,
         path: '/c/{linkToken}/steps/{stepId}',
@@ -92,6 +98,9 @@ export class CoproduceStack extends Stack {
         access: 'public',
       },
       { method: HttpMethod.POST, path: '/sms/inbound', fn: fns['sms-inbound'], access: 'public' },
+      { method: HttpMethod.GET, path: '/console', fn: fns.console, access: 'public' },
+      { method: HttpMethod.GET, path: '/console/{proxy+}', fn: fns.console, access: 'public' },
+      { method: HttpMethod.POST, path: '/console/{proxy+}', fn: fns.console, access: 'public' },
     ];
     for (const route of routes) this.api.addRoute(route);
     // Public routes authorise inside the handler; cdk-nag is told why, route by route.
@@ -104,6 +113,10 @@ export class CoproduceStack extends Stack {
       'Citizens have no account: the per-case link token in the path is checked by the handler and grants that case only.',
     );
     this.api.acknowledgePublic(
+      'GET /c/assets/{file}',
+      "The citizen pages' stylesheet: a public static file without any case data.",
+    );
+    this.api.acknowledgePublic(
       'POST /c/{linkToken}/steps/{stepId}',
       'Citizens have no account: the per-case link token in the path is checked by the handler and grants that case only.',
     );
@@ -111,6 +124,19 @@ export class CoproduceStack extends Stack {
       'POST /sms/inbound',
       'Twilio webhook: the handler verifies the X-Twilio-Signature HMAC with the Twilio auth token.',
     );
-    this.handlers.setPublicUrl(props.publicUrl?.replace(/\/+$/, '') ?? this.api.url);
+    for (const key of ['GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}']) {
+      this.api.acknowledgePublic(
+        key,
+        'The caseworker console runs its own session: a signed cookie from a verified Cognito ID token (OAuth code flow with PKCE); every page checks it.',
+      );
+    }
+    const publicUrl = props.publicUrl?.replace(/\/+$/, '') ?? this.api.url;
+    this.handlers.setPublicUrl(publicUrl);
+    consoleCallback = `${publicUrl}/console/callback`;
+    const consoleFn = fns.console;
+    consoleFn.addEnvironment('COGNITO_DOMAIN', this.auth.domainUrl);
+    consoleFn.addEnvironment('CLIENT_ID', this.auth.consoleClient.userPoolClientId);
+    consoleFn.addEnvironment('ISSUER', this.auth.issuer);
+    consoleFn.addEnvironment('CALLBACK_URL', consoleCallback);
   }
 }

@@ -6,6 +6,8 @@ import { formatDate } from '../pages/i18n';
 import type { CaseProgress } from './progress';
 import { WORDS } from './text';
 
+const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
+
 // The console home (services of the staff's kind) and a service's case list with both sides'
 // progress at a glance, filters and cursor pagination.
 
@@ -15,7 +17,7 @@ export function homeBody(services: Service[], base: string, locale: Locale): str
   const items = services.map((s) => {
     const path = `${base}/services/${encodeURIComponent(s.id)}`;
     return `<li><h2>${esc(s.title[locale])}</h2><p>${esc(s.summary[locale])}</p>
-<nav aria-label="${esc(s.title[locale])}"><ul><li><a href="${esc(path)}">${t.cases}</a></li><li><a href="${esc(path)}/new">${t.newCase}</a></li><li><a href="${esc(path)}/chart">${t.chart}</a></li></ul></nav></li>`;
+<nav aria-label="${esc(s.title[locale])}"><ul class="cp-nav"><li><a href="${esc(path)}">${t.cases}</a></li><li><a href="${esc(path)}/new">${t.newCase}</a></li><li><a href="${esc(path)}/chart">${t.chart}</a></li></ul></nav></li>`;
   });
   return `<h1>${t.services}</h1><ul class="plain">${items.join('')}</ul>`;
 }
@@ -35,14 +37,21 @@ export interface ListInput {
 function side(dto: CaseDto, actor: 'citizen' | 'provider', p: CaseProgress, locale: Locale): string {
   const t = WORDS[locale];
   const s = p[actor];
-  const counts = [t.doneOf(s.done, s.total), s.open ? t.openN(s.open) : '', s.overdue ? t.overdueN(s.overdue) : '']
+  const counts = [
+    t.doneOf(s.done, s.total),
+    s.open ? t.openN(s.open) : '',
+    s.overdue ? t.overdueN(s.overdue) : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   const steps = dto.steps
     .filter((v) => v.actor === actor)
-    .map((v) => `<li><span class="badge ${v.status}">${t.stepStatus[v.status]}</span> ${esc(v.title[locale])}</li>`)
+    .map(
+      (v) =>
+        `<li><span class="utrecht-status-badge utrecht-status-badge--${BADGE[v.status]}">${t.stepStatus[v.status]}</span> ${esc(v.title[locale])}</li>`,
+    )
     .join('');
-  return `<p>${esc(counts)}</p><ul class="steps">${steps}</ul>`;
+  return `<p>${esc(counts)}</p><ul class="cp-steps">${steps}</ul>`;
 }
 
 export function listBody(input: ListInput): string {
@@ -52,10 +61,10 @@ export function listBody(input: ListInput): string {
   const statuses = (['ACTIVE', 'COMPLETED', 'EXPIRED', 'CANCELLED'] as const)
     .map((s) => `<option value="${s}"${input.status === s ? ' selected' : ''}>${t.caseStatus[s]}</option>`)
     .join('');
-  const filters = `<form method="get" action="${esc(path)}" class="filters">
+  const filters = `<form method="get" action="${esc(path)}" class="cp-filters">
 <div class="field"><label for="status">${t.status}</label><select id="status" name="status"><option value="">${t.all}</option>${statuses}</select></div>
-<div class="field"><label><input type="checkbox" name="overdue" value="1"${input.overdue ? ' checked' : ''}> ${t.overdueOnly}</label></div>
-<button type="submit">${t.filter}</button></form>`;
+<div class="field"><label class="cp-check"><input type="checkbox" name="overdue" value="1"${input.overdue ? ' checked' : ''}> ${t.overdueOnly}</label></div>
+<button type="submit" class="utrecht-button utrecht-button--primary-action">${t.filter}</button></form>`;
   const rows = input.rows.map(({ dto, progress }) => {
     const label = dto.reference ?? dto.citizen?.name ?? dto.caseId.slice(0, 8);
     return `<tr><th scope="row"><a href="${esc(base)}/cases/${esc(dto.caseId)}">${esc(label)}</a></th>
@@ -64,7 +73,7 @@ export function listBody(input: ListInput): string {
 <td>${t.waiting[progress.waitingOn]}</td></tr>`;
   });
   const table = rows.length
-    ? `<div class="table-wrap"><table><caption>${t.cases}: ${esc(service.title[locale])}</caption><thead><tr><th scope="col">${t.case}</th><th scope="col">${t.created}</th><th scope="col">${t.status}</th><th scope="col">${t.citizen}</th><th scope="col">${t.provider}</th><th scope="col">${t.waitingOn}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+    ? `<div class="cp-table"><table><caption>${t.cases}: ${esc(service.title[locale])}</caption><thead><tr><th scope="col">${t.case}</th><th scope="col">${t.created}</th><th scope="col">${t.status}</th><th scope="col">${t.citizen}</th><th scope="col">${t.provider}</th><th scope="col">${t.waitingOn}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
     : `<p>${t.noCases}</p>`;
   const keep = (extra: Record<string, string>) =>
     new URLSearchParams({
@@ -74,9 +83,11 @@ export function listBody(input: ListInput): string {
     }).toString();
   const pages = [
     input.paged ? `<li><a href="${esc(path)}?${esc(keep({}))}">${t.first}</a></li>` : '',
-    input.cursor ? `<li><a href="${esc(path)}?${esc(keep({ cursor: input.cursor }))}" rel="next">${t.next}</a></li>` : '',
+    input.cursor
+      ? `<li><a href="${esc(path)}?${esc(keep({ cursor: input.cursor }))}" rel="next">${t.next}</a></li>`
+      : '',
   ].join('');
   return `<h1>${esc(service.title[locale])}</h1>
-<nav aria-label="${esc(service.title[locale])}"><ul><li><a href="${esc(path)}/new">${t.newCase}</a></li><li><a href="${esc(path)}/chart">${t.chart}</a></li></ul></nav>
-<h2>${t.cases}</h2>${filters}${table}${pages ? `<nav aria-label="${t.next}"><ul>${pages}</ul></nav>` : ''}`;
+<nav aria-label="${esc(service.title[locale])}"><ul class="cp-nav"><li><a href="${esc(path)}/new">${t.newCase}</a></li><li><a href="${esc(path)}/chart">${t.chart}</a></li></ul></nav>
+<h2>${t.cases}</h2>${filters}${table}${pages ? `<nav aria-label="${t.next}"><ul class="cp-nav">${pages}</ul></nav>` : ''}`;
 }

@@ -36,7 +36,12 @@ export function authorizeUrl(cfg: OidcConfig, p: { state: string; verifier: stri
 const refused = () => new UnauthenticatedError('Sign-in failed; please sign in again.');
 
 /** The ID token for an authorization code (a public client: no secret, the PKCE verifier instead). */
-export async function exchangeCode(cfg: OidcConfig, code: string, verifier: string, f: Fetch): Promise<string> {
+export async function exchangeCode(
+  cfg: OidcConfig,
+  code: string,
+  verifier: string,
+  f: Fetch,
+): Promise<string> {
   const res = await f(`${cfg.domain}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -76,7 +81,8 @@ export class Jwks {
   }
 }
 
-const part = (s: string) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>;
+const part = (s: string) =>
+  JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 /** The claims of a valid ID token from this issuer for this client and sign-in (nonce); else 401. */
 export async function verifyIdToken(

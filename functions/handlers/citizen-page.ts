@@ -7,6 +7,7 @@ import { requireService } from '../domain/definitions';
 import { sameSecret } from '../domain/pii';
 import { submitStep } from '../domain/submit';
 import { caseDto, publicStep } from '../domain/views';
+import { asset } from '../pages/assets';
 import type { Failed } from '../pages/case-page';
 import { casePage } from '../pages/case-page';
 import { errorPage } from '../pages/error-page';
@@ -25,9 +26,14 @@ import { vault } from '../shared/vault';
 
 // GET /c/{linkToken} and POST /c/{linkToken}/steps/{stepId}: the citizen's page. The link token is
 // the only credential and opens this one case; forms carry a CSRF value derived from it.
+// GET /c/assets/{file}: the pages' stylesheet, served here so a page makes no third-party requests.
 
 const schema = z.object({
-  path: z.object({ linkToken: z.string(), stepId: z.optional(z.string()) }),
+  path: z.object({
+    linkToken: z.optional(z.string()),
+    stepId: z.optional(z.string()),
+    file: z.optional(z.string()),
+  }),
   query: z.object({ lang: z.optional(z.string()), done: z.optional(z.string()) }),
   headers: z.object({
     accept: z.optional(z.string()),
@@ -42,9 +48,30 @@ const deps = { repo: repository, engine, clock: systemClock };
 const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
 const csrfFor = (token: string) => vault.hash(`csrf:${token}`);
 const jsonBody = z.strictObject({ data: z.record(z.string(), z.unknown()) });
+// No script at all, styles from this origin only, never framed, forms post back here only.
+const CSP =
+  "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const page = (status: number, body: string, headers: Record<string, string> = {}) =>
+  html(status, body, { 'content-security-policy': CSP, ...headers });
+
+async function serveAsset(file: string): Promise<HttpResult> {
+  const found = asset(file);
+  if (!found) throw new NotFoundError('There is no such file.');
+  return html(200, found.body, {
+    'content-type': found.type,
+    'cache-control': 'public, max-age=31536000, immutable',
+    'content-security-policy': "default-src 'none'",
+  });
+}
+
+/** A JSON body by its media type, as the edge parses it: a form cannot send one, so no CSRF value needed. */
+function isJsonType(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || type.endsWith('+json');
+}
 
 function wantsJson(headers: Record<string, string | undefined>): boolean {
-  return /application\/json/.test(headers.accept ?? '') || /json/.test(headers['content-type'] ?? '');
+  return /application\/json/.test(headers.accept ?? '') || isJsonType(headers['content-type']);
 }
 
 async function loadCase(token: string) {
@@ -56,7 +83,7 @@ async function loadCase(token: string) {
 }
 
 async function render(input: Input, status: number, failed?: Failed): Promise<HttpResult> {
-  const token = input.path.linkToken;
+  const token = input.path.linkToken ?? '';
   const { view, service } = await loadCase(token);
   const dto = caseDto(service, view, 'citizen', vault);
   if (wantsJson(input.headers)) return json(status, dto);
@@ -67,18 +94,19 @@ async function render(input: Input, status: number, failed?: Failed): Promise<Ht
     service,
     locale,
     basePath,
+    root: rootPath,
     csrf: csrfFor(token),
     ...(input.query.done && { done: input.query.done }),
     ...(failed && { failed }),
   });
-  return html(status, body, { 'content-language': locale });
+  return page(status, body, { 'content-language': locale });
 }
 
 async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
-  const token = input.path.linkToken;
+  const token = input.path.linkToken ?? '';
   const stepId = input.path.stepId ?? '';
   const { view } = await loadCase(token);
-  const asJson = /json/.test(input.headers['content-type'] ?? '');
+  const asJson = isJsonType(input.headers['content-type']);
   let data: Record<string, unknown>;
   if (asJson) {
     const parsed = jsonBody.safeParse(input.body);
@@ -138,11 +166,14 @@ function renderError(status: number, error: unknown, event: HttpEvent): HttpResu
     token && [400, 403, 409, 413, 415].includes(status)
       ? `${rootPath}/c/${encodeURIComponent(token)}`
       : undefined;
-  return html(status, errorPage(status, error, back));
+  return page(status, errorPage(status, error, rootPath, back));
 }
 
 export const handler = httpRoute(
   schema,
-  (input, event) => (event.requestContext.http.method === 'POST' ? submit(input, event) : render(input, 200)),
+  (input, event) => {
+    if (input.path.file !== undefined) return serveAsset(input.path.file);
+    return event.requestContext.http.method === 'POST' ? submit(input, event) : render(input, 200);
+  },
   renderError,
 );

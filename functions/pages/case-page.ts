@@ -1,5 +1,6 @@
 import type { Field, Service } from '../../workflows/schema';
 import type { FieldValue, Locale } from '../domain/model';
+import { orgDisplayName } from '../domain/org-name';
 import type { CaseDto, StepView } from '../domain/views';
 import { type FormState, stepForm } from './form';
 import { esc, page } from './html';
@@ -14,6 +15,8 @@ export interface CasePageInput {
   locale: Locale;
   /** Root-relative path of this page, e.g. /c/<token>. */
   basePath: string;
+  /** Path prefix of the app, for assets. */
+  root: string;
   csrf: string;
   done?: string;
   failed?: Failed;
@@ -31,52 +34,60 @@ function shown(field: Field | undefined, value: FieldValue, locale: Locale): str
   return String(value);
 }
 
+const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
+
 function answers(fields: Field[], data: StepView['data'], locale: Locale): string {
   if (!data) return '';
   const rows = Object.entries(data).map(([key, value]) => {
     const field = fields.find((f) => f.id === key);
-    return `<dt>${esc(field?.label[locale] ?? key)}</dt><dd>${esc(shown(field, value, locale))}</dd>`;
+    return `<div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">${esc(field?.label[locale] ?? key)}</dt><dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd">${esc(shown(field, value, locale))}</dd></div>`;
   });
-  return rows.length ? `<dl>${rows.join('')}</dl>` : '';
+  return rows.length ? `<dl class="utrecht-data-list utrecht-data-list--rows">${rows.join('')}</dl>` : '';
 }
 
-function stepCard(view: StepView, input: CasePageInput): string {
+const alert = (type: 'ok' | 'error', attrs: string, body: string) =>
+  `<div class="utrecht-alert utrecht-alert--${type}" ${attrs}><div class="utrecht-alert__content"><div class="utrecht-alert__message">${body}</div></div></div>`;
+
+const p = (text: string) => `<p class="utrecht-paragraph">${text}</p>`;
+
+function stepCard(view: StepView, input: CasePageInput, org: string): string {
   const { locale, service, dto } = input;
   const t = TEXT[locale];
   const def = service.stages.flatMap((s) => s.steps).find((s) => s.id === view.stepId);
   if (!def) return '';
-  const lines = [
-    `<h4>${esc(view.title[locale])}</h4>`,
-    `<p><span class="badge ${view.status}">${t.status[view.status]}</span>`,
+  const meta = [
+    `<span class="utrecht-status-badge utrecht-status-badge--${BADGE[view.status]}">${t.status[view.status]}</span>`,
   ];
-  if (view.status === 'OPEN' && view.dueAt) lines.push(` · ${t.due} ${esc(formatDate(view.dueAt, locale))}`);
+  if (view.status === 'OPEN' && view.dueAt)
+    meta.push(`<span>${t.due} ${esc(formatDate(view.dueAt, locale))}</span>`);
   if (view.status === 'DONE' && view.submittedAt)
-    lines.push(` · ${t.submitted} ${esc(formatDate(view.submittedAt, locale))}`);
-  lines.push('</p>');
+    meta.push(`<span>${t.submitted} ${esc(formatDate(view.submittedAt, locale))}</span>`);
+  const lines = [
+    `<h4 class="utrecht-heading-4">${esc(view.title[locale])}</h4>`,
+    `<div class="cp-meta">${meta.join('')}</div>`,
+  ];
   if (view.status === 'DONE') lines.push(answers(def.form.fields, view.data, locale));
   if (view.status === 'OPEN' && dto.status === 'ACTIVE') {
     if (view.actor === 'citizen') {
       const state = input.failed?.stepId === view.stepId ? input.failed : { values: {}, errors: {} };
       const action = `${input.basePath}/steps/${encodeURIComponent(view.stepId)}?lang=${locale}`;
-      lines.push(`<p>${esc(def.instructions[locale])}</p>`, stepForm(def, action, input.csrf, state, locale));
-    } else lines.push(`<p>${t.providerWorking}</p>`);
+      lines.push(p(esc(def.instructions[locale])), stepForm(def, action, input.csrf, state, locale));
+    } else lines.push(p(esc(t.providerWorking.replace('{org}', org))));
   }
-  return `<div class="step" id="step-${esc(view.stepId)}">${lines.join('')}</div>`;
+  return `<div class="cp-step" id="step-${esc(view.stepId)}">${lines.join('')}</div>`;
 }
 
 function stageSection(stage: CaseDto['stages'][number], index: number, input: CasePageInput): string {
   const t = TEXT[input.locale];
+  const org = orgDisplayName(input.dto.org);
   const steps = input.dto.steps.filter((s) => s.stage === stage.stageId);
-  const lane = (actor: 'citizen' | 'provider', title: string) =>
-    `<div class="lane"><h3>${title}</h3>${steps
-      .filter((s) => s.actor === actor)
-      .map((s) => stepCard(s, input))
-      .join('')}</div>`;
-  const current =
-    input.dto.stage === stage.stageId && input.dto.status === 'ACTIVE'
-      ? ` <small>(${t.current})</small>`
-      : '';
-  return `<section aria-labelledby="stage-${esc(stage.stageId)}"><h2 id="stage-${esc(stage.stageId)}">${index + 1}. ${esc(stage.title[input.locale])}${current}</h2><div class="lanes">${lane('citizen', t.you)}${lane('provider', t.provider)}</div></section>`;
+  const id = `stage-${esc(stage.stageId)}`;
+  const lane = (actor: 'citizen' | 'provider', title: string) => {
+    const cards = steps.filter((s) => s.actor === actor).map((s) => stepCard(s, input, org));
+    return `<div class="cp-lane"><h3 class="utrecht-heading-3">${esc(title)}</h3>${cards.join('') || p(t.nothingYet)}</div>`;
+  };
+  const current = input.dto.stage === stage.stageId && input.dto.status === 'ACTIVE' ? ` (${t.current})` : '';
+  return `<section aria-labelledby="${id}"><h2 class="utrecht-heading-2" id="${id}">${t.stage} ${index + 1}: ${esc(stage.title[input.locale])}${current}</h2><div class="cp-lanes">${lane('citizen', t.you)}${lane('provider', t.provider.replace('{org}', org))}</div></section>`;
 }
 
 /** At the top of the page, each error links to its field, so keyboard and screen reader users get there. */
@@ -84,14 +95,20 @@ function errorSummary(failed: Failed, input: CasePageInput): string {
   const t = TEXT[input.locale];
   const def = input.service.stages.flatMap((s) => s.steps).find((s) => s.id === failed.stepId);
   const items = Object.entries(failed.errors).map(([id, message]) => {
-    const label = def?.form.fields.find((f) => f.id === id)?.label[input.locale] ?? id;
-    const text = `${esc(label)}: ${esc(fieldMessage(message, input.locale))}`;
-    return def?.form.fields.some((f) => f.id === id)
-      ? `<li><a href="#f-${esc(failed.stepId)}-${esc(id)}">${text}</a></li>`
+    const field = def?.form.fields.find((f) => f.id === id);
+    const text = `${esc(field?.label[input.locale] ?? id)}: ${esc(fieldMessage(message, input.locale))}`;
+    // Radio groups: the link goes to the first option, the element that takes focus.
+    const target = field?.type === 'yesNo' || field?.type === 'choice' ? '-0' : '';
+    return field
+      ? `<li><a class="utrecht-link utrecht-link--html-a" href="#f-${esc(failed.stepId)}-${esc(id)}${target}">${text}</a></li>`
       : `<li>${text}</li>`;
   });
-  const list = items.length ? `<ul>${items.join('')}</ul>` : '';
-  return `<div class="notice alert" role="alert"><p>${failed.retry ? t.retry : t.fixErrors}</p>${list}</div>`;
+  const list = items.length ? `<ul class="utrecht-unordered-list">${items.join('')}</ul>` : '';
+  return alert(
+    'error',
+    'role="alert" id="errors"',
+    `<h2 class="utrecht-heading-2">${t.errorTitle}</h2>${p(failed.retry ? t.retry : t.fixErrors)}${list}`,
+  );
 }
 
 export function casePage(input: CasePageInput): string {
@@ -99,15 +116,17 @@ export function casePage(input: CasePageInput): string {
   const t = TEXT[locale];
   const other = locale === 'nl' ? 'en' : 'nl';
   const parts = [
-    `<p><a href="${esc(input.basePath)}?lang=${other}" lang="${other}">${t.other}</a></p>`,
-    `<h1>${esc(dto.service.title[locale])}</h1>`,
-    `<p>${esc(dto.service.summary[locale])}</p>`,
-    `<p>${t.caseLabel}: <strong>${t.caseStatus[dto.status]}</strong></p>`,
+    `<h1 class="utrecht-heading-1">${esc(dto.service.title[locale])}</h1>`,
+    `<p class="utrecht-paragraph utrecht-paragraph--lead">${esc(dto.service.summary[locale])}</p>`,
+    p(`${t.caseLabel}: <strong>${t.caseStatus[dto.status]}</strong>`),
   ];
   const doneStep = input.done && dto.steps.find((s) => s.stepId === input.done);
-  if (doneStep)
-    parts.push(`<p class="notice" role="status">${t.thanks}: ${esc(doneStep.title[locale])}.</p>`);
+  if (doneStep) parts.push(alert('ok', 'role="status"', p(`${t.thanks}: ‘${esc(doneStep.title[locale])}’`)));
   if (input.failed) parts.push(errorSummary(input.failed, input));
   parts.push(...dto.stages.map((stage, i) => stageSection(stage, i, input)));
-  return page(locale, dto.service.title[locale], parts.join('\n'));
+  return page(locale, dto.service.title[locale], parts.join('\n'), {
+    root: input.root,
+    brand: orgDisplayName(dto.org),
+    switchTo: { href: `${input.basePath}?lang=${other}`, locale: other, label: t.other },
+  });
 }

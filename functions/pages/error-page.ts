@@ -40,16 +40,17 @@ const TITLES: Record<number, { nl: string; en: string }> = {
   410: { nl: 'Link verlopen', en: 'Link expired' },
 };
 
-export function errorPage(status: number, error: unknown, backLink?: string): string {
+export function errorPage(status: number, error: unknown, root: string, backLink?: string): string {
   const code = error instanceof AppError ? error.code : '';
   const text = BY_CODE[code] ?? (status >= 500 ? FALLBACK.server : FALLBACK.client);
   const title = TITLES[status] ?? { nl: 'Dat lukte niet', en: 'That did not work' };
   const back = backLink
-    ? `<p><a href="${esc(backLink)}">Terug naar uw zaak</a> · <a href="${esc(backLink)}?lang=en" lang="en">Back to your case</a></p>`
+    ? `<p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="${esc(backLink)}">Terug naar uw zaak</a> · <a class="utrecht-link utrecht-link--html-a" href="${esc(backLink)}?lang=en" lang="en">Back to your case</a></p>`
     : '';
   return page(
     'nl',
     `${title.nl} / ${title.en}`,
-    `<h1>${esc(title.nl)}</h1><p>${esc(text.nl)}</p><section lang="en"><h2>${esc(title.en)}</h2><p>${esc(text.en)}</p></section>${back}`,
+    `<h1 class="utrecht-heading-1">${esc(title.nl)}</h1><p class="utrecht-paragraph">${esc(text.nl)}</p><section lang="en"><h2 class="utrecht-heading-2">${esc(title.en)}</h2><p class="utrecht-paragraph">${esc(text.en)}</p></section>${back}`,
+    { root },
   );
 }

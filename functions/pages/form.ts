@@ -17,8 +17,12 @@ function describedBy(id: string, field: Field, error: string | undefined): strin
 }
 
 function notes(id: string, field: Field, error: string | undefined, locale: Locale): string {
-  const help = field.help ? `<p class="help" id="${id}-help">${esc(field.help[locale])}</p>` : '';
-  const err = error ? `<p class="error" id="${id}-error">${esc(fieldMessage(error, locale))}</p>` : '';
+  const help = field.help
+    ? `<div class="utrecht-form-field-description" id="${id}-help">${esc(field.help[locale])}</div>`
+    : '';
+  const err = error
+    ? `<div class="utrecht-form-field-error-message" id="${id}-error">${esc(fieldMessage(error, locale))}</div>`
+    : '';
   return help + err;
 }
 
@@ -27,12 +31,11 @@ function radios(
   name: string,
   options: { value: string; label: string }[],
   current: string | undefined,
-  req: boolean,
 ) {
   return options
     .map(
       (o, i) =>
-        `<label><input type="radio" id="${id}-${i}" name="${esc(name)}" value="${esc(o.value)}"${current === o.value ? ' checked' : ''}${req ? ' required' : ''}> ${esc(o.label)}</label>`,
+        `<div class="utrecht-form-field utrecht-form-field--radio"><div class="utrecht-form-field__label"><label class="utrecht-form-label utrecht-form-label--radio" for="${id}-${i}"><input type="radio" class="utrecht-radio-button utrecht-radio-button--html-input utrecht-form-field__input" id="${id}-${i}" name="${esc(name)}" value="${esc(o.value)}"${current === o.value ? ' checked' : ''}> ${esc(o.label)}</label></div></div>`,
     )
     .join('');
 }
@@ -50,8 +53,15 @@ function control(stepId: string, field: Field, state: FormState, locale: Locale)
   const id = `f-${stepId}-${field.id}`;
   const error = state.errors[field.id];
   const value = state.values[field.id];
-  const label = `${esc(field.label[locale])}${field.required ? '' : ` <span class="help">${t.optional}</span>`}`;
-  const common = `id="${id}" name="${esc(field.id)}"${field.required ? ' required' : ''}${error ? ' aria-invalid="true"' : ''}${describedBy(id, field, error)}`;
+  const label = `${esc(field.label[locale])}${field.required ? '' : ` ${t.optional}`}`;
+  // aria-required, not required: the server checks (novalidate), and :invalid would paint an untouched
+  // form red in the NL Design System styles.
+  const required = field.required ? ' aria-required="true"' : '';
+  const common = `id="${id}" name="${esc(field.id)}"${required}${error ? ' aria-invalid="true"' : ''}${describedBy(id, field, error)}`;
+  const box = (kind: 'textbox' | 'textarea') =>
+    `class="utrecht-${kind} utrecht-${kind}--html-${kind === 'textbox' ? 'input' : 'textarea'}${error ? ` utrecht-${kind}--invalid` : ''}"`;
+  const wrap = (control: string) =>
+    `<div class="utrecht-form-field utrecht-form-field--text${error ? ' utrecht-form-field--invalid' : ''}"><div class="utrecht-form-field__label"><label class="utrecht-form-label" for="${id}">${label}</label></div>${extra}<div class="utrecht-form-field__input">${control}</div></div>`;
   const extra = notes(id, field, error, locale);
   switch (field.type) {
     case 'choice':
@@ -65,23 +75,29 @@ function control(stepId: string, field: Field, state: FormState, locale: Locale)
             ];
       const aria = `${error ? ' aria-invalid="true"' : ''}${describedBy(id, field, error)}`;
       const current = field.type === 'yesNo' ? yesNoValue(value) : value;
-      return `<fieldset class="field"${aria}><legend>${label}</legend>${extra}${radios(id, field.id, options, current, field.required)}</fieldset>`;
+      return `<fieldset role="radiogroup" class="utrecht-form-fieldset${error ? ' utrecht-form-fieldset--invalid' : ''}"${required}${aria}><legend class="utrecht-form-fieldset__legend utrecht-form-label">${label}</legend>${extra}${radios(id, field.id, options, current)}</fieldset>`;
     }
     case 'longText':
-      return `<div class="field"><label for="${id}">${label}</label>${extra}<textarea ${common} rows="4" maxlength="${field.maxLength}">${esc(value)}</textarea></div>`;
+      return wrap(
+        `<textarea ${box('textarea')} ${common} rows="4" maxlength="${field.maxLength}">${esc(value)}</textarea>`,
+      );
     case 'text':
-      return `<div class="field"><label for="${id}">${label}</label>${extra}<input type="text" ${common} maxlength="${field.maxLength}" value="${esc(value)}"></div>`;
+      return wrap(
+        `<input type="text" ${box('textbox')} ${common} maxlength="${field.maxLength}" value="${esc(value)}">`,
+      );
     case 'date':
-      return `<div class="field"><label for="${id}">${label}</label>${extra}<input type="date" ${common} value="${esc(value)}"></div>`;
+      return wrap(`<input type="date" ${box('textbox')} ${common} value="${esc(value)}">`);
     case 'number': {
       const bounds = `${field.min === undefined ? '' : ` min="${field.min}"`}${field.max === undefined ? '' : ` max="${field.max}"`}`;
       const mode = field.integer ? 'numeric" step="1' : 'decimal" step="any';
-      return `<div class="field"><label for="${id}">${label}</label>${extra}<input type="number" ${common} inputmode="${mode}"${bounds} value="${esc(value)}"></div>`;
+      return wrap(
+        `<input type="number" ${box('textbox')} ${common} inputmode="${mode}"${bounds} value="${esc(value)}">`,
+      );
     }
   }
 }
 
 export function stepForm(step: Step, action: string, csrf: string, state: FormState, locale: Locale): string {
   const fields = step.form.fields.map((f) => control(step.id, f, state, locale)).join('');
-  return `<form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(csrf)}">${fields}<button type="submit">${TEXT[locale].send}</button></form>`;
+  return `<form class="utrecht-form" method="post" action="${esc(action)}" novalidate><input type="hidden" name="_csrf" value="${esc(csrf)}">${fields}<div class="utrecht-button-group"><button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">${TEXT[locale].send}</button></div></form>`;
 }

@@ -26,7 +26,7 @@ export interface PageChrome {
 }
 
 /** A page in the NL Design System (Utrecht) page layout: header with language switch, main, no script. */
-export function page(locale: Locale, title: string, body: string, chrome: PageChrome): string {
+export function page(locale: Locale, title: string, body: string, chrome: PageChrome = { root: '' }): string {
   const sw = chrome.switchTo;
   const nav = sw
     ? `<nav class="utrecht-alternate-lang-nav" aria-label="${locale === 'nl' ? 'Taal' : 'Language'}"><a class="utrecht-link utrecht-link--html-a" href="${esc(sw.href)}" hreflang="${sw.locale}" lang="${sw.locale}">${esc(sw.label)}</a></nav>`

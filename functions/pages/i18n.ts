@@ -4,15 +4,16 @@ import type { Locale } from '../domain/model';
 
 export const TEXT = {
   nl: {
-    you: 'U',
-    provider: 'De organisatie',
+    you: 'Wat u doet',
+    provider: 'Wat {org} doet',
+    stage: 'Fase',
     status: { OPEN: 'Open', DONE: 'Klaar', PENDING: 'Nog niet aan de beurt' },
     caseStatus: { ACTIVE: 'Loopt', COMPLETED: 'Afgerond', EXPIRED: 'Verlopen', CANCELLED: 'Gestopt' },
     caseLabel: 'Stand van zaken',
     current: 'nu bezig',
     due: 'Graag vóór',
     submitted: 'Ingediend op',
-    providerWorking: 'De organisatie werkt hieraan.',
+    providerWorking: '{org} werkt hieraan.',
     send: 'Versturen',
     optional: '(niet verplicht)',
     yes: 'Ja',
@@ -22,17 +23,20 @@ export const TEXT = {
     retry:
       'Er ging net iets mis. Er is niets opgeslagen; uw antwoorden staan er nog. Verstuur het formulier opnieuw.',
     other: 'English',
+    errorTitle: 'Er is iets niet goed ingevuld',
+    nothingYet: 'Hier is nog niets te doen.',
   },
   en: {
-    you: 'You',
-    provider: 'The provider',
+    you: 'What you do',
+    provider: 'What {org} does',
+    stage: 'Stage',
     status: { OPEN: 'Open', DONE: 'Done', PENDING: 'Not yet' },
     caseStatus: { ACTIVE: 'In progress', COMPLETED: 'Completed', EXPIRED: 'Expired', CANCELLED: 'Stopped' },
     caseLabel: 'Progress',
     current: 'in progress',
     due: 'Please before',
     submitted: 'Submitted on',
-    providerWorking: 'The provider is working on this.',
+    providerWorking: '{org} is working on this.',
     send: 'Send',
     optional: '(optional)',
     yes: 'Yes',
@@ -42,6 +46,8 @@ export const TEXT = {
     retry:
       'Something went wrong just now. Nothing was saved; your answers are still here. Please send the form again.',
     other: 'Nederlands',
+    errorTitle: 'Something needs fixing',
+    nothingYet: 'Nothing to do here yet.',
   },
 } as const;
 

@@ -50,10 +50,14 @@ const OWN = `
 .cp-step{border-block-start:1px solid var(--utrecht-color-grey-90,#e5e5e5);padding-block:.75rem}
 .cp-step:first-of-type{border-block-start:0;padding-block-start:0}
 .cp-meta{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-block:.25rem .5rem}
+.cp-bar{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem}
 .cp-brand{font-weight:700;font-size:1.25rem;padding-block:.75rem}
 .cp-header{background:var(--utrecht-color-red-40,#c00);color:#fff}
 .cp-header .utrecht-link{color:#fff}
 .utrecht-page{padding-inline:1rem}
+.utrecht-status-badge--success{background-color:#1d6b35;color:#fff}
+.utrecht-status-badge--warning{background-color:#ffe08a;color:#1a1a1a}
+.utrecht-status-badge--neutral{background-color:#e6e6e6;color:#1a1a1a}
 .utrecht-textbox,.utrecht-textarea{max-inline-size:100%}
 :focus-visible{outline:3px solid var(--utrecht-focus-outline-color,#000);outline-offset:2px;box-shadow:0 0 0 5px #fff}
 `;
@@ -79,11 +83,30 @@ function blocks(css: string): { prelude: string; body: string }[] {
   return out;
 }
 
+/** Splits a selector list at its top-level commas, not those inside :not(...) or :is(...). */
+function selectorList(prelude: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < prelude.length; i++) {
+    const c = prelude[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(prelude.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(prelude.slice(start));
+  return out;
+}
+
 function wanted(selector: string): boolean {
   const classes = selector.match(/\.utrecht-[a-z0-9-]+(?:__[a-z0-9-]+)?(?:--[a-z0-9-]+)?/g) ?? [];
   if (classes.length === 0) return false;
   return classes.every((c) => {
-    const [, block = '', modifier] = c.match(/^\.utrecht-([a-z0-9-]+?)(?:__[a-z0-9-]+)?(?:--([a-z0-9-]+))?$/) ?? [];
+    const [, block = '', modifier] =
+      c.match(/^\.utrecht-([a-z0-9-]+?)(?:__[a-z0-9-]+)?(?:--([a-z0-9-]+))?$/) ?? [];
     const modifiers = COMPONENTS[block];
     return modifiers !== undefined && (modifier === undefined || modifiers.includes(modifier));
   });
@@ -97,7 +120,7 @@ function filter(css: string): string {
         return inner ? `${prelude}{${inner}}` : '';
       }
       if (prelude.startsWith('@')) return '';
-      const selectors = prelude.split(',').filter(wanted);
+      const selectors = selectorList(prelude).filter(wanted);
       return selectors.length ? `${selectors.join(',')}{${body}}` : '';
     })
     .join('');
@@ -126,7 +149,8 @@ export function buildStylesheet(): string {
   const components = filter(minify(read('@utrecht/component-library-css/dist/index.css')));
   const own = minify(OWN);
   const theme = tokens(minify(read('@utrecht/design-tokens/dist/theme.css')), components + own);
-  const license = '/* NL Design System, Utrecht components and tokens: EUPL-1.2, Gemeente Utrecht, Frameless B.V. */';
+  const license =
+    '/* NL Design System, Utrecht components and tokens: EUPL-1.2, Gemeente Utrecht, Frameless B.V. */';
   return `${license}\n${theme}\n${components}\n${own}`;
 }
 

@@ -16,7 +16,8 @@ export type HandlerName =
   | 'cancel-case'
   | 'submit-step'
   | 'citizen-page'
-  | 'sms-inbound';
+  | 'sms-inbound'
+  | 'console';
 
 export interface HandlerFunctionProps {
   readonly name: HandlerName;

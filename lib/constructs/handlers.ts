@@ -31,19 +31,20 @@ const TABLE_ACCESS: Record<HandlerName, TableAccess | undefined> = {
   'citizen-page': 'readWrite',
   'sms-inbound': 'readWrite',
   'open-step': 'readWrite',
+  console: 'readWrite',
 };
 
 /**
  * Functions that start or stop executions (functions/adapters/engine.ts reads STATE_MACHINE_ARNS at
  * load). The others only answer task tokens (functions/adapters/task-completer.ts) and need no ARNs.
  */
-const ENGINE_USERS: HandlerName[] = ['create-case', 'cancel-case'];
+const ENGINE_USERS: HandlerName[] = ['create-case', 'cancel-case', 'console'];
 
 /**
  * Functions that complete a step's callback task with SendTaskSuccess; open-step does so when the
  * answer arrived while no token was waiting.
  */
-const COMPLETES_TASKS: HandlerName[] = ['submit-step', 'citizen-page', 'sms-inbound', 'open-step'];
+const COMPLETES_TASKS: HandlerName[] = ['submit-step', 'citizen-page', 'sms-inbound', 'open-step', 'console'];
 
 /** The Lambda functions, each with exactly the environment and grants its handler needs. */
 export class Handlers extends Construct {
@@ -113,7 +114,11 @@ export class Handlers extends Construct {
     if (workflows.length === 0) return;
 
     const create = this.fns['create-case'];
-    for (const w of workflows) w.stateMachine.grantStartExecution(create);
+    // The console starts and cancels cases too.
+    for (const w of workflows) {
+      w.stateMachine.grantStartExecution(create);
+      w.stateMachine.grantStartExecution(this.fns.console);
+    }
     // Execution ARNs end in the case id, known only at runtime: one wildcard per service machine.
     const executions = workflows.map((w) => arn('execution', `${w.name}:*`));
     const grant = (fn: HandlerFunction, id: string, action: string) => {
@@ -130,6 +135,8 @@ export class Handlers extends Construct {
     };
     grant(create, 'DescribeExecutions', 'states:DescribeExecution');
     grant(this.fns['cancel-case'], 'StopExecutions', 'states:StopExecution');
+    grant(this.fns.console, 'DescribeExecutions', 'states:DescribeExecution');
+    grant(this.fns.console, 'StopExecutions', 'states:StopExecution');
   }
 
   /** PUBLIC_URL for citizen links and the Twilio signature URL. */

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -8,6 +8,7 @@ import {
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -16,6 +17,8 @@ export interface StaffAuthProps {
   /** Where the console receives the authorization code. */
   readonly callbackUrls: string[];
   readonly logoutUrls?: string[];
+  /** Prefix of the managed login domain; context `authDomainPrefix`, else `<stack name>-<account>`. */
+  readonly domainPrefix?: string;
 }
 
 /**
@@ -25,6 +28,10 @@ export interface StaffAuthProps {
 export class StaffAuth extends Construct {
   readonly userPool: UserPool;
   readonly consoleClient: UserPoolClient;
+  /** Base URL of the managed login (…/oauth2/authorize, …/oauth2/token). */
+  readonly domainUrl: string;
+  /** The `iss` of the pool's tokens; its JWKS is at `${issuer}/.well-known/jwks.json`. */
+  readonly issuer: string;
 
   constructor(scope: Construct, id: string, props: StaffAuthProps) {
     super(scope, id);
@@ -69,5 +76,17 @@ export class StaffAuth extends Construct {
       refreshTokenValidity: Duration.hours(12),
       enableTokenRevocation: true,
     });
+    // Deterministic, so the console's URLs survive redeploys; the account keeps it globally unique.
+    const prefix =
+      props.domainPrefix ??
+      (this.node.tryGetContext('authDomainPrefix') as string | undefined) ??
+      Fn.join('-', [Stack.of(this).stackName, Aws.ACCOUNT_ID]);
+    const domain = new UserPoolDomain(this, 'Domain', {
+      userPool: this.userPool,
+      cognitoDomain: { domainPrefix: prefix },
+    });
+    this.domainUrl = domain.baseUrl();
+    const stack = Stack.of(this);
+    this.issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`;
   }
 }

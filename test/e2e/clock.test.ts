@@ -78,6 +78,11 @@ describe('reminders, escalation and expiry on the fast-forwarded clock', () => {
     expect((await sys.sms(c.phone, 'ja')).status).toBe(200);
     await provider(sys, c.caseId, 'collect', staff, answers('waste-collection', 'collect'));
     await stepOpen(sys, c.caseId, 'household-feedback', staff);
+    // The step is open before its invitation is sent: count only once that SMS is out.
+    await eventually(
+      async () => (await events(c.caseId, 'SMS_SENT')).some((e) => e.stepId === 'household-feedback'),
+      'the feedback invitation SMS',
+    );
     const before = (await smsTo(c.phone)).length;
     await sys.advance(HOUR);
     expect((await events(c.caseId, 'STEP_REMINDED')).filter((e) => e.stepId === 'present')).toHaveLength(0);

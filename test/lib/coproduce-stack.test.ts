@@ -128,7 +128,7 @@ describe('CoproduceStack', () => {
 
   it('builds every function the same way: newest Node.js, arm64, 512 MB, active tracing, source maps', () => {
     const fns = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(fns).toHaveLength(9);
+    expect(fns).toHaveLength(10);
     for (const fn of fns) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -149,6 +149,7 @@ describe('CoproduceStack', () => {
     expect(routes).toEqual(
       [
         ['GET /c/{linkToken}', 'NONE'],
+        ['GET /c/assets/{file}', 'NONE'],
         ['GET /cases', 'JWT'],
         ['GET /cases/{caseId}', 'JWT'],
         ['GET /services', 'NONE'],
@@ -157,6 +158,9 @@ describe('CoproduceStack', () => {
         ['POST /cases/{caseId}/cancel', 'JWT'],
         ['POST /cases/{caseId}/steps/{stepId}', 'JWT'],
         ['POST /sms/inbound', 'NONE'],
+        ['GET /console', 'NONE'],
+        ['GET /console/{proxy+}', 'NONE'],
+        ['POST /console/{proxy+}', 'NONE'],
       ].sort(),
     );
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {

@@ -19,6 +19,7 @@ const HANDLERS: HandlerName[] = [
   'submit-step',
   'citizen-page',
   'sms-inbound',
+  'console',
 ];
 
 async function requiredEnv(name: HandlerName): Promise<string[]> {

@@ -92,16 +92,17 @@ describe('GET /c/{linkToken}', () => {
     const res = await get();
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.body).toContain('<html lang="nl">');
-    expect(res.body).toContain('<h3>U</h3>');
-    expect(res.body).toContain('<h3>De organisatie</h3>');
-    expect(res.body).toContain(`<form method="post" action="/c/${token}/steps/confirm-address?lang=nl">`);
+    expect(res.body).toContain('<html lang="nl"');
+    expect(res.body).toContain('>Wat u doet</h3>');
+    expect(res.body).toMatch(/>Wat [^<]+ doet<\/h3>/);
+    expect(res.body).toContain(`hreflang="en" lang="en">English</a>`);
+    expect(res.body).toContain(`method="post" action="/c/${token}/steps/confirm-address?lang=nl"`);
     expect(res.body).toContain(`<input type="hidden" name="_csrf" value="${csrf}">`);
-    expect(res.body).toContain('<legend>Klopt het?</legend>');
-    expect(res.body).toContain('<label for="f-confirm-address-note">Opmerking');
+    expect(res.body).toMatch(/<legend[^>]*>Klopt het\?<\/legend>/);
+    expect(res.body).toContain('<label class="utrecht-form-label" for="f-confirm-address-note">Opmerking');
     // What the provider submitted, in words: the choice label and a formatted date.
-    expect(res.body).toContain('<dd>GFT</dd>');
-    expect(res.body).toContain('<dd>10 maart 2026</dd>');
+    expect(res.body).toMatch(/<dd[^>]*>GFT<\/dd>/);
+    expect(res.body).toMatch(/<dd[^>]*>10 maart 2026<\/dd>/);
     expect(res.body).not.toContain('INTERNAL-REF');
     expect(res.body).not.toContain('Anna');
     expect(res.body).not.toMatch(/<script/i);
@@ -109,16 +110,17 @@ describe('GET /c/{linkToken}', () => {
 
   it('speaks English with ?lang=en or an English browser', async () => {
     const byQuery = await get({ lang: 'en' });
-    expect(byQuery.body).toContain('<html lang="en">');
-    expect(byQuery.body).toContain('<h3>You</h3>');
+    expect(byQuery.body).toContain('<html lang="en"');
+    expect(byQuery.body).toContain('>What you do</h3>');
+    expect(byQuery.body).toContain('hreflang="nl" lang="nl">Nederlands</a>');
     const byHeader = await get(undefined, { 'Accept-Language': 'en-GB,en;q=0.9' });
-    expect(byHeader.body).toContain('<html lang="en">');
+    expect(byHeader.body).toContain('<html lang="en"');
   });
 
   it('thanks for a done step and shows no forms once the case is closed', async () => {
     const thanked = await get({ done: 'plan-route' });
     expect(thanked.body).toContain(
-      '<p class="notice" role="status">Dank u. Uw antwoord is ontvangen: Route plannen.</p>',
+      '<div class="utrecht-alert__message"><p class="utrecht-paragraph">Dank u. Uw antwoord is ontvangen: ‘Route plannen’</p></div>',
     );
     table({ status: 'CANCELLED' });
     const closed = await get();
@@ -165,6 +167,31 @@ describe('GET /c/{linkToken}', () => {
   });
 });
 
+describe('security headers and the stylesheet', () => {
+  it('forbids scripts, framing and referrers, and loads its style from its own origin', async () => {
+    const res = await get();
+    expect(res.headers['content-security-policy']).toContain("script-src 'none'");
+    expect(res.headers['content-security-policy']).toContain("style-src 'self';");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers).toMatchObject({
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+    });
+    expect(res.body).not.toMatch(/<style|style="/);
+    const href = res.body.match(/<link rel="stylesheet" href="(\/c\/assets\/style-[0-9a-f]{12}\.css)">/)?.[1];
+    expect(href).toBeDefined();
+    const file = href?.split('/').pop() ?? '';
+    const css = await invoke(handler, { path: `/c/assets/${file}`, pathParameters: { file } });
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.headers['cache-control']).toContain('immutable');
+    expect(css.body).toContain('.utrecht-button');
+    const missing = await invoke(handler, { path: '/c/assets/x.css', pathParameters: { file: 'x.css' } });
+    expect(missing.statusCode).toBe(404);
+  });
+});
+
 describe('POST /c/{linkToken}/steps/{stepId}', () => {
   it('submits the form and redirects (303) back to the page', async () => {
     const res = await post(`_csrf=${encodeURIComponent(csrf)}&correct=ja&note=achterom`);
@@ -186,6 +213,11 @@ describe('POST /c/{linkToken}/steps/{stepId}', () => {
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('Open de pagina opnieuw');
     expect((await post('correct=ja')).statusCode).toBe(403);
+    // A cross-site form may send text/plain with any parameters: refused, never taken for JSON.
+    const plain = await post('{"data":{"correct":true}}', 'confirm-address', {
+      'content-type': 'text/plain; x=json',
+    });
+    expect(plain.statusCode).toBe(415);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
@@ -195,13 +227,16 @@ describe('POST /c/{linkToken}/steps/{stepId}', () => {
     );
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain(
-      '<li><a href="#f-confirm-address-note">Opmerking: Gebruik hoogstens 20 tekens.</a></li>',
+      '<li><a class="utrecht-link utrecht-link--html-a" href="#f-confirm-address-note">Opmerking: Gebruik hoogstens 20 tekens.</a></li>',
     );
     expect(res.body).toMatch(/id="f-confirm-address-note-error">Gebruik hoogstens 20 tekens\./);
     expect(res.body).toContain(`value="${'x'.repeat(21)}"`);
     expect(res.body).toContain('value="&quot;&gt;7"');
     expect(res.body).toMatch(/value="yes" checked/);
-    expect(res.body).toContain('aria-invalid="true"');
+    expect(res.body).toMatch(
+      /<input type="text"[^>]* aria-invalid="true" aria-describedby="f-confirm-address-note-error"/,
+    );
+    expect(res.body).toMatch(/<fieldset role="radiogroup"[^>]* aria-required="true"/);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 

@@ -1,0 +1,82 @@
+import * as z from 'zod/mini';
+import type { Service } from '../../workflows/schema';
+import { caseOfOrg } from '../domain/access';
+import { cancelCase, createCase } from '../domain/cases';
+import { submitStep } from '../domain/submit';
+import { ValidationError } from '../shared/errors';
+import { redirect } from './auth';
+import type { Ctx } from './context';
+import { basePath } from './deps';
+import { casePage, startPage } from './pages';
+import { providerOfSession } from './session';
+
+// The console's POST actions, each a call into the domain; a form that fails validation comes
+// back with what was typed and the errors, everything else redirects (POST, redirect, GET).
+
+const optionalText = (max: number) => z.optional(z.string().check(z.trim(), z.maxLength(max)));
+const startForm = z.object({
+  name: optionalText(200),
+  phone: optionalText(40),
+  email: optionalText(254),
+  reference: optionalText(100),
+  locale: z.optional(z.enum(['nl', 'en'])),
+  idempotencyKey: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+});
+const emailCheck = z.email();
+
+export async function start(ctx: Ctx, service: Service) {
+  const values = ctx.req.body as Record<string, string>;
+  const form = startForm.safeParse(values);
+  if (!form.success) throw new ValidationError('Invalid form.', { fields: { form: 'Invalid form.' } });
+  const f = form.data;
+  if (f.email && !emailCheck.safeParse(f.email).success)
+    return startPage(ctx, service, 400, values, { email: 'Give a valid e-mail address.' });
+  const citizen = {
+    ...(f.name && { name: f.name }),
+    ...(f.phone && { phone: f.phone }),
+    ...(f.email && { email: f.email }),
+    ...(f.locale && { locale: f.locale }),
+  };
+  try {
+    const body = { serviceId: service.id, citizen, ...(f.reference && { reference: f.reference }) };
+    const { result } = await createCase(ctx.deps, providerOfSession(ctx.session), body, f.idempotencyKey);
+    return redirect(`${basePath(ctx.deps)}/cases/${result.caseId}?notice=created`, [], 303);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const fields = (error.details?.fields ?? {}) as Record<string, string>;
+    const errors = Object.fromEntries(
+      Object.entries(fields).map(([k, m]) => [k.replace(/^citizen\./, ''), m]),
+    );
+    return startPage(ctx, service, 400, values, errors);
+  }
+}
+
+export async function submit(ctx: Ctx, caseId: string, stepId: string) {
+  await caseOfOrg(ctx.deps.repo, caseId, ctx.session.org);
+  const { _csrf, ...data } = ctx.req.body;
+  try {
+    const request = {
+      caseId,
+      stepId,
+      actor: 'provider' as const,
+      channel: 'web' as const,
+      submittedBy: ctx.session.sub,
+      data,
+    };
+    await submitStep(ctx.deps, request);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const errors = (error.details?.fields ?? {}) as Record<string, string>;
+    return casePage(ctx, caseId, 400, { failed: { stepId, values: data as Record<string, string>, errors } });
+  }
+  return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=saved`, [], 303);
+}
+
+const reasonSchema = z.string().check(z.trim(), z.minLength(1, 'Give a reason.'), z.maxLength(500));
+
+export async function cancel(ctx: Ctx, caseId: string) {
+  const reason = reasonSchema.safeParse(ctx.req.body.reason);
+  if (!reason.success) throw new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
+  await cancelCase(ctx.deps, providerOfSession(ctx.session), caseId, reason.data);
+  return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=cancelled`, [], 303);
+}

@@ -1,0 +1,65 @@
+import { sameSecret } from '../domain/pii';
+import { ForbiddenError, NotFoundError } from '../shared/errors';
+import { cancel, start, submit } from './actions';
+import { currentSession, finishLogin, logout, startLogin, toLogin } from './auth';
+import { type Ctx, render, serviceFor } from './context';
+import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
+import { homeBody } from './list-page';
+import { casePage, chartPage, listPage, startPage } from './pages';
+import { csrfToken } from './session';
+
+// The console's routes below /console. Every page but sign-in needs a session; every POST a CSRF
+// token bound to it. Staff reach only their organisation's cases and their kind's services.
+
+const SEG = '([A-Za-z0-9_-]{1,64})';
+const route = (pattern: string) => new RegExp(`^${pattern.replaceAll(':id', SEG)}$`);
+const R = {
+  list: route('/services/:id'),
+  fresh: route('/services/:id/new'),
+  create: route('/services/:id/cases'),
+  chart: route('/services/:id/chart'),
+  case: route('/cases/:id'),
+  step: route('/cases/:id/steps/:id'),
+  cancel: route('/cases/:id/cancel'),
+};
+
+export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promise<ConsoleResult> {
+  const { method, rel } = req;
+  if (method === 'GET' && rel === '/login') return startLogin(deps);
+  if (method === 'GET' && rel === '/callback') return finishLogin(deps, req);
+  const session = currentSession(deps, req);
+  if (!session) return toLogin(deps);
+  const ctx: Ctx = { deps, req, session, csrf: csrfToken(deps.vault, session) };
+  if (method === 'POST') {
+    const sent = req.body._csrf;
+    if (typeof sent !== 'string' || !sameSecret(sent, ctx.csrf))
+      throw new ForbiddenError(
+        'The form did not come from this console; open the page again.',
+        undefined,
+        'CSRF',
+      );
+    if (rel === '/logout') return logout(deps, req);
+    let m = R.create.exec(rel);
+    if (m) return start(ctx, serviceFor(ctx, m[1] as string));
+    m = R.step.exec(rel);
+    if (m) return submit(ctx, m[1] as string, m[2] as string);
+    m = R.cancel.exec(rel);
+    if (m) return cancel(ctx, m[1] as string);
+  } else if (method === 'GET') {
+    if (rel === '' || rel === '/') {
+      const mine = deps.services.filter((s) => s.providerKind === session.orgKind);
+      return render(ctx, 200, WORDS_TITLE[req.locale], homeBody(mine, basePath(deps), req.locale), '');
+    }
+    let m = R.list.exec(rel);
+    if (m) return listPage(ctx, serviceFor(ctx, m[1] as string));
+    m = R.fresh.exec(rel);
+    if (m) return startPage(ctx, serviceFor(ctx, m[1] as string));
+    m = R.chart.exec(rel);
+    if (m) return chartPage(ctx, serviceFor(ctx, m[1] as string));
+    m = R.case.exec(rel);
+    if (m) return casePage(ctx, m[1] as string);
+  }
+  throw new NotFoundError('There is no such page.');
+}
+
+const WORDS_TITLE = { nl: 'Diensten', en: 'Services' } as const;

@@ -1,0 +1,84 @@
+import { providerOf } from '../domain/access';
+import { html } from '../shared/http';
+import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult, secureCookies } from './deps';
+import { consolePage } from './layout';
+import { authorizeUrl, exchangeCode, verifyIdToken } from './oidc';
+import {
+  LOGIN_COOKIE,
+  openLogin,
+  openSession,
+  randomToken,
+  readCookie,
+  SESSION_COOKIE,
+  SESSION_SECONDS,
+  type Session,
+  sealLogin,
+  sealSession,
+  setCookie,
+} from './session';
+
+// Sign-in and sign-out: /console/login sends the browser to the managed login with PKCE;
+// /console/callback exchanges the code, verifies the ID token and sets the session cookie.
+
+const LOGIN_SECONDS = 600;
+const nowSec = (deps: ConsoleDeps) => Math.floor(deps.clock.now().getTime() / 1000);
+const cookieOpts = (deps: ConsoleDeps, maxAge: number) => ({
+  path: basePath(deps),
+  secure: secureCookies(deps),
+  maxAge,
+});
+
+export function currentSession(deps: ConsoleDeps, req: ConsoleRequest): Session | undefined {
+  return openSession(deps.vault, readCookie(req.cookies, SESSION_COOKIE), nowSec(deps));
+}
+
+export function redirect(location: string, cookies: string[] = [], status = 302): ConsoleResult {
+  return { ...html(status, ''), headers: { ...html(status, '').headers, location }, cookies };
+}
+
+export const toLogin = (deps: ConsoleDeps) => redirect(`${basePath(deps)}/login`);
+
+export function startLogin(deps: ConsoleDeps): ConsoleResult {
+  const login = { state: randomToken(16), verifier: randomToken(32), nonce: randomToken(16) };
+  const sealed = sealLogin(deps.vault, { ...login, exp: nowSec(deps) + LOGIN_SECONDS });
+  return redirect(authorizeUrl(deps.oidc, login), [
+    setCookie(LOGIN_COOKIE, sealed, cookieOpts(deps, LOGIN_SECONDS)),
+  ]);
+}
+
+export async function finishLogin(deps: ConsoleDeps, req: ConsoleRequest): Promise<ConsoleResult> {
+  const login = openLogin(deps.vault, readCookie(req.cookies, LOGIN_COOKIE), nowSec(deps));
+  const { code, state } = req.query;
+  // No pending sign-in of this browser, or another one's state: start over rather than fail.
+  if (!login || !code || state !== login.state) return startLogin(deps);
+  const idToken = await exchangeCode(deps.oidc, code, login.verifier, deps.fetch);
+  const claims = await verifyIdToken(idToken, deps.oidc, deps.jwks, login.nonce, nowSec(deps));
+  const provider = providerOf(claims);
+  const session: Session = {
+    sub: typeof claims.sub === 'string' ? claims.sub : provider.who,
+    ...(typeof claims.email === 'string' && { email: claims.email }),
+    org: provider.org,
+    orgKind: provider.orgKind,
+    sid: randomToken(16),
+    exp: Math.min(nowSec(deps) + SESSION_SECONDS, Number(claims.exp)),
+  };
+  return redirect(
+    basePath(deps),
+    [
+      setCookie(SESSION_COOKIE, sealSession(deps.vault, session), cookieOpts(deps, SESSION_SECONDS)),
+      setCookie(LOGIN_COOKIE, '', cookieOpts(deps, 0)),
+    ],
+    303,
+  );
+}
+
+export function logout(deps: ConsoleDeps, req: ConsoleRequest): ConsoleResult {
+  const t = req.locale === 'en' ? 'You are signed out.' : 'U bent afgemeld.';
+  const again = req.locale === 'en' ? 'Sign in again' : 'Opnieuw aanmelden';
+  const body = `<h1>${t}</h1><p><a href="${basePath(deps)}/login">${again}</a></p>`;
+  const self = `${basePath(deps)}/login`;
+  return {
+    ...html(200, consolePage({ locale: req.locale, title: t, base: basePath(deps), self, body })),
+    cookies: [setCookie(SESSION_COOKIE, '', cookieOpts(deps, 0))],
+  };
+}

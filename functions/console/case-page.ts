@@ -1,0 +1,122 @@
+import type { Field, Service } from '../../workflows/schema';
+import type { FieldValue, Locale } from '../domain/model';
+import type { CaseDto, StepView } from '../domain/views';
+import { type FormState, stepForm } from '../pages/form';
+import { esc } from '../pages/html';
+import { fieldMessage, formatDate, TEXT } from '../pages/i18n';
+import { WORDS } from './text';
+
+const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
+
+// One case for staff: per stage the two lanes, the provider's open steps as forms, the citizen
+// link, the event history and the cancel form.
+
+export interface CasePageInput {
+  dto: CaseDto;
+  service: Service;
+  locale: Locale;
+  base: string;
+  csrf: string;
+  citizenLink: string;
+  notice?: 'created' | 'saved' | 'cancelled';
+  failed?: { stepId: string } & FormState;
+}
+
+function shown(field: Field | undefined, value: FieldValue, locale: Locale): string {
+  if (typeof value === 'boolean') return value ? TEXT[locale].yes : TEXT[locale].no;
+  if (field?.type === 'choice')
+    return field.options.find((o) => o.value === value)?.label[locale] ?? String(value);
+  return String(value);
+}
+
+function stepCard(view: StepView, input: CasePageInput): string {
+  const { locale, service, dto } = input;
+  const t = WORDS[locale];
+  const def = service.stages.flatMap((s) => s.steps).find((s) => s.id === view.stepId);
+  if (!def) return '';
+  const parts = [
+    `<h4>${esc(view.title[locale])}</h4><p><span class="utrecht-status-badge utrecht-status-badge--${BADGE[view.status]}">${t.stepStatus[view.status]}</span>`,
+  ];
+  if (view.status === 'OPEN' && view.dueAt) parts.push(` · ${t.due} ${esc(formatDate(view.dueAt, locale))}`);
+  if (view.status === 'DONE' && view.submittedAt)
+    parts.push(
+      ` · ${t.submitted} ${esc(formatDate(view.submittedAt, locale))}${view.channel ? ` (${esc(view.channel)})` : ''}`,
+    );
+  parts.push('</p>');
+  if (view.status === 'DONE' && view.data) {
+    const rows = Object.entries(view.data).map(([k, v]) => {
+      const field = def.form.fields.find((f) => f.id === k);
+      return `<dt>${esc(field?.label[locale] ?? k)}</dt><dd>${esc(shown(field, v, locale))}</dd>`;
+    });
+    parts.push(`<dl>${rows.join('')}</dl>`);
+  }
+  if (view.status === 'OPEN' && dto.status === 'ACTIVE') {
+    if (view.actor === 'provider') {
+      const state = input.failed?.stepId === view.stepId ? input.failed : { values: {}, errors: {} };
+      const action = `${input.base}/cases/${encodeURIComponent(dto.caseId)}/steps/${encodeURIComponent(view.stepId)}`;
+      parts.push(`<p>${esc(def.instructions[locale])}</p>`, stepForm(def, action, input.csrf, state, locale));
+    } else parts.push(`<p>${t.citizenWorking}</p>`);
+  }
+  return `<div class="cp-step" id="step-${esc(view.stepId)}">${parts.join('')}</div>`;
+}
+
+function stages(input: CasePageInput): string {
+  const t = WORDS[input.locale];
+  return input.dto.stages
+    .map((stage, i) => {
+      const steps = input.dto.steps.filter((s) => s.stage === stage.stageId);
+      const lane = (actor: 'citizen' | 'provider') =>
+        `<div class="cp-lane"><h3>${t[actor]}</h3>${steps
+          .filter((s) => s.actor === actor)
+          .map((s) => stepCard(s, input))
+          .join('')}</div>`;
+      const id = `stage-${esc(stage.stageId)}`;
+      return `<section aria-labelledby="${id}"><h2 id="${id}">${i + 1}. ${esc(stage.title[input.locale])}</h2><div class="cp-lanes">${lane('citizen')}${lane('provider')}</div></section>`;
+    })
+    .join('');
+}
+
+function history(input: CasePageInput): string {
+  const t = WORDS[input.locale];
+  const rows = input.dto.events.map((e) => {
+    const what = [e.type, e.stepId].filter(Boolean).join(' · ');
+    const reason = typeof e.detail?.reason === 'string' ? `: ${e.detail.reason}` : '';
+    return `<tr><td>${esc(formatDate(e.at, input.locale))}</td><td>${esc(what + reason)}</td><td>${esc([e.actor, e.channel].filter(Boolean).join(' / '))}</td></tr>`;
+  });
+  return `<section aria-labelledby="history"><h2 id="history">${t.history}</h2><div class="cp-table"><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.what}</th><th scope="col">${t.who}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+}
+
+function errorSummary(input: CasePageInput): string {
+  const failed = input.failed;
+  if (!failed) return '';
+  const items = Object.entries(failed.errors).map(
+    ([id, message]) =>
+      `<li><a href="#f-${esc(failed.stepId)}-${esc(id)}">${esc(id)}: ${esc(fieldMessage(message, input.locale))}</a></li>`,
+  );
+  return `<div class="notice alert" role="alert"><p>${WORDS[input.locale].fixErrors}</p><ul>${items.join('')}</ul></div>`;
+}
+
+export function caseBody(input: CasePageInput): string {
+  const { dto, locale } = input;
+  const t = WORDS[locale];
+  const c = dto.citizen;
+  const who = [c?.name, c?.phone, c?.email]
+    .filter(Boolean)
+    .map((v) => esc(v))
+    .join(' · ');
+  const notice =
+    input.notice === 'created'
+      ? `<div class="notice" role="status"><p>${t.createdNotice}</p></div>`
+      : input.notice
+        ? `<p class="notice" role="status">${input.notice === 'saved' ? t.savedNotice : t.cancelledNotice}</p>`
+        : '';
+  const cancel =
+    dto.status === 'ACTIVE'
+      ? `<section aria-labelledby="cancel"><h2 id="cancel">${t.cancel}</h2><form method="post" action="${esc(input.base)}/cases/${esc(dto.caseId)}/cancel"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reason">${t.reason}</label><input type="text" id="reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.cancel}</button></form></section>`
+      : '';
+  return `<p><a href="${esc(input.base)}/services/${esc(dto.serviceId)}">${t.back}</a></p>
+<h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}
+<dl><dt>${t.status}</dt><dd>${t.caseStatus[dto.status]}${dto.cancelReason ? ` (${esc(dto.cancelReason)})` : ''}</dd><dt>${t.citizen}</dt><dd>${who || '—'}</dd>
+<dt>${t.citizenLink}</dt><dd class="cp-citizen-link"><a href="${esc(input.citizenLink)}">${esc(input.citizenLink)}</a></dd></dl>
+${stages(input)}${history(input)}${cancel}`;
+}

@@ -1,0 +1,42 @@
+import type { Service } from '../../workflows/schema';
+import { caseOfOrg } from '../domain/access';
+import { requireService } from '../domain/definitions';
+import { caseDto } from '../domain/views';
+import { NotFoundError } from '../shared/errors';
+import { html } from '../shared/http';
+import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
+import { consolePage } from './layout';
+import type { Session } from './session';
+
+// What every signed-in console request shares: the session, its CSRF token, and the two access
+// rules (own organisation's cases, own kind's services), each failing as a plain 404.
+
+export type Ctx = { deps: ConsoleDeps; req: ConsoleRequest; session: Session; csrf: string };
+
+export function render(ctx: Ctx, status: number, title: string, body: string, self: string): ConsoleResult {
+  const { deps, req, session, csrf } = ctx;
+  const base = basePath(deps);
+  return html(
+    status,
+    consolePage({ locale: req.locale, title, base, self: `${base}${self}`, session, csrf, body }),
+    {
+      'content-language': req.locale,
+    },
+  );
+}
+
+export function serviceFor(ctx: Ctx, id: string): Service {
+  const service = ctx.deps.services.find((s) => s.id === id);
+  // Another kind's service looks exactly like a missing one.
+  if (!service || service.providerKind !== ctx.session.orgKind)
+    throw new NotFoundError(`There is no service '${id}'.`, { serviceId: id });
+  return service;
+}
+
+export async function loadCase(ctx: Ctx, caseId: string) {
+  await caseOfOrg(ctx.deps.repo, caseId, ctx.session.org);
+  const view = await ctx.deps.repo.getCaseView(caseId);
+  if (!view) throw new NotFoundError('There is no such case.', { caseId });
+  const service = requireService(view.case.serviceId);
+  return { service, dto: caseDto(service, view, 'provider', ctx.deps.vault) };
+}

@@ -1,0 +1,40 @@
+import type { Service } from '../../workflows/schema';
+import type { Locale } from '../domain/model';
+import type { PiiVault } from '../domain/pii';
+import type { CaseRepository, Clock, WorkflowEngine } from '../domain/ports';
+import type { HttpResult } from '../shared/http';
+import type { Fetch, Jwks, OidcConfig } from './oidc';
+
+/** Everything the console needs, injected by the handler (and by tests). */
+export interface ConsoleDeps {
+  repo: CaseRepository;
+  engine: WorkflowEngine;
+  clock: Clock;
+  vault: PiiVault;
+  publicUrl: string;
+  linkTtlDays: number;
+  retentionDays: number;
+  oidc: OidcConfig;
+  jwks: Jwks;
+  fetch: Fetch;
+  services: readonly Service[];
+}
+
+/** One request as the console sees it. */
+export interface ConsoleRequest {
+  method: string;
+  /** The path below /console, '' for /console itself. */
+  rel: string;
+  query: Record<string, string>;
+  body: Record<string, unknown>;
+  cookies: string[] | undefined;
+  locale: Locale;
+}
+
+/** API Gateway (payload 2.0) takes Set-Cookie values from `cookies`. */
+export type ConsoleResult = HttpResult & { cookies?: string[] };
+
+export const rootPathOf = (publicUrl: string) => new URL(publicUrl).pathname.replace(/\/+$/, '');
+export const basePath = (deps: Pick<ConsoleDeps, 'publicUrl'>) => `${rootPathOf(deps.publicUrl)}/console`;
+export const secureCookies = (deps: Pick<ConsoleDeps, 'oidc'>) =>
+  !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(deps.oidc.callbackUrl);

@@ -1,0 +1,26 @@
+import type { Locale } from '../domain/model';
+import { esc } from '../pages/html';
+import { AppError } from '../shared/errors';
+import { consolePage } from './layout';
+
+// Console error pages: what went wrong in the staff member's language, never internals.
+
+const TITLES: Record<number, { nl: string; en: string }> = {
+  400: { nl: 'Dat lukte niet', en: 'That did not work' },
+  403: { nl: 'Niet toegestaan', en: 'Not allowed' },
+  404: { nl: 'Niet gevonden', en: 'Not found' },
+  409: { nl: 'Dat kan nu niet', en: 'Not possible now' },
+};
+
+export function consoleErrorPage(status: number, error: unknown, locale: Locale, base: string): string {
+  const title = TITLES[status] ?? { nl: 'Er ging iets mis', en: 'Something went wrong' };
+  const detail =
+    error instanceof AppError && status < 500
+      ? error.message
+      : locale === 'en'
+        ? 'Please try again later.'
+        : 'Probeer het later nog eens.';
+  const back = locale === 'en' ? 'Back to the console' : 'Terug naar de console';
+  const body = `<h1>${esc(title[locale])}</h1><p lang="en">${esc(detail)}</p><p><a href="${esc(base)}">${back}</a></p>`;
+  return consolePage({ locale, title: title[locale], base, self: base, body });
+}

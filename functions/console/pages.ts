@@ -1,0 +1,116 @@
+import * as z from 'zod/mini';
+import type { Service } from '../../workflows/schema';
+import { citizenLink } from '../domain/cases';
+import { caseDto } from '../domain/views';
+import { ValidationError } from '../shared/errors';
+import { type CasePageInput, caseBody } from './case-page';
+import { chartBody } from './chart-page';
+import { type Ctx, loadCase, render } from './context';
+import { basePath } from './deps';
+import { listBody } from './list-page';
+import { progressOf, stageTimings, waitingCounts } from './progress';
+import { randomToken } from './session';
+import { startBody } from './start-page';
+
+// The console's GET pages: a case, a service's case list, its chart, and the start form.
+
+const PAGE_SIZE = 20;
+const CHART_MAX_CASES = 300;
+
+export async function casePage(ctx: Ctx, caseId: string, status = 200, extra: Partial<CasePageInput> = {}) {
+  const { service, dto } = await loadCase(ctx, caseId);
+  const notice = z.enum(['created', 'saved', 'cancelled']).safeParse(ctx.req.query.notice);
+  const body = caseBody({
+    dto,
+    service,
+    locale: ctx.req.locale,
+    base: basePath(ctx.deps),
+    csrf: ctx.csrf,
+    citizenLink: citizenLink(ctx.deps, caseId),
+    ...(notice.success && { notice: notice.data }),
+    ...extra,
+  });
+  return render(ctx, status, dto.service.title[ctx.req.locale], body, `/cases/${caseId}`);
+}
+
+const statusParam = z.optional(z.enum(['ACTIVE', 'COMPLETED', 'EXPIRED', 'CANCELLED']));
+
+export async function listPage(ctx: Ctx, service: Service) {
+  const { repo, clock, vault } = ctx.deps;
+  const q = ctx.req.query;
+  const status = statusParam.safeParse(q.status || undefined);
+  if (!status.success)
+    throw new ValidationError('Unknown status.', { fields: { status: 'Unknown status.' } });
+  const page = await repo.listCases({
+    org: ctx.session.org,
+    serviceId: service.id,
+    limit: PAGE_SIZE,
+    ...(status.data && { status: status.data }),
+    ...(q.cursor && { cursor: q.cursor }),
+  });
+  const now = clock.now().getTime();
+  const views = await Promise.all(page.items.map((c) => repo.getCaseView(c.caseId)));
+  const rows = views
+    .filter((v) => v !== undefined)
+    .map((v) => caseDto(service, v, 'provider', vault))
+    .map((dto) => ({ dto, progress: progressOf(dto, now) }))
+    // The overdue filter applies to the cases of this page (the index has no per-step dates).
+    .filter((r) => q.overdue !== '1' || r.progress.citizen.overdue + r.progress.provider.overdue > 0);
+  const body = listBody({
+    service,
+    locale: ctx.req.locale,
+    base: basePath(ctx.deps),
+    rows,
+    overdue: q.overdue === '1',
+    paged: Boolean(q.cursor),
+    ...(status.data && { status: status.data }),
+    ...(page.cursor && { cursor: page.cursor }),
+  });
+  return render(ctx, 200, service.title[ctx.req.locale], body, `/services/${service.id}`);
+}
+
+export async function chartPage(ctx: Ctx, service: Service) {
+  const { repo, clock, vault } = ctx.deps;
+  const dtos = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repo.listCases({
+      org: ctx.session.org,
+      serviceId: service.id,
+      limit: 100,
+      ...(cursor && { cursor }),
+    });
+    const views = await Promise.all(page.items.map((c) => repo.getCaseView(c.caseId)));
+    for (const v of views) if (v) dtos.push(caseDto(service, v, 'provider', vault));
+    cursor = page.cursor;
+  } while (cursor && dtos.length < CHART_MAX_CASES);
+  const now = clock.now().getTime();
+  const body = chartBody({
+    service,
+    locale: ctx.req.locale,
+    base: basePath(ctx.deps),
+    timings: stageTimings(service, dtos),
+    waiting: waitingCounts(dtos.map((d) => progressOf(d, now))),
+    caseCount: dtos.length,
+  });
+  return render(ctx, 200, service.title[ctx.req.locale], body, `/services/${service.id}/chart`);
+}
+
+export function startPage(
+  ctx: Ctx,
+  service: Service,
+  status = 200,
+  values?: Record<string, string>,
+  errors?: Record<string, string>,
+) {
+  const body = startBody({
+    service,
+    locale: ctx.req.locale,
+    base: basePath(ctx.deps),
+    csrf: ctx.csrf,
+    idempotencyKey: values?.idempotencyKey ?? randomToken(16),
+    ...(values && { values }),
+    ...(errors && { errors }),
+  });
+  return render(ctx, status, service.title[ctx.req.locale], body, `/services/${service.id}/new`);
+}

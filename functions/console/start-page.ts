@@ -1,0 +1,44 @@
+import type { Service } from '../../workflows/schema';
+import type { Locale } from '../domain/model';
+import { esc } from '../pages/html';
+import { fieldMessage } from '../pages/i18n';
+import { WORDS } from './text';
+
+// Starting a case: the citizen's contact details and language. The hidden key makes a double
+// submit of this one form land on the same case (the domain's Idempotency-Key).
+
+export interface StartInput {
+  service: Service;
+  locale: Locale;
+  base: string;
+  csrf: string;
+  idempotencyKey: string;
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+}
+
+export function startBody(input: StartInput): string {
+  const t = WORDS[input.locale];
+  const v = input.values ?? {};
+  const errors = input.errors ?? {};
+  const field = (id: string, label: string, type: string, extra = '') => {
+    const error = errors[id];
+    const err = error
+      ? `<p class="error" id="${id}-error">${esc(fieldMessage(error, input.locale))}</p>`
+      : '';
+    const aria = error ? ` aria-invalid="true" aria-describedby="${id}-error"` : '';
+    return `<div class="field"><label for="${id}">${label} <span class="help">${t.optional}</span></label>${err}<input type="${type}" id="${id}" name="${id}" value="${esc(v[id])}"${aria}${extra}></div>`;
+  };
+  const lang = v.locale === 'en' ? 'en' : 'nl';
+  const summary = Object.keys(errors).length
+    ? `<div class="notice alert" role="alert"><p>${t.fixErrors}</p><ul>${Object.entries(errors)
+        .map(([id, m]) => `<li><a href="#${esc(id)}">${esc(fieldMessage(m, input.locale))}</a></li>`)
+        .join('')}</ul></div>`
+    : '';
+  const action = `${input.base}/services/${encodeURIComponent(input.service.id)}/cases`;
+  return `<h1>${t.newCase}: ${esc(input.service.title[input.locale])}</h1>${summary}
+<form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><input type="hidden" name="idempotencyKey" value="${esc(input.idempotencyKey)}">
+${field('name', t.name, 'text', ' maxlength="200" autocomplete="off"')}${field('phone', t.phone, 'tel', ' maxlength="40" autocomplete="off"')}${field('email', t.email, 'email', ' maxlength="254" autocomplete="off"')}
+<fieldset class="field"><legend>${t.language}</legend><label><input type="radio" name="locale" value="nl"${lang === 'nl' ? ' checked' : ''}> Nederlands</label><label><input type="radio" name="locale" value="en"${lang === 'en' ? ' checked' : ''}> English</label></fieldset>
+${field('reference', t.reference, 'text', ' maxlength="100"')}<button type="submit" class="utrecht-button utrecht-button--primary-action">${t.start}</button></form>`;
+}

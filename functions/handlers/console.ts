@@ -1,0 +1,74 @@
+import * as z from 'zod/mini';
+import { services } from '../../workflows/catalog';
+import { engine } from '../adapters/engine';
+import { repository } from '../adapters/repository';
+import { consoleApp } from '../console/app';
+import { toLogin } from '../console/auth';
+import { oidcConfig } from '../console/config';
+import { basePath, type ConsoleDeps, secureCookies } from '../console/deps';
+import { consoleErrorPage } from '../console/error-page';
+import { Jwks } from '../console/oidc';
+import { LANG_COOKIE, readCookie, setCookie } from '../console/session';
+import { systemClock } from '../domain/clock';
+import type { Locale } from '../domain/model';
+import { UnauthenticatedError } from '../shared/errors';
+import { type HttpEvent, html, httpRoute } from '../shared/http';
+import { linkTtlDays, publicUrl, retentionDays } from '../shared/settings';
+import { vault } from '../shared/vault';
+
+// GET /console, GET|POST /console/{proxy+}: the caseworker console, server-rendered HTML with its
+// own session (the routes have no gateway authorizer). The pages live in functions/console/.
+
+const fetcher = (url: string, init?: RequestInit) => fetch(url, init);
+const deps: ConsoleDeps = {
+  repo: repository,
+  engine,
+  clock: systemClock,
+  vault,
+  publicUrl,
+  linkTtlDays,
+  retentionDays,
+  oidc: oidcConfig,
+  jwks: new Jwks(oidcConfig.jwksUrl, fetcher),
+  fetch: fetcher,
+  services,
+};
+
+const schema = z.object({
+  path: z.object({ proxy: z.optional(z.string().check(z.maxLength(300))) }),
+  query: z.record(z.string(), z.string()),
+  body: z.optional(z.record(z.string(), z.unknown())),
+});
+
+function localeOf(event: HttpEvent): { locale: Locale; chosen: boolean } {
+  const lang = event.queryStringParameters?.lang;
+  if (lang === 'nl' || lang === 'en') return { locale: lang, chosen: true };
+  return { locale: readCookie(event.cookies, LANG_COOKIE) === 'en' ? 'en' : 'nl', chosen: false };
+}
+
+export const handler = httpRoute(
+  schema,
+  async (input, event) => {
+    const { locale, chosen } = localeOf(event);
+    const proxy = input.path.proxy;
+    const result = await consoleApp(deps, {
+      method: event.requestContext.http.method,
+      rel: proxy === undefined ? '' : `/${proxy}`,
+      query: input.query,
+      body: input.body ?? {},
+      cookies: event.cookies,
+      locale,
+    });
+    if (!chosen) return result;
+    const lang = setCookie(LANG_COOKIE, locale, {
+      path: basePath(deps),
+      secure: secureCookies(deps),
+      maxAge: 31_536_000,
+    });
+    return { ...result, cookies: [...(result.cookies ?? []), lang] };
+  },
+  (status, error, event) => {
+    if (error instanceof UnauthenticatedError) return toLogin(deps);
+    return html(status, consoleErrorPage(status, error, localeOf(event).locale, basePath(deps)));
+  },
+);

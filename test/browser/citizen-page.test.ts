@@ -1,0 +1,197 @@
+/// <reference lib="dom" />
+/**
+ * The citizen page in a real browser (Debian's chromium through playwright-core) against the real
+ * local runtime: keyboard only, both languages, field errors, axe-core WCAG 2.1 A/AA on every state,
+ * and screenshots at phone and desktop width in screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCase, ORG, provider, stepOpen } from '../e2e/cases';
+import { answers, loadCatalogue } from '../e2e/forms';
+import { LocalSystem, prepareAssembly, ROOT } from '../e2e/harness';
+
+const SHOTS = join(ROOT, 'screenshots');
+let sys: LocalSystem;
+let staff: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await prepareAssembly();
+  [sys, browser] = await Promise.all([
+    LocalSystem.start(),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+  ]);
+  staff = sys.token(ORG);
+  await loadCatalogue(sys);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sys?.dispose();
+});
+
+async function newPage(locale = 'nl-NL'): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // Every request must stay on the app's own origin: no fonts, scripts or styles from elsewhere.
+  page.on('request', (r) => {
+    if (!r.url().startsWith(sys.url)) throw new Error(`third-party request: ${r.url()}`);
+  });
+  return page;
+}
+
+/** Presses Tab until the element matching `selector` has focus; fails if it never does. */
+async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** No axe violations for WCAG 2.1 A and AA; screenshots at 360 and 1280 px. */
+async function check(page: Page, name: string): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(
+    result.violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join(', ')}`,
+    ),
+    name,
+  ).toEqual([]);
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    // Nothing wider than the phone: no sideways scrolling at 360 px.
+    if (width === 360) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+    await page.screenshot({ path: join(SHOTS, `citizen-${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+async function openCase() {
+  const c = await createCase(sys, 'waste-collection', staff);
+  await stepOpen(sys, c.caseId, 'present', staff);
+  return c;
+}
+
+const providerLane = (page: Page) => page.locator('.cp-lane').nth(1);
+
+describe('citizen page in a browser', () => {
+  it('a citizen answers with the keyboard alone and sees the provider act', async () => {
+    const c = await openCase();
+    const page = await newPage();
+    await page.goto(`${sys.url}/c/${c.linkToken}`);
+    expect(await page.getAttribute('html', 'lang')).toBe('nl');
+    // The NL Design System stylesheet is applied: lanes side by side on a wide screen, stacked on a phone.
+    const columns = () =>
+      page.evaluate(
+        () => getComputedStyle(document.querySelector('.cp-lanes') as Element).gridTemplateColumns,
+      );
+    expect((await columns()).split(' ')).toHaveLength(2);
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect((await columns()).split(' ')).toHaveLength(1);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await check(page, 'open-nl');
+    await tabTo(page, '#f-present-presented-0');
+    // Visible focus: the focused control has an outline.
+    expect(
+      await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle),
+    ).not.toBe('none');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#f-present-note');
+    await page.keyboard.type('Container stond om 7 uur buiten');
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/done=present/);
+    expect(await page.locator('[role=status]').textContent()).toContain('Dank u');
+    expect(await page.locator('#step-present').textContent()).toContain('Container stond om 7 uur buiten');
+    expect(await page.locator('form').count()).toBe(0);
+    await check(page, 'confirmation-nl');
+
+    const collect = await stepOpen(sys, c.caseId, 'collect', staff);
+    expect(collect).toBeDefined();
+    await page.reload();
+    expect(await providerLane(page).locator('#step-collect .utrecht-status-badge').textContent()).toBe(
+      'Open',
+    );
+    const done = await provider(sys, c.caseId, 'collect', staff, answers('waste-collection', 'collect'));
+    expect(done.status).toBe(200);
+    await page.reload();
+    expect(await providerLane(page).locator('#step-collect .utrecht-status-badge').textContent()).toBe(
+      'Klaar',
+    );
+    await page.context().close();
+  });
+
+  it('does the same in English, chosen with the language switch', async () => {
+    const c = await openCase();
+    const page = await newPage();
+    await page.goto(`${sys.url}/c/${c.linkToken}`);
+    await tabTo(page, 'a[hreflang=en]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/lang=en/);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('.cp-lane h3').first().textContent()).toBe('What you do');
+    await check(page, 'open-en');
+    // Tab enters the radio group at its first option; the arrow key moves to (and picks) the next.
+    await tabTo(page, '#f-present-presented-0');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.isChecked('#f-present-presented-1')).toBe(true);
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/done=present/);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('[role=status]').textContent()).toContain('Thank you');
+    expect(await page.locator('#step-present dd').first().textContent()).toBe('No');
+    await check(page, 'confirmation-en');
+    await page.context().close();
+  });
+
+  it('shows the field error, linked from the summary, and keeps what was typed', async () => {
+    const c = await openCase();
+    const page = await newPage('en-GB');
+    await page.goto(`${sys.url}/c/${c.linkToken}`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.fill('#f-present-note', 'I typed this first');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#errors');
+    const radio = page.locator('#f-present-presented-0');
+    expect(await page.locator('fieldset[aria-invalid=true]').getAttribute('aria-describedby')).toBe(
+      'f-present-presented-error',
+    );
+    expect(await page.locator('#f-present-presented-error').textContent()).toBe('This field is required.');
+    expect(await page.inputValue('#f-present-note')).toBe('I typed this first');
+    await check(page, 'error-en');
+    // The summary's link takes keyboard users to the field.
+    await tabTo(page, '#errors a');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    expect(await radio.isChecked()).toBe(true);
+    await page.context().close();
+  });
+
+  it('explains an unknown link', async () => {
+    const page = await newPage();
+    const res = await page.goto(`${sys.url}/c/${'A'.repeat(22)}`);
+    expect(res?.status()).toBe(404);
+    expect(await page.locator('h1').textContent()).toBe('Niet gevonden');
+    await check(page, 'unknown-link');
+    await page.context().close();
+  });
+});

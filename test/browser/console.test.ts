@@ -1,0 +1,118 @@
+/// <reference lib="dom" />
+/**
+ * The caseworker console in a real browser (Debian's chromium through playwright-core) against the
+ * real local runtime: sign-in through the local managed login (OAuth code flow with PKCE), start a
+ * case, act on a provider step, see the chart; axe-core WCAG 2.1 A/AA on every console page and
+ * screenshots at phone and desktop width in screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stepOpen } from '../e2e/cases';
+import { LocalSystem, prepareAssembly, ROOT } from '../e2e/harness';
+
+const SHOTS = join(ROOT, 'screenshots');
+const ORG = 'gemeente-console';
+let sys: LocalSystem;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await prepareAssembly();
+  [sys, browser] = await Promise.all([
+    LocalSystem.start(),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+  ]);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sys?.dispose();
+});
+
+async function check(page: Page, name: string): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(
+    result.violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join(', ')}`,
+    ),
+    name,
+  ).toEqual([]);
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    if (width === 360)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBe(360);
+    await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+describe('caseworker console in a browser', () => {
+  it('a caseworker signs in, starts a case, acts on a provider step and sees the chart', async () => {
+    const context = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.on('request', (r) => {
+      if (!r.url().startsWith(sys.url)) throw new Error(`third-party request: ${r.url()}`);
+    });
+
+    // Without a session the console sends the browser to the (local) managed login.
+    await page.goto(`${sys.url}/console`);
+    expect(new URL(page.url()).pathname).toBe('/local/oauth/oauth2/authorize');
+    expect(new URL(page.url()).searchParams.get('code_challenge_method')).toBe('S256');
+    await page.fill('#org', ORG);
+    await page.selectOption('#kind', 'municipality');
+    await page.click('button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/console');
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'cp_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    await expect(page.locator('h1').textContent()).resolves.toBe('Diensten');
+    await check(page, 'home');
+
+    await page.click('a[href="/console/services/waste-collection/new"]');
+    await check(page, 'start');
+    await page.fill('#name', 'Piet Jansen');
+    await page.fill('#phone', '0612345600');
+    await page.fill('#reference', 'BR-1');
+    await page.click('form[action$="/cases"] button[type=submit]');
+    const caseId = /\/console\/cases\/([0-9a-f]{32})/.exec(page.url())?.[1] as string;
+    expect(caseId).toBeTruthy();
+    await expect(page.locator('.cp-citizen-link a').textContent()).resolves.toMatch(/\/c\/[A-Za-z0-9_-]+$/);
+
+    await stepOpen(sys, caseId, 'collect', sys.token(ORG));
+    await page.reload();
+    await check(page, 'case-open');
+    // Keyboard only: the first answer of the provider's form, then send.
+    await page.focus('#f-collect-collected-0');
+    await page.keyboard.press('Space');
+    await page.focus('#step-collect button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/notice=saved/);
+    await expect(page.locator('#step-collect .utrecht-status-badge').textContent()).resolves.toBe('Klaar');
+    await check(page, 'case-saved');
+
+    await page.goto(`${sys.url}/console/services/waste-collection`);
+    await expect(page.locator('tbody tr').count()).resolves.toBeGreaterThanOrEqual(1);
+    await check(page, 'list');
+
+    await page.goto(`${sys.url}/console/services/waste-collection/chart?lang=en`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await expect(page.locator('svg[role=img]').count()).resolves.toBe(2);
+    await check(page, 'chart');
+    await context.close();
+  });
+});

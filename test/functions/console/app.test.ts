@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { consoleApp } from '../../../functions/console/app';
+import { csrfToken, openLogin, openSession, readCookie } from '../../../functions/console/session';
+import {
+  type AppError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../../../functions/shared/errors';
+import { makeDeps, NOW, request, session } from './support';
+
+function setup() {
+  const t = makeDeps();
+  const csrf = csrfToken(t.vault, session());
+  const post = (rel: string, body: Record<string, unknown>, over = {}) =>
+    consoleApp(t.deps, request(t.deps, { method: 'POST', rel, body, ...over }));
+  const get = (rel: string, over = {}) => consoleApp(t.deps, request(t.deps, { rel, ...over }));
+  const startCase = async (key = 'key-0123456789abcdef') => {
+    const res = await post('/services/waste-collection/cases', {
+      _csrf: csrf,
+      idempotencyKey: key,
+      name: 'Piet',
+      phone: '0612345678',
+      locale: 'nl',
+    });
+    const caseId = /\/console\/cases\/([0-9a-f]+)\?notice=created$/.exec(res.headers.location ?? '')?.[1];
+    return { res, caseId: caseId as string };
+  };
+  const openProviderStep = (caseId: string) =>
+    t.repo.putStep({
+      caseId,
+      stepId: 'collect',
+      actor: 'provider',
+      status: 'OPEN',
+      visit: 1,
+      openedAt: NOW,
+      dueAt: '2026-03-04T09:00:00.000Z',
+      expiresAt: '2026-03-09T09:00:00.000Z',
+      taskToken: 'tok-collect',
+      reminders: 0,
+      escalated: false,
+    });
+  return { ...t, csrf, post, get, startCase, openProviderStep };
+}
+
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: AppError) => e,
+  );
+
+describe('console sign-in', () => {
+  it('sends a browser without a valid session to the sign-in, also with a tampered cookie', async () => {
+    const { deps, get } = setup();
+    expect((await get('', { session: null })).headers.location).toBe('/console/login');
+    const tampered = request(deps).cookies?.[0]?.replace(
+      /\.(.)/,
+      (_m, c: string) => `.${c === 'A' ? 'B' : 'A'}`,
+    );
+    const res = await consoleApp(deps, request(deps, { rel: '/cases/x', cookies: [tampered as string] }));
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/console/login');
+  });
+
+  it('runs the code flow: PKCE redirect, code exchange, verified ID token, session cookie', async () => {
+    const { deps, vault, idp } = setup();
+    const login = await consoleApp(deps, request(deps, { rel: '/login', session: null }));
+    const authorize = new URL(login.headers.location as string);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    const loginCookie = login.cookies?.[0] as string;
+    expect(loginCookie).toMatch(/^cp_login=.*; Path=\/console; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
+    const pending = openLogin(vault, readCookie([loginCookie], 'cp_login'), Date.parse(NOW) / 1000);
+    expect(authorize.searchParams.get('state')).toBe(pending?.state);
+
+    idp.nextIdToken = idp.token(idp.claims({ nonce: authorize.searchParams.get('nonce') }));
+    const state = authorize.searchParams.get('state') as string;
+    const back = await consoleApp(
+      deps,
+      request(deps, {
+        rel: '/callback',
+        query: { code: 'c1', state },
+        cookies: [loginCookie],
+        session: null,
+      }),
+    );
+    expect(back.statusCode).toBe(303);
+    expect(back.headers.location).toBe('/console');
+    expect(idp.tokenRequests[0]?.get('code_verifier')).toBe(pending?.verifier);
+    const sessionCookie = back.cookies?.find((c) => c.startsWith('cp_session=')) as string;
+    const opened = openSession(vault, readCookie([sessionCookie], 'cp_session'), Date.parse(NOW) / 1000);
+    expect(opened).toMatchObject({ sub: 'staff-1', org: 'gm0363', orgKind: 'municipality' });
+  });
+
+  it('starts over on a foreign state and refuses an ID token of another sign-in', async () => {
+    const { deps, idp } = setup();
+    const login = await consoleApp(deps, request(deps, { rel: '/login', session: null }));
+    const cookies = login.cookies as string[];
+    const state = new URL(login.headers.location as string).searchParams.get('state') as string;
+    const foreign = await consoleApp(
+      deps,
+      request(deps, { rel: '/callback', query: { code: 'c', state: 'other' }, cookies, session: null }),
+    );
+    expect(foreign.headers.location).toMatch(/^https:\/\/login\.example\.nl\/oauth2\/authorize\?/);
+    expect(idp.tokenRequests).toHaveLength(0);
+    idp.nextIdToken = idp.token(idp.claims({ nonce: 'replayed' }));
+    const error = await failure(
+      consoleApp(
+        deps,
+        request(deps, { rel: '/callback', query: { code: 'c', state }, cookies, session: null }),
+      ),
+    );
+    expect(error).toBeInstanceOf(UnauthenticatedError);
+  });
+});
+
+describe('console pages and actions', () => {
+  it("shows only services of the staff's kind; another kind's service is a 404", async () => {
+    const { get } = setup();
+    const home = await get('');
+    expect(home.body).toContain('/console/services/waste-collection');
+    expect(home.body).not.toContain('/console/services/child-development');
+    expect(await failure(get('/services/child-development'))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('starts a case for the staff organisation, once per form, and shows the citizen link', async () => {
+    const { startCase, repo, engine, get, deps } = setup();
+    const { res, caseId } = await startCase();
+    expect(res.statusCode).toBe(303);
+    expect(repo.cases.get(caseId)).toMatchObject({ org: 'gm0363', serviceId: 'waste-collection' });
+    expect(engine.started).toHaveLength(1);
+    expect((await startCase()).caseId).toBe(caseId);
+    expect(repo.cases.size).toBe(1);
+    const page = await get(`/cases/${caseId}`, { query: { notice: 'created' } });
+    expect(page.body).toContain(`https://api.example.nl/c/${deps.vault.linkToken(caseId)}`);
+    expect(page.body).toContain('role="status"');
+  });
+
+  it("answers 404 for another organisation's case, on the page and on its forms", async () => {
+    const { startCase, deps, openProviderStep, repo } = setup();
+    const { caseId } = await startCase();
+    openProviderStep(caseId);
+    const other = session({ org: 'gm0999', sid: 'sid-other-org-123456' });
+    const csrf = csrfToken(deps.vault, other);
+    const as = (over: object) => consoleApp(deps, request(deps, { session: other, ...over }));
+    expect(await failure(as({ rel: `/cases/${caseId}` }))).toBeInstanceOf(NotFoundError);
+    const post = as({
+      method: 'POST',
+      rel: `/cases/${caseId}/steps/collect`,
+      body: { _csrf: csrf, collected: 'yes' },
+    });
+    expect(await failure(post)).toBeInstanceOf(NotFoundError);
+    const cancel = as({ method: 'POST', rel: `/cases/${caseId}/cancel`, body: { _csrf: csrf, reason: 'x' } });
+    expect(await failure(cancel)).toBeInstanceOf(NotFoundError);
+    expect((await repo.getStep(caseId, 'collect'))?.status).toBe('OPEN');
+    expect(repo.cases.get(caseId)?.status).toBe('ACTIVE');
+  });
+
+  it('refuses a POST without the CSRF token of this session', async () => {
+    const { startCase, post, openProviderStep, repo, deps } = setup();
+    const { caseId } = await startCase();
+    openProviderStep(caseId);
+    for (const body of [{ collected: 'yes' }, { _csrf: 'forged', collected: 'yes' }]) {
+      const error = await failure(post(`/cases/${caseId}/steps/collect`, body));
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect(error?.code).toBe('CSRF');
+    }
+    // A token of another sign-in of the same person does not do either.
+    const otherSid = csrfToken(deps.vault, session({ sid: 'sid-earlier-sign-in-1' }));
+    expect(
+      await failure(post(`/cases/${caseId}/steps/collect`, { _csrf: otherSid, collected: 'yes' })),
+    ).toBeInstanceOf(ForbiddenError);
+    expect((await repo.getStep(caseId, 'collect'))?.status).toBe('OPEN');
+  });
+
+  it('submits a provider step through the domain (web channel, who), and shows invalid input again', async () => {
+    const { startCase, post, csrf, openProviderStep, repo, engine } = setup();
+    const { caseId } = await startCase();
+    openProviderStep(caseId);
+    const bad = await post(`/cases/${caseId}/steps/collect`, {
+      _csrf: csrf,
+      collected: 'maybe',
+      note: 'kept',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('role="alert"');
+    expect(bad.body).toContain('kept');
+    const ok = await post(`/cases/${caseId}/steps/collect`, { _csrf: csrf, collected: 'yes' });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe(`/console/cases/${caseId}?notice=saved`);
+    expect(await repo.getStep(caseId, 'collect')).toMatchObject({
+      status: 'DONE',
+      channel: 'web',
+      submittedBy: 'staff-1',
+      data: { collected: true },
+    });
+    expect(engine.completed).toEqual([
+      { taskToken: 'tok-collect', output: expect.objectContaining({ actor: 'provider', stepId: 'collect' }) },
+    ]);
+    const citizens = await failure(post(`/cases/${caseId}/steps/present`, { _csrf: csrf, presented: 'yes' }));
+    expect(citizens).toBeInstanceOf(ForbiddenError);
+  });
+
+  it('cancels with a reason, which the history then shows', async () => {
+    const { startCase, post, csrf, repo, engine, get } = setup();
+    const { caseId } = await startCase();
+    expect(await failure(post(`/cases/${caseId}/cancel`, { _csrf: csrf, reason: '  ' }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    const res = await post(`/cases/${caseId}/cancel`, { _csrf: csrf, reason: 'Verhuisd' });
+    expect(res.statusCode).toBe(303);
+    expect(repo.cases.get(caseId)).toMatchObject({ status: 'CANCELLED', cancelReason: 'Verhuisd' });
+    expect(engine.stopped).toEqual([{ serviceId: 'waste-collection', caseId, reason: 'Verhuisd' }]);
+    const page = await get(`/cases/${caseId}`);
+    expect(page.body).toContain('CASE_CANCELLED');
+    expect(page.body).not.toContain(`/cases/${caseId}/cancel"`);
+  });
+
+  it('lists cases with both sides at a glance, filters overdue, and draws the chart', async () => {
+    const { startCase, openProviderStep, get } = setup();
+    const { caseId } = await startCase();
+    await startCase('key-second-case-000001');
+    openProviderStep(caseId);
+    const list = await get('/services/waste-collection');
+    expect(list.statusCode).toBe(200);
+    expect(list.body.match(/<tr><th scope="row">/g)).toHaveLength(2);
+    expect(list.body).toContain('<th scope="col">');
+    const overdue = await get('/services/waste-collection', { query: { overdue: '1' } });
+    expect(overdue.body).toContain('Geen zaken gevonden.');
+    const chart = await get('/services/waste-collection/chart', { locale: 'en' });
+    expect(chart.body).toContain('<svg role="img"');
+    expect(chart.body).toContain('Based on 2 cases.');
+    expect(chart.body).toMatch(/<th scope="row">provider<\/th><td>1<\/td>/);
+  });
+});
