@@ -90,7 +90,7 @@ export class CoproduceStack extends Stack {
       },
       { method: HttpMethod.POST, path: '/cases/{caseId}/cancel', fn: fns['cancel-case'], access: 'staff' },
       { method: HttpMethod.GET, path: '/c/{linkToken}', fn: fns['citizen-page'], access: 'public' },
-      { method: HttpMethod.GET, path: '/c/assets/{file}', fn: fns['citizen-page'], access: 'public' },
+      { method: HttpMethod.GET, path: '/c/assets/{file}', fn: fns.assets, access: 'public' },
       {
         method: HttpMethod.POST,
         path: '/c/{linkToken}/steps/{stepId}',

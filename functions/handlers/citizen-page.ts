@@ -7,7 +7,6 @@ import { requireService } from '../domain/definitions';
 import { sameSecret } from '../domain/pii';
 import { submitStep } from '../domain/submit';
 import { caseDto, publicStep } from '../domain/views';
-import { asset } from '../pages/assets';
 import type { Failed } from '../pages/case-page';
 import { casePage } from '../pages/case-page';
 import { errorPage } from '../pages/error-page';
@@ -26,13 +25,11 @@ import { vault } from '../shared/vault';
 
 // GET /c/{linkToken} and POST /c/{linkToken}/steps/{stepId}: the citizen's page. The link token is
 // the only credential and opens this one case; forms carry a CSRF value derived from it.
-// GET /c/assets/{file}: the pages' stylesheet, served here so a page makes no third-party requests.
 
 const schema = z.object({
   path: z.object({
     linkToken: z.optional(z.string()),
     stepId: z.optional(z.string()),
-    file: z.optional(z.string()),
   }),
   query: z.object({ lang: z.optional(z.string()), done: z.optional(z.string()) }),
   headers: z.object({
@@ -53,16 +50,6 @@ const CSP =
   "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const page = (status: number, body: string, headers: Record<string, string> = {}) =>
   html(status, body, { 'content-security-policy': CSP, ...headers });
-
-async function serveAsset(file: string): Promise<HttpResult> {
-  const found = asset(file);
-  if (!found) throw new NotFoundError('There is no such file.');
-  return html(200, found.body, {
-    'content-type': found.type,
-    'cache-control': 'public, max-age=31536000, immutable',
-    'content-security-policy': "default-src 'none'",
-  });
-}
 
 /** A JSON body by its media type, as the edge parses it: a form cannot send one, so no CSRF value needed. */
 function isJsonType(contentType: string | undefined): boolean {
@@ -172,7 +159,6 @@ function renderError(status: number, error: unknown, event: HttpEvent): HttpResu
 export const handler = httpRoute(
   schema,
   (input, event) => {
-    if (input.path.file !== undefined) return serveAsset(input.path.file);
     return event.requestContext.http.method === 'POST' ? submit(input, event) : render(input, 200);
   },
   renderError,

@@ -1,5 +1,5 @@
 import type { Locale } from '../domain/model';
-import { STYLE_FILE } from './assets';
+import { STYLE_FILE } from './style-file';
 
 // Tiny HTML helpers. Every value that reaches a page goes through `esc` (or `attr`), including
 // text from the service definitions: a page never trusts a string it did not write itself.

@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 export type HandlerName =
   | 'open-step'
   | 'services'
+  | 'assets'
   | 'create-case'
   | 'get-case'
   | 'list-cases'

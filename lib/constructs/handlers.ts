@@ -23,6 +23,7 @@ export interface HandlersProps {
 // Which table access each function needs; `services` only serves the static catalogue.
 const TABLE_ACCESS: Record<HandlerName, TableAccess | undefined> = {
   services: undefined,
+  assets: undefined,
   'create-case': 'readWrite',
   'list-cases': 'read',
   'get-case': 'read',

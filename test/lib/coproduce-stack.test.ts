@@ -128,7 +128,7 @@ describe('CoproduceStack', () => {
 
   it('builds every function the same way: newest Node.js, arm64, 512 MB, active tracing, source maps', () => {
     const fns = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(fns).toHaveLength(10);
+    expect(fns).toHaveLength(11);
     for (const fn of fns) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

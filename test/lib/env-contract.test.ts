@@ -20,6 +20,7 @@ const HANDLERS: HandlerName[] = [
   'citizen-page',
   'sms-inbound',
   'console',
+  'assets',
 ];
 
 async function requiredEnv(name: HandlerName): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildStylesheet } from '../../../functions/pages/style-build';
+import { buildStylesheet, styleFileName } from '../../../functions/pages/style-build';
+import { STYLE_FILE } from '../../../functions/pages/style-file';
 import { STYLESHEET } from '../../../functions/pages/stylesheet';
 
 describe('the bundled stylesheet', () => {
@@ -7,6 +8,7 @@ describe('the bundled stylesheet', () => {
     const css = buildStylesheet();
     // Run `npx tsx functions/pages/style-build.ts` (then biome) when this fails after an update.
     expect(STYLESHEET).toBe(css);
+    expect(STYLE_FILE).toBe(styleFileName(css));
     // Only the chosen components, and the tokens they use: small enough for the Lambda bundle.
     expect(css).toContain('.utrecht-form-field-error-message{');
     expect(css).not.toContain('.utrecht-accordion');
