@@ -4,38 +4,22 @@
  * local runtime: keyboard only, both languages, field errors, axe-core WCAG 2.1 A/AA on every state,
  * and screenshots at phone and desktop width in screenshots/.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, ORG, provider, stepOpen } from '../e2e/cases';
 import { answers, loadCatalogue } from '../e2e/forms';
-import { LocalSystem, prepareAssembly, ROOT } from '../e2e/harness';
+import { LocalSystem, prepareAssembly } from '../e2e/harness';
+import { launchChromium, SHOTS } from './browser';
 
-const SHOTS = join(ROOT, 'screenshots');
 let sys: LocalSystem;
 let staff: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   await prepareAssembly();
-  [sys, browser] = await Promise.all([
-    LocalSystem.start(),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    }),
-  ]);
+  [sys, browser] = await Promise.all([LocalSystem.start(), launchChromium()]);
   staff = sys.token(ORG);
   await loadCatalogue(sys);
 }, 300_000);
