@@ -35,7 +35,7 @@ export const handler = middy<unknown>().handler(async (event) => {
   }
   const p = parsed.data;
   const outcome = await openStep(deps, { ...p, visit: Number(p.visit) });
-  logger.info('step notice', {
+  logger().info('step notice', {
     caseId: p.caseId,
     stepId: p.stepId,
     notice: p.notice,

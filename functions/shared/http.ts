@@ -65,8 +65,8 @@ export function httpRoute<S extends z.ZodMiniType>(
     .use({
       onError: async (request) => {
         const status = statusOf(request.error);
-        if (status >= 500) logger.error('unhandled error', { error: request.error as Error });
-        else logger.info('client error', { status, code: errorBody(request.error).error.code });
+        if (status >= 500) logger().error('unhandled error', { error: request.error as Error });
+        else logger().info('client error', { status, code: errorBody(request.error).error.code });
         request.response = renderError(status, request.error, request.event);
       },
     })
