@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseStatus, citizenWeb, createCase, ok, provider, step, stepOpen } from './cases';
-import { answers, loadCatalogue } from './forms';
-import { LocalSystem, prepareAssembly } from './harness';
+import { answers } from './forms';
+import type { LocalSystem } from './harness';
+import { withLocalSystem } from './setup';
 
 const SVC = 'care-plan';
 let sys: LocalSystem;
 let staff: string;
 
-beforeAll(async () => {
-  await prepareAssembly();
-  sys = await LocalSystem.start();
-  staff = sys.token('thuiszorg-e2e', 'care-provider');
-  await loadCatalogue(sys);
-}, 300_000);
-
-afterAll(async () => {
-  await sys?.dispose();
+withLocalSystem((started) => {
+  sys = started;
+  staff = started.token('thuiszorg-e2e', 'care-provider');
 });
 
 async function citizen(caseId: string, link: string, stepId: string, overrides: Record<string, string> = {}) {

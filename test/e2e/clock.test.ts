@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   caseStatus,
   citizenWeb,
@@ -10,22 +10,17 @@ import {
   step,
   stepOpen,
 } from './cases';
-import { answers, loadCatalogue } from './forms';
-import { eventually, LocalSystem, prepareAssembly } from './harness';
+import { answers } from './forms';
+import { eventually, type LocalSystem } from './harness';
+import { withLocalSystem } from './setup';
 
 const HOUR = 3600;
 let sys: LocalSystem;
 let staff: string;
 
-beforeAll(async () => {
-  await prepareAssembly();
-  sys = await LocalSystem.start();
-  staff = sys.token(ORG);
-  await loadCatalogue(sys);
-}, 300_000);
-
-afterAll(async () => {
-  await sys?.dispose();
+withLocalSystem((started) => {
+  sys = started;
+  staff = started.token(ORG);
 });
 
 const smsTo = async (phone: string) => (await sys.outbox()).filter((m) => m.to === phone);

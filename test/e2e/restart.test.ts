@@ -1,22 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseStatus, createCase, getCase, ORG, provider, step, stepOpen } from './cases';
-import { answers, loadCatalogue } from './forms';
-import { LocalSystem, prepareAssembly } from './harness';
+import { answers } from './forms';
+import type { LocalSystem } from './harness';
+import { withLocalSystem } from './setup';
 
 let sys: LocalSystem;
 let staff: string;
 
-beforeAll(async () => {
-  await prepareAssembly();
-  sys = await LocalSystem.start();
-  staff = sys.token(ORG);
-  await loadCatalogue(sys);
-}, 300_000);
-
-afterAll(async () => {
-  await sys?.dispose();
+withLocalSystem((started) => {
+  sys = started;
+  staff = started.token(ORG);
 });
 
 describe('durability of the embedded default', () => {

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseStatus, citizenWeb, createCase, getCase, ORG, ok, provider, step, stepOpen } from './cases';
-import { answers, loadCatalogue } from './forms';
-import { eventually, LocalSystem, prepareAssembly } from './harness';
+import { answers } from './forms';
+import { eventually, type LocalSystem } from './harness';
+import { withLocalSystem } from './setup';
 
 let sys: LocalSystem;
 let staff: string;
 
-beforeAll(async () => {
-  await prepareAssembly();
-  sys = await LocalSystem.start();
-  staff = sys.token(ORG);
-  await loadCatalogue(sys);
-}, 300_000);
-
-afterAll(async () => {
-  await sys?.dispose();
+withLocalSystem((started) => {
+  sys = started;
+  staff = started.token(ORG);
 });
 
 describe('waste collection, end to end over HTTP', () => {
