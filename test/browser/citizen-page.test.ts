@@ -4,14 +4,12 @@
  * local runtime: keyboard only, both languages, field errors, axe-core WCAG 2.1 A/AA on every state,
  * and screenshots at phone and desktop width in screenshots/.
  */
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, ORG, provider, stepOpen } from '../e2e/cases';
 import { answers, loadCatalogue } from '../e2e/forms';
 import { LocalSystem, prepareAssembly } from '../e2e/harness';
-import { launchChromium, SHOTS } from './browser';
+import { checkPage, launchChromium } from './browser';
 
 let sys: LocalSystem;
 let staff: string;
@@ -48,25 +46,7 @@ async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
   throw new Error(`Tab never reached ${selector}`);
 }
 
-/** No axe violations for WCAG 2.1 A and AA; screenshots at 360 and 1280 px. */
-async function check(page: Page, name: string): Promise<void> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  expect(
-    result.violations.map(
-      (v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join(', ')}`,
-    ),
-    name,
-  ).toEqual([]);
-  for (const width of [360, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    // Nothing wider than the phone: no sideways scrolling at 360 px.
-    if (width === 360) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
-    await page.screenshot({ path: join(SHOTS, `citizen-${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const check = (page: Page, name: string) => checkPage(page, `citizen-${name}`);
 
 async function openCase() {
   const c = await createCase(sys, 'waste-collection', staff);

@@ -5,13 +5,11 @@
  * case, act on a provider step, see the chart; axe-core WCAG 2.1 A/AA on every console page and
  * screenshots at phone and desktop width in screenshots/.
  */
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepOpen } from '../e2e/cases';
 import { LocalSystem, prepareAssembly } from '../e2e/harness';
-import { launchChromium, SHOTS } from './browser';
+import { checkPage, launchChromium } from './browser';
 
 const ORG = 'gemeente-console';
 let sys: LocalSystem;
@@ -27,24 +25,7 @@ afterAll(async () => {
   await sys?.dispose();
 });
 
-async function check(page: Page, name: string): Promise<void> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  expect(
-    result.violations.map(
-      (v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join(', ')}`,
-    ),
-    name,
-  ).toEqual([]);
-  for (const width of [360, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    if (width === 360)
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBe(360);
-    await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const check = (page: Page, name: string) => checkPage(page, `console-${name}`);
 
 describe('caseworker console in a browser', () => {
   it('a caseworker signs in, starts a case, acts on a provider step and sees the chart', async () => {
