@@ -7,7 +7,8 @@ import { CoproduceStack } from '../lib/coproduce-stack';
 import { loadServices } from '../workflows/load';
 
 // Context (cdk.json or `-c key=value`): stage, smsOriginationIdentity, retentionDays, logLevel,
-// publicUrl, deletionProtection, consoleCallbackUrls (comma separated).
+// publicUrl, deletionProtection, consoleCallbackUrls (comma separated); rounds (README, Rounds):
+// roundMaxConcurrency (10), roundToleratedFailurePercentage (5), roundBatchSize (50), roundFileDays (3).
 
 const app = new App();
 const ctx = (key: string): string | undefined => {
@@ -25,6 +26,13 @@ const logLevel = (ctx('logLevel') ?? 'ERROR').toUpperCase();
 if (logLevel !== 'ERROR' && logLevel !== 'ALL')
   throw new Error(`context logLevel: ERROR or ALL ('${logLevel}')`);
 const protect = (ctx('deletionProtection') ?? String(stage === 'prod')) === 'true';
+/** A number from context; the constructs check the range and name the setting when it is wrong. */
+const num = (key: string, fallback: number): number => {
+  const raw = ctx(key);
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`context ${key}: a number ('${raw}')`);
+  return value;
+};
 
 new CoproduceStack(app, `coproduce-${stage}`, {
   stackName: `coproduce-${stage}`,
@@ -37,6 +45,12 @@ new CoproduceStack(app, `coproduce-${stage}`, {
   smsOriginationIdentity: ctx('smsOriginationIdentity'),
   publicUrl: ctx('publicUrl'),
   consoleCallbackUrls: ctx('consoleCallbackUrls')?.split(','),
+  rounds: {
+    maxConcurrency: num('roundMaxConcurrency', 10),
+    toleratedFailurePercentage: num('roundToleratedFailurePercentage', 5),
+    batchSize: num('roundBatchSize', 50),
+    fileDays: num('roundFileDays', 3),
+  },
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -7,6 +7,8 @@ import type { Service } from '../workflows/schema';
 import { Api, type ApiRoute } from './constructs/api';
 import { CaseTable } from './constructs/case-table';
 import { Handlers } from './constructs/handlers';
+import { RoundBucket } from './constructs/round-bucket';
+import { type RoundSettings, RoundWorkflow } from './constructs/round-workflow';
 import { Secrets } from './constructs/secrets';
 import { ServiceWorkflow } from './constructs/service-workflow';
 import { Sms } from './constructs/sms';
@@ -24,6 +26,8 @@ export interface CoproduceStackProps extends StackProps {
   /** Base URL for citizen links; the API endpoint when not given. */
   readonly publicUrl?: string;
   readonly consoleCallbackUrls?: string[];
+  /** Distributed Map settings of the round machine (see README, Rounds: AWS settings). */
+  readonly rounds?: RoundSettings & { /** Days before round files expire (default 3). */ fileDays?: number };
 }
 
 /** Composes the constructs; all behaviour lives in lib/constructs. */
@@ -33,6 +37,8 @@ export class CoproduceStack extends Stack {
   readonly workflows: ServiceWorkflow[];
   readonly api: Api;
   readonly auth: StaffAuth;
+  readonly roundBucket: RoundBucket;
+  readonly roundWorkflow: RoundWorkflow;
 
   constructor(scope: Construct, id: string, props: CoproduceStackProps) {
     super(scope, id, props);
@@ -50,11 +56,17 @@ export class CoproduceStack extends Stack {
         Lazy.string({ produce: () => consoleCallback }),
       ],
     });
+    this.roundBucket = new RoundBucket(this, 'Rounds', {
+      protect: props.protect,
+      fileDays: props.rounds?.fileDays,
+      accessLogDays: props.logRetention,
+    });
     this.handlers = new Handlers(this, 'Functions', {
       ...logs,
       table: this.table,
       secrets,
       sms,
+      rounds: this.roundBucket,
       retentionDays: props.retentionDays,
       linkTtlDays: props.linkTtlDays ?? 90,
     });
@@ -71,6 +83,16 @@ export class CoproduceStack extends Stack {
         }),
     );
     this.handlers.bindWorkflows(this.workflows);
+    this.roundWorkflow = new RoundWorkflow(this, 'RoundWorkflow', {
+      ...logs,
+      ...props.rounds,
+      rounds: this.roundBucket,
+      validate: fns['round-validate'],
+      startCases: fns['round-start-cases'],
+      finish: fns['round-finish'],
+      logLevel: props.workflowLogLevel ?? LogLevel.ERROR,
+    });
+    this.handlers.bindRoundWorkflow(this.roundWorkflow.name);
 
     this.api = new Api(this, 'Api', {
       ...logs,
@@ -89,6 +111,9 @@ export class CoproduceStack extends Stack {
         access: 'staff',
       },
       { method: HttpMethod.POST, path: '/cases/{caseId}/cancel', fn: fns['cancel-case'], access: 'staff' },
+      { method: HttpMethod.POST, path: '/rounds', fn: fns['create-round'], access: 'staff' },
+      { method: HttpMethod.GET, path: '/rounds/{roundId}', fn: fns['get-round'], access: 'staff' },
+      { method: HttpMethod.POST, path: '/rounds/{roundId}/start', fn: fns['start-round'], access: 'staff' },
       { method: HttpMethod.GET, path: '/c/{linkToken}', fn: fns['citizen-page'], access: 'public' },
       { method: HttpMethod.GET, path: '/c/assets/{file}', fn: fns.assets, access: 'public' },
       {

@@ -16,6 +16,7 @@ export function normalizeService(input: ServiceInput): Service {
     title: text(input.title),
     summary: text(input.summary),
     providerKind: input.providerKind,
+    context: (input.context ?? []).map(normalizeField),
     stages: input.stages.map(
       (stage): Stage => ({ id: stage.id, title: text(stage.title), steps: stage.steps.map(normalizeStep) }),
     ),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BASE_COLUMNS } from '../functions/domain/round-model';
 import { durationSeconds, isDuration } from './duration';
 
 // The definition language. Synth-time only: runtime bundles import the plain data
@@ -109,6 +110,8 @@ const serviceShape = z
     title: bilingual,
     summary: bilingual,
     providerKind: z.enum(['municipality', 'school', 'care-provider']),
+    /** What a round's CSV file (or POST /cases) tells about each household: one column per field. */
+    context: z.array(fieldSchema).default([]),
     stages: z.array(stageSchema).min(2, 'rule: a service has at least two stages'),
     messages: messagesSchema,
   })
@@ -161,6 +164,45 @@ function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx
   });
   if (worstCase >= YEAR_SECONDS)
     fail(['stages'], 'rule: the expiries of all stages add up to less than a year (Step Functions limit)');
+  checkContext(service.context, fail);
+}
+
+/** Columns of a round's CSV file besides the context fields; `line` is added to the validated file. */
+const RESERVED_COLUMNS: readonly string[] = [...BASE_COLUMNS, 'line'];
+const CONTEXT_TYPES: readonly string[] = ['text', 'date', 'number', 'choice', 'yesNo'];
+
+// Context fields become CSV columns, so their ids must not clash with the fixed columns, and a
+// longText (up to 4000 characters, with newlines) does not belong in one cell.
+function checkContext(fields: readonly Field[], fail: (p: (string | number)[], r: string) => void) {
+  const at = ['context'];
+  checkFieldList(fields, at, fail, 'rule: context field ids are unique');
+  fields.forEach((f, i) => {
+    if (RESERVED_COLUMNS.includes(f.id))
+      fail(
+        [...at, i, 'id'],
+        `rule: context field ids differ from the CSV columns ${RESERVED_COLUMNS.join(', ')} ('${f.id}')`,
+      );
+    if (!CONTEXT_TYPES.includes(f.type))
+      fail(
+        [...at, i, 'type'],
+        `rule: context fields are ${CONTEXT_TYPES.join(', ')} (a ${f.type} does not fit a CSV cell)`,
+      );
+  });
+}
+
+function checkFieldList(
+  fields: readonly Field[],
+  at: (string | number)[],
+  fail: (p: (string | number)[], r: string) => void,
+  uniqueRule: string,
+) {
+  const ids = new Set<string>();
+  fields.forEach((f, i) => {
+    if (ids.has(f.id)) fail([...at, i, 'id'], `${uniqueRule} ('${f.id}')`);
+    ids.add(f.id);
+    if (f.type === 'number' && f.min !== undefined && f.max !== undefined && f.min > f.max)
+      fail([...at, i], 'rule: number min is at most max');
+  });
 }
 
 // The rules run even when a duration failed its own check (a refinement does not abort the parse);
@@ -187,14 +229,7 @@ function checkDurations(
 }
 
 function checkFields(step: Step, at: (string | number)[], fail: (p: (string | number)[], r: string) => void) {
-  const ids = new Set<string>();
-  step.form.fields.forEach((f, i) => {
-    if (ids.has(f.id))
-      fail([...at, 'form', 'fields', i, 'id'], `rule: field ids are unique in a form ('${f.id}')`);
-    ids.add(f.id);
-    if (f.type === 'number' && f.min !== undefined && f.max !== undefined && f.min > f.max)
-      fail([...at, 'form', 'fields', i], 'rule: number min is at most max');
-  });
+  checkFieldList(step.form.fields, [...at, 'form', 'fields'], fail, 'rule: field ids are unique in a form');
   if (!step.sms) return;
   if (step.actor !== 'citizen') fail([...at, 'sms'], 'rule: only citizen steps are answered by SMS');
   const field = step.form.fields.find((f) => f.id === step.sms?.field);

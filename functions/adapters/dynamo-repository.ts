@@ -69,8 +69,10 @@ export class DynamoCaseRepository implements CaseRepository {
       record.caseId,
     );
     try {
+      // A round's case is also in byRound, which the round's counts and spread query.
+      const roundIndex = record.roundId === undefined ? {} : keys.roundIndex(record.roundId, record.caseId);
       await this.put(
-        { ...keys.case(record.caseId), ...record, ...index, visits: 0 },
+        { ...keys.case(record.caseId), ...record, ...index, ...roundIndex, visits: 0 },
         'attribute_not_exists(pk)',
       );
     } catch (error) {

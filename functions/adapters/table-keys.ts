@@ -8,6 +8,10 @@
 //   LINK#<sha256>      LINK                    citizen link -> case (the token itself is never stored)
 //   PHONE#<hmac>       OPTOUT                  STOP/AFMELDEN received from this number
 //   SMS#<messageSid>   SMS                     inbound message seen (gateways retry webhooks)
+//   ROUND#<roundId>    ROUND                   a round (gsi2: per org+service, by creation)
+//   ROUND#<roundId>    ERROR#<line>            a row that failed validation
+//   ROUND#<roundId>    FAIL#<line>             a valid row whose case could not be started
+// Cases started by a round also carry gsi3 (byRound), which projects only stage and status.
 
 export const TABLE = {
   partitionKey: 'pk',
@@ -15,7 +19,15 @@ export const TABLE = {
   ttl: 'ttl',
   byPhone: { name: 'byPhone', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   byService: { name: 'byService', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  byRound: {
+    name: 'byRound',
+    partitionKey: 'gsi3pk',
+    sortKey: 'gsi3sk',
+    nonKeyAttributes: ['stage', 'status'],
+  },
 } as const;
+
+const line9 = (line: number) => String(line).padStart(9, '0');
 
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
@@ -24,6 +36,9 @@ export const keys = {
   link: (linkHash: string) => ({ pk: `LINK#${linkHash}`, sk: 'LINK' }),
   optOut: (phoneHash: string) => ({ pk: `PHONE#${phoneHash}`, sk: 'OPTOUT' }),
   inbound: (messageId: string) => ({ pk: `SMS#${messageId}`, sk: 'SMS' }),
+  round: (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' }),
+  rowError: (roundId: string, line: number) => ({ pk: `ROUND#${roundId}`, sk: `ERROR#${line9(line)}` }),
+  rowFailure: (roundId: string, line: number) => ({ pk: `ROUND#${roundId}`, sk: `FAIL#${line9(line)}` }),
   /** gsi1: open citizen steps by phone. */
   phoneIndex: (phoneHash: string, caseId: string, stepId: string) => ({
     gsi1pk: `PHONE#${phoneHash}`,
@@ -34,4 +49,11 @@ export const keys = {
     gsi2pk: `SVC#${org}#${serviceId}`,
     gsi2sk: `${status}#${createdAt}#${caseId}`,
   }),
+  /** gsi2 again: the rounds of an organisation and service, oldest first. */
+  roundList: (org: string, serviceId: string, createdAt: string, roundId: string) => ({
+    gsi2pk: `ROUNDS#${org}#${serviceId}`,
+    gsi2sk: `${createdAt}#${roundId}`,
+  }),
+  /** gsi3: the cases of a round. */
+  roundIndex: (roundId: string, caseId: string) => ({ gsi3pk: `ROUND#${roundId}`, gsi3sk: caseId }),
 } as const;

@@ -31,6 +31,12 @@ export async function start(ctx: Ctx, service: Service) {
   const f = form.data;
   if (f.email && !emailCheck.safeParse(f.email).success)
     return startPage(ctx, service, 400, values, { email: 'Give a valid e-mail address.' });
+  // The service's context (address, collection date...) comes in under the field ids.
+  const context = Object.fromEntries(
+    service.context
+      .map((f) => [f.id, values[f.id]])
+      .filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
+  );
   const citizen = {
     ...(f.name && { name: f.name }),
     ...(f.phone && { phone: f.phone }),
@@ -38,14 +44,19 @@ export async function start(ctx: Ctx, service: Service) {
     ...(f.locale && { locale: f.locale }),
   };
   try {
-    const body = { serviceId: service.id, citizen, ...(f.reference && { reference: f.reference }) };
+    const body = {
+      serviceId: service.id,
+      citizen,
+      ...(f.reference && { reference: f.reference }),
+      ...(service.context.length > 0 && { context }),
+    };
     const { result } = await createCase(ctx.deps, providerOfSession(ctx.session), body, f.idempotencyKey);
     return redirect(`${basePath(ctx.deps)}/cases/${result.caseId}?notice=created`, [], 303);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const fields = (error.details?.fields ?? {}) as Record<string, string>;
     const errors = Object.fromEntries(
-      Object.entries(fields).map(([k, m]) => [k.replace(/^citizen\./, ''), m]),
+      Object.entries(fields).map(([k, m]) => [k.replace(/^(citizen|context)\./, ''), m]),
     );
     return startPage(ctx, service, 400, values, errors);
   }

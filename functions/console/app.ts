@@ -6,6 +6,7 @@ import { type Ctx, render, serviceFor } from './context';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
 import { homeBody } from './list-page';
 import { casePage, chartPage, listPage, startPage } from './pages';
+import { roundPage, roundsPage } from './round-routes';
 import { csrfToken } from './session';
 
 // The console's routes below /console. Every page but sign-in needs a session; every POST a CSRF
@@ -18,6 +19,8 @@ const R = {
   fresh: route('/services/:id/new'),
   create: route('/services/:id/cases'),
   chart: route('/services/:id/chart'),
+  rounds: route('/services/:id/rounds'),
+  round: route('/rounds/:id'),
   case: route('/cases/:id'),
   step: route('/cases/:id/steps/:id'),
   cancel: route('/cases/:id/cancel'),
@@ -58,6 +61,10 @@ export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promis
     if (m) return chartPage(ctx, serviceFor(ctx, m[1] as string));
     m = R.case.exec(rel);
     if (m) return casePage(ctx, m[1] as string);
+    m = R.rounds.exec(rel);
+    if (m) return roundsPage(ctx, serviceFor(ctx, m[1] as string));
+    m = R.round.exec(rel);
+    if (m) return roundPage(ctx, m[1] as string);
   }
   throw new NotFoundError('There is no such page.');
 }

@@ -13,12 +13,28 @@ import type { Session } from './session';
 
 export type Ctx = { deps: ConsoleDeps; req: ConsoleRequest; session: Session; csrf: string };
 
-export function render(ctx: Ctx, status: number, title: string, body: string, self: string): ConsoleResult {
+export function render(
+  ctx: Ctx,
+  status: number,
+  title: string,
+  body: string,
+  self: string,
+  head?: string,
+): ConsoleResult {
   const { deps, req, session, csrf } = ctx;
   const base = basePath(deps);
   return html(
     status,
-    consolePage({ locale: req.locale, title, base, self: `${base}${self}`, session, csrf, body }),
+    consolePage({
+      locale: req.locale,
+      title,
+      base,
+      self: `${base}${self}`,
+      session,
+      csrf,
+      body,
+      ...(head && { head }),
+    }),
     {
       'content-language': req.locale,
     },

@@ -2,12 +2,15 @@ import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
 import type { PiiVault } from '../domain/pii';
 import type { CaseRepository, Clock, WorkflowEngine } from '../domain/ports';
+import type { RoundRepository } from '../domain/round-ports';
 import type { HttpResult } from '../shared/http';
 import type { Fetch, Jwks, OidcConfig } from './oidc';
 
 /** Everything the console needs, injected by the handler (and by tests). */
 export interface ConsoleDeps {
   repo: CaseRepository;
+  /** The console shows rounds; its one write is cancelCase counting a cancelled round case. */
+  rounds: RoundRepository;
   engine: WorkflowEngine;
   clock: Clock;
   vault: PiiVault;

@@ -15,6 +15,15 @@ th,td{border:1px solid #b3b3b3;padding:.4rem .5rem;text-align:left;vertical-alig
 .cp-filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:end;border:1px solid #ccc;padding:.75rem;margin-block:.5rem}.cp-filters label{display:block;font-weight:600}.cp-filters label.cp-check{font-weight:400}
 .cp-steps{list-style:none;padding:0;margin:.25rem 0}.cp-citizen-link{word-break:break-all}svg{max-width:100%;height:auto;background:#fff}
 .cp-danger{background:#a4161a!important;color:#fff!important}
+.utrecht-status-badge--danger{background-color:#a4161a;color:#fff}.cp-num{text-align:right;font-variant-numeric:tabular-nums}
+.cp-code{background:#f3f3f3;border:1px solid #ccc;padding:.5rem;white-space:pre-wrap;overflow-wrap:anywhere}
+.cp-progress progress{display:block;width:100%;max-width:40rem;height:1.5rem;accent-color:#1d5b8f}
+.cp-facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}.cp-facts dd{margin:0}.cp-counters{max-width:30rem}
+.cp-hbars{max-width:48rem;margin-block:.5rem}.cp-hbar{margin-block:.4rem}.cp-hbar-label{display:block}
+.cp-hbar-line{display:flex;align-items:center;gap:.5rem}.cp-hbar-track{flex:1 1 auto;min-width:0}.cp-hbar-num{flex:0 0 4rem;font-variant-numeric:tabular-nums}
+.cp-hbar-fill{display:block;height:1.25rem;min-width:2px}
+.cp-rows th,.cp-rows td:not(:last-child){white-space:nowrap}.cp-spread{max-width:48rem}
+.cp-hbar-stage{background:#1d5b8f}.cp-hbar-completed{background:#1d6b35}.cp-hbar-expired{background:#b35900}.cp-hbar-cancelled{background:#5a5a5a}
 </style>`;
 
 export interface LayoutInput {
@@ -27,6 +36,8 @@ export interface LayoutInput {
   session?: Session;
   csrf?: string;
   body: string;
+  /** Extra head elements (already escaped), e.g. the round page's opt-in meta refresh. */
+  head?: string;
 }
 
 export function consolePage(input: LayoutInput): string {
@@ -41,5 +52,6 @@ export function consolePage(input: LayoutInput): string {
     root,
     brand: input.session ? `${t.console} · ${input.session.org}` : t.console,
     switchTo: { href: `${input.self}?lang=${other}`, locale: other, label: t.other },
+    ...(input.head && { head: input.head }),
   });
 }

@@ -1,5 +1,6 @@
 import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
+import { control } from '../pages/form';
 import { esc } from '../pages/html';
 import { fieldMessage } from '../pages/i18n';
 import { WORDS } from './text';
@@ -30,15 +31,23 @@ export function startBody(input: StartInput): string {
     return `<div class="field"><label for="${id}">${label} <span class="help">${t.optional}</span></label>${err}<input type="${type}" id="${id}" name="${id}" value="${esc(v[id])}"${aria}${extra}></div>`;
   };
   const lang = v.locale === 'en' ? 'en' : 'nl';
+  const contextIds = new Set(input.service.context.map((f) => f.id));
+  const anchor = (id: string) => (contextIds.has(id) ? `f-context-${id}` : id);
   const summary = Object.keys(errors).length
     ? `<div class="notice alert" role="alert"><p>${t.fixErrors}</p><ul>${Object.entries(errors)
-        .map(([id, m]) => `<li><a href="#${esc(id)}">${esc(fieldMessage(m, input.locale))}</a></li>`)
+        .map(([id, m]) => `<li><a href="#${esc(anchor(id))}">${esc(fieldMessage(m, input.locale))}</a></li>`)
         .join('')}</ul></div>`
+    : '';
+  // The service's own facts about the household (the columns of a round's file besides contact).
+  const context = input.service.context.length
+    ? `<fieldset class="field"><legend>${t.contextLegend}</legend>${input.service.context
+        .map((f) => control('context', f, { values: v, errors }, input.locale))
+        .join('')}</fieldset>`
     : '';
   const action = `${input.base}/services/${encodeURIComponent(input.service.id)}/cases`;
   return `<h1>${t.newCase}: ${esc(input.service.title[input.locale])}</h1>${summary}
 <form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><input type="hidden" name="idempotencyKey" value="${esc(input.idempotencyKey)}">
 ${field('name', t.name, 'text', ' maxlength="200" autocomplete="off"')}${field('phone', t.phone, 'tel', ' maxlength="40" autocomplete="off"')}${field('email', t.email, 'email', ' maxlength="254" autocomplete="off"')}
 <fieldset class="field"><legend>${t.language}</legend><label><input type="radio" name="locale" value="nl"${lang === 'nl' ? ' checked' : ''}> Nederlands</label><label><input type="radio" name="locale" value="en"${lang === 'en' ? ' checked' : ''}> English</label></fieldset>
-${field('reference', t.reference, 'text', ' maxlength="100"')}<button type="submit" class="utrecht-button utrecht-button--primary-action">${t.start}</button></form>`;
+${context}${field('reference', t.reference, 'text', ' maxlength="100"')}<button type="submit" class="utrecht-button utrecht-button--primary-action">${t.start}</button></form>`;
 }

@@ -1,10 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors';
+import type { Service } from '../../workflows/schema';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { caseOfOrg, type Provider } from './access';
 import { serviceFromInput } from './definitions';
-import type { CaseRecord, CaseStatus, Contact, Locale } from './model';
+import { validateForm } from './forms';
+import type { CaseRecord, CaseStatus, Contact, FormData, Locale } from './model';
 import { normalizePhone, type PiiVault, sha256 } from './pii';
 import type { CaseRepository, Clock, WorkflowEngine } from './ports';
+import type { RoundRepository } from './round-ports';
 
 // Creating, listing and cancelling cases on behalf of a provider organisation.
 
@@ -22,6 +25,13 @@ export interface CreateCaseBody {
   serviceId: string;
   citizen: { name?: string; phone?: string; email?: string; locale?: Locale };
   reference?: string;
+  /** The service's context fields (address, collection date...), validated like a form. */
+  context?: Record<string, unknown>;
+}
+
+/** Not part of the HTTP body: set by a round for the cases it starts. */
+export interface CreateCaseOptions {
+  roundId?: string;
 }
 
 export interface CreatedCase {
@@ -72,11 +82,28 @@ function sealContact(vault: PiiVault, citizen: CreateCaseBody['citizen']): Conta
   return contact;
 }
 
+/** The context values as the form validation types them; errors name `context.<field>`. */
+function contextValues(fields: Service['context'], context: Record<string, unknown> | undefined): FormData {
+  try {
+    return validateForm(fields, context ?? {});
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const named = (error.details?.fields ?? {}) as Record<string, string>;
+    const fieldErrors = Object.fromEntries(
+      Object.entries(named).map(([k, m]) => [k === 'data' ? 'context' : `context.${k}`, m]),
+    );
+    throw new ValidationError(`Check these fields: ${Object.keys(fieldErrors).join(', ')}`, {
+      fields: fieldErrors,
+    });
+  }
+}
+
 export async function createCase(
   deps: CaseDeps,
   provider: Provider,
   body: CreateCaseBody,
   idempotencyKey?: string,
+  options: CreateCaseOptions = {},
 ): Promise<{ created: boolean; result: CreatedCase }> {
   const service = serviceFromInput(body.serviceId);
   if (service.providerKind !== provider.orgKind) {
@@ -85,18 +112,27 @@ export async function createCase(
     });
   }
   const contact = sealContact(deps.vault, body.citizen);
+  // v1 clients send no context and keep working; a context that is sent is checked in full.
+  const context =
+    body.context === undefined && options.roundId === undefined
+      ? {}
+      : contextValues(service.context, body.context);
   const now = deps.clock.now();
   const caseId = newCaseId(deps.vault, provider.org, idempotencyKey);
+  // The round is part of the request: a POST /cases that reuses a round's key cannot take its case over.
+  const request = options.roundId ? { ...body, roundId: options.roundId } : body;
   const record: CaseRecord = {
     caseId,
     serviceId: service.id,
     org: provider.org,
     status: 'ACTIVE',
     ...(body.reference !== undefined && { reference: body.reference }),
+    ...(options.roundId !== undefined && { roundId: options.roundId }),
     citizen: contact,
+    ...(Object.keys(context).length > 0 && { contextEnc: deps.vault.encrypt(JSON.stringify(context)) }),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    requestHash: sha256(canonicalJson(body)),
+    requestHash: sha256(canonicalJson(request)),
     linkExpiresAt: new Date(now.getTime() + deps.linkTtlDays * DAY_MS).toISOString(),
     ttl: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
   };
@@ -120,6 +156,7 @@ export async function createCase(
     serviceId: service.id,
     org: stored.org,
     createdAt: stored.createdAt,
+    ...(stored.roundId !== undefined && { roundId: stored.roundId }),
   });
   return {
     created: outcome === 'created',
@@ -128,7 +165,7 @@ export async function createCase(
 }
 
 export async function cancelCase(
-  deps: Pick<CaseDeps, 'repo' | 'engine' | 'clock'>,
+  deps: Pick<CaseDeps, 'repo' | 'engine' | 'clock'> & { rounds: Pick<RoundRepository, 'addToCounters'> },
   provider: Provider,
   caseId: string,
   reason: string,
@@ -139,6 +176,12 @@ export async function cancelCase(
       status: record.status === 'ACTIVE' ? 'CANCELLED' : record.status,
     });
   }
+  // Only after closeCase succeeded, so a repeated cancel counts once on the round. The round item may
+  // have expired before its cases (it was created first): the case is still cancelled.
+  if (record.roundId)
+    await deps.rounds.addToCounters(record.roundId, { cancelled: 1 }).catch((error: unknown) => {
+      if (!(error instanceof NotFoundError)) throw error;
+    });
   await deps.engine.stopCase(record.serviceId, caseId, reason);
   const at = deps.clock.now().toISOString();
   await deps.repo.appendEvent({

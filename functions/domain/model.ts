@@ -25,7 +25,11 @@ export interface CaseRecord {
   status: CaseStatus;
   stage?: string;
   reference?: string;
+  /** Set when a round started the case: the case is then also in the byRound index. */
+  roundId?: string;
   citizen: Contact;
+  /** The service's context values (address, collection date...), JSON, encrypted like the contact. */
+  contextEnc?: string;
   createdAt: string;
   updatedAt: string;
   /** Hash of the create request, so that a replayed Idempotency-Key with another body is refused. */

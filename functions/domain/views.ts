@@ -38,6 +38,8 @@ export interface CaseDto {
   createdAt: string;
   updatedAt: string;
   citizen?: { name?: string; phone?: string; email?: string; locale: Locale };
+  /** The service's context values (address, collection date...): both partners may see them. */
+  context?: FormData;
   stages: { stageId: string; title: Bilingual }[];
   steps: StepView[];
   events: Pick<CaseEvent, 'at' | 'type' | 'actor' | 'stepId' | 'channel' | 'detail'>[];
@@ -60,6 +62,17 @@ function open(vault: PiiVault, sealed: string | undefined): string | undefined {
     return vault.decrypt(sealed);
   } catch {
     return undefined; // sealed under an older key: show nothing rather than fail the whole view
+  }
+}
+
+function openContext(vault: PiiVault, sealed: string | undefined): FormData | undefined {
+  const text = open(vault, sealed);
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as FormData) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -106,6 +119,9 @@ export function caseDto(service: Service, view: CaseView, audience: Audience, va
       ...(audience === 'provider' && detail !== undefined && { detail }),
     })),
   };
+  // The citizen's own case only ever reaches this function through their link token.
+  const context = openContext(vault, c.contextEnc);
+  if (context !== undefined) dto.context = context;
   if (audience === 'provider') {
     if (c.reference !== undefined) dto.reference = c.reference;
     if (c.cancelReason !== undefined) dto.cancelReason = c.cancelReason;

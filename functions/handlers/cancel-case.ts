@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { engine } from '../adapters/engine';
 import { repository } from '../adapters/repository';
+import { rounds } from '../adapters/rounds';
 import { providerOf } from '../domain/access';
 import { cancelCase } from '../domain/cases';
 import { systemClock } from '../domain/clock';
@@ -19,7 +20,7 @@ const schema = z.object({
   claims: z.record(z.string(), z.unknown()),
 });
 
-const deps = { repo: repository, engine, clock: systemClock };
+const deps = { repo: repository, engine, rounds, clock: systemClock };
 
 export const handler = httpRoute(schema, async ({ path, body, claims }) => {
   const record = await cancelCase(deps, providerOf(claims), path.caseId, body.reason);

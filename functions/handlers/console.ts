@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
 import { repository } from '../adapters/repository';
+import { rounds } from '../adapters/rounds';
 import { consoleApp } from '../console/app';
 import { toLogin } from '../console/auth';
 import { oidcConfig } from '../console/config';
@@ -22,6 +23,7 @@ import { vault } from '../shared/vault';
 const fetcher = (url: string, init?: RequestInit) => fetch(url, init);
 const deps: ConsoleDeps = {
   repo: repository,
+  rounds,
   engine,
   clock: systemClock,
   vault,

@@ -27,6 +27,8 @@ const schema = z.object({
       locale: z.optional(z.enum(['nl', 'en'])),
     }),
     reference: z.optional(text(100)),
+    // Checked against the service's context fields in the domain, which names `context.<field>`.
+    context: z.optional(z.record(z.string(), z.unknown())),
   }),
   claims: z.record(z.string(), z.unknown()),
 });

@@ -10,6 +10,8 @@ const catalogue = {
     title: service.title,
     summary: service.summary,
     providerKind: service.providerKind,
+    /** Case data the provider gives when starting a case, and the extra columns of a round file. */
+    context: service.context,
     stages: service.stages.map((stage) => ({
       id: stage.id,
       title: stage.title,

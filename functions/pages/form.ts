@@ -48,7 +48,8 @@ function yesNoValue(value: string | undefined): string | undefined {
   return value;
 }
 
-function control(stepId: string, field: Field, state: FormState, locale: Locale): string {
+/** One labelled control; its id is `f-<stepId>-<fieldId>`, its name the field id. */
+export function control(stepId: string, field: Field, state: FormState, locale: Locale): string {
   const t = TEXT[locale];
   const id = `f-${stepId}-${field.id}`;
   const error = state.errors[field.id];

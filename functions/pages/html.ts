@@ -23,6 +23,8 @@ export interface PageChrome {
   brand?: string;
   /** Link to the same page in the other language. */
   switchTo?: { href: string; locale: Locale; label: string };
+  /** Extra elements for the head (the console's opt-in meta refresh), already escaped. */
+  head?: string;
 }
 
 /** A page in the NL Design System (Utrecht) page layout: header with language switch, main, no script. */
@@ -33,7 +35,7 @@ export function page(locale: Locale, title: string, body: string, chrome: PageCh
     : '';
   return `<!doctype html>
 <html lang="${locale}" class="utrecht-root"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${esc(title)}</title><link rel="stylesheet" href="${esc(chrome.root)}/c/assets/${STYLE_FILE}"></head>
+<meta name="robots" content="noindex">${chrome.head ?? ''}<title>${esc(title)}</title><link rel="stylesheet" href="${esc(chrome.root)}/c/assets/${STYLE_FILE}"></head>
 <body class="utrecht-theme utrecht-document utrecht-body"><header class="utrecht-page-header cp-header"><div class="utrecht-page cp-bar"><span class="cp-brand">${esc(chrome.brand ?? 'coproduce')}</span>${nav}</div></header>
 <main class="utrecht-page"><div class="utrecht-page-content">${body}</div></main></body></html>`;
 }

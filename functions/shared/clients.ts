@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -25,3 +26,14 @@ export const documentClient = /* @__PURE__ */ once(() =>
 export const sfnClient = /* @__PURE__ */ once(() => new SFNClient({}));
 
 export const smsClient = /* @__PURE__ */ once(() => new PinpointSMSVoiceV2Client({}));
+
+// Checksums only where S3 requires them: by default the SDK signs a CRC32 into presigned PUT URLs (of an
+// empty body), which then refuses the caller's upload. Path-style addressing needs no setting: the SDK
+// uses it by itself for an endpoint whose host is an IP address (AWS_ENDPOINT_URL_S3 locally).
+export const s3Client = /* @__PURE__ */ once(
+  () =>
+    new S3Client({
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+);

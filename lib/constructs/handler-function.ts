@@ -18,7 +18,13 @@ export type HandlerName =
   | 'submit-step'
   | 'citizen-page'
   | 'sms-inbound'
-  | 'console';
+  | 'console'
+  | 'create-round'
+  | 'start-round'
+  | 'get-round'
+  | 'round-validate'
+  | 'round-start-cases'
+  | 'round-finish';
 
 export interface HandlerFunctionProps {
   readonly name: HandlerName;
@@ -26,6 +32,8 @@ export interface HandlerFunctionProps {
   readonly removalPolicy?: RemovalPolicy;
   readonly description?: string;
   readonly timeout?: Duration;
+  /** MB; 512 unless a function streams or holds more (round-validate). */
+  readonly memorySize?: number;
   readonly environment?: Record<string, string>;
 }
 
@@ -60,7 +68,7 @@ export class HandlerFunction extends NodejsFunction {
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       // Source maps ship with every bundle but are not enabled by default: parsing them at init adds

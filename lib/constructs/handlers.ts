@@ -1,10 +1,12 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { CaseTable, TableAccess } from './case-table';
 import { HandlerFunction, type HandlerName } from './handler-function';
+import type { RoundBucket } from './round-bucket';
+import { grantRoundFiles, grantRoundStart } from './round-grants';
 import type { Secrets } from './secrets';
 import type { ServiceWorkflow } from './service-workflow';
 import type { Sms } from './sms';
@@ -13,6 +15,8 @@ export interface HandlersProps {
   readonly table: CaseTable;
   readonly secrets: Secrets;
   readonly sms: Sms;
+  /** The round files; ROUND_BUCKET and the S3 grants of the round functions. */
+  readonly rounds: RoundBucket;
   readonly retention: RetentionDays;
   readonly removalPolicy?: RemovalPolicy;
   /** Data retention (RETENTION_DAYS) and citizen link lifetime (LINK_TTL_DAYS). */
@@ -33,13 +37,35 @@ const TABLE_ACCESS: Record<HandlerName, TableAccess | undefined> = {
   'sms-inbound': 'readWrite',
   'open-step': 'readWrite',
   console: 'readWrite',
+  'create-round': 'readWrite',
+  'start-round': 'readWrite',
+  'get-round': 'read',
+  'round-validate': 'readWrite',
+  'round-start-cases': 'readWrite',
+  'round-finish': 'readWrite',
+};
+
+/**
+ * The functions that need more than the default 10 s and 512 MB. round-validate streams a whole
+ * upload (100,000 rows is normal) through the zod checks and writes valid.csv in 5 MiB parts: more
+ * memory (and with it CPU). round-start-cases starts one Distributed Map batch; it runs inside an
+ * Express child execution, which ends after 5 minutes, so its timeout leaves room for a retry.
+ * round-finish counts the round's cases through the byRound index.
+ */
+const SIZING: Partial<Record<HandlerName, { timeout: Duration; memorySize?: number }>> = {
+  'round-validate': { timeout: Duration.minutes(15), memorySize: 1024 },
+  'round-start-cases': { timeout: Duration.minutes(2) },
+  'round-finish': { timeout: Duration.minutes(1) },
 };
 
 /**
  * Functions that start or stop executions (functions/adapters/engine.ts reads STATE_MACHINE_ARNS at
  * load). The others only answer task tokens (functions/adapters/task-completer.ts) and need no ARNs.
  */
-const ENGINE_USERS: HandlerName[] = ['create-case', 'cancel-case', 'console'];
+const ENGINE_USERS: HandlerName[] = ['create-case', 'cancel-case', 'console', 'round-start-cases'];
+
+/** Engine users that start cases (and describe an execution to recognise a replay). */
+const STARTS_CASES: HandlerName[] = ['create-case', 'console', 'round-start-cases'];
 
 /**
  * Functions that complete a step's callback task with SendTaskSuccess; open-step does so when the
@@ -58,6 +84,7 @@ export class Handlers extends Construct {
         name,
         retention: props.retention,
         removalPolicy: props.removalPolicy,
+        ...SIZING[name],
       });
       const access = TABLE_ACCESS[name];
       if (access) {
@@ -78,6 +105,8 @@ export class Handlers extends Construct {
     props.sms.grantSend(openStep);
     if (props.sms.originationIdentity)
       openStep.addEnvironment('SMS_ORIGINATION_IDENTITY', props.sms.originationIdentity);
+
+    grantRoundFiles(props.rounds, this.fns);
 
     for (const name of COMPLETES_TASKS) {
       const fn = this.fns[name];
@@ -114,11 +143,9 @@ export class Handlers extends Construct {
     for (const name of ENGINE_USERS) this.fns[name].addEnvironment('STATE_MACHINE_ARNS', json);
     if (workflows.length === 0) return;
 
-    const create = this.fns['create-case'];
-    // The console starts and cancels cases too.
+    // The console and the round batches start cases too; the console also cancels them.
     for (const w of workflows) {
-      w.stateMachine.grantStartExecution(create);
-      w.stateMachine.grantStartExecution(this.fns.console);
+      for (const name of STARTS_CASES) w.stateMachine.grantStartExecution(this.fns[name]);
     }
     // Execution ARNs end in the case id, known only at runtime: one wildcard per service machine.
     const executions = workflows.map((w) => arn('execution', `${w.name}:*`));
@@ -134,10 +161,17 @@ export class Handlers extends Construct {
         });
       }
     };
-    grant(create, 'DescribeExecutions', 'states:DescribeExecution');
+    for (const name of STARTS_CASES) grant(this.fns[name], 'DescribeExecutions', 'states:DescribeExecution');
     grant(this.fns['cancel-case'], 'StopExecutions', 'states:StopExecution');
-    grant(this.fns.console, 'DescribeExecutions', 'states:DescribeExecution');
     grant(this.fns.console, 'StopExecutions', 'states:StopExecution');
+  }
+
+  /**
+   * ROUND_STATE_MACHINE_ARN for start-round and the right to start that machine only. Built from the
+   * explicit name like bindWorkflows: the round machine invokes three of these functions.
+   */
+  bindRoundWorkflow(name: string): void {
+    grantRoundStart(this.fns['start-round'], name);
   }
 
   /** PUBLIC_URL for citizen links and the Twilio signature URL. */

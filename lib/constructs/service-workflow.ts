@@ -4,7 +4,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
+  Condition,
   DefinitionBody,
+  Errors,
+  JsonPath,
   LogLevel,
   Parallel,
   type State,
@@ -15,7 +18,7 @@ import {
 import { Construct } from 'constructs';
 import type { Service } from '../../workflows/schema';
 import { backToRules } from './workflow/back-to';
-import { CONDITION_FAILED, enterStage, finishCase, stageEvent } from './workflow/case-tasks';
+import { CONDITION_FAILED, countRoundEnd, enterStage, finishCase, stageEvent } from './workflow/case-tasks';
 import { EXPIRED_ERROR, stepBranch } from './workflow/step-branch';
 
 export interface ServiceWorkflowProps {
@@ -53,9 +56,9 @@ export class ServiceWorkflow extends Construct {
     });
     const guard = { errors: [CONDITION_FAILED], resultPath: '$.error' };
     const complete = finishCase(this, 'Mark case completed', table, 'COMPLETED');
-    complete.addCatch(ended, guard).next(new Succeed(this, 'Case completed'));
+    complete.addCatch(ended, guard).next(this.roundCounter('completed', table, 'Case completed'));
     const expire = finishCase(this, 'Mark case expired', table, 'EXPIRED');
-    expire.addCatch(ended, guard).next(new Succeed(this, 'Case expired'));
+    expire.addCatch(ended, guard).next(this.roundCounter('expired', table, 'Case expired'));
 
     const stages = service.stages.map((stage) => {
       const enter = enterStage(this, `Enter stage ${stage.id}`, table, stage.id);
@@ -108,6 +111,23 @@ export class ServiceWorkflow extends Construct {
       },
     });
     this.acknowledge(props.logLevel ?? LogLevel.ERROR, props.openStep);
+  }
+
+  /**
+   * A case started by a round (`roundId` in the execution input) counts its end on the round item.
+   * The case has ended whatever happens here: a failed count (round gone, throttled after retries)
+   * is caught and the execution still succeeds.
+   */
+  private roundCounter(counter: 'completed' | 'expired', table: ITable, endName: string): State {
+    const end = new Succeed(this, endName);
+    const count = countRoundEnd(this, `Count round ${counter}`, table, counter);
+    count.addRetry({
+      errors: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException'],
+    });
+    count.addCatch(end, { errors: [Errors.ALL], resultPath: JsonPath.DISCARD }).next(end);
+    return new Choice(this, `Round case ${counter}?`)
+      .when(Condition.isPresent('$.roundId'), count)
+      .otherwise(end);
   }
 
   private acknowledge(level: LogLevel, openStepFn: IFunction): void {

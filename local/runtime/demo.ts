@@ -22,6 +22,13 @@ export const DEMO_ORGS: Record<string, string> = {
   'care-provider': 'thuiszorg-west',
 };
 
+/** Example values of each service's context fields (what a round's CSV row would hold). */
+export const SAMPLE_CONTEXT: Record<string, Record<string, string>> = {
+  'waste-collection': { address: 'Containerstraat 1, 3511 AA Utrecht', collectionDate: '2026-12-15' },
+  'child-development': { childName: 'Sam', group: 'groep 3' },
+  'care-plan': { careNeed: 'Hulp bij het aankleden' },
+};
+
 export function providerToken(issuer: LocalIssuer, org: string, orgKind: string): string {
   return issuer.sign({
     sub: `staff-${org}`,
@@ -65,6 +72,7 @@ export async function ensureDemo(url: string, dataDir: string, issuer: LocalIssu
         serviceId: service.id,
         citizen: { name: `Demo burger ${n}`, phone: `+3161234567${n}`, locale: 'nl' },
         reference: `demo-${service.id}`,
+        ...(SAMPLE_CONTEXT[service.id] && { context: SAMPLE_CONTEXT[service.id] }),
       }),
     });
     const body = (await created.json()) as { caseId?: string; citizenLink?: string };

@@ -8,6 +8,11 @@
  * another function with a *different* value runs concurrently could see the other value; in
  * this stack all functions share the values of the variables they have in common.
  * Also unlike Lambda, concurrent invocations of one function share one module instance.
+ *
+ * On Lambda every invocation has its own CPU; here all share one event loop. So each function runs at
+ * most `concurrency` invocations at a time and queues the rest, and an invocation's timeout counts from
+ * when it starts, not from when it was queued: a burst (a round starting hundreds of cases, each opening
+ * steps) then waits its turn instead of timing out behind work that was never its own.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -63,6 +68,11 @@ export function functionSpecs(ctx: ResolveContext, assembly: Assembly): Function
 
 export class FunctionError extends Error {}
 
+interface Slot {
+  busy: number;
+  queue: { ok: () => void; fail: (e: Error) => void }[];
+}
+
 export interface FunctionStats {
   initMs?: number;
   invocations: number;
@@ -75,6 +85,8 @@ export class LocalLambda {
   private readonly base: Record<string, string | undefined>;
   private applied = new Set<string>();
   private readonly appKeys: Set<string>;
+  private readonly slots = new Map<string, Slot>();
+  private closed = false;
   readonly stats = new Map<string, FunctionStats>();
 
   constructor(
@@ -84,6 +96,8 @@ export class LocalLambda {
     private readonly log: LogFn = () => {},
     /** Debug lines (a REPORT per invocation) are printed; otherwise they are not even built. */
     private readonly verbose = false,
+    /** Invocations of one function at a time; more wait for a slot. */
+    private readonly concurrency = 8,
   ) {
     Object.assign(process.env, common);
     this.base = { ...process.env };
@@ -91,6 +105,7 @@ export class LocalLambda {
     for (const f of functions) {
       for (const key of [f.name, f.arn, f.logicalId]) this.byKey.set(key, f);
       this.stats.set(f.name, { invocations: 0, errors: 0 });
+      this.slots.set(f.name, { busy: 0, queue: [] });
     }
     if (functions.some((f) => f.env.NODE_OPTIONS?.includes('--enable-source-maps'))) {
       process.setSourceMapsEnabled(true);
@@ -157,6 +172,36 @@ export class LocalLambda {
       throw Object.assign(new Error(`Function not found: ${nameOrArn}`), {
         name: 'ResourceNotFoundException',
       });
+    if (this.closed) throw new FunctionError('The local runtime is stopping');
+    const slot = this.slots.get(f.name) as Slot;
+    if (slot.busy < this.concurrency) slot.busy++;
+    else await new Promise<void>((ok, fail) => slot.queue.push({ ok, fail })); // handed over by a finishing one
+    try {
+      return await this.run(f, payload);
+    } finally {
+      const next = slot.queue.shift();
+      if (next) next.ok();
+      else slot.busy--;
+    }
+  }
+
+  /**
+   * Refuses new and queued invocations and waits (up to `ms`) for the running ones, so that nothing
+   * calls the other local services after they stopped. Call it after the engine stopped: a refusal
+   * then reaches no journal.
+   */
+  async close(ms = 5000): Promise<void> {
+    this.closed = true;
+    const stopping = new FunctionError('The local runtime is stopping');
+    for (const slot of this.slots.values()) {
+      for (const waiting of slot.queue.splice(0)) waiting.fail(stopping); // never held a slot
+    }
+    const end = Date.now() + ms;
+    while ([...this.slots.values()].some((s) => s.busy > 0) && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private async run(f: FunctionSpec, payload: unknown): Promise<unknown> {
     const stats = this.stats.get(f.name) as FunctionStats;
     const { handler, initMs } = this.load(f);
     const requestId = randomUUID();

@@ -34,9 +34,24 @@ export function physicalName(ctx: Pick<ResolveContext, 'template' | 'stackName'>
       return given('StateMachineName') ?? `${ctx.stackName}-${logicalId}`;
     case 'AWS::Lambda::Function':
       return given('FunctionName') ?? `${ctx.stackName}-${logicalId}`;
+    case 'AWS::S3::Bucket':
+      return given('BucketName') ?? bucketName(`${ctx.stackName}-${logicalId}`);
     default:
       return logicalId;
   }
+}
+
+/** A valid S3 bucket name (3-63 lowercase letters, digits, dashes) for a stack's logical id. */
+export function bucketName(raw: string): string {
+  const name = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (name.length <= 63) return name.padEnd(3, '0');
+  // Cut long names, with a hash of the whole so two long ids stay apart.
+  let h = 0;
+  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+  return `${name.slice(0, 54).replace(/-+$/, '')}-${h.toString(16).padStart(8, '0')}`;
 }
 
 export const stateMachineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
@@ -74,6 +89,12 @@ function getAtt(ctx: ResolveContext, id: string, attr: string): unknown {
       return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
     case 'AWS::Lambda::Function.Arn':
       return functionArn(name);
+    case 'AWS::S3::Bucket.Arn':
+      return `arn:aws:s3:::${name}`;
+    case 'AWS::S3::Bucket.DomainName':
+      return `${name}.s3.amazonaws.com`;
+    case 'AWS::S3::Bucket.RegionalDomainName':
+      return `${name}.s3.${REGION}.amazonaws.com`;
     case 'AWS::StepFunctions::StateMachine.Arn':
       return stateMachineArn(name);
     case 'AWS::StepFunctions::StateMachine.Name':

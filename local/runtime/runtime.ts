@@ -1,5 +1,5 @@
 /**
- * The embedded default: DynamoDB, Step Functions, Lambda and API Gateway emulated in one process,
+ * The embedded default: DynamoDB, Step Functions, Lambda, S3 and API Gateway emulated in one process,
  * configured from the synthesized template. `startRuntime` is used by `npm start`, the e2e tests
  * and the local benchmark alike.
  */
@@ -22,6 +22,7 @@ import { LocalIssuer } from './jwt';
 import { functionSpecs, LocalLambda } from './lambda';
 import { LocalOAuth, OAUTH_PREFIX } from './oauth';
 import { REGION, type ResolveContext } from './resolve';
+import { bucketNames, type LocalS3, S3_CREDENTIALS, startS3 } from './s3';
 import { localSecrets } from './secrets';
 import { type LocalEngine, startEngine, stateMachineSpecs } from './sfn';
 import { Outbox, readBody } from './sms';
@@ -48,6 +49,7 @@ export interface Runtime {
   outbox: Outbox;
   engine: LocalEngine;
   dynamo: LocalDynamo;
+  s3: LocalS3;
   lambda: LocalLambda;
   /** Fast-forwards the engine clock, then sweeps expired items. */
   advance(seconds: number): Promise<void>;
@@ -86,7 +88,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     apiUrl: url,
     dynamicReference: localSecrets(dataDir),
   };
-  const dynamo = await startDynamo(join(dataDir, 'dynamodb'), tableSpecs(ctx));
+  const [dynamo, s3] = await Promise.all([
+    startDynamo(join(dataDir, 'dynamodb'), tableSpecs(ctx)),
+    startS3(join(dataDir, 's3'), bucketNames(ctx), host),
+  ]);
 
   let engine: LocalEngine | undefined;
   const now = () => engine?.now() ?? Date.now();
@@ -107,9 +112,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const common: Record<string, string> = {
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    // s3rver insists on its own credentials; the other local services take any.
+    AWS_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: awsUrl,
   };
   const lambda = new LocalLambda(
@@ -125,6 +132,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     machines: stateMachineSpecs(ctx),
     invoke: (arn, payload) => lambda.invoke(arn, payload),
     dynamodb: dynamo.client,
+    s3,
     log,
   });
   process.env.AWS_ENDPOINT_URL_SFN = engine.endpoint;
@@ -224,14 +232,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     outbox,
     engine: running,
     dynamo,
+    s3,
     lambda,
     advance,
     async stop() {
       clearInterval(sweeper);
       await close(gateway);
       await running.stop();
+      await lambda.close();
       await sweeping;
       await close(aws);
+      await s3.stop();
       await dynamo.stop();
     },
   };

@@ -4,6 +4,7 @@
  * thread can name "graph 3, state X" and find it again after a restart.
  */
 import { compileRule, isTimestamp, type Predicate } from './choice';
+import { compileDistributed, DefinitionError, type DistConfig } from './distributed';
 import { compileIntrinsic } from './intrinsics';
 import { compilePath } from './jsonpath';
 import {
@@ -53,6 +54,8 @@ export interface CState {
   itemsPath?: PathSelect;
   itemSelector?: Template;
   maxConcurrency?: number;
+  /** Distributed Map settings (ItemReader, ItemBatcher, tolerated failures); undefined = inline. */
+  dist?: DistConfig;
   failError?: Dyn<string | undefined>;
   failCause?: Dyn<string | undefined>;
 }
@@ -68,8 +71,7 @@ export interface CompiledMachine {
   timeoutSeconds?: number;
 }
 
-/** Thrown for definitions that CreateStateMachine must reject. */
-export class DefinitionError extends Error {}
+export { DefinitionError };
 
 const TYPES = new Set(['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map']);
 
@@ -202,6 +204,9 @@ function compileState(name: string, s: AslState, graph: number, graphs: Graph[])
       c.itemSelector = sel !== undefined ? compileTemplate(sel) : undefined;
       c.parameters = undefined;
       c.maxConcurrency = s.MaxConcurrency ?? 0;
+      c.dist = compileDistributed(name, s);
+      if (c.dist?.reader && s.ItemsPath !== undefined)
+        throw new DefinitionError(`Map '${name}': ItemsPath cannot be used with ItemReader`);
       break;
     }
     case 'Fail':

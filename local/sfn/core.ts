@@ -7,6 +7,7 @@
 import type { CState } from './compile';
 import { compileMachine } from './compile';
 import { Journal } from './journal';
+import { ItemFeed, type ObjectSource, readerError, readItems } from './reader';
 import { Runner } from './runner';
 import { type ExecRec, type Machine, Store, type Thread } from './store';
 import {
@@ -27,6 +28,12 @@ export interface EngineOptions extends TaskHost {
   region?: string;
   /** Journal size that triggers a snapshot (bytes). */
   compactBytes?: number;
+  /**
+   * S3 objects for Distributed Map ItemReaders (arn:aws:states:::s3:getObject): the object's bytes
+   * as a stream. Throw (e.g. NoSuchKey) when it does not exist; the Map fails with
+   * States.ItemReaderFailed. Without it, ItemReader maps fail the same way.
+   */
+  s3?: ObjectSource;
 }
 
 interface Dispatch {
@@ -51,9 +58,13 @@ export class EngineCore {
   private timer: NodeJS.Timeout | null = null;
   private timerDue = Number.POSITIVE_INFINITY;
   private closed = false;
+  /** Open ItemReader feeds by Map thread id (not persisted: re-opened after a restart). */
+  private readonly feeds = new Map<string, ItemFeed>();
+  private readonly s3: ObjectSource | undefined;
 
   constructor(options: EngineOptions = {}) {
     this.region = options.region ?? 'eu-west-1';
+    this.s3 = options.s3;
     this.resolvers = [...(options.resolvers ?? []), builtinResolver(options)];
     this.store = new Store(options.dataDir !== undefined, (d) => compileMachine(JSON.parse(d)));
     this.runner = new Runner(this.store, {
@@ -64,6 +75,11 @@ export class EngineCore {
       newToken: (t) => this.newToken(t),
       closeToken: (tok) => this.tokens.delete(tok),
       finished: (x) => this.finished(x),
+      feed: (x, t) => this.feed(x, t),
+      closeFeed: (id) => {
+        this.feeds.get(id)?.close();
+        this.feeds.delete(id);
+      },
       region: this.region,
     });
     this.journal =
@@ -120,6 +136,36 @@ export class EngineCore {
     for (const f of l) f(x);
   }
 
+  private feed(x: ExecRec, t: Thread): ItemFeed {
+    let f = this.feeds.get(t.id);
+    if (f) return f;
+    const src = t.mr?.src;
+    const reader = this.runner.state(x, t).dist?.reader;
+    f = new ItemFeed(
+      async () => {
+        if (!this.s3)
+          throw readerError('the engine has no S3 (EngineOptions.s3) to read ItemReader objects from');
+        if (!src || !reader) throw readerError('the Map has no ItemReader');
+        let body: AsyncIterable<Uint8Array>;
+        try {
+          body = await this.s3.getObject(src.b, src.k);
+        } catch (e) {
+          throw readerError(`s3://${src.b}/${src.k}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        return readItems(body, reader.config)[Symbol.asyncIterator]();
+      },
+      t.mr?.rd ?? 0,
+      () => {
+        // The feed has items (or an error) now: let the Map launch more units.
+        if (this.closed || this.store.threads.get(t.id) !== t || t.ph !== 'kids') return;
+        this.runner.pump(x, t, this.runner.state(x, t));
+        this.kick();
+      },
+    );
+    this.feeds.set(t.id, f);
+    return f;
+  }
+
   private newToken(t: Thread): string {
     const tok = encodeToken(t.id, t.at);
     this.tokens.set(tok, t);
@@ -164,8 +210,10 @@ export class EngineCore {
     const go = () => {
       for (const d of list) this.invoke(d);
     };
-    // A callback task's token must be durable before anyone outside can see it.
-    if (this.journal && list.some((d) => d.t.tok)) void this.journal.sync().then(go);
+    // A callback task's token must be durable before anyone outside can see it. A Distributed
+    // Map unit (quiet thread) waits too, so that after a crash at most MaxConcurrency units (the
+    // durably running ones) can have started work that runs again.
+    if (this.journal && list.some((d) => d.t.tok || d.t.q)) void this.journal.sync().then(go);
     else go();
   }
 
@@ -285,14 +333,27 @@ export class EngineCore {
     this.tick();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const f of this.feeds.values()) f.close();
+    this.feeds.clear();
     await this.journal?.close();
   }
 
   /** Counts for diagnostics and benchmarks. */
-  stats(): { executions: number; running: number; threads: number; tokens: number; timers: number } {
+  stats(): {
+    executions: number;
+    running: number;
+    threads: number;
+    tokens: number;
+    timers: number;
+    /** ItemReader feeds reading from S3 right now (work in progress, like a running task). */
+    reading: number;
+  } {
     let running = 0;
     for (const x of this.store.execs.values()) if (x.st === 'RUNNING') running++;
+    let reading = 0;
+    for (const f of this.feeds.values()) if (f.busy) reading++;
     return {
+      reading,
       executions: this.store.execs.size,
       running,
       threads: this.store.threads.size,

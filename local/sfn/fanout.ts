@@ -8,6 +8,9 @@ import type { ExecRec, Thread } from './store';
 import type { Json } from './types';
 
 export abstract class Fanout extends Flow {
+  /** Distributed Map: launches units while MaxConcurrency allows; completes the run (maprun.ts). */
+  protected abstract pumpRun(x: ExecRec, t: Thread, st: CState): void;
+
   protected startParallel(x: ExecRec, t: Thread, st: CState, input: Json): void {
     const ev = this.history.emit(x, t, 'ParallelStateStarted');
     t.ph = 'kids';
@@ -17,7 +20,7 @@ export abstract class Fanout extends Flow {
     this.pump(x, t, st);
   }
 
-  private launch(
+  protected launch(
     x: ExecRec,
     parent: Thread,
     slot: number,
@@ -25,6 +28,7 @@ export abstract class Fanout extends Flow {
     input: Json,
     ev: number,
     mi?: number,
+    quiet = false,
   ): void {
     const graph = this.host.machine(x).compiled.graphs[g] as Graph;
     const kid: Thread = {
@@ -42,6 +46,7 @@ export abstract class Fanout extends Flow {
       le: ev,
     };
     if (mi !== undefined) kid.mi = mi;
+    if (quiet || parent.q) kid.q = true;
     this.store.touchExec(x);
     this.store.putThread(kid);
     this.queue.push(kid);
@@ -49,6 +54,10 @@ export abstract class Fanout extends Flow {
 
   /** Starts more Map iterations if allowed; completes the Parallel/Map state when all are done. */
   pump(x: ExecRec, t: Thread, st: CState): void {
+    if (st.dist) {
+      this.pumpRun(x, t, st);
+      return;
+    }
     const kids = this.store.kids.get(t.id) ?? [];
     let running = 0;
     for (const k of kids) if (k && k.ph !== 'done') running++;

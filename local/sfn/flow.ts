@@ -7,6 +7,7 @@
  */
 import type { CState, Graph } from './compile';
 import { History } from './history';
+import type { ItemFeed } from './reader';
 import { findCatcher, retryDelay } from './retry';
 import type { ExecRec, Machine, Store, Thread } from './store';
 import { type Json, type JsonObject, StatesError } from './types';
@@ -21,6 +22,9 @@ export interface RunnerHost {
   newToken(t: Thread): string;
   closeToken(token: string): void;
   finished(x: ExecRec): void;
+  /** The ItemReader feed of a Distributed Map thread (opened on first use, also after a restart). */
+  feed(x: ExecRec, t: Thread): ItemFeed;
+  closeFeed(threadId: string): void;
   region: string;
 }
 
@@ -40,6 +44,16 @@ export abstract class Flow {
 
   /** Completes a Parallel/Map state whose children are all done, or starts more of them. */
   abstract pump(x: ExecRec, t: Thread, st: CState): void;
+
+  /** A Distributed Map unit ended: with its output, or with `err` when it failed. */
+  protected abstract unitEnded(
+    x: ExecRec,
+    parent: Thread,
+    st: CState,
+    kid: Thread,
+    output: Json,
+    err: StatesError | null,
+  ): void;
 
   graph(x: ExecRec, t: Thread): Graph {
     return this.host.machine(x).compiled.graphs[t.g] as Graph;
@@ -80,6 +94,7 @@ export abstract class Flow {
     if (st.type !== 'Fail') this.history.exited(x, t, st.type, st.name, output);
     t.items = undefined;
     t.eff = undefined;
+    t.mr = undefined;
     if (next === null) {
       this.finish(x, t, output);
       return;
@@ -93,12 +108,16 @@ export abstract class Flow {
   /** The thread reached an end state. */
   private finish(x: ExecRec, t: Thread, output: Json): void {
     if (t.p !== undefined) {
+      const parent = this.store.threads.get(t.p);
+      const pst = parent && this.state(x, parent);
+      if (parent && pst?.dist) {
+        this.unitEnded(x, parent, pst, t, output, null);
+        return;
+      }
       t.ph = 'done';
       t.out = output;
       this.store.touch(t);
-      const parent = this.store.threads.get(t.p);
-      if (!parent) return;
-      const pst = this.state(x, parent);
+      if (!parent || !pst) return;
       if (pst.type === 'Map')
         this.history.emit(x, parent, 'MapIterationSucceeded', { name: pst.name, index: t.mi ?? 0 });
       this.pump(x, parent, pst);
@@ -155,6 +174,11 @@ export abstract class Flow {
     if (t.tok) this.host.closeToken(t.tok);
     if (t.p !== undefined) {
       const parent = this.store.threads.get(t.p);
+      const dist = parent && this.state(x, parent);
+      if (parent && dist?.dist) {
+        this.unitEnded(x, parent, dist, t, null, err);
+        return;
+      }
       this.dropTree(t);
       if (!parent) return;
       const pst = this.state(x, parent);
@@ -197,6 +221,7 @@ export abstract class Flow {
   dropTree(t: Thread): void {
     for (const k of this.store.kids.get(t.id) ?? []) if (k) this.dropTree(k);
     if (t.tok) this.host.closeToken(t.tok);
+    if (t.mr) this.host.closeFeed(t.id);
     this.store.dropThread(t);
   }
 }

@@ -21,6 +21,9 @@ export class History {
   ) {}
 
   emit(x: ExecRec, t: Thread | null, type: string, details?: Record<string, unknown>): number {
+    // Distributed Map children are child executions in AWS, with histories of their own: keeping
+    // their events out of the parent's history keeps it (and the journal) small for big maps.
+    if (t?.q) return t.le;
     const id = x.ne++;
     const ev: HistoryEvent = {
       timestamp: this.now() / 1000,

@@ -4,8 +4,8 @@
  * children run. All changes go through the Store, so the engine journals them after each batch.
  */
 import type { CState } from './compile';
-import { Fanout } from './fanout';
 import { asStatesError, FailError } from './flow';
+import { MapRuns } from './maprun';
 import type { ExecRec, Thread } from './store';
 import { describeResource, isLambdaArn, splitResource } from './tasks';
 import { type Json, runtimeError, StatesError } from './types';
@@ -13,7 +13,7 @@ import { type Json, runtimeError, StatesError } from './types';
 export type { RunnerHost } from './flow';
 export { asStatesError } from './flow';
 
-export class Runner extends Fanout {
+export class Runner extends MapRuns {
   /** Runs queued threads until the queue is empty or the budget is used up. */
   drain(budget = 5000): void {
     while (budget-- > 0) {
@@ -96,6 +96,10 @@ export class Runner extends Fanout {
         this.startParallel(x, t, st, st.parameters ? st.parameters(eff, ctx) : eff);
         return;
       case 'Map': {
+        if (st.dist) {
+          this.startRun(x, t, st, eff);
+          return;
+        }
         const items = (st.itemsPath as NonNullable<CState['itemsPath']>)(eff, ctx);
         if (!Array.isArray(items)) {
           throw runtimeError(

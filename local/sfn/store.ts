@@ -70,6 +70,36 @@ export interface Thread {
   eff?: Json;
   le: number;
   ev?: number;
+  /** Progress of a Distributed Map run (on the Map's thread). */
+  mr?: MapRun;
+  /** Child of a Distributed Map (or below one): no events in the parent's history. */
+  q?: boolean;
+}
+
+/**
+ * The durable progress record of a Distributed Map run. Units (children: one item, or one batch)
+ * are launched in item order and every unit but the last holds `size` items, so `rd` (items
+ * handed out) is all a restart needs to re-open the reader and skip what already ran; running
+ * units are threads of their own and continue where they were.
+ */
+export interface MapRun {
+  arn: string;
+  /** Units launched, units running, items handed out. */
+  n: number;
+  run: number;
+  rd: number;
+  /** Items whose unit succeeded / failed. */
+  ok: number;
+  nf: number;
+  /** The reader is exhausted: `rd` is the total. */
+  eof?: boolean;
+  /** S3 object of the ItemReader. */
+  src?: { b: string; k: string };
+  /** Evaluated ItemBatcher.BatchInput. */
+  bi?: Json;
+  /** Outputs of succeeded units as [unit, output], and their JSON size (kept under 256 KiB). */
+  res?: [number, Json][];
+  rb?: number;
 }
 
 export interface HistoryEvent {
@@ -136,6 +166,11 @@ export class Store {
       k[t.sl ?? 0] = t;
     }
     this.touch(t);
+  }
+  /** Removes a finished child from its parent's child index (Distributed Map units). */
+  unlink(t: Thread): void {
+    const k = t.p === undefined ? undefined : this.kids.get(t.p);
+    if (k && k[t.sl ?? 0] === t) delete k[t.sl ?? 0];
   }
   dropThread(t: Thread): void {
     this.threads.delete(t.id);

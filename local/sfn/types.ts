@@ -74,6 +74,12 @@ export interface AslState {
   ItemsPath?: string;
   ItemSelector?: Json;
   MaxConcurrency?: number;
+  ItemReader?: JsonObject;
+  ItemBatcher?: JsonObject;
+  ToleratedFailurePercentage?: number;
+  ToleratedFailureCount?: number;
+  Label?: string;
+  ResultWriter?: JsonObject;
   Error?: string;
   Cause?: string;
   ErrorPath?: string;

@@ -52,6 +52,8 @@ describe('caseworker console in a browser', () => {
     await check(page, 'start');
     await page.fill('#name', 'Piet Jansen');
     await page.fill('#phone', '0612345600');
+    await page.fill('#f-context-address', 'Dorpsstraat 1, Utrecht');
+    await page.fill('#f-context-collectionDate', '2026-12-01');
     await page.fill('#reference', 'BR-1');
     await page.click('form[action$="/cases"] button[type=submit]');
     const caseId = /\/console\/cases\/([0-9a-f]{32})/.exec(page.url())?.[1] as string;

@@ -1,4 +1,5 @@
 /** Case-level steps of the e2e scenarios, all through the public HTTP API. */
+import { SAMPLE_CONTEXT } from '../../local/runtime/demo';
 import { eventually, type LocalSystem, type Loose } from './harness';
 
 export const ORG = 'gemeente-e2e';
@@ -22,7 +23,12 @@ export async function createCase(
 ): Promise<Created> {
   const res = await sys.request('POST', '/cases', {
     token,
-    json: { serviceId, citizen: { name: 'E2E Burger', phone, locale: 'nl' }, reference: 'e2e' },
+    json: {
+      serviceId,
+      citizen: { name: 'E2E Burger', phone, locale: 'nl' },
+      reference: 'e2e',
+      context: SAMPLE_CONTEXT[serviceId] ?? {},
+    },
   });
   if (res.status !== 201) throw new Error(`POST /cases ${res.status}: ${res.text}`);
   const link = String(res.json.citizenLink);

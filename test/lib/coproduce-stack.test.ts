@@ -92,6 +92,15 @@ describe('CoproduceStack', () => {
           ],
           Projection: { ProjectionType: 'ALL' },
         },
+        {
+          IndexName: 'byRound',
+          KeySchema: [
+            { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+          ],
+          // stage and status only: the round's spread needs no personal data in a second index
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['stage', 'status'] },
+        },
       ],
     });
     expect(resources[tableId()]?.DeletionPolicy).toBe('Delete');
@@ -103,21 +112,27 @@ describe('CoproduceStack', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
+    expect(
+      Object.values(prod.template.findResources('AWS::S3::Bucket')).map((r) => r.DeletionPolicy),
+    ).toEqual(['Retain', 'Retain']);
     prod.template.hasResource('AWS::Cognito::UserPool', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }),
     });
   });
 
-  it('compiles one state machine per workflow file, each valid ASL, traced and logged', () => {
+  it('compiles one state machine per workflow file plus the round machine, each valid ASL, traced and logged', () => {
     expect(serviceIds.length).toBeGreaterThan(0);
     const defs = definitions(dev.template);
-    expect([...defs.keys()].sort()).toEqual(serviceIds.map((id) => `${STACK_NAME}-${id}`).sort());
+    expect([...defs.keys()].sort()).toEqual(
+      [...serviceIds.map((id) => `${STACK_NAME}-${id}`), `${STACK_NAME}-round`].sort(),
+    );
+    expect(defs.get(`${STACK_NAME}-round`)?.States['Start cases']?.Type).toBe('Map');
     for (const [name, asl] of defs) {
       const result = validateAsl(asl);
       expect({ name, errors: result.errors }).toEqual({ name, errors: [] });
     }
-    for (const id of serviceIds) {
+    for (const id of [...serviceIds, 'round']) {
       dev.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
         StateMachineName: `${STACK_NAME}-${id}`,
         TracingConfiguration: { Enabled: true },
@@ -128,17 +143,25 @@ describe('CoproduceStack', () => {
 
   it('builds every function the same way: newest Node.js, arm64, 512 MB, active tracing, source maps', () => {
     const fns = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(fns).toHaveLength(11);
+    expect(fns).toHaveLength(17);
     for (const fn of fns) {
+      const validator = fn.Properties.Description === 'coproduce round-validate';
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        MemorySize: 512,
+        MemorySize: validator ? 1024 : 512,
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
       });
     }
+    // The round's Step Functions tasks run longer than an HTTP request may.
+    const timeout = (name: string) => resource(fnId(name)).Properties.Timeout;
+    expect(timeout('create-case')).toBe(10);
+    expect(timeout('round-validate')).toBe(900);
+    expect(timeout('round-start-cases')).toBe(120);
+    expect(timeout('round-finish')).toBe(60);
+    for (const name of ['create-round', 'start-round', 'get-round']) expect(timeout(name)).toBe(10);
   });
 
   it('routes every path of the HTTP contract, with the JWT authorizer exactly on provider routes', () => {
@@ -158,6 +181,9 @@ describe('CoproduceStack', () => {
         ['POST /cases/{caseId}/cancel', 'JWT'],
         ['POST /cases/{caseId}/steps/{stepId}', 'JWT'],
         ['POST /sms/inbound', 'NONE'],
+        ['POST /rounds', 'JWT'],
+        ['GET /rounds/{roundId}', 'JWT'],
+        ['POST /rounds/{roundId}/start', 'JWT'],
         ['GET /console', 'NONE'],
         ['GET /console/{proxy+}', 'NONE'],
         ['POST /console/{proxy+}', 'NONE'],
@@ -214,6 +240,12 @@ describe('CoproduceStack', () => {
       'citizen-page',
       'sms-inbound',
       'open-step',
+      'create-round',
+      'start-round',
+      'get-round',
+      'round-validate',
+      'round-start-cases',
+      'round-finish',
     ]) {
       const dynamo = statementsOf(name).filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
       expect(dynamo.length, name).toBeGreaterThan(0);
@@ -225,10 +257,11 @@ describe('CoproduceStack', () => {
       }
       expect(envOf(name).TABLE_NAME).toEqual({ Ref: table });
     }
-    for (const name of ['get-case', 'list-cases']) {
+    for (const name of ['get-case', 'list-cases', 'get-round']) {
       expect(actionsOf(name).filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
     }
     expect(actionsOf('create-case')).toContain('dynamodb:PutItem');
+    expect(actionsOf('round-start-cases')).toContain('dynamodb:PutItem');
   });
 
   it('gives the services function nothing but logs and tracing', () => {
@@ -237,14 +270,21 @@ describe('CoproduceStack', () => {
     expect(envOf('services').PII_KEY).toBeUndefined();
   });
 
-  it('lets create-case start and describe, and cancel-case stop, only the service state machines', () => {
+  it('lets create-case and round batches start and describe, and cancel-case stop, only the service state machines', () => {
     const machines = Object.entries(resources)
-      .filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')
+      .filter(
+        ([, r]) =>
+          r.Type === 'AWS::StepFunctions::StateMachine' &&
+          r.Properties.StateMachineName !== `${STACK_NAME}-round`,
+      )
       .map(([id]) => ({ Ref: id }));
-    const start = statementsOf('create-case').filter((s) => s.Action === 'states:StartExecution');
-    const started = start.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
-    expect(started).toEqual(expect.arrayContaining(machines));
-    expect(started).toHaveLength(machines.length);
+    expect(machines).toHaveLength(serviceIds.length);
+    for (const name of ['create-case', 'round-start-cases']) {
+      const start = statementsOf(name).filter((s) => s.Action === 'states:StartExecution');
+      const started = start.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+      expect(started, name).toEqual(expect.arrayContaining(machines));
+      expect(started, name).toHaveLength(machines.length);
+    }
     const executionsOf = (name: string, action: string) => {
       const found = statementsOf(name).filter((s) => s.Action === action);
       expect(found.length, `${name} ${action}`).toBeGreaterThan(0);
@@ -253,9 +293,20 @@ describe('CoproduceStack', () => {
       expect(text).not.toMatch(/"\*"|execution:\*/);
     };
     executionsOf('create-case', 'states:DescribeExecution');
+    executionsOf('round-start-cases', 'states:DescribeExecution');
     executionsOf('cancel-case', 'states:StopExecution');
     expect(actionsOf('cancel-case')).not.toContain('states:StartExecution');
-    for (const name of ['services', 'get-case', 'list-cases', 'submit-step', 'open-step']) {
+    for (const name of [
+      'services',
+      'get-case',
+      'list-cases',
+      'submit-step',
+      'open-step',
+      'create-round',
+      'get-round',
+      'round-validate',
+      'round-finish',
+    ]) {
       expect(
         actionsOf(name).filter((a) => /states:(Start|Stop|Describe)Execution/.test(a)),
         name,
@@ -264,7 +315,7 @@ describe('CoproduceStack', () => {
   });
 
   it('tells every engine user the state machine ARNs, built from the explicit names', () => {
-    for (const name of ['create-case', 'cancel-case']) {
+    for (const name of ['create-case', 'cancel-case', 'round-start-cases']) {
       const resolved = String(resolveFake(envOf(name).STATE_MACHINE_ARNS));
       const arns = JSON.parse(resolved) as Record<string, string>;
       expect(Object.keys(arns).sort(), name).toEqual([...serviceIds].sort());
@@ -281,6 +332,11 @@ describe('CoproduceStack', () => {
       'citizen-page',
       'sms-inbound',
       'open-step',
+      'create-round',
+      'start-round',
+      'get-round',
+      'round-validate',
+      'round-finish',
     ])
       expect(envOf(name).STATE_MACHINE_ARNS, name).toBeUndefined();
   });
@@ -294,6 +350,51 @@ describe('CoproduceStack', () => {
         B: { Properties: { Y: { 'Fn::GetAtt': ['A', 'Arn'] } } },
       }),
     ).toEqual(['A', 'B', 'A']);
+  });
+
+  it('gives each round function exactly its S3 actions on its kind of round file, and ROUND_BUCKET', () => {
+    const bucket = Object.entries(resources).find(
+      ([, r]) => r.Type === 'AWS::S3::Bucket' && r.Properties.LoggingConfiguration,
+    )?.[0];
+    if (!bucket) throw new Error('no round bucket');
+    const arn = { 'Fn::GetAtt': [bucket, 'Arn'] };
+    const file = (f: string) => ({ 'Fn::Join': ['', [arn, `/rounds/*/${f}`]] });
+    const s3 = (name: string) =>
+      statementsOf(name)
+        .filter((st) => JSON.stringify(st.Action).includes('s3:'))
+        .map(({ Action, Resource }) => ({ Action, Resource }));
+    expect(s3('create-round')).toEqual([{ Action: 's3:PutObject', Resource: file('upload.csv') }]);
+    expect(s3('start-round')).toEqual([
+      { Action: 's3:GetObject', Resource: file('upload.csv') },
+      { Action: 's3:ListBucket', Resource: arn },
+    ]);
+    expect(s3('round-validate')).toEqual([
+      { Action: 's3:GetObject', Resource: file('upload.csv') },
+      { Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Resource: file('valid.csv') },
+    ]);
+    expect(s3('round-finish')).toEqual([
+      { Action: 's3:DeleteObject', Resource: [file('upload.csv'), file('valid.csv')] },
+    ]);
+    for (const name of ['create-round', 'start-round', 'round-validate', 'round-finish'])
+      expect(envOf(name).ROUND_BUCKET, name).toEqual({ Ref: bucket });
+    for (const name of ['get-round', 'round-start-cases', 'create-case', 'console', 'services']) {
+      expect(s3(name), name).toEqual([]);
+      expect(envOf(name).ROUND_BUCKET, name).toBeUndefined();
+    }
+  });
+
+  it('lets start-round, and only start-round, start the round machine, by the ARN of its explicit name', () => {
+    const arn = `arn:aws:states:eu-west-1:123456789012:stateMachine:${STACK_NAME}-round`;
+    expect(resolveFake(envOf('start-round').ROUND_STATE_MACHINE_ARN)).toBe(arn);
+    const starts = statementsOf('start-round').filter((st) => st.Action === 'states:StartExecution');
+    expect(starts.map((st) => resolveFake(st.Resource))).toEqual([arn]);
+    expect(actionsOf('start-round').filter((a) => a.startsWith('states:'))).toEqual([
+      'states:StartExecution',
+    ]);
+    for (const name of Object.keys(dev.stack.handlers.fns).filter((n) => n !== 'start-round')) {
+      expect(envOf(name).ROUND_STATE_MACHINE_ARN, name).toBeUndefined();
+      expect(JSON.stringify(statementsOf(name)), name).not.toContain(`${STACK_NAME}-round`);
+    }
   });
 
   it('grants SendTaskSuccess only to the functions that complete steps', () => {

@@ -21,6 +21,12 @@ const HANDLERS: HandlerName[] = [
   'sms-inbound',
   'console',
   'assets',
+  'create-round',
+  'start-round',
+  'get-round',
+  'round-validate',
+  'round-start-cases',
+  'round-finish',
 ];
 
 async function requiredEnv(name: HandlerName): Promise<string[]> {

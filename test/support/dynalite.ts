@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../functions/adapters/table-keys';
 
 // A real DynamoDB API (dynalite, in memory) on a free port, with the table exactly as
-// table-keys.ts lays it out. dynalite has no TTL API, so retention is not emulated here.
+// table-keys.ts lays it out (the byRound index projects only what TABLE.byRound names). dynalite has no TTL API, so retention is not emulated here.
 
 // dynalite ships no type declarations; this is the part of its API the tests use.
 type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; path?: string }) => Server;
@@ -69,11 +69,15 @@ async function untilActive(client: DynamoDBClient, tableName: string): Promise<v
 }
 
 function tableDefinition(tableName: string): ConstructorParameters<typeof CreateTableCommand>[0] {
-  const { byPhone, byService } = TABLE;
+  const { byPhone, byService, byRound } = TABLE;
   const attributes = [
     TABLE.partitionKey,
     TABLE.sortKey,
-    ...[byPhone, byService].flatMap((i) => [i.partitionKey, i.sortKey]),
+    ...[byPhone, byService, byRound].flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  const keySchema = (index: { partitionKey: string; sortKey: string }) => [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
   ];
   return {
     TableName: tableName,
@@ -83,13 +87,18 @@ function tableDefinition(tableName: string): ConstructorParameters<typeof Create
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [byPhone, byService].map((index) => ({
-      IndexName: index.name,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
-      ],
-      Projection: { ProjectionType: 'ALL' as const },
-    })),
+    GlobalSecondaryIndexes: [
+      ...[byPhone, byService].map((index) => ({
+        IndexName: index.name,
+        KeySchema: keySchema(index),
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
+      {
+        IndexName: byRound.name,
+        KeySchema: keySchema(byRound),
+        // As on AWS: a round's counts and spread need only these, and a narrow index is cheap to write.
+        Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...byRound.nonKeyAttributes] },
+      },
+    ],
   };
 }

@@ -11,6 +11,7 @@ export const testService: Service = {
   title: b('Afval ophalen', 'Waste collection'),
   summary: b('Samen het afval scheiden en ophalen.', 'Separating and collecting waste together.'),
   providerKind: 'municipality',
+  context: [],
   stages: [
     {
       id: 'prepare',

@@ -31,6 +31,10 @@ describe('normalizeService', () => {
       title: t('Titel'),
       summary: t('Samenvatting'),
       providerKind: 'school',
+      context: [
+        { id: 'pupil', type: 'text', label: t('P') },
+        { id: 'group', type: 'text', label: t('G'), maxLength: 40, required: false },
+      ],
       stages: [
         {
           id: 'one',
@@ -114,6 +118,16 @@ describe('normalizeService', () => {
       ['countGiven', true, null],
     ]);
     expect(normalized.title).toEqual({ nl: 'Titel', en: 'Titel' });
+    expect(normalized.context).toStrictEqual([
+      { id: 'pupil', type: 'text', label: { nl: 'P', en: 'P' }, required: true, maxLength: 200 },
+      { id: 'group', type: 'text', label: { nl: 'G', en: 'G' }, required: false, maxLength: 40 },
+    ]);
+  });
+
+  it('gives a service without context an empty one, like the schema', () => {
+    const { context: _, ...withoutContext } = structuredClone(carePlan);
+    expect(normalizeService(withoutContext).context).toEqual([]);
+    expect(serviceSchema.parse(withoutContext).context).toEqual([]);
   });
 
   it('does not share arrays or objects with the definition', () => {

@@ -217,6 +217,60 @@ const cases: [string, ServiceInput, string, string | RegExp][] = [
     'rule: number min is at most max',
   ],
   [
+    'a context field named like a CSV column',
+    broken((s) => {
+      s.context = [{ id: 'phone', type: 'text', label: { nl: 'Telefoon', en: 'Phone' } }];
+    }),
+    '$.context[0].id',
+    "rule: context field ids differ from the CSV columns reference, name, phone, email, locale, line ('phone')",
+  ],
+  [
+    'a context field named line (the column of the validated file)',
+    broken((s) => {
+      s.context = [
+        { id: 'careNeed', type: 'text', label: { nl: 'Zorgvraag', en: 'Care need' } },
+        { id: 'line', type: 'number', label: { nl: 'Regel', en: 'Line' } },
+      ];
+    }),
+    '$.context[1].id',
+    "rule: context field ids differ from the CSV columns reference, name, phone, email, locale, line ('line')",
+  ],
+  [
+    'a repeated context field id',
+    broken((s) => {
+      s.context = [
+        { id: 'careNeed', type: 'text', label: { nl: 'Zorgvraag', en: 'Care need' } },
+        { id: 'careNeed', type: 'date', label: { nl: 'Datum', en: 'Date' } },
+      ];
+    }),
+    '$.context[1].id',
+    "rule: context field ids are unique ('careNeed')",
+  ],
+  [
+    'a long text in the context',
+    broken((s) => {
+      s.context = [{ id: 'history', type: 'longText', label: { nl: 'Voorgeschiedenis', en: 'History' } }];
+    }),
+    '$.context[0].type',
+    'rule: context fields are text, date, number, choice, yesNo (a longText does not fit a CSV cell)',
+  ],
+  [
+    'a context number with min above max',
+    broken((s) => {
+      s.context = [{ id: 'size', type: 'number', min: 3, max: 2, label: { nl: 'Grootte', en: 'Size' } }];
+    }),
+    '$.context[0]',
+    'rule: number min is at most max',
+  ],
+  [
+    'a context field id that is not camelCase',
+    broken((s) => {
+      s.context = [{ id: 'care-need', type: 'text', label: { nl: 'Zorgvraag', en: 'Care need' } }];
+    }),
+    '$.context[0].id',
+    'rule: field ids are camelCase',
+  ],
+  [
     'a badly formed id',
     broken((s) => {
       s.id = 'Care_Plan';
@@ -243,6 +297,44 @@ describe('definition rules', () => {
     if (typeof rule === 'string') expect(line?.startsWith(`  ${FILE}: ${path}: ${rule}`), line).toBe(true);
     else expect(line).toMatch(rule);
     expect(message.startsWith(`Invalid service definition ${FILE}\n`)).toBe(true);
+  });
+
+  it('accepts every context field type a CSV cell can hold, and no context at all', () => {
+    const context: ServiceInput['context'] = [
+      { id: 'street', type: 'text', label: { nl: 'Straat', en: 'Street' } },
+      { id: 'since', type: 'date', label: { nl: 'Sinds', en: 'Since' } },
+      { id: 'size', type: 'number', min: 1, max: 9, label: { nl: 'Grootte', en: 'Size' } },
+      { id: 'owner', type: 'yesNo', required: false, label: { nl: 'Eigenaar', en: 'Owner' } },
+      {
+        id: 'kind',
+        type: 'choice',
+        label: { nl: 'Soort', en: 'Kind' },
+        options: [
+          { value: 'house', label: { nl: 'Huis', en: 'House' } },
+          { value: 'flat', label: { nl: 'Flat', en: 'Flat' } },
+        ],
+      },
+    ];
+    const parsed = parseService(
+      FILE,
+      broken((s) => {
+        s.context = context;
+      }),
+    );
+    expect(parsed.context.map((f) => [f.id, f.type, f.required])).toEqual([
+      ['street', 'text', true],
+      ['since', 'date', true],
+      ['size', 'number', true],
+      ['owner', 'yesNo', false],
+      ['kind', 'choice', true],
+    ]);
+    const without = parseService(
+      FILE,
+      broken((s) => {
+        delete s.context;
+      }),
+    );
+    expect(without.context).toEqual([]);
   });
 
   it('reports a malformed duration once, not as a crash of the other rules', () => {

@@ -65,12 +65,11 @@ describe.each(parsed.map((s) => [s.id, s] as const))('%s', (_, service) => {
 
   it('says every text in Dutch and English, differently', () => {
     const texts = [service.title, service.summary, ...service.stages.map((s) => s.title)];
-    for (const s of steps(service)) {
-      texts.push(s.title, s.instructions);
-      for (const f of s.form.fields) {
-        texts.push(f.label, ...(f.help ? [f.help] : []));
-        if (f.type === 'choice') texts.push(...f.options.map((o) => o.label));
-      }
+    const fields = [...service.context, ...steps(service).flatMap((s) => s.form.fields)];
+    for (const s of steps(service)) texts.push(s.title, s.instructions);
+    for (const f of fields) {
+      texts.push(f.label, ...(f.help ? [f.help] : []));
+      if (f.type === 'choice') texts.push(...f.options.map((o) => o.label));
     }
     for (const t of texts) expect(t.nl, t.en).not.toBe(t.en);
   });
@@ -83,6 +82,20 @@ describe('the services', () => {
       ['child-development', 'school'],
       ['care-plan', 'care-provider'],
     ]);
+  });
+
+  it('describe each household by the context fields a round file carries', () => {
+    const shape = (s: Service) =>
+      s.context.map((f) => [f.id, f.type, f.required, 'maxLength' in f ? f.maxLength : null]);
+    expect(shape(byId('waste-collection'))).toEqual([
+      ['address', 'text', true, 200],
+      ['collectionDate', 'date', true, null],
+    ]);
+    expect(shape(byId('child-development'))).toEqual([
+      ['childName', 'text', true, 100],
+      ['group', 'text', false, 40],
+    ]);
+    expect(shape(byId('care-plan'))).toEqual([['careNeed', 'text', false, 200]]);
   });
 
   it('use every kind of form field between them', () => {

@@ -12,6 +12,15 @@ export default defineService({
     en: 'You look at what you can do yourself, or with help from people around you; the care provider assesses what care is needed. Together we agree on a care plan, evaluate it and say how the partnership went.',
   },
   providerKind: 'care-provider',
+  context: [
+    {
+      id: 'careNeed',
+      type: 'text',
+      required: false,
+      maxLength: 200,
+      label: { nl: 'Zorgvraag', en: 'Care need' },
+    },
+  ],
   stages: [
     {
       id: 'assessment',

@@ -19,6 +19,10 @@ export default defineService({
     en: 'Parents and teacher each know the child in their own way. Together we describe what we see, agree on goals for home and for school, and look back on what they achieved.',
   },
   providerKind: 'school',
+  context: [
+    { id: 'childName', type: 'text', maxLength: 100, label: { nl: 'Naam van het kind', en: "Child's name" } },
+    { id: 'group', type: 'text', required: false, maxLength: 40, label: { nl: 'Groep', en: 'Class' } },
+  ],
   stages: [
     {
       id: 'observe',

@@ -14,6 +14,17 @@ export default defineService({
     en: 'You separate your waste and put the container out on time; the municipality collects it. We both report how it went, so that problems such as a full container or a missed street are solved quickly.',
   },
   providerKind: 'municipality',
+  // One row of a round's CSV file per household: where and when the container is collected.
+  context: [
+    {
+      id: 'address',
+      type: 'text',
+      maxLength: 200,
+      label: { nl: 'Adres', en: 'Address' },
+      help: { nl: 'Straat, huisnummer en plaats', en: 'Street, house number and town' },
+    },
+    { id: 'collectionDate', type: 'date', label: { nl: 'Ophaaldag', en: 'Collection day' } },
+  ],
   stages: [
     {
       id: 'round',

@@ -104,3 +104,28 @@ export function finishCase(
     resultPath: JsonPath.DISCARD,
   });
 }
+
+/**
+ * Counts a round case's end on its round item (pk ROUND#<roundId>, sk ROUND): ADD completed 1 or
+ * expired 1. Only for an existing round item, so a round that already expired is not re-created as
+ * a bare counter.
+ */
+export function countRoundEnd(
+  scope: Construct,
+  id: string,
+  table: ITable,
+  counter: 'completed' | 'expired',
+): DynamoUpdateItem {
+  return new DynamoUpdateItem(scope, id, {
+    table,
+    key: {
+      pk: Attr.fromString(JsonPath.format('ROUND#{}', JsonPath.stringAt('$.roundId'))),
+      sk: Attr.fromString('ROUND'),
+    },
+    updateExpression: 'ADD #counter :one',
+    conditionExpression: 'attribute_exists(#pk)',
+    expressionAttributeNames: { '#counter': counter, '#pk': TABLE.partitionKey },
+    expressionAttributeValues: { ':one': Attr.fromNumber(1) },
+    resultPath: JsonPath.DISCARD,
+  });
+}

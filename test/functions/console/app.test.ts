@@ -22,6 +22,8 @@ function setup() {
       name: 'Piet',
       phone: '0612345678',
       locale: 'nl',
+      address: 'Dorpsstraat 1, Utrecht',
+      collectionDate: '2026-03-10',
     });
     const caseId = /\/console\/cases\/([0-9a-f]+)\?notice=created$/.exec(res.headers.location ?? '')?.[1];
     return { res, caseId: caseId as string };
@@ -133,6 +135,31 @@ describe('console pages and actions', () => {
     const page = await get(`/cases/${caseId}`, { query: { notice: 'created' } });
     expect(page.body).toContain(`https://api.example.nl/c/${deps.vault.linkToken(caseId)}`);
     expect(page.body).toContain('role="status"');
+  });
+
+  it("asks for the service's context and keeps it encrypted on the case", async () => {
+    const { post, csrf, repo, deps, get } = setup();
+    const form = await get('/services/waste-collection/new');
+    expect(form.body).toContain('<legend>Gegevens voor deze dienst</legend>');
+    expect(form.body).toContain('id="f-context-address" name="address"');
+    expect(form.body).toContain('type="date"');
+    const base = { _csrf: csrf, idempotencyKey: 'key-context-0000000001', phone: '0612345678' };
+    const bad = await post('/services/waste-collection/cases', { ...base, address: 'Dorpsstraat 1' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('<a href="#f-context-collectionDate">');
+    expect(bad.body).toContain('value="Dorpsstraat 1"');
+    expect(repo.cases.size).toBe(0);
+    const ok = await post('/services/waste-collection/cases', {
+      ...base,
+      address: 'Dorpsstraat 1',
+      collectionDate: '2026-03-10',
+    });
+    expect(ok.statusCode).toBe(303);
+    const stored = [...repo.cases.values()][0];
+    expect(JSON.parse(deps.vault.decrypt(stored?.contextEnc as string))).toEqual({
+      address: 'Dorpsstraat 1',
+      collectionDate: '2026-03-10',
+    });
   });
 
   it("answers 404 for another organisation's case, on the page and on its forms", async () => {

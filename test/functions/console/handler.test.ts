@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
@@ -7,6 +7,7 @@ import { PiiVault } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/console';
 import { httpEvent, lambdaContext } from '../../support/http-event';
 import { caseItem } from '../handlers/items';
+import { roundRecord } from './round-fakes';
 
 vi.hoisted(() => {
   process.env.COGNITO_DOMAIN = 'https://coproduce-test.auth.eu-west-1.amazoncognito.com';
@@ -68,6 +69,29 @@ describe('console handler', () => {
     const missing = await call('/console/cases/case2', [cookie()]);
     expect(other.statusCode).toBe(404);
     expect(other.headers['content-type']).toMatch(/^text\/html/);
+    expect(other.body).toBe(missing.body);
+  });
+
+  it("reads a round through the DynamoDB round repository; another organisation's is a 404", async () => {
+    const mine = roundRecord({ roundId: 'b'.repeat(32), status: 'REJECTED', error: 'The file is empty.' });
+    const theirs = roundRecord({ roundId: 'c'.repeat(32), org: 'gm0999' });
+    for (const r of [mine, theirs])
+      ddb
+        .on(GetCommand, { Key: keys.round(r.roundId) })
+        .resolves({ Item: { ...keys.round(r.roundId), ...r } });
+    ddb.on(GetCommand, { Key: keys.round('d'.repeat(32)) }).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const page = await call(`/console/rounds/${mine.roundId}`, [cookie()]);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<h1>Ronde: Wijk Noord 2026</h1>');
+    expect(page.body).toContain('<p lang="en">The file is empty.</p>');
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ROUND#${mine.roundId}`, ':prefix': 'ERROR#' },
+    });
+    const other = await call(`/console/rounds/${theirs.roundId}`, [cookie()]);
+    const missing = await call(`/console/rounds/${'d'.repeat(32)}`, [cookie()]);
+    expect(other.statusCode).toBe(404);
     expect(other.body).toBe(missing.body);
   });
 

@@ -5,6 +5,7 @@ import { type Session, sealSession } from '../../../functions/console/session';
 import { PiiVault } from '../../../functions/domain/pii';
 import { services } from '../../../workflows/catalog';
 import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
+import { ConsoleRoundRepository } from './round-fakes';
 
 // A console wired to in-memory ports and a test identity provider (RSA key, JWKS, token endpoint).
 
@@ -73,10 +74,12 @@ export class TestIdp {
 
 export function makeDeps(idp = new TestIdp()) {
   const repo = new FakeRepository();
+  const rounds = new ConsoleRoundRepository();
   const engine = new FakeEngine();
   const vault = new PiiVault('console-test-key-0123456789abcdefghijklmnop');
   const deps: ConsoleDeps = {
     repo,
+    rounds,
     engine,
     clock: fixedClock(NOW),
     vault,
@@ -88,7 +91,7 @@ export function makeDeps(idp = new TestIdp()) {
     fetch: idp.fetch,
     services,
   };
-  return { deps, repo, engine, vault, idp };
+  return { deps, repo, rounds, engine, vault, idp };
 }
 
 export function session(over: Partial<Session> = {}): Session {

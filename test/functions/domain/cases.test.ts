@@ -11,6 +11,7 @@ import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { caseDto, maskEmail, maskPhone } from '../../../functions/domain/views';
 import { AppError, statusOf } from '../../../functions/shared/errors';
 import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
+import { FakeRoundRepository } from '../../support/round-fakes';
 import { testService } from '../../support/service-fixture';
 
 vi.mock(
@@ -32,9 +33,10 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 }
 
 describe('cases', () => {
-  let deps: CaseDeps & { repo: FakeRepository; engine: FakeEngine };
+  let deps: CaseDeps & { repo: FakeRepository; engine: FakeEngine; rounds: FakeRoundRepository };
   beforeEach(() => {
     deps = {
+      rounds: new FakeRoundRepository(),
       repo: new FakeRepository(),
       engine: new FakeEngine(),
       clock: fixedClock('2026-03-02T09:00:00.000Z'),
@@ -113,6 +115,7 @@ describe('cases', () => {
     const other = providerOf({ 'custom:org': 'gm0599', 'custom:orgKind': 'municipality' });
     expect(statusOf(await failure(cancelCase(deps, other, result.caseId, 'x')))).toBe(404);
     expect(deps.engine.stopped).toHaveLength(1);
+    expect(deps.rounds.counterCalls).toEqual([]); // not a round's case
   });
 
   it('refuses expired and unknown links', async () => {

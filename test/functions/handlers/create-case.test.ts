@@ -134,6 +134,15 @@ describe('POST /cases', () => {
     });
     const extra = await create({ ...body, priority: 'high' });
     expect(extra.statusCode).toBe(400);
+    // The context reaches the domain, which checks it against the service's (here: no) context fields.
+    const context = await create({ ...body, context: { colour: 'red' } });
+    expect(context.json?.error).toMatchObject({
+      details: { fields: { 'context.colour': 'This field is not part of the form.' } },
+    });
+    const notAnObject = await create({ ...body, context: 'Dorpsstraat 1' });
+    expect(notAnObject.json?.error).toMatchObject({
+      details: { fields: { 'body.context': expect.any(String) } },
+    });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });

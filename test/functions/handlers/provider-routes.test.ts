@@ -188,6 +188,22 @@ describe('POST /cases/{caseId}/cancel', () => {
     });
   });
 
+  it("counts a round's case as cancelled on its round, with one ADD", async () => {
+    ddb.on(GetCommand).resolves({ Item: caseItem({ roundId: 'r1' }) });
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    expect((await cancel({ reason: 'Verhuisd' })).statusCode).toBe(200);
+    const adds = ddb
+      .commandCalls(UpdateCommand)
+      .map((c) => c.args[0].input)
+      .filter((input) => input.UpdateExpression?.startsWith('ADD'));
+    expect(adds).toHaveLength(1);
+    expect(adds[0]).toMatchObject({ Key: keys.round('r1'), ConditionExpression: 'attribute_exists(pk)' });
+    expect(Object.values(adds[0]?.ExpressionAttributeNames ?? {})).toEqual(['cancelled']);
+    expect(Object.values(adds[0]?.ExpressionAttributeValues ?? {})).toEqual([1]);
+  });
+
   it('answers 409 CASE_CLOSED for a closed case, 404 for another organisation, 400 without a reason', async () => {
     ddb.on(GetCommand).resolves({ Item: caseItem({ status: 'COMPLETED' }) });
     const closed = await cancel({ reason: 'x' });

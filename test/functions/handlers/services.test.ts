@@ -10,6 +10,7 @@ describe('GET /services', () => {
     const items = res.json?.items as {
       id: string;
       providerKind: string;
+      context: { id: string }[];
       stages: { steps: { actor: string; fields: unknown[] }[] }[];
     }[];
     expect(items.map((s) => s.id)).toEqual(services.map((s) => s.id));
@@ -21,6 +22,8 @@ describe('GET /services', () => {
       );
       expect(item.stages[0]?.steps[0]?.fields).toEqual(service?.stages[0]?.steps[0]?.form.fields);
     }
+    const waste = items.find((s) => s.id === 'waste-collection');
+    expect(waste?.context.map((f) => f.id)).toEqual(['address', 'collectionDate']);
     expect(res.body).not.toContain('"messages"');
   });
 });

@@ -173,7 +173,7 @@ describe('ServiceWorkflow compiler', () => {
         ':gsi2sk': { 'S.$': "States.Format('EXPIRED#{}#{}', $.createdAt, $.caseId)" },
       }),
     });
-    expect(expire.Next).toBe('Case expired');
+    expect(expire.Next).toBe('Round case expired?');
     expect(state(asl, 'Case expired').Type).toBe('Succeed');
   });
 
@@ -245,7 +245,36 @@ describe('ServiceWorkflow compiler', () => {
       }),
     });
     expect(complete.Catch?.[0]?.Next).toBe('Case no longer active');
+    expect(complete.Next).toBe('Round case completed?');
     expect(state(asl, 'Case completed').Type).toBe('Succeed');
+  });
+
+  it.each([
+    ['completed', 'Case completed'],
+    ['expired', 'Case expired'],
+  ])('counts a round case %s on its round item, and never fails the case over it', (counter, end) => {
+    const { asl } = compiled();
+    const choice = state(asl, `Round case ${counter}?`);
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual([
+      { Variable: '$.roundId', IsPresent: true, Next: `Count round ${counter}` },
+    ]);
+    expect(choice.Default).toBe(end);
+    const count = state(asl, `Count round ${counter}`);
+    expect(count.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
+    expect(count.Parameters).toEqual({
+      TableName: expect.any(String),
+      Key: { pk: { 'S.$': "States.Format('ROUND#{}', $.roundId)" }, sk: { S: 'ROUND' } },
+      UpdateExpression: 'ADD #counter :one',
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: { '#counter': counter, '#pk': 'pk' },
+      ExpressionAttributeValues: { ':one': { N: '1' } },
+    });
+    expect(count.ResultPath).toBeNull();
+    // round gone (condition), throttled after the retries, anything: the case still ends well
+    expect(count.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: end }]);
+    expect(count.Next).toBe(end);
+    expect(state(asl, end).Type).toBe('Succeed');
   });
 
   it('keeps every state name within the 80 characters Step Functions allows', () => {

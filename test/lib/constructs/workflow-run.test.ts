@@ -46,7 +46,11 @@ const submission = (stepId: string, data: Record<string, unknown>) => ({
   data,
 });
 
-async function run(answers: Record<string, (call: number) => Promise<unknown>>, guardFails = false) {
+async function run(
+  answers: Record<string, (call: number) => Promise<unknown>>,
+  guardFails = false,
+  round?: { roundId: string; countFails?: boolean },
+) {
   const { StateMachine } = await import('aws-local-stepfunctions');
   const calls: Call[] = [];
   const counts = new Map<string, number>();
@@ -68,6 +72,8 @@ async function run(answers: Record<string, (call: number) => Promise<unknown>>, 
             visits += 1;
             return { Attributes: { visits: { N: String(visits) }, ttl: { N: '1900000000' } } };
           }
+          if (name.startsWith('Count round') && round?.countFails)
+            throw Object.assign(new Error('gone'), { name: 'DynamoDB.ConditionalCheckFailedException' });
           if (name.startsWith('Step ')) {
             const n = (counts.get(name) ?? 0) + 1;
             counts.set(name, n);
@@ -84,7 +90,13 @@ async function run(answers: Record<string, (call: number) => Promise<unknown>>, 
   all(asl.States);
   const machine = new StateMachine(asl as never, { validationOptions: { checkArn: false } });
   const execution = machine.run(
-    { caseId: 'c-1', serviceId: 'repair-request', org: 'org-1', createdAt: '2026-01-01T00:00:00Z' },
+    {
+      caseId: 'c-1',
+      serviceId: 'repair-request',
+      org: 'org-1',
+      createdAt: '2026-01-01T00:00:00Z',
+      ...(round && { roundId: round.roundId }),
+    },
     {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: {} },
       context: { Task: { Token: 'token-1' }, State: { EnteredTime: '2026-01-02T00:00:00Z' } } as never,
@@ -144,6 +156,38 @@ describe('compiled workflow on a peer ASL engine', () => {
     expect(segments).toEqual(['Step acknowledge invite', 'Step acknowledge escalation']);
     expect(states.at(-1)).toBe('Mark case expired');
     expect(states).not.toContain('Enter stage plan');
+  });
+
+  it('counts the end of a round case on its round, and only for round cases', async () => {
+    const answers = {
+      'Step describe invite': ok('describe'),
+      'Step acknowledge invite': ok('acknowledge'),
+      'Step propose invite': ok('propose'),
+      'Step agree invite': ok('agree', { agreed: true }),
+    };
+    const plain = await run(answers);
+    expect(plain.states.at(-1)).toBe('Mark case completed');
+    const counted = await run(answers, false, { roundId: 'r-1' });
+    expect(counted.states.slice(-2)).toEqual(['Mark case completed', 'Count round completed']);
+    const call = counted.calls.at(-1)?.input as { Key: { pk: { S: string } } };
+    expect(call.Key.pk.S).toBe('ROUND#r-1');
+    // a failed count (round item gone) still ends the case normally
+    const gone = await run(answers, false, { roundId: 'r-1', countFails: true });
+    expect(gone.states.at(-1)).toBe('Count round completed');
+    expect(gone.output).toMatchObject({ roundId: 'r-1', caseId: 'c-1' });
+  });
+
+  it('counts an expired round case as expired', async () => {
+    const { states } = await run(
+      {
+        'Step describe invite': ok('describe'),
+        'Step acknowledge invite': async () => Promise.reject(timeout()),
+        'Step acknowledge escalation': async () => Promise.reject(timeout()),
+      },
+      false,
+      { roundId: 'r-2' },
+    );
+    expect(states.slice(-2)).toEqual(['Mark case expired', 'Count round expired']);
   });
 
   it('ends quietly when the case is no longer active', async () => {

@@ -14,7 +14,8 @@ const FUNCTIONS: Record<string, string> = {
       body: JSON.stringify({ event, remaining: context.getRemainingTimeInMillis(), requestId: context.awsRequestId,
         env: { TABLE_NAME: process.env.TABLE_NAME, PUBLIC_URL: process.env.PUBLIC_URL, PII_KEY: process.env.PII_KEY,
           TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN, STATE_MACHINE_ARNS: process.env.STATE_MACHINE_ARNS,
-          LOADED_TABLE: loadedTable } }),
+          ROUND_BUCKET: process.env.ROUND_BUCKET, BUCKET_ARN: process.env.BUCKET_ARN,
+          AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3, LOADED_TABLE: loadedTable } }),
     });
     const loadedTable = process.env.TABLE_NAME;`,
   Plain: `exports.handler = async () => ({ hello: 'world' });`,
@@ -53,6 +54,20 @@ const FUNCTIONS: Record<string, string> = {
         return { statusCode: 409, body: JSON.stringify({ error: e.name }) };
       }
     };`,
+  Upload: `
+    const { S3Client, PutObjectCommand, GetObjectCommand } = require('@aws-sdk/client-s3');
+    const { getSignedUrl } = require('@aws-sdk/s3-request-presigner');
+    const s3 = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
+    exports.handler = async (event) => {
+      const Key = 'files/' + event.pathParameters.key;
+      if (event.requestContext.http.method === 'POST') {
+        const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: process.env.ROUND_BUCKET, Key,
+          ContentType: 'text/csv' }), { expiresIn: 900 });
+        return { url };
+      }
+      const out = await s3.send(new GetObjectCommand({ Bucket: process.env.ROUND_BUCKET, Key }));
+      return { text: await out.Body.transformToString() };
+    };`,
 };
 
 const env = {
@@ -63,6 +78,8 @@ const env = {
     'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'TwilioSecret' }, ':SecretString:::}}']],
   },
   STATE_MACHINE_ARNS: { 'Fn::Join': ['', ['{"demo":"', { Ref: 'Machine' }, '"}']] },
+  ROUND_BUCKET: { Ref: 'RoundBucket5F2D7E3A' },
+  BUCKET_ARN: { 'Fn::GetAtt': ['RoundBucket5F2D7E3A', 'Arn'] },
 };
 
 function route(key: string, fn: string, jwt = false) {
@@ -136,6 +153,7 @@ export function writeFixture(root: string, waitSeconds = 3600): string {
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       },
     },
+    RoundBucket5F2D7E3A: { Type: 'AWS::S3::Bucket', Properties: {} },
     PiiSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
     TwilioSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
     UserPool: { Type: 'AWS::Cognito::UserPool', Properties: {} },
@@ -164,6 +182,8 @@ export function writeFixture(root: string, waitSeconds = 3600): string {
     ...route('GET /boom', 'Boom'),
     ...route('POST /start/{id}', 'Start'),
     ...route('POST /complete/{id}', 'Complete'),
+    ...route('POST /upload/{key}', 'Upload'),
+    ...route('GET /upload/{key}', 'Upload'),
   };
   const files: Record<string, unknown> = {};
   for (const [name, code] of Object.entries(FUNCTIONS)) {

@@ -1,0 +1,172 @@
+/**
+ * `npm run bench:round [-- N]`: a round of N waste-collection households (default 10,000) through the
+ * HTTP API against the embedded default (in process, temp DATA_DIR); the CSV is generated to a temp
+ * file as a stream. Prints cases started per second (from POST start to STARTED), the total time,
+ * peak RSS and heap (sampled every 100 ms) against the idle runtime's, and a baseline timed in the same
+ * run: BASE_N single POST /cases (default 500) at BASE_CONCURRENCY (default 10, the round machine's
+ * MaxConcurrency), so the figure means something on a noisy machine.
+ * BENCH_DEADLINE_S (default 600) bounds the run after the synth.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { providerToken } from '../local/runtime/demo';
+import { Api, putFile } from '../local/runtime/round-client';
+import { wasteRow, writeWasteCsv } from '../local/runtime/round-csv';
+import { type Runtime, startRuntime } from '../local/runtime/runtime';
+import { ensureSynth } from '../local/runtime/synth';
+
+const int = (name: string, raw: string | undefined, fallback: number) => {
+  const n = Number(raw ?? fallback);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer ('${raw}')`);
+  return n;
+};
+const N = int('N', process.argv[2] ?? process.env.N, 10_000);
+const BASE_N = int('BASE_N', process.env.BASE_N, 500);
+const BASE_CONCURRENCY = int('BASE_CONCURRENCY', process.env.BASE_CONCURRENCY, 10);
+const DEADLINE_S = int('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 600);
+const ORG = 'gemeente-bench';
+const root = resolve(__dirname, '..');
+const t00 = performance.now();
+const say = (line: string) =>
+  console.log(`[${((performance.now() - t00) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+/** Peak RSS and heap since the last `reset`, sampled every 100 ms. */
+class Peaks {
+  rss = 0;
+  heap = 0;
+  private readonly timer = setInterval(() => this.sample(), 100);
+  sample() {
+    const m = process.memoryUsage();
+    this.rss = Math.max(this.rss, m.rss);
+    this.heap = Math.max(this.heap, m.heapUsed);
+  }
+  reset() {
+    this.rss = 0;
+    this.heap = 0;
+    this.sample();
+  }
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
+/** Waits until the engine's background work (invitations after the last StartExecution) settles. */
+async function settle(rt: Runtime) {
+  for (let last = -1, n = rt.outbox.list().length; n !== last; last = n, n = rt.outbox.list().length)
+    await sleep(1000);
+}
+
+async function baseline(rt: Runtime, token: string): Promise<number> {
+  let next = 0;
+  const one = async (i: number) => {
+    const row = wasteRow(i, 'base', 900_000);
+    const res = await fetch(`${rt.url}/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        serviceId: 'waste-collection',
+        reference: row.reference,
+        citizen: { name: 'Bench', ...(row.phone ? { phone: row.phone } : { email: row.email }) },
+        context: { address: 'Benchstraat 1, Utrecht', collectionDate: '2026-12-15' },
+      }),
+    });
+    if (res.status !== 201) throw new Error(`POST /cases ${res.status}: ${await res.text()}`);
+  };
+  const t0 = performance.now();
+  const lane = async () => {
+    while (next < BASE_N) await one(next++);
+  };
+  await Promise.all(Array.from({ length: BASE_CONCURRENCY }, lane));
+  return BASE_N / ((performance.now() - t0) / 1000);
+}
+
+async function round(rt: Runtime, api: Api, name: string, rows: number, peaks?: Peaks) {
+  const file = join(rt.dataDir, `${name}.csv`);
+  const t0 = performance.now();
+  const bytes = await writeWasteCsv(file, rows, (i) => wasteRow(i, name).fields);
+  const created = await api.createRound('waste-collection', name, 'reject');
+  await putFile(created.upload, file);
+  const tStart = performance.now();
+  const start = await api.startRound(created.roundId);
+  if (start === 'running') throw new Error('the round is already running');
+  let validatedAt = 0;
+  for (;;) {
+    const r = await api.round(created.roundId);
+    if (!validatedAt && r.status !== 'VALIDATING') validatedAt = performance.now();
+    if (r.attempt >= start.attempt && ['STARTED', 'REJECTED', 'FAILED'].includes(r.status)) {
+      const end = performance.now();
+      if (r.status !== 'STARTED' || r.started !== rows)
+        throw new Error(`round ${r.status}, ${r.started}/${rows} started: ${r.error ?? ''}`);
+      return {
+        bytes,
+        total: (end - t0) / 1000,
+        run: (end - tStart) / 1000,
+        validate: (validatedAt - tStart) / 1000,
+      };
+    }
+    peaks?.sample();
+    await sleep(200);
+  }
+}
+
+async function main(): Promise<number> {
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-bench-round-'));
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  if (!process.env.CDK_OUT) await ensureSynth(root, say);
+  const deadline = setTimeout(() => {
+    say(`deadline of ${DEADLINE_S} s reached`);
+    process.exit(1);
+  }, DEADLINE_S * 1000);
+  const rt = await startRuntime({
+    cdkOut: resolve(process.env.CDK_OUT ?? join(root, 'cdk.out')),
+    dataDir,
+    port: 0,
+  });
+  const token = providerToken(rt.issuer, ORG, 'municipality');
+  const api = new Api(rt.url, token);
+  const peaks = new Peaks();
+  try {
+    await sleep(2000);
+    const idle = { rss: peaks.rss, heap: peaks.heap };
+    say(`runtime idle: peak RSS ${mb(idle.rss)}, heap ${mb(idle.heap)}; warm-up round of 20 rows`);
+    await round(rt, api, 'warmup', 20);
+    await settle(rt);
+    say(`baseline: ${BASE_N} single POST /cases, ${BASE_CONCURRENCY} at a time`);
+    const base = await baseline(rt, token);
+    await settle(rt);
+    say(`round of ${N} rows`);
+    peaks.reset();
+    const r = await round(rt, api, `bench-${N}`, N, peaks);
+    const rate = N / r.run;
+    console.log(
+      [
+        '',
+        `bench:round  N=${N}  (file ${(r.bytes / 1024).toFixed(0)} kB, generated and uploaded as streams)`,
+        `cases started/s          ${rate.toFixed(1)}  (POST start -> STARTED: ${r.run.toFixed(1)} s, of which validation ${r.validate.toFixed(1)} s)`,
+        `total time               ${r.total.toFixed(1)} s  (file, create, upload, start, wait)`,
+        `baseline POST /cases/s   ${base.toFixed(1)}  (${BASE_N} at concurrency ${BASE_CONCURRENCY})`,
+        `round / baseline         ${(rate / base).toFixed(2)}x`,
+        `peak RSS                 ${mb(peaks.rss)} during the round, ${mb(idle.rss)} idle: +${mb(peaks.rss - idle.rss)}`,
+        `peak heap used           ${mb(peaks.heap)} during the round, ${mb(idle.heap)} idle`,
+      ].join('\n'),
+    );
+    return 0;
+  } finally {
+    peaks.stop();
+    clearTimeout(deadline);
+    await rt.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(e.stack ?? e.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,56 @@
+import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from './round-model';
+
+// How the round use cases reach storage, files and the round state machine. Implemented in
+// functions/adapters/ (DynamoDB, S3, Step Functions); the domain never sees an AWS type.
+
+export interface RoundRepository {
+  /** Creates the round; 'exists' when the roundId is taken (the same name again). */
+  createRound(record: RoundRecord): Promise<'created' | 'exists'>;
+  getRound(roundId: string): Promise<RoundRecord | undefined>;
+  listRounds(query: { org: string; serviceId: string; limit: number; cursor?: string }): Promise<{
+    items: RoundRecord[];
+    cursor?: string;
+  }>;
+  /**
+   * A new attempt: status -> VALIDATING, attempt + 1, counters reset; only while the status is one of
+   * `from` and the attempt is still `attempt` (two concurrent starts: one wins). False when refused.
+   */
+  beginAttempt(roundId: string, attempt: number, from: RoundStatus[], at: string): Promise<boolean>;
+  /** SET fields (status, counters, error...) and updatedAt. */
+  updateRound(roundId: string, fields: Partial<RoundRecord>): Promise<void>;
+  /** ADD to the live counters (started, failed, completed, expired, cancelled). */
+  addToCounters(
+    roundId: string,
+    delta: Partial<Record<'started' | 'failed' | 'completed' | 'expired' | 'cancelled', number>>,
+  ): Promise<void>;
+  /** Idempotent: the same line again overwrites. Written in batches. */
+  putRowErrors(roundId: string, errors: RowError[]): Promise<void>;
+  putRowFailures(roundId: string, failures: RowFailure[]): Promise<void>;
+  /** Removes every row error and failure of the round (a new attempt starts clean). */
+  clearRowReports(roundId: string): Promise<void>;
+  rowErrors(roundId: string, limit: number): Promise<RowError[]>;
+  rowFailures(roundId: string, limit: number): Promise<RowFailure[]>;
+  countRowFailures(roundId: string): Promise<number>;
+  /** Exact number of cases that carry this roundId (the byRound index). */
+  countRoundCases(roundId: string): Promise<number>;
+  /** Stage and status of every case of the round, counted from the byRound index. */
+  roundSpread(roundId: string): Promise<RoundSpread>;
+}
+
+/** The round's files (S3 on AWS, s3rver locally). */
+export interface RoundFiles {
+  /** A URL the caller PUTs the CSV to (Content-Type text/csv), valid for `expiresInSeconds`. */
+  uploadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  exists(key: string): Promise<boolean>;
+  /** The object as a stream of chunks: never the whole file in memory. */
+  read(key: string): AsyncIterable<Uint8Array>;
+  /** Writes a stream of text chunks as one object (multipart): never the whole file in memory. */
+  write(key: string, chunks: AsyncIterable<string>, contentType: string): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+}
+
+/** The round state machine. */
+export interface RoundEngine {
+  /** Starts the round execution named `<roundId>-<attempt>`; a repeat of the same name is not an error. */
+  startRound(roundId: string, attempt: number, input: Record<string, unknown>): Promise<void>;
+}

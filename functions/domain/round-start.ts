@@ -1,0 +1,113 @@
+import { AppError, ConflictError } from '../shared/errors';
+import type { Provider } from './access';
+import { type CaseDeps, type CreateCaseBody, createCase } from './cases';
+import { requireService } from './definitions';
+import type { Locale } from './model';
+import type { RowFailure } from './round-model';
+import type { RoundRepository } from './round-ports';
+
+// One batch of the round machine's Distributed Map: a case for every valid row. The case id comes
+// from the round and the row's reference, so a batch that runs twice (a retry, or a restart after a
+// crash) finds its cases instead of creating them again.
+
+export interface StartCasesDeps extends CaseDeps {
+  rounds: RoundRepository;
+  /** Pacing per batch; STARTS_PER_SECOND unless a test needs another. */
+  startsPerSecond?: number;
+}
+
+/** A row of valid.csv as the Map's CSV reader hands it over: every column, as strings. */
+export type ValidCsvRow = Record<string, string>;
+
+export interface StartBatch {
+  BatchInput: { roundId: string; org: string; serviceId: string };
+  Items: ValidCsvRow[];
+}
+
+export interface StartedBatch {
+  started: number;
+  existing: number;
+  failed: number;
+}
+
+/** Rows started at the same time: enough to hide the latency of a create plus StartExecution. */
+export const IN_FLIGHT = 8;
+
+/**
+ * At most this many row starts per second per batch. With the round machine's MaxConcurrency (10 by
+ * default) that is 100 StartExecution calls per second for the whole round: under the smallest
+ * Regions' refill rate of 150 per second, whatever the latency (README, "Rounds on AWS").
+ */
+export const STARTS_PER_SECOND = 10;
+
+export const FAILURE_REASONS = {
+  conflict: 'reference already used in this round with other data',
+} as const;
+
+/** The body a row stands for: the same row always makes the same body (and request hash). */
+export function rowBody(serviceId: string, contextIds: string[], row: ValidCsvRow): CreateCaseBody {
+  const value = (key: string) => (row[key] ?? '').trim();
+  const citizen: CreateCaseBody['citizen'] = { locale: (value('locale') || 'nl') as Locale };
+  for (const key of ['name', 'phone', 'email'] as const) if (value(key)) citizen[key] = value(key);
+  const context: Record<string, string> = {};
+  for (const id of contextIds) if (value(id)) context[id] = value(id);
+  return { serviceId, citizen, reference: value('reference'), context };
+}
+
+export async function startRoundCases(deps: StartCasesDeps, batch: StartBatch): Promise<StartedBatch> {
+  const { roundId, org, serviceId } = batch.BatchInput;
+  const service = requireService(serviceId);
+  const contextIds = service.context.map((f) => f.id);
+  // The round was created by staff of the service's provider kind (createRound checks it).
+  const provider: Provider = { org, orgKind: service.providerKind, who: `round:${roundId}` };
+  const result: StartedBatch = { started: 0, existing: 0, failed: 0 };
+  const failures: RowFailure[] = [];
+
+  const startRow = async (row: ValidCsvRow) => {
+    const body = rowBody(serviceId, contextIds, row);
+    const reference = body.reference ?? '';
+    try {
+      const { created } = await createCase(deps, provider, body, `round:${roundId}:${reference}`, {
+        roundId,
+      });
+      if (created) result.started++;
+      else result.existing++;
+    } catch (error) {
+      // Client errors belong to the row; anything else is infrastructure and fails the batch (retried).
+      if (!(error instanceof AppError)) throw error;
+      const reason =
+        error instanceof ConflictError && error.code === 'IDEMPOTENCY_KEY_REUSED'
+          ? FAILURE_REASONS.conflict
+          : error.message;
+      failures.push({ line: Number(row.line), reference, reason });
+    }
+  };
+
+  // A few rows in flight, paced; after an infrastructure error no new row starts, the ones in flight finish.
+  let next = 0;
+  let broken: { error: unknown } | undefined;
+  const gap = 1000 / (deps.startsPerSecond ?? STARTS_PER_SECOND);
+  const began = Date.now();
+  const worker = async () => {
+    while (!broken && next < batch.Items.length) {
+      const index = next++;
+      const row = batch.Items[index] as ValidCsvRow;
+      const wait = began + index * gap - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await startRow(row).catch((error: unknown) => {
+        broken ??= { error };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batch.Items.length) }, worker));
+  result.failed = failures.length;
+  if (failures.length > 0) await deps.rounds.putRowFailures(roundId, failures);
+  if (result.started > 0 || result.failed > 0)
+    await deps.rounds.addToCounters(roundId, {
+      ...(result.started > 0 && { started: result.started }),
+      ...(result.failed > 0 && { failed: result.failed }),
+    });
+  // Counted before failing, so the retry of this batch (which finds these cases) does not count them again.
+  if (broken) throw broken.error;
+  return result;
+}

@@ -1,0 +1,137 @@
+import { CsvError, csvLine, parseCsv } from './csv';
+import { requireService } from './definitions';
+import { type RoundRecord, type RowError, roundKeys } from './round-model';
+import type { RoundFiles, RoundRepository } from './round-ports';
+import { checkHeader, REASONS, ROW, RowValidator, validColumns, validFields } from './round-rows';
+
+// The first state of the round machine: every row of upload.csv is checked before anything starts.
+// The file is streamed: read in chunks, parsed record by record, and the good rows are written to
+// valid.csv (which the Distributed Map reads) while the rest is still being read.
+
+export interface ValidateDeps {
+  rounds: RoundRepository;
+  files: RoundFiles;
+}
+
+export interface Validation {
+  proceed: boolean;
+  validated: number;
+}
+
+/** Row errors are written a few hundred at a time: a file full of errors costs few round trips. */
+export const ERROR_BATCH = 250;
+
+class FileError extends Error {
+  constructor(readonly rowError: RowError) {
+    super(rowError.reason);
+  }
+}
+
+export async function validateRound(deps: ValidateDeps, roundId: string): Promise<Validation> {
+  const round = await deps.rounds.getRound(roundId);
+  if (!round) throw new Error(`round ${roundId} does not exist`);
+  const service = requireService(round.serviceId);
+  const counts = { total: 0, validated: 0, invalid: 0 };
+  let pending: RowError[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    await deps.rounds.putRowErrors(roundId, batch);
+  };
+
+  const records = parseCsv(deps.files.read(roundKeys.upload(roundId)))[Symbol.asyncIterator]();
+  // Remembered here too: the file store may wrap what the stream of lines throws.
+  let csvError: CsvError | undefined;
+  let wrote = false;
+  try {
+    const first = await records.next();
+    if (first.done) throw new FileError({ line: 1, column: ROW, reason: REASONS.empty });
+    const header = checkHeader(service, first.value.fields);
+    if (!header.ok) {
+      pending.push(...header.errors);
+      throw new FileError(header.errors[0] as RowError);
+    }
+    const validator = new RowValidator(service, header);
+    const validLines = async function* (): AsyncGenerator<string> {
+      yield csvLine(validColumns(service));
+      try {
+        for (let next = await records.next(); !next.done; next = await records.next()) {
+          counts.total++;
+          const result = validator.check(next.value.line, next.value.fields);
+          if (result.ok) {
+            counts.validated++;
+            yield csvLine(validFields(service, result.row));
+          } else {
+            counts.invalid++;
+            pending.push(...result.errors);
+            if (pending.length >= ERROR_BATCH) await flush();
+          }
+        }
+      } catch (error) {
+        if (error instanceof CsvError) csvError = error;
+        throw error;
+      }
+    };
+    wrote = true;
+    await deps.files.write(roundKeys.valid(roundId), validLines(), 'text/csv');
+  } catch (error) {
+    const fileError = asFileError(csvError ?? error);
+    if (!fileError) throw error;
+    if (!pending.some((e) => e.line === fileError.rowError.line && e.column === fileError.rowError.column))
+      pending.push(fileError.rowError);
+    const sentence = fileSentence(fileError.rowError, pending);
+    await flush();
+    return reject(deps, round, counts, wrote, sentence);
+  } finally {
+    // Closes the read stream when the header already decided (or the write gave up early).
+    await records.return?.(undefined).catch(() => undefined);
+  }
+  await flush();
+  if (counts.invalid > 0 && round.onInvalid === 'reject') {
+    const rows = counts.invalid === 1 ? '1 row has' : `${counts.invalid} rows have`;
+    return reject(
+      deps,
+      round,
+      counts,
+      wrote,
+      `${rows} errors, so nothing was started (onInvalid is reject).`,
+    );
+  }
+  if (counts.validated === 0) {
+    const why = counts.total === 0 ? 'The file has no rows.' : 'No row is valid, so nothing was started.';
+    return reject(deps, round, counts, wrote, why);
+  }
+  await deps.rounds.updateRound(roundId, { status: 'STARTING', ...counts });
+  return { proceed: true, validated: counts.validated };
+}
+
+function asFileError(error: unknown): FileError | undefined {
+  if (error instanceof FileError) return error;
+  if (error instanceof CsvError) {
+    const reason = error.message.replace(/^line \d+: /, '');
+    return new FileError({ line: error.line, column: ROW, reason });
+  }
+  return undefined;
+}
+
+function fileSentence(first: RowError, all: RowError[]): string {
+  if (first.line === 1) {
+    const columns = all.filter((e) => e.line === 1).length;
+    return `The header row is not right (${columns === 1 ? '1 problem' : `${columns} problems`}), so nothing was started.`;
+  }
+  return `The file cannot be read from line ${first.line} (${first.reason}), so nothing was started.`;
+}
+
+async function reject(
+  deps: ValidateDeps,
+  round: RoundRecord,
+  counts: { total: number; validated: number; invalid: number },
+  wrote: boolean,
+  error: string,
+): Promise<Validation> {
+  // The valid rows of a rejected file must not linger: they are personal data and will never start.
+  if (wrote) await deps.files.remove([roundKeys.valid(round.roundId)]);
+  await deps.rounds.updateRound(round.roundId, { status: 'REJECTED', error, ...counts });
+  return { proceed: false, validated: counts.validated };
+}

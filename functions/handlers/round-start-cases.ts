@@ -1,0 +1,32 @@
+import * as z from 'zod/mini';
+import { engine } from '../adapters/engine';
+import { repository } from '../adapters/repository';
+import { rounds } from '../adapters/rounds';
+import { systemClock } from '../domain/clock';
+import { startRoundCases } from '../domain/round-start';
+import { linkTtlDays, publicUrl, retentionDays } from '../shared/settings';
+import { vault } from '../shared/vault';
+import { roundIdParam } from './round-params';
+import { taskHandler } from './task';
+
+// Round machine, the Distributed Map's item processor: one batch of valid.csv rows becomes cases.
+
+const id = z.string().check(z.minLength(1), z.maxLength(200));
+const schema = z.object({
+  BatchInput: z.object({ roundId: roundIdParam, org: id, serviceId: id }),
+  // The CSV reader hands every column over as a string; the rows were validated before.
+  Items: z.array(z.record(z.string(), z.string())).check(z.maxLength(10_000)),
+});
+
+const deps = {
+  repo: repository,
+  engine,
+  rounds,
+  clock: systemClock,
+  vault,
+  publicUrl,
+  linkTtlDays,
+  retentionDays,
+};
+
+export const handler = taskHandler('round-start-cases', schema, (batch) => startRoundCases(deps, batch));

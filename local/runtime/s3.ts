@@ -1,0 +1,94 @@
+/**
+ * S3: s3rver on the file system under DATA_DIR/s3, with a bucket per AWS::S3::Bucket of the template.
+ * s3rver accepts only the credentials S3RVER/S3RVER, so the functions get those (the other local
+ * services accept any). Its port is open from the start, but s3rver itself (and the S3 client) load on
+ * the first request: requiring them costs most of a second that `npm start` need not wait for.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { physicalName, REGION, type ResolveContext } from './resolve';
+import { resourcesOfType } from './template';
+
+export const S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export function bucketNames(ctx: Pick<ResolveContext, 'template' | 'stackName'>): string[] {
+  return resourcesOfType(ctx.template, 'AWS::S3::Bucket').map(([id]) => physicalName(ctx, id));
+}
+
+export interface LocalS3 {
+  /** Path-style endpoint: an IP address, so the SDK puts the bucket in the path, as s3rver wants. */
+  endpoint: string;
+  buckets: string[];
+  /** The object as a stream, for the engine's ItemReader. */
+  getObject(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>>;
+  stop(): Promise<void>;
+}
+
+type Handle = (req: IncomingMessage, res: ServerResponse) => void;
+
+export async function startS3(directory: string, buckets: string[], host = '127.0.0.1'): Promise<LocalS3> {
+  mkdirSync(directory, { recursive: true });
+  let loaded: Promise<{ handle: Handle; close(): void }> | undefined;
+  const load = () => {
+    loaded ??= (async () => {
+      const { default: S3rver } = await import('s3rver');
+      const app = new S3rver({
+        directory,
+        silent: true,
+        configureBuckets: buckets.map((name) => ({ name, configs: [] })),
+      });
+      await app.configureBuckets();
+      return { handle: app.callback(), close: () => app.logger.close() };
+    })();
+    return loaded;
+  };
+  const server = createServer((req, res) => {
+    load().then(
+      ({ handle }) => handle(req, res),
+      (e: Error) => res.writeHead(500).end(`s3rver did not start: ${e.message}`),
+    );
+  });
+  const port = await new Promise<number>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, host, () => ok((server.address() as AddressInfo).port));
+  });
+  const endpoint = `http://${host === '0.0.0.0' || host === 'localhost' ? '127.0.0.1' : host}:${port}`;
+
+  type Sdk = typeof import('@aws-sdk/client-s3');
+  let client: Promise<{ s3: S3Client; GetObjectCommand: Sdk['GetObjectCommand'] }> | undefined;
+  const s3 = () => {
+    client ??= import('@aws-sdk/client-s3').then(({ S3Client, GetObjectCommand }) => ({
+      s3: new S3Client({
+        endpoint,
+        region: REGION,
+        credentials: S3_CREDENTIALS,
+        forcePathStyle: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+      GetObjectCommand,
+    }));
+    return client;
+  };
+
+  return {
+    endpoint,
+    buckets,
+    async getObject(bucket, key) {
+      const { s3: c, GetObjectCommand } = await s3();
+      const out = await c.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      // In Node the body is an http.IncomingMessage: an async iterable of Buffers, read as it arrives.
+      return out.Body as unknown as AsyncIterable<Uint8Array>;
+    },
+    async stop() {
+      if (client) (await client).s3.destroy();
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      });
+      if (loaded) (await loaded.catch(() => undefined))?.close();
+    },
+  };
+}

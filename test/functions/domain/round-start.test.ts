@@ -1,0 +1,161 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { newCaseId } from '../../../functions/domain/cases';
+import { PiiVault } from '../../../functions/domain/pii';
+import { finishRound } from '../../../functions/domain/round-finish';
+import {
+  FAILURE_REASONS,
+  IN_FLIGHT,
+  type StartBatch,
+  type StartCasesDeps,
+  startRoundCases,
+} from '../../../functions/domain/round-start';
+import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
+import { FakeRoundFiles, FakeRoundRepository, roundRecord } from '../../support/round-fakes';
+
+vi.mock(
+  '../../../workflows/catalog',
+  async () => (await import('../../support/round-fakes')).roundCatalogMock,
+);
+
+const vault = new PiiVault('a-test-key-that-is-long-enough-0123456789');
+const row = (i: number, over: Record<string, string> = {}) => ({
+  line: String(i + 1),
+  reference: `R-${i}`,
+  name: '',
+  phone: '+31612345678',
+  email: '',
+  locale: 'nl',
+  address: `Laan ${i}`,
+  collectionDate: '2026-03-10',
+  bins: '2',
+  kind: '',
+  gate: 'true',
+  ...over,
+});
+const batch = (items: Record<string, string>[]): StartBatch => ({
+  BatchInput: { roundId: 'r1', org: 'gm0363', serviceId: 'waste-collection' },
+  Items: items,
+});
+
+describe('startRoundCases', () => {
+  let deps: StartCasesDeps & { repo: FakeRepository; engine: FakeEngine; rounds: FakeRoundRepository };
+  beforeEach(async () => {
+    const repo = new FakeRepository();
+    deps = {
+      repo,
+      engine: new FakeEngine(),
+      rounds: new FakeRoundRepository(() => repo.cases.values()),
+      clock: fixedClock('2026-03-02T09:00:00.000Z'),
+      vault,
+      publicUrl: 'https://api.example.nl',
+      linkTtlDays: 30,
+      retentionDays: 100,
+      // Pacing has its own test below; the others run unpaced.
+      startsPerSecond: 100_000,
+    };
+    await deps.rounds.createRound(roundRecord({ status: 'STARTING', attempt: 1 }));
+  });
+
+  it('creates each row a case with an id from round and reference, and starts it with the round', async () => {
+    const result = await startRoundCases(deps, batch([row(1), row(2, { email: 'b@example.nl', phone: '' })]));
+    expect(result).toEqual({ started: 2, existing: 0, failed: 0 });
+    const caseId = newCaseId(vault, 'gm0363', 'round:r1:R-1');
+    const stored = deps.repo.cases.get(caseId);
+    expect(stored).toMatchObject({
+      roundId: 'r1',
+      reference: 'R-1',
+      org: 'gm0363',
+      serviceId: 'waste-collection',
+    });
+    expect(stored?.citizen.phoneHash).toBe(vault.hash('+31612345678'));
+    expect(JSON.parse(vault.decrypt(stored?.contextEnc as string))).toEqual({
+      address: 'Laan 1',
+      collectionDate: '2026-03-10',
+      bins: 2,
+      gate: true,
+    });
+    expect(deps.engine.started.find((s) => s.caseId === caseId)?.input).toEqual({
+      caseId,
+      serviceId: 'waste-collection',
+      org: 'gm0363',
+      createdAt: '2026-03-02T09:00:00.000Z',
+      roundId: 'r1',
+    });
+    expect(deps.rounds.rounds.get('r1')?.started).toBe(2);
+  });
+
+  it('runs the same batch twice without a second case and without counting the cases again', async () => {
+    const items = Array.from({ length: 20 }, (_, i) => row(i));
+    expect(await startRoundCases(deps, batch(items))).toEqual({ started: 20, existing: 0, failed: 0 });
+    expect(await startRoundCases(deps, batch(items))).toEqual({ started: 0, existing: 20, failed: 0 });
+    expect(deps.repo.cases.size).toBe(20);
+    expect(deps.rounds.rounds.get('r1')?.started).toBe(20);
+    // The repeat starts the same executions again (the engine treats a same-name, same-input start as one).
+    expect(new Set(deps.engine.started.map((s) => JSON.stringify(s))).size).toBe(20);
+  });
+
+  it('reports a reference used before with other data as a row failure, never echoing the data', async () => {
+    await startRoundCases(deps, batch([row(1)]));
+    const result = await startRoundCases(deps, batch([row(1, { line: '9', address: 'Elders 5' }), row(2)]));
+    expect(result).toEqual({ started: 1, existing: 0, failed: 1 });
+    expect(await deps.rounds.rowFailures('r1', 10)).toEqual([
+      { line: 9, reference: 'R-1', reason: FAILURE_REASONS.conflict },
+    ]);
+    expect(deps.rounds.rounds.get('r1')).toMatchObject({ started: 2, failed: 1 });
+    expect(deps.repo.cases.size).toBe(2);
+  });
+
+  it(`keeps at most ${IN_FLIGHT} rows in flight`, async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const start = deps.engine.startCase.bind(deps.engine);
+    deps.engine.startCase = async (...args) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight--;
+      return start(...args);
+    };
+    await startRoundCases(deps, batch(Array.from({ length: 50 }, (_, i) => row(i))));
+    expect(peak).toBe(IN_FLIGHT);
+    expect(deps.engine.started).toHaveLength(50);
+  });
+
+  it('paces the starts of a batch: the quota of StartExecution is per second', async () => {
+    const at: number[] = [];
+    const start = deps.engine.startCase.bind(deps.engine);
+    deps.engine.startCase = async (...args) => {
+      at.push(Date.now());
+      return start(...args);
+    };
+    deps.startsPerSecond = 50;
+    await startRoundCases(deps, batch(Array.from({ length: 11 }, (_, i) => row(i))));
+    // A limiter can only be slower than its rate, never faster: 10 gaps of 20 ms at least.
+    expect(at).toHaveLength(11);
+    expect((at[10] as number) - (at[0] as number)).toBeGreaterThanOrEqual(195);
+  });
+
+  it('fails the batch on an infrastructure error after counting what it did; the retry completes it', async () => {
+    const start = deps.engine.startCase.bind(deps.engine);
+    deps.engine.startCase = async (serviceId, caseId, input) => {
+      if (input.caseId === newCaseId(vault, 'gm0363', 'round:r1:R-3')) throw new Error('ThrottlingException');
+      return start(serviceId, caseId, input);
+    };
+    const items = Array.from({ length: 5 }, (_, i) => row(i));
+    await expect(startRoundCases(deps, batch(items))).rejects.toThrow('ThrottlingException');
+    const counted = deps.rounds.rounds.get('r1')?.started ?? 0;
+    deps.engine.startCase = start;
+    // All five were in flight at once: four cases started and counted, R-3 stored but not started.
+    expect(counted).toBe(4);
+    const retry = await startRoundCases(deps, batch(items));
+    expect(retry).toEqual({ started: 0, existing: 5, failed: 0 });
+    expect(deps.repo.cases.size).toBe(5);
+    // R-3's case was stored before its start failed: the retry finds it and starts it.
+    expect(deps.engine.started.map((s) => s.input.caseId)).toContain(
+      newCaseId(vault, 'gm0363', 'round:r1:R-3'),
+    );
+    expect(deps.rounds.rounds.get('r1')?.started).toBe(4);
+    // The live count misses R-3; the end of the round counts the cases themselves.
+    await finishRound({ rounds: deps.rounds, files: new FakeRoundFiles() }, { roundId: 'r1' });
+    expect(deps.rounds.rounds.get('r1')).toMatchObject({ status: 'STARTED', started: 5, failed: 0 });
+  });
+});

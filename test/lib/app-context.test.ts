@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { cdkContext, definitions } from './support';
+
+// bin/app.ts run the way the CDK CLI runs it (context in CDK_CONTEXT_JSON, output in CDK_OUTDIR),
+// without bundling: the round settings must travel from context into the template.
+
+const ROOT = resolve(__dirname, '../..');
+
+function synth(context: Record<string, unknown>) {
+  const outdir = mkdtempSync(join(tmpdir(), 'coproduce-app-'));
+  const result = spawnSync('npx', ['tsx', 'bin/app.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({
+        ...cdkContext(),
+        stage: 'ctx',
+        'aws:cdk:bundling-stacks': [],
+        ...context,
+      }),
+    },
+  });
+  return { ...result, outdir };
+}
+
+describe('bin/app.ts context', () => {
+  it('passes roundMaxConcurrency, roundToleratedFailurePercentage, roundBatchSize and roundFileDays on', {
+    timeout: 240_000,
+  }, () => {
+    const run = synth({
+      roundMaxConcurrency: 4,
+      roundToleratedFailurePercentage: 7,
+      roundBatchSize: '25', // `-c key=value` arrives as a string
+      roundFileDays: 9,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const template = Template.fromJSON(
+      JSON.parse(readFileSync(join(run.outdir, 'coproduce-ctx.template.json'), 'utf8')),
+    );
+    const map = definitions(template).get('coproduce-ctx-round')?.States['Start cases'] as unknown as {
+      MaxConcurrency: number;
+      ToleratedFailurePercentage: number;
+      ItemBatcher: { MaxItemsPerBatch: number };
+    };
+    expect(map.MaxConcurrency).toBe(4);
+    expect(map.ToleratedFailurePercentage).toBe(7);
+    expect(map.ItemBatcher.MaxItemsPerBatch).toBe(25);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          { Id: 'expire-round-files', Prefix: 'rounds/', ExpirationInDays: 9, Status: 'Enabled' },
+          {
+            Id: 'abort-incomplete-uploads',
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            Status: 'Enabled',
+          },
+        ],
+      },
+    });
+  });
+
+  it('names a bad round setting instead of synthesising', { timeout: 240_000 }, () => {
+    const run = synth({ roundBatchSize: 'lots' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('context roundBatchSize');
+  });
+});
