@@ -148,6 +148,7 @@ async function main(): Promise<number> {
     await settle(rt);
     say(`round of ${N} rows`);
     peaks.reset();
+    const before = process.memoryUsage();
     const r = await round(rt, api, `bench-${N}`, N, peaks);
     const rate = N / r.run;
     console.log(
@@ -160,7 +161,8 @@ async function main(): Promise<number> {
         `round / baseline         ${(rate / base).toFixed(2)}x`,
         `peak RSS                 ${mb(peaks.rss)} during the round, ${mb(idle.rss)} idle: +${mb(peaks.rss - idle.rss)}`,
         `peak heap used           ${mb(peaks.heap)} during the round, ${mb(idle.heap)} idle`,
-        `  of which validation    RSS ${mb(r.validation.rss)}, heap ${mb(r.validation.heap)} (the file streamed once)`,
+        `before the round         RSS ${mb(before.rss)}, heap ${mb(before.heapUsed)} (after the warm-up and the baseline cases)`,
+        `peak while validating    RSS ${mb(r.validation.rss)}, heap ${mb(r.validation.heap)} (the file streamed once)`,
         'The rest is the started cases themselves: their executions in the engine and the queued open-step',
         'invocations (two per case), which a round of N rows adds whatever the file size.',
       ].join('\n'),

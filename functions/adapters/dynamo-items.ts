@@ -8,7 +8,7 @@ import { ValidationError } from '../shared/errors';
 
 export type Item = Record<string, unknown>;
 
-function omit(item: Item, names: readonly string[]): Item {
+export function omit(item: Item, names: readonly string[]): Item {
   const copy: Item = { ...item };
   for (const name of names) delete copy[name];
   return copy;

@@ -5,12 +5,13 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { systemClock } from '../domain/clock';
 import type { Clock } from '../domain/ports';
 import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from '../domain/round-model';
 import type { RoundRepository } from '../domain/round-ports';
 import { NotFoundError } from '../shared/errors';
 import { countQuery } from './dynamo-batch';
-import { decodeCursor, encodeCursor, type Item, isConditionFailed } from './dynamo-items';
+import { decodeCursor, encodeCursor, type Item, isConditionFailed, omit } from './dynamo-items';
 import { byRoundQuery, spreadOfRound } from './dynamo-round-cases';
 import { RoundReports } from './dynamo-round-reports';
 import { keys, TABLE } from './table-keys';
@@ -18,8 +19,7 @@ import { keys, TABLE } from './table-keys';
 // RoundRepository on the single table: the round item (ROUND#<id>/ROUND, listed per org and service on
 // byService), its row reports (dynamo-round-reports.ts), and its cases through the byRound index.
 
-const systemClock: Clock = { now: () => new Date() };
-const ROUND_INTERNAL = ['pk', 'sk', 'gsi2pk', 'gsi2sk'];
+const ROUND_INTERNAL = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
 /** Reset by a new attempt. completed/expired/cancelled count outcomes of cases that live on, so they stay. */
 const ATTEMPT_COUNTERS = ['total', 'validated', 'invalid', 'started', 'failed'] as const;
 /** Part of the key or the index: never changed by updateRound. */
@@ -27,11 +27,7 @@ const FIXED = new Set(['roundId', 'org', 'serviceId', 'createdAt']);
 
 type Counter = 'started' | 'failed' | 'completed' | 'expired' | 'cancelled';
 
-function toRound(item: Item): RoundRecord {
-  const copy: Item = { ...item };
-  for (const name of ROUND_INTERNAL) delete copy[name];
-  return copy as unknown as RoundRecord;
-}
+const toRound = (item: Item): RoundRecord => omit(item, ROUND_INTERNAL) as unknown as RoundRecord;
 
 export class DynamoRoundRepository implements RoundRepository {
   private readonly reports: RoundReports;

@@ -41,6 +41,11 @@ export interface CreatedRound {
 export const UPLOAD_URL_SECONDS = 15 * 60;
 const RESTARTABLE: RoundStatus[] = ['AWAITING_UPLOAD', 'REJECTED', 'STARTED', 'FAILED'];
 const RUNNING: RoundStatus[] = ['VALIDATING', 'STARTING'];
+/**
+ * A round still VALIDATING this long after its attempt began has no execution behind it (the start
+ * crashed between beginAttempt and StartExecution): validation takes at most 15 minutes plus retries.
+ */
+export const STALE_VALIDATING_MS = 60 * 60_000;
 
 /** 128 bits, hex, derived like case ids: the same (org, service, name) is the same round. */
 export function newRoundId(vault: PiiVault, org: string, serviceId: string, name: string): string {
@@ -123,7 +128,10 @@ export async function startRound(
     new ConflictError('ROUND_RUNNING', 'The round is being validated or started; wait until it ends.', {
       status: round.status,
     });
-  if (RUNNING.includes(round.status)) throw running();
+  const now = deps.clock.now();
+  const stale =
+    round.status === 'VALIDATING' && now.getTime() - Date.parse(round.updatedAt) > STALE_VALIDATING_MS;
+  if (RUNNING.includes(round.status) && !stale) throw running();
   if (!(await deps.files.exists(roundKeys.upload(roundId)))) {
     throw new ConflictError(
       'UPLOAD_MISSING',
@@ -133,16 +141,18 @@ export async function startRound(
       },
     );
   }
-  const at = deps.clock.now().toISOString();
+  const at = now.toISOString();
   // Conditional on the attempt we read: of two concurrent starts, one wins.
-  if (!(await deps.rounds.beginAttempt(roundId, round.attempt, RESTARTABLE, at))) throw running();
+  const from = stale ? [...RESTARTABLE, 'VALIDATING' as const] : RESTARTABLE;
+  if (!(await deps.rounds.beginAttempt(roundId, round.attempt, from, at))) throw running();
   const attempt = round.attempt + 1;
-  await deps.rounds.clearRowReports(roundId);
   const input = { roundId, org: round.org, serviceId: round.serviceId, onInvalid: round.onInvalid, attempt };
   try {
+    await deps.rounds.clearRowReports(roundId);
     await deps.engine.startRound(roundId, attempt, input);
   } catch (error) {
-    // Without an execution nothing would ever leave VALIDATING: the round can be started again.
+    // Without an execution nothing would ever leave VALIDATING (every later start would be a 409
+    // ROUND_RUNNING): the round is marked FAILED so it can be started again.
     await deps.rounds.updateRound(roundId, {
       status: 'FAILED',
       error: 'The round could not be started; start it again.',

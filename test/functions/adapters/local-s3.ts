@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
+import { S3_CREDENTIALS, startS3 } from '../../../local/runtime/s3';
 
-// A real S3 API (s3rver on a temporary directory) on a free port of 127.0.0.1, with one bucket.
-// s3rver accepts only the credentials S3RVER/S3RVER.
+// A real S3 API (the local runtime's s3rver, on a temporary directory) on a free port of 127.0.0.1,
+// with one bucket. s3rver accepts only the credentials S3RVER/S3RVER.
 
-export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const S3RVER_CREDENTIALS = S3_CREDENTIALS;
 
 export interface LocalBucket {
   endpoint: string;
@@ -18,23 +16,12 @@ export interface LocalBucket {
 
 export async function startS3rver(bucket = 'coproduce-rounds-test'): Promise<LocalBucket> {
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-  const app = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
-  await app.configureBuckets();
-  const server = createServer(app.callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const s3 = await startS3(directory, [bucket]);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: s3.endpoint,
     bucket,
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      app.logger.close();
+      await s3.stop();
       rmSync(directory, { recursive: true, force: true });
     },
   };

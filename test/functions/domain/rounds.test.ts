@@ -9,6 +9,7 @@ import {
   type RoundDeps,
   roundDto,
   roundSpread,
+  STALE_VALIDATING_MS,
   startRound,
 } from '../../../functions/domain/rounds';
 import { AppError, statusOf } from '../../../functions/shared/errors';
@@ -111,6 +112,20 @@ describe('rounds', () => {
     expect(deps.engine.started.map((s) => s.attempt)).toEqual([1, 2]);
   });
 
+  it('takes over a round left VALIDATING without an execution, only once it is stale', async () => {
+    const { result } = await create();
+    const roundId = result.roundId;
+    deps.files.put(`rounds/${roundId}/upload.csv`, 'reference\r\n');
+    // A start that crashed after beginAttempt, before StartExecution: VALIDATING, and nothing runs it.
+    await deps.rounds.beginAttempt(roundId, 0, ['AWAITING_UPLOAD'], '2026-03-02T09:00:00.000Z');
+    const clock = deps.clock as ReturnType<typeof fixedClock>;
+    clock.set(new Date(Date.parse('2026-03-02T09:00:00.000Z') + STALE_VALIDATING_MS - 1000).toISOString());
+    expect((await failure(startRound(deps, staff, roundId))).code).toBe('ROUND_RUNNING');
+    clock.set(new Date(Date.parse('2026-03-02T09:00:00.000Z') + STALE_VALIDATING_MS + 1000).toISOString());
+    expect(await startRound(deps, staff, roundId)).toEqual({ roundId, status: 'VALIDATING', attempt: 2 });
+    expect(deps.engine.started.map((s) => s.attempt)).toEqual([2]);
+  });
+
   it('lets exactly one of two concurrent starts through', async () => {
     const { result } = await create();
     deps.files.put(`rounds/${result.roundId}/upload.csv`, 'reference\r\n');
@@ -132,6 +147,20 @@ describe('rounds', () => {
     await expect(startRound(deps, staff, result.roundId)).rejects.toThrow('throttled');
     expect(deps.rounds.rounds.get(result.roundId)).toMatchObject({ status: 'FAILED', attempt: 1 });
     deps.engine.fail = undefined;
+    expect((await startRound(deps, staff, result.roundId)).attempt).toBe(2);
+  });
+
+  it('marks the round FAILED when the old row reports cannot be cleared, so it is not stuck VALIDATING', async () => {
+    const { result } = await create();
+    deps.files.put(`rounds/${result.roundId}/upload.csv`, 'reference\r\n');
+    const clear = deps.rounds.clearRowReports.bind(deps.rounds);
+    deps.rounds.clearRowReports = async () => {
+      throw new Error('throttled');
+    };
+    await expect(startRound(deps, staff, result.roundId)).rejects.toThrow('throttled');
+    expect(deps.engine.started).toEqual([]);
+    expect(deps.rounds.rounds.get(result.roundId)).toMatchObject({ status: 'FAILED', attempt: 1 });
+    deps.rounds.clearRowReports = clear;
     expect((await startRound(deps, staff, result.roundId)).attempt).toBe(2);
   });
 
