@@ -1,7 +1,7 @@
 import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
 import type { RoundRecord, RoundSpread, RoundView } from '../domain/round-model';
-import { roundDto } from '../domain/rounds';
+import { RUNNING, roundDto } from '../domain/rounds';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
 import { howToStart, roundBadge } from './round-list-page';
@@ -22,10 +22,9 @@ export interface RoundPageInput {
   spread?: RoundSpread;
 }
 
-const RUNNING = new Set(['VALIDATING', 'STARTING']);
 /** Before validation ends every counter is 0 (a new attempt resets them): nothing to show yet. */
 const COUNTED = new Set(['REJECTED', 'STARTING', 'STARTED', 'FAILED']);
-export const isRunning = (round: RoundRecord) => RUNNING.has(round.status);
+export const isRunning = (round: RoundRecord) => RUNNING.includes(round.status);
 
 /** While the round runs and the user asked for it, the page reloads itself; no JavaScript. */
 export const roundAutoRefresh = (input: Pick<RoundPageInput, 'view' | 'auto'>) =>
@@ -98,12 +97,14 @@ export function roundBody(input: RoundPageInput, self: string): string {
   const { round } = view;
   const r = ROUND_WORDS[locale];
   const en = (text: string) => `<span lang="en">${esc(text)}</span>`;
+  const errorLines = new Set(view.errors.map((e) => e.line)).size;
   const errors = rowTable(
     'row-errors',
     r.rowErrors,
     [r.line, r.column, r.reason],
     view.errors.map((e) => [num(e.line, locale), esc(e.column), en(e.reason)]),
-    round.invalid > view.errors.length ? r.firstOf(view.errors.length, round.invalid, locale) : '',
+    // A line can have several errors: rows shown against rows invalid, not entries against rows.
+    round.invalid > errorLines ? r.firstOf(errorLines, round.invalid, locale) : '',
   );
   const failures = rowTable(
     'row-failures',

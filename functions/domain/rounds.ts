@@ -40,7 +40,8 @@ export interface CreatedRound {
 
 export const UPLOAD_URL_SECONDS = 15 * 60;
 const RESTARTABLE: RoundStatus[] = ['AWAITING_UPLOAD', 'REJECTED', 'STARTED', 'FAILED'];
-const RUNNING: RoundStatus[] = ['VALIDATING', 'STARTING'];
+/** The round machine is working on the round: no new attempt, and the console keeps showing progress. */
+export const RUNNING: readonly RoundStatus[] = ['VALIDATING', 'STARTING'];
 /**
  * A round still VALIDATING this long after its attempt began has no execution behind it (the start
  * crashed between beginAttempt and StartExecution): validation takes at most 15 minutes plus retries.

@@ -168,6 +168,20 @@ describe('console round page', () => {
     expect(page.body).not.toContain('<progress');
   });
 
+  it('counts rows, not error entries, when saying how many rows are shown', async () => {
+    const { get, put, rounds } = setup();
+    const r = put({ status: 'REJECTED', invalid: 3 });
+    await rounds.putRowErrors(r.roundId, [
+      { line: 2, column: 'phone', reason: 'not a Dutch mobile number' },
+      { line: 2, column: 'collectionDate', reason: 'Enter a real date as YYYY-MM-DD.' },
+      { line: 5, column: 'reference', reason: 'duplicate of line 3' },
+    ]);
+    const page = await get(`/rounds/${r.roundId}`);
+    // Three entries on two lines, of three invalid rows: two rows are shown, not "all three".
+    expect(page.body.match(/<tr><td class="cp-num">\d+<\/td>/g)).toHaveLength(3);
+    expect(page.body).toContain('De eerste 2 van 3.');
+  });
+
   it('escapes names, columns and reasons', async () => {
     const { get, put, rounds } = setup();
     const r = put({ status: 'FAILED', name: "<img src=x> it's", onInvalid: 'skip', invalid: 1 });
