@@ -8,7 +8,7 @@ import type {
   OpenStepResult,
   WorkflowEngine,
 } from '../../functions/domain/ports';
-import { TokenRejectedError } from '../../functions/shared/errors';
+import { AppError, TokenRejectedError } from '../../functions/shared/errors';
 
 // In-memory ports for domain tests. Each conditional write is one synchronous check-and-set,
 // which is what a DynamoDB condition expression gives, so concurrency tests mean something.
@@ -155,4 +155,14 @@ export class FakeEngine implements WorkflowEngine {
 export function fixedClock(iso = '2026-03-02T09:00:00.000Z'): Clock & { set(iso: string): void } {
   let now = new Date(iso);
   return { now: () => new Date(now), set: (v) => (now = new Date(v)) };
+}
+
+/** The typed error a domain call is expected to reject with (anything else fails the test). */
+export async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
 }

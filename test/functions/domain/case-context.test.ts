@@ -3,8 +3,8 @@ import { providerOf } from '../../../functions/domain/access';
 import { type CaseDeps, cancelCase, createCase } from '../../../functions/domain/cases';
 import { PiiVault } from '../../../functions/domain/pii';
 import { caseDto } from '../../../functions/domain/views';
-import { AppError, statusOf } from '../../../functions/shared/errors';
-import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
+import { statusOf } from '../../../functions/shared/errors';
+import { FakeEngine, FakeRepository, failure, fixedClock } from '../../support/fakes';
 import { FakeRoundRepository, roundRecord, roundService } from '../../support/round-fakes';
 
 vi.mock(
@@ -18,15 +18,6 @@ const vault = new PiiVault('a-test-key-that-is-long-enough-0123456789');
 const staff = providerOf({ 'custom:org': 'gm0363', 'custom:orgKind': 'municipality', sub: 'staff-1' });
 const context = { address: ' Dorpsstraat 1 ', collectionDate: '2026-03-10', bins: '2', gate: 'ja' };
 const body = { serviceId: 'waste-collection', citizen: { phone: '0612345678' }, context };
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 describe('case context', () => {
   let deps: CaseDeps & { repo: FakeRepository; engine: FakeEngine; rounds: FakeRoundRepository };

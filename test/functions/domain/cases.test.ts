@@ -9,8 +9,8 @@ import {
 } from '../../../functions/domain/cases';
 import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { caseDto, maskEmail, maskPhone } from '../../../functions/domain/views';
-import { AppError, statusOf } from '../../../functions/shared/errors';
-import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
+import { statusOf } from '../../../functions/shared/errors';
+import { FakeEngine, FakeRepository, failure, fixedClock } from '../../support/fakes';
 import { FakeRoundRepository } from '../../support/round-fakes';
 import { testService } from '../../support/service-fixture';
 
@@ -22,15 +22,6 @@ vi.mock(
 const vault = new PiiVault('a-test-key-that-is-long-enough-0123456789');
 const staff = providerOf({ 'custom:org': 'gm0363', 'custom:orgKind': 'municipality', sub: 'staff-1' });
 const body = { serviceId: 'waste-collection', citizen: { name: 'Anna', phone: '+31 6 12345678' } };
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 describe('cases', () => {
   let deps: CaseDeps & { repo: FakeRepository; engine: FakeEngine; rounds: FakeRoundRepository };

@@ -12,8 +12,8 @@ import {
   STALE_VALIDATING_MS,
   startRound,
 } from '../../../functions/domain/rounds';
-import { AppError, statusOf } from '../../../functions/shared/errors';
-import { fixedClock } from '../../support/fakes';
+import { type AppError, statusOf } from '../../../functions/shared/errors';
+import { failure, fixedClock } from '../../support/fakes';
 import { FakeRoundEngine, FakeRoundFiles, FakeRoundRepository, roundRecord } from '../../support/round-fakes';
 
 vi.mock(
@@ -24,15 +24,6 @@ vi.mock(
 const vault = new PiiVault('a-test-key-that-is-long-enough-0123456789');
 const staff = providerOf({ 'custom:org': 'gm0363', 'custom:orgKind': 'municipality', sub: 'staff-1' });
 const otherOrg = providerOf({ 'custom:org': 'gm0599', 'custom:orgKind': 'municipality', sub: 'staff-9' });
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 describe('rounds', () => {
   let deps: RoundDeps & { rounds: FakeRoundRepository; files: FakeRoundFiles; engine: FakeRoundEngine };

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CaseRecord, StepRecord } from '../../../functions/domain/model';
 import { type SubmitRequest, submitStep } from '../../../functions/domain/submit';
-import { AppError, statusOf } from '../../../functions/shared/errors';
-import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
+import { type AppError, statusOf } from '../../../functions/shared/errors';
+import { FakeEngine, FakeRepository, failure, fixedClock } from '../../support/fakes';
 
 vi.mock(
   '../../../workflows/catalog',
@@ -47,15 +47,6 @@ const request = (over: Partial<SubmitRequest> = {}): SubmitRequest => ({
   data: { correct: 'ja', note: 'achterom' },
   ...over,
 });
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 describe('submitStep', () => {
   let repo: FakeRepository;
