@@ -20,17 +20,13 @@ import { ensureSynth } from '../local/runtime/synth';
 import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
 import { installTrace } from './local-trace';
+import { positiveInt } from './settings';
 
-const positive = (name: string, raw: string | undefined, fallback: number) => {
-  const n = Number(raw ?? fallback);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer ('${raw}')`);
-  return n;
-};
-const N = positive('N', process.argv[2] ?? process.env.N, 500);
-const CONCURRENCY = positive('CONCURRENCY', process.env.CONCURRENCY, 4);
-const DEADLINE_S = positive('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 300);
-const CASE_TIMEOUT_S = positive('CASE_TIMEOUT_S', process.env.CASE_TIMEOUT_S, 60);
-const POLL_MS = positive('POLL_MS', process.env.POLL_MS, 20);
+const N = positiveInt('N', process.argv[2] ?? process.env.N, 500);
+const CONCURRENCY = positiveInt('CONCURRENCY', process.env.CONCURRENCY, 4);
+const DEADLINE_S = positiveInt('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 300);
+const CASE_TIMEOUT_S = positiveInt('CASE_TIMEOUT_S', process.env.CASE_TIMEOUT_S, 60);
+const POLL_MS = positiveInt('POLL_MS', process.env.POLL_MS, 20);
 /** Cases' worth of bare writes timed before and after the cases (each also bounded to 30 s). */
 const BARE_CASES = 200;
 const CITIZEN = (process.env.BENCH_CITIZEN ?? 'mixed') as CitizenChannel;

@@ -16,16 +16,12 @@ import { Api, putFile } from '../local/runtime/round-client';
 import { wasteRow, writeWasteCsv } from '../local/runtime/round-csv';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { positiveInt } from './settings';
 
-const int = (name: string, raw: string | undefined, fallback: number) => {
-  const n = Number(raw ?? fallback);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer ('${raw}')`);
-  return n;
-};
-const N = int('N', process.argv[2] ?? process.env.N, 10_000);
-const BASE_N = int('BASE_N', process.env.BASE_N, 500);
-const BASE_CONCURRENCY = int('BASE_CONCURRENCY', process.env.BASE_CONCURRENCY, 10);
-const DEADLINE_S = int('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 600);
+const N = positiveInt('N', process.argv[2] ?? process.env.N, 10_000);
+const BASE_N = positiveInt('BASE_N', process.env.BASE_N, 500);
+const BASE_CONCURRENCY = positiveInt('BASE_CONCURRENCY', process.env.BASE_CONCURRENCY, 10);
+const DEADLINE_S = positiveInt('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 600);
 const ORG = 'gemeente-bench';
 const root = resolve(__dirname, '..');
 const t00 = performance.now();

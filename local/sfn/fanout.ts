@@ -82,6 +82,12 @@ export abstract class Fanout extends Flow {
     this.store.kids.delete(t.id);
     this.history.emit(x, t, st.type === 'Map' ? 'MapStateSucceeded' : 'ParallelStateSucceeded');
     t.ph = 'run';
+    this.finishFanout(x, t, st, results);
+    this.queue.push(t);
+  }
+
+  /** The children's results through ResultSelector, ResultPath and OutputPath (inline and distributed). */
+  protected finishFanout(x: ExecRec, t: Thread, st: CState, results: Json[]): void {
     try {
       const ctx = () => this.context(x, t);
       const res = st.resultSelector ? st.resultSelector(results, ctx) : results;
@@ -89,6 +95,5 @@ export abstract class Fanout extends Flow {
     } catch (e) {
       this.fail(x, t, st, asStatesError(e));
     }
-    this.queue.push(t);
   }
 }

@@ -182,13 +182,7 @@ export abstract class MapRuns extends Fanout {
     } else {
       this.history.emit(x, t, 'MapRunSucceeded');
       const results = (mr?.res ?? []).sort((a, b) => a[0] - b[0]).map((r) => r[1]);
-      try {
-        const ctx = () => this.context(x, t);
-        const res = st.resultSelector ? st.resultSelector(results, ctx) : results;
-        this.exit(x, t, st, st.outputPath(st.resultPath(t.in, res), ctx));
-      } catch (e) {
-        this.fail(x, t, st, asStatesError(e));
-      }
+      this.finishFanout(x, t, st, results);
     }
     this.queue.push(t);
   }
