@@ -12,6 +12,11 @@
 //   ROUND#<roundId>    ERROR#<line>            a row that failed validation
 //   ROUND#<roundId>    FAIL#<line>             a valid row whose case could not be started
 // Cases started by a round also carry gsi3 (byRound), which projects only stage and status.
+//
+// The state machines write the case, event and round items too, through DynamoDB integrations whose
+// keys are `States.Format` strings. Every key function below only joins its arguments into strings,
+// so called with States.Format's placeholder it returns the format string the state machine fills
+// in: `keys.case(FORMAT_ARG).pk` is 'CASE#{}'. That way each key format is written once, here.
 
 export const TABLE = {
   partitionKey: 'pk',
@@ -26,6 +31,31 @@ export const TABLE = {
     nonKeyAttributes: ['stage', 'status'],
   },
 } as const;
+
+/** States.Format's placeholder: pass it to a key function to get the format string of that key. */
+export const FORMAT_ARG = '{}';
+
+/**
+ * Attributes of the case item that only the state machine keeps (not part of the domain record):
+ * - visits: stage entries over all of the case's executions (a re-opened step is a new attempt);
+ * - execution: the name of the case's current execution; absent means the case id (the first);
+ * - continuations: how often the case continued in a new execution (continue-as-new);
+ * - budgetSeconds/budgetEvents: upper bounds of the time and history events the current execution
+ *   has used, added at every stage entry and reset when the case continues in a new execution.
+ */
+export const CASE_BOOKKEEPING = {
+  visits: 'visits',
+  execution: 'execution',
+  continuations: 'continuations',
+  budgetSeconds: 'budgetSeconds',
+  budgetEvents: 'budgetEvents',
+} as const;
+
+/** The name of a case's n-th execution (n >= 2); the first is named after the case. */
+export const continuationName = (caseId: string, n: number | string) => `${caseId}-${n}`;
+
+/** The id in CASE_CONTINUED's key (EVENT#<time>#<id>): one event per continuation. */
+export const continuedEventId = (n: number | string) => `continued-${n}`;
 
 const line9 = (line: number) => String(line).padStart(9, '0');
 
