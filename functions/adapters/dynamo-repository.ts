@@ -196,9 +196,9 @@ export class DynamoCaseRepository implements CaseRepository {
     }
   }
 
-  async appendEvent(event: CaseEvent): Promise<void> {
+  async appendEvent(event: CaseEvent, id: string = randomUUID()): Promise<void> {
     const ttl = await this.ttlOf(event.caseId);
-    await this.put({ ...keys.event(event.caseId, event.at, randomUUID()), ...event, ttl });
+    await this.put({ ...keys.event(event.caseId, event.at, id), ...event, ttl });
   }
 
   openStepsForPhone(phoneHash: string): Promise<StepRecord[]> {

@@ -3,6 +3,7 @@ import type { Service, Step } from '../../workflows/schema';
 import { findStep } from './definitions';
 import { formatDue, type MessageKind, type MessageValues, renderMessage } from './messages';
 import type { CaseRecord, StepRecord, Submission } from './model';
+import type { Notice, OpenStepPayload } from './open-step-payload';
 import { orgDisplayName } from './org-name';
 import { type PiiVault, sha256 } from './pii';
 import type { CaseRepository, Notifier, OpenStepResult, TaskCompleter } from './ports';
@@ -10,21 +11,10 @@ import type { CaseRepository, Notifier, OpenStepResult, TaskCompleter } from './
 // A step's wait segment begins: the state machine hands over a task token, the step item records it,
 // and the actor hears about it. Step Functions may invoke this more than once for one segment, and
 // an answer may arrive between two segments; the repository's conditional writes sort that out and
-// say which case this is (OpenStepResult).
+// say which case this is (OpenStepResult). The invite also logs that the stage was entered: every
+// step of the stage writes the same event under the same key, so it is there once.
 
-export type Notice = 'invite' | 'reminder' | 'escalation';
-
-export interface OpenStepPayload {
-  caseId: string;
-  serviceId: string;
-  stageId: string;
-  stepId: string;
-  notice: Notice;
-  visit: number;
-  taskToken: string;
-  /** When the engine entered the state: "now" on the engine's clock, which a local run can fast-forward. */
-  enteredAt: string;
-}
+export type { Notice, OpenStepPayload } from './open-step-payload';
 
 export interface OpenStepDeps {
   repo: CaseRepository;
@@ -71,6 +61,8 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   // A cancelled case's execution is being stopped: nobody should hear about this step any more.
   if (record.status !== 'ACTIVE') return { result: 'case-closed' };
 
+  if (p.notice === 'invite' && p.stageEnteredAt !== undefined)
+    await logStageEntered(repo, p, p.stageEnteredAt);
   const definition = located.step;
   // Only an invite puts the step in the phone index; a re-armed segment keeps its index entry and code.
   const phoneHash =
@@ -134,6 +126,18 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
     detail: { message: MESSAGE[p.notice], ...(sms !== 'sent' && { reason: sms }), ...(error && { error }) },
   });
   return { result: result.kind, sms };
+}
+
+/** STAGE_ENTERED at the stage-entry time, keyed by stage and visit: the same item from every branch. */
+function logStageEntered(repo: CaseRepository, p: OpenStepPayload, at: string): Promise<void> {
+  const event = {
+    caseId: p.caseId,
+    at,
+    type: 'STAGE_ENTERED',
+    actor: 'system' as const,
+    detail: { stageId: p.stageId, visit: p.visit },
+  };
+  return repo.appendEvent(event, `stage-${p.stageId}-${p.visit}`);
 }
 
 /** `text` is rendered only for a phone that gets it: without a phone the step has no {code}. */

@@ -64,7 +64,11 @@ export interface CaseRepository {
   revertStep(caseId: string, stepId: string, taskToken: string): Promise<boolean>;
   /** ACTIVE -> `to`, exactly once. */
   closeCase(caseId: string, to: Exclude<CaseStatus, 'ACTIVE'>, reason?: string): Promise<boolean>;
-  appendEvent(event: CaseEvent): Promise<void>;
+  /**
+   * Adds an event to the case's log. With an `id` the event's key is fixed (the same write however
+   * often it is made: retries, or every branch of a stage); without one, a fresh id.
+   */
+  appendEvent(event: CaseEvent, id?: string): Promise<void>;
   openStepsForPhone(phoneHash: string): Promise<StepRecord[]>;
   setOptOut(phoneHash: string, optedOut: boolean): Promise<void>;
   isOptedOut(phoneHash: string): Promise<boolean>;

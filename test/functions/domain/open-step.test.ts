@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { renderMessage } from '../../../functions/domain/messages';
 import { allocateShortCode, type OpenStepPayload, openStep } from '../../../functions/domain/open-step';
+import type { CaseRepository } from '../../../functions/domain/ports';
 import { findService } from '../../../workflows/catalog';
 import {
   catalogService,
@@ -155,6 +156,60 @@ describe('openStep: invite', () => {
       detail: { reason: 'failed', error: 'ThrottlingException' },
     });
     expect(JSON.stringify(repo.events)).not.toContain('612345678');
+  });
+});
+
+describe('openStep: the stage event', () => {
+  const stageEnteredAt = '2026-03-02T05:59:59.000Z';
+  // The port takes an id the in-memory repository has no use for: read it off the calls.
+  const ids = () =>
+    (repo.appendEvent as unknown as Mock<CaseRepository['appendEvent']>).mock.calls.map(([event, id]) => ({
+      type: event.type,
+      id,
+    }));
+  beforeEach(() => {
+    vi.spyOn(repo, 'appendEvent');
+  });
+
+  it('logs STAGE_ENTERED on an invite, at the stage entry time, before the step event', async () => {
+    await openStep(deps(), payload({ stageEnteredAt }));
+    expect(repo.events[0]).toEqual({
+      caseId: 'case-1',
+      at: stageEnteredAt,
+      type: 'STAGE_ENTERED',
+      actor: 'system',
+      detail: { stageId: 'round', visit: 1 },
+    });
+    expect(repo.events.map((e) => e.type)).toEqual(['STAGE_ENTERED', 'STEP_OPENED', 'SMS_SENT']);
+  });
+
+  it('writes it under one id per stage and visit: every branch and every retry write the same event', async () => {
+    await openStep(deps(), payload({ stageEnteredAt }));
+    await openStep(deps(), payload({ stageEnteredAt, stepId: 'collect', taskToken: 'token-c' }));
+    await openStep(deps(), payload({ stageEnteredAt })); // the same invite again (a Lambda retry)
+    const stage = repo.events.filter((e) => e.type === 'STAGE_ENTERED');
+    expect(new Set(stage.map((e) => JSON.stringify(e))).size).toBe(1);
+    expect(ids().filter((c) => c.type === 'STAGE_ENTERED')).toEqual([
+      { type: 'STAGE_ENTERED', id: 'stage-round-1' },
+      { type: 'STAGE_ENTERED', id: 'stage-round-1' },
+      { type: 'STAGE_ENTERED', id: 'stage-round-1' },
+    ]);
+    // The other events keep fresh ids.
+    expect(
+      ids()
+        .filter((c) => c.type !== 'STAGE_ENTERED')
+        .every((c) => c.id === undefined),
+    ).toBe(true);
+    await openStep(deps(), payload({ stageEnteredAt, visit: 3, taskToken: 'token-3' }));
+    expect(ids().at(-3)).toEqual({ type: 'STAGE_ENTERED', id: 'stage-round-3' });
+  });
+
+  it('is not logged by a reminder, by a closed case, or for a machine that logs it itself', async () => {
+    await openStep(deps(), payload()); // an execution of a machine from before: no stageEnteredAt
+    await openStep(deps(), payload({ stageEnteredAt, notice: 'reminder', taskToken: 'token-2' }));
+    repo.cases.set('case-1', makeCase('case-1', { phone, status: 'CANCELLED' }));
+    await openStep(deps(), payload({ stageEnteredAt, visit: 2, taskToken: 'token-5' }));
+    expect(repo.events.map((e) => e.type)).not.toContain('STAGE_ENTERED');
   });
 });
 

@@ -112,6 +112,24 @@ describe('open-step handler', () => {
     expect(JSON.stringify(events)).not.toContain('612345678');
   });
 
+  it('logs STAGE_ENTERED on an invite under the key every branch of the stage writes', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: written({ shortCode: 'B2' }) });
+    const stageEnteredAt = '2026-03-02T05:59:59.500Z';
+    await handler(payload({ stageEnteredAt }), lambdaContext);
+    await handler(payload({ stageEnteredAt, stepId: 'collect', taskToken: 'tok-c' }), lambdaContext);
+    const stage = ddb
+      .commandCalls(PutCommand)
+      .map((c) => c.args[0].input)
+      .filter((input) => input.Item?.type === 'STAGE_ENTERED');
+    const key = keys.event('case1', stageEnteredAt, 'stage-round-1');
+    expect(stage).toEqual([
+      { TableName: TABLE, Item: expect.objectContaining({ ...key, at: stageEnteredAt, actor: 'system' }) },
+      { TableName: TABLE, Item: expect.objectContaining({ ...key, at: stageEnteredAt, actor: 'system' }) },
+    ]);
+    expect(stage[0]?.Item).toEqual(stage[1]?.Item);
+    expect(stage[0]?.Item?.detail).toEqual({ stageId: 'round', visit: 1 });
+  });
+
   it('texts nothing to an opted-out phone', async () => {
     ddb
       .on(GetCommand, { Key: keys.optOut(phoneHash) })
@@ -192,6 +210,7 @@ describe('open-step handler', () => {
     ['an unknown notice', { notice: 'nudge' }],
     ['a visit that is not a number', { visit: 'two' }],
     ['a time that is not a time', { enteredAt: 'yesterday' }],
+    ['a stage entry time that is not a time', { stageEnteredAt: 'yesterday' }],
   ])('fails the task with OpenStep.BadPayload for %s, touching nothing', async (_, over) => {
     await expect(handler(payload(over), lambdaContext)).rejects.toMatchObject({
       name: 'OpenStep.BadPayload',

@@ -1,0 +1,85 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
+import { keys } from '../../../functions/adapters/table-keys';
+import { openStep } from '../../../functions/domain/open-step';
+import type { OpenStepPayload } from '../../../functions/domain/open-step-payload';
+import { findService } from '../../../workflows/catalog';
+import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { MemoryEngine, MemoryNotifier, makeCase, publicUrl, vault } from './sms-fakes';
+
+// The stage event's exactly-once rests on its fixed key: checked against a real DynamoDB API
+// (dynalite) with the real repository, the way the branches of a stage and Lambda retries call it.
+
+let table: LocalTable;
+let repo: DynamoCaseRepository;
+let db: ReturnType<typeof localDocumentClient>;
+const notifier = new MemoryNotifier();
+
+beforeAll(async () => {
+  table = await startDynalite();
+  db = localDocumentClient(table.endpoint);
+  repo = new DynamoCaseRepository(db, table.tableName);
+  await repo.createCase(makeCase('case-1', { phone: '+31612345678' }), 'link-hash');
+});
+afterAll(async () => {
+  db?.destroy();
+  await table?.stop();
+});
+
+const stageEnteredAt = '2026-03-02T05:59:59.000Z';
+const payload = (over: Partial<OpenStepPayload>): OpenStepPayload => ({
+  caseId: 'case-1',
+  serviceId: 'waste-collection',
+  stageId: 'round',
+  stepId: 'present',
+  notice: 'invite',
+  visit: 1,
+  taskToken: 'token-1',
+  enteredAt: '2026-03-02T06:00:00.000Z',
+  stageEnteredAt,
+  ...over,
+});
+
+describe('openStep on DynamoDB: the stage event', () => {
+  it('is one item however many branches and retries write it, and one per visit', async () => {
+    const deps = { repo, engine: new MemoryEngine(), notifier, vault, publicUrl, findService };
+    await Promise.all([
+      openStep(deps, payload({})),
+      openStep(deps, payload({ stepId: 'collect', taskToken: 'token-c' })),
+    ]);
+    await openStep(deps, payload({})); // the invite delivered again
+    const events = async () =>
+      (
+        await db.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+            ExpressionAttributeValues: { ':pk': keys.case('case-1').pk, ':event': 'EVENT#' },
+          }),
+        )
+      ).Items ?? [];
+    const stage = (await events()).filter((e) => e.type === 'STAGE_ENTERED');
+    expect(stage).toEqual([
+      {
+        ...keys.event('case-1', stageEnteredAt, 'stage-round-1'),
+        caseId: 'case-1',
+        at: stageEnteredAt,
+        type: 'STAGE_ENTERED',
+        actor: 'system',
+        detail: { stageId: 'round', visit: 1 },
+        ttl: 1_900_000_000,
+      },
+    ]);
+    expect((await events()).filter((e) => e.type === 'STEP_OPENED')).toHaveLength(3);
+
+    await openStep(
+      deps,
+      payload({ visit: 3, taskToken: 'token-3', stageEnteredAt: '2026-03-09T00:00:00.000Z' }),
+    );
+    expect((await events()).filter((e) => e.type === 'STAGE_ENTERED').map((e) => e.detail)).toEqual([
+      { stageId: 'round', visit: 1 },
+      { stageId: 'round', visit: 3 },
+    ]);
+  });
+});
