@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -9,7 +9,6 @@ import {
   Errors,
   Fail,
   ItemBatcher,
-  JitterType,
   JsonPath,
   LogLevel,
   ProcessorMode,
@@ -22,6 +21,7 @@ import {
 import { LambdaInvoke, type LambdaInvokeProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { RoundBucket } from './round-bucket';
+import { LAMBDA_TRANSIENT, ROUND_BACKOFF, ROUND_FUNCTION_TRANSIENT, retryTransient } from './workflow/retry';
 import { acknowledgeRoundMachine } from './workflow/round-nag';
 import { ValidRowsReader } from './workflow/valid-rows-reader';
 
@@ -43,9 +43,6 @@ export interface RoundWorkflowProps extends RoundSettings {
   readonly removalPolicy?: RemovalPolicy;
   readonly logLevel?: LogLevel;
 }
-
-/** Throttling worth another try, Lambda's and the SDK's (from inside); CDK adds Lambda.ServiceException &c. */
-const TRANSIENT = ['Lambda.TooManyRequestsException', 'ThrottlingException'];
 
 /** The ASL fields are integers (ToleratedFailurePercentage too, per the States Language schema). */
 function checked(name: string, value: number, min: number, max: number): number {
@@ -86,16 +83,12 @@ export class RoundWorkflow extends Construct {
       const task = new LambdaInvoke(this, name, {
         lambdaFunction: fn,
         payloadResponseOnly: true,
+        // The shared policy below replaces CDK's default Lambda retry.
+        retryOnServiceExceptions: false,
         ...options,
       });
-      task.addRetry({
-        errors: TRANSIENT,
-        interval: Duration.seconds(1),
-        maxAttempts: 6,
-        backoffRate: 2,
-        jitterStrategy: JitterType.FULL,
-      });
-      return task;
+      // Short backoff: a batch runs in an EXPRESS child execution that ends after five minutes.
+      return retryTransient(task, [...LAMBDA_TRANSIENT, ...ROUND_FUNCTION_TRANSIENT], ROUND_BACKOFF);
     };
     const roundId = { roundId: JsonPath.stringAt('$.roundId') };
 

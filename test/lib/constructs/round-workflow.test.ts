@@ -162,7 +162,13 @@ describe('RoundWorkflow', () => {
     expect(batch.Parameters).toBeUndefined(); // the payload is the batch: { BatchInput, Items }
     expect(batch.End).toBe(true);
     expect(batch.ResultSelector).toEqual({});
-    const retried = (batch as { Retry?: { ErrorEquals: string[]; BackoffRate?: number }[] }).Retry ?? [];
+    type Retrier = {
+      ErrorEquals: string[];
+      BackoffRate?: number;
+      JitterStrategy?: string;
+      MaxDelaySeconds?: number;
+    };
+    const retried = (batch as { Retry?: Retrier[] }).Retry ?? [];
     const errors = retried.flatMap((r) => r.ErrorEquals);
     expect(errors).toEqual(
       expect.arrayContaining([
@@ -171,7 +177,12 @@ describe('RoundWorkflow', () => {
         'ThrottlingException',
       ]),
     );
-    for (const r of retried) expect(r.BackoffRate).toBe(2);
+    for (const r of retried) {
+      expect(r.BackoffRate).toBe(2);
+      expect(r.JitterStrategy).toBe('FULL');
+      // An EXPRESS child ends after five minutes: the waits between tries stay short.
+      expect(r.MaxDelaySeconds).toBeLessThanOrEqual(30);
+    }
   });
 
   it('takes MaxConcurrency, tolerated failure percentage and batch size from its settings', () => {
