@@ -1,4 +1,4 @@
-import { type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -6,8 +6,7 @@ import {
   Choice,
   Condition,
   DefinitionBody,
-  Errors,
-  JsonPath,
+  type IChainable,
   LogLevel,
   Parallel,
   type State,
@@ -18,7 +17,18 @@ import {
 import { Construct } from 'constructs';
 import type { Service } from '../../workflows/schema';
 import { backToRules } from './workflow/back-to';
-import { CONDITION_FAILED, countRoundEnd, enterStage, finishCase, stageEvent } from './workflow/case-tasks';
+import {
+  backJumpThreshold,
+  checkFits,
+  DEFAULT_LIMITS,
+  type ExecutionLimits,
+  type StageBudget,
+  stageBudgets,
+} from './workflow/budget';
+import { CONDITION_FAILED, enterStage } from './workflow/case-tasks';
+import { continuation } from './workflow/continuation';
+import { caseEndings, startState } from './workflow/endings';
+import { acknowledgeServiceMachine } from './workflow/service-nag';
 import { EXPIRED_ERROR, stepBranch } from './workflow/step-branch';
 
 export interface ServiceWorkflowProps {
@@ -31,18 +41,28 @@ export interface ServiceWorkflowProps {
   readonly logLevel?: LogLevel;
   /** Off by default: state input and output carry case data. */
   readonly includeExecutionData?: boolean;
+  /**
+   * What one execution may use before the case continues in a new one (default DEFAULT_LIMITS:
+   * 360 days, 20,000 history events). Tests lower it to make a case continue.
+   */
+  readonly executionLimits?: ExecutionLimits;
 }
 
 /**
- * Compiles one service definition into a Standard state machine (see the runtime contracts):
- * per stage a guarded bookkeeping update, a STAGE_ENTERED event and a Parallel of callback steps,
- * followed by a Choice when a step can send the case back to an earlier stage.
+ * Compiles one service definition into a Standard state machine (see the runtime contracts). Per
+ * stage: one guarded bookkeeping write, then a Parallel of callback steps (open-step logs the
+ * stage event), then a Choice when a step can send the case back to an earlier stage; at the end
+ * one write. Every task retries transient errors (workflow/retry.ts) and otherwise fails the
+ * execution. A back-jump that might take the execution past its limits continues the case in a
+ * new execution instead (workflow/budget.ts, workflow/continuation.ts).
  */
 export class ServiceWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly serviceId: string;
   /** The explicit state machine name `<stackName>-<serviceId>`, so ARNs are predictable. */
   readonly name: string;
+  /** Per stage: what a visit adds to the execution's budget, and the way from it to the end. */
+  readonly budgets: readonly StageBudget[];
 
   constructor(scope: Construct, id: string, props: ServiceWorkflowProps) {
     super(scope, id);
@@ -50,48 +70,82 @@ export class ServiceWorkflow extends Construct {
     this.serviceId = service.id;
     const name = `${Stack.of(this).stackName}-${service.id}`;
     this.name = name;
+    const limits = props.executionLimits ?? DEFAULT_LIMITS;
 
     const ended = new Succeed(this, 'Case no longer active', {
       comment: 'The case was cancelled or ended meanwhile; nothing left to do.',
     });
     const guard = { errors: [CONDITION_FAILED], resultPath: '$.error' };
-    const complete = finishCase(this, 'Mark case completed', table, 'COMPLETED');
-    complete.addCatch(ended, guard).next(this.roundCounter('completed', table, 'Case completed'));
-    const expire = finishCase(this, 'Mark case expired', table, 'EXPIRED');
-    expire.addCatch(ended, guard).next(this.roundCounter('expired', table, 'Case expired'));
+    const { completed, expire } = caseEndings(this, table, ended);
 
-    const stages = service.stages.map((stage) => {
-      const enter = enterStage(this, `Enter stage ${stage.id}`, table, stage.id);
+    const rules = service.stages.map(backToRules);
+    const last = service.stages.length - 1;
+    // The last stage's Choice also sends a round's case to the write that counts it on the round.
+    const choiceAfter = (i: number) => (rules[i]?.length ?? 0) > 0 || i === last;
+    const budgets = stageBudgets(service, choiceAfter);
+    this.budgets = budgets;
+    const stages = service.stages.map((stage, i) => {
+      const budget = budgets[i] as (typeof budgets)[number];
+      const enter = enterStage(this, `Enter stage ${stage.id}`, table, stage.id, budget.visit);
       const parallel = new Parallel(this, `Stage ${stage.id}`, { resultPath: '$.last' });
       for (const step of stage.steps) {
         parallel.branch(stepBranch(this, service.id, stage.id, step, props.openStep));
       }
       parallel.addCatch(expire, { errors: [EXPIRED_ERROR], resultPath: '$.error' });
-      enter
-        .addCatch(ended, guard)
-        .next(stageEvent(this, `Log stage ${stage.id}`, table, stage.id))
-        .next(parallel);
-      return { stage, enter, parallel };
+      enter.addCatch(ended, guard).next(parallel);
+      return { stage, enter, parallel, budget };
     });
+    const stageOf = (stageId: string) => {
+      const found = stages.find((s) => s.stage.id === stageId);
+      if (!found) throw new Error(`${service.id}: backTo names unknown stage '${stageId}'`);
+      return found;
+    };
+
+    // One continuation path per back-jump target, shared by the Choices that jump there.
+    const self = StateMachine.fromStateMachineName(this, 'Self', name);
+    const continued = new Map<string, IChainable>();
+    const continueAt = (stageId: string) => {
+      let path = continued.get(stageId);
+      if (!path) {
+        path = continuation(this, stageId, { table, self, ended });
+        continued.set(stageId, path);
+      }
+      return path;
+    };
 
     stages.forEach(({ stage, parallel }, i) => {
-      const next: State = stages[i + 1]?.enter ?? complete;
-      const rules = backToRules(stage);
-      if (rules.length === 0) {
-        parallel.next(next);
+      const next: State | undefined = stages[i + 1]?.enter;
+      if (!choiceAfter(i)) {
+        parallel.next(next ?? completed.plain);
         return;
       }
       const choice = new Choice(this, `After stage ${stage.id}`);
-      for (const rule of rules) {
-        const target = stages.find((s) => s.stage.id === rule.targetStage);
-        if (!target) throw new Error(`${service.id}: backTo names unknown stage '${rule.targetStage}'`);
+      for (const rule of rules[i] ?? []) {
+        const target = stageOf(rule.targetStage);
+        const threshold = backJumpThreshold(target.budget, limits);
+        const tooLong = Condition.or(
+          Condition.numberGreaterThan('$.entry.seconds', threshold.seconds),
+          Condition.numberGreaterThan('$.entry.events', threshold.events),
+        );
+        choice.when(Condition.and(rule.condition, tooLong), continueAt(target.stage.id));
         choice.when(rule.condition, target.enter);
       }
-      parallel.next(choice.otherwise(next));
+      if (!next) choice.when(Condition.isPresent('$.roundId'), completed.round);
+      parallel.next(choice.otherwise(next ?? completed.plain));
     });
 
-    const start = stages[0]?.enter;
-    if (!start) throw new Error(`${service.id}: a service needs at least one stage`);
+    const first = stages[0];
+    if (!first) throw new Error(`${service.id}: a service needs at least one stage`);
+    const starts = [first.stage.id, ...continued.keys()];
+    for (const stageId of starts) checkFits(service.id, stageOf(stageId).budget, limits);
+    // Resuming at the first stage is starting: only later stages need the routing Choice.
+    const later = [...continued.keys()].filter((stageId) => stageId !== first.stage.id);
+    const start = startState(
+      this,
+      later.map((stageId) => ({ stageId, enter: stageOf(stageId).enter })),
+      first.enter,
+    );
+
     const logs = new LogGroup(this, 'Logs', {
       // The vendedlogs prefix keeps CloudWatch's log resource policy from growing per machine.
       logGroupName: `/aws/vendedlogs/states/${name}`,
@@ -110,45 +164,6 @@ export class ServiceWorkflow extends Construct {
         includeExecutionData: props.includeExecutionData ?? false,
       },
     });
-    this.acknowledge(props.logLevel ?? LogLevel.ERROR, props.openStep);
-  }
-
-  /**
-   * A case started by a round (`roundId` in the execution input) counts its end on the round item.
-   * The case has ended whatever happens here: a failed count (round gone, throttled after retries)
-   * is caught and the execution still succeeds.
-   */
-  private roundCounter(counter: 'completed' | 'expired', table: ITable, endName: string): State {
-    const end = new Succeed(this, endName);
-    const count = countRoundEnd(this, `Count round ${counter}`, table, counter);
-    count.addRetry({
-      errors: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException'],
-    });
-    count.addCatch(end, { errors: [Errors.ALL], resultPath: JsonPath.DISCARD }).next(end);
-    return new Choice(this, `Round case ${counter}?`)
-      .when(Condition.isPresent('$.roundId'), count)
-      .otherwise(end);
-  }
-
-  private acknowledge(level: LogLevel, openStepFn: IFunction): void {
-    const role = Validations.of(this.stateMachine.role);
-    role.acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Vended log delivery (logs:CreateLogDelivery, logs:DescribeResourcePolicies, ...) and X-Ray tracing support no resource-level permissions.',
-    });
-    const openStep = Stack.of(this).getLogicalId(openStepFn.node.defaultChild as CfnElement);
-    role.acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${openStep}.Arn>:*]`,
-      reason:
-        'The open-step function and its versions/aliases (added by the LambdaInvoke task), no other function.',
-    });
-    if (level !== LogLevel.ALL) {
-      Validations.of(this.stateMachine).acknowledge({
-        id: 'AwsSolutions-SF1',
-        reason:
-          'Errors are logged by default; context logLevel=ALL turns on every event (execution data stays excluded because it holds case data).',
-      });
-    }
+    acknowledgeServiceMachine(this.stateMachine, props.logLevel ?? LogLevel.ERROR, props.openStep);
   }
 }

@@ -2,90 +2,82 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { JsonPath } from 'aws-cdk-lib/aws-stepfunctions';
 import {
   DynamoAttributeValue as Attr,
-  DynamoPutItem,
   DynamoReturnValues,
   DynamoUpdateItem,
 } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { TABLE } from '../../../functions/adapters/table-keys';
+import { CASE_BOOKKEEPING as BOOK, FORMAT_ARG, keys, TABLE } from '../../../functions/adapters/table-keys';
+import type { Cost } from './budget';
+import { DYNAMODB_TRANSIENT, retryTransient } from './retry';
 
-// DynamoDB service integrations for the case bookkeeping (no Lambda). Every write is guarded by
-// status = ACTIVE: a case cancelled or ended meanwhile is never moved on or overwritten.
+// DynamoDB service integrations for the case bookkeeping (no Lambda). Every write to the case is
+// guarded by status = ACTIVE: a case cancelled or ended meanwhile is never moved on or overwritten.
+// Keys come from table-keys.ts, as States.Format strings (see FORMAT_ARG there).
 
 /** The error a failed guard raises; the machine then ends quietly. */
 export const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
 
-const now = JsonPath.stringAt('$$.State.EnteredTime');
-const caseKey = () => ({
-  pk: Attr.fromString(JsonPath.format('CASE#{}', JsonPath.stringAt('$.caseId'))),
-  sk: Attr.fromString('CASE'),
+export const now = JsonPath.stringAt('$$.State.EnteredTime');
+
+/** A string attribute in `format` (a key function called with FORMAT_ARG), filled from state paths. */
+export function formatted(format: string, ...paths: string[]): Attr {
+  return Attr.fromString(JsonPath.format(format, ...paths.map((p) => JsonPath.stringAt(p))));
+}
+
+const caseKey = keys.case(FORMAT_ARG);
+export const caseItemKey = () => ({
+  [TABLE.partitionKey]: formatted(caseKey.pk, '$.caseId'),
+  [TABLE.sortKey]: Attr.fromString(caseKey.sk),
 });
-const active = { ':active': Attr.fromString('ACTIVE') };
+export const ACTIVE = { ':active': Attr.fromString('ACTIVE') };
 
 /**
- * Enters a stage: SET stage, updatedAt; ADD visits 1. Returns `$.entry = { visit, ttl }` (strings):
- * the visit number tells a re-opened step from its earlier attempt, the case's ttl lets the
- * stage event expire with the case. `#ttl = #ttl` only makes UPDATED_NEW return it.
+ * Enters a stage: SET stage, updatedAt; ADD visits 1 and the stage visit's budget (see budget.ts).
+ * Returns `$.entry = { visit, at, seconds, events }`: the visit number tells a re-opened step from
+ * its earlier attempt, `at` is the entry time (open-step logs STAGE_ENTERED at it), and the budget
+ * used so far is what the Choice before a back-jump compares.
  */
-export function enterStage(scope: Construct, id: string, table: ITable, stageId: string): DynamoUpdateItem {
-  return new DynamoUpdateItem(scope, id, {
+export function enterStage(scope: Construct, id: string, table: ITable, stageId: string, budget: Cost) {
+  const task = new DynamoUpdateItem(scope, id, {
     table,
-    key: caseKey(),
-    updateExpression: 'SET #stage = :stage, #updatedAt = :now, #ttl = #ttl ADD #visits :one',
+    key: caseItemKey(),
+    updateExpression:
+      'SET #stage = :stage, #updatedAt = :now ADD #visits :one, #seconds :seconds, #events :events',
     conditionExpression: '#status = :active',
     expressionAttributeNames: {
       '#stage': 'stage',
       '#updatedAt': 'updatedAt',
-      '#ttl': TABLE.ttl,
-      '#visits': 'visits',
+      '#visits': BOOK.visits,
+      '#seconds': BOOK.budgetSeconds,
+      '#events': BOOK.budgetEvents,
       '#status': 'status',
     },
     expressionAttributeValues: {
       ':stage': Attr.fromString(stageId),
       ':now': Attr.fromString(now),
       ':one': Attr.fromNumber(1),
-      ...active,
+      ':seconds': Attr.fromNumber(budget.seconds),
+      ':events': Attr.fromNumber(budget.events),
+      ...ACTIVE,
     },
     returnValues: DynamoReturnValues.UPDATED_NEW,
     resultSelector: {
-      visit: JsonPath.stringAt('$.Attributes.visits.N'),
-      ttl: JsonPath.stringAt('$.Attributes.ttl.N'),
+      visit: JsonPath.stringAt(`$.Attributes.${BOOK.visits}.N`),
+      at: JsonPath.stringAt('$.Attributes.updatedAt.S'),
+      seconds: JsonPath.stringToJson(JsonPath.stringAt(`$.Attributes.${BOOK.budgetSeconds}.N`)),
+      events: JsonPath.stringToJson(JsonPath.stringAt(`$.Attributes.${BOOK.budgetEvents}.N`)),
     },
     resultPath: '$.entry',
   });
+  return retryTransient(task, DYNAMODB_TRANSIENT);
 }
 
-/** Appends STAGE_ENTERED to the case's event log (sk EVENT#<time>#stage-<stageId>). */
-export function stageEvent(scope: Construct, id: string, table: ITable, stageId: string): DynamoPutItem {
-  return new DynamoPutItem(scope, id, {
+/** Ends the case: status COMPLETED or EXPIRED, and the byService sort key that follows the status. */
+export function finishCase(scope: Construct, id: string, table: ITable, status: 'COMPLETED' | 'EXPIRED') {
+  const index = keys.serviceIndex(FORMAT_ARG, FORMAT_ARG, status, FORMAT_ARG, FORMAT_ARG);
+  const task = new DynamoUpdateItem(scope, id, {
     table,
-    item: {
-      pk: Attr.fromString(JsonPath.format('CASE#{}', JsonPath.stringAt('$.caseId'))),
-      sk: Attr.fromString(JsonPath.format(`EVENT#{}#stage-${stageId}`, now)),
-      caseId: Attr.fromString(JsonPath.stringAt('$.caseId')),
-      at: Attr.fromString(now),
-      type: Attr.fromString('STAGE_ENTERED'),
-      actor: Attr.fromString('system'),
-      detail: Attr.fromMap({
-        stageId: Attr.fromString(stageId),
-        visit: Attr.numberFromString(JsonPath.stringAt('$.entry.visit')),
-      }),
-      [TABLE.ttl]: Attr.numberFromString(JsonPath.stringAt('$.entry.ttl')),
-    },
-    resultPath: JsonPath.DISCARD,
-  });
-}
-
-/** Ends the case: status COMPLETED or EXPIRED, and gsi2sk `<STATUS>#<createdAt>#<caseId>` for the console list. */
-export function finishCase(
-  scope: Construct,
-  id: string,
-  table: ITable,
-  status: 'COMPLETED' | 'EXPIRED',
-): DynamoUpdateItem {
-  return new DynamoUpdateItem(scope, id, {
-    table,
-    key: caseKey(),
+    key: caseItemKey(),
     updateExpression: 'SET #status = :status, #updatedAt = :now, #gsi2sk = :gsi2sk',
     conditionExpression: '#status = :active',
     expressionAttributeNames: {
@@ -96,31 +88,25 @@ export function finishCase(
     expressionAttributeValues: {
       ':status': Attr.fromString(status),
       ':now': Attr.fromString(now),
-      ':gsi2sk': Attr.fromString(
-        JsonPath.format(`${status}#{}#{}`, JsonPath.stringAt('$.createdAt'), JsonPath.stringAt('$.caseId')),
-      ),
-      ...active,
+      ':gsi2sk': formatted(index.gsi2sk, '$.createdAt', '$.caseId'),
+      ...ACTIVE,
     },
     resultPath: JsonPath.DISCARD,
   });
+  return retryTransient(task, DYNAMODB_TRANSIENT);
 }
 
 /**
- * Counts a round case's end on its round item (pk ROUND#<roundId>, sk ROUND): ADD completed 1 or
- * expired 1. Only for an existing round item, so a round that already expired is not re-created as
- * a bare counter.
+ * Counts a round case's end on its round item: ADD completed 1 or expired 1. Only for an existing
+ * round item, so a round that already expired is not re-created as a bare counter.
  */
-export function countRoundEnd(
-  scope: Construct,
-  id: string,
-  table: ITable,
-  counter: 'completed' | 'expired',
-): DynamoUpdateItem {
-  return new DynamoUpdateItem(scope, id, {
+export function countRoundEnd(scope: Construct, id: string, table: ITable, counter: 'completed' | 'expired') {
+  const round = keys.round(FORMAT_ARG);
+  const task = new DynamoUpdateItem(scope, id, {
     table,
     key: {
-      pk: Attr.fromString(JsonPath.format('ROUND#{}', JsonPath.stringAt('$.roundId'))),
-      sk: Attr.fromString('ROUND'),
+      [TABLE.partitionKey]: formatted(round.pk, '$.roundId'),
+      [TABLE.sortKey]: Attr.fromString(round.sk),
     },
     updateExpression: 'ADD #counter :one',
     conditionExpression: 'attribute_exists(#pk)',
@@ -128,4 +114,5 @@ export function countRoundEnd(
     expressionAttributeValues: { ':one': Attr.fromNumber(1) },
     resultPath: JsonPath.DISCARD,
   });
+  return retryTransient(task, DYNAMODB_TRANSIENT);
 }

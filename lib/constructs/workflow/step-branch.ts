@@ -11,7 +11,9 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import type { OpenStepField } from '../../../functions/domain/open-step-payload';
 import type { Step } from '../../../workflows/schema';
+import { LAMBDA_TRANSIENT, OPEN_STEP_TRANSIENT, retryTransient } from './retry';
 import { waitSegments } from './segments';
 
 export const EXPIRED_ERROR = 'Case.Expired';
@@ -30,21 +32,28 @@ export function stepBranch(
 ): IChainable {
   const tasks = waitSegments(step).map((segment) => {
     const label = segment.notice === 'reminder' ? `reminder ${segment.reminder}` : segment.notice;
-    return new LambdaInvoke(scope, `Step ${step.id} ${label}`, {
+    // Every field of the open-step payload contract, and nothing else (checked by the type).
+    const payload: Record<OpenStepField, unknown> = {
+      caseId: JsonPath.stringAt('$.caseId'),
+      serviceId,
+      stageId,
+      stepId: step.id,
+      notice: segment.notice,
+      visit: JsonPath.stringAt('$.entry.visit'),
+      taskToken: JsonPath.taskToken,
+      enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
+      stageEnteredAt: JsonPath.stringAt('$.entry.at'),
+    };
+    const task = new LambdaInvoke(scope, `Step ${step.id} ${label}`, {
       lambdaFunction: openStep,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: TaskInput.fromObject({
-        caseId: JsonPath.stringAt('$.caseId'),
-        serviceId,
-        stageId,
-        stepId: step.id,
-        notice: segment.notice,
-        visit: JsonPath.stringAt('$.entry.visit'),
-        taskToken: JsonPath.taskToken,
-        enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
-      }),
+      payload: TaskInput.fromObject(payload),
       taskTimeout: Timeout.duration(Duration.seconds(segment.seconds)),
+      // The case policy below replaces CDK's default Lambda retry.
+      retryOnServiceExceptions: false,
     });
+    // Lambda's transient errors, and open-step's own: it is idempotent. Never States.Timeout.
+    return retryTransient(task, [...LAMBDA_TRANSIENT, ...OPEN_STEP_TRANSIENT]);
   });
   const expired = new Fail(scope, `Step ${step.id} expired`, {
     error: EXPIRED_ERROR,

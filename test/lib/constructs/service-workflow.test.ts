@@ -1,57 +1,32 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
-import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { CaseTable } from '../../../lib/constructs/case-table';
-import { ServiceWorkflow } from '../../../lib/constructs/service-workflow';
+import { continuationName, FORMAT_ARG, keys } from '../../../functions/adapters/table-keys';
+import { OPEN_STEP_FIELDS } from '../../../functions/domain/open-step-payload';
+import type { CaseTable } from '../../../lib/constructs/case-table';
+import { DEFAULT_LIMITS } from '../../../lib/constructs/workflow/budget';
 import type { Service } from '../../../workflows/schema';
 import { sampleService } from '../fixtures';
-import { type Asl, type AslState, cdkContext, definitions, validateAsl } from '../support';
+import { type Asl, buildStack, definitions, STACK_NAME, validateAsl } from '../support';
+import { allStates, compileService, type State, stateOf } from './workflow/compile';
+import { threeStageService } from './workflow/services';
 
 const DAY = 86_400;
-
-function compile(service: Service = sampleService(), logLevel?: LogLevel) {
-  const app = new App({ context: cdkContext() });
-  const stack = new Stack(app, 'wf', { stackName: 'wf' });
-  const table = new CaseTable(stack, 'Cases', { protect: false });
-  const openStep = new LambdaFunction(stack, 'OpenStep', {
-    code: Code.fromInline('exports.handler = async () => {}'),
-    handler: 'index.handler',
-    runtime: Runtime.NODEJS_24_X,
-  });
-  new ServiceWorkflow(stack, 'Workflow', {
-    service,
-    table: table.table,
-    openStep,
-    retention: RetentionDays.ONE_WEEK,
-    logLevel,
-  });
-  const template = Template.fromStack(stack);
-  const asl = definitions(template).get(`wf-${service.id}`);
-  if (!asl) throw new Error('no state machine');
-  return { template, asl, stack };
-}
+// The key formats the state machine must use, from the one definition in table-keys.ts.
+const CASE_PK = `States.Format('${keys.case(FORMAT_ARG).pk}', $.caseId)`;
 
 // The default fixture compiles once; the tests only read it.
-let cached: ReturnType<typeof compile> | undefined;
+let cached: ReturnType<typeof compileService> | undefined;
 const compiled = () => {
-  cached ??= compile();
+  cached ??= compileService(sampleService());
   return cached;
 };
-
-const state = (asl: Asl, name: string): AslState => {
-  const s = asl.States[name];
-  if (!s) throw new Error(`no state '${name}' (have ${Object.keys(asl.States).join(', ')})`);
-  return s;
-};
-
+const state = (asl: Asl, name: string): State => stateOf(asl, name);
 const parallel = (asl: Asl, stageId: string) => state(asl, `Stage ${stageId}`);
 
 /** The states of the branch that starts with `Step <stepId> invite`. */
-function branch(asl: Asl, stageId: string, stepId: string): Record<string, AslState> {
+function branch(asl: Asl, stageId: string, stepId: string): Record<string, State> {
   const b = parallel(asl, stageId).Branches?.find((x) => x.StartAt === `Step ${stepId} invite`);
   if (!b) throw new Error(`no branch for ${stepId}`);
   return b.States;
@@ -67,20 +42,36 @@ describe('ServiceWorkflow compiler', () => {
     expect(validateAsl({ ...asl, StartAt: 'Nowhere' }).isValid).toBe(false);
   });
 
-  it('enters each stage with the guarded bookkeeping update, then logs the event, then runs the Parallel', () => {
+  it('enters a stage with one guarded write that keys the case as table-keys does, then runs the Parallel', () => {
     const { asl } = compiled();
+    // The only back-jump target is the first stage: resuming there is starting, no routing Choice.
     expect(asl.StartAt).toBe('Enter stage report');
     const enter = state(asl, 'Enter stage report');
     expect(enter.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
     expect(enter.Parameters).toMatchObject({
-      Key: { pk: { 'S.$': "States.Format('CASE#{}', $.caseId)" }, sk: { S: 'CASE' } },
-      UpdateExpression: expect.stringMatching(/^SET #stage = :stage, #updatedAt = :now.* ADD #visits :one$/),
+      Key: { pk: { 'S.$': CASE_PK }, sk: { S: keys.case(FORMAT_ARG).sk } },
+      UpdateExpression:
+        'SET #stage = :stage, #updatedAt = :now ADD #visits :one, #seconds :seconds, #events :events',
       ConditionExpression: '#status = :active',
+      ExpressionAttributeNames: expect.objectContaining({
+        '#visits': 'visits',
+        '#seconds': 'budgetSeconds',
+        '#events': 'budgetEvents',
+      }),
       ExpressionAttributeValues: expect.objectContaining({
         ':stage': { S: 'report' },
+        ':now': { 'S.$': '$$.State.EnteredTime' },
         ':active': { S: 'ACTIVE' },
+        ':seconds': { N: expect.stringMatching(/^[1-9]\d*$/) },
+        ':events': { N: expect.stringMatching(/^[1-9]\d*$/) },
       }),
       ReturnValues: 'UPDATED_NEW',
+    });
+    expect(enter.ResultSelector).toEqual({
+      'visit.$': '$.Attributes.visits.N',
+      'at.$': '$.Attributes.updatedAt.S',
+      'seconds.$': 'States.StringToJson($.Attributes.budgetSeconds.N)',
+      'events.$': 'States.StringToJson($.Attributes.budgetEvents.N)',
     });
     expect(enter.ResultPath).toBe('$.entry');
     expect(enter.Catch).toEqual([
@@ -91,14 +82,11 @@ describe('ServiceWorkflow compiler', () => {
       },
     ]);
     expect(state(asl, 'Case no longer active').Type).toBe('Succeed');
-    expect(enter.Next).toBe('Log stage report');
-    const log = state(asl, 'Log stage report');
-    expect(log.Resource).toBe('arn:aws:states:::dynamodb:putItem');
-    expect(log.Parameters?.Item).toMatchObject({
-      sk: { 'S.$': "States.Format('EVENT#{}#stage-report', $$.State.EnteredTime)" },
-      type: { S: 'STAGE_ENTERED' },
-    });
-    expect(log.Next).toBe('Stage report');
+    // No separate event-log state: open-step writes STAGE_ENTERED.
+    expect(enter.Next).toBe('Stage report');
+    expect(allStates(asl).filter(([, s]) => s.Resource === 'arn:aws:states:::dynamodb:putItem')).toEqual([
+      ['Log continuation at stage report', expect.anything()],
+    ]);
   });
 
   it('makes one Parallel branch per step with its results in $.last', () => {
@@ -133,11 +121,13 @@ describe('ServiceWorkflow compiler', () => {
       expect(task?.Catch).toEqual([
         { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: chain[i + 1] ?? 'Step describe expired' },
       ]);
+      // The wait's timeout is the reminder mechanism: never retried.
+      expect(task?.Retry?.flatMap((r) => r.ErrorEquals)).not.toContain('States.Timeout');
     });
     expect(states['Step describe expired']).toMatchObject({ Type: 'Fail', Error: 'Case.Expired' });
   });
 
-  it('invokes open-step with the payload of the runtime contract', () => {
+  it('invokes open-step with every field of the payload contract, the stage entry time included', () => {
     const { asl } = compiled();
     const task = branch(asl, 'plan', 'propose')['Step propose reminder 1'];
     expect(task?.Parameters).toEqual({
@@ -151,46 +141,74 @@ describe('ServiceWorkflow compiler', () => {
         'visit.$': '$.entry.visit',
         'taskToken.$': '$$.Task.Token',
         'enteredAt.$': '$$.State.EnteredTime',
+        'stageEnteredAt.$': '$.entry.at',
       },
     });
-    expect(branch(asl, 'plan', 'propose')['Step propose escalation']?.Parameters).toMatchObject({
-      Payload: { notice: 'escalation' },
-    });
+    const fields = Object.keys(task?.Parameters?.Payload as object).map((k) => k.replace(/\.\$$/, ''));
+    expect(fields.sort()).toEqual([...OPEN_STEP_FIELDS].sort());
   });
 
-  it('marks the case EXPIRED when a branch fails with Case.Expired, guarded by status = ACTIVE', () => {
+  it('expires the case when a branch fails with Case.Expired: one write, counted on the round for a round case', () => {
     const { asl } = compiled();
     for (const stageId of ['report', 'plan']) {
       expect(parallel(asl, stageId).Catch).toEqual([
-        { ErrorEquals: ['Case.Expired'], ResultPath: '$.error', Next: 'Mark case expired' },
+        { ErrorEquals: ['Case.Expired'], ResultPath: '$.error', Next: 'Round case expired?' },
       ]);
     }
-    const expire = state(asl, 'Mark case expired');
-    expect(expire.Parameters).toMatchObject({
-      ConditionExpression: '#status = :active',
-      ExpressionAttributeValues: expect.objectContaining({
-        ':status': { S: 'EXPIRED' },
-        ':gsi2sk': { 'S.$': "States.Format('EXPIRED#{}#{}', $.createdAt, $.caseId)" },
-      }),
+    expect(state(asl, 'Round case expired?')).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.roundId', IsPresent: true, Next: 'Mark round case expired' }],
+      Default: 'Mark case expired',
     });
-    expect(expire.Next).toBe('Round case expired?');
-    expect(state(asl, 'Case expired').Type).toBe('Succeed');
+    const index = keys.serviceIndex(FORMAT_ARG, FORMAT_ARG, 'EXPIRED', FORMAT_ARG, FORMAT_ARG).gsi2sk;
+    for (const name of ['Mark case expired', 'Mark round case expired']) {
+      expect(state(asl, name).Parameters).toMatchObject({
+        ConditionExpression: '#status = :active',
+        ExpressionAttributeValues: expect.objectContaining({
+          ':status': { S: 'EXPIRED' },
+          ':gsi2sk': { 'S.$': `States.Format('${index}', $.createdAt, $.caseId)` },
+        }),
+      });
+    }
+    expect(state(asl, 'Mark case expired').End).toBe(true);
+    expect(state(asl, 'Mark round case expired').Next).toBe('Count round expired');
   });
 
-  it('compiles backTo into a Choice after the stage that loops to the target stage', () => {
-    const { asl } = compiled();
+  it('compiles backTo into a Choice: continue in a new execution when the budget is spent, else loop back', () => {
+    const { asl, workflow } = compiled();
     expect(parallel(asl, 'report').Next).toBe('Enter stage plan');
     expect(parallel(asl, 'plan').Next).toBe('After stage plan');
     const choice = state(asl, 'After stage plan');
-    expect(choice.Type).toBe('Choice');
+    const rejected = {
+      And: [
+        { Variable: '$.last[1].data.agreed', IsPresent: true },
+        { Variable: '$.last[1].data.agreed', BooleanEquals: false },
+      ],
+    };
+    const [report] = workflow.budgets;
+    const overhead = { seconds: 0, events: 4 }; // ExecutionStarted, its end, the resume Choice
     expect(choice.Choices).toEqual([
       {
         And: [
-          { Variable: '$.last[1].data.agreed', IsPresent: true },
-          { Variable: '$.last[1].data.agreed', BooleanEquals: false },
+          rejected,
+          {
+            Or: [
+              {
+                Variable: '$.entry.seconds',
+                NumericGreaterThan:
+                  DEFAULT_LIMITS.seconds - overhead.seconds - (report?.forward.seconds ?? 0),
+              },
+              {
+                Variable: '$.entry.events',
+                NumericGreaterThan: DEFAULT_LIMITS.events - overhead.events - (report?.forward.events ?? 0),
+              },
+            ],
+          },
         ],
-        Next: 'Enter stage report',
+        Next: 'Continue at stage report',
       },
+      { ...rejected, Next: 'Enter stage report' },
+      { Variable: '$.roundId', IsPresent: true, Next: 'Mark round case completed' },
     ]);
     expect(choice.Default).toBe('Mark case completed');
   });
@@ -213,8 +231,9 @@ describe('ServiceWorkflow compiler', () => {
         },
       ],
     };
-    const choices = state(compile(service).asl, 'After stage plan').Choices;
-    expect(choices).toEqual([
+    const choices = state(compileService(service).asl, 'After stage plan').Choices ?? [];
+    const inPlace = choices.filter((c) => c.Next === 'Enter stage report');
+    expect(inPlace).toEqual([
       {
         And: [
           { Variable: '$.last[0].data.plan', IsPresent: true },
@@ -230,51 +249,144 @@ describe('ServiceWorkflow compiler', () => {
         Next: 'Enter stage report',
       },
     ]);
+    // each preceded by its continuation rule
+    expect(choices.map((c) => c.Next)).toEqual([
+      'Continue at stage report',
+      'Enter stage report',
+      'Continue at stage report',
+      'Enter stage report',
+      'Mark round case completed',
+    ]);
   });
 
-  it('completes the case with status COMPLETED and gsi2sk via States.Format', () => {
+  it('completes the case with one write (COMPLETED, gsi2sk in the format of table-keys)', () => {
     const { asl } = compiled();
+    const index = keys.serviceIndex(FORMAT_ARG, FORMAT_ARG, 'COMPLETED', FORMAT_ARG, FORMAT_ARG).gsi2sk;
     const complete = state(asl, 'Mark case completed');
     expect(complete.Parameters).toMatchObject({
+      Key: { pk: { 'S.$': CASE_PK } },
       UpdateExpression: 'SET #status = :status, #updatedAt = :now, #gsi2sk = :gsi2sk',
       ConditionExpression: '#status = :active',
       ExpressionAttributeNames: expect.objectContaining({ '#gsi2sk': 'gsi2sk' }),
       ExpressionAttributeValues: expect.objectContaining({
         ':status': { S: 'COMPLETED' },
-        ':gsi2sk': { 'S.$': "States.Format('COMPLETED#{}#{}', $.createdAt, $.caseId)" },
+        ':gsi2sk': { 'S.$': `States.Format('${index}', $.createdAt, $.caseId)` },
       }),
     });
     expect(complete.Catch?.[0]?.Next).toBe('Case no longer active');
-    expect(complete.Next).toBe('Round case completed?');
-    expect(state(asl, 'Case completed').Type).toBe('Succeed');
+    expect(complete.End).toBe(true);
+    expect(state(asl, 'Mark round case completed').Next).toBe('Count round completed');
   });
 
-  it.each([
-    ['completed', 'Case completed'],
-    ['expired', 'Case expired'],
-  ])('counts a round case %s on its round item, and never fails the case over it', (counter, end) => {
+  it.each(['completed', 'expired'])(
+    'counts a round case %s on its round item; only a round item gone ends quietly',
+    (counter) => {
+      const { asl } = compiled();
+      const count = state(asl, `Count round ${counter}`);
+      expect(count.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
+      expect(count.Parameters).toEqual({
+        TableName: expect.any(String),
+        Key: {
+          pk: { 'S.$': `States.Format('${keys.round(FORMAT_ARG).pk}', $.roundId)` },
+          sk: { S: keys.round(FORMAT_ARG).sk },
+        },
+        UpdateExpression: 'ADD #counter :one',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#counter': counter, '#pk': 'pk' },
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      });
+      expect(count.ResultPath).toBeNull();
+      expect(count.Catch).toEqual([
+        {
+          ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+          ResultPath: null,
+          Next: 'Round no longer there',
+        },
+      ]);
+      expect(count.End).toBe(true);
+      expect(state(asl, 'Round no longer there').Type).toBe('Succeed');
+    },
+  );
+
+  it('continues in a new execution: reset the budget, log CASE_CONTINUED, start <caseId>-<n> at the stage, switch to it', () => {
     const { asl } = compiled();
-    const choice = state(asl, `Round case ${counter}?`);
-    expect(choice.Type).toBe('Choice');
-    expect(choice.Choices).toEqual([
-      { Variable: '$.roundId', IsPresent: true, Next: `Count round ${counter}` },
-    ]);
-    expect(choice.Default).toBe(end);
-    const count = state(asl, `Count round ${counter}`);
-    expect(count.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
-    expect(count.Parameters).toEqual({
-      TableName: expect.any(String),
-      Key: { pk: { 'S.$': "States.Format('ROUND#{}', $.roundId)" }, sk: { S: 'ROUND' } },
-      UpdateExpression: 'ADD #counter :one',
-      ConditionExpression: 'attribute_exists(#pk)',
-      ExpressionAttributeNames: { '#counter': counter, '#pk': 'pk' },
-      ExpressionAttributeValues: { ':one': { N: '1' } },
+    const reset = state(asl, 'Continue at stage report');
+    expect(reset.Parameters).toMatchObject({
+      Key: { pk: { 'S.$': CASE_PK } },
+      UpdateExpression: 'SET #seconds = :zero, #events = :zero, #ttl = #ttl ADD #continuations :one',
+      ConditionExpression: '#status = :active',
     });
-    expect(count.ResultPath).toBeNull();
-    // round gone (condition), throttled after the retries, anything: the case still ends well
-    expect(count.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: end }]);
-    expect(count.Next).toBe(end);
-    expect(state(asl, end).Type).toBe('Succeed');
+    const n = 'States.MathAdd(States.StringToJson($.Attributes.continuations.N), 1)';
+    expect(reset.ResultSelector).toEqual({
+      'n.$': n,
+      'ttl.$': '$.Attributes.ttl.N',
+      input: { resumeAt: 'report', 'continuation.$': n },
+    });
+    expect(reset.Catch?.[0]?.Next).toBe('Case no longer active');
+    expect(reset.Next).toBe('Log continuation at stage report');
+
+    const name = `States.Format('${continuationName(FORMAT_ARG, FORMAT_ARG)}', $.caseId, $.continued.n)`;
+    const log = state(asl, 'Log continuation at stage report');
+    const eventKey = keys.event(FORMAT_ARG, FORMAT_ARG, 'continued-{}').sk;
+    expect(log.Parameters?.Item).toMatchObject({
+      pk: { 'S.$': CASE_PK },
+      sk: { 'S.$': `States.Format('${eventKey}', $$.State.EnteredTime, $.continued.n)` },
+      type: { S: 'CASE_CONTINUED' },
+      actor: { S: 'system' },
+      detail: { M: { from: { 'S.$': '$$.Execution.Name' }, to: { 'S.$': name }, stageId: { S: 'report' } } },
+      ttl: { 'N.$': '$.continued.ttl' },
+    });
+    expect(log.Next).toBe('Start continuation at stage report');
+
+    const start = state(asl, 'Start continuation at stage report');
+    expect(start.Resource).toBe('arn:aws:states:::states:startExecution');
+    expect(start.Parameters).toEqual({
+      StateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:wf-repair-request',
+      'Name.$': name,
+      'Input.$': 'States.JsonMerge($$.Execution.Input, $.continued.input, false)',
+    });
+    // Started already (a lost answer): go on to make it current.
+    expect(start.Catch).toEqual([
+      {
+        ErrorEquals: ['StepFunctions.ExecutionAlreadyExistsException'],
+        ResultPath: '$.error',
+        Next: 'Switch to continuation at stage report',
+      },
+    ]);
+    const switched = state(asl, 'Switch to continuation at stage report');
+    expect(switched.Parameters).toMatchObject({
+      UpdateExpression: 'SET #execution = :execution',
+      ExpressionAttributeNames: { '#execution': 'execution', '#status': 'status' },
+      ExpressionAttributeValues: expect.objectContaining({ ':execution': { 'S.$': name } }),
+    });
+    expect(switched.End).toBe(true);
+  });
+
+  it('routes a continued execution to its stage by resumeAt when the target is not the first stage', () => {
+    const { asl } = compileService(threeStageService());
+    expect(asl.StartAt).toBe('Resume at stage?');
+    expect(state(asl, 'Resume at stage?')).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.resumeAt', IsPresent: true },
+            { Variable: '$.resumeAt', StringEquals: 'plan' },
+          ],
+          Next: 'Enter stage plan',
+        },
+      ],
+      Default: 'Enter stage report',
+    });
+    expect(validateAsl(asl).errors).toEqual([]);
+  });
+
+  it('refuses at synth a service whose way from a stage to the end cannot fit the execution limits', () => {
+    expect(() =>
+      compileService(sampleService(), { executionLimits: { seconds: 20 * DAY, events: 20_000 } }),
+    ).toThrow(
+      /repair-request: from stage 'report' to the end a case may take up to \d+ days and \d+ history events, more than one execution allows \(20 days, 20000 events\)/,
+    );
   });
 
   it('keeps every state name within the 80 characters Step Functions allows', () => {
@@ -285,35 +397,40 @@ describe('ServiceWorkflow compiler', () => {
       stages: base.stages.map((st, i) => ({
         ...st,
         id: `${long}${i}`,
-        steps: st.steps.map((s, j) => ({ ...s, id: `${long.slice(0, 38)}${i}${j}`, backTo: undefined })),
+        steps: st.steps.map((s, j) => ({
+          ...s,
+          id: `${long.slice(0, 38)}${i}${j}`,
+          backTo: s.backTo && { ...s.backTo, stage: `${long}0` },
+        })),
       })),
     };
-    const { asl } = compile(service);
-    const names = [
-      ...Object.keys(asl.States),
-      ...Object.values(asl.States).flatMap((s) => (s.Branches ?? []).flatMap((b) => Object.keys(b.States))),
-    ];
+    const { asl } = compileService(service);
+    const names = allStates(asl).map(([n]) => n);
+    expect(names).toContain(`Switch to continuation at stage ${long}0`);
     expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(80);
     expect(validateAsl(asl).isValid).toBe(true);
   });
 
   it('traces with X-Ray and logs ERROR without execution data by default, ALL on request', () => {
     const logging = (level?: LogLevel) =>
-      compile(sampleService(), level).template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-        StateMachineName: 'wf-repair-request',
-        StateMachineType: 'STANDARD',
-        TracingConfiguration: { Enabled: true },
-        LoggingConfiguration: {
-          Level: level === LogLevel.ALL ? 'ALL' : 'ERROR',
-          IncludeExecutionData: false,
-          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+      compileService(sampleService(), { logLevel: level }).template.hasResourceProperties(
+        'AWS::StepFunctions::StateMachine',
+        {
+          StateMachineName: 'wf-repair-request',
+          StateMachineType: 'STANDARD',
+          TracingConfiguration: { Enabled: true },
+          LoggingConfiguration: {
+            Level: level === LogLevel.ALL ? 'ALL' : 'ERROR',
+            IncludeExecutionData: false,
+            Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+          },
         },
-      });
+      );
     logging();
     logging(LogLevel.ALL);
   });
 
-  it('gives the role only UpdateItem/PutItem on the table and invoke on open-step (plus logs and X-Ray)', () => {
+  it('gives the role UpdateItem/PutItem on the table, invoke on open-step and StartExecution on itself only', () => {
     const { template, stack } = compiled();
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const statements = policies.flatMap(
@@ -325,7 +442,8 @@ describe('ServiceWorkflow compiler', () => {
         ).PolicyDocument.Statement,
     );
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-    const allowed = /^(dynamodb:(UpdateItem|PutItem)|lambda:InvokeFunction|logs:[A-Za-z]+|xray:[A-Za-z]+)$/;
+    const allowed =
+      /^(dynamodb:(UpdateItem|PutItem)|lambda:InvokeFunction|states:StartExecution|logs:[A-Za-z]+|xray:[A-Za-z]+)$/;
     expect(actions.filter((a) => !allowed.test(a))).toEqual([]);
     const cases = stack.node.findChild('Cases') as CaseTable;
     const tableId = stack.getLogicalId(cases.table.node.defaultChild as CfnTable);
@@ -339,5 +457,114 @@ describe('ServiceWorkflow compiler', () => {
     const invoke = statements.find((s) => s.Action === 'lambda:InvokeFunction');
     expect(JSON.stringify(invoke?.Resource)).toContain('OpenStep');
     expect(JSON.stringify(invoke?.Resource)).not.toMatch(/"\*"/);
+    // Its own ARN, built from the explicit name (a reference to itself would be a cycle).
+    const start = statements.find((s) => s.Action === 'states:StartExecution');
+    expect(JSON.stringify(start?.Resource)).toMatch(/:stateMachine:wf-repair-request"\]\]\}$/);
+  });
+});
+
+describe('every state machine of the stack', () => {
+  // The real stack (the three services and the round machine), as `cdk synth` makes it.
+  let machines: Map<string, Asl> | undefined;
+  const all = () => {
+    machines ??= definitions(buildStack().template);
+    return machines;
+  };
+  /** Every state, the states of Parallel branches and Map item processors included. */
+  const everyState = (asl: Pick<Asl, 'States'>): [string, State][] =>
+    Object.entries(asl.States as Record<string, State & { ItemProcessor?: Pick<Asl, 'States'> }>).flatMap(
+      ([name, s]) => [
+        [name, s] as [string, State],
+        ...(s.Branches ?? []).flatMap(everyState),
+        ...(s.ItemProcessor ? everyState(s.ItemProcessor) : []),
+      ],
+    );
+  // The names the issue lists; Lambda.Unknown is how an out-of-memory or crashed function surfaces.
+  const LAMBDA = [
+    'Lambda.TooManyRequestsException',
+    'Lambda.ServiceException',
+    'Lambda.AWSLambdaException',
+    'Lambda.SdkClientException',
+    'Lambda.Unknown',
+  ];
+  const DYNAMODB = [
+    'DynamoDB.ProvisionedThroughputExceededException',
+    'DynamoDB.ThrottlingException',
+    'DynamoDB.InternalServerErrorException',
+    'DynamoDB.RequestLimitExceeded',
+  ];
+
+  it('holds the three services and the round machine, each accepted by asl-validator', () => {
+    expect([...all().keys()].sort()).toEqual(
+      ['care-plan', 'child-development', 'round', 'waste-collection'].map((n) => `${STACK_NAME}-${n}`),
+    );
+    for (const asl of all().values()) expect(validateAsl(asl).errors).toEqual([]);
+  });
+
+  it('retries throttling and transient errors on every Task, with exponential backoff, a cap and full jitter', () => {
+    let tasks = 0;
+    for (const [machine, asl] of all()) {
+      for (const [name, s] of everyState(asl)) {
+        if (s.Type !== 'Task') continue;
+        tasks++;
+        const where = `${machine} / ${name}`;
+        const retried = (s.Retry ?? []).filter((r) => (r.MaxAttempts ?? 3) > 0);
+        const errors = retried.flatMap((r) => r.ErrorEquals);
+        const resource = String(s.Resource);
+        if (resource.includes(':dynamodb:')) expect(errors, where).toEqual(expect.arrayContaining(DYNAMODB));
+        else if (resource.includes(':states:::states:startExecution'))
+          expect(errors, where).toEqual(['States.TaskFailed']);
+        else expect(errors, where).toEqual(expect.arrayContaining(LAMBDA));
+        expect(errors, where).not.toContain('States.Timeout');
+        expect(errors, where).not.toContain('States.ALL');
+        for (const r of retried) {
+          expect(r.BackoffRate, where).toBeGreaterThan(1);
+          expect(r.JitterStrategy, where).toBe('FULL');
+          expect(r.MaxDelaySeconds, where).toBeGreaterThan(0);
+        }
+      }
+    }
+    expect(tasks).toBeGreaterThan(100);
+  });
+
+  it("retries open-step's own transient failures, never its deliberate ones", () => {
+    const asl = all().get(`${STACK_NAME}-waste-collection`) as Asl;
+    const invite = everyState(asl).find(([n]) => n === 'Step present invite')?.[1];
+    const errors = (invite?.Retry ?? []).flatMap((r) => r.ErrorEquals);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'Sandbox.Timedout',
+        'ThrottlingException',
+        'ProvisionedThroughputExceededException',
+      ]),
+    );
+    expect(errors.filter((e) => e.startsWith('OpenStep.'))).toEqual([]);
+  });
+
+  it('catches no failure into a Fail state in the service machines: retries exhausted fail the execution where it is', () => {
+    const quiet = new Set([
+      'States.Timeout', // the next wait segment (reminder, escalation) or the step's expiry
+      'Case.Expired', // the case ends EXPIRED
+      'DynamoDB.ConditionalCheckFailedException', // the case was cancelled or ended meanwhile
+      'StepFunctions.ExecutionAlreadyExistsException', // the continuation started already
+    ]);
+    for (const [machine, asl] of all()) {
+      if (machine.endsWith('-round')) continue;
+      const states = everyState(asl);
+      const byName = new Map(states);
+      for (const [name, s] of states) {
+        for (const c of s.Catch ?? []) {
+          expect(
+            c.ErrorEquals.filter((e) => !quiet.has(e)),
+            `${machine} / ${name}`,
+          ).toEqual([]);
+          // Only a step's last wait ends in a Fail state (Case.Expired), never a caught error.
+          if (byName.get(c.Next)?.Type === 'Fail') expect(c.ErrorEquals).toEqual(['States.Timeout']);
+        }
+      }
+      for (const [name, s] of states.filter(([, x]) => x.Type === 'Fail')) {
+        expect(s.Error, `${machine} / ${name}`).toBe('Case.Expired');
+      }
+    }
   });
 });

@@ -1,197 +1,228 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CaseTable } from '../../../lib/constructs/case-table';
-import { ServiceWorkflow } from '../../../lib/constructs/service-workflow';
+import { afterEach, describe, expect, it } from 'vitest';
+import { keys } from '../../../functions/adapters/table-keys';
+import { EXECUTION_COST } from '../../../lib/constructs/workflow/budget';
 import { sampleService } from '../fixtures';
-import { type Asl, cdkContext, definitions, polyfillWithResolvers } from '../support';
+import { compileService } from './workflow/compile';
+import { CASE_ID, CREATED_AT, Run } from './workflow/run-harness';
+import { threeStageService } from './workflow/services';
 
-// Runs the compiled machine on aws-local-stepfunctions (a peer States Language implementation) with
-// every Task replaced by a local handler, to check the control flow the compiler produces.
+// The compiled machines on the project's own Step Functions engine, with their DynamoDB writes
+// against dynalite; open-step is played by the test (see workflow/run-harness.ts).
 
-type Handler = (input: Record<string, unknown>) => Promise<unknown>;
-type Call = { state: string; input: Record<string, unknown> };
-
-let asl: Asl;
-beforeAll(() => {
-  polyfillWithResolvers();
-  const app = new App({ context: cdkContext() });
-  const stack = new Stack(app, 'run', { stackName: 'run' });
-  const table = new CaseTable(stack, 'Cases', { protect: false });
-  const openStep = new LambdaFunction(stack, 'OpenStep', {
-    code: Code.fromInline('exports.handler = async () => {}'),
-    handler: 'index.handler',
-    runtime: Runtime.NODEJS_24_X,
-  });
-  const service = sampleService();
-  new ServiceWorkflow(stack, 'Workflow', {
-    service,
-    table: table.table,
-    openStep,
-    retention: RetentionDays.ONE_WEEK,
-  });
-  const found = definitions(Template.fromStack(stack)).get(`run-${service.id}`);
-  if (!found) throw new Error('no machine');
-  asl = found;
+let run: Run | undefined;
+afterEach(async () => {
+  await run?.stop();
+  run = undefined;
 });
 
-const timeout = () => Object.assign(new Error('timed out'), { name: 'States.Timeout' });
-const submission = (stepId: string, data: Record<string, unknown>) => ({
-  stepId,
-  actor: 'citizen',
-  channel: 'web',
-  submittedAt: '2026-01-01T00:00:00Z',
-  data,
-});
-
-async function run(
-  answers: Record<string, (call: number) => Promise<unknown>>,
-  guardFails = false,
-  round?: { roundId: string; countFails?: boolean },
+const sample = () => compileService(sampleService(), { stackName: 'run' });
+async function started(
+  compiled = sample(),
+  item: Record<string, unknown> = {},
+  input: Record<string, unknown> = {},
 ) {
-  const { StateMachine } = await import('aws-local-stepfunctions');
-  const calls: Call[] = [];
-  const counts = new Map<string, number>();
-  let visits = 0;
-  const record =
-    (state: string, fn: Handler): Handler =>
-    async (input) => {
-      calls.push({ state, input });
-      return fn(input);
-    };
-  const handlers: Record<string, Handler> = {};
-  const all = (states: Asl['States']): void => {
-    for (const [name, s] of Object.entries(states)) {
-      if (s.Type === 'Task') {
-        handlers[name] = record(name, async () => {
-          if (name.startsWith('Enter stage')) {
-            if (guardFails)
-              throw Object.assign(new Error('guard'), { name: 'DynamoDB.ConditionalCheckFailedException' });
-            visits += 1;
-            return { Attributes: { visits: { N: String(visits) }, ttl: { N: '1900000000' } } };
-          }
-          if (name.startsWith('Count round') && round?.countFails)
-            throw Object.assign(new Error('gone'), { name: 'DynamoDB.ConditionalCheckFailedException' });
-          if (name.startsWith('Step ')) {
-            const n = (counts.get(name) ?? 0) + 1;
-            counts.set(name, n);
-            const answer = answers[name];
-            if (!answer) return new Promise(() => {}); // waits forever: no answer for this segment
-            return answer(n);
-          }
-          return {};
-        });
-      }
-      for (const b of s.Branches ?? []) all(b.States);
-    }
-  };
-  all(asl.States);
-  const machine = new StateMachine(asl as never, { validationOptions: { checkArn: false } });
-  const execution = machine.run(
-    {
-      caseId: 'c-1',
-      serviceId: 'repair-request',
-      org: 'org-1',
-      createdAt: '2026-01-01T00:00:00Z',
-      ...(round && { roundId: round.roundId }),
-    },
-    {
-      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: {} },
-      context: { Task: { Token: 'token-1' }, State: { EnteredTime: '2026-01-02T00:00:00Z' } } as never,
-    },
-  );
-  const output = await execution.result;
-  return { output, calls, states: calls.map((c) => c.state) };
+  run = await Run.start(compiled.asl, `run-${compiled.workflow.serviceId}`);
+  await run.seedCase(item);
+  return { r: run, arn: await run.execute(input), compiled };
 }
 
-const ok =
-  (stepId: string, data: Record<string, unknown> = { x: 'y' }) =>
-  async () =>
-    submission(stepId, data);
+/** Both partners answer a stage of the sample service. */
+async function stage(r: Run, steps: [string, Record<string, unknown>?][], count = 1) {
+  for (const [stepId] of steps) await r.opened(stepId, count);
+  for (const [stepId, data] of steps) await r.answer(stepId, data);
+}
 
-describe('compiled workflow on a peer ASL engine', () => {
-  it('goes back to the earlier stage when the answer says so, with a higher visit, then completes', async () => {
-    const { states, calls, output } = await run({
-      'Step describe invite': ok('describe'),
-      'Step acknowledge invite': ok('acknowledge'),
-      'Step propose invite': ok('propose'),
-      'Step agree invite': async (n) => submission('agree', { agreed: n > 1 }),
-    });
-    expect(states.filter((s) => s.startsWith('Enter stage'))).toEqual([
+describe('compiled service machine on the local engine', () => {
+  it('runs the happy path in the transitions of the minimal machine and completes the case', async () => {
+    const { r, arn, compiled } = await started();
+    await stage(r, [['describe'], ['acknowledge']]);
+    await stage(r, [['propose'], ['agree', { agreed: true }]]);
+    expect((await r.finished(arn)).status).toBe('SUCCEEDED');
+    // Per stage one write, the Parallel and a task per open segment; the Choice; one write at the end.
+    expect(r.history(arn).entered).toEqual([
       'Enter stage report',
+      'Stage report',
+      'Step describe invite',
+      'Step acknowledge invite',
       'Enter stage plan',
-      'Enter stage report',
-      'Enter stage plan',
+      'Stage plan',
+      'Step propose invite',
+      'Step agree invite',
+      'After stage plan',
+      'Mark case completed',
     ]);
-    expect(states.at(-1)).toBe('Mark case completed');
-    const payloads = calls
-      .filter((c) => c.state === 'Step describe invite')
-      .map((c) => (c.input as { Payload: Record<string, unknown> }).Payload);
-    expect(payloads.map((p) => p.visit)).toEqual(['1', '3']);
-    expect(payloads[0]).toEqual({
-      caseId: 'c-1',
-      serviceId: 'repair-request',
+    const item = await r.caseItem();
+    expect(item).toMatchObject({
+      status: 'COMPLETED',
+      gsi2sk: `COMPLETED#${CREATED_AT}#${CASE_ID}`,
+      visits: 2,
+    });
+    // The budget holds what both stage visits may use, and bounds what the execution did record.
+    const [report, plan] = compiled.workflow.budgets;
+    expect(item.budgetEvents).toBe((report?.visit.events ?? 0) + (plan?.visit.events ?? 0));
+    expect(item.budgetSeconds).toBe((report?.visit.seconds ?? 0) + (plan?.visit.seconds ?? 0));
+    expect(r.history(arn).events).toBeLessThanOrEqual(EXECUTION_COST.events + Number(item.budgetEvents));
+    // open-step hears the stage entry time (its STAGE_ENTERED event) and the visit.
+    const invite = await r.opened('describe');
+    expect(invite.Payload).toMatchObject({
+      caseId: CASE_ID,
       stageId: 'report',
-      stepId: 'describe',
       notice: 'invite',
       visit: '1',
-      taskToken: 'token-1',
-      enteredAt: expect.any(String),
     });
-    expect((output as { last: { stepId: string }[] }).last.map((s) => s.stepId)).toEqual([
-      'propose',
-      'agree',
+    expect(Date.parse(invite.Payload.stageEnteredAt ?? '')).toBeLessThanOrEqual(
+      Date.parse(invite.Payload.enteredAt ?? ''),
+    );
+  });
+
+  it('goes back to the earlier stage when the answer says so, with a higher visit, then completes', async () => {
+    const { r, arn } = await started();
+    await stage(r, [['describe'], ['acknowledge']]);
+    await stage(r, [['propose'], ['agree', { agreed: false }]]);
+    await stage(r, [['describe'], ['acknowledge']], 2);
+    await stage(r, [['propose'], ['agree', { agreed: true }]], 2);
+    expect((await r.finished(arn)).status).toBe('SUCCEEDED');
+    expect(r.history(arn).entered.filter((s) => s.startsWith('Enter stage'))).toEqual([
+      'Enter stage report',
+      'Enter stage plan',
+      'Enter stage report',
+      'Enter stage plan',
     ]);
+    const visits = r.invocations.filter((i) => i.Payload.stepId === 'describe').map((i) => i.Payload.visit);
+    expect(visits).toEqual(['1', '3']);
+    expect(await r.caseItem()).toMatchObject({ status: 'COMPLETED', visits: 4 });
   });
 
   it('moves through reminder and escalation segments on timeouts, and expires the case after the last', async () => {
-    const { states } = await run({
-      'Step describe invite': ok('describe'),
-      'Step acknowledge invite': async () => Promise.reject(timeout()),
-      'Step acknowledge escalation': async () => Promise.reject(timeout()),
+    const { r, arn } = await started();
+    await r.opened('acknowledge');
+    await r.answer('describe');
+    await r.advance(86_400 + 60); // acknowledge: due after 12 hours, expired after a day
+    expect((await r.finished(arn)).status).toBe('SUCCEEDED');
+    expect(
+      r.invocations.filter((i) => i.Payload.stepId === 'acknowledge').map((i) => i.Payload.notice),
+    ).toEqual(['invite', 'escalation']);
+    expect(r.history(arn).entered.slice(-2)).toEqual(['Round case expired?', 'Mark case expired']);
+    expect(await r.caseItem()).toMatchObject({
+      status: 'EXPIRED',
+      gsi2sk: `EXPIRED#${CREATED_AT}#${CASE_ID}`,
     });
-    const segments = states.filter((s) => s.startsWith('Step acknowledge'));
-    expect(segments).toEqual(['Step acknowledge invite', 'Step acknowledge escalation']);
-    expect(states.at(-1)).toBe('Mark case expired');
-    expect(states).not.toContain('Enter stage plan');
   });
 
-  it('counts the end of a round case on its round, and only for round cases', async () => {
-    const answers = {
-      'Step describe invite': ok('describe'),
-      'Step acknowledge invite': ok('acknowledge'),
-      'Step propose invite': ok('propose'),
-      'Step agree invite': ok('agree', { agreed: true }),
-    };
-    const plain = await run(answers);
-    expect(plain.states.at(-1)).toBe('Mark case completed');
-    const counted = await run(answers, false, { roundId: 'r-1' });
-    expect(counted.states.slice(-2)).toEqual(['Mark case completed', 'Count round completed']);
-    const call = counted.calls.at(-1)?.input as { Key: { pk: { S: string } } };
-    expect(call.Key.pk.S).toBe('ROUND#r-1');
-    // a failed count (round item gone) still ends the case normally
-    const gone = await run(answers, false, { roundId: 'r-1', countFails: true });
-    expect(gone.states.at(-1)).toBe('Count round completed');
-    expect(gone.output).toMatchObject({ roundId: 'r-1', caseId: 'c-1' });
-  });
+  it('counts the end of a round case on its round item, and ends quietly when that item is gone', async () => {
+    const { r, arn } = await started(sample(), { roundId: 'r-1' }, { roundId: 'r-1' });
+    await r.put({ ...keys.round('r-1'), completed: 4 });
+    await stage(r, [['describe'], ['acknowledge']]);
+    await stage(r, [['propose'], ['agree', { agreed: true }]]);
+    expect((await r.finished(arn)).status).toBe('SUCCEEDED');
+    expect(r.history(arn).entered.slice(-2)).toEqual(['Mark round case completed', 'Count round completed']);
+    expect(await r.item(keys.round('r-1'))).toMatchObject({ completed: 5 });
 
-  it('counts an expired round case as expired', async () => {
-    const { states } = await run(
-      {
-        'Step describe invite': ok('describe'),
-        'Step acknowledge invite': async () => Promise.reject(timeout()),
-        'Step acknowledge escalation': async () => Promise.reject(timeout()),
-      },
-      false,
-      { roundId: 'r-2' },
-    );
-    expect(states.slice(-2)).toEqual(['Mark case expired', 'Count round expired']);
+    // A second case of a round whose item expired first: counted nowhere, and no bare counter made.
+    await r.seedCase({ status: 'ACTIVE', roundId: 'r-2' });
+    const second = await r.execute({ roundId: 'r-2' }, `${CASE_ID}-again`);
+    await stage(r, [['describe'], ['acknowledge']], 2);
+    await stage(r, [['propose'], ['agree', { agreed: true }]], 2);
+    expect((await r.finished(second)).status).toBe('SUCCEEDED');
+    expect(r.history(second).entered.at(-1)).toBe('Round no longer there');
+    expect(await r.item(keys.round('r-2'))).toBeUndefined();
   });
 
   it('ends quietly when the case is no longer active', async () => {
-    const { states } = await run({}, true);
-    expect(states).toEqual(['Enter stage report']);
+    const { r, arn } = await started(sample(), { status: 'CANCELLED' });
+    expect((await r.finished(arn)).status).toBe('SUCCEEDED');
+    expect(r.history(arn).entered).toEqual(['Enter stage report', 'Case no longer active']);
+    expect(r.invocations).toEqual([]);
+  });
+
+  it('retries a throttled open-step, and fails the execution where it is on an error that is not transient', async () => {
+    const { r, arn } = await started();
+    let throttled = 0;
+    r.fault = (p) => {
+      if (p.stepId === 'describe' && throttled++ < 2)
+        return Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' });
+      if (p.stepId === 'propose')
+        return Object.assign(new Error('no such case'), { name: 'OpenStep.UnknownCase' });
+      return undefined;
+    };
+    await r.until(() => r.engine.nextTimer() !== undefined, 'a retry to be scheduled');
+    await r.advance(60); // the backoff: 2 s, then up to 4 s (full jitter)
+    await stage(r, [['describe'], ['acknowledge']]);
+    const done = await r.finished(arn);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'OpenStep.UnknownCase' });
+    expect(throttled).toBe(3);
+    // Nothing caught it: the history ends in the state that failed, which a redrive resumes.
+    const events =
+      r.engine.getExecutionHistory({ executionArn: arn, reverseOrder: true, maxResults: 5 }).events ?? [];
+    expect(events.map((e) => e.type)).toContain('ExecutionFailed');
+    expect(r.history(arn).entered).not.toContain('Mark case completed');
+    expect(await r.caseItem()).toMatchObject({ status: 'ACTIVE' });
+  });
+});
+
+describe('continue-as-new', () => {
+  it('continues the case in a new execution at the same stage, the visit counter going on', async () => {
+    const service = threeStageService();
+    const { workflow } = compileService(service, { stackName: 'run' });
+    const [report, plan, close] = workflow.budgets;
+    if (!report || !plan || !close) throw new Error('budgets');
+    // Room for exactly one pass: the first back-jump must continue in a new execution.
+    const executionLimits = {
+      seconds: EXECUTION_COST.seconds + report.forward.seconds,
+      events: EXECUTION_COST.events + report.forward.events,
+    };
+    const { r, arn } = await started(compileService(service, { stackName: 'run', executionLimits }));
+    await stage(r, [['describe'], ['acknowledge']]);
+    await stage(r, [['propose'], ['agree', { agreed: true }]]);
+    await stage(r, [['report-back'], ['confirm', { agreed: false }]]);
+    expect((await r.finished(arn)).status).toBe('SUCCEEDED');
+    expect(r.history(arn).entered.slice(-5)).toEqual([
+      'After stage close',
+      'Continue at stage plan',
+      'Log continuation at stage plan',
+      'Start continuation at stage plan',
+      'Switch to continuation at stage plan',
+    ]);
+
+    const next = `${arn.slice(0, arn.lastIndexOf(':'))}:${CASE_ID}-2`;
+    const described = r.engine.describeExecution({ executionArn: next });
+    expect(JSON.parse(described.input ?? '{}')).toEqual({
+      caseId: CASE_ID,
+      serviceId: 'repair-request',
+      org: 'org-1',
+      createdAt: CREATED_AT,
+      resumeAt: 'plan',
+      continuation: 2,
+    });
+    // The new execution goes on at plan, as the fourth stage entry of the case.
+    const invite = await r.opened('propose', 2);
+    expect(invite.Payload).toMatchObject({ stageId: 'plan', visit: '4' });
+    expect(r.history(next).entered.slice(0, 3)).toEqual([
+      'Resume at stage?',
+      'Enter stage plan',
+      'Stage plan',
+    ]);
+    const item = await r.caseItem();
+    expect(item).toMatchObject({
+      execution: `${CASE_ID}-2`,
+      continuations: 1,
+      visits: 4,
+      budgetSeconds: plan.visit.seconds,
+      budgetEvents: plan.visit.events,
+    });
+    const continued = (await r.events()).filter((e) => e.type === 'CASE_CONTINUED');
+    expect(continued).toEqual([
+      expect.objectContaining({
+        actor: 'system',
+        detail: { from: CASE_ID, to: `${CASE_ID}-2`, stageId: 'plan' },
+        ttl: 1_900_000_000,
+        sk: expect.stringMatching(/^EVENT#.+#continued-2$/),
+      }),
+    ]);
+
+    await stage(r, [['propose'], ['agree', { agreed: true }]], 2);
+    await stage(r, [['report-back'], ['confirm', { agreed: true }]], 2);
+    expect((await r.finished(next)).status).toBe('SUCCEEDED');
+    expect(await r.caseItem()).toMatchObject({ status: 'COMPLETED', visits: 5, execution: `${CASE_ID}-2` });
   });
 });

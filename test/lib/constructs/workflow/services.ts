@@ -1,0 +1,28 @@
+import type { Service } from '../../../../workflows/schema';
+import { sampleService } from '../../fixtures';
+
+/**
+ * The sample service with a third stage, `close`, whose citizen step can send the case back to
+ * `plan`: a back-jump to a stage other than the first, so a continued execution must be routed.
+ */
+export function threeStageService(): Service {
+  const base = sampleService();
+  const [, plan] = base.stages;
+  if (!plan) throw new Error('fixture');
+  const [propose, agree] = plan.steps;
+  if (!propose || !agree) throw new Error('fixture');
+  return {
+    ...base,
+    stages: [
+      ...base.stages,
+      {
+        id: 'close',
+        title: { nl: 'Afronden', en: 'Close' },
+        steps: [
+          { ...propose, id: 'report-back', backTo: undefined },
+          { ...agree, id: 'confirm', backTo: { stage: 'plan', when: { field: 'agreed', equals: false } } },
+        ],
+      },
+    ],
+  };
+}
