@@ -59,10 +59,16 @@ export const continuedEventId = (n: number | string) => `continued-${n}`;
 
 const line9 = (line: number) => String(line).padStart(9, '0');
 
+/** The sort keys of a case's partition: the case item, and the prefixes of its steps and events. */
+export const CASE_PARTITION = { case: 'CASE', step: 'STEP#', event: 'EVENT#' } as const;
+
 export const keys = {
-  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
-  step: (caseId: string, stepId: string) => ({ pk: `CASE#${caseId}`, sk: `STEP#${stepId}` }),
-  event: (caseId: string, at: string, id: string) => ({ pk: `CASE#${caseId}`, sk: `EVENT#${at}#${id}` }),
+  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: CASE_PARTITION.case }),
+  step: (caseId: string, stepId: string) => ({ pk: `CASE#${caseId}`, sk: `${CASE_PARTITION.step}${stepId}` }),
+  event: (caseId: string, at: string, id: string) => ({
+    pk: `CASE#${caseId}`,
+    sk: `${CASE_PARTITION.event}${at}#${id}`,
+  }),
   link: (linkHash: string) => ({ pk: `LINK#${linkHash}`, sk: 'LINK' }),
   optOut: (phoneHash: string) => ({ pk: `PHONE#${phoneHash}`, sk: 'OPTOUT' }),
   inbound: (messageId: string) => ({ pk: `SMS#${messageId}`, sk: 'SMS' }),
