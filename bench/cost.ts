@@ -96,7 +96,7 @@ function report(rows: Row[]): string[] {
     "            Lambda arm64 requests + GB-s at each function's memory, DynamoDB on-demand RRU/WRU)",
     '',
     `${'service'.padEnd(18)}${'path'.padEnd(7)}${pad('transitions', 12)}${pad('minimal', 9)}${pad('ratio', 7)}` +
-      `${pad('Lambda', 8)}${pad('GB-s', 8)}${pad('RRU', 7)}${pad('WRU', 7)}${pad('$ per case', 12)}${pad('transitions', 13)}`,
+      `${pad('Lambda', 8)}${pad('GB-s', 8)}${pad('RRU', 7)}${pad('WRU', 7)}${pad('$ per case', 12)}${pad('SFN share', 13)}`,
   ];
   for (const r of rows) {
     const d = dollars(r);
