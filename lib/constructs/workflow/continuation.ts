@@ -29,7 +29,9 @@ import { DYNAMODB_TRANSIENT, retryStartExecution, retryTransient, START_EXISTS }
 // named <caseId>-<n>, with input { ...this execution's input, resumeAt, continuation: n }. The
 // machine's first state routes on resumeAt. Four writes, in an order where a failure anywhere
 // leaves the case's `execution` naming the execution that failed (so it is marked FAILED, and a
-// redrive resumes it):
+// redrive resumes it; the new execution can fail only after its first write's retries, long after
+// step 4). A switch on every stage entry instead would leave a new execution that fails at its
+// first write unnamed, and a switch before the start would name one that never started:
 //   1. reset the budgets and count the continuation (n = continuations + 1),
 //   2. log CASE_CONTINUED { from, to, stageId },
 //   3. start the new execution,
