@@ -24,9 +24,10 @@ export const LAMBDA_TRANSIENT = [
 
 /**
  * DynamoDB's throttling and 5xx errors as the DynamoDB integration reports them
- * (`DynamoDB.<exception>`). The server error is listed both as Step Functions names it
- * (InternalServerErrorException) and as the API does (InternalServerError), which is what the
- * local engine reports from the JavaScript SDK.
+ * (`DynamoDB.<exception>`). The server error and the account limit are listed both as Step
+ * Functions names its SDK's exceptions (…Exception, "Learning to use AWS service SDK integrations")
+ * and as the API does (InternalServerError, RequestLimitExceeded), which is also what the local
+ * engine reports from the JavaScript SDK: a name that never occurs costs nothing.
  */
 export const DYNAMODB_TRANSIENT = [
   'DynamoDB.ProvisionedThroughputExceededException',
@@ -34,6 +35,7 @@ export const DYNAMODB_TRANSIENT = [
   'DynamoDB.InternalServerErrorException',
   'DynamoDB.InternalServerError',
   'DynamoDB.RequestLimitExceeded',
+  'DynamoDB.RequestLimitExceededException',
 ] as const;
 
 /**
