@@ -248,7 +248,10 @@ export class EngineCore {
   private invoke(d: Dispatch): void {
     const { t, attempt, st, params } = d;
     const x = this.store.execByKey.get(t.x);
-    if (!x) return;
+    // The execution may have closed in the batch that scheduled the task (another branch failed):
+    // then the task was never started and its integration is not called.
+    if (x?.st !== 'RUNNING' || this.store.threads.get(t.id) !== t || t.ph !== 'task' || t.at !== attempt)
+      return;
     const { base, pattern } = splitResource(st.resource as string);
     let handler: ((c: TaskCall) => Promise<Json>) | undefined;
     for (const r of this.resolvers) {

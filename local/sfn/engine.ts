@@ -261,6 +261,8 @@ export class Engine extends EngineCore {
       );
     let list = [...(this.byMachine.get(m.arn) ?? [])].reverse();
     if (input.statusFilter) list = list.filter((x) => x.st === input.statusFilter);
+    if (input.redriveFilter === 'REDRIVEN') list = list.filter((x) => (x.redriveCount ?? 0) > 0);
+    if (input.redriveFilter === 'NOT_REDRIVEN') list = list.filter((x) => !x.redriveCount);
     const { page, nextToken } = paginate(list, input.maxResults, input.nextToken);
     return {
       executions: page.map((x) => ({

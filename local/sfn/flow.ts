@@ -233,6 +233,9 @@ export abstract class Flow {
     for (const k of kids) if (k) this.dropTree(k);
     this.store.kids.delete(t.id);
     t.items = undefined;
+    // Without children the thread is no longer waiting for them: should the Catch still fail
+    // (its ResultPath), a redrive runs the whole state again.
+    if (t.ph === 'kids') t.ph = 'run';
   }
 
   /**

@@ -178,6 +178,72 @@ describe('redrive resumes where the execution stopped', () => {
     expect(calls.deep).toBe(2);
   });
 
+  it('a Task scheduled in the batch in which the execution failed never starts, and runs on redrive', async () => {
+    const { engine, run, redrive, calls } = setup({ late: () => 'late' });
+    const arn = await run({
+      StartAt: 'P',
+      States: {
+        P: {
+          Type: 'Parallel',
+          End: true,
+          Branches: [
+            { StartAt: 'Late', States: { Late: { ...lambda('late'), End: true } } },
+            {
+              // $$.Execution.RedriveTime exists only once redriven: this fails at once the first time.
+              StartAt: 'Needs redrive',
+              States: {
+                'Needs redrive': {
+                  Type: 'Pass',
+                  Parameters: { 'at.$': '$$.Execution.RedriveTime' },
+                  End: true,
+                },
+              },
+            },
+          ],
+        },
+      },
+    });
+    expect((await engine.waitForExecution(arn)).error).toBe('States.Runtime');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls.late).toBeUndefined();
+    const d = await redrive(arn);
+    expect(JSON.parse(d.output as string)).toEqual(['late', { at: d.redriveDate?.toISOString() }]);
+    expect(calls.late).toBe(1);
+  });
+
+  it('a Catch that fails itself (ResultPath) leaves the whole Parallel to run again', async () => {
+    let attempt = 0;
+    const { engine, run, redrive, calls } = setup({
+      branch: () => {
+        if (++attempt === 1) throw Object.assign(new Error('x'), { name: 'Branch.Failed' });
+        return 'fine';
+      },
+      other: () => 'other',
+    });
+    const arn = await run(
+      {
+        StartAt: 'P',
+        States: {
+          P: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'B', States: { B: { ...lambda('branch'), End: true } } },
+              { StartAt: 'O', States: { O: { ...lambda('other'), End: true } } },
+            ],
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.text.error', Next: 'Handled' }],
+            End: true,
+          },
+          Handled: { Type: 'Pass', End: true },
+        },
+      },
+      { text: 'a string has no fields' },
+    );
+    expect((await engine.waitForExecution(arn)).error).toBe('States.ResultPathMatchFailure');
+    const d = await redrive(arn);
+    expect(JSON.parse(d.output as string)).toEqual(['fine', 'other']);
+    expect(calls.branch).toBe(2);
+  });
+
   it('Retry: the attempt count starts at 0 again on redrive', async () => {
     const { run, redrive, finish, calls } = setup({
       flaky: () => {

@@ -148,6 +148,10 @@ describe('what a redrive records', () => {
     expect(events.map((e) => e.id)).toEqual(events.map((_e, i) => i + 1));
     const listed = engine.listExecutions({ stateMachineArn: d.stateMachineArn }).executions?.[0];
     expect(listed).toMatchObject({ redriveCount: 2, redriveDate: d.redriveDate, status: 'SUCCEEDED' });
+    const list = (redriveFilter: 'REDRIVEN' | 'NOT_REDRIVEN') =>
+      engine.listExecutions({ stateMachineArn: d.stateMachineArn, redriveFilter }).executions ?? [];
+    expect(list('REDRIVEN').map((x) => x.executionArn)).toEqual([arn]);
+    expect(list('NOT_REDRIVEN')).toEqual([]);
   });
 
   it('repeats the answer for a clientToken used in the last 15 minutes, without redriving again', async () => {
