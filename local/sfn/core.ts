@@ -90,7 +90,11 @@ export class EngineCore {
       },
       region: this.region,
     });
-    this.notices = new StatusNotices(this.store, () => this.kick());
+    this.notices = new StatusNotices(
+      this.store,
+      () => this.journal?.sync() ?? Promise.resolve(),
+      () => this.kick(),
+    );
     if (options.onStatusChange) this.notices.listen(options.onStatusChange);
     this.journal =
       options.dataDir === undefined
@@ -218,7 +222,7 @@ export class EngineCore {
     const line = this.store.commit();
     if (line && this.journal) this.journal.append(line);
     // Status changes are announced once the line recording them is durable.
-    if (this.notices.waiting) this.notices.committed(this.journal?.sync() ?? Promise.resolve());
+    if (this.notices.waiting) this.notices.committed();
   }
 
   /**
