@@ -11,7 +11,8 @@
  * latest change lies above the watermark is announced (again) with its current status: a close
  * that happened just before a crash and was never announced is announced then, while one that
  * was announced, and whose watermark reached the disk, is not. A crash between a delivery and
- * the watermark write repeats that delivery.
+ * the watermark write repeats that delivery. Only an execution's latest change is repeated: a
+ * start that went unannounced together with the close after it is announced as the close.
  *
  * Listeners cannot break the engine: what they throw or reject is reported and ignored. While no
  * listener is registered, notices are held (the newest MAX_HELD) for the first one, so a runtime

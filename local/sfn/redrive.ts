@@ -62,8 +62,11 @@ export function resumeExecution(
   x.st = 'RUNNING';
   x.redriveCount = (x.redriveCount ?? 0) + 1;
   x.redriveDate = now;
-  if (token !== undefined)
-    x.redriveTokens = [...(x.redriveTokens ?? []), { token, date: now }].slice(-TOKENS_KEPT);
+  // Tokens past their 15 minutes can never answer again: only the live ones are kept (and
+  // journaled with the execution).
+  const live = (x.redriveTokens ?? []).filter((t) => now - t.date <= TOKEN_LIFETIME_MS);
+  if (token !== undefined) live.push({ token, date: now });
+  x.redriveTokens = live.length ? live.slice(-TOKENS_KEPT) : undefined;
   x.stop = undefined;
   x.output = undefined;
   x.error = undefined;
