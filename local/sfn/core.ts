@@ -7,7 +7,9 @@
 import type { CState } from './compile';
 import { compileMachine } from './compile';
 import { Journal } from './journal';
+import { type StatusListener, StatusNotices } from './notices';
 import { ItemFeed, type ObjectSource, readerError, readItems } from './reader';
+import { REDRIVABLE_PERIOD_MS, resumeExecution } from './redrive';
 import { Runner } from './runner';
 import { type ExecRec, type Machine, Store, type Thread } from './store';
 import {
@@ -34,6 +36,11 @@ export interface EngineOptions extends TaskHost {
    * States.ItemReaderFailed. Without it, ItemReader maps fail the same way.
    */
   s3?: ObjectSource;
+  /**
+   * Told of every execution status change (notices.ts). Given here, it also hears the changes
+   * recovered from the journal that were never announced; `Engine.onStatusChange` adds more.
+   */
+  onStatusChange?: StatusListener;
 }
 
 interface Dispatch {
@@ -53,6 +60,7 @@ export class EngineCore {
   protected readonly resolvers: TaskResolver[];
   protected readonly waiters = new Map<string, ((x: ExecRec) => void)[]>();
   protected readonly byMachine = new Map<string, ExecRec[]>();
+  protected readonly notices: StatusNotices;
   private pending: Dispatch[] = [];
   private ticking = false;
   private timer: NodeJS.Timeout | null = null;
@@ -82,6 +90,12 @@ export class EngineCore {
       },
       region: this.region,
     });
+    this.notices = new StatusNotices(
+      this.store,
+      () => this.journal?.sync() ?? Promise.resolve(),
+      () => this.kick(),
+    );
+    if (options.onStatusChange) this.notices.listen(options.onStatusChange);
     this.journal =
       options.dataDir === undefined
         ? null
@@ -129,7 +143,12 @@ export class EngineCore {
     l.push(x);
   }
 
+  /** An execution closed (any status). */
   private finished(x: ExecRec): void {
+    this.notices.record(x);
+    // An unsuccessful execution keeps its threads for RedriveExecution until the redrivable
+    // period is over; then they are dropped to keep memory and snapshots small.
+    if (x.st !== 'SUCCEEDED') this.addTimer((x.stop ?? this.now()) + REDRIVABLE_PERIOD_MS, `r${x.key}`);
     const l = this.waiters.get(x.arn);
     if (!l) return;
     this.waiters.delete(x.arn);
@@ -202,6 +221,19 @@ export class EngineCore {
   protected commit(): void {
     const line = this.store.commit();
     if (line && this.journal) this.journal.append(line);
+    // Status changes are announced once the line recording them is durable.
+    if (this.notices.waiting) this.notices.committed();
+  }
+
+  /**
+   * Puts an unsuccessful execution back to RUNNING where it stopped (redrive.ts; the caller has
+   * checked that it may). The change is journaled with the next commit.
+   */
+  protected redrive(x: ExecRec, token: string | undefined): void {
+    const machine = this.store.revisions.get(`${x.sm}#${x.rev ?? 0}`) as Machine;
+    resumeExecution(this.runner, this.store, x, machine, this.now(), token);
+    if (x.to !== undefined) this.addTimer(x.to, `x${x.key}`);
+    this.notices.record(x);
   }
 
   private dispatchPending(): void {
@@ -220,7 +252,10 @@ export class EngineCore {
   private invoke(d: Dispatch): void {
     const { t, attempt, st, params } = d;
     const x = this.store.execByKey.get(t.x);
-    if (!x) return;
+    // The execution may have closed in the batch that scheduled the task (another branch failed):
+    // then the task was never started and its integration is not called.
+    if (x?.st !== 'RUNNING' || this.store.threads.get(t.id) !== t || t.ph !== 'task' || t.at !== attempt)
+      return;
     const { base, pattern } = splitResource(st.resource as string);
     let handler: ((c: TaskCall) => Promise<Json>) | undefined;
     for (const r of this.resolvers) {
@@ -287,11 +322,15 @@ export class EngineCore {
 
   private fireTimers(): void {
     for (const id of this.heap.popDue(this.now())) {
+      if (id.startsWith('r')) {
+        this.prune(Number(id.slice(1)));
+        continue;
+      }
       if (id.startsWith('x')) {
         const x = this.store.execByKey.get(Number(id.slice(1)));
         if (x?.st !== 'RUNNING' || x.to === undefined || x.to > this.now()) continue;
         const root = this.store.threads.get(`${x.key}.0`);
-        if (root) this.runner.dropTree(root);
+        if (root) this.runner.parkTree(root);
         x.error = 'States.Timeout';
         this.runner.close(x, 'TIMED_OUT', 'ExecutionTimedOut', { error: 'States.Timeout' }, root ?? null);
         continue;
@@ -302,6 +341,15 @@ export class EngineCore {
     this.kick();
   }
 
+  /** Drops the parked threads of an execution whose redrivable period is over. */
+  private prune(key: number): void {
+    const x = this.store.execByKey.get(key);
+    if (!x || x.st === 'RUNNING' || (x.stop ?? 0) + REDRIVABLE_PERIOD_MS > this.now()) return;
+    const root = this.store.threads.get(`${key}.0`);
+    if (root) this.runner.dropTree(root);
+    this.kick();
+  }
+
   // ---------------------------------------------------------------- recovery
 
   private recover(): void {
@@ -309,7 +357,10 @@ export class EngineCore {
     for (const x of [...this.store.execs.values()].sort((a, b) => a.key - b.key)) {
       this.index(x);
       if (x.st === 'RUNNING' && x.to !== undefined) this.heap.push(x.to, `x${x.key}`);
+      else if (x.st !== 'RUNNING' && this.store.threads.has(`${x.key}.0`))
+        this.heap.push((x.stop ?? 0) + REDRIVABLE_PERIOD_MS, `r${x.key}`);
     }
+    this.notices.recovered(this.store.execs.values());
     for (const t of this.store.threads.values()) {
       const x = this.store.execByKey.get(t.x);
       if (x?.st !== 'RUNNING') continue;
@@ -327,7 +378,10 @@ export class EngineCore {
     this.kick();
   }
 
-  /** Stops timers and flushes the journal. The engine is unusable afterwards. */
+  /**
+   * Stops timers, announces what is durable and flushes the journal (with the announcement
+   * watermark, so a clean restart repeats nothing). The engine is unusable afterwards.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.tick();
@@ -335,6 +389,8 @@ export class EngineCore {
     if (this.timer) clearTimeout(this.timer);
     for (const f of this.feeds.values()) f.close();
     this.feeds.clear();
+    await this.notices.flush();
+    this.commit();
     await this.journal?.close();
   }
 
@@ -342,7 +398,9 @@ export class EngineCore {
   stats(): {
     executions: number;
     running: number;
+    /** Threads of running executions, and threads parked by unsuccessful ones (for redrive). */
     threads: number;
+    parked: number;
     tokens: number;
     timers: number;
     /** ItemReader feeds reading from S3 right now (work in progress, like a running task). */
@@ -350,13 +408,17 @@ export class EngineCore {
   } {
     let running = 0;
     for (const x of this.store.execs.values()) if (x.st === 'RUNNING') running++;
+    let parked = 0;
+    for (const t of this.store.threads.values())
+      if (this.store.execByKey.get(t.x)?.st !== 'RUNNING') parked++;
     let reading = 0;
     for (const f of this.feeds.values()) if (f.busy) reading++;
     return {
       reading,
       executions: this.store.execs.size,
       running,
-      threads: this.store.threads.size,
+      threads: this.store.threads.size - parked,
+      parked,
       tokens: this.tokens.size,
       timers: this.heap.size,
     };

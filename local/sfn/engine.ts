@@ -11,7 +11,9 @@ import { type CompiledMachine, compileMachine, DefinitionError } from './compile
 import { EngineCore, type EngineOptions } from './core';
 import { checkArn, checkName, SfnApiError } from './errors';
 import { eventView } from './history';
+import type { StatusListener } from './notices';
 import { paginate } from './paging';
+import { earlierRedrive, redriveBlocker } from './redrive';
 import { asStatesError } from './runner';
 import { createHandler, listen } from './server';
 import type { ExecRec, Machine, Thread } from './store';
@@ -214,6 +216,7 @@ export class Engine extends EngineCore {
     }
     this.store.putThread(root);
     this.runner.queue.push(root);
+    this.notices.record(x);
     return x;
   }
 
@@ -226,6 +229,9 @@ export class Engine extends EngineCore {
 
   describeExecution(input: Sfn.DescribeExecutionInput): Sfn.DescribeExecutionOutput {
     const x = this.exec(input.executionArn);
+    // "redriveStatus is NOT_REDRIVABLE if calling the RedriveExecution API action would return
+    // the ExecutionNotRedrivable error" (DescribeExecution API reference).
+    const blocker = redriveBlocker(x, this.store.machines.get(x.sm), this.now());
     return {
       executionArn: x.arn,
       stateMachineArn: x.sm,
@@ -239,8 +245,10 @@ export class Engine extends EngineCore {
       outputDetails: x.output !== undefined ? { included: true } : undefined,
       error: x.error,
       cause: x.cause,
-      redriveCount: 0,
-      redriveStatus: 'NOT_REDRIVABLE',
+      redriveCount: x.redriveCount ?? 0,
+      redriveDate: x.redriveDate !== undefined ? new Date(x.redriveDate) : undefined,
+      redriveStatus: blocker === null ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+      redriveStatusReason: blocker ?? undefined,
     };
   }
 
@@ -253,6 +261,8 @@ export class Engine extends EngineCore {
       );
     let list = [...(this.byMachine.get(m.arn) ?? [])].reverse();
     if (input.statusFilter) list = list.filter((x) => x.st === input.statusFilter);
+    if (input.redriveFilter === 'REDRIVEN') list = list.filter((x) => (x.redriveCount ?? 0) > 0);
+    if (input.redriveFilter === 'NOT_REDRIVEN') list = list.filter((x) => !x.redriveCount);
     const { page, nextToken } = paginate(list, input.maxResults, input.nextToken);
     return {
       executions: page.map((x) => ({
@@ -262,7 +272,8 @@ export class Engine extends EngineCore {
         status: x.st,
         startDate: new Date(x.start),
         stopDate: x.stop !== undefined ? new Date(x.stop) : undefined,
-        redriveCount: 0,
+        redriveCount: x.redriveCount ?? 0,
+        redriveDate: x.redriveDate !== undefined ? new Date(x.redriveDate) : undefined,
       })),
       nextToken,
     };
@@ -283,7 +294,7 @@ export class Engine extends EngineCore {
     const x = this.exec(input.executionArn);
     if (x.st === 'RUNNING') {
       const root = this.store.threads.get(`${x.key}.0`);
-      if (root) this.runner.dropTree(root);
+      if (root) this.runner.parkTree(root);
       x.error = input.error;
       x.cause = input.cause;
       const d: Record<string, string> = {};
@@ -293,6 +304,38 @@ export class Engine extends EngineCore {
       await this.settle();
     }
     return { stopDate: new Date(x.stop ?? this.now()) };
+  }
+
+  /**
+   * Continues a FAILED, TIMED_OUT or ABORTED execution from the states that did not succeed
+   * (redrive.ts). A repeated clientToken within 15 minutes answers like the first call did.
+   */
+  async redriveExecution(input: Sfn.RedriveExecutionInput): Promise<Sfn.RedriveExecutionOutput> {
+    const token = input.clientToken;
+    if (token !== undefined && (typeof token !== 'string' || !/^[!-~]{1,64}$/.test(token))) {
+      throw new SfnApiError('ValidationException', 'clientToken must be 1 to 64 printable ASCII characters');
+    }
+    const x = this.exec(input.executionArn);
+    const now = this.now();
+    const earlier = earlierRedrive(x, token, now);
+    if (earlier !== undefined) {
+      await this.journal?.sync();
+      return { redriveDate: new Date(earlier) };
+    }
+    const blocker = redriveBlocker(x, this.store.machines.get(x.sm), now);
+    if (blocker !== null) throw new SfnApiError('ExecutionNotRedrivable', blocker);
+    this.redrive(x, token);
+    await this.settle();
+    return { redriveDate: new Date(x.redriveDate ?? now) };
+  }
+
+  /**
+   * Registers a listener for execution status changes: started, redriven, and closed (notices.ts
+   * for the shape and the at-least-once delivery). What a listener throws is reported, never
+   * passed on.
+   */
+  onStatusChange(listener: StatusListener): void {
+    this.notices.listen(listener);
   }
 
   /** Resolves when the execution is no longer RUNNING (in-process helper). */

@@ -80,7 +80,10 @@ export abstract class Flow {
         Name: x.name,
         RoleArn: m.roleArn,
         StartTime: iso(x.start),
-        RedriveCount: 0,
+        RedriveCount: x.redriveCount ?? 0,
+        // "RedriveTime is only available if you've redriven an execution" (Context object doc,
+        // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
+        ...(x.redriveDate !== undefined ? { RedriveTime: iso(x.redriveDate) } : {}),
       },
       State: { EnteredTime: iso(t.en), Name: t.s, RetryCount: t.rc },
       StateMachine: { Id: m.arn, Name: m.name },
@@ -141,8 +144,10 @@ export abstract class Flow {
       return;
     }
     t.ra ??= [];
-    const delay = retryDelay(st.retriers, t.ra, err.error);
+    const delay = retryDelay(st.retriers, t.ra, err);
     if (delay !== null) {
+      // A retried Parallel/Map runs all its branches again: the old children are done for.
+      this.dropKids(t);
       t.rc++;
       this.store.touch(t);
       if (delay <= 0) {
@@ -154,8 +159,9 @@ export abstract class Flow {
       this.host.timer(t.due, t.id);
       return;
     }
-    const c = findCatcher(st.catchers, err.error);
+    const c = findCatcher(st.catchers, err);
     if (c) {
+      this.dropKids(t);
       let out: Json;
       try {
         out = c.merge(t.in, { Error: err.error, Cause: err.causeText });
@@ -169,31 +175,34 @@ export abstract class Flow {
     this.terminate(x, t, err);
   }
 
-  /** The thread fails for good: its parent state fails, or the execution does. */
+  /**
+   * The thread fails for good: its parent state fails, or the execution does. Nothing is dropped
+   * here: the failed thread and its still-running siblings keep their positions until the
+   * parent's Retry or Catch handles the error (fail drops them then). When nothing does, the
+   * execution fails with every position parked, and RedriveExecution resumes exactly the
+   * unsuccessful branches, iterations and states (redrive.ts).
+   */
   terminate(x: ExecRec, t: Thread, err: StatesError): void {
     if (t.tok) this.host.closeToken(t.tok);
     if (t.p !== undefined) {
       const parent = this.store.threads.get(t.p);
-      const dist = parent && this.state(x, parent);
-      if (parent && dist?.dist) {
-        this.unitEnded(x, parent, dist, t, null, err);
+      const pst = parent && this.state(x, parent);
+      if (parent && pst?.dist) {
+        this.unitEnded(x, parent, pst, t, null, err);
         return;
       }
-      this.dropTree(t);
-      if (!parent) return;
-      const pst = this.state(x, parent);
+      if (!parent || !pst) {
+        this.dropTree(t);
+        return;
+      }
       if (pst.type === 'Map')
         this.history.emit(x, parent, 'MapIterationFailed', { name: pst.name, index: t.mi ?? 0 });
-      for (const k of this.store.kids.get(parent.id) ?? []) if (k) this.dropTree(k);
-      this.store.kids.delete(parent.id);
       this.history.emit(x, parent, pst.type === 'Map' ? 'MapStateFailed' : 'ParallelStateFailed');
-      parent.ph = 'run';
-      parent.items = undefined;
       this.fail(x, parent, pst, err instanceof FailError ? new StatesError(err.error, err.causeText) : err);
       this.queue.push(parent);
       return;
     }
-    this.dropTree(t);
+    this.parkTree(t);
     const d: Record<string, string> = {};
     if (err.error) d.error = err.error;
     if (err.causeText) d.cause = err.causeText;
@@ -215,6 +224,30 @@ export abstract class Flow {
     this.history.emit(x, t, type, details);
     this.store.touchExec(x);
     this.host.finished(x);
+  }
+
+  /** Drops the children of a Parallel/Map thread whose error a Retry or Catch handles. */
+  private dropKids(t: Thread): void {
+    const kids = this.store.kids.get(t.id);
+    if (!kids) return;
+    for (const k of kids) if (k) this.dropTree(k);
+    this.store.kids.delete(t.id);
+    t.items = undefined;
+    // Without children the thread is no longer waiting for them: should the Catch still fail
+    // (its ResultPath), a redrive runs the whole state again.
+    if (t.ph === 'kids') t.ph = 'run';
+  }
+
+  /**
+   * Stops a thread tree that ended unsuccessfully without forgetting it: task tokens become
+   * invalid and ItemReader feeds close, but every thread keeps its state, input and phase for
+   * RedriveExecution (in-flight results are ignored: the execution is no longer RUNNING, and a
+   * resumed task runs as a new attempt).
+   */
+  parkTree(t: Thread): void {
+    for (const k of this.store.kids.get(t.id) ?? []) if (k) this.parkTree(k);
+    if (t.tok) this.host.closeToken(t.tok);
+    if (t.mr) this.host.closeFeed(t.id);
   }
 
   /** Removes a thread and all its descendants (closing their task tokens). */

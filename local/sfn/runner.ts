@@ -8,7 +8,7 @@ import { asStatesError, FailError } from './flow';
 import { MapRuns } from './maprun';
 import type { ExecRec, Thread } from './store';
 import { describeResource, isLambdaArn, splitResource } from './tasks';
-import { type Json, runtimeError, StatesError } from './types';
+import { HeartbeatTimeout, type Json, runtimeError, StatesError } from './types';
 
 export type { RunnerHost } from './flow';
 export { asStatesError } from './flow';
@@ -194,7 +194,8 @@ export class Runner extends MapRuns {
     const { x, st } = live;
     const resource = st.resource as string;
     this.leaveTask(t);
-    const d = { error: err.error, cause: err.causeText };
+    // An empty cause is left out, as AWS does for timeouts.
+    const d = err.causeText ? { error: err.error, cause: err.causeText } : { error: err.error };
     if (isLambdaArn(resource)) {
       this.history.emit(x, t, timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', d);
     } else {
@@ -224,9 +225,10 @@ export class Runner extends MapRuns {
       this.store.touch(t);
       this.queue.push(t);
     } else if (t.ph === 'task' && t.to !== undefined && t.to <= now) {
-      this.taskFailed(t, t.at, new StatesError('States.Timeout', 'Task timed out.'), true);
+      // AWS reports a task timeout as States.Timeout without a cause.
+      this.taskFailed(t, t.at, new StatesError('States.Timeout', ''), true);
     } else if (t.ph === 'task' && t.hb !== undefined && t.hb <= now) {
-      this.taskFailed(t, t.at, new StatesError('States.HeartbeatTimeout', 'Task heartbeat timed out.'), true);
+      this.taskFailed(t, t.at, new HeartbeatTimeout(), true);
     }
   }
 

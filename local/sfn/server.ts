@@ -21,6 +21,7 @@ const ACTIONS: Record<string, Action> = {
   DescribeExecution: (e, i) => e.describeExecution(i as never),
   ListExecutions: (e, i) => e.listExecutions(i as never),
   StopExecution: (e, i) => e.stopExecution(i as never),
+  RedriveExecution: (e, i) => e.redriveExecution(i as never),
   GetExecutionHistory: (e, i) => e.getExecutionHistory(i as never),
   SendTaskSuccess: (e, i) => e.sendTaskSuccess(i as never),
   SendTaskFailure: (e, i) => e.sendTaskFailure(i as never),

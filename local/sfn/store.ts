@@ -40,6 +40,12 @@ export interface ExecRec {
   nt: number;
   /** Execution-level TimeoutSeconds due time. */
   to?: number;
+  /** RedriveExecution: how often and when last (engine ms), and the client tokens it accepted. */
+  redriveCount?: number;
+  redriveDate?: number;
+  redriveTokens?: { token: string; date: number }[];
+  /** Order of the execution's latest status change among all executions (see notices.ts). */
+  statusSequence?: number;
 }
 
 export type Phase = 'enter' | 'run' | 'wait' | 'retry' | 'task' | 'kids' | 'done';
@@ -117,6 +123,8 @@ interface Rec {
   t?: Thread[];
   d?: string[];
   h?: [number, HistoryEvent][];
+  /** Status changes up to this sequence number have been announced (notices.ts). */
+  announced?: number;
 }
 
 export interface Machine extends MachineRec {
@@ -135,6 +143,9 @@ export class Store {
   readonly kids = new Map<string, Thread[]>();
   offset = 0;
   nextExecKey = 1;
+  /** Last status-change sequence number given out, and the last one announced to listeners. */
+  statusSequence = 0;
+  announced = 0;
 
   private dx = new Set<ExecRec>();
   private dt = new Set<Thread>();
@@ -142,6 +153,7 @@ export class Store {
   private dh: [number, HistoryEvent][] = [];
   private dm: MachineRec | null = null;
   private dc = false;
+  private announcedChanged = false;
 
   constructor(
     /** False in memory mode: nothing is tracked. */
@@ -198,6 +210,11 @@ export class Store {
     this.offset = ms;
     this.dc = true;
   }
+  setAnnounced(sequence: number): void {
+    if (sequence <= this.announced) return;
+    this.announced = sequence;
+    this.announcedChanged = this.tracking;
+  }
   putExec(x: ExecRec): void {
     this.execs.set(x.arn, x);
     this.execByKey.set(x.key, x);
@@ -240,6 +257,11 @@ export class Store {
       this.dh = [];
       any = true;
     }
+    if (this.announcedChanged) {
+      rec.announced = this.announced;
+      this.announcedChanged = false;
+      any = true;
+    }
     return any ? `${JSON.stringify(rec)}\n` : null;
   }
 
@@ -255,10 +277,12 @@ export class Store {
       this.revisions.set(key, m);
     }
     if (rec.c !== undefined) this.offset = rec.c;
+    if (rec.announced !== undefined) this.announced = Math.max(this.announced, rec.announced);
     for (const x of rec.x ?? []) {
       this.execs.set(x.arn, x);
       this.execByKey.set(x.key, x);
       if (x.key >= this.nextExecKey) this.nextExecKey = x.key + 1;
+      if ((x.statusSequence ?? 0) > this.statusSequence) this.statusSequence = x.statusSequence ?? 0;
     }
     for (const t of rec.t ?? []) this.threads.set(t.id, t);
     for (const id of rec.d ?? []) this.threads.delete(id);
@@ -296,7 +320,7 @@ export class Store {
       if (this.machines.get(m.arn) !== m) yield `${JSON.stringify({ m: machineRec(m) })}\n`;
     }
     for (const m of this.machines.values()) yield `${JSON.stringify({ m: machineRec(m) })}\n`;
-    yield `${JSON.stringify({ c: this.offset })}\n`;
+    yield `${JSON.stringify({ c: this.offset, announced: this.announced })}\n`;
     for (const x of this.execs.values()) {
       const h = (this.history.get(x.key) ?? []).map((e): [number, HistoryEvent] => [x.key, e]);
       yield `${JSON.stringify({ x: [x], h })}\n`;

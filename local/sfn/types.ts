@@ -20,6 +20,17 @@ export class StatesError extends Error {
   }
 }
 
+/**
+ * A missed heartbeat. AWS reports it as States.Timeout with no cause (recorded AWS histories:
+ * TaskTimedOut / ExecutionFailed carry `"error": "States.Timeout"`), while Retry and Catch may
+ * also name it `States.HeartbeatTimeout` (retry.ts).
+ */
+export class HeartbeatTimeout extends StatesError {
+  constructor() {
+    super('States.Timeout', '');
+  }
+}
+
 export function runtimeError(message: string): StatesError {
   return new StatesError('States.Runtime', message);
 }

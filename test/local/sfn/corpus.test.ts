@@ -6,7 +6,9 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/engine';
-import { corpus } from './corpus';
+import { type Json, StatesError } from '../../../local/sfn/types';
+import { type CorpusCase, corpus, type TaskStep } from './corpus';
+import { errorCorpus } from './corpus-errors';
 import { type Outcome, polyfillWithResolvers, runLocal, stateNames } from './helpers';
 
 polyfillWithResolvers();
@@ -24,11 +26,49 @@ beforeAll(async () => {
   peer = await import('aws-local-stepfunctions');
 });
 
-async function runPeer(definition: unknown, input: unknown): Promise<Outcome> {
+/**
+ * Plays a case's task script: per state name, call n takes step n (the last one repeats). Both
+ * engines get their own player, so each sees the script from the start.
+ */
+function player(tasks: Record<string, TaskStep[]> = {}) {
+  const calls: Record<string, number> = {};
+  return (state: string): Promise<unknown> => {
+    const steps = tasks[state] ?? [];
+    const n = calls[state] ?? 0;
+    calls[state] = n + 1;
+    const step = steps[Math.min(n, steps.length - 1)];
+    if (step === undefined) return Promise.reject(new Error(`no script for state ${state}`));
+    if (step === 'hang') return new Promise(() => undefined);
+    if ('error' in step) return Promise.reject(Object.assign(new Error(step.cause), { name: step.error }));
+    return Promise.resolve(step.output);
+  };
+}
+
+function localEngine(c: CorpusCase): Engine {
+  const play = player(c.tasks);
+  return new Engine({
+    resolvers: [
+      (resource) =>
+        resource.startsWith('arn:aws:lambda:')
+          ? ({ stateName }) =>
+              play(stateName).then(
+                (v) => v as Json,
+                (e: Error) => Promise.reject(new StatesError(e.name, e.message)),
+              )
+          : undefined,
+    ],
+  });
+}
+
+async function runPeer(c: CorpusCase): Promise<Outcome> {
+  const { definition, input } = c;
   const sm = new peer.StateMachine(definition as never, { validationOptions: { noValidate: true } });
   const zero = Object.fromEntries(stateNames(definition).map((n) => [n, 0]));
+  const play = player(c.tasks);
+  const handlers = Object.fromEntries(Object.keys(c.tasks ?? {}).map((n) => [n, () => play(n)]));
+  const overrides = { retryIntervalOverrides: zero, taskResourceLocalHandlers: handlers };
   try {
-    const output = await sm.run(input as never, { overrides: { retryIntervalOverrides: zero } }).result;
+    const output = await sm.run(input as never, { overrides: overrides as never }).result;
     return { status: 'SUCCEEDED', output };
   } catch (e) {
     const cause = (e as { cause?: Error }).cause;
@@ -37,20 +77,22 @@ async function runPeer(definition: unknown, input: unknown): Promise<Outcome> {
 }
 
 describe('corpus cross-check against aws-local-stepfunctions', () => {
-  it('has at least 40 cases with unique names', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(corpus.map((c) => c.name)).size).toBe(corpus.length);
+  const cases = [...corpus, ...errorCorpus];
+
+  it('has at least 55 cases with unique names', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(55);
+    expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
   });
 
   it('every definition passes asl-validator', () => {
     // asl-validator builds its JSON schema validator on every call (~0.5 s), so the corpus is
     // validated as the branches of one Parallel state (state names prefixed per case to keep them
     // unique); only on failure is each one checked alone to name the culprit.
-    const branches = corpus.map((c, i) => prefixStates(c.definition, `c${i}.`));
+    const branches = cases.map((c, i) => prefixStates(c.definition, `c${i}.`));
     const all = { StartAt: 'All', States: { All: { Type: 'Parallel', End: true, Branches: branches } } };
     const v = aslValidator(all);
     if (!v.isValid) {
-      const bad = corpus.map((c) => [c.name, aslValidator(c.definition).errorsText()]).filter(([, e]) => e);
+      const bad = cases.map((c) => [c.name, aslValidator(c.definition).errorsText()]).filter(([, e]) => e);
       expect(bad).toEqual([]);
     }
     expect(v.errorsText()).toBe('');
@@ -62,12 +104,14 @@ describe('corpus cross-check against aws-local-stepfunctions', () => {
     expect(aslValidator(broken).isValid).toBe(false);
   });
 
-  for (const c of corpus) {
-    it(`${c.name}: same result as the peer`, async () => {
-      const engine = new Engine();
+  for (const c of cases) {
+    // The peer waits out task timeouts in real time: those cases run side by side.
+    const waits = Object.values(c.tasks ?? {}).some((steps) => steps.includes('hang'));
+    (waits ? it.concurrent : it)(`${c.name}: same result as the peer`, async () => {
+      const engine = localEngine(c);
       const local = await runLocal(engine, c.definition, c.input);
       await engine.close();
-      const other = await runPeer(c.definition, c.input);
+      const other = await runPeer(c);
 
       if (c.aws) {
         // The peer disagrees with documented AWS behaviour here; we follow AWS (see corpus.ts).

@@ -9,7 +9,12 @@ export interface CorpusCase {
   definition: Record<string, unknown>;
   input: unknown;
   aws?: { ref: string; expected: { output?: unknown; error?: string } };
+  /** Scripted Task states (corpus-errors.ts): per state name, what each call does in turn. */
+  tasks?: Record<string, TaskStep[]>;
 }
+
+/** A Task call's outcome: a result, an error (name and cause), or no answer at all. */
+export type TaskStep = { output: unknown } | { error: string; cause: string } | 'hang';
 
 const pass = (extra: Record<string, unknown> = {}) => ({ Type: 'Pass', End: true, ...extra });
 const one = (state: Record<string, unknown>) => ({ StartAt: 'S', States: { S: { End: true, ...state } } });

@@ -250,7 +250,7 @@ describe('Distributed Map with ItemReader', () => {
     });
   });
 
-  it('stops cleanly mid-map: running children dropped, the reader not read further', async () => {
+  it('stops cleanly mid-map: running children stopped (parked for redrive), the reader not read further', async () => {
     const s3 = memoryS3({ 'bucket/in.csv': roundCsv(1_000) });
     const w = worker(() => new Promise<Json>(() => undefined));
     const engine = new Engine({ s3, invoke: w.invoke });
@@ -264,7 +264,8 @@ describe('Distributed Map with ItemReader', () => {
     expect(w.calls).toHaveLength(5);
     await engine.stopExecution({ executionArn });
     expect(engine.describeExecution({ executionArn }).status).toBe('ABORTED');
-    expect(engine.stats()).toMatchObject({ threads: 0, reading: 0 });
+    // The Map thread and its 5 running units keep their positions for RedriveExecution.
+    expect(engine.stats()).toMatchObject({ threads: 0, parked: 6, reading: 0, tokens: 0 });
     const pulled = s3.pulled;
     expect(pulled).toBeLessThanOrEqual(7);
     await new Promise((r) => setTimeout(r, 50));

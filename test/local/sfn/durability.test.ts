@@ -93,7 +93,7 @@ describe('durability across SIGKILL', () => {
   it('continues executions, tokens and timers after a crash', async () => {
     const dir = tempDir();
     const child = await runAndKill(dir, 300);
-    expect(child.tokens.map((t) => t.tag).sort()).toEqual(['branch', 'map', 'token']);
+    expect(child.tokens.map((t) => t.tag).sort()).toEqual(['branch', 'map', 'redriven', 'token']);
     expect(child.onceCalls).toBe(1);
 
     const calls: string[] = [];
@@ -110,8 +110,25 @@ describe('durability across SIGKILL', () => {
       const status = (name: string) => engine.describeExecution({ executionArn: child.execs[name] }).status;
       // The clock offset survived: engine time is still about one day ahead.
       expect(engine.now() - Date.now()).toBeGreaterThan(86_390_000);
-      for (const name of ['token', 'wait', 'parallel', 'map', 'retry', 'once'])
+      for (const name of ['token', 'wait', 'parallel', 'map', 'retry', 'once', 'redrive'])
         expect(status(name)).toBe('RUNNING');
+
+      // The redriven execution is still redriven, still waits on the token of its second
+      // attempt, and completes without re-running the branch that had succeeded.
+      expect(engine.describeExecution({ executionArn: child.execs.redrive }).redriveCount).toBe(1);
+      const redriven = child.tokens.find((t) => t.tag === 'redriven')?.token as string;
+      await engine.sendTaskSuccess({ taskToken: redriven, output: '"asked"' });
+      expect(
+        JSON.parse((await engine.waitForExecution(child.execs.redrive as string)).output as string),
+      ).toEqual([{ fn: 'steady' }, 'asked']);
+      const redriveHistory =
+        engine.getExecutionHistory({ executionArn: child.execs.redrive, maxResults: 1000 }).events ?? [];
+      expect(redriveHistory.filter((e) => e.type?.startsWith('Execution')).map((e) => e.type)).toEqual([
+        'ExecutionStarted',
+        'ExecutionFailed',
+        'ExecutionRedriven',
+        'ExecutionSucceeded',
+      ]);
 
       // The same tokens still work.
       const tok = (tag: string) => child.tokens.find((t) => t.tag === tag)?.token as string;
@@ -155,7 +172,7 @@ describe('durability across SIGKILL', () => {
       expect(status('once')).toBe('SUCCEEDED');
 
       // The completed Lambda task of `once` was not run again; `flaky` was retried exactly once.
-      expect(calls.filter((c) => c === 'once')).toEqual([]);
+      expect(calls.filter((c) => c === 'once' || c === 'steady' || c === 'broken')).toEqual([]);
       expect(calls.filter((c) => c === 'flaky')).toEqual(['flaky']);
 
       // Busy executions caught mid-flight all complete.
@@ -202,6 +219,11 @@ describe('durability across SIGKILL', () => {
       await e.sendTaskSuccess({ taskToken: tok, output: '{"late":true}' });
       const d = await e.waitForExecution(first.execs.token as string);
       expect(JSON.parse(d.output as string)).toEqual({ late: true, p: 'after' });
+      // So is the redriven execution's, through the snapshots of every run.
+      const redriven = first.tokens.find((t) => t.tag === 'redriven')?.token as string;
+      await e.sendTaskSuccess({ taskToken: redriven, output: '"late"' });
+      const r = await e.waitForExecution(first.execs.redrive as string);
+      expect(r).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
       // Later runs asked for the same execution names with the same input: same executions, so
       // they got no new token for it.
       for (const r of reports.slice(1)) expect(r.tokens.filter((t) => t.tag === 'token')).toEqual([]);

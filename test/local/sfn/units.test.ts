@@ -5,7 +5,7 @@ import { compileIntrinsic } from '../../../local/sfn/intrinsics';
 import { compilePath, writePath } from '../../../local/sfn/jsonpath';
 import { compileResultPath, compileSelect, compileTemplate } from '../../../local/sfn/payload';
 import { compileRetriers, errorMatches, retryDelay } from '../../../local/sfn/retry';
-import { type Json, StatesError } from '../../../local/sfn/types';
+import { HeartbeatTimeout, type Json, StatesError } from '../../../local/sfn/types';
 
 const ctx = () => ({ Execution: { Name: 'ex' }, Task: { Token: 'tok' } }) as Json;
 const fn = (expr: string, input: Json = {}) => compileIntrinsic(expr)(input, ctx);
@@ -199,7 +199,18 @@ describe('Retry and Catch matching', () => {
     expect(errorMatches(['States.ALL'], 'States.Runtime')).toBe(false);
     expect(errorMatches(['States.TaskFailed'], 'Lambda.ServiceException')).toBe(true);
     expect(errorMatches(['States.TaskFailed'], 'States.Timeout')).toBe(false);
-    expect(errorMatches(['States.Timeout'], 'States.HeartbeatTimeout')).toBe(true);
+    // A missed heartbeat is reported as States.Timeout; States.HeartbeatTimeout names only it.
+    const heartbeat = new HeartbeatTimeout();
+    expect(heartbeat.error).toBe('States.Timeout');
+    expect(errorMatches(['States.Timeout'], heartbeat)).toBe(true);
+    expect(errorMatches(['States.HeartbeatTimeout'], heartbeat)).toBe(true);
+    expect(errorMatches(['States.HeartbeatTimeout'], 'States.Timeout')).toBe(false);
+    expect(errorMatches(['States.TaskFailed'], heartbeat)).toBe(false);
+    // Terminal errors: States.Runtime never matches; States.DataLimitExceeded only by its name.
+    expect(errorMatches(['States.Runtime'], 'States.Runtime')).toBe(false);
+    expect(errorMatches(['States.ALL'], 'States.DataLimitExceeded')).toBe(false);
+    expect(errorMatches(['States.TaskFailed'], 'States.DataLimitExceeded')).toBe(false);
+    expect(errorMatches(['States.DataLimitExceeded'], 'States.DataLimitExceeded')).toBe(true);
     expect(errorMatches(['A', 'B'], 'C')).toBe(false);
   });
   it('computes backoff, caps with MaxDelaySeconds, jitters, and stops after MaxAttempts', () => {
