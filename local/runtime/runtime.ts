@@ -7,9 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve as resolvePath } from 'node:path';
-import { AsyncLambda, asyncConfigs } from './async-invoke';
+import type { AsyncLambda } from './async-invoke';
 import { type LocalDynamo, startDynamo, tableSpecs } from './dynamo';
-import { LocalEvents, ruleSpecs } from './events';
+import type { LocalEvents } from './events';
 import { statusChangeEvent } from './execution-events';
 import { Faults } from './faults';
 import { frontDoor } from './front-door';
@@ -17,18 +17,17 @@ import { issuerConfig, message, newRequestId, routeSpecs } from './gateway';
 import { LocalIssuer } from './jwt';
 import { functionSpecs, LocalLambda } from './lambda';
 import { localRoutes } from './local-routes';
+import { messaging } from './messaging';
 import { REGION } from './names';
 import { LocalOAuth } from './oauth';
-import { InvokePermissions } from './permissions';
 import type { ResolveContext } from './resolve';
 import { bucketNames, type LocalS3, S3_CREDENTIALS, startS3 } from './s3';
-import { Scheduler } from './scheduler';
 import { LocalSecrets, secretSpecs } from './secrets';
 import { startServices } from './services';
 import { type LocalEngine, startEngine, stateMachineSpecs } from './sfn';
 import { Outbox } from './sms';
 import { inboundSetup, LocalSmsInbound } from './sms-inbound';
-import { LocalSns, topicSpecs } from './sns';
+import type { LocalSns } from './sns';
 import { snsQueryHandler } from './sns-query';
 import { loadAssembly } from './template';
 import { TwilioApi, twilioAccount } from './twilio';
@@ -145,41 +144,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const faults = new Faults(functions);
   lambda.faults = faults;
 
-  const scheduler = new Scheduler(now);
-  const permissions = InvokePermissions.fromTemplate(ctx);
-  let sns: LocalSns | undefined;
-  const asyncLambda = new AsyncLambda({
-    run: (arn, payload) => lambda.invoke(arn, payload),
-    find: (nameOrArn) => lambda.find(nameOrArn),
-    configs: asyncConfigs(ctx, functions),
-    scheduler,
-    now,
-    deliver: async (arn, payload) => {
-      if (lambda.find(arn)) asyncLambda.invoke(arn, payload);
-      else if (arn.startsWith('arn:aws:sns:') && sns)
-        sns.publish({ TopicArn: arn, Message: JSON.stringify(payload) });
-      else log(`async invoke: destination ${arn} is not emulated; the record is dropped`);
-    },
-    log,
-  });
-  sns = new LocalSns(topicSpecs(ctx), {
-    invokeAsync: (arn, event) => asyncLambda.invoke(arn, event),
-    permissions,
-    now,
-    log,
-  });
-  const topics = sns;
-  const { rules, skipped } = ruleSpecs(ctx);
-  for (const line of skipped) log(line);
-  const events = new LocalEvents(rules, {
-    invokeAsync: (arn, event) => asyncLambda.invoke(arn, event),
-    publish: (arn, text) => topics.publish({ TopicArn: arn, Message: text }),
-    permissions,
-    scheduler,
-    now,
-    log,
-  });
-
+  const { scheduler, asyncLambda, sns, events } = messaging({ ctx, functions, lambda, now, log });
   const twilio = twilioAccount(functions);
   for (const handler of [
     outbox.handle,
@@ -203,7 +168,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const reporting = running.onStatusChange(
     (change) => events.put(statusChangeEvent(change, now())).delivered,
   );
-  if (!reporting && rules.length > 0)
+  if (!reporting && events.rules.length > 0)
     log('EventBridge: this engine reports no execution status changes; rules on them will not fire');
 
   const routes = routeSpecs(ctx);
