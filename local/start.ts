@@ -60,9 +60,9 @@ async function main(): Promise<void> {
     `  API             ${rt.url}`,
     `  services        ${rt.url}/services`,
     `  outbox (SMS)    ${rt.url}/local/outbox`,
-    `  SMS in (${rt.inbound.provider ?? 'none'})   POST ${rt.url}/local/sms  {"from": "+31612345678", "body": "ja"}  (npm run sms)`,
+    `  SMS in          POST ${rt.url}/local/sms    {"from": "+31612345678", "body": "ja"}  (via ${rt.inbound.provider ?? 'no inbound path'}; npm run sms)`,
     `  clock           POST ${rt.url}/local/clock  {"advanceSeconds": 86400}`,
-    `  faults          POST ${rt.url}/local/faults {"function": "open-step", "times": 1, "error": "Lambda.ServiceException"}`,
+    `  faults          POST ${rt.url}/local/faults {"function": "open-step", "times": 1, "error": "Case.Broken"}`,
   ];
   if (demo.length) out.push('', 'Demo cases (citizen pages):');
   for (const d of demo)

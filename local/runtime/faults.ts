@@ -83,6 +83,9 @@ export class Faults {
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining === 0) this.pending = this.pending.filter((f) => f !== fault);
-    return Object.assign(new Error(fault.message), { name: fault.error });
+    // Only the error line: the runtime's own frames are not the function's stack.
+    const error = Object.assign(new Error(fault.message), { name: fault.error });
+    error.stack = `${fault.error}: ${fault.message}`;
+    return error;
   }
 }

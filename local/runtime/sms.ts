@@ -48,7 +48,8 @@ export class Outbox {
   }
 
   add(m: Omit<OutboxMessage, 'messageId' | 'at'>, messageId: string = randomUUID()): OutboxMessage {
-    const msg: OutboxMessage = { messageId, at: new Date(this.now()).toISOString(), ...m };
+    const { provider, ...rest } = m;
+    const msg: OutboxMessage = { messageId, at: new Date(this.now()).toISOString(), provider, ...rest };
     appendFileSync(this.file, `${JSON.stringify(msg)}\n`);
     this.messages.push(msg);
     this.print(msg);

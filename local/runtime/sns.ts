@@ -29,6 +29,8 @@ export interface SubscriptionSpec {
   endpoint: string;
   filterPolicy?: Record<string, unknown>;
   filterPolicyScope: 'MessageAttributes' | 'MessageBody';
+  /** RedrivePolicy's queue: where SNS puts a message it cannot deliver (a client-side error). */
+  deadLetter?: string;
 }
 
 export interface TopicSpec {
@@ -58,12 +60,16 @@ export function topicSpecs(ctx: ResolveContext): TopicSpec[] {
 
 function subscription(topic: string, id: string, p: Record<string, unknown>): SubscriptionSpec {
   const policy = typeof p.FilterPolicy === 'string' ? JSON.parse(p.FilterPolicy) : p.FilterPolicy;
+  const redrive = (typeof p.RedrivePolicy === 'string' ? JSON.parse(p.RedrivePolicy) : p.RedrivePolicy) as
+    | { deadLetterTargetArn?: unknown }
+    | undefined;
   if (policy !== undefined) checkPattern(policy);
   return {
     arn: `${topic}:${stableUuid(`${topic}/${id}`)}`,
     protocol: String(p.Protocol).toLowerCase(),
     endpoint: String(p.Endpoint),
     ...(policy !== undefined ? { filterPolicy: policy as Record<string, unknown> } : {}),
+    ...(typeof redrive?.deadLetterTargetArn === 'string' ? { deadLetter: redrive.deadLetterTargetArn } : {}),
     filterPolicyScope: p.FilterPolicyScope === 'MessageBody' ? 'MessageBody' : 'MessageAttributes',
   };
 }
@@ -134,10 +140,13 @@ export class LocalSns {
       const body = perProtocol ? ((perProtocol.lambda ?? perProtocol.default) as string) : message;
       if (sub.filterPolicy && !matchesPattern(sub.filterPolicy, filterSubject(sub, body, attributes)))
         continue;
-      if (!this.setup.permissions.allows(sub.endpoint, 'sns.amazonaws.com', topic.arn)) {
+      // A client-side error: SNS does not retry it, and moves the message to the subscription's DLQ if any.
+      const undelivered = (why: string) =>
         this.setup.log(
-          `SNS ${topic.name}: no AWS::Lambda::Permission lets sns.amazonaws.com invoke ${sub.endpoint}; not delivered`,
+          `SNS ${topic.name}: ${why}; ${sub.deadLetter ? `sent to dead-letter queue ${sub.deadLetter}` : 'not delivered'}`,
         );
+      if (!this.setup.permissions.allows(sub.endpoint, 'sns.amazonaws.com', topic.arn)) {
+        undelivered(`no AWS::Lambda::Permission lets sns.amazonaws.com invoke ${sub.endpoint}`);
         continue;
       }
       const event = snsEvent(
@@ -152,7 +161,7 @@ export class LocalSns {
       try {
         deliveries.push(this.setup.invokeAsync(sub.endpoint, event));
       } catch (e) {
-        this.setup.log(`SNS ${topic.name}: delivery to ${sub.endpoint} failed: ${(e as Error).message}`);
+        undelivered(`delivery to ${sub.endpoint} failed: ${(e as Error).message}`);
       }
     }
     return { messageId, deliveries };

@@ -110,7 +110,11 @@ describe('POST /local/faults', () => {
     const caught = await run('caught');
     const error = JSON.parse(caught.output as string).error;
     expect(error.Error).toBe('Case.Broken');
-    expect(JSON.parse(error.Cause)).toMatchObject({ errorType: 'Case.Broken', errorMessage: 'forced' });
+    expect(JSON.parse(error.Cause)).toEqual({
+      errorType: 'Case.Broken',
+      errorMessage: 'forced',
+      trace: ['Case.Broken: forced'],
+    });
   });
 
   it('makes an API route answer 500, as API Gateway does for a function error', async () => {

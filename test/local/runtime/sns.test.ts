@@ -72,7 +72,9 @@ function assembly(seen: string): string {
     {
       ...topic('Main', ['Receiver', 'Filtered', 'Unpermitted'], {
         Filtered: { FilterPolicy: { kind: ['important'], size: [{ numeric: ['>', 10] }] } },
+        Unpermitted: { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Undelivered', 'Arn'] } } },
       }),
+      Undelivered: { Type: 'AWS::SQS::Queue', Properties: {} },
       ...allowSns('Receiver', 'Main'),
       ...allowSns('Filtered', 'Main'),
       ...topic('Retried', ['Picky']),
