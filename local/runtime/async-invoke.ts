@@ -162,11 +162,11 @@ export class AsyncLambda {
       await this.send(config.onFailure, this.record(arn, requestId, event, attempts, condition, result));
     }
     if (config.deadLetter) await this.send(config.deadLetter, event);
-    if (!config.onFailure && !config.deadLetter) {
-      this.setup.log(
-        `async invoke ${functionNameOf(arn)} (${requestId}): ${condition} after ${attempts} attempt(s), event dropped: ${why}`,
-      );
-    }
+    const sent = [config.onFailure, config.deadLetter].filter((d): d is string => d !== undefined);
+    const where = sent.length > 0 ? `sent to ${sent.join(' and ')}` : 'event dropped';
+    this.setup.log(
+      `async invoke ${functionNameOf(arn)} (${requestId}): ${condition} after ${attempts} attempt(s), ${where}: ${why}`,
+    );
   }
 
   /** The invocation record Lambda sends to a destination. */

@@ -286,6 +286,9 @@ describe('asynchronous invocation', () => {
       responsePayload: { errorType: 'Case.Broken', errorMessage: 'no' },
     });
     expect(record.requestPayload.Records[0].Sns.Message).toBe('once more');
+    const sent =
+      /demo-stack-Picky .*RetriesExhausted after 2 attempt\(s\), sent to arn:aws:lambda:.*:demo-stack-Dlq: Case\.Broken: no/;
+    expect(lines.some((l) => sent.test(l))).toBe(true);
     expect((await (await fetch(`${rt.url}/local/faults`)).json()) as Loose).toMatchObject({
       faults: [{ function: 'picky', remaining: 3 }],
     });
