@@ -1,10 +1,8 @@
 /**
- * `npm run sms -- FROM "TEXT"`: sends an SMS to the local webhook as Twilio would, signed with
- * TWILIO_AUTH_TOKEN (the same development default as the runtime), and prints the TwiML reply.
- * PORT / COPRODUCE_URL pick the runtime.
+ * `npm run sms -- FROM "TEXT"`: a phone texting the service number. It goes through the configured
+ * provider's inbound path (POST /local/sms: the SNS topic with smsProvider=aws, the signed Twilio
+ * webhook with twilio) and prints the reply the phone gets. PORT / COPRODUCE_URL pick the runtime.
  */
-import { createHmac, randomBytes } from 'node:crypto';
-import { DEV_TWILIO_AUTH_TOKEN } from './runtime/secrets';
 
 async function main(): Promise<void> {
   const [from, ...words] = process.argv.slice(2);
@@ -16,25 +14,23 @@ async function main(): Promise<void> {
     /\/$/,
     '',
   );
-  const url = `${base}/sms/inbound`;
-  const params: Record<string, string> = {
-    From: from,
-    To: '+3197010000000',
-    Body: words.join(' '),
-    MessageSid: `SM${randomBytes(16).toString('hex')}`,
-  };
-  // Twilio's scheme: HMAC-SHA1 over the URL followed by every parameter name and value, sorted by name.
-  const signed = Object.keys(params)
-    .sort()
-    .reduce((acc, k) => acc + k + params[k], url);
-  const token = process.env.TWILIO_AUTH_TOKEN || DEV_TWILIO_AUTH_TOKEN;
-  const signature = createHmac('sha1', token).update(signed).digest('base64');
-  const res = await fetch(url, {
+  const res = await fetch(`${base}/local/sms`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-    body: new URLSearchParams(params).toString(),
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, body: words.join(' ') }),
   });
-  console.log(res.status, await res.text());
+  const answer = (await res.json()) as {
+    provider?: string;
+    replies?: string[];
+    error?: { message?: string };
+  };
+  if (!res.ok) {
+    console.error(`${res.status}: ${answer.error?.message ?? JSON.stringify(answer)}`);
+    process.exit(1);
+  }
+  const replies = answer.replies ?? [];
+  console.log(`sent through ${answer.provider}; ${replies.length ? 'reply:' : 'no reply'}`);
+  for (const reply of replies) console.log(reply);
 }
 
 main().catch((e: Error) => {

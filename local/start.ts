@@ -1,11 +1,15 @@
 /**
  * `npm start`: the whole system on one machine, from the synthesized template.
+ * `npm start -- -c key=value ...` synthesizes with that CDK context (e.g. -c smsProvider=twilio);
+ * `npm start -- --assembly DIR` runs that cloud assembly as it is, without synthesizing.
  * PORT (default 3000), DATA_DIR (default .data/), LOG_LEVEL=debug for every REPORT line,
  * LOCAL_DEMO=0 to skip the demo cases, LOCAL_SYNTH=skip to use cdk.out as it is (CDK_OUT: another folder).
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_ORGS, ensureDemo, providerToken } from './runtime/demo';
 import { startRuntime } from './runtime/runtime';
+import { parseStartArgs } from './runtime/start-args';
 import { ensureSynth } from './runtime/synth';
 
 const root = resolve(__dirname, '..');
@@ -16,9 +20,15 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number ('${process.env.PORT}')`);
-  if (process.env.LOCAL_SYNTH !== 'skip') await ensureSynth(root, console.log);
+  const args = parseStartArgs(process.argv.slice(2));
+  let cdkOut = resolve(process.env.CDK_OUT || join(root, 'cdk.out'));
+  if (args.assembly !== undefined) {
+    cdkOut = resolve(args.assembly);
+    if (!existsSync(cdkOut)) throw new Error(`--assembly ${args.assembly}: no such folder`);
+    console.log(`Running the cloud assembly in ${cdkOut} as it is (no synth)`);
+  } else if (process.env.LOCAL_SYNTH !== 'skip') await ensureSynth(root, console.log, args.context);
   const rt = await startRuntime({
-    cdkOut: resolve(process.env.CDK_OUT || join(root, 'cdk.out')),
+    cdkOut,
     dataDir,
     port,
     host: process.env.HOST ?? '127.0.0.1',
@@ -50,7 +60,9 @@ async function main(): Promise<void> {
     `  API             ${rt.url}`,
     `  services        ${rt.url}/services`,
     `  outbox (SMS)    ${rt.url}/local/outbox`,
+    `  SMS in          POST ${rt.url}/local/sms    {"from": "+31612345678", "body": "ja"}  (via ${rt.inbound.provider ?? 'no inbound path'}; npm run sms)`,
     `  clock           POST ${rt.url}/local/clock  {"advanceSeconds": 86400}`,
+    `  faults          POST ${rt.url}/local/faults {"function": "open-step", "times": 1, "error": "Case.Broken"}`,
   ];
   if (demo.length) out.push('', 'Demo cases (citizen pages):');
   for (const d of demo)

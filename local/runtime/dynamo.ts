@@ -1,6 +1,8 @@
 /**
  * DynamoDB: an in-process dynalite server on LevelDB under DATA_DIR, with the template's tables.
- * dynalite has no TTL, so a sweeper deletes expired items, judged by the engine's clock.
+ * dynalite has no TTL, so a sweeper deletes expired items, judged by the engine's clock (TTL deletes
+ * are free on AWS: the sweeper's requests are not metered). Every other request is metered in
+ * on-demand read and write units (capacity.ts).
  */
 import type { AddressInfo } from 'node:net';
 import {
@@ -14,7 +16,9 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { physicalName, type ResolveContext, resolve } from './resolve';
+import { type Consumed, meterServer, UNMETERED } from './capacity';
+import { physicalName } from './names';
+import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
 
 export interface TableSpec {
@@ -62,6 +66,8 @@ export interface LocalDynamo {
   sweep(nowMs: number): Promise<number>;
   /** Requests served, per operation (X-Amz-Target without the API version), for benchmarks. */
   requests: Map<string, number>;
+  /** Read and write request units of every request served (functions and state machines), as billed on demand. */
+  consumed(): Consumed;
   stop(): Promise<void>;
 }
 
@@ -77,20 +83,35 @@ export async function startDynamo(path: string | undefined, tables: TableSpec[])
     const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
     requests.set(op, (requests.get(op) ?? 0) + 1);
   });
+  const meter = meterServer(server);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  const clientFor = (unmetered: boolean) => {
+    const c = new DynamoDBClient({
+      endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    if (unmetered) {
+      c.middlewareStack.add(
+        (next) => (args) => {
+          (args.request as { headers: Record<string, string> }).headers[UNMETERED] = '1';
+          return next(args);
+        },
+        { step: 'build', name: 'localUnmetered' },
+      );
+    }
+    return c;
+  };
+  const client = clientFor(false);
+  const admin = clientFor(true);
+  const existing = new Set((await admin.send(new ListTablesCommand({}))).TableNames ?? []);
   for (const t of tables) {
     if (existing.has(t.name)) continue;
-    await client.send(new CreateTableCommand(t.input));
+    await admin.send(new CreateTableCommand(t.input));
     // dynalite activates a new table on a timer; closing its database before that timer fires crashes it.
     await waitUntilTableExists(
-      { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
+      { client: admin, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
       { TableName: t.name },
     );
   }
@@ -104,7 +125,7 @@ export async function startDynamo(path: string | undefined, tables: TableSpec[])
       names[`#k${i}`] = k;
     });
     do {
-      const page = await client.send(
+      const page = await admin.send(
         new ScanCommand({
           TableName: t.name,
           FilterExpression: '#ttl < :now',
@@ -117,7 +138,7 @@ export async function startDynamo(path: string | undefined, tables: TableSpec[])
       for (const key of page.Items ?? []) {
         try {
           // Conditional: an item rewritten with a later TTL since the scan stays.
-          await client.send(
+          await admin.send(
             new DeleteItemCommand({
               TableName: t.name,
               Key: key,
@@ -141,6 +162,7 @@ export async function startDynamo(path: string | undefined, tables: TableSpec[])
     client,
     tables,
     requests,
+    consumed: () => meter.consumed(),
     async sweep(nowMs) {
       let n = 0;
       for (const t of tables) n += await sweepTable(t, Math.floor(nowMs / 1000));
@@ -148,6 +170,7 @@ export async function startDynamo(path: string | undefined, tables: TableSpec[])
     },
     async stop() {
       client.destroy();
+      admin.destroy();
       await new Promise<void>((ok) => {
         server.close(() => ok());
         server.closeAllConnections(); // idle keep-alive sockets of the functions' SDK clients

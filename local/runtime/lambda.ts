@@ -18,12 +18,15 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { functionArn, physicalName, type ResolveContext, resolve } from './resolve';
+import { functionArn, physicalName } from './names';
+import { type ResolveContext, resolve } from './resolve';
 import { type Assembly, resourcesOfType } from './template';
 
 export interface FunctionSpec {
   logicalId: string;
   name: string;
+  /** The handler's name (functions/handlers/<name>.ts), from `Description: coproduce <name>`. */
+  handlerName?: string;
   arn: string;
   file: string;
   exportName: string;
@@ -52,9 +55,11 @@ export function functionSpecs(ctx: ResolveContext, assembly: Assembly): Function
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(vars)) env[k] = String(resolve(ctx, v, k));
     const name = physicalName(ctx, id);
+    const handlerName = /^coproduce (\S+)$/.exec(String(p.Description ?? ''))?.[1];
     specs.push({
       logicalId: id,
       name,
+      ...(handlerName ? { handlerName } : {}),
       arn: functionArn(name),
       file: join(dir, `${handler.slice(0, dot)}.js`),
       exportName: handler.slice(dot + 1),
@@ -88,6 +93,8 @@ export class LocalLambda {
   private readonly slots = new Map<string, Slot>();
   private closed = false;
   readonly stats = new Map<string, FunctionStats>();
+  /** Faults to inject (POST /local/faults): an invocation that gets one fails with it. */
+  faults?: { take(functionName: string): Error | undefined };
 
   constructor(
     readonly functions: FunctionSpec[],
@@ -225,6 +232,8 @@ export class LocalLambda {
     let timer: NodeJS.Timeout | undefined;
     let failed = false;
     try {
+      const injected = this.faults?.take(f.name);
+      if (injected) throw injected;
       const run = new Promise<unknown>((ok, fail) => {
         const done = (err: unknown, res?: unknown) => (err ? fail(err) : ok(res));
         const out = handler.length >= 3 ? handler(event, context, done) : handler(event, context);

@@ -2,10 +2,22 @@
  * Resolves CloudFormation intrinsics to the local resources: what `cdk deploy` would have turned
  * into physical names and ARNs becomes local table names, local ARNs and the local API URL.
  */
+import {
+  ACCOUNT,
+  functionArn,
+  kmsKeyArn,
+  kmsKeyId,
+  physicalName,
+  queueArn,
+  queueUrl,
+  REGION,
+  ruleArn,
+  secretArn,
+  stateMachineArn,
+  topicArn,
+} from './names';
 import type { CfnTemplate } from './template';
 
-export const REGION = 'eu-west-1';
-export const ACCOUNT = '000000000000';
 const API_ID = 'localapi';
 
 export interface ResolveContext {
@@ -13,49 +25,14 @@ export interface ResolveContext {
   stackName: string;
   /** Base URL of the local gateway, e.g. http://127.0.0.1:3000 */
   apiUrl: string;
+  /** Base URL of the local Twilio API emulator, replacing https://api.twilio.com. */
+  twilioApiUrl?: string;
   /** Value of a `{{resolve:...}}` dynamic reference; `name` is the variable it appears in, if known. */
   dynamicReference: (reference: string, name: string | undefined) => string;
 }
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The physical name CloudFormation would give a resource (deterministic here, no random suffix). */
-export function physicalName(ctx: Pick<ResolveContext, 'template' | 'stackName'>, logicalId: string): string {
-  const r = ctx.template.Resources[logicalId];
-  if (!r) throw new Error(`Unknown resource ${logicalId}`);
-  const p = r.Properties ?? {};
-  const given = (key: string) => (typeof p[key] === 'string' ? (p[key] as string) : undefined);
-  switch (r.Type) {
-    case 'AWS::DynamoDB::Table':
-    case 'AWS::DynamoDB::GlobalTable':
-      return given('TableName') ?? `${ctx.stackName}-${logicalId}`;
-    case 'AWS::StepFunctions::StateMachine':
-      return given('StateMachineName') ?? `${ctx.stackName}-${logicalId}`;
-    case 'AWS::Lambda::Function':
-      return given('FunctionName') ?? `${ctx.stackName}-${logicalId}`;
-    case 'AWS::S3::Bucket':
-      return given('BucketName') ?? bucketName(`${ctx.stackName}-${logicalId}`);
-    default:
-      return logicalId;
-  }
-}
-
-/** A valid S3 bucket name (3-63 lowercase letters, digits, dashes) for a stack's logical id. */
-export function bucketName(raw: string): string {
-  const name = raw
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  if (name.length <= 63) return name.padEnd(3, '0');
-  // Cut long names, with a hash of the whole so two long ids stay apart.
-  let h = 0;
-  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
-  return `${name.slice(0, 54).replace(/-+$/, '')}-${h.toString(16).padStart(8, '0')}`;
-}
-
-export const stateMachineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
-export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
 function ref(ctx: ResolveContext, id: string): unknown {
   const pseudo: Record<string, unknown> = {
@@ -76,6 +53,10 @@ function ref(ctx: ResolveContext, id: string): unknown {
   if (r.Type === 'AWS::StepFunctions::StateMachine') return stateMachineArn(name);
   if (r.Type === 'AWS::ApiGatewayV2::Api') return API_ID;
   if (r.Type === 'AWS::Cognito::UserPool') return `${REGION}_local${id.slice(0, 8)}`;
+  if (r.Type === 'AWS::SecretsManager::Secret') return secretArn(name);
+  if (r.Type === 'AWS::SNS::Topic') return topicArn(name);
+  if (r.Type === 'AWS::SQS::Queue') return queueUrl(name);
+  if (r.Type === 'AWS::KMS::Key') return kmsKeyId(ctx, id);
   return name;
 }
 
@@ -103,16 +84,38 @@ function getAtt(ctx: ResolveContext, id: string, attr: string): unknown {
       return `https://${API_ID}.execute-api.${REGION}.amazonaws.com`;
     case 'AWS::Cognito::UserPool.ProviderURL':
       return `https://cognito-idp.${REGION}.amazonaws.com/${ref(ctx, id)}`;
+    case 'AWS::SecretsManager::Secret.Id':
+      return secretArn(name);
+    case 'AWS::SNS::Topic.TopicArn':
+      return topicArn(name);
+    case 'AWS::SNS::Topic.TopicName':
+      return name;
+    case 'AWS::SQS::Queue.Arn':
+      return queueArn(name);
+    case 'AWS::SQS::Queue.QueueName':
+      return name;
+    case 'AWS::SQS::Queue.QueueUrl':
+      return queueUrl(name);
+    case 'AWS::Events::Rule.Arn':
+      return ruleArn(name);
+    case 'AWS::KMS::Key.Arn':
+      return kmsKeyArn(kmsKeyId(ctx, id));
+    case 'AWS::KMS::Key.KeyId':
+      return kmsKeyId(ctx, id);
     default:
       return attr === 'Arn' ? `arn:aws:local:${REGION}:${ACCOUNT}:${id}` : `${id}.${attr}`;
   }
 }
 
 const EXECUTE_API = /https:\/\/localapi\.execute-api\.[a-z0-9-]+\.amazonaws\.com/g;
+/** Twilio's REST API base URL, as the template gives it to the functions (TWILIO_API_URL). */
+const TWILIO_API = /https:\/\/api\.twilio\.com(?![\w.-])/g;
 const DYNAMIC = /\{\{resolve:[^}]+\}\}/g;
 
 function finish(ctx: ResolveContext, s: string, name: string | undefined): string {
-  return s.replace(EXECUTE_API, ctx.apiUrl).replace(DYNAMIC, (m) => ctx.dynamicReference(m, name));
+  let out = s.replace(EXECUTE_API, ctx.apiUrl);
+  if (ctx.twilioApiUrl) out = out.replace(TWILIO_API, ctx.twilioApiUrl);
+  return out.replace(DYNAMIC, (m) => ctx.dynamicReference(m, name));
 }
 
 const finishAny = (ctx: ResolveContext, v: unknown, name: string | undefined) =>

@@ -1,32 +1,37 @@
 /**
- * The embedded default: DynamoDB, Step Functions, Lambda, S3 and API Gateway emulated in one process,
- * configured from the synthesized template. `startRuntime` is used by `npm start`, the e2e tests
- * and the local benchmark alike.
+ * The embedded default: DynamoDB, Step Functions, Lambda, S3, API Gateway, Secrets Manager, SNS,
+ * EventBridge rules and the SMS providers emulated in one process, configured from the synthesized
+ * template. `startRuntime` is used by `npm start`, the e2e tests and the local benchmarks alike.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve as resolvePath } from 'node:path';
+import type { AsyncLambda } from './async-invoke';
 import { type LocalDynamo, startDynamo, tableSpecs } from './dynamo';
-import {
-  authorize,
-  issuerConfig,
-  match,
-  message,
-  newRequestId,
-  routeSpecs,
-  toEvent,
-  writeResult,
-} from './gateway';
+import type { LocalEvents } from './events';
+import { statusChangeEvent } from './execution-events';
+import { Faults } from './faults';
+import { frontDoor } from './front-door';
+import { issuerConfig, message, newRequestId, routeSpecs } from './gateway';
 import { LocalIssuer } from './jwt';
 import { functionSpecs, LocalLambda } from './lambda';
-import { LocalOAuth, OAUTH_PREFIX } from './oauth';
-import { REGION, type ResolveContext } from './resolve';
+import { localRoutes } from './local-routes';
+import { messaging } from './messaging';
+import { REGION } from './names';
+import { LocalOAuth } from './oauth';
+import type { ResolveContext } from './resolve';
 import { bucketNames, type LocalS3, S3_CREDENTIALS, startS3 } from './s3';
-import { localSecrets } from './secrets';
+import { LocalSecrets, secretSpecs } from './secrets';
+import { startServices } from './services';
 import { type LocalEngine, startEngine, stateMachineSpecs } from './sfn';
-import { Outbox, readBody } from './sms';
+import { Outbox } from './sms';
+import { inboundSetup, LocalSmsInbound } from './sms-inbound';
+import type { LocalSns } from './sns';
+import { snsQueryHandler } from './sns-query';
 import { loadAssembly } from './template';
+import { TwilioApi, twilioAccount } from './twilio';
+import { unemulatedLines } from './unemulated';
 
 export interface RuntimeOptions {
   cdkOut: string;
@@ -34,7 +39,7 @@ export interface RuntimeOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
-  /** Console lines (REPORT lines, outbox). Quiet when absent. */
+  /** Console lines (REPORT lines, outbox, what is not emulated). Quiet when absent. */
   log?: (line: string) => void;
   /** Also log every invocation, not only cold starts and errors. */
   verbose?: boolean;
@@ -45,13 +50,21 @@ export interface Runtime {
   url: string;
   port: number;
   dataDir: string;
+  /** The local endpoint of Secrets Manager, SNS, End User Messaging SMS and the Twilio API. */
+  servicesUrl: string;
   issuer: LocalIssuer;
   outbox: Outbox;
   engine: LocalEngine;
   dynamo: LocalDynamo;
   s3: LocalS3;
   lambda: LocalLambda;
-  /** Fast-forwards the engine clock, then sweeps expired items. */
+  asyncLambda: AsyncLambda;
+  secrets: LocalSecrets;
+  sns: LocalSns;
+  events: LocalEvents;
+  inbound: LocalSmsInbound;
+  faults: Faults;
+  /** Fast-forwards the engine clock, runs the retries that became due, then sweeps expired items. */
   advance(seconds: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -68,6 +81,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? (() => {});
   mkdirSync(dataDir, { recursive: true });
   const assembly = loadAssembly(options.cdkOut);
+  for (const line of unemulatedLines(assembly.template)) log(line);
 
   // The gateway listens first: its URL is part of the functions' environment (PUBLIC_URL).
   let handle: (req: IncomingMessage, res: ServerResponse) => Promise<unknown> = async (_q, res) => {
@@ -81,13 +95,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const port = await listen(gateway, options.port, host);
   const url = `http://${host}:${port}`;
+  const services = await startServices(log);
 
+  let secrets: LocalSecrets | undefined;
   const ctx: ResolveContext = {
     template: assembly.template,
     stackName: assembly.stackName,
     apiUrl: url,
-    dynamicReference: localSecrets(dataDir),
+    twilioApiUrl: services.url,
+    dynamicReference: (reference, name) => (secrets as LocalSecrets).dynamicReference(reference, name),
   };
+  secrets = new LocalSecrets(dataDir, secretSpecs(ctx));
   const [dynamo, s3] = await Promise.all([
     startDynamo(join(dataDir, 'dynamodb'), tableSpecs(ctx)),
     startS3(join(dataDir, 's3'), bucketNames(ctx), host),
@@ -95,16 +113,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let engine: LocalEngine | undefined;
   const now = () => engine?.now() ?? Date.now();
-  const outbox = new Outbox(join(dataDir, 'outbox.jsonl'), now, (m) => log(`SMS to ${m.to}: ${m.body}`));
-  const aws = createServer(async (req, res) => {
-    const body = (await readBody(req))?.toString('utf8') ?? '';
-    const target = String(req.headers['x-amz-target'] ?? '');
-    if (outbox.handle(target, body, res)) return;
-    res
-      .writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
-      .end(JSON.stringify({ __type: 'UnknownOperationException', message: `Unknown target ${target}` }));
-  });
-  const awsUrl = `http://127.0.0.1:${await listen(aws, 0, '127.0.0.1')}`;
+  const outbox = new Outbox(join(dataDir, 'outbox.jsonl'), now, (m) =>
+    log(`SMS to ${m.to} (${m.provider}): ${m.body}`),
+  );
 
   // Never let real credentials or profiles reach the functions.
   for (const k of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'])
@@ -117,16 +128,32 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: awsUrl,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: services.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: services.url,
+    AWS_ENDPOINT_URL_SNS: services.url,
   };
+  const functions = functionSpecs(ctx, assembly);
   const lambda = new LocalLambda(
-    functionSpecs(ctx, assembly),
+    functions,
     common,
     (line, level) => {
       if (level === 'info' || options.verbose) log(line);
     },
     options.verbose,
   );
+  const faults = new Faults(functions);
+  lambda.faults = faults;
+
+  const { scheduler, asyncLambda, sns, events } = messaging({ ctx, functions, lambda, now, log });
+  const twilio = twilioAccount(functions);
+  for (const handler of [
+    outbox.handle,
+    secrets.handle,
+    snsQueryHandler(sns),
+    new TwilioApi(twilio, () => (secrets as LocalSecrets).twilioToken(), outbox, now).handle,
+  ])
+    services.use(handler);
+
   engine = await startEngine({
     dir: join(dataDir, 'sfn'),
     machines: stateMachineSpecs(ctx),
@@ -135,15 +162,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     s3,
     log,
   });
-  process.env.AWS_ENDPOINT_URL_SFN = engine.endpoint;
-  lambda.setCommon({ AWS_ENDPOINT_URL_SFN: engine.endpoint });
   const running = engine;
+  process.env.AWS_ENDPOINT_URL_SFN = running.endpoint;
+  lambda.setCommon({ AWS_ENDPOINT_URL_SFN: running.endpoint });
+  const reporting = running.onStatusChange(
+    (change) => events.put(statusChangeEvent(change, now())).delivered,
+  );
+  if (!reporting && events.rules.length > 0)
+    log('EventBridge: this engine reports no execution status changes; rules on them will not fire');
 
   const routes = routeSpecs(ctx);
   const issuer = LocalIssuer.open(dataDir, issuerConfig(routes));
   writeFileSync(join(dataDir, 'issuer.json'), JSON.stringify(issuer.config, null, 2));
   const oauth = new LocalOAuth(issuer, dataDir, url);
   oauth.configure(lambda.functions);
+  const inbound = new LocalSmsInbound(inboundSetup({ functions, routes, sns, outbox, url, twilio, secrets }));
 
   const sweep = async () => {
     const n = await dynamo.sweep(running.now());
@@ -159,64 +192,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const advance = async (seconds: number) => {
     await running.advance(seconds);
+    scheduler.runDue();
+    await asyncLambda.idle();
     await sweepSoon();
   };
 
-  handle = async (req, res) => {
-    const requestId = newRequestId();
-    const path = (req.url ?? '/').split('?')[0] as string;
-    const method = req.method ?? 'GET';
-    const body = await readBody(req);
-    if (body === undefined) return message(res, 413, 'Request Entity Too Large', requestId);
-    if (path.startsWith(`${OAUTH_PREFIX}/`)) return oauth.handle(req, body, res);
-    if (path.startsWith('/local/')) return localRoute(method, path, body, res, requestId);
-    const found = match(routes, method, path);
-    if (!found) return message(res, 404, 'Not Found', requestId);
-    let claims: ReturnType<typeof authorize>;
-    if (found.route.jwt) {
-      claims = authorize(req, found.route, issuer);
-      if (!claims) return message(res, 401, 'Unauthorized', requestId);
-    }
-    const event = toEvent(req, body, found.route, found.pathParameters, requestId, claims);
-    let result: unknown;
-    try {
-      result = await lambda.invoke(found.route.functionArn, event);
-    } catch (e) {
-      log(`${found.route.routeKey}: function error: ${(e as Error).stack ?? String(e)}`);
-      return message(res, 500, 'Internal Server Error', requestId);
-    }
-    writeResult(res, result, requestId);
-  };
-
-  async function localRoute(
-    method: string,
-    path: string,
-    body: Buffer,
-    res: ServerResponse,
-    requestId: string,
-  ) {
-    const send = (status: number, value: unknown) =>
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-    if (path === '/local/outbox' && method === 'GET') return send(200, { messages: outbox.list() });
-    if (path === '/local/clock' && method === 'GET')
-      return send(200, { now: new Date(running.now()).toISOString() });
-    if (path === '/local/clock' && method === 'POST') {
-      let seconds: unknown;
-      try {
-        seconds = (JSON.parse(body.toString('utf8') || '{}') as { advanceSeconds?: unknown }).advanceSeconds;
-      } catch {
-        seconds = undefined;
-      }
-      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-        return send(400, {
-          error: { code: 'VALIDATION', message: 'Body must be { "advanceSeconds": <number >= 0> }.' },
-        });
-      }
-      await advance(seconds);
-      return send(200, { now: new Date(running.now()).toISOString() });
-    }
-    return message(res, 404, 'Not Found', requestId);
-  }
+  handle = frontDoor({
+    routes,
+    issuer,
+    oauth,
+    lambda,
+    inbound,
+    local: localRoutes({ outbox, inbound, faults, now, advance }),
+    log,
+  });
 
   const close = (s: Server) =>
     new Promise<void>((ok) => {
@@ -228,20 +217,28 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     url,
     port,
     dataDir,
+    servicesUrl: services.url,
     issuer,
     outbox,
     engine: running,
     dynamo,
     s3,
     lambda,
+    asyncLambda,
+    secrets,
+    sns,
+    events,
+    inbound,
+    faults,
     advance,
     async stop() {
       clearInterval(sweeper);
       await close(gateway);
       await running.stop();
+      scheduler.stop();
       await lambda.close();
       await sweeping;
-      await close(aws);
+      await services.stop();
       await s3.stop();
       await dynamo.stop();
     },

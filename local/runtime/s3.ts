@@ -8,12 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { physicalName, REGION, type ResolveContext } from './resolve';
+import { type NameContext, physicalName, REGION } from './names';
 import { resourcesOfType } from './template';
 
 export const S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export function bucketNames(ctx: Pick<ResolveContext, 'template' | 'stackName'>): string[] {
+export function bucketNames(ctx: NameContext): string[] {
   return resourcesOfType(ctx.template, 'AWS::S3::Bucket').map(([id]) => physicalName(ctx, id));
 }
 

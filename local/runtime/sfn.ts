@@ -5,7 +5,9 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Engine, type Json, listen, SfnApiError } from '../sfn/index';
-import { physicalName, type ResolveContext, resolve, stateMachineArn } from './resolve';
+import { type StatusListener, subscribeStatusChanges } from './execution-events';
+import { physicalName, stateMachineArn } from './names';
+import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
 
 export interface StateMachineSpec {
@@ -13,6 +15,7 @@ export interface StateMachineSpec {
   arn: string;
   definition: string;
   roleArn: string;
+  type: 'STANDARD' | 'EXPRESS';
 }
 
 export function stateMachineSpecs(ctx: ResolveContext): StateMachineSpec[] {
@@ -25,7 +28,13 @@ export function stateMachineSpecs(ctx: ResolveContext): StateMachineSpec[] {
     const subs = (resolve(ctx, p.DefinitionSubstitutions ?? {}) as Record<string, unknown>) ?? {};
     definition = definition.replace(/\$\{([^}]+)\}/g, (m, k: string) => (k in subs ? String(subs[k]) : m));
     const name = physicalName(ctx, id);
-    return { name, arn: stateMachineArn(name), definition, roleArn: String(resolve(ctx, p.RoleArn ?? '')) };
+    return {
+      name,
+      arn: stateMachineArn(name),
+      definition,
+      roleArn: String(resolve(ctx, p.RoleArn ?? '')),
+      type: p.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+    };
   });
 }
 
@@ -39,6 +48,12 @@ export interface LocalEngine {
    * starts at that moment of engine time, not at the end of the jump.
    */
   advance(seconds: number): Promise<void>;
+  /**
+   * Calls `listener` on every status change of a Standard execution (Express executions send no
+   * events on AWS). A promise it returns tells the engine when the change was handled. Returns false
+   * when the engine cannot report status changes.
+   */
+  onStatusChange(listener: StatusListener): boolean;
   stop(): Promise<void>;
 }
 
@@ -74,7 +89,7 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
   };
   const engine = new Engine(options);
   for (const m of setup.machines) {
-    const input = { name: m.name, definition: m.definition, roleArn: m.roleArn };
+    const input = { name: m.name, definition: m.definition, roleArn: m.roleArn, type: m.type };
     try {
       await engine.createStateMachine(input);
     } catch (e) {
@@ -122,6 +137,16 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
       clock = run.catch(() => {});
       return run;
     },
+    onStatusChange: (listener) =>
+      subscribeStatusChanges(engine, (change) => {
+        let type: string | undefined;
+        try {
+          type = engine.describeStateMachine({ stateMachineArn: change.stateMachineArn }).type;
+        } catch {
+          type = undefined; // deleted since: its executions were started as it was, Standard here
+        }
+        return type === undefined || type === 'STANDARD' ? listener(change) : undefined;
+      }),
     async stop() {
       await new Promise<void>((ok) => {
         server.close(() => ok());

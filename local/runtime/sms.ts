@@ -1,15 +1,21 @@
 /**
- * Outbound SMS: the pinpoint-sms-voice-v2 SendTextMessage operation (AWS JSON 1.0), emulated.
- * Messages are appended to DATA_DIR/outbox.jsonl instead of being sent.
+ * The outbox: every SMS either provider would have sent, appended to DATA_DIR/outbox.jsonl instead.
+ * End User Messaging's SendTextMessage (pinpoint-sms-voice-v2, AWS JSON 1.0) is emulated here; the
+ * Twilio Messages API in twilio.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { ServiceHandler } from './services';
+
+export type SmsProvider = 'aws' | 'twilio';
 
 export interface OutboxMessage {
   messageId: string;
   /** Engine clock time (fast-forwarded), ISO. */
   at: string;
+  /** Who would have sent it: End User Messaging SMS ('aws') or Twilio. */
+  provider: SmsProvider;
   to: string;
   from?: string;
   body: string;
@@ -28,7 +34,8 @@ export class Outbox {
       for (const line of readFileSync(file, 'utf8').split('\n')) {
         if (!line.trim()) continue;
         try {
-          this.messages.push(JSON.parse(line) as OutboxMessage);
+          // Entries from before there were two providers were all sent through AWS.
+          this.messages.push({ provider: 'aws', ...(JSON.parse(line) as Omit<OutboxMessage, 'provider'>) });
         } catch {
           // a line torn by a kill in mid-write: skip it
         }
@@ -40,17 +47,19 @@ export class Outbox {
     return [...this.messages];
   }
 
-  add(m: Omit<OutboxMessage, 'messageId' | 'at'>): OutboxMessage {
-    const msg: OutboxMessage = { messageId: randomUUID(), at: new Date(this.now()).toISOString(), ...m };
+  add(m: Omit<OutboxMessage, 'messageId' | 'at'>, messageId: string = randomUUID()): OutboxMessage {
+    const { provider, ...rest } = m;
+    const msg: OutboxMessage = { messageId, at: new Date(this.now()).toISOString(), provider, ...rest };
     appendFileSync(this.file, `${JSON.stringify(msg)}\n`);
     this.messages.push(msg);
     this.print(msg);
     return msg;
   }
 
-  /** Serves `PinpointSMSVoiceV2.SendTextMessage`; returns false for other targets. */
-  handle(target: string, body: string, res: ServerResponse): boolean {
-    if (target !== 'PinpointSMSVoiceV2.SendTextMessage') return false;
+  /** Serves `PinpointSMSVoiceV2.SendTextMessage` on the local AWS endpoint. */
+  readonly handle: ServiceHandler = (req, res) => {
+    if (req.target !== 'PinpointSMSVoiceV2.SendTextMessage') return false;
+    const body = req.body.toString('utf8');
     const fail = (type: string, message: string) =>
       res
         .writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type })
@@ -72,6 +81,7 @@ export class Outbox {
       return true;
     }
     const msg = this.add({
+      provider: 'aws',
       to,
       body: input.MessageBody,
       ...(typeof input.OriginationIdentity === 'string' ? { from: input.OriginationIdentity } : {}),
@@ -81,7 +91,7 @@ export class Outbox {
       .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
       .end(JSON.stringify({ MessageId: msg.messageId }));
     return true;
-  }
+  };
 }
 
 export function readBody(req: IncomingMessage, limit = 10 * 2 ** 20): Promise<Buffer | undefined> {

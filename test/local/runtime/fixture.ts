@@ -82,7 +82,77 @@ const env = {
   BUCKET_ARN: { 'Fn::GetAtt': ['RoundBucket5F2D7E3A', 'Arn'] },
 };
 
-function route(key: string, fn: string, jwt = false) {
+const definition = (waitSeconds: number) => ({
+  'Fn::Join': [
+    '',
+    [
+      '{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",',
+      '"Parameters":{"FunctionName":"',
+      { 'Fn::GetAtt': ['Opener', 'Arn'] },
+      `","Payload":{"id.$":"$.id","taskToken.$":"$$.Task.Token"}},"TimeoutSeconds":${waitSeconds},`,
+      '"ResultPath":"$.answer","Catch":[{"ErrorEquals":["States.Timeout"],"ResultPath":null,"Next":"Expired"}],"Next":"Done"},',
+      '"Done":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:updateItem","Parameters":{"TableName":"',
+      { Ref: 'Table' },
+      '","Key":{"pk":{"S.$":"$.id"}},"UpdateExpression":"SET #s = :s","ExpressionAttributeNames":{"#s":"status"},',
+      '"ExpressionAttributeValues":{":s":{"S":"DONE"}}},"End":true},',
+      '"Expired":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:updateItem","Parameters":{"TableName":"',
+      { Ref: 'Table' },
+      '","Key":{"pk":{"S.$":"$.id"}},"UpdateExpression":"SET #s = :s","ExpressionAttributeNames":{"#s":"status"},',
+      '"ExpressionAttributeValues":{":s":{"S":"EXPIRED"}}},"End":true}}}',
+    ],
+  ],
+});
+
+export interface FixtureFunction {
+  code: string;
+  /** `coproduce <handler name>`, as the stack describes its functions. */
+  description?: string;
+  environment?: Record<string, unknown>;
+  timeout?: number;
+}
+
+/**
+ * Writes a cloud assembly (template, asset manifest, one CJS bundle per function) into a fresh folder
+ * under the project, so the bundles resolve node_modules.
+ */
+export function writeAssembly(
+  root: string,
+  functions: Record<string, FixtureFunction>,
+  resources: Record<string, unknown>,
+  stackName = 'demo-stack',
+): string {
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, 'cdkout-'));
+  const all: Record<string, unknown> = { ...resources };
+  const files: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(functions)) {
+    const hash = `${name.toLowerCase()}0123456789`;
+    mkdirSync(join(dir, `asset.${hash}`));
+    writeFileSync(join(dir, `asset.${hash}`, 'index.js'), fn.code);
+    files[hash] = {
+      source: { path: `asset.${hash}`, packaging: 'zip' },
+      destinations: { d: { objectKey: `${hash}.zip` } },
+    };
+    all[name] = {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Code: { S3Bucket: 'cdk-assets', S3Key: `${hash}.zip` },
+        Handler: 'index.handler',
+        Timeout: fn.timeout ?? 5,
+        MemorySize: 256,
+        ...(fn.description ? { Description: fn.description } : {}),
+        Environment: { Variables: fn.environment ?? {} },
+      },
+    };
+  }
+  writeFileSync(join(dir, `${stackName}.template.json`), JSON.stringify({ Resources: all }, null, 1));
+  writeFileSync(join(dir, `${stackName}.assets.json`), JSON.stringify({ version: '1', files }, null, 1));
+  writeFileSync(join(dir, 'manifest.json'), '{}');
+  return dir;
+}
+
+/** The gateway route `key` to function `fn`: an integration and a route resource. */
+export function route(key: string, fn: string, jwt = false) {
   const id = key.replace(/[^A-Za-z]/g, '');
   return {
     [`${id}Integration`]: {
@@ -108,31 +178,27 @@ function route(key: string, fn: string, jwt = false) {
   };
 }
 
-const definition = (waitSeconds: number) => ({
-  'Fn::Join': [
-    '',
-    [
-      '{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",',
-      '"Parameters":{"FunctionName":"',
-      { 'Fn::GetAtt': ['Opener', 'Arn'] },
-      `","Payload":{"id.$":"$.id","taskToken.$":"$$.Task.Token"}},"TimeoutSeconds":${waitSeconds},`,
-      '"ResultPath":"$.answer","Catch":[{"ErrorEquals":["States.Timeout"],"ResultPath":null,"Next":"Expired"}],"Next":"Done"},',
-      '"Done":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:updateItem","Parameters":{"TableName":"',
-      { Ref: 'Table' },
-      '","Key":{"pk":{"S.$":"$.id"}},"UpdateExpression":"SET #s = :s","ExpressionAttributeNames":{"#s":"status"},',
-      '"ExpressionAttributeValues":{":s":{"S":"DONE"}}},"End":true},',
-      '"Expired":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:updateItem","Parameters":{"TableName":"',
-      { Ref: 'Table' },
-      '","Key":{"pk":{"S.$":"$.id"}},"UpdateExpression":"SET #s = :s","ExpressionAttributeNames":{"#s":"status"},',
-      '"ExpressionAttributeValues":{":s":{"S":"EXPIRED"}}},"End":true}}}',
-    ],
-  ],
-});
+/** The API, its JWT authorizer and the user pool behind it. */
+export const API_RESOURCES: Record<string, unknown> = {
+  UserPool: { Type: 'AWS::Cognito::UserPool', Properties: {} },
+  UserPoolClient: { Type: 'AWS::Cognito::UserPoolClient', Properties: { UserPoolId: { Ref: 'UserPool' } } },
+  Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'demo', ProtocolType: 'HTTP' } },
+  Authorizer: {
+    Type: 'AWS::ApiGatewayV2::Authorizer',
+    Properties: {
+      ApiId: { Ref: 'Api' },
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: 'UserPoolClient' }],
+        Issuer: { 'Fn::GetAtt': ['UserPool', 'ProviderURL'] },
+      },
+    },
+  },
+};
 
-/** Writes the assembly into a fresh folder under the project (so bundles resolve node_modules). */
+/** The template of the first local runtime: secrets resolved into the environment (older stacks did that). */
 export function writeFixture(root: string, waitSeconds = 3600): string {
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(join(root, 'cdkout-'));
   const resources: Record<string, unknown> = {
     Table: {
       Type: 'AWS::DynamoDB::Table',
@@ -154,23 +220,12 @@ export function writeFixture(root: string, waitSeconds = 3600): string {
       },
     },
     RoundBucket5F2D7E3A: { Type: 'AWS::S3::Bucket', Properties: {} },
-    PiiSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
-    TwilioSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
-    UserPool: { Type: 'AWS::Cognito::UserPool', Properties: {} },
-    UserPoolClient: { Type: 'AWS::Cognito::UserPoolClient', Properties: { UserPoolId: { Ref: 'UserPool' } } },
-    Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'demo', ProtocolType: 'HTTP' } },
-    Authorizer: {
-      Type: 'AWS::ApiGatewayV2::Authorizer',
-      Properties: {
-        ApiId: { Ref: 'Api' },
-        AuthorizerType: 'JWT',
-        IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: {
-          Audience: [{ Ref: 'UserPoolClient' }],
-          Issuer: { 'Fn::GetAtt': ['UserPool', 'ProviderURL'] },
-        },
-      },
+    PiiSecret: {
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } },
     },
+    TwilioSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+    ...API_RESOURCES,
     Machine: {
       Type: 'AWS::StepFunctions::StateMachine',
       Properties: { DefinitionString: definition(waitSeconds), RoleArn: 'arn:aws:iam::000000000000:role/x' },
@@ -185,31 +240,8 @@ export function writeFixture(root: string, waitSeconds = 3600): string {
     ...route('POST /upload/{key}', 'Upload'),
     ...route('GET /upload/{key}', 'Upload'),
   };
-  const files: Record<string, unknown> = {};
-  for (const [name, code] of Object.entries(FUNCTIONS)) {
-    const hash = `${name.toLowerCase()}0123456789`;
-    mkdirSync(join(dir, `asset.${hash}`));
-    writeFileSync(join(dir, `asset.${hash}`, 'index.js'), code);
-    files[hash] = {
-      source: { path: `asset.${hash}`, packaging: 'zip' },
-      destinations: { d: { objectKey: `${hash}.zip` } },
-    };
-    resources[name] = {
-      Type: 'AWS::Lambda::Function',
-      Properties: {
-        Code: {
-          S3Bucket: 'cdk-assets',
-          S3Key: `${hash}.zip`,
-        },
-        Handler: 'index.handler',
-        Timeout: 5,
-        MemorySize: 256,
-        Environment: { Variables: env },
-      },
-    };
-  }
-  writeFileSync(join(dir, 'demo-stack.template.json'), JSON.stringify({ Resources: resources }, null, 1));
-  writeFileSync(join(dir, 'demo-stack.assets.json'), JSON.stringify({ version: '1', files }, null, 1));
-  writeFileSync(join(dir, 'manifest.json'), '{}');
-  return dir;
+  const functions = Object.fromEntries(
+    Object.entries(FUNCTIONS).map(([name, code]) => [name, { code, environment: env }]),
+  );
+  return writeAssembly(root, functions, resources);
 }

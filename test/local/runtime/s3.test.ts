@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketName } from '../../../local/runtime/resolve';
+import { bucketName } from '../../../local/runtime/names';
 import { type Runtime, startRuntime } from '../../../local/runtime/runtime';
 import { writeFixture } from './fixture';
 

@@ -1,0 +1,65 @@
+/**
+ * The local gateway's request handling, in order: the local OAuth pages, the /local/ routes, the
+ * template's routes (JWT authorizer, then the function), and under smsProvider=aws the v1 SMS
+ * webhook (POST /sms/inbound, answered as a carrier would: see sms-inbound.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formParams } from '../../functions/domain/twilio-signature';
+import { authorize, match, message, newRequestId, type RouteSpec, toEvent, writeResult } from './gateway';
+import type { LocalIssuer } from './jwt';
+import type { LocalLambda } from './lambda';
+import { type LocalOAuth, OAUTH_PREFIX } from './oauth';
+import { readBody } from './sms';
+import type { LocalSmsInbound } from './sms-inbound';
+
+export interface FrontDoor {
+  routes: RouteSpec[];
+  issuer: LocalIssuer;
+  oauth: LocalOAuth;
+  lambda: LocalLambda;
+  inbound: LocalSmsInbound;
+  /** Serves a /local/ route; false when there is none for the method and path. */
+  local: (method: string, path: string, body: Buffer, res: ServerResponse) => Promise<boolean>;
+  log: (line: string) => void;
+}
+
+export function frontDoor(door: FrontDoor) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = newRequestId();
+    const path = (req.url ?? '/').split('?')[0] as string;
+    const method = req.method ?? 'GET';
+    const body = await readBody(req);
+    if (body === undefined) return message(res, 413, 'Request Entity Too Large', requestId);
+    if (path.startsWith(`${OAUTH_PREFIX}/`)) return void door.oauth.handle(req, body, res);
+    if (path.startsWith('/local/')) {
+      if (!(await door.local(method, path, body, res))) message(res, 404, 'Not Found', requestId);
+      return;
+    }
+    const found = match(door.routes, method, path);
+    if (!found) {
+      if (method === 'POST' && path === '/sms/inbound' && door.inbound.provider === 'aws') {
+        const signature = req.headers['x-twilio-signature'];
+        return door.inbound.carrier(
+          formParams(body.toString('utf8')),
+          typeof signature === 'string' ? signature : undefined,
+          res,
+        );
+      }
+      return message(res, 404, 'Not Found', requestId);
+    }
+    let claims: ReturnType<typeof authorize>;
+    if (found.route.jwt) {
+      claims = authorize(req, found.route, door.issuer);
+      if (!claims) return message(res, 401, 'Unauthorized', requestId);
+    }
+    const event = toEvent(req, body, found.route, found.pathParameters, requestId, claims);
+    let result: unknown;
+    try {
+      result = await door.lambda.invoke(found.route.functionArn, event);
+    } catch (e) {
+      door.log(`${found.route.routeKey}: function error: ${(e as Error).stack ?? String(e)}`);
+      return message(res, 500, 'Internal Server Error', requestId);
+    }
+    writeResult(res, result, requestId);
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The local-only routes under /local/ (DESIGN.md, "Local-only conventions"):
+ *   GET  /local/outbox                       the SMS either provider would have sent
+ *   GET  /local/clock, POST /local/clock     the engine clock; {"advanceSeconds": N} fast-forwards it
+ *   POST /local/sms   {"from", "body"}       a phone texting the service number, through the configured
+ *                                            provider's inbound path -> {"provider", "messageId", "replies"}
+ *   GET  /local/faults, POST /local/faults   injected function errors (faults.ts)
+ * Errors are the API's `{ "error": { "code", "message" } }`.
+ */
+import type { ServerResponse } from 'node:http';
+import { FaultInputError, type Faults } from './faults';
+import type { Outbox } from './sms';
+import { InboundError, type LocalSmsInbound } from './sms-inbound';
+
+export interface LocalRoutesSetup {
+  outbox: Outbox;
+  inbound: LocalSmsInbound;
+  faults: Faults;
+  now: () => number;
+  advance: (seconds: number) => Promise<void>;
+}
+
+const E164 = /^\+[1-9]\d{7,14}$/;
+
+export function localRoutes(setup: LocalRoutesSetup) {
+  return async (method: string, path: string, body: Buffer, res: ServerResponse): Promise<boolean> => {
+    const send = (status: number, value: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    const fail = (status: number, code: string, message: string) =>
+      send(status, { error: { code, message } });
+    const json = (): Record<string, unknown> | undefined => {
+      try {
+        const v = JSON.parse(body.toString('utf8') || '{}') as unknown;
+        return typeof v === 'object' && v !== null && !Array.isArray(v)
+          ? (v as Record<string, unknown>)
+          : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const clock = () => ({ now: new Date(setup.now()).toISOString() });
+    const route = `${method} ${path}`;
+    switch (route) {
+      case 'GET /local/outbox':
+        send(200, { messages: setup.outbox.list() });
+        return true;
+      case 'GET /local/clock':
+        send(200, clock());
+        return true;
+      case 'POST /local/clock': {
+        const seconds = json()?.advanceSeconds;
+        if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+          fail(400, 'VALIDATION', 'Body must be { "advanceSeconds": <number >= 0> }.');
+          return true;
+        }
+        await setup.advance(seconds);
+        send(200, clock());
+        return true;
+      }
+      case 'POST /local/sms': {
+        const input = json();
+        const from = input?.from;
+        const text = input?.body;
+        if (typeof from !== 'string' || !E164.test(from) || typeof text !== 'string' || text.length > 1600) {
+          fail(
+            400,
+            'VALIDATION',
+            'Body must be { "from": "<E.164 number>", "body": "<text, at most 1600 characters>" }.',
+          );
+          return true;
+        }
+        try {
+          send(200, await setup.inbound.fromPhone(from, text));
+        } catch (e) {
+          if (!(e instanceof InboundError)) throw e;
+          fail(e.status, e.code, e.message);
+        }
+        return true;
+      }
+      case 'GET /local/faults':
+        send(200, { faults: setup.faults.list() });
+        return true;
+      case 'POST /local/faults':
+        try {
+          send(201, { fault: setup.faults.add(json()) });
+        } catch (e) {
+          if (!(e instanceof FaultInputError)) throw e;
+          fail(e.status, e.status === 404 ? 'NOT_FOUND' : 'VALIDATION', e.message);
+        }
+        return true;
+      default:
+        return false;
+    }
+  };
+}
