@@ -6,6 +6,7 @@ import { repository } from '../adapters/repository';
 import { taskCompleter } from '../adapters/task-completer';
 import { OpenStepError, openStep } from '../domain/open-step';
 import { logger } from '../shared/logger';
+import { loadSecrets } from '../shared/secret-loading';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
 
@@ -44,3 +45,5 @@ export const handler = middy<unknown>().handler(async (event) => {
   });
   return outcome;
 });
+// The vault's key is read from Secrets Manager before each invocation (cached).
+handler.use(loadSecrets());

@@ -13,6 +13,7 @@ import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/citizen-page';
 import { STYLE_FILE } from '../../../functions/pages/style-file';
 import { errorCode, invoke } from '../../support/http-event';
+import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 import { caseItem, stepItem } from './items';
 
 vi.mock(
@@ -22,7 +23,8 @@ vi.mock(
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-const vault = new PiiVault(process.env.PII_KEY as string);
+mockSecrets();
+const vault = new PiiVault(TEST_PII_KEY);
 const token = vault.linkToken('case1');
 const csrf = vault.hash(`csrf:${token}`);
 

@@ -14,6 +14,7 @@ import { handler as cancelCase } from '../../../functions/handlers/cancel-case';
 import { handler as getCase } from '../../../functions/handlers/get-case';
 import { handler as listCases } from '../../../functions/handlers/list-cases';
 import { errorCode, invoke, staffClaims } from '../../support/http-event';
+import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 import { caseItem, stepItem } from './items';
 
 vi.mock(
@@ -23,7 +24,8 @@ vi.mock(
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-const vault = new PiiVault(process.env.PII_KEY as string);
+mockSecrets();
+const vault = new PiiVault(TEST_PII_KEY);
 const execution = 'arn:aws:states:eu-west-1:000000000000:execution:coproduce-test-waste-collection:case1';
 
 afterEach(() => {
