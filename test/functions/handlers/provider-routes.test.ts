@@ -175,8 +175,11 @@ describe('POST /cases/{caseId}/cancel', () => {
     expect(res.json).toEqual({ caseId: 'case1', status: 'CANCELLED', cancelReason: 'Verhuisd' });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: keys.case('case1'),
-      ConditionExpression: '#status = :active',
-      ExpressionAttributeValues: expect.objectContaining({ ':to': 'CANCELLED', ':reason': 'Verhuisd' }),
+      ConditionExpression: '#status IN (:active, :failed)',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':new_status': 'CANCELLED',
+        ':new_cancelReason': 'Verhuisd',
+      }),
     });
     expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, {
       executionArn: execution,
