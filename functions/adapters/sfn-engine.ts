@@ -131,7 +131,19 @@ export class SfnEngine extends SfnTaskCompleter implements WorkflowEngine {
           'This case can no longer be resumed (a failed case can be tried again for 14 days). Stop it and start a new one.',
           { reason: error.name },
         );
+      // The answer may have been lost after Step Functions acted (the SDK retries with the same client
+      // token, so a retry is safe, but all of them can time out): a RUNNING execution was redriven.
+      if (await this.isRunning(arn)) return;
       throw error;
+    }
+  }
+
+  private async isRunning(executionArn: string): Promise<boolean> {
+    try {
+      const out = await this.client().send(new DescribeExecutionCommand({ executionArn }));
+      return out.status === 'RUNNING';
+    } catch {
+      return false;
     }
   }
 }

@@ -142,9 +142,21 @@ describe('SfnEngine.redriveCase', () => {
     expect(refused).toMatchObject({ code: 'NOT_REDRIVABLE', details: { reason: error.name } });
   });
 
-  it('passes other failures on unchanged', async () => {
+  it('passes other failures on unchanged when the execution did not start running', async () => {
     sfn.on(RedriveExecutionCommand).rejects(new Error('network'));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
     await expect(engine.redriveCase('waste-collection', 'case1')).rejects.toThrow('network');
+    sfn.on(DescribeExecutionCommand).rejects(new Error('network'));
+    await expect(engine.redriveCase('waste-collection', 'case1')).rejects.toThrow('network');
+  });
+
+  it('takes a lost answer for success when the execution is running again', async () => {
+    sfn
+      .on(RedriveExecutionCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', redriveCount: 1 });
+    await expect(engine.redriveCase('waste-collection', 'case1')).resolves.toBeUndefined();
+    expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: execution });
   });
 });
 
