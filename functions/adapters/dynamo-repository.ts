@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { CaseEvent, CaseRecord, CaseStatus, StepRecord, Submission } from '../domain/model';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  CaseEvent,
+  CaseFailure,
+  CaseRecord,
+  CaseStatus,
+  ClosedStatus,
+  StepRecord,
+  Submission,
+} from '../domain/model';
 import type {
   CasePage,
   CaseRepository,
@@ -16,6 +18,7 @@ import type {
   OpenStepResult,
 } from '../domain/ports';
 import { NotFoundError } from '../shared/errors';
+import { CaseStatusStore } from './dynamo-case-status';
 import {
   byTime,
   decodeCursor,
@@ -29,7 +32,7 @@ import {
 } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { StepStore } from './dynamo-steps';
-import { CASE_PARTITION, keys, TABLE } from './table-keys';
+import { keys, TABLE } from './table-keys';
 
 // CaseRepository on the single table of table-keys.ts. Only single-item conditional writes
 // (no transactions): every multi-item operation is ordered so that a retry after a crash converges.
@@ -40,16 +43,18 @@ const TTL_CACHE_SIZE = 1000;
 export class DynamoCaseRepository implements CaseRepository {
   private readonly steps: StepStore;
   private readonly phones: PhoneStore;
+  private readonly statuses: CaseStatusStore;
   // A case's ttl never changes, so a warm container need not read it again for every event.
   private readonly ttls = new Map<string, number>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly clock: Clock = systemClock,
+    clock: Clock = systemClock,
   ) {
     this.steps = new StepStore(db, table, (caseId) => this.ttlOf(caseId));
     this.phones = new PhoneStore(db, table, clock);
+    this.statuses = new CaseStatusStore(db, table, clock, (caseId) => this.getCase(caseId));
   }
 
   async createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'> {
@@ -105,11 +110,11 @@ export class DynamoCaseRepository implements CaseRepository {
       ExpressionAttributeValues: { ':pk': keys.case(caseId).pk },
       ConsistentRead: true,
     });
-    const head = items.find((item) => item.sk === CASE_PARTITION.case);
+    const head = items.find((item) => item.sk === 'CASE');
     if (!head) return undefined;
-    const steps = items.filter((item) => String(item.sk).startsWith(CASE_PARTITION.step)).map(toStep);
+    const steps = items.filter((item) => String(item.sk).startsWith('STEP#')).map(toStep);
     const events = items
-      .filter((item) => String(item.sk).startsWith(CASE_PARTITION.event))
+      .filter((item) => String(item.sk).startsWith('EVENT#'))
       .sort(byTime)
       .map(toEvent);
     return { case: toCase(head), steps, events };
@@ -166,39 +171,25 @@ export class DynamoCaseRepository implements CaseRepository {
     return this.steps.revert(caseId, stepId, taskToken);
   }
 
-  async closeCase(caseId: string, to: Exclude<CaseStatus, 'ACTIVE'>, reason?: string): Promise<boolean> {
-    // The index sort key embeds createdAt, which an update expression cannot read; it never changes,
-    // so reading it first is safe, and the status condition keeps the write exactly-once.
-    const current = await this.getCase(caseId);
-    if (current?.status !== 'ACTIVE') return false;
-    const index = keys.serviceIndex(current.org, current.serviceId, to, current.createdAt, caseId);
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.case(caseId),
-          UpdateExpression: `SET #status = :to, updatedAt = :now, gsi2sk = :sk${reason === undefined ? '' : ', cancelReason = :reason'}`,
-          ConditionExpression: '#status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':to': to,
-            ':now': this.clock.now().toISOString(),
-            ':sk': index.gsi2sk,
-            ':active': 'ACTIVE',
-            ...(reason !== undefined && { ':reason': reason }),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+  closeCase(caseId: string, to: ClosedStatus, reason?: string): Promise<boolean> {
+    return this.statuses.close(caseId, to, reason);
   }
 
-  async appendEvent(event: CaseEvent, id: string = randomUUID()): Promise<void> {
+  failCase(caseId: string, failure: CaseFailure): Promise<boolean> {
+    return this.statuses.fail(caseId, failure);
+  }
+
+  reactivateCase(caseId: string, failure: CaseFailure): Promise<boolean> {
+    return this.statuses.reactivate(caseId, failure);
+  }
+
+  restoreFailure(caseId: string, failure: CaseFailure): Promise<boolean> {
+    return this.statuses.restore(caseId, failure);
+  }
+
+  async appendEvent(event: CaseEvent, eventId?: string): Promise<void> {
     const ttl = await this.ttlOf(event.caseId);
-    await this.put({ ...keys.event(event.caseId, event.at, id), ...event, ttl });
+    await this.put({ ...keys.event(event.caseId, event.at, eventId ?? randomUUID()), ...event, ttl });
   }
 
   openStepsForPhone(phoneHash: string): Promise<StepRecord[]> {

@@ -2,7 +2,10 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  ExecutionLimitExceeded,
+  ExecutionNotRedrivable,
   InvalidToken,
+  RedriveExecutionCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
@@ -11,15 +14,16 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { Submission } from '../domain/model';
-import type { TaskCompleter, WorkflowEngine } from '../domain/ports';
+import type { ExecutionDescriber, TaskCompleter, WorkflowEngine } from '../domain/ports';
 import { ConflictError, TokenRejectedError } from '../shared/errors';
 
-// The WorkflowEngine on Step Functions. The execution name is the case id, so starting a case
-// twice (an idempotent replay of POST /cases) finds the same execution instead of a second one.
+// The WorkflowEngine on Step Functions. The first execution's name is the case id, so starting a case
+// twice (an idempotent replay of POST /cases) finds the same execution instead of a second one; a
+// case that outlives an execution continues in `<caseId>-<n>` (executionName in the model).
 
-/** arn:...:stateMachine:<name> -> arn:...:execution:<name>:<caseId>, without a round trip. */
-export function executionArn(stateMachineArn: string, caseId: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${caseId}`;
+/** arn:...:stateMachine:<name> -> arn:...:execution:<name>:<executionName>, without a round trip. */
+export function executionArn(stateMachineArn: string, executionName: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
 }
 
 function sameJson(a: string | undefined, b: string): boolean {
@@ -94,8 +98,8 @@ export class SfnEngine extends SfnTaskCompleter implements WorkflowEngine {
     }
   }
 
-  async stopCase(serviceId: string, caseId: string, reason: string): Promise<void> {
-    const arn = executionArn(this.machine(serviceId), caseId);
+  async stopCase(serviceId: string, executionName: string, reason: string): Promise<void> {
+    const arn = executionArn(this.machine(serviceId), executionName);
     try {
       await this.client().send(
         new StopExecutionCommand({
@@ -108,5 +112,52 @@ export class SfnEngine extends SfnTaskCompleter implements WorkflowEngine {
       // Never started (the create request failed half-way): there is nothing to stop.
       if (!(error instanceof ExecutionDoesNotExist)) throw error;
     }
+  }
+
+  async redriveCase(serviceId: string, executionName: string): Promise<void> {
+    const arn = executionArn(this.machine(serviceId), executionName);
+    try {
+      await this.client().send(new RedriveExecutionCommand({ executionArn: arn }));
+    } catch (error) {
+      if (error instanceof ExecutionLimitExceeded)
+        throw new ConflictError(
+          'NOT_REDRIVABLE',
+          'Too many cases are running right now to resume this one. Try again in a few minutes.',
+          { reason: error.name },
+        );
+      if (error instanceof ExecutionNotRedrivable || error instanceof ExecutionDoesNotExist)
+        throw new ConflictError(
+          'NOT_REDRIVABLE',
+          'This case can no longer be resumed (a failed case can be tried again for 14 days). Stop it and start a new one.',
+          { reason: error.name },
+        );
+      // The answer may have been lost after Step Functions acted (the SDK retries with the same client
+      // token, so a retry is safe, but all of them can time out): a RUNNING execution was redriven.
+      if (await this.isRunning(arn)) return;
+      throw error;
+    }
+  }
+
+  private async isRunning(executionArn: string): Promise<boolean> {
+    try {
+      const out = await this.client().send(new DescribeExecutionCommand({ executionArn }));
+      return out.status === 'RUNNING';
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** DescribeExecution for the status events that leave error and cause out. */
+export class SfnExecutions implements ExecutionDescriber {
+  constructor(private readonly client: () => SFNClient) {}
+
+  async describeFailure(executionArn: string) {
+    const out = await this.client().send(new DescribeExecutionCommand({ executionArn }));
+    return {
+      ...(out.error !== undefined && { error: out.error }),
+      ...(out.cause !== undefined && { cause: out.cause }),
+      redriveCount: out.redriveCount ?? 0,
+    };
   }
 }

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
 import { caseOfOrg } from '../domain/access';
+import { redriveFailedCase } from '../domain/case-failure';
 import { cancelCase, createCase } from '../domain/cases';
 import { submitStep } from '../domain/submit';
-import { ValidationError } from '../shared/errors';
+import { ConflictError, ValidationError } from '../shared/errors';
 import { redirect } from './auth';
 import type { Ctx } from './context';
 import { basePath } from './deps';
@@ -90,4 +91,16 @@ export async function cancel(ctx: Ctx, caseId: string) {
   if (!reason.success) throw new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
   await cancelCase(ctx.deps, providerOfSession(ctx.session), caseId, reason.data);
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=cancelled`, [], 303);
+}
+
+/** "Try again" on a FAILED case; a refusal comes back on the case page, in the staff's language. */
+export async function redrive(ctx: Ctx, caseId: string) {
+  try {
+    await redriveFailedCase(ctx.deps, providerOfSession(ctx.session), caseId);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const reason = typeof error.details?.reason === 'string' ? error.details.reason : undefined;
+    return casePage(ctx, caseId, 409, { redriveRefused: { code: error.code, ...(reason && { reason }) } });
+  }
+  return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=redriven`, [], 303);
 }

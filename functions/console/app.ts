@@ -1,6 +1,6 @@
 import { sameSecret } from '../domain/pii';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
-import { cancel, start, submit } from './actions';
+import { cancel, redrive, start, submit } from './actions';
 import { currentSession, finishLogin, logout, startLogin, toLogin } from './auth';
 import { type Ctx, render, serviceFor } from './context';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
@@ -24,6 +24,7 @@ const R = {
   case: route('/cases/:id'),
   step: route('/cases/:id/steps/:id'),
   cancel: route('/cases/:id/cancel'),
+  redrive: route('/cases/:id/redrive'),
 };
 
 export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promise<ConsoleResult> {
@@ -48,6 +49,8 @@ export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promis
     if (m) return submit(ctx, m[1] as string, m[2] as string);
     m = R.cancel.exec(rel);
     if (m) return cancel(ctx, m[1] as string);
+    m = R.redrive.exec(rel);
+    if (m) return redrive(ctx, m[1] as string);
   } else if (method === 'GET') {
     if (rel === '' || rel === '/') {
       const mine = deps.services.filter((s) => s.providerKind === session.orgKind);

@@ -4,12 +4,13 @@ import type { CaseDto, StepView } from '../domain/views';
 import { type FormState, stepForm } from '../pages/form';
 import { esc } from '../pages/html';
 import { fieldMessage, formatDate, TEXT } from '../pages/i18n';
+import { failureSection, type RedriveRefusal } from './case-failure';
 import { WORDS } from './text';
 
 const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
 
-// One case for staff: per stage the two lanes, the provider's open steps as forms, the citizen
-// link, the event history and the cancel form.
+// One case for staff: what went wrong if it FAILED, per stage the two lanes, the provider's open steps
+// as forms, the citizen link, the event history and the cancel form.
 
 export interface CasePageInput {
   dto: CaseDto;
@@ -18,8 +19,9 @@ export interface CasePageInput {
   base: string;
   csrf: string;
   citizenLink: string;
-  notice?: 'created' | 'saved' | 'cancelled';
+  notice?: 'created' | 'saved' | 'cancelled' | 'redriven';
   failed?: { stepId: string } & FormState;
+  redriveRefused?: RedriveRefusal;
 }
 
 function shown(field: Field | undefined, value: FieldValue, locale: Locale): string {
@@ -80,10 +82,19 @@ function history(input: CasePageInput): string {
   const t = WORDS[input.locale];
   const rows = input.dto.events.map((e) => {
     const what = [e.type, e.stepId].filter(Boolean).join(' · ');
-    const reason = typeof e.detail?.reason === 'string' ? `: ${e.detail.reason}` : '';
-    return `<tr><td>${esc(formatDate(e.at, input.locale))}</td><td>${esc(what + reason)}</td><td>${esc([e.actor, e.channel].filter(Boolean).join(' / '))}</td></tr>`;
+    const note = eventNote(e.detail);
+    return `<tr><td>${esc(formatDate(e.at, input.locale))}</td><td>${esc(note ? `${what}: ${note}` : what)}</td><td>${esc([e.actor, e.channel].filter(Boolean).join(' / '))}</td></tr>`;
   });
   return `<section aria-labelledby="history"><h2 id="history">${t.history}</h2><div class="cp-table"><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.what}</th><th scope="col">${t.who}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+}
+
+/** The one detail worth a glance per event: a reason, an error, where a continuation went. */
+function eventNote(detail: Record<string, unknown> | undefined): string {
+  if (!detail) return '';
+  const text = (key: string) => (typeof detail[key] === 'string' ? (detail[key] as string) : undefined);
+  const to = text('to');
+  if (to) return `${text('from') ?? ''} → ${to}${text('stageId') ? ` (${text('stageId')})` : ''}`;
+  return text('reason') ?? text('error') ?? '';
 }
 
 function errorSummary(input: CasePageInput): string {
@@ -104,18 +115,20 @@ export function caseBody(input: CasePageInput): string {
     .filter(Boolean)
     .map((v) => esc(v))
     .join(' · ');
+  const notices = { saved: t.savedNotice, cancelled: t.cancelledNotice, redriven: t.redrivenNotice };
   const notice =
     input.notice === 'created'
       ? `<div class="notice" role="status"><p>${t.createdNotice}</p></div>`
       : input.notice
-        ? `<p class="notice" role="status">${input.notice === 'saved' ? t.savedNotice : t.cancelledNotice}</p>`
+        ? `<p class="notice" role="status">${notices[input.notice]}</p>`
         : '';
+  const failure = failureSection(dto, locale, input.base, input.csrf, input.redriveRefused);
   const cancel =
-    dto.status === 'ACTIVE'
+    dto.status === 'ACTIVE' || dto.status === 'FAILED'
       ? `<section aria-labelledby="cancel"><h2 id="cancel">${t.cancel}</h2><form method="post" action="${esc(input.base)}/cases/${esc(dto.caseId)}/cancel"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reason">${t.reason}</label><input type="text" id="reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.cancel}</button></form></section>`
       : '';
   return `<p><a href="${esc(input.base)}/services/${esc(dto.serviceId)}">${t.back}</a></p>
-<h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}
+<h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${failure}
 <dl><dt>${t.status}</dt><dd>${t.caseStatus[dto.status]}${dto.cancelReason ? ` (${esc(dto.cancelReason)})` : ''}</dd><dt>${t.citizen}</dt><dd>${who || '—'}</dd>
 <dt>${t.citizenLink}</dt><dd class="cp-citizen-link"><a href="${esc(input.citizenLink)}">${esc(input.citizenLink)}</a></dd></dl>
 ${stages(input)}${history(input)}${cancel}`;

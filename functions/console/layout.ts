@@ -23,7 +23,8 @@ th,td{border:1px solid #b3b3b3;padding:.4rem .5rem;text-align:left;vertical-alig
 .cp-hbar-line{display:flex;align-items:center;gap:.5rem}.cp-hbar-track{flex:1 1 auto;min-width:0}.cp-hbar-num{flex:0 0 4rem;font-variant-numeric:tabular-nums}
 .cp-hbar-fill{display:block;height:1.25rem;min-width:2px}
 .cp-rows th,.cp-rows td:not(:last-child){white-space:nowrap}.cp-spread{max-width:48rem}
-.cp-hbar-stage{background:#1d5b8f}.cp-hbar-completed{background:#1d6b35}.cp-hbar-expired{background:#b35900}.cp-hbar-cancelled{background:#5a5a5a}
+.cp-hbar-stage{background:#1d5b8f}.cp-hbar-completed{background:#1d6b35}.cp-hbar-expired{background:#b35900}.cp-hbar-cancelled{background:#5a5a5a}.cp-hbar-failed{background:#a4161a}
+.cp-failure{border-left:.35rem solid #a4161a;padding-left:1rem;margin-block:1rem}
 </style>`;
 
 export interface LayoutInput {

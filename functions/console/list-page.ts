@@ -1,5 +1,5 @@
 import type { Service } from '../../workflows/schema';
-import type { CaseStatus, Locale } from '../domain/model';
+import { CASE_STATUSES, type CaseStatus, type Locale } from '../domain/model';
 import type { CaseDto } from '../domain/views';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
@@ -58,9 +58,9 @@ export function listBody(input: ListInput): string {
   const { service, locale, base } = input;
   const t = WORDS[locale];
   const path = `${base}/services/${encodeURIComponent(service.id)}`;
-  const statuses = (['ACTIVE', 'COMPLETED', 'EXPIRED', 'CANCELLED'] as const)
-    .map((s) => `<option value="${s}"${input.status === s ? ' selected' : ''}>${t.caseStatus[s]}</option>`)
-    .join('');
+  const statuses = CASE_STATUSES.map(
+    (s) => `<option value="${s}"${input.status === s ? ' selected' : ''}>${t.caseStatus[s]}</option>`,
+  ).join('');
   const filters = `<form method="get" action="${esc(path)}" class="cp-filters">
 <div class="field"><label for="status">${t.status}</label><select id="status" name="status"><option value="">${t.all}</option>${statuses}</select></div>
 <div class="field"><label class="cp-check"><input type="checkbox" name="overdue" value="1"${input.overdue ? ' checked' : ''}> ${t.overdueOnly}</label></div>

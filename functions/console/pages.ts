@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
 import { citizenLink } from '../domain/cases';
+import { CASE_STATUSES } from '../domain/model';
 import { caseDto } from '../domain/views';
 import { ValidationError } from '../shared/errors';
 import { type CasePageInput, caseBody } from './case-page';
@@ -19,7 +20,7 @@ const CHART_MAX_CASES = 300;
 
 export async function casePage(ctx: Ctx, caseId: string, status = 200, extra: Partial<CasePageInput> = {}) {
   const { service, dto } = await loadCase(ctx, caseId);
-  const notice = z.enum(['created', 'saved', 'cancelled']).safeParse(ctx.req.query.notice);
+  const notice = z.enum(['created', 'saved', 'cancelled', 'redriven']).safeParse(ctx.req.query.notice);
   const body = caseBody({
     dto,
     service,
@@ -33,7 +34,7 @@ export async function casePage(ctx: Ctx, caseId: string, status = 200, extra: Pa
   return render(ctx, status, dto.service.title[ctx.req.locale], body, `/cases/${caseId}`);
 }
 
-const statusParam = z.optional(z.enum(['ACTIVE', 'COMPLETED', 'EXPIRED', 'CANCELLED']));
+const statusParam = z.optional(z.enum(CASE_STATUSES));
 
 export async function listPage(ctx: Ctx, service: Service) {
   const { repo, clock, vault } = ctx.deps;

@@ -5,8 +5,8 @@ import { esc } from '../pages/html';
 import { num, ROUND_WORDS } from './round-text';
 import { WORDS } from './text';
 
-// Where a round's cases are: the active ones per stage in the service's order, then the closed ones
-// per outcome. Horizontal bars in plain HTML/CSS (they wrap on a phone, unlike SVG text), hidden
+// Where a round's cases are: the active ones per stage in the service's order, then the failed ones
+// (waiting for a redrive) and the closed ones per outcome. Horizontal bars in plain HTML/CSS (they wrap on a phone, unlike SVG text), hidden
 // from assistive technology because the table right after them holds the same figures.
 
 export interface SpreadRow {
@@ -16,7 +16,7 @@ export interface SpreadRow {
   kind: 'stage' | CaseStatus;
 }
 
-const CLOSED = ['COMPLETED', 'EXPIRED', 'CANCELLED'] as const;
+const NOT_RUNNING = ['FAILED', 'COMPLETED', 'EXPIRED', 'CANCELLED'] as const;
 
 export function spreadRows(service: Service, spread: RoundSpread, locale: Locale): SpreadRow[] {
   const known = new Set(service.stages.map((s) => s.id));
@@ -32,7 +32,7 @@ export function spreadRows(service: Service, spread: RoundSpread, locale: Locale
     .reduce((sum, [, n]) => sum + n, 0);
   if (other > 0)
     stages.unshift({ key: '-', label: ROUND_WORDS[locale].noStage, count: other, kind: 'stage' });
-  const closed: SpreadRow[] = CLOSED.map((status) => ({
+  const closed: SpreadRow[] = NOT_RUNNING.map((status) => ({
     key: status,
     label: WORDS[locale].caseStatus[status],
     count: spread.statuses[status] ?? 0,

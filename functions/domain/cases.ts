@@ -4,7 +4,14 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { caseOfOrg, type Provider } from './access';
 import { serviceFromInput } from './definitions';
 import { validateForm } from './forms';
-import type { CaseRecord, CaseStatus, Contact, FormData, Locale } from './model';
+import {
+  type CaseRecord,
+  type CaseStatus,
+  type Contact,
+  executionName,
+  type FormData,
+  type Locale,
+} from './model';
 import { normalizePhone, type PiiVault, sha256 } from './pii';
 import type { CaseRepository, Clock, WorkflowEngine } from './ports';
 import type { RoundRepository } from './round-ports';
@@ -172,9 +179,9 @@ export async function cancelCase(
 ): Promise<CaseRecord> {
   const record = await caseOfOrg(deps.repo, caseId, provider.org);
   if (!(await deps.repo.closeCase(caseId, 'CANCELLED', reason))) {
-    throw new ConflictError('CASE_CLOSED', `The case is already ${record.status.toLowerCase()}.`, {
-      status: record.status === 'ACTIVE' ? 'CANCELLED' : record.status,
-    });
+    // Read ACTIVE or FAILED but refused: another request cancelled it just now.
+    const status = record.status === 'ACTIVE' || record.status === 'FAILED' ? 'CANCELLED' : record.status;
+    throw new ConflictError('CASE_CLOSED', `The case is already ${status.toLowerCase()}.`, { status });
   }
   // Only after closeCase succeeded, so a repeated cancel counts once on the round. The round item may
   // have expired before its cases (it was created first): the case is still cancelled.
@@ -182,7 +189,10 @@ export async function cancelCase(
     await deps.rounds.addToCounters(record.roundId, { cancelled: 1 }).catch((error: unknown) => {
       if (!(error instanceof NotFoundError)) throw error;
     });
-  await deps.engine.stopCase(record.serviceId, caseId, reason);
+  // The current execution, read again now that the case is closed: a continuation may have begun
+  // since the first read, and the machine names a new one only while the case is ACTIVE.
+  const closed = (await deps.repo.getCase(caseId)) ?? record;
+  await deps.engine.stopCase(record.serviceId, executionName(closed), reason);
   const at = deps.clock.now().toISOString();
   await deps.repo.appendEvent({
     caseId,
@@ -191,5 +201,6 @@ export async function cancelCase(
     actor: 'provider',
     detail: { reason, by: provider.who },
   });
-  return { ...record, status: 'CANCELLED', cancelReason: reason, updatedAt: at };
+  const { failure: _gone, ...rest } = record;
+  return { ...rest, status: 'CANCELLED', cancelReason: reason, updatedAt: at };
 }

@@ -4,7 +4,11 @@
 export type Actor = 'citizen' | 'provider';
 export type Locale = 'nl' | 'en';
 export type Channel = 'web' | 'sms' | 'api';
-export type CaseStatus = 'ACTIVE' | 'COMPLETED' | 'EXPIRED' | 'CANCELLED';
+/** FAILED: the case's execution failed after its retries; a redrive makes the case ACTIVE again. */
+export const CASE_STATUSES = ['ACTIVE', 'FAILED', 'COMPLETED', 'EXPIRED', 'CANCELLED'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** The statuses that end a case for good. */
+export type ClosedStatus = Exclude<CaseStatus, 'ACTIVE' | 'FAILED'>;
 export type StepStatus = 'OPEN' | 'DONE';
 export type FieldValue = string | number | boolean;
 export type FormData = Record<string, FieldValue>;
@@ -36,8 +40,41 @@ export interface CaseRecord {
   requestHash: string;
   linkExpiresAt: string;
   cancelReason?: string;
+  /**
+   * The name of the case's current execution; absent for the first one, which is named after the case.
+   * A continuation (a case outliving one execution) is `<caseId>-<n>`. Read it with executionName().
+   */
+  execution?: string;
+  /** While the case is FAILED: what ended its execution. */
+  failure?: CaseFailure;
+  /**
+   * The attempt the last redrive started (the execution and its redriveCount after it), so that a
+   * late copy of an earlier failure event cannot fail the case again.
+   */
+  redriven?: { execution: string; count: number };
   /** Epoch seconds; DynamoDB TTL removes the whole case after the retention period. */
   ttl: number;
+}
+
+/** Why a case's execution ended without the case ending. Never personal data (errors, not answers). */
+export interface CaseFailure {
+  /** The error name, e.g. Lambda.TooManyRequestsException or States.Timeout. */
+  error: string;
+  /** Step Functions' cause, cut to CAUSE_MAX_LENGTH characters. */
+  cause: string;
+  /** When the execution stopped. */
+  at: string;
+  /** The execution that failed. */
+  execution: string;
+  /** How often that execution had been redriven when it failed (0: never). */
+  redriveCount: number;
+}
+
+export const CAUSE_MAX_LENGTH = 1000;
+
+/** The case's current execution, the one to stop or redrive. */
+export function executionName(record: Pick<CaseRecord, 'caseId' | 'execution'>): string {
+  return record.execution ?? record.caseId;
 }
 
 export interface StepRecord {
@@ -70,6 +107,10 @@ export type CaseEventType =
   | 'STEP_SUBMITTED'
   | 'SUBMISSION_REFUSED'
   | 'CASE_CANCELLED'
+  | 'STAGE_ENTERED'
+  | 'CASE_FAILED'
+  | 'CASE_REDRIVEN'
+  | 'CASE_CONTINUED'
   | 'SMS_SENT'
   | 'SMS_SUPPRESSED'
   | 'SMS_FAILED';

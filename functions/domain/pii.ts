@@ -11,14 +11,39 @@ import {
 // table export or a stray log of an item does not reveal phone numbers or names.
 
 export class PiiVault {
-  private readonly hashKey: Buffer;
-  private readonly encKey: Buffer;
+  private keys?: { secret: string; hash: Buffer; encrypt: Buffer };
 
-  constructor(secret: string) {
+  /** Without a secret the vault is empty until `useKey`: a Lambda reads the key at runtime. */
+  constructor(secret?: string) {
+    if (secret !== undefined) this.useKey(secret);
+  }
+
+  /** Keys the vault (again: a no-op while the secret is the same). */
+  useKey(secret: string): void {
+    if (this.keys?.secret === secret) return;
     const master = Buffer.from(secret, 'utf8');
     if (master.length < 32) throw new Error('PII key must be at least 32 characters');
-    this.hashKey = createHmac('sha256', master).update('coproduce:hash').digest();
-    this.encKey = createHmac('sha256', master).update('coproduce:encrypt').digest();
+    this.keys = {
+      secret,
+      hash: createHmac('sha256', master).update('coproduce:hash').digest(),
+      encrypt: createHmac('sha256', master).update('coproduce:encrypt').digest(),
+    };
+  }
+
+  private get hashKey(): Buffer {
+    return this.loaded().hash;
+  }
+
+  private get encKey(): Buffer {
+    return this.loaded().encrypt;
+  }
+
+  private loaded() {
+    if (!this.keys)
+      throw new Error(
+        'The PII key is not loaded: the handler must run the loadSecrets() middleware (shared/secret-loading.ts) before it uses the vault',
+      );
+    return this.keys;
   }
 
   hash(value: string): string {

@@ -1,4 +1,12 @@
-import type { CaseEvent, CaseRecord, CaseStatus, StepRecord, Submission } from './model';
+import type {
+  CaseEvent,
+  CaseFailure,
+  CaseRecord,
+  CaseStatus,
+  ClosedStatus,
+  StepRecord,
+  Submission,
+} from './model';
 
 // The domain reaches storage, the workflow engine and SMS only through these interfaces.
 
@@ -62,13 +70,22 @@ export interface CaseRepository {
   ): Promise<boolean>;
   /** Undo a completion whose SendTaskSuccess was refused, while the step still holds `taskToken`. */
   revertStep(caseId: string, stepId: string, taskToken: string): Promise<boolean>;
-  /** ACTIVE -> `to`, exactly once. */
-  closeCase(caseId: string, to: Exclude<CaseStatus, 'ACTIVE'>, reason?: string): Promise<boolean>;
+  /** ACTIVE -> `to`, exactly once; a FAILED case may be CANCELLED too (its failure goes). */
+  closeCase(caseId: string, to: ClosedStatus, reason?: string): Promise<boolean>;
   /**
-   * Adds an event to the case's log. With an `id` the event's key is fixed (the same write however
-   * often it is made: retries, or every branch of a stage); without one, a fresh id.
+   * ACTIVE -> FAILED with the failure, exactly once per failed attempt: only while `failure.execution`
+   * is the case's current execution, and not for an attempt older than the case's last redrive.
    */
-  appendEvent(event: CaseEvent, id?: string): Promise<void>;
+  failCase(caseId: string, failure: CaseFailure): Promise<boolean>;
+  /**
+   * FAILED -> ACTIVE before a redrive, exactly once per failure (of concurrent redrives one wins):
+   * only while the case still holds this failure. Records the attempt the redrive starts.
+   */
+  reactivateCase(caseId: string, failure: CaseFailure): Promise<boolean>;
+  /** Undoes reactivateCase when the engine refused the redrive: ACTIVE -> FAILED with the failure again. */
+  restoreFailure(caseId: string, failure: CaseFailure): Promise<boolean>;
+  /** `eventId` makes the event's key deterministic, so writing it again (a retry) does not repeat it. */
+  appendEvent(event: CaseEvent, eventId?: string): Promise<void>;
   openStepsForPhone(phoneHash: string): Promise<StepRecord[]>;
   setOptOut(phoneHash: string, optedOut: boolean): Promise<void>;
   isOptedOut(phoneHash: string): Promise<boolean>;
@@ -85,7 +102,18 @@ export interface TaskCompleter {
 export interface WorkflowEngine extends TaskCompleter {
   /** Idempotent for the same caseId and input. Returns the execution ARN. */
   startCase(serviceId: string, caseId: string, input: Record<string, unknown>): Promise<string>;
-  stopCase(serviceId: string, caseId: string, reason: string): Promise<void>;
+  /** Stops the named execution (see executionName); one that never started is nothing to stop. */
+  stopCase(serviceId: string, executionName: string, reason: string): Promise<void>;
+  /**
+   * Resumes a failed, timed out or aborted execution from the states that did not succeed. Throws
+   * ConflictError('NOT_REDRIVABLE') when Step Functions refuses (too old, never started, ...).
+   */
+  redriveCase(serviceId: string, executionName: string): Promise<void>;
+}
+
+/** What Step Functions recorded about a closed execution (the status event may leave it out). */
+export interface ExecutionDescriber {
+  describeFailure(executionArn: string): Promise<{ error?: string; cause?: string; redriveCount: number }>;
 }
 
 export interface Notifier {

@@ -112,6 +112,7 @@ function refusal(error: AppError, target: Candidate, locale: Locale, fresh: bool
     return t.invalid(hintFor(field, locale));
   }
   if (error instanceof ConflictError && error.code === 'CASE_CLOSED') return t.closed;
+  if (error instanceof ConflictError && error.code === 'CASE_FAILED') return t.failed;
   if (error instanceof ConflictError && error.code === 'TOKEN_EXPIRED') return t.retry;
   // Not open any more: for a retried message that is the first try's own success.
   if (error instanceof ConflictError || error instanceof NotFoundError || error instanceof ForbiddenError)
@@ -128,7 +129,8 @@ async function candidates(deps: SmsInboundDeps, phoneHash: string): Promise<Cand
   const found: Candidate[] = [];
   for (const step of steps) {
     const record = await cases.get(step.caseId);
-    if (record?.status !== 'ACTIVE') continue;
+    // A FAILED case's steps stay open: an answer then hears that it cannot be taken yet, and why.
+    if (record?.status !== 'ACTIVE' && record?.status !== 'FAILED') continue;
     const service = deps.findService(record.serviceId);
     const definition = service && findStep(service, step.stepId)?.step;
     if (service && definition) found.push({ step, record, service, definition });

@@ -12,6 +12,8 @@ export interface Texts {
   duplicate: string;
   notOpen: string;
   closed: string;
+  /** The case is FAILED: the organisation's fault, known, and the answer not saved. */
+  failed: string;
   retry: string;
   webOnly: string;
   helpNone: string;
@@ -34,6 +36,8 @@ const nl: Texts = {
   duplicate: 'We hebben uw bericht al ontvangen. Dank u wel!',
   notOpen: 'Deze stap staat niet meer open, dus we hebben niets opgeslagen.',
   closed: 'Deze zaak is afgesloten, dus we hebben niets opgeslagen.',
+  failed:
+    'Er ging bij ons iets mis met uw zaak. We weten ervan en lossen het op. Uw antwoord is niet opgeslagen; stuur het later nog eens.',
   retry: 'Uw antwoord kwam net niet aan. Stuur het over een paar minuten nog een keer.',
   webOnly: 'Deze stap beantwoordt u via de link in onze sms.',
   helpNone: 'Er staat nu niets voor u open. Stuur STOP om u af te melden.',
@@ -60,6 +64,8 @@ const en: Texts = {
   duplicate: 'We already received your message. Thank you!',
   notOpen: 'This step is no longer open, so nothing was saved.',
   closed: 'This case is closed, so nothing was saved.',
+  failed:
+    'Something went wrong on our side with your case. We know and are fixing it. Your answer was not saved; please send it again later.',
   retry: 'Your answer did not get through just now. Please send it again in a few minutes.',
   webOnly: 'Please answer this step through the link in our text.',
   helpNone: 'Nothing is waiting for you right now. Send STOP to opt out.',

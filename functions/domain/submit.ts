@@ -2,6 +2,7 @@ import { ConflictError, ForbiddenError, NotFoundError, TokenRejectedError } from
 import { findStep, requireService } from './definitions';
 import { validateForm } from './forms';
 import type { Actor, CaseRecord, Channel, StepRecord, Submission } from './model';
+import { orgDisplayName } from './org-name';
 import type { CaseRepository, Clock, TaskCompleter } from './ports';
 
 // Submitting a step, for every channel (web form, console, API, SMS). The conditional OPEN -> DONE
@@ -32,6 +33,16 @@ const wrongActor = (stepId: string, actor: Actor, expected: Actor) =>
     'WRONG_ACTOR',
   );
 
+/** Not the citizen's doing: the organisation's side failed, and it has been told (an alarm, the console). */
+const caseFailed = (record: CaseRecord) => {
+  const org = orgDisplayName(record.org);
+  return new ConflictError(
+    'CASE_FAILED',
+    `Something went wrong on the side of ${org} with this case; ${org} has been told. Nothing was saved; please try again later.`,
+    { status: 'FAILED', org },
+  );
+};
+
 const notOpen = (stepId: string, status: string) =>
   new ConflictError('STEP_NOT_OPEN', `Step '${stepId}' is not open for answers (it is ${status}).`, {
     stepId,
@@ -45,6 +56,7 @@ export async function submitStep(
   const { repo, engine, clock } = deps;
   const record = req.record ?? (await repo.getCase(req.caseId));
   if (!record) throw new NotFoundError('There is no such case.', { caseId: req.caseId });
+  if (record.status === 'FAILED') throw caseFailed(record);
   if (record.status !== 'ACTIVE') {
     throw new ConflictError(
       'CASE_CLOSED',

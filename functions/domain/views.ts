@@ -1,5 +1,14 @@
 import type { Service } from '../../workflows/schema';
-import type { Actor, CaseEvent, CaseStatus, Channel, FormData, Locale, StepRecord } from './model';
+import type {
+  Actor,
+  CaseEvent,
+  CaseFailure,
+  CaseStatus,
+  Channel,
+  FormData,
+  Locale,
+  StepRecord,
+} from './model';
 import type { PiiVault } from './pii';
 import type { CaseView } from './ports';
 
@@ -35,6 +44,8 @@ export interface CaseDto {
   stage?: string;
   reference?: string;
   cancelReason?: string;
+  /** While FAILED, for staff: what ended the execution and when (the citizen sees only the status). */
+  failure?: Pick<CaseFailure, 'error' | 'cause' | 'at' | 'execution'>;
   createdAt: string;
   updatedAt: string;
   citizen?: { name?: string; phone?: string; email?: string; locale: Locale };
@@ -125,6 +136,10 @@ export function caseDto(service: Service, view: CaseView, audience: Audience, va
   if (audience === 'provider') {
     if (c.reference !== undefined) dto.reference = c.reference;
     if (c.cancelReason !== undefined) dto.cancelReason = c.cancelReason;
+    if (c.status === 'FAILED' && c.failure) {
+      const { error, cause, at, execution } = c.failure;
+      dto.failure = { error, cause, at, execution };
+    }
     const name = open(vault, c.citizen.nameEnc);
     const phone = open(vault, c.citizen.phoneEnc);
     const email = open(vault, c.citizen.emailEnc);

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { repository } from '../adapters/repository';
 import { providerOf } from '../domain/access';
 import { serviceFromInput } from '../domain/definitions';
+import { CASE_STATUSES } from '../domain/model';
 import { caseSummary } from '../domain/views';
 import { httpRoute, json } from '../shared/http';
 
@@ -10,7 +11,7 @@ import { httpRoute, json } from '../shared/http';
 const schema = z.object({
   query: z.object({
     serviceId: z.string().check(z.minLength(1, 'serviceId is required.')),
-    status: z.optional(z.enum(['ACTIVE', 'COMPLETED', 'EXPIRED', 'CANCELLED'])),
+    status: z.optional(z.enum(CASE_STATUSES)),
     limit: z.optional(z.string().check(z.regex(/^(100|[1-9]\d?)$/, 'Use a whole number from 1 to 100.'))),
     cursor: z.optional(z.string().check(z.maxLength(2048))),
   }),

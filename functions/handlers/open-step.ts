@@ -6,6 +6,7 @@ import { taskCompleter } from '../adapters/task-completer';
 import { OpenStepError, openStep } from '../domain/open-step';
 import { openStepPayload } from '../domain/open-step-payload';
 import { logger } from '../shared/logger';
+import { loadSecrets } from '../shared/secret-loading';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
 
@@ -31,3 +32,5 @@ export const handler = middy<unknown>().handler(async (event) => {
   });
   return outcome;
 });
+// The vault's key is read from Secrets Manager before each invocation (cached).
+handler.use(loadSecrets());

@@ -9,14 +9,16 @@ import { rawBody } from '../shared/edge';
 import { requireEnv } from '../shared/env';
 import { ForbiddenError } from '../shared/errors';
 import { httpRoute, parseEdge, xml } from '../shared/http';
+import { secretReader, TWILIO_TOKEN_MAX_AGE } from '../shared/secrets';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
 
-// POST /sms/inbound: Twilio's webhook. The signature is checked before anything else is read, so an
-// unsigned request learns nothing and changes nothing. Every handled message gets 200 with TwiML,
-// because Twilio only delivers a reply (and stops retrying) on a 2xx.
+// POST /sms/inbound: Twilio's webhook (SMS_PROVIDER twilio). The signature is checked before anything
+// else is read, so an unsigned request learns nothing and changes nothing. Every handled message gets
+// 200 with TwiML, because Twilio only delivers a reply (and stops retrying) on a 2xx.
 
-const authToken = requireEnv('TWILIO_AUTH_TOKEN');
+/** The account's auth token, from the secret; cached for five minutes, so a rotation needs no deploy. */
+const authToken = secretReader(requireEnv('TWILIO_AUTH_TOKEN_SECRET_ARN'), TWILIO_TOKEN_MAX_AGE);
 /** The URL Twilio signs: the one configured on the number, i.e. the public route. */
 const webhookUrl = `${publicUrl}/sms/inbound`;
 
@@ -33,7 +35,7 @@ const deps = { repo: repository, engine, clock: systemClock, vault, publicUrl, f
 
 export const handler = httpRoute(signed, async (input, event) => {
   const params = formParams(rawBody(event));
-  if (!verifyTwilioSignature(authToken, webhookUrl, params, input.headers['x-twilio-signature']))
+  if (!verifyTwilioSignature(await authToken(), webhookUrl, params, input.headers['x-twilio-signature']))
     throw new ForbiddenError('The X-Twilio-Signature header is missing or does not match this request.');
   const { body } = parseEdge(message, {
     path: {},

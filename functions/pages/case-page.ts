@@ -74,6 +74,8 @@ function stepCard(view: StepView, input: CasePageInput, org: string): string {
       lines.push(p(esc(def.instructions[locale])), stepForm(def, action, input.csrf, state, locale));
     } else lines.push(p(esc(t.providerWorking.replace('{org}', org))));
   }
+  if (view.status === 'OPEN' && dto.status === 'FAILED' && view.actor === 'citizen')
+    lines.push(p(esc(t.failedStep.replace('{org}', org))));
   return `<div class="cp-step" id="step-${esc(view.stepId)}">${lines.join('')}</div>`;
 }
 
@@ -111,6 +113,18 @@ function errorSummary(failed: Failed, input: CasePageInput): string {
   );
 }
 
+/** A FAILED case: plainly, that the fault is on the organisation's side and that it knows. */
+function failedNotice(input: CasePageInput): string {
+  const t = TEXT[input.locale];
+  const org = orgDisplayName(input.dto.org);
+  const fill = (text: string) => esc(text.replaceAll('{org}', org));
+  return alert(
+    'error',
+    'id="case-failed"',
+    `<h2 class="utrecht-heading-2">${fill(t.failedTitle)}</h2>${p(fill(t.failedBody))}`,
+  );
+}
+
 export function casePage(input: CasePageInput): string {
   const { dto, locale } = input;
   const t = TEXT[locale];
@@ -120,6 +134,7 @@ export function casePage(input: CasePageInput): string {
     `<p class="utrecht-paragraph utrecht-paragraph--lead">${esc(dto.service.summary[locale])}</p>`,
     p(`${t.caseLabel}: <strong>${t.caseStatus[dto.status]}</strong>`),
   ];
+  if (dto.status === 'FAILED') parts.push(failedNotice(input));
   const doneStep = input.done && dto.steps.find((s) => s.stepId === input.done);
   if (doneStep) parts.push(alert('ok', 'role="status"', p(`${t.thanks}: ‘${esc(doneStep.title[locale])}’`)));
   if (input.failed) parts.push(errorSummary(input.failed, input));

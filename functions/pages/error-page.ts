@@ -40,9 +40,20 @@ const TITLES: Record<number, { nl: string; en: string }> = {
   410: { nl: 'Link verlopen', en: 'Link expired' },
 };
 
+/** The organisation's side failed (the case is FAILED): said with its name, which the error carries. */
+function caseFailed(error: AppError): { nl: string; en: string } {
+  const org = typeof error.details?.org === 'string' ? error.details.org : undefined;
+  return {
+    nl: `Er ging aan de kant van ${org ?? 'de organisatie'} iets mis met deze zaak. ${org ?? 'De organisatie'} weet ervan en lost het op. Uw antwoord is niet opgeslagen; probeer het later nog eens.`,
+    en: `Something went wrong on the side of ${org ?? 'the organisation'} with this case. ${org ?? 'The organisation'} has been told and is fixing it. Your answer was not saved; please try again later.`,
+  };
+}
+
 export function errorPage(status: number, error: unknown, root: string, backLink?: string): string {
   const code = error instanceof AppError ? error.code : '';
-  const text = BY_CODE[code] ?? (status >= 500 ? FALLBACK.server : FALLBACK.client);
+  const text =
+    (error instanceof AppError && code === 'CASE_FAILED' ? caseFailed(error) : BY_CODE[code]) ??
+    (status >= 500 ? FALLBACK.server : FALLBACK.client);
   const title = TITLES[status] ?? { nl: 'Dat lukte niet', en: 'That did not work' };
   const back = backLink
     ? `<p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="${esc(backLink)}">Terug naar uw zaak</a> · <a class="utrecht-link utrecht-link--html-a" href="${esc(backLink)}?lang=en" lang="en">Back to your case</a></p>`

@@ -8,7 +8,13 @@ export const TEXT = {
     provider: 'Wat {org} doet',
     stage: 'Fase',
     status: { OPEN: 'Open', DONE: 'Klaar', PENDING: 'Nog niet aan de beurt' },
-    caseStatus: { ACTIVE: 'Loopt', COMPLETED: 'Afgerond', EXPIRED: 'Verlopen', CANCELLED: 'Gestopt' },
+    caseStatus: {
+      ACTIVE: 'Loopt',
+      FAILED: 'Onderbroken',
+      COMPLETED: 'Afgerond',
+      EXPIRED: 'Verlopen',
+      CANCELLED: 'Gestopt',
+    },
     caseLabel: 'Stand van zaken',
     current: 'nu bezig',
     due: 'Graag vóór',
@@ -25,13 +31,23 @@ export const TEXT = {
     other: 'English',
     errorTitle: 'Er is iets niet goed ingevuld',
     nothingYet: 'Hier is nog niets te doen.',
+    failedTitle: 'Er ging bij {org} iets mis',
+    failedBody:
+      'Door een fout aan de kant van {org} staat uw zaak even stil. {org} weet ervan en lost het op. U hoeft niets te doen: wat u al hebt ingevuld, blijft bewaard. Zodra het is opgelost, kunt u hier verder.',
+    failedStep: 'Dit kunt u invullen zodra het probleem bij {org} is opgelost.',
   },
   en: {
     you: 'What you do',
     provider: 'What {org} does',
     stage: 'Stage',
     status: { OPEN: 'Open', DONE: 'Done', PENDING: 'Not yet' },
-    caseStatus: { ACTIVE: 'In progress', COMPLETED: 'Completed', EXPIRED: 'Expired', CANCELLED: 'Stopped' },
+    caseStatus: {
+      ACTIVE: 'In progress',
+      FAILED: 'Interrupted',
+      COMPLETED: 'Completed',
+      EXPIRED: 'Expired',
+      CANCELLED: 'Stopped',
+    },
     caseLabel: 'Progress',
     current: 'in progress',
     due: 'Please before',
@@ -48,6 +64,10 @@ export const TEXT = {
     other: 'Nederlands',
     errorTitle: 'Something needs fixing',
     nothingYet: 'Nothing to do here yet.',
+    failedTitle: 'Something went wrong at {org}',
+    failedBody:
+      'Because of a fault on the side of {org}, your case is on hold for now. {org} has been told and is fixing it. You do not need to do anything: what you already sent is kept. Once it is fixed, you can continue here.',
+    failedStep: 'You can fill this in once the problem at {org} is fixed.',
   },
 } as const;
 

@@ -5,6 +5,7 @@ import type * as z from 'zod/mini';
 import { type EdgeInput, edgeInput } from './edge';
 import { errorBody, statusOf, ValidationError } from './errors';
 import { logger } from './logger';
+import { loadSecrets } from './secret-loading';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -52,8 +53,9 @@ type ErrorRenderer = (status: number, error: unknown, event: HttpEvent) => HttpR
 const renderJsonError: ErrorRenderer = (status, error) => json(status, errorBody(error));
 
 /**
- * The one middy stack for HTTP routes: headers normalised, the edge parsed with zod,
- * typed errors mapped to status codes, unexpected errors logged and never leaked.
+ * The one middy stack for HTTP routes: headers normalised, the secrets the handler's modules hold
+ * loaded, the edge parsed with zod, typed errors mapped to status codes, unexpected errors (a
+ * secret that cannot be read among them) logged and never leaked.
  */
 export function httpRoute<S extends z.ZodMiniType>(
   schema: S,
@@ -62,6 +64,7 @@ export function httpRoute<S extends z.ZodMiniType>(
 ) {
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(httpHeaderNormalizer())
+    .use(loadSecrets())
     .use({
       onError: async (request) => {
         const status = statusOf(request.error);

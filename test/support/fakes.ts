@@ -1,4 +1,13 @@
-import type { CaseEvent, CaseRecord, CaseStatus, StepRecord, Submission } from '../../functions/domain/model';
+import {
+  type CaseEvent,
+  type CaseFailure,
+  type CaseRecord,
+  type CaseStatus,
+  type ClosedStatus,
+  executionName,
+  type StepRecord,
+  type Submission,
+} from '../../functions/domain/model';
 import type {
   CasePage,
   CaseRepository,
@@ -102,15 +111,49 @@ export class FakeRepository implements CaseRepository {
     delete s.submittedBy;
     return true;
   }
-  async closeCase(caseId: string, to: Exclude<CaseStatus, 'ACTIVE'>, reason?: string) {
+  async closeCase(caseId: string, to: ClosedStatus, reason?: string) {
     const c = this.cases.get(caseId);
-    if (c?.status !== 'ACTIVE') return false;
+    if (c?.status !== 'ACTIVE' && !(c?.status === 'FAILED' && to === 'CANCELLED')) return false;
     c.status = to;
+    delete c.failure;
     if (reason) c.cancelReason = reason;
     return true;
   }
-  async appendEvent(event: CaseEvent) {
-    this.events.push(copy(event));
+  async failCase(caseId: string, failure: CaseFailure) {
+    const c = this.cases.get(caseId);
+    if (c?.status !== 'ACTIVE' || executionName(c) !== failure.execution) return false;
+    if (c.redriven?.execution === failure.execution && c.redriven.count > failure.redriveCount) return false;
+    c.status = 'FAILED';
+    c.failure = copy(failure);
+    return true;
+  }
+  async reactivateCase(caseId: string, failure: CaseFailure) {
+    const c = this.cases.get(caseId);
+    if (c?.status !== 'FAILED' || c.failure?.execution !== failure.execution) return false;
+    if (c.failure.redriveCount !== failure.redriveCount) return false;
+    c.status = 'ACTIVE';
+    delete c.failure;
+    c.redriven = { execution: failure.execution, count: failure.redriveCount + 1 };
+    return true;
+  }
+  async restoreFailure(caseId: string, failure: CaseFailure) {
+    const c = this.cases.get(caseId);
+    if (c?.status !== 'ACTIVE' || c.redriven?.execution !== failure.execution) return false;
+    if (c.redriven.count !== failure.redriveCount + 1) return false;
+    c.status = 'FAILED';
+    c.failure = copy(failure);
+    return true;
+  }
+  /** Events written with an id replace the one written before with that id, as a table key would. */
+  private eventIds = new Map<string, number>();
+  async appendEvent(event: CaseEvent, eventId?: string) {
+    const key = eventId && `${event.caseId}/${event.at}/${eventId}`;
+    const index = key ? this.eventIds.get(key) : undefined;
+    if (index !== undefined) this.events[index] = copy(event);
+    else {
+      if (key) this.eventIds.set(key, this.events.length);
+      this.events.push(copy(event));
+    }
   }
   async openStepsForPhone(): Promise<StepRecord[]> {
     return [];
@@ -132,7 +175,12 @@ export class FakeRepository implements CaseRepository {
 export class FakeEngine implements WorkflowEngine {
   started: { serviceId: string; caseId: string; input: Record<string, unknown> }[] = [];
   completed: { taskToken: string; output: Submission }[] = [];
-  stopped: { serviceId: string; caseId: string; reason: string }[] = [];
+  stopped: { serviceId: string; execution: string; reason: string }[] = [];
+  redriven: { serviceId: string; execution: string }[] = [];
+  /** Set to make redriveCase refuse (as Step Functions does) or fail. */
+  redriveError?: Error;
+  /** Runs inside redriveCase before it answers, to interleave concurrent requests. */
+  beforeRedrive?: () => Promise<void> | void;
   /** Tokens the engine refuses, as after a timeout. */
   rejected = new Set<string>();
   /** Runs inside completeTask before it answers, to interleave other work (e.g. open-step). */
@@ -147,8 +195,13 @@ export class FakeEngine implements WorkflowEngine {
     if (this.rejected.has(taskToken)) throw new TokenRejectedError('TaskTimedOut');
     this.completed.push({ taskToken, output: copy(output) });
   }
-  async stopCase(serviceId: string, caseId: string, reason: string) {
-    this.stopped.push({ serviceId, caseId, reason });
+  async stopCase(serviceId: string, execution: string, reason: string) {
+    this.stopped.push({ serviceId, execution, reason });
+  }
+  async redriveCase(serviceId: string, execution: string) {
+    await this.beforeRedrive?.();
+    if (this.redriveError) throw this.redriveError;
+    this.redriven.push({ serviceId, execution });
   }
 }
 

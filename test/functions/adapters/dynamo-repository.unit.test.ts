@@ -141,23 +141,41 @@ describe('closeCase', () => {
     createdAt: '2025-03-01T09:00:00.000Z',
   };
 
-  it('sets the status, the reason and the index sort key under an ACTIVE condition', async () => {
+  it('sets the status, the reason and the index sort key under an ACTIVE or FAILED condition', async () => {
     ddb.on(GetCommand).resolves({ Item: active });
     ddb.on(UpdateCommand).resolves({});
     expect(await repo().closeCase('c1', 'CANCELLED', 'duplicate')).toBe(true);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'CASE' },
-      UpdateExpression: 'SET #status = :to, updatedAt = :now, gsi2sk = :sk, cancelReason = :reason',
-      ConditionExpression: '#status = :active',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':to': 'CANCELLED',
-        ':now': '2025-04-01T12:00:00.000Z',
-        ':sk': 'CANCELLED#2025-03-01T09:00:00.000Z#c1',
-        ':active': 'ACTIVE',
-        ':reason': 'duplicate',
+      UpdateExpression:
+        'SET #status = :new_status, #updatedAt = :new_updatedAt, #gsi2sk = :new_gsi2sk, #cancelReason = :new_cancelReason REMOVE #failure',
+      ConditionExpression: '#status IN (:active, :failed)',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#updatedAt': 'updatedAt',
+        '#gsi2sk': 'gsi2sk',
+        '#cancelReason': 'cancelReason',
+        '#failure': 'failure',
       },
+      ExpressionAttributeValues: {
+        ':new_status': 'CANCELLED',
+        ':new_updatedAt': '2025-04-01T12:00:00.000Z',
+        ':new_gsi2sk': 'CANCELLED#2025-03-01T09:00:00.000Z#c1',
+        ':new_cancelReason': 'duplicate',
+        ':active': 'ACTIVE',
+        ':failed': 'FAILED',
+      },
+    });
+  });
+
+  it('ends a case (COMPLETED, EXPIRED) only from ACTIVE', async () => {
+    ddb.on(GetCommand).resolves({ Item: active });
+    ddb.on(UpdateCommand).resolves({});
+    expect(await repo().closeCase('c1', 'EXPIRED')).toBe(true);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      ConditionExpression: '#status = :active',
+      ExpressionAttributeValues: { ':active': 'ACTIVE', ':new_status': 'EXPIRED' },
     });
   });
 
@@ -170,6 +188,108 @@ describe('closeCase', () => {
     expect(await repo().closeCase('c1', 'EXPIRED')).toBe(false);
     expect(await repo().closeCase('c1', 'EXPIRED')).toBe(false);
     expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+  });
+});
+
+describe('FAILED and back', () => {
+  const failure = {
+    error: 'Lambda.TooManyRequestsException',
+    cause: 'Rate exceeded',
+    at: '2025-04-01T11:00:00.000Z',
+    execution: 'c1-2',
+    redriveCount: 1,
+  };
+  const item = (status: string) => ({
+    caseId: 'c1',
+    org: 'org',
+    serviceId: 'svc',
+    status,
+    createdAt: '2025-03-01T09:00:00.000Z',
+    execution: 'c1-2',
+    ...(status === 'FAILED' && { failure }),
+  });
+
+  it('fails the case only for its current execution and not for an attempt before the last redrive', async () => {
+    ddb.on(GetCommand).resolves({ Item: item('ACTIVE') });
+    ddb.on(UpdateCommand).resolves({});
+    expect(await repo().failCase('c1', failure)).toBe(true);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: 'cases',
+      Key: { pk: 'CASE#c1', sk: 'CASE' },
+      UpdateExpression:
+        'SET #status = :new_status, #updatedAt = :new_updatedAt, #gsi2sk = :new_gsi2sk, #failure = :new_failure',
+      ConditionExpression:
+        '#status = :active AND #execution = :execution AND (attribute_not_exists(#redriven) OR #redriven.#execution <> :execution OR #redriven.#count <= :count)',
+      ExpressionAttributeNames: {
+        '#execution': 'execution',
+        '#redriven': 'redriven',
+        '#count': 'count',
+        '#status': 'status',
+        '#updatedAt': 'updatedAt',
+        '#gsi2sk': 'gsi2sk',
+        '#failure': 'failure',
+      },
+      ExpressionAttributeValues: {
+        ':active': 'ACTIVE',
+        ':execution': 'c1-2',
+        ':count': 1,
+        ':new_status': 'FAILED',
+        ':new_updatedAt': '2025-04-01T12:00:00.000Z',
+        ':new_gsi2sk': 'FAILED#2025-03-01T09:00:00.000Z#c1',
+        ':new_failure': failure,
+      },
+    });
+  });
+
+  it('names the first execution by the case id, which has no execution attribute', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...item('ACTIVE'), execution: undefined } });
+    ddb.on(UpdateCommand).resolves({});
+    await repo().failCase('c1', { ...failure, execution: 'c1' });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ConditionExpression).toMatch(
+      /^#status = :active AND \(attribute_not_exists\(#execution\) OR #execution = :execution\) AND/,
+    );
+  });
+
+  it('reactivates only the failure it read, recording the attempt the redrive starts', async () => {
+    ddb.on(GetCommand).resolves({ Item: item('FAILED') });
+    ddb.on(UpdateCommand).resolves({});
+    expect(await repo().reactivateCase('c1', failure)).toBe(true);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      UpdateExpression:
+        'SET #status = :new_status, #updatedAt = :new_updatedAt, #gsi2sk = :new_gsi2sk, #redriven = :new_redriven REMOVE #failure',
+      ConditionExpression:
+        '#status = :failed AND #failure.#execution = :execution AND #failure.#redriveCount = :count',
+      ExpressionAttributeValues: {
+        ':failed': 'FAILED',
+        ':execution': 'c1-2',
+        ':count': 1,
+        ':new_status': 'ACTIVE',
+        ':new_gsi2sk': 'ACTIVE#2025-03-01T09:00:00.000Z#c1',
+        ':new_redriven': { execution: 'c1-2', count: 2 },
+      },
+    });
+  });
+
+  it('restores the failure only over its own reactivation', async () => {
+    ddb.on(GetCommand).resolves({ Item: item('ACTIVE') });
+    ddb.on(UpdateCommand).resolves({});
+    expect(await repo().restoreFailure('c1', failure)).toBe(true);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      ConditionExpression:
+        '#status = :active AND #redriven.#execution = :execution AND #redriven.#count = :next',
+      ExpressionAttributeValues: { ':next': 2, ':new_status': 'FAILED', ':new_failure': failure },
+    });
+  });
+
+  it('answers false without writing when the case is not in the status to leave, or the condition fails', async () => {
+    ddb.on(GetCommand).resolves({ Item: item('CANCELLED') });
+    expect(await repo().failCase('c1', failure)).toBe(false);
+    expect(await repo().reactivateCase('c1', failure)).toBe(false);
+    expect(await repo().restoreFailure('c1', failure)).toBe(false);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    ddb.on(GetCommand).resolves({ Item: item('ACTIVE') });
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    expect(await repo().failCase('c1', failure)).toBe(false);
   });
 });
 

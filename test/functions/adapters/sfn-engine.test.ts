@@ -2,7 +2,10 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  ExecutionLimitExceeded,
+  ExecutionNotRedrivable,
   InvalidToken,
+  RedriveExecutionCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -13,7 +16,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseStateMachineArns } from '../../../functions/adapters/engine';
-import { SfnEngine } from '../../../functions/adapters/sfn-engine';
+import { SfnEngine, SfnExecutions } from '../../../functions/adapters/sfn-engine';
 import type { Submission } from '../../../functions/domain/model';
 import { ConflictError, TokenRejectedError } from '../../../functions/shared/errors';
 
@@ -107,9 +110,73 @@ describe('SfnEngine.stopCase', () => {
     });
   });
 
+  it('stops the named execution of a case that continued in a new one', async () => {
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    await engine.stopCase('waste-collection', 'case1-2', 'moved away');
+    expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: `${execution}-2` });
+  });
+
   it('ignores an execution that never started', async () => {
     sfn.on(StopExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'no', ...meta }));
     await expect(engine.stopCase('waste-collection', 'case1', 'x')).resolves.toBeUndefined();
+  });
+});
+
+describe('SfnEngine.redriveCase', () => {
+  it('redrives the named execution', async () => {
+    sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+    await engine.redriveCase('waste-collection', 'case1-3');
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(RedriveExecutionCommand, {
+      executionArn: `${execution}-3`,
+    });
+  });
+
+  it.each([
+    new ExecutionNotRedrivable({ message: 'too old', ...meta }),
+    new ExecutionDoesNotExist({ message: 'gone', ...meta }),
+    new ExecutionLimitExceeded({ message: 'busy', ...meta }),
+  ])('answers %s with ConflictError NOT_REDRIVABLE, naming the reason', async (error) => {
+    sfn.on(RedriveExecutionCommand).rejects(error);
+    const refused = await engine.redriveCase('waste-collection', 'case1').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused).toMatchObject({ code: 'NOT_REDRIVABLE', details: { reason: error.name } });
+  });
+
+  it('passes other failures on unchanged when the execution did not start running', async () => {
+    sfn.on(RedriveExecutionCommand).rejects(new Error('network'));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
+    await expect(engine.redriveCase('waste-collection', 'case1')).rejects.toThrow('network');
+    sfn.on(DescribeExecutionCommand).rejects(new Error('network'));
+    await expect(engine.redriveCase('waste-collection', 'case1')).rejects.toThrow('network');
+  });
+
+  it('takes a lost answer for success when the execution is running again', async () => {
+    sfn
+      .on(RedriveExecutionCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', redriveCount: 1 });
+    await expect(engine.redriveCase('waste-collection', 'case1')).resolves.toBeUndefined();
+    expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: execution });
+  });
+});
+
+describe('SfnExecutions.describeFailure', () => {
+  it("tells a closed execution's error, cause and redrive count", async () => {
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'FAILED',
+      error: 'States.TaskFailed',
+      cause: 'boom',
+      redriveCount: 2,
+    });
+    const executions = new SfnExecutions(() => new SFNClient({}));
+    await expect(executions.describeFailure(execution)).resolves.toEqual({
+      error: 'States.TaskFailed',
+      cause: 'boom',
+      redriveCount: 2,
+    });
+    expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: execution });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
+    await expect(executions.describeFailure(execution)).resolves.toEqual({ redriveCount: 0 });
   });
 });
 

@@ -236,7 +236,9 @@ describe('console pages and actions', () => {
     const res = await post(`/cases/${caseId}/cancel`, { _csrf: csrf, reason: 'Verhuisd' });
     expect(res.statusCode).toBe(303);
     expect(repo.cases.get(caseId)).toMatchObject({ status: 'CANCELLED', cancelReason: 'Verhuisd' });
-    expect(engine.stopped).toEqual([{ serviceId: 'waste-collection', caseId, reason: 'Verhuisd' }]);
+    expect(engine.stopped).toEqual([
+      { serviceId: 'waste-collection', execution: caseId, reason: 'Verhuisd' },
+    ]);
     const page = await get(`/cases/${caseId}`);
     expect(page.body).toContain('CASE_CANCELLED');
     expect(page.body).not.toContain(`/cases/${caseId}/cancel"`);

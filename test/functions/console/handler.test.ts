@@ -6,6 +6,7 @@ import { sealSession } from '../../../functions/console/session';
 import { PiiVault } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/console';
 import { httpEvent, lambdaContext } from '../../support/http-event';
+import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 import { caseItem } from '../handlers/items';
 import { roundRecord } from './round-fakes';
 
@@ -17,9 +18,10 @@ vi.hoisted(() => {
 });
 
 const ddb = mockClient(DynamoDBDocumentClient);
+mockSecrets();
 afterEach(() => ddb.reset());
 
-const vault = new PiiVault(process.env.PII_KEY as string);
+const vault = new PiiVault(TEST_PII_KEY);
 const cookie = () =>
   `cp_session=${sealSession(vault, {
     sub: 'staff-1',

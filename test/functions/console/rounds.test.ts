@@ -211,8 +211,8 @@ describe('console round page', () => {
     });
     rounds.spreads.set(r.roundId, {
       stages: { feedback: 2, round: 3 },
-      statuses: { ACTIVE: 5, COMPLETED: 3, EXPIRED: 1, CANCELLED: 1 },
-      counted: 10,
+      statuses: { ACTIVE: 5, FAILED: 1, COMPLETED: 3, EXPIRED: 1, CANCELLED: 1 },
+      counted: 11,
     });
     await rounds.putRowFailures(r.roundId, [
       { line: 4, reference: 'HH-4', reason: 'reference already used in this round with other data' },
@@ -221,13 +221,21 @@ describe('console round page', () => {
     expect(page.body).not.toContain(META_REFRESH);
     expect(page.body).not.toContain('<progress');
     const spread = page.body.slice(page.body.indexOf('<h2 id="spread">'));
-    const order = ['Aanbieden en ophalen', 'Hoe ging het samen?', 'Afgerond', 'Verlopen', 'Gestopt'];
+    const order = [
+      'Aanbieden en ophalen',
+      'Hoe ging het samen?',
+      'Mislukt',
+      'Afgerond',
+      'Verlopen',
+      'Gestopt',
+    ];
     const at = order.map((label) => spread.indexOf(`<th scope="row">${label}</th>`));
     expect(at.every((i) => i > 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(spread).toContain('<th scope="row">Aanbieden en ophalen</th><td class="cp-num">3</td>');
     expect(spread).toContain('<th scope="row">Hoe ging het samen?</th><td class="cp-num">2</td>');
-    expect(spread).toContain('geteld over 10 zaken');
+    expect(spread).toContain('<th scope="row">Mislukt</th><td class="cp-num">1</td>');
+    expect(spread).toContain('geteld over 11 zaken');
     // The tallest bar is full width; the others in proportion.
     expect(spread).toContain('cp-hbar-stage" style="width:100.0%"');
     expect(spread).toContain('cp-hbar-stage" style="width:66.7%"');

@@ -130,6 +130,6 @@ describe('case context', () => {
     const { result } = await createCase(deps, staff, body, 'round:gone:ref-1', { roundId: 'gone' });
     const cancelled = await cancelCase(deps, staff, result.caseId, 'moved away');
     expect(cancelled.status).toBe('CANCELLED');
-    expect(deps.engine.stopped.map((s) => s.caseId)).toEqual([result.caseId]);
+    expect(deps.engine.stopped.map((s) => s.execution)).toEqual([result.caseId]);
   });
 });

@@ -95,7 +95,7 @@ describe('cases', () => {
     const cancelled = await cancelCase(deps, staff, result.caseId, 'moved');
     expect(cancelled).toMatchObject({ status: 'CANCELLED', cancelReason: 'moved' });
     expect(deps.engine.stopped).toEqual([
-      { serviceId: 'waste-collection', caseId: result.caseId, reason: 'moved' },
+      { serviceId: 'waste-collection', execution: result.caseId, reason: 'moved' },
     ]);
     expect(deps.repo.events.at(-1)).toMatchObject({
       type: 'CASE_CANCELLED',

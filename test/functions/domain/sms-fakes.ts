@@ -100,6 +100,15 @@ export class MemoryRepo implements CaseRepository {
   async closeCase() {
     return false;
   }
+  async failCase() {
+    return false;
+  }
+  async reactivateCase() {
+    return false;
+  }
+  async restoreFailure() {
+    return false;
+  }
   async appendEvent(event: CaseEvent) {
     this.events.push(event);
   }
@@ -133,6 +142,7 @@ export class MemoryEngine implements WorkflowEngine {
     this.completed.push({ taskToken, output });
   }
   async stopCase() {}
+  async redriveCase() {}
 }
 
 export class MemoryNotifier implements Notifier {

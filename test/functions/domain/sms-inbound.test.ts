@@ -211,3 +211,17 @@ describe('keywords', () => {
     expect(await sms('hellup')).toBe(`${TEXTS.nl.helpNone} / ${TEXTS.en.helpNone}`);
   });
 });
+
+describe('a FAILED case', () => {
+  it('takes no answer by SMS meanwhile and says why; the step stays open for after the redrive', async () => {
+    const code = await open('case-1');
+    const record = repo.cases.get('case-1');
+    if (record) repo.cases.set('case-1', { ...record, status: 'FAILED' });
+    expect(await sms('ja')).toBe(TEXTS.nl.failed);
+    expect(await sms(`${code} ja`)).toBe(TEXTS.nl.failed);
+    expect(await repo.getStep('case-1', 'present')).toMatchObject({ status: 'OPEN' });
+    expect(engine.completed).toEqual([]);
+    // HELP still lists the step: it is open, only waiting for the organisation's side.
+    expect(await sms('HELP')).toContain(code);
+  });
+});

@@ -17,6 +17,7 @@ describe('reply texts', () => {
       t.duplicate,
       t.notOpen,
       t.closed,
+      t.failed,
       t.retry,
       t.webOnly,
       t.helpNone,

@@ -13,6 +13,7 @@ import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/citizen-page';
 import { STYLE_FILE } from '../../../functions/pages/style-file';
 import { errorCode, invoke } from '../../support/http-event';
+import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 import { caseItem, stepItem } from './items';
 
 vi.mock(
@@ -22,7 +23,8 @@ vi.mock(
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-const vault = new PiiVault(process.env.PII_KEY as string);
+mockSecrets();
+const vault = new PiiVault(TEST_PII_KEY);
 const token = vault.linkToken('case1');
 const csrf = vault.hash(`csrf:${token}`);
 
@@ -37,7 +39,11 @@ const providerStep = stepItem({
 });
 
 function table(
-  over: { expiresAt?: string; citizenData?: Record<string, unknown>; status?: 'ACTIVE' | 'CANCELLED' } = {},
+  over: {
+    expiresAt?: string;
+    citizenData?: Record<string, unknown>;
+    status?: 'ACTIVE' | 'CANCELLED' | 'FAILED';
+  } = {},
 ) {
   ddb.on(GetCommand).resolves({});
   ddb.on(GetCommand, { Key: keys.link(sha256(token)) }).resolves({
@@ -49,6 +55,15 @@ function table(
   });
   const head = caseItem({
     status: over.status ?? 'ACTIVE',
+    ...(over.status === 'FAILED' && {
+      failure: {
+        error: 'Lambda.TooManyRequestsException',
+        cause: 'Rate Exceeded.',
+        at: '2026-03-02T08:00:00.000Z',
+        execution: 'case1',
+        redriveCount: 0,
+      },
+    }),
     reference: 'INTERNAL-REF',
     citizen: { locale: 'nl', nameEnc: vault.encrypt('Anna') },
   });
@@ -274,5 +289,57 @@ describe('POST /c/{linkToken}/steps/{stepId}', () => {
     expect(done.statusCode).toBe(409);
     expect(done.body).toContain('al ingevuld');
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+});
+
+describe('a FAILED case on the citizen page', () => {
+  beforeEach(() => table({ status: 'FAILED' }));
+
+  it('says plainly, in Dutch, that the organisation’s side failed and that it knows; no forms', async () => {
+    const res = await get();
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Stand van zaken: <strong>Onderbroken</strong>');
+    expect(res.body).toContain('<h2 class="utrecht-heading-2">Er ging bij Gm0363 iets mis</h2>');
+    expect(res.body).toContain(
+      'Door een fout aan de kant van Gm0363 staat uw zaak even stil. Gm0363 weet ervan en lost het op.',
+    );
+    expect(res.body).toContain('Dit kunt u invullen zodra het probleem bij Gm0363 is opgelost.');
+    expect(res.body).not.toContain('method="post"');
+    // The technical failure is for staff only.
+    expect(res.body).not.toContain('TooManyRequests');
+  });
+
+  it('says the same in English', async () => {
+    const res = await get({ lang: 'en' });
+    expect(res.body).toContain('Progress: <strong>Interrupted</strong>');
+    expect(res.body).toContain('<h2 class="utrecht-heading-2">Something went wrong at Gm0363</h2>');
+    expect(res.body).toContain('Gm0363 has been told and is fixing it.');
+    expect(res.body).toContain('You can fill this in once the problem at Gm0363 is fixed.');
+  });
+
+  it('shows the status, not the failure, as JSON', async () => {
+    const res = await get(undefined, { accept: 'application/json' });
+    expect(res.json).toMatchObject({ status: 'FAILED' });
+    expect(res.json).not.toHaveProperty('failure');
+  });
+
+  it('takes no answer meanwhile: 409 with a clear page in both languages, nothing written', async () => {
+    const res = await post(`_csrf=${encodeURIComponent(csrf)}&correct=yes`);
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain(
+      'Er ging aan de kant van Gm0363 iets mis met deze zaak. Gm0363 weet ervan en lost het op.',
+    );
+    expect(res.body).toContain(
+      'Something went wrong on the side of Gm0363 with this case. Gm0363 has been told',
+    );
+    expect(res.body).toContain(`href="/c/${token}"`);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+
+  it('answers a JSON submission with 409 CASE_FAILED', async () => {
+    const res = await post({ data: { correct: true } });
+    expect([res.statusCode, errorCode(res)]).toEqual([409, 'CASE_FAILED']);
+    expect(res.json).toMatchObject({ error: { details: { status: 'FAILED', org: 'Gm0363' } } });
   });
 });

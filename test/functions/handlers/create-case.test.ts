@@ -6,6 +6,7 @@ import { keys } from '../../../functions/adapters/table-keys';
 import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/create-case';
 import { invoke, staffClaims } from '../../support/http-event';
+import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 
 vi.mock(
   '../../../workflows/catalog',
@@ -14,7 +15,8 @@ vi.mock(
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-const vault = new PiiVault(process.env.PII_KEY as string);
+mockSecrets();
+const vault = new PiiVault(TEST_PII_KEY);
 const machine = JSON.parse(process.env.STATE_MACHINE_ARNS as string)['waste-collection'] as string;
 
 // A tiny table behind the mock, so a replay sees what the first request stored.

@@ -14,12 +14,14 @@ import { renderMessage } from '../../../functions/domain/messages';
 import { PiiVault } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/open-step';
 import { lambdaContext } from '../../support/http-event';
+import { mockSecrets } from '../../support/secrets';
 import { catalogService, stepTitle } from '../domain/sms-fakes';
 import { caseItem, stepItem } from './items';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 const sms = mockClient(PinpointSMSVoiceV2Client);
+mockSecrets();
 const TABLE = process.env.TABLE_NAME;
 const vault = new PiiVault(process.env.PII_KEY ?? '');
 const phone = '+31612345678';

@@ -14,6 +14,7 @@ import { handler as cancelCase } from '../../../functions/handlers/cancel-case';
 import { handler as getCase } from '../../../functions/handlers/get-case';
 import { handler as listCases } from '../../../functions/handlers/list-cases';
 import { errorCode, invoke, staffClaims } from '../../support/http-event';
+import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 import { caseItem, stepItem } from './items';
 
 vi.mock(
@@ -23,7 +24,8 @@ vi.mock(
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-const vault = new PiiVault(process.env.PII_KEY as string);
+mockSecrets();
+const vault = new PiiVault(TEST_PII_KEY);
 const execution = 'arn:aws:states:eu-west-1:000000000000:execution:coproduce-test-waste-collection:case1';
 
 afterEach(() => {
@@ -173,8 +175,11 @@ describe('POST /cases/{caseId}/cancel', () => {
     expect(res.json).toEqual({ caseId: 'case1', status: 'CANCELLED', cancelReason: 'Verhuisd' });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: keys.case('case1'),
-      ConditionExpression: '#status = :active',
-      ExpressionAttributeValues: expect.objectContaining({ ':to': 'CANCELLED', ':reason': 'Verhuisd' }),
+      ConditionExpression: '#status IN (:active, :failed)',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':new_status': 'CANCELLED',
+        ':new_cancelReason': 'Verhuisd',
+      }),
     });
     expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, {
       executionArn: execution,

@@ -14,6 +14,7 @@ import { PiiVault } from '../../../functions/domain/pii';
 import { newRoundId } from '../../../functions/domain/rounds';
 import { errorCode, invoke, staffClaims } from '../../support/http-event';
 import { roundRecord } from '../../support/round-fakes';
+import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 
 const env = vi.hoisted(() => {
   const values = {
@@ -36,7 +37,8 @@ const { handler: getRound } = await import('../../../functions/handlers/get-roun
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
-const vault = new PiiVault(process.env.PII_KEY as string);
+mockSecrets();
+const vault = new PiiVault(TEST_PII_KEY);
 const roundId = newRoundId(vault, 'gm0363', 'waste-collection', 'Week 10');
 const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 const roundItem = (over = {}) => ({ ...keys.round(roundId), ...roundRecord({ roundId, ...over }) });

@@ -8,6 +8,7 @@ import { csvLine, parseCsv } from '../../../functions/domain/csv';
 import { type LocalS3, startS3 } from '../../../local/runtime/s3';
 import { type LocalTable, startDynalite } from '../../support/dynalite';
 import { errorCode, invoke, lambdaContext, staffClaims } from '../../support/http-event';
+import { mockSecrets } from '../../support/secrets';
 
 // The round's functions in the order the round machine calls them, on a real DynamoDB API (dynalite,
 // with the byRound index) and a real S3 API (s3rver): the upload goes through the presigned URL, the
@@ -22,6 +23,7 @@ process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
 process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
 
 const sfn = mockClient(SFNClient);
+mockSecrets();
 let table: LocalTable;
 let s3: LocalS3;
 let dataDir: string;

@@ -14,14 +14,16 @@ import { PiiVault } from '../../../functions/domain/pii';
 import { TEXTS } from '../../../functions/domain/sms-texts';
 import { handler, twiml } from '../../../functions/handlers/sms-inbound';
 import { lambdaContext } from '../../support/http-event';
+import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 import { twilioEvent, twilioParams } from '../../support/twilio';
 import { catalogService, stepTitle } from '../domain/sms-fakes';
 import { caseItem, stepItem } from './items';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
+mockSecrets();
 const TABLE = process.env.TABLE_NAME;
-const vault = new PiiVault(process.env.PII_KEY ?? '');
+const vault = new PiiVault(TEST_PII_KEY);
 const phone = '+31612345678';
 const phoneHash = vault.hash(phone);
 const waste = catalogService();
