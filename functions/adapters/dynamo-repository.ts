@@ -32,7 +32,7 @@ import {
 } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { StepStore } from './dynamo-steps';
-import { keys, TABLE } from './table-keys';
+import { CASE_PARTITION, keys, TABLE } from './table-keys';
 
 // CaseRepository on the single table of table-keys.ts. Only single-item conditional writes
 // (no transactions): every multi-item operation is ordered so that a retry after a crash converges.
@@ -110,11 +110,11 @@ export class DynamoCaseRepository implements CaseRepository {
       ExpressionAttributeValues: { ':pk': keys.case(caseId).pk },
       ConsistentRead: true,
     });
-    const head = items.find((item) => item.sk === 'CASE');
+    const head = items.find((item) => item.sk === CASE_PARTITION.case);
     if (!head) return undefined;
-    const steps = items.filter((item) => String(item.sk).startsWith('STEP#')).map(toStep);
+    const steps = items.filter((item) => String(item.sk).startsWith(CASE_PARTITION.step)).map(toStep);
     const events = items
-      .filter((item) => String(item.sk).startsWith('EVENT#'))
+      .filter((item) => String(item.sk).startsWith(CASE_PARTITION.event))
       .sort(byTime)
       .map(toEvent);
     return { case: toCase(head), steps, events };
