@@ -47,6 +47,8 @@ export class InboundSms extends Construct {
     };
     this.key = new Key(this, 'Key', {
       description: 'coproduce: encrypts the inbound SMS topic',
+      // A deleted key waits out the shortest pending window (a torn-down dev stage).
+      pendingWindow: Duration.days(7),
       enableKeyRotation: true,
       removalPolicy: props.removalPolicy,
     });

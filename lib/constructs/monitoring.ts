@@ -56,6 +56,8 @@ export class Monitoring extends Construct {
     super(scope, id);
     const key = new Key(this, 'Key', {
       description: 'coproduce: encrypts the alarm topic',
+      // A deleted key waits out the shortest pending window (a torn-down dev stage).
+      pendingWindow: Duration.days(7),
       enableKeyRotation: true,
       removalPolicy: props.removalPolicy,
     });
