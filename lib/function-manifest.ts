@@ -14,7 +14,8 @@ export type TableIndex = (typeof TABLE)['byPhone' | 'byService' | 'byRound']['na
 /**
  * Rights on the executions of the service state machines: start (StartExecution on the machines),
  * describe, stop and redrive (on `execution:<machine>:*`, which also covers the continuations
- * `<caseId>-<n>` of a case). Any of them gives the function STATE_MACHINE_ARNS.
+ * `<caseId>-<n>` of a case). Start, stop and redrive give the function STATE_MACHINE_ARNS; describe
+ * alone works on an execution ARN the function is given.
  */
 export type ExecutionRight = 'start' | 'describe' | 'stop' | 'redrive';
 
@@ -81,7 +82,8 @@ export interface FunctionManifest {
   /**
    * Sends SMS through the configured provider: `aws` sms-voice:SendTextMessage from the origination
    * identity (SMS_ORIGINATION_IDENTITY); `twilio` the Messages API (TWILIO_ACCOUNT_SID, TWILIO_FROM,
-   * TWILIO_API_URL) with the auth token secret. SMS_PROVIDER says which.
+   * TWILIO_API_URL) with the auth token secret. SMS_PROVIDER says which (unless the function exists
+   * under one provider only).
    */
   readonly sendsSms?: boolean;
   readonly settings?: readonly Setting[];

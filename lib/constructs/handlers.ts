@@ -95,7 +95,9 @@ export class Handlers extends Construct {
     const env: Record<string, string> = {};
     const stack = Stack.of(this);
     if (manifest.table) env.TABLE_NAME = props.table.table.tableName;
-    if ((manifest.serviceExecutions ?? []).length > 0) {
+    // The engine adapter names a service's machine (start, stop, redrive); describing alone works on the
+    // execution ARN the function is given (case-failed gets it in the event).
+    if ((manifest.serviceExecutions ?? []).some((right) => right !== 'describe')) {
       const arns = Object.entries(props.machines.services).map(([serviceId, name]) => [
         serviceId,
         statesArn(this, 'stateMachine', name),
@@ -107,7 +109,8 @@ export class Handlers extends Construct {
     if (manifest.roundFiles || manifest.listsRoundBucket) env.ROUND_BUCKET = props.rounds.bucket.bucketName;
     const secrets = new Set(manifest.secrets ?? []);
     if (manifest.sendsSms) {
-      Object.assign(env, props.sms.environment());
+      // A function that exists under one provider only needs no SMS_PROVIDER to tell it which.
+      Object.assign(env, props.sms.environment({ tellProvider: manifest.provider === undefined }));
       if (props.sms.provider === 'twilio') secrets.add('twilioAuthToken');
     }
     for (const secret of secrets) env[SECRET_ENV[secret]] = props.secrets.secret(secret).secretArn;

@@ -63,10 +63,10 @@ export class Sms extends Construct {
     this.resources = own ? [own, optOutLists] : [...IDENTITY_KINDS.map((k) => arn(k, '*')), optOutLists];
   }
 
-  /** The environment of a function that sends SMS. */
-  environment(): Record<string, string> {
-    const common = {
-      SMS_PROVIDER: this.provider,
+  /** The environment of a function that sends SMS; SMS_PROVIDER when it chooses the provider at load. */
+  environment(options: { tellProvider: boolean }): Record<string, string> {
+    const common: Record<string, string> = {
+      ...(options.tellProvider ? { SMS_PROVIDER: this.provider } : {}),
       // SmsSendFailed goes to this namespace (Monitoring alarms on it).
       POWERTOOLS_METRICS_NAMESPACE: 'coproduce',
     };

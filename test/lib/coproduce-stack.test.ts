@@ -242,9 +242,10 @@ describe('CoproduceStack', () => {
     ).toEqual(['A', 'B', 'A']);
   });
 
-  it('tells the functions that address executions the state machine ARNs, built from the explicit names', () => {
+  it('tells the functions that start, stop or redrive cases the state machine ARNs, built from the explicit names', () => {
     for (const name of handlersFor('aws')) {
-      const rights = manifestOf(name).serviceExecutions ?? [];
+      // describing alone (case-failed) works on the execution ARN in the event
+      const rights = (manifestOf(name).serviceExecutions ?? []).filter((r) => r !== 'describe');
       if (rights.length === 0) {
         expect(view.env(name).STATE_MACHINE_ARNS, name).toBeUndefined();
         continue;

@@ -162,6 +162,8 @@ describe('Handlers', () => {
         ],
       },
     ]);
+    // sms-inbound-topic exists only under aws: nothing to choose, so no SMS_PROVIDER
+    expect(aws.env('sms-inbound-topic').SMS_PROVIDER).toBeUndefined();
     expect(scoped.env('sms-inbound-topic').SMS_ORIGINATION_IDENTITY).toBe(
       'arn:aws:sms-voice:eu-west-1:123456789012:phone-number/phone-abc',
     );
