@@ -1,4 +1,4 @@
-import { CfnOutput, Lazy, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { Service } from '../workflows/schema';
 import { Api } from './constructs/api';
 import { CaseTable } from './constructs/case-table';
+import { DeployOutputs } from './constructs/deploy-outputs';
 import { FailedExecutions } from './constructs/failed-executions';
 import { Handlers } from './constructs/handlers';
 import { InboundSms } from './constructs/inbound-sms';
@@ -180,39 +181,14 @@ export class CoproduceStack extends Stack {
       alarmEmail: props.alarmEmail,
       removalPolicy,
     });
-    this.outputs(publicUrl, provider);
-  }
-
-  /** What a deployer needs next (README, Deploy to AWS: the Outputs). */
-  private outputs(publicUrl: string, provider: SmsProvider): void {
-    const out = (id: string, value: string, description: string) =>
-      new CfnOutput(this, id, { value, description });
-    out('ApiUrl', this.api.url, 'The HTTP API endpoint (the API of README, The HTTP API)');
-    out(
-      'CitizenBaseUrl',
-      `${publicUrl}/c/`,
-      'Citizen links start with this (set context publicUrl for your own domain)',
-    );
-    out('ConsoleUrl', `${publicUrl}/console`, 'The caseworker console; staff sign in with the user pool');
-    out(
-      'UserPoolId',
-      this.auth.userPool.userPoolId,
-      'Create staff users here, with custom:org and custom:orgKind',
-    );
-    if (this.inboundSms)
-      out(
-        'SmsInboundTopicArn',
-        this.inboundSms.topic.topicArn,
-        'Two-way SMS destination of the phone number (End User Messaging SMS, update-phone-number --two-way-channel-arn)',
-      );
-    if (provider === 'twilio')
-      out('SmsWebhookUrl', `${publicUrl}/sms/inbound`, "The Twilio number's messaging webhook (HTTP POST)");
-    out('AlarmTopicArn', this.monitoring.topic.topicArn, 'Alarms are published here; subscribe to be told');
-    out('DashboardName', this.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard');
-    out(
-      'DashboardUrl',
-      `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.stackName}`,
-      'The CloudWatch dashboard in the console',
-    );
+    new DeployOutputs(this, 'Outputs', {
+      apiUrl: this.api.url,
+      publicUrl,
+      userPoolId: this.auth.userPool.userPoolId,
+      smsInboundTopicArn: this.inboundSms?.topic.topicArn,
+      smsWebhook: provider === 'twilio',
+      alarmTopicArn: this.monitoring.topic.topicArn,
+      dashboardName: this.monitoring.dashboard.dashboardName,
+    });
   }
 }
