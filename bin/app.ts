@@ -6,9 +6,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { CoproduceStack } from '../lib/coproduce-stack';
 import { loadServices } from '../workflows/load';
 
-// Context (cdk.json or `-c key=value`): stage, smsOriginationIdentity, retentionDays, logLevel,
-// publicUrl, deletionProtection, consoleCallbackUrls (comma separated); rounds (README, Rounds):
-// roundMaxConcurrency (10), roundToleratedFailurePercentage (5), roundBatchSize (50), roundFileDays (3).
+// Context (cdk.json or `-c key=value`, README: Deploy to AWS): stage, smsProvider (aws | twilio),
+// smsOriginationIdentity (aws), twilioAccountSid and twilioFrom (twilio, required), alarmEmail,
+// retentionDays, logLevel, publicUrl, deletionProtection, consoleCallbackUrls (comma separated);
+// rounds (README, Rounds): roundMaxConcurrency (10), roundToleratedFailurePercentage (5),
+// roundBatchSize (50), roundFileDays (3).
 
 const app = new App();
 const ctx = (key: string): string | undefined => {
@@ -26,6 +28,32 @@ const logLevel = (ctx('logLevel') ?? 'ERROR').toUpperCase();
 if (logLevel !== 'ERROR' && logLevel !== 'ALL')
   throw new Error(`context logLevel: ERROR or ALL ('${logLevel}')`);
 const protect = (ctx('deletionProtection') ?? String(stage === 'prod')) === 'true';
+const smsProvider = ctx('smsProvider') ?? 'aws';
+if (smsProvider !== 'aws' && smsProvider !== 'twilio')
+  throw new Error(`context smsProvider: aws or twilio ('${smsProvider}')`);
+/** Twilio's account and sender, required with smsProvider=twilio; each missing or malformed one is named. */
+function twilioSettings(): { accountSid: string; from: string } | undefined {
+  if (smsProvider !== 'twilio') return undefined;
+  const accountSid = ctx('twilioAccountSid');
+  const from = ctx('twilioFrom');
+  const problems = [
+    accountSid === undefined
+      ? 'context twilioAccountSid is required with smsProvider=twilio'
+      : /^AC[0-9a-fA-F]{32}$/.test(accountSid)
+        ? undefined
+        : `context twilioAccountSid: AC followed by 32 hex characters ('${accountSid}')`,
+    from === undefined
+      ? 'context twilioFrom is required with smsProvider=twilio'
+      : /^(\+[1-9]\d{7,14}|MG[0-9a-fA-F]{32})$/.test(from)
+        ? undefined
+        : `context twilioFrom: an E.164 number (+31...) or a Messaging Service SID (MG...) ('${from}')`,
+  ].filter((p): p is string => p !== undefined);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return { accountSid: accountSid as string, from: from as string };
+}
+const alarmEmail = ctx('alarmEmail');
+if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail))
+  throw new Error(`context alarmEmail: an e-mail address ('${alarmEmail}')`);
 /** A number from context; the constructs check the range and name the setting when it is wrong. */
 const num = (key: string, fallback: number): number => {
   const raw = ctx(key);
@@ -38,11 +66,15 @@ new CoproduceStack(app, `coproduce-${stage}`, {
   stackName: `coproduce-${stage}`,
   description: `coproduce (${stage}): two-sided workflows for participatory public services`,
   services: loadServices(join(__dirname, '../workflows/services')),
+  stage,
   protect,
   retentionDays,
   logRetention: logRetentionFor(retentionDays),
   workflowLogLevel: logLevel === 'ALL' ? LogLevel.ALL : LogLevel.ERROR,
+  smsProvider,
   smsOriginationIdentity: ctx('smsOriginationIdentity'),
+  twilio: twilioSettings(),
+  alarmEmail,
   publicUrl: ctx('publicUrl'),
   consoleCallbackUrls: ctx('consoleCallbackUrls')?.split(','),
   rounds: {

@@ -4,25 +4,38 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { Service } from '../workflows/schema';
-import { Api, type ApiRoute } from './constructs/api';
+import { Api } from './constructs/api';
 import { CaseTable } from './constructs/case-table';
+import { DeployOutputs } from './constructs/deploy-outputs';
+import { FailedExecutions } from './constructs/failed-executions';
 import { Handlers } from './constructs/handlers';
+import { InboundSms } from './constructs/inbound-sms';
+import { Monitoring } from './constructs/monitoring';
 import { RoundBucket } from './constructs/round-bucket';
 import { type RoundSettings, RoundWorkflow } from './constructs/round-workflow';
 import { Secrets } from './constructs/secrets';
 import { ServiceWorkflow } from './constructs/service-workflow';
-import { Sms } from './constructs/sms';
+import { Sms, type TwilioSettings } from './constructs/sms';
 import { StaffAuth } from './constructs/staff-auth';
+import type { SmsProvider } from './function-manifest';
 
 export interface CoproduceStackProps extends StackProps {
   readonly services: Service[];
+  /** The stage in resource names (`coproduce/<stage>/...` secrets); the stack name without `coproduce-` when not given. */
+  readonly stage?: string;
   /** Production-like stages keep data: deletion protection and RETAIN. */
   readonly protect: boolean;
   readonly logRetention: RetentionDays;
   readonly retentionDays: number;
   readonly linkTtlDays?: number;
   readonly workflowLogLevel?: LogLevel;
+  /** `aws` (End User Messaging SMS, two-way SMS through SNS) by default, or `twilio`. */
+  readonly smsProvider?: SmsProvider;
   readonly smsOriginationIdentity?: string;
+  /** Required with smsProvider twilio. */
+  readonly twilio?: TwilioSettings;
+  /** Subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
   /** Base URL for citizen links; the API endpoint when not given. */
   readonly publicUrl?: string;
   readonly consoleCallbackUrls?: string[];
@@ -30,47 +43,85 @@ export interface CoproduceStackProps extends StackProps {
   readonly rounds?: RoundSettings & { /** Days before round files expire (default 3). */ fileDays?: number };
 }
 
-/** Composes the constructs; all behaviour lives in lib/constructs. */
+/** Composes the constructs; all behaviour lives in lib/constructs, what functions may do in lib/function-manifest.ts. */
 export class CoproduceStack extends Stack {
   readonly table: CaseTable;
+  readonly secrets: Secrets;
+  readonly sms: Sms;
   readonly handlers: Handlers;
   readonly workflows: ServiceWorkflow[];
   readonly api: Api;
   readonly auth: StaffAuth;
   readonly roundBucket: RoundBucket;
   readonly roundWorkflow: RoundWorkflow;
+  readonly inboundSms?: InboundSms;
+  readonly failedExecutions: FailedExecutions;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CoproduceStackProps) {
     super(scope, id, props);
-    let consoleCallback = '';
+    const stage = props.stage ?? this.stackName.replace(/^coproduce-/, '');
+    const provider = props.smsProvider ?? 'aws';
     const removalPolicy = props.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logs = { retention: props.logRetention, removalPolicy };
+    const logLevel = props.workflowLogLevel ?? LogLevel.ERROR;
+
     this.table = new CaseTable(this, 'Cases', { protect: props.protect });
-    const secrets = new Secrets(this, 'Secrets', { protect: props.protect });
-    const sms = new Sms(this, 'Sms', { originationIdentity: props.smsOriginationIdentity });
+    this.secrets = new Secrets(this, 'Secrets', {
+      stage,
+      protect: props.protect,
+      twilio: provider === 'twilio',
+    });
+    this.sms = new Sms(this, 'Sms', {
+      provider,
+      originationIdentity: props.smsOriginationIdentity,
+      twilio: props.twilio,
+    });
+    let publicUrl = '';
     this.auth = new StaffAuth(this, 'StaffAuth', {
       protect: props.protect,
       // The console's own callback is known only once the API exists, hence lazy.
       callbackUrls: [
         ...(props.consoleCallbackUrls ?? ['http://localhost:3000/console/']),
-        Lazy.string({ produce: () => consoleCallback }),
+        Lazy.string({ produce: () => `${publicUrl}/console/callback` }),
       ],
     });
+    this.api = new Api(this, 'Api', {
+      ...logs,
+      userPool: this.auth.userPool,
+      client: this.auth.consoleClient,
+    });
+    publicUrl = props.publicUrl?.replace(/\/+$/, '') ?? this.api.url;
     this.roundBucket = new RoundBucket(this, 'Rounds', {
       protect: props.protect,
       fileDays: props.rounds?.fileDays,
       accessLogDays: props.logRetention,
     });
+
+    // The machines' names are fixed (`<stackName>-<id>`, set by ServiceWorkflow and RoundWorkflow), so the
+    // functions get their ARNs before the machines exist; checked against the machines below.
+    const machineName = (id: string) => `${this.stackName}-${id}`;
     this.handlers = new Handlers(this, 'Functions', {
       ...logs,
       table: this.table,
-      secrets,
-      sms,
+      secrets: this.secrets,
+      sms: this.sms,
       rounds: this.roundBucket,
+      machines: {
+        services: Object.fromEntries(props.services.map((s) => [s.id, machineName(s.id)])),
+        round: machineName('round'),
+      },
+      publicUrl,
+      console: {
+        cognitoDomain: this.auth.domainUrl,
+        clientId: this.auth.consoleClient.userPoolClientId,
+        issuer: this.auth.issuer,
+        callbackUrl: `${publicUrl}/console/callback`,
+      },
       retentionDays: props.retentionDays,
       linkTtlDays: props.linkTtlDays ?? 90,
     });
-    const fns = this.handlers.fns;
+    const fn = this.handlers;
 
     this.workflows = props.services.map(
       (service) =>
@@ -78,90 +129,66 @@ export class CoproduceStack extends Stack {
           ...logs,
           service,
           table: this.table.table,
-          openStep: fns['open-step'],
-          logLevel: props.workflowLogLevel ?? LogLevel.ERROR,
+          openStep: fn.get('open-step'),
+          logLevel,
         }),
     );
-    this.handlers.bindWorkflows(this.workflows);
     this.roundWorkflow = new RoundWorkflow(this, 'RoundWorkflow', {
       ...logs,
       ...props.rounds,
       rounds: this.roundBucket,
-      validate: fns['round-validate'],
-      startCases: fns['round-start-cases'],
-      finish: fns['round-finish'],
-      logLevel: props.workflowLogLevel ?? LogLevel.ERROR,
+      validate: fn.get('round-validate'),
+      startCases: fn.get('round-start-cases'),
+      finish: fn.get('round-finish'),
+      logLevel,
     });
-    this.handlers.bindRoundWorkflow(this.roundWorkflow.name);
-
-    this.api = new Api(this, 'Api', {
-      ...logs,
-      userPool: this.auth.userPool,
-      client: this.auth.consoleClient,
-    });
-    const routes: ApiRoute[] = [
-      { method: HttpMethod.GET, path: '/services', fn: fns.services, access: 'public' },
-      { method: HttpMethod.POST, path: '/cases', fn: fns['create-case'], access: 'staff' },
-      { method: HttpMethod.GET, path: '/cases', fn: fns['list-cases'], access: 'staff' },
-      { method: HttpMethod.GET, path: '/cases/{caseId}', fn: fns['get-case'], access: 'staff' },
-      {
-        method: HttpMethod.POST,
-        path: '/cases/{caseId}/steps/{stepId}',
-        fn: fns['submit-step'],
-        access: 'staff',
-      },
-      { method: HttpMethod.POST, path: '/cases/{caseId}/cancel', fn: fns['cancel-case'], access: 'staff' },
-      { method: HttpMethod.POST, path: '/rounds', fn: fns['create-round'], access: 'staff' },
-      { method: HttpMethod.GET, path: '/rounds/{roundId}', fn: fns['get-round'], access: 'staff' },
-      { method: HttpMethod.POST, path: '/rounds/{roundId}/start', fn: fns['start-round'], access: 'staff' },
-      { method: HttpMethod.GET, path: '/c/{linkToken}', fn: fns['citizen-page'], access: 'public' },
-      { method: HttpMethod.GET, path: '/c/assets/{file}', fn: fns.assets, access: 'public' },
-      {
-        method: HttpMethod.POST,
-        path: '/c/{linkToken}/steps/{stepId}',
-        fn: fns['citizen-page'],
-        access: 'public',
-      },
-      { method: HttpMethod.POST, path: '/sms/inbound', fn: fns['sms-inbound'], access: 'public' },
-      { method: HttpMethod.GET, path: '/console', fn: fns.console, access: 'public' },
-      { method: HttpMethod.GET, path: '/console/{proxy+}', fn: fns.console, access: 'public' },
-      { method: HttpMethod.POST, path: '/console/{proxy+}', fn: fns.console, access: 'public' },
-    ];
-    for (const route of routes) this.api.addRoute(route);
-    // Public routes authorise inside the handler; cdk-nag is told why, route by route.
-    this.api.acknowledgePublic(
-      'GET /services',
-      'The service catalogue is public information for citizens and staff.',
-    );
-    this.api.acknowledgePublic(
-      'GET /c/{linkToken}',
-      'Citizens have no account: the per-case link token in the path is checked by the handler and grants that case only.',
-    );
-    this.api.acknowledgePublic(
-      'GET /c/assets/{file}',
-      "The citizen pages' stylesheet: a public static file without any case data.",
-    );
-    this.api.acknowledgePublic(
-      'POST /c/{linkToken}/steps/{stepId}',
-      'Citizens have no account: the per-case link token in the path is checked by the handler and grants that case only.',
-    );
-    this.api.acknowledgePublic(
-      'POST /sms/inbound',
-      'Twilio webhook: the handler verifies the X-Twilio-Signature HMAC with the Twilio auth token.',
-    );
-    for (const key of ['GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}']) {
-      this.api.acknowledgePublic(
-        key,
-        'The caseworker console runs its own session: a signed cookie from a verified Cognito ID token (OAuth code flow with PKCE); every page checks it.',
-      );
+    for (const w of [...this.workflows, this.roundWorkflow]) {
+      const expected =
+        w === this.roundWorkflow ? machineName('round') : machineName((w as ServiceWorkflow).serviceId);
+      if (w.name !== expected)
+        throw new Error(`state machine ${w.name}: the functions were given ${expected}`);
     }
-    const publicUrl = props.publicUrl?.replace(/\/+$/, '') ?? this.api.url;
-    this.handlers.setPublicUrl(publicUrl);
-    consoleCallback = `${publicUrl}/console/callback`;
-    const consoleFn = fns.console;
-    consoleFn.addEnvironment('COGNITO_DOMAIN', this.auth.domainUrl);
-    consoleFn.addEnvironment('CLIENT_ID', this.auth.consoleClient.userPoolClientId);
-    consoleFn.addEnvironment('ISSUER', this.auth.issuer);
-    consoleFn.addEnvironment('CALLBACK_URL', consoleCallback);
+
+    for (const { fn: handler, route } of fn.routes()) {
+      this.api.addRoute({
+        method: HttpMethod[route.method],
+        path: route.path,
+        fn: handler,
+        access: route.access,
+      });
+      // Public routes authorise inside the handler; cdk-nag is told why, route by route.
+      if (route.access === 'public') this.api.acknowledgePublic(`${route.method} ${route.path}`, route.why);
+    }
+
+    const inboundSubscriber = fn.find('sms-inbound-topic');
+    if (inboundSubscriber)
+      this.inboundSms = new InboundSms(this, 'InboundSms', { subscriber: inboundSubscriber, removalPolicy });
+    this.failedExecutions = new FailedExecutions(this, 'FailedExecutions', {
+      machines: this.workflows.map((w) => w.stateMachine),
+      handler: fn.get('case-failed'),
+      removalPolicy,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      name: this.stackName,
+      serviceMachines: Object.fromEntries(this.workflows.map((w) => [w.serviceId, w.stateMachine])),
+      roundMachine: this.roundWorkflow.stateMachine,
+      functions: fn.all(),
+      api: this.api.httpApi,
+      deadLetterQueues: {
+        'failed executions': this.failedExecutions.deadLetters.queue,
+        ...(this.inboundSms ? { 'inbound SMS': this.inboundSms.deadLetters.queue } : {}),
+      },
+      alarmEmail: props.alarmEmail,
+      removalPolicy,
+    });
+    new DeployOutputs(this, 'Outputs', {
+      apiUrl: this.api.url,
+      publicUrl,
+      userPoolId: this.auth.userPool.userPoolId,
+      smsInboundTopicArn: this.inboundSms?.topic.topicArn,
+      smsWebhook: provider === 'twilio',
+      alarmTopicArn: this.monitoring.topic.topicArn,
+      dashboardName: this.monitoring.dashboard.dashboardName,
+    });
   }
 }

@@ -1,6 +1,5 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, type CfnTable, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE } from '../../functions/adapters/table-keys';
 
@@ -8,8 +7,6 @@ export interface CaseTableProps {
   /** Production: true, so that neither a stack update nor a console click can drop the cases. */
   readonly protect: boolean;
 }
-
-export type TableAccess = 'read' | 'readWrite';
 
 /** The single table of cases, steps, events, links and opt-outs (layout in functions/adapters/table-keys.ts). */
 export class CaseTable extends Construct {
@@ -44,20 +41,5 @@ export class CaseTable extends Construct {
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...TABLE.byRound.nonKeyAttributes],
     });
-  }
-
-  /** Gives a function the table's name (TABLE_NAME) and the matching IAM grant, in one call. */
-  bind(fn: LambdaFunction, access: TableAccess): void {
-    fn.addEnvironment('TABLE_NAME', this.table.tableName);
-    if (access === 'read') this.table.grantReadData(fn);
-    else this.table.grantReadWriteData(fn);
-    const logicalId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnTable);
-    if (fn.role) {
-      Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-        reason:
-          'The byPhone, byService and byRound indexes of the case table (queries need the index ARNs), not any other table.',
-      });
-    }
   }
 }

@@ -5,26 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-
-/** The handler entry files in functions/handlers/ (one function each). */
-export type HandlerName =
-  | 'open-step'
-  | 'services'
-  | 'assets'
-  | 'create-case'
-  | 'get-case'
-  | 'list-cases'
-  | 'cancel-case'
-  | 'submit-step'
-  | 'citizen-page'
-  | 'sms-inbound'
-  | 'console'
-  | 'create-round'
-  | 'start-round'
-  | 'get-round'
-  | 'round-validate'
-  | 'round-start-cases'
-  | 'round-finish';
+import type { HandlerName } from '../function-manifest';
 
 export interface HandlerFunctionProps {
   readonly name: HandlerName;

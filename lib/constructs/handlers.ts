@@ -1,22 +1,44 @@
-import type { RemovalPolicy } from 'aws-cdk-lib';
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Policy } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { CaseTable, TableAccess } from './case-table';
-import { HandlerFunction, type HandlerName } from './handler-function';
+import {
+  type FunctionManifest,
+  HANDLER_NAMES,
+  type HandlerName,
+  manifestOf,
+  type Route,
+  type SmsProvider,
+} from '../function-manifest';
+import type { CaseTable } from './case-table';
+import { type MachineNames, type PermissionSources, permissionsOf, statesArn } from './function-permissions';
+import { HandlerFunction } from './handler-function';
 import type { RoundBucket } from './round-bucket';
-import { grantRoundFiles, grantRoundStart } from './round-grants';
-import type { Secrets } from './secrets';
-import type { ServiceWorkflow } from './service-workflow';
+import { SECRET_ENV, type Secrets } from './secrets';
 import type { Sms } from './sms';
+
+/** The console's OAuth settings (the `console` setting). */
+export interface ConsoleSettings {
+  readonly cognitoDomain: string;
+  readonly clientId: string;
+  readonly issuer: string;
+  readonly callbackUrl: string;
+}
 
 export interface HandlersProps {
   readonly table: CaseTable;
   readonly secrets: Secrets;
   readonly sms: Sms;
-  /** The round files; ROUND_BUCKET and the S3 grants of the round functions. */
   readonly rounds: RoundBucket;
+  /**
+   * The state machines, by their explicit names. The ARNs are built from the names rather than
+   * referenced: open-step and the round functions are invoked by those machines, and a reference
+   * back would be a circular dependency.
+   */
+  readonly machines: MachineNames;
+  /** Base URL for citizen links and the Twilio signature URL (PUBLIC_URL). */
+  readonly publicUrl: string;
+  readonly console: ConsoleSettings;
   readonly retention: RetentionDays;
   readonly removalPolicy?: RemovalPolicy;
   /** Data retention (RETENTION_DAYS) and citizen link lifetime (LINK_TTL_DAYS). */
@@ -24,158 +46,111 @@ export interface HandlersProps {
   readonly linkTtlDays: number;
 }
 
-// Which table access each function needs; `services` only serves the static catalogue.
-const TABLE_ACCESS: Record<HandlerName, TableAccess | undefined> = {
-  services: undefined,
-  assets: undefined,
-  'create-case': 'readWrite',
-  'list-cases': 'read',
-  'get-case': 'read',
-  'cancel-case': 'readWrite',
-  'submit-step': 'readWrite',
-  'citizen-page': 'readWrite',
-  'sms-inbound': 'readWrite',
-  'open-step': 'readWrite',
-  console: 'readWrite',
-  'create-round': 'readWrite',
-  'start-round': 'readWrite',
-  'get-round': 'read',
-  'round-validate': 'readWrite',
-  'round-start-cases': 'readWrite',
-  'round-finish': 'readWrite',
-};
+export interface FunctionRoute {
+  readonly name: HandlerName;
+  readonly fn: HandlerFunction;
+  readonly route: Route;
+}
 
 /**
- * The functions that need more than the default 10 s and 512 MB. round-validate streams a whole
- * upload (100,000 rows is normal) through the zod checks and writes valid.csv in 5 MiB parts: more
- * memory (and with it CPU). round-start-cases starts one Distributed Map batch; it runs inside an
- * Express child execution, which ends after 5 minutes, so its timeout leaves room for a retry.
- * round-finish counts the round's cases through the byRound index.
+ * The Lambda functions of the manifest (lib/function-manifest.ts) that exist under the configured SMS
+ * provider, each with exactly the environment and the IAM policy its entry declares: one loop, no
+ * grant anywhere else (the triggers add only their invoke permissions and on-failure queues).
  */
-const SIZING: Partial<Record<HandlerName, { timeout: Duration; memorySize?: number }>> = {
-  'round-validate': { timeout: Duration.minutes(15), memorySize: 1024 },
-  'round-start-cases': { timeout: Duration.minutes(2) },
-  'round-finish': { timeout: Duration.minutes(1) },
-};
-
-/**
- * Functions that start or stop executions (functions/adapters/engine.ts reads STATE_MACHINE_ARNS at
- * load). The others only answer task tokens (functions/adapters/task-completer.ts) and need no ARNs.
- */
-const ENGINE_USERS: HandlerName[] = ['create-case', 'cancel-case', 'console', 'round-start-cases'];
-
-/** Engine users that start cases (and describe an execution to recognise a replay). */
-const STARTS_CASES: HandlerName[] = ['create-case', 'console', 'round-start-cases'];
-
-/**
- * Functions that complete a step's callback task with SendTaskSuccess; open-step does so when the
- * answer arrived while no token was waiting.
- */
-const COMPLETES_TASKS: HandlerName[] = ['submit-step', 'citizen-page', 'sms-inbound', 'open-step', 'console'];
-
-/** The Lambda functions, each with exactly the environment and grants its handler needs. */
 export class Handlers extends Construct {
-  readonly fns: Record<HandlerName, HandlerFunction>;
+  private readonly fns = new Map<HandlerName, HandlerFunction>();
+  readonly provider: SmsProvider;
 
   constructor(scope: Construct, id: string, props: HandlersProps) {
     super(scope, id);
-    const make = (name: HandlerName) => {
+    this.provider = props.sms.provider;
+    const sources: PermissionSources = props;
+    for (const name of HANDLER_NAMES) {
+      const manifest = manifestOf(name);
+      if (manifest.provider && manifest.provider !== this.provider) continue;
       const fn = new HandlerFunction(this, name, {
         name,
+        description: `coproduce ${name}`,
         retention: props.retention,
         removalPolicy: props.removalPolicy,
-        ...SIZING[name],
+        timeout: Duration.seconds(manifest.sizing?.timeoutSeconds ?? 10),
+        memorySize: manifest.sizing?.memoryMb,
+        environment: this.environmentOf(manifest, props),
       });
-      const access = TABLE_ACCESS[name];
-      if (access) {
-        props.table.bind(fn, access);
-        // The vault and settings modules: every function that touches cases reads them at load.
-        fn.addEnvironment('PII_KEY', props.secrets.piiKeyEnv);
-        fn.addEnvironment('RETENTION_DAYS', String(props.retentionDays));
-        fn.addEnvironment('LINK_TTL_DAYS', String(props.linkTtlDays));
+      const { statements, acknowledgements } = permissionsOf(this, manifest, sources);
+      if (statements.length > 0) {
+        const policy = new Policy(fn, 'Permissions', { roles: [fn.executionRole], statements });
+        const seen = new Set<string>();
+        for (const ack of acknowledgements) {
+          if (seen.has(ack.id)) continue;
+          seen.add(ack.id);
+          Validations.of(policy).acknowledge(ack);
+        }
       }
-      return fn;
-    };
-    this.fns = Object.fromEntries(
-      (Object.keys(TABLE_ACCESS) as HandlerName[]).map((name) => [name, make(name)]),
-    ) as Record<HandlerName, HandlerFunction>;
-
-    this.fns['sms-inbound'].addEnvironment('TWILIO_AUTH_TOKEN', props.secrets.twilioAuthTokenEnv);
-    const openStep = this.fns['open-step'];
-    props.sms.grantSend(openStep);
-    if (props.sms.originationIdentity)
-      openStep.addEnvironment('SMS_ORIGINATION_IDENTITY', props.sms.originationIdentity);
-
-    grantRoundFiles(props.rounds, this.fns);
-
-    for (const name of COMPLETES_TASKS) {
-      const fn = this.fns[name];
-      const policy = new Policy(fn, 'TaskCallback', {
-        roles: [fn.executionRole],
-        statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] })],
-      });
-      Validations.of(policy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'states:SendTaskSuccess supports no resource-level permissions (AWS service authorization reference); the task token itself is the capability.',
-      });
+      this.fns.set(name, fn);
     }
   }
 
-  /**
-   * STATE_MACHINE_ARNS for the engine users; create-case may start (and describe, to recognise a
-   * replay) and cancel-case may stop executions of the service machines. The ARNs are built from
-   * the explicit machine names rather than referenced: open-step is itself invoked by the machines,
-   * and a reference back would be a circular dependency.
-   */
-  bindWorkflows(workflows: ServiceWorkflow[]): void {
+  private environmentOf(manifest: FunctionManifest, props: HandlersProps): Record<string, string> {
+    const env: Record<string, string> = {};
     const stack = Stack.of(this);
-    const arn = (resource: string, resourceName: string) =>
-      stack.formatArn({
-        service: 'states',
-        resource,
-        resourceName,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
-    const json = stack.toJsonString(
-      Object.fromEntries(workflows.map((w) => [w.serviceId, arn('stateMachine', w.name)])),
-    );
-    for (const name of ENGINE_USERS) this.fns[name].addEnvironment('STATE_MACHINE_ARNS', json);
-    if (workflows.length === 0) return;
-
-    // The console and the round batches start cases too; the console also cancels them.
-    for (const w of workflows) {
-      for (const name of STARTS_CASES) w.stateMachine.grantStartExecution(this.fns[name]);
+    if (manifest.table) env.TABLE_NAME = props.table.table.tableName;
+    // The engine adapter names a service's machine (start, stop, redrive); describing alone works on the
+    // execution ARN the function is given (case-failed gets it in the event).
+    if ((manifest.serviceExecutions ?? []).some((right) => right !== 'describe')) {
+      const arns = Object.entries(props.machines.services).map(([serviceId, name]) => [
+        serviceId,
+        statesArn(this, 'stateMachine', name),
+      ]);
+      env.STATE_MACHINE_ARNS = stack.toJsonString(Object.fromEntries(arns));
     }
-    // Execution ARNs end in the case id, known only at runtime: one wildcard per service machine.
-    const executions = workflows.map((w) => arn('execution', `${w.name}:*`));
-    const grant = (fn: HandlerFunction, id: string, action: string) => {
-      const policy = new Policy(fn, id, {
-        roles: [fn.executionRole],
-        statements: [new PolicyStatement({ actions: [action], resources: executions })],
-      });
-      for (const w of workflows) {
-        Validations.of(policy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${w.name}:*]`,
-          reason: `Executions of the ${w.serviceId} state machine only; the execution name is the case id, known at runtime.`,
-        });
+    if (manifest.startsRounds)
+      env.ROUND_STATE_MACHINE_ARN = statesArn(this, 'stateMachine', props.machines.round);
+    if (manifest.roundFiles || manifest.listsRoundBucket) env.ROUND_BUCKET = props.rounds.bucket.bucketName;
+    const secrets = new Set(manifest.secrets ?? []);
+    if (manifest.sendsSms) {
+      // A function that exists under one provider only needs no SMS_PROVIDER to tell it which.
+      Object.assign(env, props.sms.environment({ tellProvider: manifest.provider === undefined }));
+      if (props.sms.provider === 'twilio') secrets.add('twilioAuthToken');
+    }
+    for (const secret of secrets) env[SECRET_ENV[secret]] = props.secrets.secret(secret).secretArn;
+    for (const setting of manifest.settings ?? []) {
+      if (setting === 'publicUrl') env.PUBLIC_URL = props.publicUrl;
+      if (setting === 'retention') {
+        env.RETENTION_DAYS = String(props.retentionDays);
+        env.LINK_TTL_DAYS = String(props.linkTtlDays);
       }
-    };
-    for (const name of STARTS_CASES) grant(this.fns[name], 'DescribeExecutions', 'states:DescribeExecution');
-    grant(this.fns['cancel-case'], 'StopExecutions', 'states:StopExecution');
-    grant(this.fns.console, 'StopExecutions', 'states:StopExecution');
+      if (setting === 'console') {
+        env.COGNITO_DOMAIN = props.console.cognitoDomain;
+        env.CLIENT_ID = props.console.clientId;
+        env.ISSUER = props.console.issuer;
+        env.CALLBACK_URL = props.console.callbackUrl;
+      }
+    }
+    return env;
   }
 
-  /**
-   * ROUND_STATE_MACHINE_ARN for start-round and the right to start that machine only. Built from the
-   * explicit name like bindWorkflows: the round machine invokes three of these functions.
-   */
-  bindRoundWorkflow(name: string): void {
-    grantRoundStart(this.fns['start-round'], name);
+  /** The function of a handler; it must exist under the configured provider. */
+  get(name: HandlerName): HandlerFunction {
+    const fn = this.fns.get(name);
+    if (!fn) throw new Error(`no function ${name} with smsProvider=${this.provider}`);
+    return fn;
   }
 
-  /** PUBLIC_URL for citizen links and the Twilio signature URL. */
-  setPublicUrl(url: string): void {
-    for (const fn of Object.values(this.fns)) fn.addEnvironment('PUBLIC_URL', url);
+  /** The function of a handler, if it exists under the configured provider. */
+  find(name: HandlerName): HandlerFunction | undefined {
+    return this.fns.get(name);
+  }
+
+  all(): [HandlerName, HandlerFunction][] {
+    return [...this.fns];
+  }
+
+  /** Every HTTP route of the manifest with its function. */
+  routes(): FunctionRoute[] {
+    return this.all().flatMap(([name, fn]) => {
+      const trigger = manifestOf(name).trigger;
+      return 'routes' in trigger ? trigger.routes.map((route) => ({ name, fn, route })) : [];
+    });
   }
 }

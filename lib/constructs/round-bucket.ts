@@ -3,7 +3,10 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Construct } from 'constructs';
 
 export interface RoundBucketProps {
-  /** Production: RETAIN, so that a stack update never drops a round's file while it is being started. */
+  /**
+   * Production: RETAIN, so that a stack update never drops a round's file while it is being started.
+   * Otherwise the buckets are emptied and deleted with the stack (a dev stage tears down completely).
+   */
   readonly protect: boolean;
   /** Every object under rounds/ expires after this many days (context roundFileDays, default 3). */
   readonly fileDays?: number;
@@ -46,6 +49,8 @@ export class RoundBucket extends Construct {
       // ACLs off: the bucket owner owns every object, access is decided by IAM and the bucket policy only.
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy,
+      // CDK's custom resource empties the bucket before CloudFormation deletes it (dev stages only).
+      autoDeleteObjects: !props.protect,
     };
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       ...common,

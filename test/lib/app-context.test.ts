@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { cdkContext, definitions } from './support';
 
@@ -70,5 +70,48 @@ describe('bin/app.ts context', () => {
     const run = synth({ roundBatchSize: 'lots' });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('context roundBatchSize');
+  });
+
+  it('refuses smsProvider=twilio without its settings, naming each missing one', { timeout: 240_000 }, () => {
+    const run = synth({ smsProvider: 'twilio' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('context twilioAccountSid is required with smsProvider=twilio');
+    expect(run.stderr).toContain('context twilioFrom is required with smsProvider=twilio');
+    const bad = synth({ smsProvider: 'twilio', twilioAccountSid: 'AC123', twilioFrom: '+3197010000000' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("context twilioAccountSid: AC followed by 32 hex characters ('AC123')");
+    expect(synth({ smsProvider: 'carrier-pigeon' }).stderr).toContain('context smsProvider: aws or twilio');
+  });
+
+  it('builds the Twilio variant from context: its secret, webhook and no inbound topic', {
+    timeout: 240_000,
+  }, () => {
+    const run = synth({
+      smsProvider: 'twilio',
+      twilioAccountSid: 'AC0123456789abcdef0123456789abcdef',
+      twilioFrom: 'MG0123456789abcdef0123456789abcdef',
+      alarmEmail: 'beheer@example.nl',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const template = Template.fromJSON(
+      JSON.parse(readFileSync(join(run.outdir, 'coproduce-ctx.template.json'), 'utf8')),
+    );
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'coproduce/ctx/twilio-auth-token',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+          TWILIO_FROM: 'MG0123456789abcdef0123456789abcdef',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'beheer@example.nl',
+    });
+    expect(Object.keys(template.toJSON().Outputs)).toContain('SmsWebhookUrl');
+    expect(Object.keys(template.toJSON().Outputs)).not.toContain('SmsInboundTopicArn');
   });
 });

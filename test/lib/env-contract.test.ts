@@ -2,36 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { HandlerName } from '../../lib/constructs/handler-function';
-import { buildStack, type TestStack } from './support';
+import { HANDLER_NAMES, type HandlerName, handlersFor, type SmsProvider } from '../../lib/function-manifest';
+import { CallAnalyser, handlerEntry } from './bundle-calls';
+import { buildStack, type TestStack, TWILIO } from './support';
 
 // Each handler module reads its environment at load (requireEnv). This test follows the real import
-// graph of every handler bundle and checks that the stack gives the function every variable it requires.
+// graph of every handler bundle and checks that the stack gives the function every variable it
+// requires, and no variable its code never names (a setting is given to the functions that use it).
 
 const ROOT = resolve(__dirname, '../..');
-const HANDLERS: HandlerName[] = [
-  'open-step',
-  'services',
-  'create-case',
-  'get-case',
-  'list-cases',
-  'cancel-case',
-  'submit-step',
-  'citizen-page',
-  'sms-inbound',
-  'console',
-  'assets',
-  'create-round',
-  'start-round',
-  'get-round',
-  'round-validate',
-  'round-start-cases',
-  'round-finish',
-];
 
 async function requiredEnv(name: HandlerName): Promise<string[]> {
   const result = await build({
-    entryPoints: [join(ROOT, 'functions/handlers', `${name}.ts`)],
+    entryPoints: [handlerEntry(name)],
     bundle: true,
     write: false,
     metafile: true,
@@ -49,28 +32,54 @@ async function requiredEnv(name: HandlerName): Promise<string[]> {
   return [...names].sort();
 }
 
-let stack: TestStack;
+const stacks: Record<string, TestStack> = {};
 beforeAll(() => {
-  stack = buildStack();
+  stacks.aws = buildStack();
+  stacks.twilio = buildStack({ smsProvider: 'twilio', twilio: TWILIO });
 });
 
+function environment(stack: TestStack, name: HandlerName): Record<string, unknown> | undefined {
+  const fn = stack.stack.handlers.find(name);
+  if (!fn) return undefined;
+  const resources = stack.template.toJSON().Resources as Record<
+    string,
+    { Properties: { Environment?: { Variables: Record<string, unknown> } } }
+  >;
+  return resources[stack.stack.getLogicalId(fn.node.defaultChild as never)]?.Properties.Environment
+    ?.Variables;
+}
+
+const analyser = new CallAnalyser(HANDLER_NAMES.map(handlerEntry));
+
 describe('environment contract', () => {
-  it.each(HANDLERS)('%s gets every variable its modules require at load', async (name) => {
-    const required = await requiredEnv(name);
-    const fn = stack.stack.handlers.fns[name];
-    const env = (
-      stack.template.toJSON().Resources as Record<
-        string,
-        { Properties: { Environment?: { Variables: object } } }
-      >
-    )[stack.stack.getLogicalId(fn.node.defaultChild as never)]?.Properties.Environment?.Variables;
-    expect(Object.keys(env ?? {})).toEqual(expect.arrayContaining(required));
+  describe.each(['aws', 'twilio'] as SmsProvider[])('smsProvider=%s', (provider) => {
+    it.each(handlersFor(provider))('%s gets every variable its modules require at load', async (name) => {
+      const env = environment(stacks[provider] as TestStack, name) ?? {};
+      // The notifier requires the Twilio variables only when Twilio is the provider (SMS_PROVIDER).
+      const required = (await requiredEnv(name)).filter(
+        (v) => provider === 'twilio' || !v.startsWith('TWILIO_'),
+      );
+      expect(Object.keys(env)).toEqual(expect.arrayContaining(required));
+    });
+
+    it.each(handlersFor(provider))('%s gets no variable its code never reads', async (name) => {
+      const env = environment(stacks[provider] as TestStack, name) ?? {};
+      const read = (await analyser.analyse(handlerEntry(name))).names;
+      // Powertools reads its own POWERTOOLS_* settings.
+      const unread = Object.keys(env).filter((key) => !key.startsWith('POWERTOOLS_') && !read.has(key));
+      expect(unread).toEqual([]);
+    });
   });
 
   it('finds required variables through the import graph (the scan is live)', async () => {
-    // create-case reaches TABLE_NAME through adapters/repository and PII_KEY through shared/vault
-    expect(await requiredEnv('create-case')).toEqual(
-      expect.arrayContaining(['PII_KEY', 'PUBLIC_URL', 'TABLE_NAME']),
-    );
+    // create-case reaches TABLE_NAME through adapters/repository and PUBLIC_URL through shared/settings
+    expect(await requiredEnv('create-case')).toEqual(expect.arrayContaining(['PUBLIC_URL', 'TABLE_NAME']));
+  });
+
+  it('gives each provider its own inbound SMS function', () => {
+    expect(stacks.aws?.stack.handlers.find('sms-inbound')).toBeUndefined();
+    expect(stacks.aws?.stack.handlers.find('sms-inbound-topic')).toBeDefined();
+    expect(stacks.twilio?.stack.handlers.find('sms-inbound-topic')).toBeUndefined();
+    expect(stacks.twilio?.stack.handlers.find('sms-inbound')).toBeDefined();
   });
 });

@@ -4,7 +4,7 @@ import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { buildStack } from './support';
+import { buildStack, TWILIO } from './support';
 
 /** Every acknowledgement in the tree: rule id and written reason. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
@@ -25,9 +25,15 @@ describe('cdk-nag AwsSolutions', () => {
   it.each([
     ['dev defaults', {}],
     [
-      'prod with an SMS identity and logLevel ALL',
-      { protect: true, smsOriginationIdentity: 'phone-0123456789abcdef', workflowLogLevel: LogLevel.ALL },
+      'prod with an SMS identity, logLevel ALL and an alarm e-mail',
+      {
+        protect: true,
+        smsOriginationIdentity: 'phone-0123456789abcdef',
+        workflowLogLevel: LogLevel.ALL,
+        alarmEmail: 'beheer@example.nl',
+      },
     ],
+    ['smsProvider=twilio', { smsProvider: 'twilio' as const, twilio: TWILIO }],
   ])('reports no unacknowledged error or warning (%s)', (_label, props) => {
     const { app } = buildStack(props);
     const result = new AwsSolutionsChecks(app).validateScope(app);
@@ -51,9 +57,9 @@ describe('cdk-nag AwsSolutions', () => {
   it('still flags what is not acknowledged (the checks are live)', () => {
     const { app, stack } = buildStack();
     // A wildcard grant nobody justified must surface as an IAM5 error.
-    stack.handlers.fns.services.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] }),
-    );
+    stack.handlers
+      .get('services')
+      .addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] }));
     const result = new AwsSolutionsChecks(app).validateScope(app);
     expect(result.violations.map((v) => v.ruleName)).toContain('AwsSolutions-IAM5[Action::dynamodb:*]');
   });

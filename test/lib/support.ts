@@ -23,8 +23,18 @@ export interface TestStack {
   template: Template;
 }
 
-/** The real stack with the real workflows folder; asset bundling skipped unless `bundle` is set. */
-export function buildStack(props: Partial<CoproduceStackProps> = {}, bundle = false): TestStack {
+/** Twilio settings of a test stack (the local defaults of `npm start`). */
+export const TWILIO = { accountSid: 'AC00000000000000000000000000000000', from: '+3197010000000' };
+
+/**
+ * The real stack with the real workflows folder; asset bundling skipped unless `bundle` is set.
+ * `change` runs before the template is read (to prove a check fails on a changed stack).
+ */
+export function buildStack(
+  props: Partial<CoproduceStackProps> = {},
+  bundle = false,
+  change?: (stack: CoproduceStack) => void,
+): TestStack {
   const app = new App({ context: { ...cdkContext(), ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
   const stack = new CoproduceStack(app, STACK_NAME, {
     stackName: STACK_NAME,
@@ -34,6 +44,7 @@ export function buildStack(props: Partial<CoproduceStackProps> = {}, bundle = fa
     logRetention: RetentionDays.ONE_YEAR,
     ...props,
   });
+  change?.(stack);
   return { app, stack, template: Template.fromStack(stack) };
 }
 

@@ -1,0 +1,303 @@
+import type { TABLE } from '../functions/adapters/table-keys';
+
+// What each Lambda function may do, said once. The Handlers construct turns every entry into the
+// function, its IAM policy and its environment in one loop; test/lib/least-privilege.test.ts reads the
+// handler's code and proves that the grants are exactly what the code calls, no more and no less.
+
+export type SmsProvider = 'aws' | 'twilio';
+
+/** DynamoDB actions on the case table itself; `Query` here means a query of the table, not an index. */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
+/** Indexes the function queries (dynamodb:Query on that index only). */
+export type TableIndex = (typeof TABLE)['byPhone' | 'byService' | 'byRound']['name'];
+
+/**
+ * Rights on the executions of the service state machines: start (StartExecution on the machines),
+ * describe, stop and redrive (on `execution:<machine>:*`, which also covers the continuations
+ * `<caseId>-<n>` of a case). Start, stop and redrive give the function STATE_MACHINE_ARNS; describe
+ * alone works on an execution ARN the function is given.
+ */
+export type ExecutionRight = 'start' | 'describe' | 'stop' | 'redrive';
+
+export type RoundFile = 'upload.csv' | 'valid.csv';
+export interface RoundFileGrant {
+  /**
+   * Multipart uploads (Create/UploadPart/Complete) are authorised by s3:PutObject; HeadObject by
+   * s3:GetObject; a failed multipart write needs s3:AbortMultipartUpload to clean up its parts.
+   */
+  readonly actions: readonly (
+    | 's3:GetObject'
+    | 's3:PutObject'
+    | 's3:AbortMultipartUpload'
+    | 's3:DeleteObject'
+  )[];
+  readonly files: readonly RoundFile[];
+}
+
+/** The secrets a function reads at runtime (Powertools getSecret); it gets only their ARNs. */
+export type SecretId = 'piiKey' | 'twilioAuthToken';
+
+/**
+ * Settings, as groups of environment variables: `publicUrl` PUBLIC_URL; `retention` RETENTION_DAYS and
+ * LINK_TTL_DAYS; `console` COGNITO_DOMAIN, CLIENT_ID, ISSUER, CALLBACK_URL. The table, round bucket,
+ * state machines, secrets and SMS settings follow from the grants above.
+ */
+export type Setting = 'publicUrl' | 'retention' | 'console';
+
+export type Route =
+  | { readonly method: 'GET' | 'POST'; readonly path: string; readonly access: 'staff' }
+  /** No gateway authorizer: `why` says how the handler itself decides (cdk-nag APIG4 acknowledgement). */
+  | {
+      readonly method: 'GET' | 'POST';
+      readonly path: string;
+      readonly access: 'public';
+      readonly why: string;
+    };
+
+/**
+ * How a function is invoked: HTTP API routes, a state machine task (the service machines or the
+ * round machine), the inbound SMS topic (SNS, asynchronous) or the rule on failed executions
+ * (EventBridge, asynchronous). The asynchronous ones get retries and an on-failure queue.
+ */
+export type Trigger =
+  | { readonly routes: readonly Route[] }
+  | { readonly by: 'service-machines' | 'round-machine' | 'inbound-sms-topic' | 'failed-executions' };
+
+export interface FunctionManifest {
+  readonly purpose: string;
+  /** The function exists only under this `smsProvider`; absent: always. */
+  readonly provider?: SmsProvider;
+  readonly trigger: Trigger;
+  readonly table?: { readonly actions: readonly TableAction[]; readonly indexes?: readonly TableIndex[] };
+  readonly serviceExecutions?: readonly ExecutionRight[];
+  /** states:SendTaskSuccess: the function completes a step's waiting task with its token. */
+  readonly completesTasks?: boolean;
+  /** StartExecution of the round machine (ROUND_STATE_MACHINE_ARN). */
+  readonly startsRounds?: boolean;
+  /** What it may do with the round files (ROUND_BUCKET); only these files, of any round. */
+  readonly roundFiles?: readonly RoundFileGrant[];
+  /** s3:ListBucket on the round bucket: without it S3 answers HeadObject of a missing key with 403, not 404. */
+  readonly listsRoundBucket?: boolean;
+  readonly secrets?: readonly SecretId[];
+  /**
+   * Sends SMS through the configured provider: `aws` sms-voice:SendTextMessage from the origination
+   * identity (SMS_ORIGINATION_IDENTITY); `twilio` the Messages API (TWILIO_ACCOUNT_SID, TWILIO_FROM,
+   * TWILIO_API_URL) with the auth token secret. SMS_PROVIDER says which (unless the function exists
+   * under one provider only).
+   */
+  readonly sendsSms?: boolean;
+  readonly settings?: readonly Setting[];
+  /** Seconds and MB; 10 s and 512 MB unless the function streams, batches or counts more. */
+  readonly sizing?: { readonly timeoutSeconds?: number; readonly memoryMb?: number };
+}
+
+const CITIZEN_LINK =
+  'Citizens have no account: the per-case link token in the path is checked by the handler and grants that case only.';
+const CONSOLE_SESSION =
+  'The caseworker console runs its own session: a signed cookie from a verified Cognito ID token (OAuth code flow with PKCE); every page checks it.';
+const read: TableAction[] = ['GetItem', 'Query'];
+
+export const FUNCTIONS = {
+  services: {
+    purpose: 'the service catalogue',
+    trigger: {
+      routes: [
+        {
+          method: 'GET',
+          path: '/services',
+          access: 'public',
+          why: 'The service catalogue is public information for citizens and staff.',
+        },
+      ],
+    },
+  },
+  assets: {
+    purpose: "the citizen pages' stylesheet",
+    trigger: {
+      routes: [
+        {
+          method: 'GET',
+          path: '/c/assets/{file}',
+          access: 'public',
+          why: "The citizen pages' stylesheet: a public static file without any case data.",
+        },
+      ],
+    },
+  },
+  'create-case': {
+    purpose: 'starts a case',
+    trigger: { routes: [{ method: 'POST', path: '/cases', access: 'staff' }] },
+    table: { actions: ['GetItem', 'PutItem'] },
+    serviceExecutions: ['start', 'describe'],
+    secrets: ['piiKey'],
+    settings: ['publicUrl', 'retention'],
+  },
+  'list-cases': {
+    purpose: "lists the organisation's cases",
+    trigger: { routes: [{ method: 'GET', path: '/cases', access: 'staff' }] },
+    table: { actions: ['GetItem'], indexes: ['byService'] },
+  },
+  'get-case': {
+    purpose: 'one case with both partners',
+    trigger: { routes: [{ method: 'GET', path: '/cases/{caseId}', access: 'staff' }] },
+    table: { actions: read },
+    secrets: ['piiKey'],
+  },
+  'cancel-case': {
+    purpose: 'stops a case',
+    trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/cancel', access: 'staff' }] },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    serviceExecutions: ['stop'],
+  },
+  'redrive-case': {
+    purpose: 'resumes a failed case (RedriveExecution)',
+    trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/redrive', access: 'staff' }] },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    serviceExecutions: ['redrive'],
+  },
+  'submit-step': {
+    purpose: "submits a provider's step",
+    trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/steps/{stepId}', access: 'staff' }] },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    completesTasks: true,
+  },
+  'citizen-page': {
+    purpose: "the citizen's page and forms",
+    trigger: {
+      routes: [
+        { method: 'GET', path: '/c/{linkToken}', access: 'public', why: CITIZEN_LINK },
+        { method: 'POST', path: '/c/{linkToken}/steps/{stepId}', access: 'public', why: CITIZEN_LINK },
+      ],
+    },
+    table: { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
+    completesTasks: true,
+    secrets: ['piiKey'],
+    settings: ['publicUrl', 'retention'],
+  },
+  'sms-inbound': {
+    purpose: "Twilio's signed webhook for SMS replies",
+    provider: 'twilio',
+    trigger: {
+      routes: [
+        {
+          method: 'POST',
+          path: '/sms/inbound',
+          access: 'public',
+          why: 'Twilio webhook: the handler verifies the X-Twilio-Signature HMAC with the Twilio auth token.',
+        },
+      ],
+    },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['byPhone'] },
+    completesTasks: true,
+    secrets: ['piiKey', 'twilioAuthToken'],
+    settings: ['publicUrl', 'retention'],
+  },
+  'sms-inbound-topic': {
+    purpose: 'SMS replies from End User Messaging two-way SMS (SNS)',
+    provider: 'aws',
+    trigger: { by: 'inbound-sms-topic' },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['byPhone'] },
+    completesTasks: true,
+    secrets: ['piiKey'],
+    sendsSms: true,
+    settings: ['publicUrl', 'retention'],
+  },
+  'open-step': {
+    purpose: "opens a step: records the task token and notifies the step's actor",
+    trigger: { by: 'service-machines' },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], indexes: ['byPhone'] },
+    completesTasks: true,
+    secrets: ['piiKey'],
+    sendsSms: true,
+    settings: ['publicUrl', 'retention'],
+  },
+  'case-failed': {
+    purpose: 'marks the case of a failed, timed out or aborted execution FAILED',
+    trigger: { by: 'failed-executions' },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    serviceExecutions: ['describe'],
+  },
+  console: {
+    purpose: 'the caseworker console',
+    trigger: {
+      routes: [
+        { method: 'GET', path: '/console', access: 'public', why: CONSOLE_SESSION },
+        { method: 'GET', path: '/console/{proxy+}', access: 'public', why: CONSOLE_SESSION },
+        { method: 'POST', path: '/console/{proxy+}', access: 'public', why: CONSOLE_SESSION },
+      ],
+    },
+    table: { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], indexes: ['byService', 'byRound'] },
+    serviceExecutions: ['start', 'describe', 'stop', 'redrive'],
+    completesTasks: true,
+    secrets: ['piiKey'],
+    settings: ['publicUrl', 'retention', 'console'],
+  },
+  'create-round': {
+    purpose: 'creates a round and signs its upload URL',
+    trigger: { routes: [{ method: 'POST', path: '/rounds', access: 'staff' }] },
+    table: { actions: ['GetItem', 'PutItem'] },
+    // Signs the presigned PUT URL of the caller's upload: the URL carries this role's permission.
+    roundFiles: [{ actions: ['s3:PutObject'], files: ['upload.csv'] }],
+    secrets: ['piiKey'],
+    settings: ['publicUrl', 'retention'],
+  },
+  'start-round': {
+    purpose: 'checks the upload and starts the round machine',
+    trigger: { routes: [{ method: 'POST', path: '/rounds/{roundId}/start', access: 'staff' }] },
+    table: { actions: ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'] },
+    roundFiles: [{ actions: ['s3:GetObject'], files: ['upload.csv'] }],
+    listsRoundBucket: true,
+    startsRounds: true,
+  },
+  'get-round': {
+    purpose: "a round's progress",
+    trigger: { routes: [{ method: 'GET', path: '/rounds/{roundId}', access: 'staff' }] },
+    table: { actions: read },
+  },
+  'round-validate': {
+    purpose: 'validates the uploaded rows and writes valid.csv',
+    trigger: { by: 'round-machine' },
+    table: { actions: ['GetItem', 'UpdateItem', 'BatchWriteItem'] },
+    roundFiles: [
+      { actions: ['s3:GetObject'], files: ['upload.csv'] },
+      // valid.csv is written, and removed again when the round is refused after writing it.
+      { actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'], files: ['valid.csv'] },
+    ],
+    // Streams a whole upload (100,000 rows is normal) through the checks: more memory, and with it CPU.
+    sizing: { timeoutSeconds: 900, memoryMb: 1024 },
+  },
+  'round-start-cases': {
+    purpose: 'starts the cases of one Distributed Map batch',
+    trigger: { by: 'round-machine' },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+    serviceExecutions: ['start', 'describe'],
+    secrets: ['piiKey'],
+    settings: ['publicUrl', 'retention'],
+    // Runs inside an Express child execution (5 minutes at most): room for one retry.
+    sizing: { timeoutSeconds: 120 },
+  },
+  'round-finish': {
+    purpose: "records the round's result and removes its files",
+    trigger: { by: 'round-machine' },
+    table: { actions: ['Query', 'UpdateItem'], indexes: ['byRound'] },
+    roundFiles: [{ actions: ['s3:DeleteObject'], files: ['upload.csv', 'valid.csv'] }],
+    // Counts the round's cases through the byRound index.
+    sizing: { timeoutSeconds: 60 },
+  },
+} as const satisfies Record<string, FunctionManifest>;
+
+/** The handler entry files in functions/handlers/ (one function each). */
+export type HandlerName = keyof typeof FUNCTIONS;
+
+export const HANDLER_NAMES = Object.keys(FUNCTIONS) as HandlerName[];
+
+/** The manifest entry of a function, typed as the general shape. */
+export const manifestOf = (name: HandlerName): FunctionManifest => FUNCTIONS[name];
+
+/** The functions that exist under a provider. */
+export function handlersFor(provider: SmsProvider): HandlerName[] {
+  return HANDLER_NAMES.filter((name) => {
+    const only = manifestOf(name).provider;
+    return only === undefined || only === provider;
+  });
+}
