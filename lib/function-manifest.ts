@@ -153,7 +153,8 @@ export const FUNCTIONS = {
     purpose: 'resumes a failed case (RedriveExecution)',
     trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/redrive', access: 'staff' }] },
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
-    serviceExecutions: ['redrive'],
+    // DescribeExecution: a redrive whose answer was lost counts when the execution runs again.
+    serviceExecutions: ['describe', 'redrive'],
   },
   'submit-step': {
     purpose: "submits a provider's step",

@@ -136,7 +136,9 @@ export class AsyncLambda {
       if (result.error?.errorMessage === STOPPING) return done(result);
       const delay = RETRY_DELAYS_MS[n - 1];
       const expires = enqueued + config.maximumEventAgeSeconds * 1000;
-      if (n <= config.maximumRetryAttempts && delay !== undefined && this.setup.now() + delay <= expires) {
+      // An attempt due when the event reaches its maximum age is not made: Lambda keeps an event for at
+      // most that long (strictly before, so the outcome does not hang on the milliseconds spent so far).
+      if (n <= config.maximumRetryAttempts && delay !== undefined && this.setup.now() + delay < expires) {
         this.setup.scheduler.at(this.setup.now() + delay, () => this.track(() => attempt(n + 1)));
         return;
       }

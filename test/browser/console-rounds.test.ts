@@ -107,6 +107,7 @@ describe('rounds in the caseworker console', () => {
     expect(stageRows.filter((l) => l !== 'Nog niet in een fase')).toEqual([
       'Aanbieden en ophalen',
       'Hoe ging het samen?',
+      'Mislukt',
       'Afgerond',
       'Verlopen',
       'Gestopt',
