@@ -40,10 +40,13 @@ export class LocalSystem {
   private constructor(
     readonly dataDir: string,
     readonly port: number,
+    private readonly cdkOut: string,
   ) {}
 
-  static async start(): Promise<LocalSystem> {
-    const sys = new LocalSystem(mkdtempSync(join(tmpdir(), 'coproduce-e2e-')), await freePort());
+  /** `cdkOut`: another cloud assembly to run as it is (e.g. an edited copy, see assembly.ts). */
+  static async start(options: { cdkOut?: string } = {}): Promise<LocalSystem> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-e2e-'));
+    const sys = new LocalSystem(dataDir, await freePort(), options.cdkOut ?? CDK_OUT);
     await sys.boot();
     return sys;
   }
@@ -59,7 +62,7 @@ export class LocalSystem {
         NODE_NO_WARNINGS: '1',
         PORT: String(this.port),
         DATA_DIR: this.dataDir,
-        CDK_OUT,
+        CDK_OUT: this.cdkOut,
         LOCAL_SYNTH: 'skip',
         LOCAL_DEMO: '0',
         TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
