@@ -20,7 +20,7 @@ if (!existsSync(join(out, 'manifest.json')) || process.env.SYNTH === '1') {
 interface Resource {
   Type: string;
   Metadata?: Record<string, string>;
-  Properties?: { Environment?: { Variables?: Record<string, unknown> } };
+  Properties?: { Description?: unknown; Environment?: { Variables?: Record<string, unknown> } };
 }
 
 interface Bundle {
@@ -37,11 +37,17 @@ function bundles(): Bundle[] {
     for (const [id, r] of Object.entries<Resource>(template.Resources ?? {})) {
       const assetPath = r.Metadata?.['aws:asset:path'];
       if (r.Type !== 'AWS::Lambda::Function' || !assetPath) continue;
+      // The app's functions only, not CDK's own (the buckets' auto-delete custom resource).
+      const description = r.Properties?.Description;
+      if (typeof description !== 'string' || !description.startsWith('coproduce ')) continue;
       const file = join(out, assetPath, 'index.js');
       if (existsSync(file)) found.push({ name: id.replace(/[A-F0-9]{8}$/, ''), file, env: plainEnv(r) });
     }
   }
-  return found.sort((a, b) => a.name.localeCompare(b.name));
+  // `npm run bench:coldstart -- console open-step` measures only the functions named.
+  const only = process.argv.slice(2).map((n) => n.replace(/\W/g, '').toLowerCase());
+  const wanted = (name: string) => only.length === 0 || only.some((n) => name.toLowerCase().endsWith(n));
+  return found.filter((b) => wanted(b.name)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The function's env with unresolved CloudFormation values replaced by plausible strings. */

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { executions } from '../adapters/executions';
 import { repository } from '../adapters/repository';
 import { markCaseFailed } from '../domain/case-failure';
-import { logger } from '../shared/logger';
+import { log } from '../shared/logger';
 import { caseIdParam } from './params';
 
 // Target of the EventBridge rule on the service machines' execution status changes (FAILED,
@@ -51,7 +51,7 @@ export const handler = middy<unknown, void, Error, Context>().handler(async (eve
     ...(typeof detail.redriveCount === 'number' && { redriveCount: detail.redriveCount }),
     stoppedAt,
   });
-  logger().info('execution stopped', {
+  await log('info', 'execution stopped', {
     caseId: input.data.caseId,
     execution: detail.name,
     status: detail.status,
@@ -67,8 +67,8 @@ function parseJson(text: string | null | undefined): unknown {
   }
 }
 
-function drop(reason: string, fields: string[], execution?: string): void {
-  logger().warn('execution status change dropped', { reason, fields, ...(execution && { execution }) });
+function drop(reason: string, fields: string[], execution?: string): Promise<void> {
+  return log('warn', 'execution status change dropped', { reason, fields, ...(execution && { execution }) });
 }
 
 function fieldsOf(error: z.core.$ZodError): string[] {

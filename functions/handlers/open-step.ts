@@ -5,7 +5,7 @@ import { repository } from '../adapters/repository';
 import { taskCompleter } from '../adapters/task-completer';
 import { OpenStepError, openStep } from '../domain/open-step';
 import { openStepPayload } from '../domain/open-step-payload';
-import { logger } from '../shared/logger';
+import { log } from '../shared/logger';
 import { loadSecrets } from '../shared/secret-loading';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
@@ -23,7 +23,7 @@ export const handler = middy<unknown>().handler(async (event) => {
   }
   const p = parsed.data;
   const outcome = await openStep(deps, p);
-  logger().info('step notice', {
+  await log('info', 'step notice', {
     caseId: p.caseId,
     stepId: p.stepId,
     notice: p.notice,

@@ -8,7 +8,7 @@ import { taskCompleter as engine } from '../adapters/task-completer';
 import { systemClock } from '../domain/clock';
 import { receiveSms } from '../domain/sms-inbound';
 import { smsClient } from '../shared/clients';
-import { logger } from '../shared/logger';
+import { log } from '../shared/logger';
 import { loadSecrets } from '../shared/secret-loading';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
@@ -75,12 +75,12 @@ async function handle(message: string, snsMessageId: string | undefined): Promis
     const name = error instanceof Error ? error.name : 'unknown';
     if (!FINAL_SEND_ERRORS.has(name)) throw error;
     // E.g. the number sent STOP to AWS's own opt-out list: the text itself was handled.
-    logger().warn('SMS reply not sent', { error: name, inboundMessageId: sms.inboundMessageId });
+    await log('warn', 'SMS reply not sent', { error: name, inboundMessageId: sms.inboundMessageId });
   }
 }
 
-function drop(reason: string, fields: string[], snsMessageId?: string): void {
-  logger().warn('inbound SMS dropped', { reason, fields, ...(snsMessageId && { snsMessageId }) });
+function drop(reason: string, fields: string[], snsMessageId?: string): Promise<void> {
+  return log('warn', 'inbound SMS dropped', { reason, fields, ...(snsMessageId && { snsMessageId }) });
 }
 
 /** Where the shape failed, never the values (they are phone numbers and texts). */

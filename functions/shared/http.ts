@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { type EdgeInput, edgeInput } from './edge';
 import { errorBody, statusOf, ValidationError } from './errors';
-import { logger } from './logger';
+import { log } from './logger';
 import { loadSecrets } from './secret-loading';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -68,8 +68,8 @@ export function httpRoute<S extends z.ZodMiniType>(
     .use({
       onError: async (request) => {
         const status = statusOf(request.error);
-        if (status >= 500) logger().error('unhandled error', { error: request.error as Error });
-        else logger().info('client error', { status, code: errorBody(request.error).error.code });
+        if (status >= 500) await log('error', 'unhandled error', { error: request.error as Error });
+        else await log('info', 'client error', { status, code: errorBody(request.error).error.code });
         request.response = renderError(status, request.error, request.event);
       },
     })

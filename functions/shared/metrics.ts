@@ -1,5 +1,5 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logger } from './logger';
+import { log } from './logger';
 
 // Custom metrics through Powertools Metrics: CloudWatch embedded metric format, written to the log
 // and flushed at once, so a metric is never lost with a frozen or failed invocation. One namespace
@@ -19,7 +19,7 @@ export async function countSmsSendFailed(): Promise<void> {
     metrics.addMetric(SMS_SEND_FAILED, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
   } catch (error) {
-    logger().warn('metric not emitted', { metric: SMS_SEND_FAILED, error: errorName(error) });
+    await log('warn', 'metric not emitted', { metric: SMS_SEND_FAILED, error: errorName(error) });
   }
 }
 
