@@ -87,6 +87,7 @@ describe('Handlers', () => {
       expect.arrayContaining(['states:RedriveExecution', 'states:StopExecution']),
     );
     expect(aws.actions('redrive-case').filter((a) => a.startsWith('states:'))).toEqual([
+      'states:DescribeExecution',
       'states:RedriveExecution',
     ]);
     expect(aws.actions('case-failed').filter((a) => a.startsWith('states:'))).toEqual([
