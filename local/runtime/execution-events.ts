@@ -5,43 +5,9 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
  */
 import { randomUUID } from 'node:crypto';
+import type { ExecutionStatusChange } from '../sfn/index';
 import type { EventBridgeEvent } from './events';
 import { ACCOUNT, REGION } from './names';
-
-/** What the engine reports on a status change (the engine stream's `onStatusChange` contract). */
-export interface ExecutionStatusChange {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: string;
-  startDate: number | Date;
-  stopDate?: number | Date | null;
-  input?: string | null;
-  output?: string | null;
-  error?: string | null;
-  cause?: string | null;
-  redriveCount?: number;
-}
-
-export type StatusListener = (change: ExecutionStatusChange) => void | Promise<void>;
-
-interface StatusSource {
-  onStatusChange?: (listener: StatusListener) => unknown;
-}
-
-/**
- * Subscribes to the engine's status changes. Returns false when this engine cannot report them
- * (an engine from before `onStatusChange`), so the caller can say that the rules will not fire.
- */
-export function subscribeStatusChanges(engine: object, listener: StatusListener): boolean {
-  const source = engine as StatusSource;
-  if (typeof source.onStatusChange !== 'function') return false;
-  source.onStatusChange.call(engine, listener);
-  return true;
-}
-
-const millis = (d: number | Date | null | undefined) =>
-  d === undefined || d === null ? null : typeof d === 'number' ? d : d.getTime();
 
 export function statusChangeEvent(change: ExecutionStatusChange, now: number): EventBridgeEvent {
   const output = change.output ?? null;
@@ -60,15 +26,15 @@ export function statusChangeEvent(change: ExecutionStatusChange, now: number): E
       stateMachineArn: change.stateMachineArn,
       name: change.name,
       status: change.status,
-      startDate: millis(change.startDate),
-      stopDate: millis(change.stopDate),
+      startDate: change.startDate,
+      stopDate: change.stopDate,
       input: change.input ?? null,
       inputDetails: { included: true },
       output,
       outputDetails: output === null ? null : { included: true },
       error: change.error ?? null,
       cause: change.cause ?? null,
-      redriveCount: change.redriveCount ?? 0,
+      redriveCount: change.redriveCount,
     },
   };
 }

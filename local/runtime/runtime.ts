@@ -165,11 +165,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const running = engine;
   process.env.AWS_ENDPOINT_URL_SFN = running.endpoint;
   lambda.setCommon({ AWS_ENDPOINT_URL_SFN: running.endpoint });
-  const reporting = running.onStatusChange(
-    (change) => events.put(statusChangeEvent(change, now())).delivered,
-  );
-  if (!reporting && events.rules.length > 0)
-    log('EventBridge: this engine reports no execution status changes; rules on them will not fire');
+  running.onStatusChange((change) => events.put(statusChangeEvent(change, now())).delivered);
 
   const routes = routeSpecs(ctx);
   const issuer = LocalIssuer.open(dataDir, issuerConfig(routes));

@@ -4,8 +4,7 @@
  * engine's API served over HTTP (AWS JSON 1.0) for the functions' SFN clients.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Engine, type Json, listen, SfnApiError } from '../sfn/index';
-import { type StatusListener, subscribeStatusChanges } from './execution-events';
+import { Engine, type Json, listen, SfnApiError, type StatusListener } from '../sfn/index';
 import { physicalName, stateMachineArn } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
@@ -50,10 +49,9 @@ export interface LocalEngine {
   advance(seconds: number): Promise<void>;
   /**
    * Calls `listener` on every status change of a Standard execution (Express executions send no
-   * events on AWS). A promise it returns tells the engine when the change was handled. Returns false
-   * when the engine cannot report status changes.
+   * events on AWS). A promise it returns tells the engine when the change was handled.
    */
-  onStatusChange(listener: StatusListener): boolean;
+  onStatusChange(listener: StatusListener): void;
   stop(): Promise<void>;
 }
 
@@ -138,7 +136,7 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
       return run;
     },
     onStatusChange: (listener) =>
-      subscribeStatusChanges(engine, (change) => {
+      engine.onStatusChange((change) => {
         let type: string | undefined;
         try {
           type = engine.describeStateMachine({ stateMachineArn: change.stateMachineArn }).type;
