@@ -5,6 +5,8 @@
  * minutes after the second, unless the function's EventInvokeConfig says otherwise (retries 0-2, a
  * maximum event age 60 s-6 h). An event that still fails goes to the on-failure destination and/or
  * the function's dead-letter queue; without either it is dropped (here: a log line).
+ * A throttle or a Lambda service error is not an attempt: Lambda puts the event back in its queue and
+ * tries again, from 1 second up to 5 minutes apart, until the event's maximum age.
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
  *
  * The delays run on the engine clock, so a fast-forward fires due retries. Unlike Lambda's queue this
@@ -30,6 +32,8 @@ export interface AsyncConfig {
 export const DEFAULT_ASYNC: AsyncConfig = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 };
 /** Waits before the second and the third attempt after a function error. */
 const RETRY_DELAYS_MS = [60_000, 120_000];
+/** Errors of the Invoke call after which Lambda keeps the event queued (429 and 5xx). */
+const REQUEUED = new Set(['TooManyRequestsException', 'ServiceException']);
 
 /** Each function's async settings: AWS::Lambda::EventInvokeConfig (unqualified or $LATEST) and DeadLetterConfig. */
 export function asyncConfigs(ctx: ResolveContext, functions: FunctionSpec[]): Map<string, AsyncConfig> {
@@ -117,6 +121,7 @@ export class AsyncLambda {
       done = ok;
     });
 
+    let requeued = 0;
     const attempt = async (n: number): Promise<void> => {
       let result: AttemptResult;
       try {
@@ -124,6 +129,13 @@ export class AsyncLambda {
       } catch (e) {
         const err = e as Error;
         result = { ok: false, error: { errorType: err.name || 'Error', errorMessage: err.message } };
+        const wait = Math.min(1000 * 2 ** requeued, 300_000);
+        const expires = enqueued + config.maximumEventAgeSeconds * 1000;
+        if (REQUEUED.has(err.name) && this.setup.now() + wait < expires) {
+          requeued++;
+          this.setup.scheduler.at(this.setup.now() + wait, () => this.track(() => attempt(n)));
+          return;
+        }
       }
       if (n === 1) first(result);
       if (result.ok) {

@@ -1,21 +1,25 @@
 /**
  * Faults for tests: the next N invocations of a function fail with a given error type, as a Lambda
  * function error (errorType/errorMessage), so a state machine sees it by that name (a name starting
- * with `Lambda.`, such as Lambda.TooManyRequestsException, is seen as that service error).
- * Functions are named by their handler name, which the template carries as `Description: coproduce <name>`.
+ * with `Lambda.`, such as Lambda.TooManyRequestsException, is seen as that service error); or they
+ * spend `delayMs` in the function first, as a slow dependency would (past the function's timeout,
+ * Lambda stops it: Sandbox.Timedout). Functions are named by their handler name, which the template
+ * carries as `Description: coproduce <name>`. (LOCAL_FAULTS, at rates, is fault-rates.ts.)
  *
- *   POST /local/faults  {"function": "open-step", "times": 2, "error": "Lambda.TooManyRequestsException", "message"?: "..."}
+ *   POST /local/faults  {"function": "open-step", "times": 2, "error"?: "Lambda.TooManyRequestsException",
+ *                        "message"?: "...", "delayMs"?: 5000}   (an error, a delay, or both)
  *        -> 201 {"fault": {...}}; 400 for a malformed body, 404 for an unknown function
- *   GET  /local/faults  -> 200 {"faults": [{"function", "error", "message", "remaining"}]} (pending ones)
+ *   GET  /local/faults  -> 200 {"faults": [{"function", "error", "message", "delayMs", "remaining"}]} (pending ones)
  *
  * Faults for one function are used up in the order they were added.
  */
-import type { FunctionSpec } from './lambda';
+import { FunctionError, type FunctionSpec } from './lambda';
 
 export interface Fault {
   function: string;
-  error: string;
-  message: string;
+  error?: string;
+  message?: string;
+  delayMs?: number;
   remaining: number;
 }
 
@@ -46,16 +50,23 @@ export class Faults {
 
   add(input: unknown): Fault {
     const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-    const { function: fn, times, error, message } = body;
+    const { function: fn, times, error, message, delayMs } = body;
     if (typeof fn !== 'string' || fn.length === 0)
       throw new FaultInputError(400, '"function" must be a handler name');
     if (typeof times !== 'number' || !Number.isInteger(times) || times < 1 || times > 10_000)
       throw new FaultInputError(400, '"times" must be a whole number from 1 to 10000');
-    if (typeof error !== 'string' || !ERROR_TYPE.test(error))
+    if (error === undefined && delayMs === undefined)
+      throw new FaultInputError(400, 'give "error" (an error type name), "delayMs", or both');
+    if (error !== undefined && (typeof error !== 'string' || !ERROR_TYPE.test(error)))
       throw new FaultInputError(
         400,
         '"error" must be an error type name, e.g. Lambda.TooManyRequestsException',
       );
+    if (
+      delayMs !== undefined &&
+      (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 1 || delayMs > 900_000)
+    )
+      throw new FaultInputError(400, '"delayMs" must be a whole number of milliseconds from 1 to 900000');
     if (message !== undefined && (typeof message !== 'string' || message.length > 1000))
       throw new FaultInputError(400, '"message" must be a string of at most 1000 characters');
     if (!this.byHandler.has(fn)) {
@@ -64,8 +75,8 @@ export class Faults {
     }
     const fault: Fault = {
       function: fn,
-      error,
-      message: message ?? `Injected fault: ${error}`,
+      ...(error === undefined ? {} : { error, message: message ?? `Injected fault: ${error}` }),
+      ...(delayMs === undefined ? {} : { delayMs }),
       remaining: times,
     };
     this.pending.push(fault);
@@ -76,16 +87,16 @@ export class Faults {
     return this.pending.map((f) => ({ ...f }));
   }
 
-  /** The error the function's next invocation must fail with, if a fault is pending for it. */
-  take(functionName: string): Error | undefined {
+  /** The error (and/or delay) the function's next invocation gets, if a fault is pending for it. */
+  take(functionName: string): { error?: Error; delayMs?: number } | undefined {
     const handler = this.handlerOf.get(functionName);
     const fault = handler ? this.pending.find((f) => f.function === handler) : undefined;
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining === 0) this.pending = this.pending.filter((f) => f !== fault);
-    // Only the error line: the runtime's own frames are not the function's stack.
-    const error = Object.assign(new Error(fault.message), { name: fault.error });
-    error.stack = `${fault.error}: ${fault.message}`;
-    return error;
+    return {
+      ...(fault.error ? { error: new FunctionError(fault.error, fault.message ?? '') } : {}),
+      ...(fault.delayMs ? { delayMs: fault.delayMs } : {}),
+    };
   }
 }

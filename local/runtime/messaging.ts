@@ -30,7 +30,7 @@ export function messaging(p: {
   const permissions = InvokePermissions.fromTemplate(ctx);
   let sns: LocalSns | undefined;
   const asyncLambda: AsyncLambda = new AsyncLambda({
-    run: (arn, payload) => lambda.invoke(arn, payload),
+    run: (arn, payload) => lambda.invoke(arn, payload, true),
     find: (nameOrArn) => lambda.find(nameOrArn),
     configs: asyncConfigs(ctx, p.functions),
     scheduler,

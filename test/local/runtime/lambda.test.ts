@@ -7,18 +7,33 @@ import { type FunctionSpec, LocalLambda } from '../../../local/runtime/lambda';
 const dir = mkdtempSync(join(tmpdir(), 'coproduce-lambda-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Each invocation waits `ms`, and reports how many invocations of it were running at that moment.
+// Each invocation waits `ms`, and says when it ran and how many invocations its environment has run.
 writeFileSync(
   join(dir, 'slow.js'),
-  `let running = 0;
+  `let runs = 0;
    exports.handler = async ({ ms }) => {
-     running++;
-     const seen = running;
+     const start = Date.now();
+     runs++;
      await new Promise((r) => setTimeout(r, ms));
-     running--;
-     return { seen };
+     return { start, end: Date.now(), runs };
    };`,
 );
+
+/** The most invocations that ran at the same time. */
+function overlap(spans: { start: number; end: number }[]): number {
+  const edges = spans.flatMap((s) => [
+    [s.start, 1],
+    [s.end, -1],
+  ]);
+  edges.sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number));
+  let now = 0;
+  let most = 0;
+  for (const [, d] of edges) {
+    now += d as number;
+    most = Math.max(most, now);
+  }
+  return most;
+}
 
 const spec = (timeoutSeconds: number): FunctionSpec => ({
   logicalId: 'Slow',
@@ -32,13 +47,16 @@ const spec = (timeoutSeconds: number): FunctionSpec => ({
 });
 
 describe('lambda concurrency', () => {
-  it('runs at most `concurrency` invocations of a function at once and queues the rest', async () => {
+  it('runs at most `concurrency` invocations of a function at once, one per environment, and queues the rest', async () => {
     const lambda = new LocalLambda([spec(5)], {}, () => {}, false, 3);
     const out = (await Promise.all(
-      Array.from({ length: 12 }, () => lambda.invoke('stack-Slow', { ms: 30 })),
-    )) as { seen: number }[];
-    expect(Math.max(...out.map((o) => o.seen))).toBe(3);
+      Array.from({ length: 12 }, () => lambda.invoke('stack-Slow', { ms: 150 })),
+    )) as { start: number; end: number; runs: number }[];
+    expect(overlap(out)).toBe(3);
+    // Three environments, each reused (warm) for four invocations in turn.
+    expect(out.map((o) => o.runs).sort()).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
     expect(lambda.stats.get('stack-Slow')?.invocations).toBe(12);
+    await lambda.close();
   });
 
   it('counts the timeout from the start of an invocation, not from when it was queued', async () => {
@@ -49,6 +67,7 @@ describe('lambda concurrency', () => {
     await expect(Promise.all(all)).resolves.toHaveLength(6);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2400);
     await expect(lambda.invoke('stack-Slow', { ms: 1500 })).rejects.toThrow(/timed out after 1.00 seconds/);
+    await lambda.close();
   });
 });
 
@@ -61,7 +80,7 @@ describe('closing', () => {
     const closing = lambda.close();
     await expect(queued).rejects.toThrow('The local runtime is stopping');
     await closing;
-    await expect(running).resolves.toEqual({ seen: 1 });
+    await expect(running).resolves.toMatchObject({ runs: 1 });
     await expect(lambda.invoke('stack-Slow', { ms: 1 })).rejects.toThrow('stopping');
   });
 });
