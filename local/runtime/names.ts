@@ -55,6 +55,13 @@ export function physicalName(ctx: NameContext, logicalId: string): string {
       return given('QueueName') ?? `${ctx.stackName}-${logicalId}-${shortHash(logicalId, 12)}`;
     case 'AWS::Events::Rule':
       return given('Name') ?? `${ctx.stackName}-${logicalId}-${shortHash(logicalId, 12)}`;
+    case 'AWS::IAM::Role':
+    case 'AWS::IAM::ManagedPolicy':
+      // CloudFormation: `<stack>-<logical id>-<random>`, at most 64 characters.
+      return (
+        given(r.Type === 'AWS::IAM::Role' ? 'RoleName' : 'ManagedPolicyName') ??
+        `${`${ctx.stackName}-${logicalId}`.slice(0, 51)}-${shortHash(`${ctx.stackName}/${logicalId}`, 12)}`
+      );
     default:
       return logicalId;
   }
@@ -75,6 +82,8 @@ export function bucketName(raw: string): string {
 
 export const stateMachineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
 export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+/** A secret's ARN without the six characters Secrets Manager appends. */
+export const secretArnPrefix = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
 /** Secrets Manager appends a hyphen and six random characters to the name. */
 export const secretArn = (name: string) =>
   `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-${shortHash(name, 6)}`;
@@ -82,6 +91,11 @@ export const topicArn = (name: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:${na
 export const queueArn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
 export const queueUrl = (name: string) => `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`;
 export const ruleArn = (name: string) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${name}`;
+export const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+export const managedPolicyArn = (name: string) => `arn:aws:iam::${ACCOUNT}:policy/${name}`;
+/** The principal a role's temporary credentials act as: `assumed-role/<role name>/<session name>`. */
+export const assumedRoleArn = (roleName: string, session: string) =>
+  `arn:aws:sts::${ACCOUNT}:assumed-role/${roleName}/${session}`;
 export const kmsKeyId = (ctx: NameContext, logicalId: string) => stableUuid(`${ctx.stackName}/${logicalId}`);
 export const kmsKeyArn = (keyId: string) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${keyId}`;
 

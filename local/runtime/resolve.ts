@@ -7,12 +7,15 @@ import {
   functionArn,
   kmsKeyArn,
   kmsKeyId,
+  managedPolicyArn,
   physicalName,
   queueArn,
   queueUrl,
   REGION,
+  roleArn,
   ruleArn,
   secretArn,
+  shortHash,
   stateMachineArn,
   topicArn,
 } from './names';
@@ -57,6 +60,7 @@ function ref(ctx: ResolveContext, id: string): unknown {
   if (r.Type === 'AWS::SNS::Topic') return topicArn(name);
   if (r.Type === 'AWS::SQS::Queue') return queueUrl(name);
   if (r.Type === 'AWS::KMS::Key') return kmsKeyId(ctx, id);
+  if (r.Type === 'AWS::IAM::ManagedPolicy') return managedPolicyArn(name);
   return name;
 }
 
@@ -98,6 +102,10 @@ function getAtt(ctx: ResolveContext, id: string, attr: string): unknown {
       return queueUrl(name);
     case 'AWS::Events::Rule.Arn':
       return ruleArn(name);
+    case 'AWS::IAM::Role.Arn':
+      return roleArn(name);
+    case 'AWS::IAM::Role.RoleId':
+      return `AROA${shortHash(name, 17).toUpperCase()}`;
     case 'AWS::KMS::Key.Arn':
       return kmsKeyArn(kmsKeyId(ctx, id));
     case 'AWS::KMS::Key.KeyId':
