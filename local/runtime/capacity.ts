@@ -19,6 +19,7 @@
  * meter. A request is charged to the meter of the server that received it (AsyncLocalStorage).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
@@ -44,12 +45,20 @@ export const UNMETERED = 'x-local-unmetered';
 const meters = new AsyncLocalStorage<CapacityMeter>();
 let installed = false;
 
+/** A request the server must not serve, and the answer to give instead. */
+export type Gate = (
+  req: IncomingMessage,
+  body: Buffer,
+  housekeeping: boolean,
+) => { status: number; body: string } | undefined;
+
 /**
  * Charges the requests a dynalite server handles to a new meter. dynalite reads the body in
  * 'data'/'end' listeners, which run outside the request's async context, so it is handed a replay of
- * the body, started inside the meter's context.
+ * the body, started inside the meter's context. `gate` may refuse a request first (IAM, faults): a
+ * refused request costs nothing, as on DynamoDB.
  */
-export function meterServer(server: Server): CapacityMeter {
+export function meterServer(server: Server, gate?: Gate): CapacityMeter {
   installCapacityHooks();
   const meter = new CapacityMeter();
   const serve = server.listeners('request')[0] as RequestListener;
@@ -58,6 +67,15 @@ export function meterServer(server: Server): CapacityMeter {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const housekeeping = req.headers[UNMETERED] !== undefined;
+      const refused = gate?.(req, Buffer.concat(chunks), housekeeping);
+      if (refused) {
+        res.writeHead(refused.status, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-requestid': randomUUID(),
+        });
+        return void res.end(refused.body);
+      }
       const replay = Object.assign(new PassThrough(), {
         headers: req.headers,
         method: req.method,
@@ -67,7 +85,7 @@ export function meterServer(server: Server): CapacityMeter {
         serve.call(server, replay as unknown as IncomingMessage, res);
         replay.end(Buffer.concat(chunks));
       };
-      if (req.headers[UNMETERED] === undefined) meters.run(meter, handle);
+      if (!housekeeping) meters.run(meter, handle);
       else handle();
     });
   });

@@ -16,7 +16,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { type Consumed, meterServer, UNMETERED } from './capacity';
+import { type Consumed, type Gate, meterServer, UNMETERED } from './capacity';
 import { physicalName } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
@@ -71,7 +71,33 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
-export async function startDynamo(path: string | undefined, tables: TableSpec[]): Promise<LocalDynamo> {
+/** Each table's partition key attribute, and each of its indexes' (for dynamodb:LeadingKeys). */
+export function partitionKeys(
+  tables: TableSpec[],
+): Map<string, { table: string[]; indexes: Map<string, string> }> {
+  const hash = (schema: { AttributeName?: string; KeyType?: string }[] | undefined) =>
+    schema?.find((k) => k.KeyType === 'HASH')?.AttributeName ?? '';
+  return new Map(
+    tables.map((t) => [
+      t.name,
+      {
+        table: [hash(t.input.KeySchema)],
+        indexes: new Map(
+          [...(t.input.GlobalSecondaryIndexes ?? []), ...(t.input.LocalSecondaryIndexes ?? [])].map((i) => [
+            i.IndexName as string,
+            hash(i.KeySchema),
+          ]),
+        ),
+      },
+    ]),
+  );
+}
+
+export async function startDynamo(
+  path: string | undefined,
+  tables: TableSpec[],
+  gate?: Gate,
+): Promise<LocalDynamo> {
   const server = dynalite({
     ...(path ? { path } : {}),
     createTableMs: 0,
@@ -83,7 +109,7 @@ export async function startDynamo(path: string | undefined, tables: TableSpec[])
     const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
     requests.set(op, (requests.get(op) ?? 0) + 1);
   });
-  const meter = meterServer(server);
+  const meter = meterServer(server, gate);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientFor = (unmetered: boolean) => {

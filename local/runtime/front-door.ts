@@ -2,6 +2,11 @@
  * The local gateway's request handling, in order: the local OAuth pages, the /local/ routes, the
  * template's routes (JWT authorizer, then the function), and under smsProvider=aws the v1 SMS
  * webhook (POST /sms/inbound, answered as a carrier would: see sms-inbound.ts).
+ * HTTP API's limits (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html):
+ * a payload over 10 MB is refused (413); an integration that has not answered after 30 seconds gets
+ * 503 {"message":"Service Unavailable"} (the function itself runs on until its own timeout); a failed
+ * invocation (the function's error, or Lambda refusing the Invoke) is 500 {"message":"Internal Server Error"}.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formParams } from '../../functions/domain/twilio-signature';
@@ -21,7 +26,12 @@ export interface FrontDoor {
   /** Serves a /local/ route; false when there is none for the method and path. */
   local: (method: string, path: string, body: Buffer, res: ServerResponse) => Promise<boolean>;
   log: (line: string) => void;
+  /** HTTP API's maximum integration timeout. */
+  integrationTimeoutMs?: number;
 }
+
+export const INTEGRATION_TIMEOUT_MS = 30_000;
+const TIMED_OUT = Symbol('integration timeout');
 
 export function frontDoor(door: FrontDoor) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -54,11 +64,24 @@ export function frontDoor(door: FrontDoor) {
     }
     const event = toEvent(req, body, found.route, found.pathParameters, requestId, claims);
     let result: unknown;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = door.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+    const timedOut = new Promise<typeof TIMED_OUT>((ok) => {
+      timer = setTimeout(() => ok(TIMED_OUT), limit);
+    });
+    const invocation = door.lambda.invoke(found.route.functionArn, event);
     try {
-      result = await door.lambda.invoke(found.route.functionArn, event);
+      result = await Promise.race([invocation, timedOut]);
     } catch (e) {
       door.log(`${found.route.routeKey}: function error: ${(e as Error).stack ?? String(e)}`);
       return message(res, 500, 'Internal Server Error', requestId);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (result === TIMED_OUT) {
+      invocation.catch(() => {}); // it ends (or times out) on its own; nobody waits for it any more
+      door.log(`${found.route.routeKey}: no answer within the integration timeout (${limit / 1000} s): 503`);
+      return message(res, 503, 'Service Unavailable', requestId);
     }
     writeResult(res, result, requestId);
   };

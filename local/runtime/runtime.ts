@@ -7,13 +7,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve as resolvePath } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AsyncLambda } from './async-invoke';
-import { type LocalDynamo, startDynamo, tableSpecs } from './dynamo';
+import { type LocalDynamo, partitionKeys, startDynamo, tableSpecs } from './dynamo';
+import { gateDynamo } from './dynamo-gate';
 import type { LocalEvents } from './events';
 import { statusChangeEvent } from './execution-events';
+import { FaultRates } from './fault-rates';
 import { Faults } from './faults';
 import { frontDoor } from './front-door';
 import { issuerConfig, message, newRequestId, routeSpecs } from './gateway';
+import { LocalIam } from './iam';
+import { templatePolicies } from './iam-roles';
 import { LocalIssuer } from './jwt';
 import { functionSpecs, LocalLambda } from './lambda';
 import { localRoutes } from './local-routes';
@@ -23,15 +28,16 @@ import { LocalOAuth } from './oauth';
 import type { ResolveContext } from './resolve';
 import { bucketNames, type LocalS3, S3_CREDENTIALS, startS3 } from './s3';
 import { LocalSecrets, secretSpecs } from './secrets';
-import { startServices } from './services';
+import { type ServiceGuard, startServices } from './services';
 import { type LocalEngine, startEngine, stateMachineSpecs } from './sfn';
+import { gateSfn } from './sfn-gate';
 import { Outbox } from './sms';
 import { inboundSetup, LocalSmsInbound } from './sms-inbound';
 import type { LocalSns } from './sns';
 import { snsQueryHandler } from './sns-query';
 import { loadAssembly } from './template';
 import { TwilioApi, twilioAccount } from './twilio';
-import { unemulatedLines } from './unemulated';
+import { missingDependencies, unemulatedLines } from './unemulated';
 
 export interface RuntimeOptions {
   cdkOut: string;
@@ -44,6 +50,17 @@ export interface RuntimeOptions {
   /** Also log every invocation, not only cold starts and errors. */
   verbose?: boolean;
   sweepIntervalMs?: number;
+  /** IAM enforcement from the template's policies. Default: on, unless LOCAL_IAM=off. */
+  iam?: boolean;
+  /** Transient faults at rates (LOCAL_FAULTS) and their seed (LOCAL_FAULTS_SEED). Default: from the environment. */
+  faults?: { spec?: string; seed?: string };
+}
+
+/** LOCAL_IAM: on (the default) or off. */
+export function iamSetting(value = process.env.LOCAL_IAM): boolean {
+  if (value === undefined || value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`LOCAL_IAM must be on or off ('${value}')`);
 }
 
 export interface Runtime {
@@ -64,6 +81,10 @@ export interface Runtime {
   events: LocalEvents;
   inbound: LocalSmsInbound;
   faults: Faults;
+  /** IAM as the template says it (LOCAL_IAM=off: `iam.enabled` is false). */
+  iam: LocalIam;
+  /** LOCAL_FAULTS. */
+  rates: FaultRates;
   /** Fast-forwards the engine clock, runs the retries that became due, then sweeps expired items. */
   advance(seconds: number): Promise<void>;
   stop(): Promise<void>;
@@ -82,6 +103,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   mkdirSync(dataDir, { recursive: true });
   const assembly = loadAssembly(options.cdkOut);
   for (const line of unemulatedLines(assembly.template)) log(line);
+  const isApp = (id: string) => {
+    const key = (assembly.template.Resources[id]?.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
+    return typeof key === 'string' && assembly.assetPaths.has(key);
+  };
+  const missing = missingDependencies(assembly.template, isApp);
+  if (missing.length > 0)
+    throw new Error(`The local runtime cannot run this template:\n  ${missing.join('\n  ')}`);
+  const iamOn = options.iam ?? iamSetting();
+  const rates = FaultRates.parse(
+    options.faults?.spec ?? process.env.LOCAL_FAULTS,
+    options.faults?.seed ?? process.env.LOCAL_FAULTS_SEED,
+  );
 
   // The gateway listens first: its URL is part of the functions' environment (PUBLIC_URL).
   let handle: (req: IncomingMessage, res: ServerResponse) => Promise<unknown> = async (_q, res) => {
@@ -106,9 +139,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     dynamicReference: (reference, name) => (secrets as LocalSecrets).dynamicReference(reference, name),
   };
   secrets = new LocalSecrets(dataDir, secretSpecs(ctx));
+  const iam = new LocalIam(templatePolicies(ctx), iamOn, log);
+  for (const line of [...iam.startLines(), ...rates.startLines()]) log(line);
+  const guard: ServiceGuard = { iam, rates };
+  const tables = tableSpecs(ctx);
+  const keys = partitionKeys(tables);
   const [dynamo, s3] = await Promise.all([
-    startDynamo(join(dataDir, 'dynamodb'), tableSpecs(ctx)),
-    startS3(join(dataDir, 's3'), bucketNames(ctx), host),
+    startDynamo(join(dataDir, 'dynamodb'), tables, (req, body, housekeeping) =>
+      gateDynamo({ iam, rates, keys }, req.headers, body, housekeeping),
+    ),
+    startS3(join(dataDir, 's3'), bucketNames(ctx), host, () => ({
+      ...(iam.enabled ? { iam } : {}),
+      keyPairs: () => iam.keyPairs(),
+    })),
   ]);
 
   let engine: LocalEngine | undefined;
@@ -133,6 +176,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     AWS_ENDPOINT_URL_SNS: services.url,
   };
   const functions = functionSpecs(ctx, assembly);
+  if (iam.enabled) {
+    const unknown = functions.filter((f) => !f.roleArn || !iam.knowsRole(f.roleArn));
+    if (unknown.length > 0)
+      throw new Error(
+        `IAM: ${unknown.map((f) => `${f.logicalId} (role ${f.roleArn ?? 'none'})`).join(', ')}: no execution role in the template, so its permissions are unknown (LOCAL_IAM=off runs it unchecked)`,
+      );
+  }
   const lambda = new LocalLambda(
     functions,
     common,
@@ -140,26 +190,42 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (level === 'info' || options.verbose) log(line);
     },
     options.verbose,
+    8,
+    (f) => {
+      const c = iam.credentialsFor(`function ${f.handlerName ?? f.name}`, f.name, f.roleArn);
+      return {
+        AWS_ACCESS_KEY_ID: c.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+        AWS_SESSION_TOKEN: c.sessionToken,
+      };
+    },
   );
   const faults = new Faults(functions);
   lambda.faults = faults;
+  lambda.rates = rates;
 
   const { scheduler, asyncLambda, sns, events } = messaging({ ctx, functions, lambda, now, log });
   const twilio = twilioAccount(functions);
-  for (const handler of [
-    outbox.handle,
-    secrets.handle,
-    snsQueryHandler(sns),
-    new TwilioApi(twilio, () => (secrets as LocalSecrets).twilioToken(), outbox, now).handle,
-  ])
+  const twilioApi = new TwilioApi(twilio, () => (secrets as LocalSecrets).twilioToken(), outbox, now);
+  for (const part of [outbox, secrets, twilioApi]) part.guard = guard;
+  for (const handler of [outbox.handle, secrets.handle, snsQueryHandler(sns, guard), twilioApi.handle])
     services.use(handler);
 
+  // The state machines' DynamoDB integrations make one attempt: a throttle reaches the state's Retry.
+  const integrations = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   engine = await startEngine({
     dir: join(dataDir, 'sfn'),
     machines: stateMachineSpecs(ctx),
     invoke: (arn, payload) => lambda.invoke(arn, payload),
-    dynamodb: dynamo.client,
+    dynamodb: integrations,
     s3,
+    ...(iam.enabled ? { authorize: iam.authorizeIntegration } : {}),
+    gate: (req, body) => gateSfn({ iam, rates }, req.headers, body),
     log,
   });
   const running = engine;
@@ -226,6 +292,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     events,
     inbound,
     faults,
+    iam,
+    rates,
     advance,
     async stop() {
       clearInterval(sweeper);
@@ -235,6 +303,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await lambda.close();
       await sweeping;
       await services.stop();
+      integrations.destroy();
       await s3.stop();
       await dynamo.stop();
     },

@@ -1,14 +1,18 @@
 /**
  * S3: s3rver on the file system under DATA_DIR/s3, with a bucket per AWS::S3::Bucket of the template.
- * s3rver accepts only the credentials S3RVER/S3RVER, so the functions get those (the other local
- * services accept any). Its port is open from the start, but s3rver itself (and the S3 client) load on
- * the first request: requiring them costs most of a second that `npm start` need not wait for.
+ * s3rver accepts only access keys it knows: S3RVER (the runtime's own, and the account's) and each
+ * function's own (registered when it loads); each request first passes the IAM gate (s3-gate.ts).
+ * Its port is open from the start, but s3rver itself (and the S3 client) load on the first request:
+ * requiring them costs most of a second that `npm start` need not wait for.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type NameContext, physicalName, REGION } from './names';
+import { gateS3, type S3GateSetup } from './s3-gate';
 import { resourcesOfType } from './template';
 
 export const S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -28,12 +32,28 @@ export interface LocalS3 {
 
 type Handle = (req: IncomingMessage, res: ServerResponse) => void;
 
-export async function startS3(directory: string, buckets: string[], host = '127.0.0.1'): Promise<LocalS3> {
+export interface S3Access {
+  /** The IAM gate; absent: no checks. */
+  iam?: S3GateSetup['iam'];
+  /** Access keys (and secrets) s3rver must accept besides its own: the functions'. */
+  keyPairs?: () => [string, string][];
+}
+
+export async function startS3(
+  directory: string,
+  buckets: string[],
+  host = '127.0.0.1',
+  access: () => S3Access = () => ({}),
+): Promise<LocalS3> {
   mkdirSync(directory, { recursive: true });
   let loaded: Promise<{ handle: Handle; close(): void }> | undefined;
   const load = () => {
     loaded ??= (async () => {
       const { default: S3rver } = await import('s3rver');
+      const account = createRequire(__filename)('s3rver/lib/models/account') as {
+        DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void };
+      };
+      for (const [id, secret] of access().keyPairs?.() ?? []) account.DUMMY_ACCOUNT.createKeyPair(id, secret);
       const app = new S3rver({
         directory,
         silent: true,
@@ -44,11 +64,32 @@ export async function startS3(directory: string, buckets: string[], host = '127.
     })();
     return loaded;
   };
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const { handle } = await load();
+    const iam = access().iam;
+    if (!iam) return handle(req, res);
+    // Only a DeleteObjects request needs its body read to be judged; everything else streams on.
+    if (req.method === 'POST' && /[?&]delete(=|&|$)/.test(req.url ?? '')) {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks);
+      if (gateS3({ iam, directory }, req, body, res)) return;
+      const replay = Object.assign(new PassThrough(), {
+        headers: req.headers,
+        method: req.method,
+        url: req.url,
+        socket: req.socket,
+      });
+      handle(replay as unknown as IncomingMessage, res);
+      replay.end(body);
+      return;
+    }
+    if (!gateS3({ iam, directory }, req, Buffer.alloc(0), res)) handle(req, res);
+  };
   const server = createServer((req, res) => {
-    load().then(
-      ({ handle }) => handle(req, res),
-      (e: Error) => res.writeHead(500).end(`s3rver did not start: ${e.message}`),
-    );
+    serve(req, res).catch((e: Error) => {
+      if (!res.headersSent) res.writeHead(500).end(`s3rver did not start: ${e.message}`);
+    });
   });
   const port = await new Promise<number>((ok, fail) => {
     server.once('error', fail);

@@ -11,9 +11,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { physicalName, secretArn, stableUuid } from './names';
+import { physicalName, secretArn, secretArnPrefix, stableUuid } from './names';
 import { type ResolveContext, resolve } from './resolve';
-import { awsJsonError, type ServiceHandler } from './services';
+import { awsJsonError, callerOf, type ServiceGuard, type ServiceHandler } from './services';
 import { resourcesOfType } from './template';
 
 /** Documented development default for the Twilio auth token (signatures, the Twilio API emulator). */
@@ -105,6 +105,8 @@ export class LocalSecrets {
   private readonly legacyPiiKey: string | undefined;
   private readonly kinds = new Map<string, Kind>();
   private readonly started = Date.now();
+  /** IAM for the callers (set by the runtime). */
+  guard: ServiceGuard = {};
 
   constructor(
     dataDir: string,
@@ -201,6 +203,21 @@ export class LocalSecrets {
       return true;
     }
     const spec = this.find(input.SecretId);
+    // IAM decides before existence: the resource is the secret, or the ARN the caller named.
+    const resource =
+      spec?.arn ??
+      (input.SecretId.startsWith('arn:') ? input.SecretId : `${secretArnPrefix(input.SecretId)}-??????`);
+    const verdict = this.guard.iam?.check(callerOf(this.guard, req), [
+      {
+        action: 'secretsmanager:GetSecretValue',
+        resource,
+        context: new Map([['secretsmanager:secretid', [resource]]]),
+      },
+    ]);
+    if (verdict && !verdict.allowed) {
+      fail(400, 'AccessDeniedException', verdict.message);
+      return true;
+    }
     if (!spec) {
       fail(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
       return true;

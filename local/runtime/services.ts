@@ -6,6 +6,9 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FaultRates } from './fault-rates';
+import type { LocalIam, Principal } from './iam';
+import { signedAccessKey } from './sigv4';
 import { readBody } from './sms';
 
 export interface ServiceRequest {
@@ -17,6 +20,16 @@ export interface ServiceRequest {
   /** X-Amz-Target (AWS JSON protocols), '' when absent. */
   target: string;
 }
+
+/** What the endpoints check (IAM) and inject (LOCAL_FAULTS); set once the runtime has them. */
+export interface ServiceGuard {
+  iam?: LocalIam;
+  rates?: FaultRates;
+}
+
+/** The function that signed the request, if a function did (undefined: the account's own caller). */
+export const callerOf = (guard: ServiceGuard, req: ServiceRequest): Principal | undefined =>
+  guard.iam?.principal(signedAccessKey(req.headers));
 
 /** Handles the request and returns true, or returns false when it is not this handler's. */
 export type ServiceHandler = (req: ServiceRequest, res: ServerResponse) => boolean | Promise<boolean>;

@@ -1,10 +1,18 @@
 /**
  * The one adapter between the runtime and the project's Step Functions engine (local/sfn/):
  * the template's state machines registered, Lambda tasks routed to the local Lambda, and the
- * engine's API served over HTTP (AWS JSON 1.0) for the functions' SFN clients.
+ * engine's API served over HTTP (AWS JSON 1.0) for the functions' SFN clients, behind the gate that
+ * checks the callers' IAM permissions and injects faults (sfn-gate.ts).
  */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Engine, type Json, listen, SfnApiError, type StatusListener } from '../sfn/index';
+import { createHandler, Engine, type Json, SfnApiError, type StatusListener } from '../sfn/index';
+import type { Refusal } from './dynamo-gate';
+import type { AccessDecision, IntegrationCall } from './iam';
+import { LambdaServiceError } from './lambda';
 import { physicalName, stateMachineArn } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
@@ -62,7 +70,58 @@ export interface EngineSetup {
   dynamodb: DynamoDBClient;
   /** Objects for Map states' ItemReader (s3:getObject), streamed. */
   s3?: { getObject(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> };
+  /** Decides every call a state machine's integration makes with its role (EngineOptions.authorize). */
+  authorize?: (call: IntegrationCall) => AccessDecision;
+  /** Checks an API request before the engine sees it (IAM, faults). */
+  gate?: (req: IncomingMessage, body: Buffer) => Refusal | undefined;
   log: (line: string) => void;
+}
+
+/**
+ * A Lambda Invoke refused by Lambda (a throttle, a service error) as the Lambda integration reports it:
+ * `Lambda.<exception>`, with the cause the Java SDK behind Step Functions writes.
+ */
+async function invokeAsIntegration(invoke: EngineSetup['invoke'], arn: string, payload: Json) {
+  try {
+    return await invoke(arn, payload);
+  } catch (e) {
+    if (!(e instanceof LambdaServiceError)) throw e;
+    const cause = `${e.message} (Service: AWSLambda; Status Code: ${e.status}; Error Code: ${e.code}; Request ID: ${randomUUID()}; Proxy: null)`;
+    throw Object.assign(new Error(cause), { name: `Lambda.${e.code}` });
+  }
+}
+
+/** The engine's API over HTTP, each request first offered to the gate. */
+function serve(engine: Engine, gate: EngineSetup['gate']) {
+  const handler = createHandler(engine);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const refused = gate?.(req, body);
+      if (refused) {
+        const type = (JSON.parse(refused.body) as { __type: string }).__type;
+        res.writeHead(refused.status, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-errortype': type,
+          'x-amzn-requestid': randomUUID(),
+        });
+        return void res.end(refused.body);
+      }
+      const replay = Object.assign(new PassThrough(), {
+        headers: req.headers,
+        method: req.method,
+        url: req.url,
+      });
+      handler(replay as unknown as IncomingMessage, res);
+      replay.end(body);
+    });
+  });
+  return new Promise<typeof server>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok(server));
+  });
 }
 
 const turn = () => new Promise((r) => setImmediate(r));
@@ -78,9 +137,11 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
     send: (command: never) => track(setup.dynamodb.send(command)),
   } as unknown as DynamoDBClient;
   const s3 = setup.s3;
-  const options: ConstructorParameters<typeof Engine>[0] = {
+  // `authorize` is the engine's IAM hook (wave 2 contract); an engine without it ignores it.
+  const options: ConstructorParameters<typeof Engine>[0] & { authorize?: EngineSetup['authorize'] } = {
     dataDir: setup.dir,
-    invoke: (arn, payload) => track(setup.invoke(arn, payload)),
+    ...(setup.authorize ? { authorize: setup.authorize } : {}),
+    invoke: (arn, payload) => track(invokeAsIntegration(setup.invoke, arn, payload)),
     dynamodb,
     // Counted like the other work: the first read of a round file is part of settling.
     ...(s3 ? { s3: { getObject: (bucket: string, key: string) => track(s3.getObject(bucket, key)) } } : {}),
@@ -98,7 +159,7 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
       setup.log(`state machine ${m.name}: definition updated`);
     }
   }
-  const server = await listen(engine, 0);
+  const server = await serve(engine, setup.gate);
 
   const idle = async () => {
     for (let quiet = 0; quiet < 3; ) {
@@ -126,7 +187,7 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
   };
 
   return {
-    endpoint: `http://127.0.0.1:${server.port}`,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     engine,
     now: () => engine.now(),
     // One fast-forward at a time: two interleaved ones would fire timers out of order.

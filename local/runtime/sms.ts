@@ -3,10 +3,13 @@
  * End User Messaging's SendTextMessage (pinpoint-sms-voice-v2, AWS JSON 1.0) is emulated here; the
  * Twilio Messages API in twilio.ts.
  */
-import { randomUUID } from 'node:crypto';
+
+import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import type { ServiceHandler } from './services';
+import type { AccessCheck } from './iam';
+import { ACCOUNT, REGION } from './names';
+import { callerOf, type ServiceGuard, type ServiceHandler } from './services';
 
 export type SmsProvider = 'aws' | 'twilio';
 
@@ -22,8 +25,35 @@ export interface OutboxMessage {
   messageType?: string;
 }
 
+/**
+ * The resources a SendTextMessage acts on, as IAM sees them: the origination identity (a phone
+ * number, pool or sender id, by ARN or id; an E.164 number is the account's phone number with that
+ * number; none: AWS picks one of the account's numbers), its opt-out list, the configuration set.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsendusermessagingsmsandvoicev2.html
+ */
+export function smsChecks(input: Record<string, unknown>): AccessCheck[] {
+  const arn = (kind: string, id: string) => `arn:aws:sms-voice:${REGION}:${ACCOUNT}:${kind}/${id}`;
+  const given = typeof input.OriginationIdentity === 'string' ? input.OriginationIdentity : '';
+  const localNumber = (n: string) => `phone-${createHash('sha256').update(n).digest('hex').slice(0, 32)}`;
+  const identity = given.startsWith('arn:')
+    ? given
+    : given.startsWith('phone-')
+      ? arn('phone-number', given)
+      : given.startsWith('pool-')
+        ? arn('pool', given)
+        : /^\+\d+$/.test(given) || given === ''
+          ? arn('phone-number', localNumber(given || 'local'))
+          : arn('sender-id', `${given}/NL`);
+  const resources = [identity, arn('opt-out-list', 'Default')];
+  if (typeof input.ConfigurationSetName === 'string')
+    resources.push(arn('configuration-set', input.ConfigurationSetName));
+  return resources.map((resource) => ({ action: 'sms-voice:SendTextMessage', resource }));
+}
+
 export class Outbox {
   private readonly messages: OutboxMessage[] = [];
+  /** IAM and faults for SendTextMessage callers (set by the runtime). */
+  guard: ServiceGuard = {};
 
   constructor(
     private readonly file: string,
@@ -60,15 +90,28 @@ export class Outbox {
   readonly handle: ServiceHandler = (req, res) => {
     if (req.target !== 'PinpointSMSVoiceV2.SendTextMessage') return false;
     const body = req.body.toString('utf8');
-    const fail = (type: string, message: string) =>
+    const fail = (type: string, message: string, status = 400) =>
       res
-        .writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type })
-        .end(JSON.stringify({ __type: type, message }));
+        .writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type })
+        .end(JSON.stringify({ __type: type, Message: message, RequestId: randomUUID() }));
     let input: Record<string, unknown>;
     try {
       input = JSON.parse(body || '{}') as Record<string, unknown>;
     } catch {
       fail('SerializationException', 'Invalid JSON');
+      return true;
+    }
+    const verdict = this.guard.iam?.check(callerOf(this.guard, req), smsChecks(input));
+    if (verdict && !verdict.allowed) {
+      fail('AccessDeniedException', verdict.message);
+      return true;
+    }
+    if (this.guard.rates?.roll('sms.throttle')) {
+      fail('ThrottlingException', 'Rate exceeded.');
+      return true;
+    }
+    if (this.guard.rates?.roll('sms.fail')) {
+      fail('InternalServerException', 'An internal error occurred. Try again later.', 500);
       return true;
     }
     const to = input.DestinationPhoneNumber;

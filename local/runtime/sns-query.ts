@@ -3,14 +3,14 @@
  * MessageAttributes.entry.N.*) answered with XML, errors as <ErrorResponse>.
  */
 import { randomUUID } from 'node:crypto';
-import type { ServiceHandler } from './services';
+import { callerOf, type ServiceGuard, type ServiceHandler } from './services';
 import type { LocalSns, PublishInput } from './sns';
 import { type MessageAttribute, SnsError } from './sns-message';
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function snsQueryHandler(sns: LocalSns): ServiceHandler {
+export function snsQueryHandler(sns: LocalSns, guard: ServiceGuard = {}): ServiceHandler {
   return (req, res) => {
     const type = String(req.headers['content-type'] ?? '');
     if (!type.startsWith('application/x-www-form-urlencoded')) return false;
@@ -26,7 +26,15 @@ export function snsQueryHandler(sns: LocalSns): ServiceHandler {
           `The action ${form.get('Action')} is not valid for this web service (not emulated locally).`,
         );
       }
-      const { messageId } = sns.publish(publishInput(form));
+      const input = publishInput(form);
+      const topic = input.TopicArn ?? input.TargetArn;
+      const verdict = guard.iam?.check(
+        callerOf(guard, req),
+        [{ action: 'sns:Publish', resource: topic ?? '*' }],
+        { action: 'SNS:Publish' },
+      );
+      if (verdict && !verdict.allowed) throw new SnsError('AuthorizationError', verdict.message, 403);
+      const { messageId } = sns.publish(input);
       xml(
         200,
         `<PublishResponse xmlns="${NS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,

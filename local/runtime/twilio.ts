@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FunctionSpec } from './lambda';
-import type { ServiceHandler } from './services';
+import type { ServiceGuard, ServiceHandler } from './services';
 import type { Outbox } from './sms';
 
 /** The local defaults `npm start` synthesizes with for smsProvider=twilio (the plan's contract). */
@@ -43,6 +43,9 @@ function segments(body: string): number {
 const rfc2822 = (ms: number) => new Date(ms).toUTCString().replace('GMT', '+0000');
 
 export class TwilioApi {
+  /** LOCAL_FAULTS (sms.fail, sms.throttle), set by the runtime. */
+  guard: ServiceGuard = {};
+
   constructor(
     private readonly account: TwilioAccount,
     private readonly authToken: () => string,
@@ -88,6 +91,9 @@ export class TwilioApi {
     if (!body) return error(res, 400, 21602, 'Message body is required.');
     if ([...body].length > 1600)
       return error(res, 400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+    // Twilio's answers to a throttled or failed request (https://www.twilio.com/docs/api/errors/20429, /20500).
+    if (this.guard.rates?.roll('sms.throttle')) return error(res, 429, 20429, 'Too Many Requests');
+    if (this.guard.rates?.roll('sms.fail')) return error(res, 500, 20500, 'Internal Server Error');
 
     const messageSid = `SM${randomBytes(16).toString('hex')}`;
     const created = rfc2822(this.now());

@@ -1,6 +1,7 @@
 /**
  * What the template has that the local runtime does not run: one line per resource type, said at
- * start instead of silently ignored (issue 10: "say what is not emulated").
+ * start instead of silently ignored (issue 10: "say what is not emulated"); and what the functions
+ * depend on that it cannot serve, which stops the start (`missingDependencies`).
  */
 import type { CfnTemplate } from './template';
 
@@ -24,13 +25,17 @@ const EMULATED = new Set([
   'AWS::SNS::Topic',
   'AWS::SNS::Subscription',
   'AWS::Events::Rule',
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::S3::BucketPolicy',
+  'AWS::SNS::TopicPolicy',
   'AWS::CDK::Metadata',
 ]);
 
 const WHY: Record<string, string> = {
-  'AWS::IAM::Role': 'roles are not assumed; IAM is not enforced locally',
-  'AWS::IAM::Policy': 'IAM policies are not enforced locally',
-  'AWS::IAM::ManagedPolicy': 'IAM policies are not enforced locally',
+  'AWS::IAM::User': 'no IAM users locally',
+  'AWS::IAM::Group': 'no IAM groups locally',
   'AWS::Logs::LogGroup': 'function and state machine logs go to this console',
   'AWS::CloudWatch::Alarm': 'alarms are not evaluated',
   'AWS::CloudWatch::CompositeAlarm': 'alarms are not evaluated',
@@ -39,8 +44,6 @@ const WHY: Record<string, string> = {
   'AWS::KMS::Alias': 'no encryption at rest locally',
   'AWS::SQS::Queue': 'what would reach a dead-letter queue is logged instead',
   'AWS::SQS::QueuePolicy': 'queue policies are not enforced',
-  'AWS::S3::BucketPolicy': 'bucket policies are not enforced',
-  'AWS::SNS::TopicPolicy': 'topic policies are not enforced',
   'AWS::SecretsManager::RotationSchedule': 'secrets are not rotated locally',
 };
 
@@ -60,4 +63,52 @@ export function unemulatedLines(template: CfnTemplate): string[] {
           : (WHY[type] ?? 'not emulated');
       return `not emulated: ${type} (${n}): ${why}`;
     });
+}
+
+type Obj = Record<string, unknown>;
+
+/** The logical ids a property value refers to (Ref, Fn::GetAtt, Fn::Sub's ${Id} and ${Id.Attr}). */
+function referenced(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) referenced(v, out);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value as Obj)) {
+      if (k === 'Ref' && typeof v === 'string') out.add(v);
+      else if (k === 'Fn::GetAtt')
+        out.add(Array.isArray(v) ? String(v[0]) : (String(v).split('.')[0] as string));
+      else if (k === 'Fn::Sub') {
+        const text = Array.isArray(v) ? String(v[0]) : String(v);
+        for (const m of text.matchAll(/\$\{([^!}.][^}.]*)(\.[^}]*)?\}/g)) out.add(m[1] as string);
+        if (Array.isArray(v)) referenced(v[1], out);
+      } else referenced(v, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * What a function needs that the runtime cannot give it: an environment variable naming a resource of a
+ * type it does not emulate (the function would call a service that is not there), layers (their code
+ * would be missing), file systems. One line each; the runtime refuses to start when there is any.
+ */
+export function missingDependencies(template: CfnTemplate, isApp: (logicalId: string) => boolean): string[] {
+  const lines: string[] = [];
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Type !== 'AWS::Lambda::Function' || !isApp(id)) continue;
+    const p = r.Properties ?? {};
+    const vars = ((p.Environment as Obj | undefined)?.Variables ?? {}) as Obj;
+    for (const [name, value] of Object.entries(vars)) {
+      for (const target of referenced(value)) {
+        const type = template.Resources[target]?.Type;
+        if (type && !EMULATED.has(type))
+          lines.push(
+            `function ${id}: ${name} refers to ${target} (${type}), which the local runtime does not emulate`,
+          );
+      }
+    }
+    if (Array.isArray(p.Layers) && p.Layers.length > 0)
+      lines.push(`function ${id}: Lambda layers are not emulated (their code would be missing from /opt)`);
+    if (Array.isArray(p.FileSystemConfigs) && p.FileSystemConfigs.length > 0)
+      lines.push(`function ${id}: file systems (EFS) are not emulated`);
+  }
+  return lines;
 }

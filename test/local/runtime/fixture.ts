@@ -109,7 +109,42 @@ export interface FixtureFunction {
   description?: string;
   environment?: Record<string, unknown>;
   timeout?: number;
+  memory?: number;
+  /** What its execution role may do (an AWS::IAM::Policy on the role, as CDK writes grants). */
+  statements?: Record<string, unknown>[];
 }
+
+/** An IAM statement, as CDK writes one. */
+export const allow = (action: string | string[], resource: unknown) => ({
+  Effect: 'Allow',
+  Action: action,
+  Resource: resource,
+});
+
+/** A role the functions (lambda.amazonaws.com) or state machines (states.amazonaws.com) assume. */
+export const role = (service: string, statements: Record<string, unknown>[], id: string) => ({
+  [`${id}Role`]: {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: service } }],
+      },
+    },
+  },
+  ...(statements.length > 0
+    ? {
+        [`${id}RoleDefaultPolicy`]: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyDocument: { Version: '2012-10-17', Statement: statements },
+            PolicyName: `${id}RoleDefaultPolicy`,
+            Roles: [{ Ref: `${id}Role` }],
+          },
+        },
+      }
+    : {}),
+});
 
 /**
  * Writes a cloud assembly (template, asset manifest, one CJS bundle per function) into a fresh folder
@@ -133,13 +168,15 @@ export function writeAssembly(
       source: { path: `asset.${hash}`, packaging: 'zip' },
       destinations: { d: { objectKey: `${hash}.zip` } },
     };
+    Object.assign(all, role('lambda.amazonaws.com', fn.statements ?? [], name));
     all[name] = {
       Type: 'AWS::Lambda::Function',
       Properties: {
         Code: { S3Bucket: 'cdk-assets', S3Key: `${hash}.zip` },
         Handler: 'index.handler',
+        Role: { 'Fn::GetAtt': [`${name}Role`, 'Arn'] },
         Timeout: fn.timeout ?? 5,
-        MemorySize: 256,
+        MemorySize: fn.memory ?? 256,
         ...(fn.description ? { Description: fn.description } : {}),
         Environment: { Variables: fn.environment ?? {} },
       },
@@ -226,9 +263,23 @@ export function writeFixture(root: string, waitSeconds = 3600): string {
     },
     TwilioSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
     ...API_RESOURCES,
+    ...role(
+      'states.amazonaws.com',
+      [
+        allow('lambda:InvokeFunction', [
+          { 'Fn::GetAtt': ['Opener', 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Opener', 'Arn'] }, ':*']] },
+        ]),
+        allow('dynamodb:UpdateItem', { 'Fn::GetAtt': ['Table', 'Arn'] }),
+      ],
+      'Machine',
+    ),
     Machine: {
       Type: 'AWS::StepFunctions::StateMachine',
-      Properties: { DefinitionString: definition(waitSeconds), RoleArn: 'arn:aws:iam::000000000000:role/x' },
+      Properties: {
+        DefinitionString: definition(waitSeconds),
+        RoleArn: { 'Fn::GetAtt': ['MachineRole', 'Arn'] },
+      },
     },
     ...route('GET /echo/{id}', 'Echo', true),
     ...route('GET /public/{proxy+}', 'Echo'),
@@ -240,8 +291,19 @@ export function writeFixture(root: string, waitSeconds = 3600): string {
     ...route('POST /upload/{key}', 'Upload'),
     ...route('GET /upload/{key}', 'Upload'),
   };
+  const table = { 'Fn::GetAtt': ['Table', 'Arn'] };
+  const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['RoundBucket5F2D7E3A', 'Arn'] }, '/files/*']] };
+  const grants: Record<string, Record<string, unknown>[]> = {
+    Start: [allow('states:StartExecution', { Ref: 'Machine' })],
+    Opener: [allow('dynamodb:PutItem', table), allow('sms-voice:SendTextMessage', '*')],
+    Complete: [allow('dynamodb:GetItem', table), allow('states:SendTaskSuccess', '*')],
+    Upload: [allow(['s3:PutObject', 's3:GetObject'], objects)],
+  };
   const functions = Object.fromEntries(
-    Object.entries(FUNCTIONS).map(([name, code]) => [name, { code, environment: env }]),
+    Object.entries(FUNCTIONS).map(([name, code]) => [
+      name,
+      { code, environment: env, statements: grants[name] ?? [] },
+    ]),
   );
   return writeAssembly(root, functions, resources);
 }

@@ -155,7 +155,8 @@ describe('step functions, dynamodb and sms together', () => {
     expect((await fetch(`${rt.url}/start/case-1`, { method: 'POST' })).status).toBe(202);
     const item = await until(() => getItem('case-1'));
     expect(item.status?.S).toBe('OPEN');
-    expect(rt.outbox.list().map((m) => m.body)).toContain('Open: case-1');
+    // The function sends its SMS after writing the item: wait for the invocation to finish.
+    await until(async () => (rt.outbox.list().some((m) => m.body === 'Open: case-1') ? true : undefined));
     const before = rt.dynamo.consumed();
     const done = await fetch(`${rt.url}/complete/case-1`, { method: 'POST', body: '{"ok":true}' });
     expect(done.status).toBe(200);

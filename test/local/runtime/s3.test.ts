@@ -75,7 +75,7 @@ describe('s3', () => {
     const { url } = (await (await fetch(`${rt.url}/upload/c.csv`, { method: 'POST' })).json()) as {
       url: string;
     };
-    const other = url.replace('X-Amz-Credential=S3RVER', 'X-Amz-Credential=AKIAOTHER');
+    const other = url.replace(/X-Amz-Credential=ASIA[A-Z0-9]+/, 'X-Amz-Credential=AKIAOTHER');
     expect(other).not.toBe(url);
     expect((await fetch(other, { method: 'PUT', body: 'x' })).status).toBe(403);
     await expect(rt.s3.getObject(BUCKET, 'files/c.csv')).rejects.toThrow(/NoSuchKey|does not exist/);

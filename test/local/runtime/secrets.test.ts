@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Runtime, startRuntime } from '../../../local/runtime/runtime';
 import { DEV_TWILIO_AUTH_TOKEN, generatePassword } from '../../../local/runtime/secrets';
-import { API_RESOURCES, route, writeAssembly } from './fixture';
+import { API_RESOURCES, allow, route, writeAssembly } from './fixture';
 
 const root = join(process.cwd(), '.data', 'test-fixtures');
 const dirs: string[] = [];
@@ -41,6 +41,7 @@ function assembly(): string {
           PII_KEY_SECRET_ARN: { Ref: 'PiiKey' },
           TWILIO_AUTH_TOKEN_SECRET_ARN: { Ref: 'TwilioToken' },
         },
+        statements: [allow('secretsmanager:GetSecretValue', [{ Ref: 'PiiKey' }, { Ref: 'TwilioToken' }])],
       },
     },
     {

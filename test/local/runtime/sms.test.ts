@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Runtime, startRuntime } from '../../../local/runtime/runtime';
-import { API_RESOURCES, route, writeAssembly } from './fixture';
+import { API_RESOURCES, allow, route, writeAssembly } from './fixture';
 
 // biome-ignore lint/suspicious/noExplicitAny: the test reads deep into JSON it just asserted on
 type Loose = any;
@@ -65,6 +65,12 @@ function awsAssembly(): string {
           SMS_ORIGINATION_IDENTITY: SERVICE_NUMBER,
           PUBLIC_URL: { 'Fn::GetAtt': ['Api', 'ApiEndpoint'] },
         },
+        statements: [
+          allow('sms-voice:SendTextMessage', [
+            'arn:aws:sms-voice:eu-west-1:000000000000:phone-number/*',
+            'arn:aws:sms-voice:eu-west-1:000000000000:opt-out-list/*',
+          ]),
+        ],
       },
     },
     {
@@ -92,6 +98,7 @@ function awsAssembly(): string {
 }
 
 function twilioAssembly(): string {
+  const readToken = [allow('secretsmanager:GetSecretValue', { Ref: 'TwilioToken' })];
   const environment = {
     TWILIO_AUTH_TOKEN_SECRET_ARN: { Ref: 'TwilioToken' },
     TWILIO_ACCOUNT_SID: ACCOUNT,
@@ -102,8 +109,8 @@ function twilioAssembly(): string {
   return writeAssembly(
     root,
     {
-      Webhook: { code: WEBHOOK, description: 'coproduce sms-inbound', environment },
-      Sender: { code: SENDER, description: 'coproduce sender', environment },
+      Webhook: { code: WEBHOOK, description: 'coproduce sms-inbound', environment, statements: readToken },
+      Sender: { code: SENDER, description: 'coproduce sender', environment, statements: readToken },
     },
     {
       ...API_RESOURCES,
