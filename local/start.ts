@@ -3,7 +3,9 @@
  * `npm start -- -c key=value ...` synthesizes with that CDK context (e.g. -c smsProvider=twilio);
  * `npm start -- --assembly DIR` runs that cloud assembly as it is, without synthesizing.
  * PORT (default 3000), DATA_DIR (default .data/), LOG_LEVEL=debug for every REPORT line,
- * LOCAL_DEMO=0 to skip the demo cases, LOCAL_SYNTH=skip to use cdk.out as it is (CDK_OUT: another folder).
+ * LOCAL_DEMO=0 to skip the demo cases, LOCAL_SYNTH=skip to use cdk.out as it is (CDK_OUT: another folder),
+ * LOCAL_IAM=off to run without the template's IAM checks, LOCAL_FAULTS / LOCAL_FAULTS_SEED to inject
+ * AWS's transient faults (README, local settings).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
     `  SMS in          POST ${rt.url}/local/sms    {"from": "+31612345678", "body": "ja"}  (via ${rt.inbound.provider ?? 'no inbound path'}; npm run sms)`,
     `  clock           POST ${rt.url}/local/clock  {"advanceSeconds": 86400}`,
     `  faults          POST ${rt.url}/local/faults {"function": "open-step", "times": 1, "error": "Case.Broken"}`,
+    `  IAM             ${rt.iam.enabled ? "the template's policies, enforced on every call (LOCAL_IAM=off turns it off)" : 'NOT enforced (LOCAL_IAM=off)'}`,
+    `  AWS faults      ${rt.rates.active ? `${[...rt.rates.rates].map(([k, r]) => `${k}=${r}`).join(',')} (LOCAL_FAULTS_SEED=${rt.rates.seed})` : 'none (LOCAL_FAULTS)'}`,
   ];
   if (demo.length) out.push('', 'Demo cases (citizen pages):');
   for (const d of demo)

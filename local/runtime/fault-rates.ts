@@ -38,15 +38,13 @@ export class FaultRates {
   /** Faults injected so far, per kind. */
   readonly injected = new Map<FaultKind, number>();
 
+  readonly rates = new Map<FaultKind, number>();
+
   private constructor(
-    readonly rates: Map<FaultKind, number>,
+    rates: Map<FaultKind, number>,
     readonly seed: string,
   ) {
-    for (const kind of rates.keys()) {
-      const digest = createHash('sha256').update(`${seed}/${kind}`).digest();
-      this.draws.set(kind, generator(digest.readUInt32LE(0)));
-      this.injected.set(kind, 0);
-    }
+    for (const [kind, rate] of rates) this.setRate(kind, rate);
   }
 
   /** Parses LOCAL_FAULTS; throws a message naming the bad entry. No seed: a random one (printed at start). */
@@ -67,6 +65,16 @@ export class FaultRates {
       rates.set(kind, rate);
     }
     return new FaultRates(rates, seed?.trim() || String(randomInt(1, 2 ** 31)));
+  }
+
+  /** Changes a rate while running (tests, tools); a kind not given at start gets its seeded sequence now. */
+  setRate(kind: FaultKind, rate: number): void {
+    if (!this.draws.has(kind)) {
+      const digest = createHash('sha256').update(`${this.seed}/${kind}`).digest();
+      this.draws.set(kind, generator(digest.readUInt32LE(0)));
+      this.injected.set(kind, 0);
+    }
+    this.rates.set(kind, rate);
   }
 
   get active(): boolean {
