@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startRuntime } from '../../../local/runtime/runtime';
 import { parseStartArgs } from '../../../local/runtime/start-args';
 import { isUpToDate } from '../../../local/runtime/synth';
 import { unemulatedLines } from '../../../local/runtime/unemulated';
-import { writeFixture } from './fixture';
+import { writeAssembly, writeFixture } from './fixture';
 
 const dirs: string[] = [];
 const temp = (prefix: string) => {
@@ -140,5 +141,46 @@ describe('what is not emulated', () => {
       'not emulated: AWS::KMS::Key (1): no encryption at rest locally',
       'not emulated: AWS::Pipes::Pipe (1): not emulated',
     ]);
+  });
+});
+
+describe('what the functions need but the runtime cannot serve', () => {
+  const root = join(process.cwd(), '.data', 'test-fixtures');
+  const start = (cdkOut: string, iam = true) =>
+    startRuntime({ cdkOut, dataDir: temp('coproduce-refuse-'), port: 0, iam, faults: {} });
+
+  it('stops the start, naming the function, the variable and the resource type', async () => {
+    const assembly = writeAssembly(
+      root,
+      {
+        Worker: { code: 'exports.handler = async () => 1;', environment: { QUEUE_URL: { Ref: 'Jobs' } } },
+        Other: {
+          code: 'exports.handler = async () => 2;',
+          environment: { KEY: { 'Fn::Sub': '${Key.Arn}' } },
+        },
+      },
+      { Jobs: { Type: 'AWS::SQS::Queue', Properties: {} }, Key: { Type: 'AWS::KMS::Key', Properties: {} } },
+    );
+    dirs.push(assembly);
+    await expect(start(assembly)).rejects.toThrow(
+      'The local runtime cannot run this template:\n' +
+        '  function Worker: QUEUE_URL refers to Jobs (AWS::SQS::Queue), which the local runtime does not emulate\n' +
+        '  function Other: KEY refers to Key (AWS::KMS::Key), which the local runtime does not emulate',
+    );
+  });
+
+  it('stops the start when a function has no execution role in the template, unless LOCAL_IAM=off', async () => {
+    const assembly = writeAssembly(root, { Orphan: { code: 'exports.handler = async () => 1;' } }, {});
+    dirs.push(assembly);
+    const file = join(assembly, 'demo-stack.template.json');
+    const template = JSON.parse(readFileSync(file, 'utf8'));
+    template.Resources.Orphan.Properties.Role = 'arn:aws:iam::000000000000:role/made-elsewhere';
+    writeFileSync(file, JSON.stringify(template));
+    await expect(start(assembly)).rejects.toThrow(
+      /IAM: Orphan \(role arn:aws:iam::000000000000:role\/made-elsewhere\): no execution role in the template/,
+    );
+    const unchecked = await start(assembly, false);
+    await expect(unchecked.lambda.invoke('demo-stack-Orphan', {})).resolves.toBe(1);
+    await unchecked.stop();
   });
 });
