@@ -4,10 +4,12 @@
  *   GET  /local/clock, POST /local/clock     the engine clock; {"advanceSeconds": N} fast-forwards it
  *   POST /local/sms   {"from", "body"}       a phone texting the service number, through the configured
  *                                            provider's inbound path -> {"provider", "messageId", "replies"}
- *   GET  /local/faults, POST /local/faults   injected function errors (faults.ts)
+ *   GET  /local/faults, POST /local/faults   injected function errors (faults.ts); GET also says which
+ *                                            LOCAL_FAULTS are on and how many of each were injected
  * Errors are the API's `{ "error": { "code", "message" } }`.
  */
 import type { ServerResponse } from 'node:http';
+import type { FaultRates } from './fault-rates';
 import { FaultInputError, type Faults } from './faults';
 import type { Outbox } from './sms';
 import { InboundError, type LocalSmsInbound } from './sms-inbound';
@@ -16,6 +18,7 @@ export interface LocalRoutesSetup {
   outbox: Outbox;
   inbound: LocalSmsInbound;
   faults: Faults;
+  rates?: FaultRates;
   now: () => number;
   advance: (seconds: number) => Promise<void>;
 }
@@ -77,9 +80,21 @@ export function localRoutes(setup: LocalRoutesSetup) {
         }
         return true;
       }
-      case 'GET /local/faults':
-        send(200, { faults: setup.faults.list() });
+      case 'GET /local/faults': {
+        const rates = setup.rates;
+        const injected = Object.fromEntries(
+          [...(rates?.rates ?? [])].map(([kind, rate]) => [
+            kind,
+            { rate, injected: rates?.injected.get(kind) ?? 0 },
+          ]),
+        );
+        send(200, {
+          faults: setup.faults.list(),
+          rates: injected,
+          ...(rates?.active ? { seed: rates.seed } : {}),
+        });
         return true;
+      }
       case 'POST /local/faults':
         try {
           send(201, { fault: setup.faults.add(json()) });

@@ -265,7 +265,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     oauth,
     lambda,
     inbound,
-    local: localRoutes({ outbox, inbound, faults, now, advance }),
+    local: localRoutes({ outbox, inbound, faults, rates, now, advance }),
     log,
   });
 

@@ -8,6 +8,9 @@ import { FAULT_KINDS, type FaultKind, FaultRates } from '../../../local/runtime/
 import { type Runtime, startRuntime } from '../../../local/runtime/runtime';
 import { writeFixture } from './fixture';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies read loosely in tests
+type Loose = any;
+
 describe('LOCAL_FAULTS', () => {
   it('reads kind=rate pairs and names a bad entry', () => {
     const rates = FaultRates.parse('lambda.throttle=0.05, dynamodb.error=0.01', '7');
@@ -155,5 +158,17 @@ describe('injected faults', () => {
     expect(throttled.status).toBe(400);
     expect(await throttled.json()).toMatchObject({ __type: 'ThrottlingException' });
     expect(rt.outbox.list()).toHaveLength(0);
+  });
+
+  it('GET /local/faults says which rates are on, how many of each were injected, and the seed', async () => {
+    const before = rt.rates.injected.get('lambda.throttle') ?? 0;
+    rt.rates.setRate('lambda.throttle', 1);
+    expect((await fetch(`${rt.url}/plain`)).status).toBe(500);
+    const body = (await (await fetch(`${rt.url}/local/faults`)).json()) as Loose;
+    expect(body.rates['lambda.throttle']).toEqual({ rate: 1, injected: before + 1 });
+    expect(body.rates['sms.fail']).toEqual({ rate: 0, injected: expect.any(Number) });
+    expect(body.seed).toBe('1');
+    rt.rates.setRate('lambda.throttle', 0);
+    expect(((await (await fetch(`${rt.url}/local/faults`)).json()) as Loose).seed).toBeUndefined();
   });
 });

@@ -156,6 +156,7 @@ describe('what the functions need but the runtime cannot serve', () => {
         Worker: { code: 'exports.handler = async () => 1;', environment: { QUEUE_URL: { Ref: 'Jobs' } } },
         Other: {
           code: 'exports.handler = async () => 2;',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub, not JavaScript
           environment: { KEY: { 'Fn::Sub': '${Key.Arn}' } },
         },
       },
