@@ -4,7 +4,9 @@ import type { LocalSystem, Loose } from './harness';
 let catalogue: Loose[] | undefined;
 
 export async function loadCatalogue(sys: LocalSystem): Promise<void> {
-  const res = await sys.request('GET', '/services');
+  // Again after a 5xx: with LOCAL_FAULTS on, an invocation may be throttled, as on AWS.
+  let res = await sys.request('GET', '/services');
+  for (let i = 0; res.status >= 500 && i < 8; i++) res = await sys.request('GET', '/services');
   const body = res.json as Loose;
   catalogue = Array.isArray(body) ? body : (body.items ?? body.services);
 }
