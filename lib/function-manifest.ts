@@ -7,9 +7,16 @@ import type { TABLE } from '../functions/adapters/table-keys';
 export type SmsProvider = 'aws' | 'twilio';
 
 /** DynamoDB actions on the case table itself; `Query` here means a query of the table, not an index. */
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
+export type TableAction =
+  | 'GetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'Query'
+  | 'BatchGetItem'
+  | 'BatchWriteItem';
 /** Indexes the function queries (dynamodb:Query on that index only). */
-export type TableIndex = (typeof TABLE)['byPhone' | 'byService' | 'byRound']['name'];
+export type TableIndex = (typeof TABLE)['byPhone' | 'byService' | 'byServiceCreated' | 'byRound']['name'];
 
 /**
  * Rights on the executions of the service state machines: start (StartExecution on the machines),
@@ -135,7 +142,10 @@ export const FUNCTIONS = {
   'list-cases': {
     purpose: "lists the organisation's cases",
     trigger: { routes: [{ method: 'GET', path: '/cases', access: 'staff' }] },
-    table: { actions: ['GetItem'], indexes: ['byService'] },
+    // A page of all statuses: keys from byServiceCreated, then the cases by key (BatchGetItem).
+    table: { actions: ['GetItem', 'BatchGetItem'], indexes: ['byService', 'byServiceCreated'] },
+    // Page cursors are sealed with a key derived from the PII secret (functions/shared/cursor.ts).
+    secrets: ['piiKey'],
   },
   'get-case': {
     purpose: 'one case with both partners',

@@ -12,6 +12,8 @@
 //   ROUND#<roundId>    ERROR#<line>            a row that failed validation
 //   ROUND#<roundId>    FAIL#<line>             a valid row whose case could not be started
 // Cases started by a round also carry gsi3 (byRound), which projects only stage and status.
+// byServiceCreated lists the same gsi2 partitions by creation time (keys only): a case's status moves
+// it within byService, never within byServiceCreated, so a listing of every status pages through it.
 //
 // The state machines write the case, event and round items too, through DynamoDB integrations whose
 // keys are `States.Format` strings. Every key function below only joins its arguments into strings,
@@ -24,6 +26,8 @@ export const TABLE = {
   ttl: 'ttl',
   byPhone: { name: 'byPhone', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   byService: { name: 'byService', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /** gsi2pk by createdAt, keys only: both are written once, when the case (or round) is created. */
+  byServiceCreated: { name: 'byServiceCreated', partitionKey: 'gsi2pk', sortKey: 'createdAt' },
   byRound: {
     name: 'byRound',
     partitionKey: 'gsi3pk',

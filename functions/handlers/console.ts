@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
 import { repository } from '../adapters/repository';
@@ -10,6 +9,7 @@ import { basePath, type ConsoleDeps, secureCookies } from '../console/deps';
 import { consoleErrorPage } from '../console/error-page';
 import { Jwks } from '../console/oidc';
 import { LANG_COOKIE, readCookie, setCookie } from '../console/session';
+import { request } from '../contract/console';
 import { systemClock } from '../domain/clock';
 import type { Locale } from '../domain/model';
 import { UnauthenticatedError } from '../shared/errors';
@@ -36,12 +36,6 @@ const deps: ConsoleDeps = {
   services,
 };
 
-const schema = z.object({
-  path: z.object({ proxy: z.optional(z.string().check(z.maxLength(300))) }),
-  query: z.record(z.string(), z.string()),
-  body: z.optional(z.record(z.string(), z.unknown())),
-});
-
 function localeOf(event: HttpEvent): { locale: Locale; chosen: boolean } {
   const lang = event.queryStringParameters?.lang;
   if (lang === 'nl' || lang === 'en') return { locale: lang, chosen: true };
@@ -49,7 +43,7 @@ function localeOf(event: HttpEvent): { locale: Locale; chosen: boolean } {
 }
 
 export const handler = httpRoute(
-  schema,
+  request,
   async (input, event) => {
     const { locale, chosen } = localeOf(event);
     const proxy = input.path.proxy;
