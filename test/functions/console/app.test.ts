@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   NotFoundError,
   UnauthenticatedError,
+  ValidationError,
 } from '../../../functions/shared/errors';
 import { makeDeps, NOW, request, session } from './support';
 
@@ -182,6 +183,23 @@ describe('console pages and actions', () => {
     expect(repo.cases.get(caseId)?.status).toBe('ACTIVE');
   });
 
+  it("answers 404 for a case of the staff's organisation id under another kind (one access rule)", async () => {
+    const { startCase, deps, openProviderStep, repo } = setup();
+    const { caseId } = await startCase();
+    openProviderStep(caseId);
+    const school = session({ orgKind: 'school', sid: 'sid-other-kind-123456' });
+    const csrf = csrfToken(deps.vault, school);
+    const as = (over: object) => consoleApp(deps, request(deps, { session: school, ...over }));
+    expect(await failure(as({ rel: `/cases/${caseId}` }))).toBeInstanceOf(NotFoundError);
+    const post = as({
+      method: 'POST',
+      rel: `/cases/${caseId}/steps/collect`,
+      body: { _csrf: csrf, collected: 'yes' },
+    });
+    expect(await failure(post)).toBeInstanceOf(NotFoundError);
+    expect((await repo.getStep(caseId, 'collect'))?.status).toBe('OPEN');
+  });
+
   it('refuses a POST without the CSRF token of this session', async () => {
     const { startCase, post, openProviderStep, repo, deps } = setup();
     const { caseId } = await startCase();
@@ -259,5 +277,26 @@ describe('console pages and actions', () => {
     expect(chart.body).toContain('<svg role="img"');
     expect(chart.body).toContain('Based on 2 cases.');
     expect(chart.body).toMatch(/<th scope="row">provider<\/th><td>1<\/td>/);
+  });
+
+  it('refuses a crafted or foreign list cursor (400), and takes its own', async () => {
+    const { startCase, get } = setup();
+    for (let i = 0; i < 22; i++) await startCase(`key-page-case-${String(i).padStart(8, '0')}`);
+    const first = await get('/services/waste-collection');
+    const cursor = /\?cursor=([^"&]+)/.exec(first.body)?.[1] as string;
+    expect(cursor).toMatch(/\./);
+    expect((await get('/services/waste-collection', { query: { cursor } })).statusCode).toBe(200);
+    for (const crafted of [
+      'e30',
+      `${cursor}x`,
+      'A'.repeat(3000),
+      Buffer.from('{"position":"0"}').toString('base64url'),
+    ])
+      expect(await failure(get('/services/waste-collection', { query: { cursor: crafted } }))).toBeInstanceOf(
+        ValidationError,
+      );
+    // Its own cursor, under another status filter, is another query's.
+    const filtered = get('/services/waste-collection', { query: { cursor, status: 'ACTIVE' } });
+    expect(await failure(filtered)).toBeInstanceOf(ValidationError);
   });
 });
