@@ -46,7 +46,7 @@ export type SecretId = 'piiKey' | 'twilioAuthToken';
 
 /**
  * Settings, as groups of environment variables: `publicUrl` PUBLIC_URL; `retention` RETENTION_DAYS and
- * LINK_TTL_DAYS; `console` COGNITO_DOMAIN, CLIENT_ID, ISSUER, CALLBACK_URL. The table, round bucket,
+ * LINK_TTL_DAYS; `console` COGNITO_DOMAIN, CLIENT_ID, ISSUER, CALLBACK_URL, LOGOUT_URL. The table, round bucket,
  * state machines, secrets and SMS settings follow from the grants above.
  */
 export type Setting = 'publicUrl' | 'retention' | 'console';
@@ -101,7 +101,7 @@ export interface FunctionManifest {
 const CITIZEN_LINK =
   'Citizens have no account: the per-case link token in the path is checked by the handler and grants that case only.';
 const CONSOLE_SESSION =
-  'The caseworker console runs its own session: a signed cookie from a verified Cognito ID token (OAuth code flow with PKCE); every page checks it.';
+  'The caseworker console runs its own session: a signed cookie from a verified Cognito ID token (OAuth code flow with PKCE), held server side until sign-out; every page checks it.';
 const read: TableAction[] = ['GetItem', 'Query'];
 
 export const FUNCTIONS = {
@@ -237,7 +237,12 @@ export const FUNCTIONS = {
         { method: 'POST', path: '/console/{proxy+}', access: 'public', why: CONSOLE_SESSION },
       ],
     },
-    table: { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], indexes: ['byService', 'byRound'] },
+    // Sessions are items too (PutItem at sign-in, GetItem per request, DeleteItem at sign-out); a list of
+    // all statuses reads its page of cases by key (BatchGetItem) from byServiceCreated.
+    table: {
+      actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem', 'DeleteItem', 'BatchGetItem'],
+      indexes: ['byService', 'byServiceCreated', 'byRound'],
+    },
     serviceExecutions: ['start', 'describe', 'stop', 'redrive'],
     completesTasks: true,
     secrets: ['piiKey'],

@@ -7,7 +7,8 @@
 //   CASE#<caseId>      EVENT#<iso time>#<id>   append-only event log
 //   LINK#<sha256>      LINK                    citizen link -> case (the token itself is never stored)
 //   PHONE#<hmac>       OPTOUT                  STOP/AFMELDEN received from this number
-//   SMS#<messageSid>   SMS                     inbound message seen (gateways retry webhooks)
+//   SMS#<messageSid>   SMS                     inbound message seen, and the step it answers (a copy changes nothing)
+//   SESSION#<hmac>     SESSION                 a console sign-in (keyed hash of its id; ttl = its end)
 //   ROUND#<roundId>    ROUND                   a round (gsi2: per org+service, by creation)
 //   ROUND#<roundId>    ERROR#<line>            a row that failed validation
 //   ROUND#<roundId>    FAIL#<line>             a valid row whose case could not be started
@@ -76,6 +77,7 @@ export const keys = {
   link: (linkHash: string) => ({ pk: `LINK#${linkHash}`, sk: 'LINK' }),
   optOut: (phoneHash: string) => ({ pk: `PHONE#${phoneHash}`, sk: 'OPTOUT' }),
   inbound: (messageId: string) => ({ pk: `SMS#${messageId}`, sk: 'SMS' }),
+  session: (sessionHash: string) => ({ pk: `SESSION#${sessionHash}`, sk: 'SESSION' }),
   round: (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' }),
   rowError: (roundId: string, line: number) => ({ pk: `ROUND#${roundId}`, sk: `ERROR#${line9(line)}` }),
   rowFailure: (roundId: string, line: number) => ({ pk: `ROUND#${roundId}`, sk: `FAIL#${line9(line)}` }),

@@ -2,6 +2,7 @@ import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
 import { repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
+import { sessions } from '../adapters/sessions';
 import { consoleApp } from '../console/app';
 import { toLogin } from '../console/auth';
 import { oidcConfig } from '../console/config';
@@ -25,6 +26,7 @@ const deps: ConsoleDeps = {
   repo: repository,
   rounds,
   engine,
+  sessions,
   clock: systemClock,
   vault,
   publicUrl,
