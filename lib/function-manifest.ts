@@ -118,6 +118,21 @@ export const FUNCTIONS = {
       ],
     },
   },
+  openapi: {
+    purpose: 'the published API contract (OpenAPI 3.1)',
+    trigger: {
+      routes: [
+        {
+          method: 'GET',
+          path: '/openapi.json',
+          access: 'public',
+          why: 'The API contract is public documentation, generated from the request schemas; it holds no data.',
+        },
+      ],
+    },
+    // The document's server URL.
+    settings: ['publicUrl'],
+  },
   assets: {
     purpose: "the citizen pages' stylesheet",
     trigger: {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import {
+  described,
   dutchMobile,
   email,
   handover,
@@ -41,8 +42,9 @@ export const createCaseBody = z
 export const request = z.object({
   headers: z.object({
     'idempotency-key': z.optional(
-      singleHeader(
-        z.string().check(z.regex(IDEMPOTENCY_KEY, 'Use 1 to 128 visible ASCII characters, no comma.')),
+      described(
+        singleHeader(IDEMPOTENCY_KEY, 'Use 1 to 128 visible ASCII characters, no comma.'),
+        'Makes a retry safe: the same key and body give the same case. Send it once.',
       ),
     ),
   }),

@@ -36,18 +36,19 @@ const visible = z.refine<string>((s) => !INVISIBLE.test(s), { error: RULES.invis
  * to do when it is blank).
  */
 export function singleLine(max: number, min = 0, required: string = RULES.required) {
-  return z.string().check(
+  const line = z.string().check(
     z.refine((s) => !CONTROL.test(s), { error: RULES.control }),
     visible,
     z.trim(),
     z.minLength(min, { error: required }),
     z.maxLength(max, { error: RULES.tooLong(max) }),
   );
+  return described(line, 'One line: no control characters, no invisible formatting (U+202E...); trimmed.');
 }
 
 /** Text with line breaks (a textarea, a long note): CR LF and CR become LF; otherwise as singleLine. */
 export function multiLine(max: number, min = 0, required: string = RULES.required) {
-  return z.string().check(
+  const text = z.string().check(
     z.refine((s) => !CONTROL_BUT_LINES.test(s), { error: RULES.control }),
     visible,
     z.overwrite((s) => s.replace(/\r\n?/g, '\n')),
@@ -55,13 +56,20 @@ export function multiLine(max: number, min = 0, required: string = RULES.require
     z.minLength(min, { error: required }),
     z.maxLength(max, { error: RULES.tooLong(max) }),
   );
+  return described(
+    text,
+    'Text with line breaks (CR LF becomes LF); no other control or invisible characters.',
+  );
 }
 
 const DUTCH_MOBILE = /^\+316\d{8}$/;
 
 /** A Dutch mobile number in any usual notation (06-1234 5678, +31 6 ...), as E.164 (+316XXXXXXXX). */
 export const dutchMobile = z.pipe(
-  singleLine(40, 1),
+  described(
+    singleLine(40, 1),
+    'A Dutch mobile number: 06 and 8 digits, or +316 and 8 digits (spaces, dashes allowed).',
+  ),
   z.transform((s: string, ctx) => {
     const e164 = normalizePhone(s);
     if (e164 && DUTCH_MOBILE.test(e164)) return e164;
@@ -79,7 +87,10 @@ export const email = z.email({ error: RULES.email }).check(z.maxLength(254, { er
  * person (printed, or shown at the desk), and the case may then have neither.
  */
 export const HANDOVERS = ['in-person'] as const;
-export const handover = z.enum(HANDOVERS);
+export const handover = described(
+  z.enum(HANDOVERS),
+  '`in-person`: the caseworker hands the citizen link over in person; without it the citizen needs a phone or an e-mail.',
+);
 
 /** A case's citizen can be reached: a phone or an e-mail, unless the link is handed over in person. */
 export function isReachable(contact: { phone?: string; email?: string }, via?: string): boolean {
@@ -87,12 +98,19 @@ export function isReachable(contact: { phone?: string; email?: string }, via?: s
 }
 
 /**
- * A header that must come once. API Gateway HTTP APIs (payload 2.0) join a repeated header with
- * commas into one value, and the local gateway does the same: a comma means it came more than once.
+ * A header that must come once, of this pattern (which has no comma). API Gateway HTTP APIs (payload
+ * 2.0) join a repeated header with commas into one value, and the local gateway does the same: a
+ * comma means it came more than once.
  */
-export function singleHeader<S extends z.ZodMiniString<string>>(value: S) {
-  return z.pipe(
-    z.string().check(z.refine((s) => !s.includes(','), { error: RULES.repeatedHeader, abort: true })),
-    value,
+export function singleHeader(pattern: RegExp, message: string) {
+  return z.string().check(
+    z.refine((s) => !s.includes(','), { error: RULES.repeatedHeader, abort: true }),
+    z.regex(pattern, message),
   );
+}
+
+/** Says in the published contract (OpenAPI) what a schema takes. */
+export function described<S extends z.ZodMiniType>(schema: S, description: string): S {
+  z.globalRegistry.add(schema, { description });
+  return schema;
 }

@@ -185,6 +185,7 @@ describe('CoproduceStack', () => {
       ['GET /cases', 'JWT'],
       ['GET /cases/{caseId}', 'JWT'],
       ['GET /services', 'NONE'],
+      ['GET /openapi.json', 'NONE'],
       ['POST /c/{linkToken}/steps/{stepId}', 'NONE'],
       ['POST /cases', 'JWT'],
       ['POST /cases/{caseId}/cancel', 'JWT'],
