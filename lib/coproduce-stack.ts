@@ -85,6 +85,8 @@ export class CoproduceStack extends Stack {
         ...(props.consoleCallbackUrls ?? ['http://localhost:3000/console/']),
         Lazy.string({ produce: () => `${publicUrl}/console/callback` }),
       ],
+      // The console's sign-out goes through the managed login's /logout, which returns here only.
+      logoutUrls: [Lazy.string({ produce: () => `${publicUrl}/console/signed-out` })],
     });
     this.api = new Api(this, 'Api', {
       ...logs,
@@ -117,6 +119,7 @@ export class CoproduceStack extends Stack {
         clientId: this.auth.consoleClient.userPoolClientId,
         issuer: this.auth.issuer,
         callbackUrl: `${publicUrl}/console/callback`,
+        logoutUrl: `${publicUrl}/console/signed-out`,
       },
       retentionDays: props.retentionDays,
       linkTtlDays: props.linkTtlDays ?? 90,

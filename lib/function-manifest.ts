@@ -7,9 +7,16 @@ import type { TABLE } from '../functions/adapters/table-keys';
 export type SmsProvider = 'aws' | 'twilio';
 
 /** DynamoDB actions on the case table itself; `Query` here means a query of the table, not an index. */
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
+export type TableAction =
+  | 'GetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'Query'
+  | 'BatchGetItem'
+  | 'BatchWriteItem';
 /** Indexes the function queries (dynamodb:Query on that index only). */
-export type TableIndex = (typeof TABLE)['byPhone' | 'byService' | 'byRound']['name'];
+export type TableIndex = (typeof TABLE)['byPhone' | 'byService' | 'byServiceCreated' | 'byRound']['name'];
 
 /**
  * Rights on the executions of the service state machines: start (StartExecution on the machines),
@@ -39,7 +46,7 @@ export type SecretId = 'piiKey' | 'twilioAuthToken';
 
 /**
  * Settings, as groups of environment variables: `publicUrl` PUBLIC_URL; `retention` RETENTION_DAYS and
- * LINK_TTL_DAYS; `console` COGNITO_DOMAIN, CLIENT_ID, ISSUER, CALLBACK_URL. The table, round bucket,
+ * LINK_TTL_DAYS; `console` COGNITO_DOMAIN, CLIENT_ID, ISSUER, CALLBACK_URL, LOGOUT_URL. The table, round bucket,
  * state machines, secrets and SMS settings follow from the grants above.
  */
 export type Setting = 'publicUrl' | 'retention' | 'console';
@@ -94,7 +101,7 @@ export interface FunctionManifest {
 const CITIZEN_LINK =
   'Citizens have no account: the per-case link token in the path is checked by the handler and grants that case only.';
 const CONSOLE_SESSION =
-  'The caseworker console runs its own session: a signed cookie from a verified Cognito ID token (OAuth code flow with PKCE); every page checks it.';
+  'The caseworker console runs its own session: a signed cookie from a verified Cognito ID token (OAuth code flow with PKCE), held server side until sign-out; every page checks it.';
 const read: TableAction[] = ['GetItem', 'Query'];
 
 export const FUNCTIONS = {
@@ -110,6 +117,21 @@ export const FUNCTIONS = {
         },
       ],
     },
+  },
+  openapi: {
+    purpose: 'the published API contract (OpenAPI 3.1)',
+    trigger: {
+      routes: [
+        {
+          method: 'GET',
+          path: '/openapi.json',
+          access: 'public',
+          why: 'The API contract is public documentation, generated from the request schemas; it holds no data.',
+        },
+      ],
+    },
+    // The document's server URL.
+    settings: ['publicUrl'],
   },
   assets: {
     purpose: "the citizen pages' stylesheet",
@@ -135,7 +157,10 @@ export const FUNCTIONS = {
   'list-cases': {
     purpose: "lists the organisation's cases",
     trigger: { routes: [{ method: 'GET', path: '/cases', access: 'staff' }] },
-    table: { actions: ['GetItem'], indexes: ['byService'] },
+    // A page of all statuses: keys from byServiceCreated, then the cases by key (BatchGetItem).
+    table: { actions: ['GetItem', 'BatchGetItem'], indexes: ['byService', 'byServiceCreated'] },
+    // Page cursors are sealed with a key derived from the PII secret (functions/shared/cursor.ts).
+    secrets: ['piiKey'],
   },
   'get-case': {
     purpose: 'one case with both partners',
@@ -227,7 +252,12 @@ export const FUNCTIONS = {
         { method: 'POST', path: '/console/{proxy+}', access: 'public', why: CONSOLE_SESSION },
       ],
     },
-    table: { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], indexes: ['byService', 'byRound'] },
+    // Sessions are items too (PutItem at sign-in, GetItem per request, DeleteItem at sign-out); a list of
+    // all statuses reads its page of cases by key (BatchGetItem) from byServiceCreated.
+    table: {
+      actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem', 'DeleteItem', 'BatchGetItem'],
+      indexes: ['byService', 'byServiceCreated', 'byRound'],
+    },
     serviceExecutions: ['start', 'describe', 'stop', 'redrive'],
     completesTasks: true,
     secrets: ['piiKey'],

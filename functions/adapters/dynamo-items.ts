@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
 import type { CaseEvent, CaseRecord, StepRecord } from '../domain/model';
+import type { PageKey } from '../domain/ports';
 import { ValidationError } from '../shared/errors';
 
 // Mapping between table items and domain records. Key and index attributes (and the bookkeeping
@@ -36,28 +36,40 @@ export function isConditionFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-// The cursor is the index's LastEvaluatedKey. It is checked before use: a cursor is client input,
-// and one from another organisation or status filter must not steer the query elsewhere.
-const cursorKey = z.strictObject({ pk: z.string(), sk: z.string(), gsi2pk: z.string(), gsi2sk: z.string() });
+// Paging: a listing's position is the query's LastEvaluatedKey, handed out as a PageKey (which the edge
+// seals for clients) and taken back as the next ExclusiveStartKey. It is checked before DynamoDB sees
+// it: exactly the index's key attributes, in the partition (and sort range) of this query. A key that
+// fails would make DynamoDB answer ValidationException, a 500; here it is a 400 like any bad input.
 
-export function encodeCursor(key: Item): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+export interface PageShape {
+  /** The attributes of the index's LastEvaluatedKey: the table's key and the index's key. */
+  names: readonly string[];
+  /** The partition key attribute of the index and its value for this query. */
+  partition: readonly [name: string, value: string];
+  /** The sort key attribute and the prefix every key of this query has ('' for any). */
+  sort: readonly [name: string, prefix: string];
 }
 
-export function decodeCursor(cursor: string, gsi2pk: string, sortPrefix: string): Item {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const key = cursorKey.safeParse(parsed);
-  if (!key.success || key.data.gsi2pk !== gsi2pk || !key.data.gsi2sk.startsWith(sortPrefix)) {
+export function startKey(after: PageKey, shape: PageShape): Item {
+  const names = Object.keys(after);
+  const [partitionName, partitionValue] = shape.partition;
+  const [sortName, prefix] = shape.sort;
+  const ok =
+    names.length === shape.names.length &&
+    shape.names.every((name) => typeof after[name] === 'string' && after[name] !== '') &&
+    after[partitionName] === partitionValue &&
+    (after[sortName] as string).startsWith(prefix);
+  if (!ok)
     throw new ValidationError('The cursor is not valid for this query; start again without it.', {
-      fields: ['cursor'],
+      fields: { cursor: 'not a cursor of this query' },
     });
-  }
-  return key.data;
+  return { ...after };
+}
+
+/** A LastEvaluatedKey as a PageKey (every key attribute of the table and its indexes is a string). */
+export function pageKey(key: Item | undefined): PageKey | undefined {
+  if (!key) return undefined;
+  return Object.fromEntries(Object.entries(key).map(([name, value]) => [name, String(value)]));
 }
 
 /** Every page of a query: a case partition or a phone's open steps can exceed one 1 MB page. */

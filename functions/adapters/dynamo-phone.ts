@@ -1,10 +1,30 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { StepRecord } from '../domain/model';
-import type { Clock } from '../domain/ports';
+import type { Clock, InboundClaim } from '../domain/ports';
 import { isConditionFailed, queryAll, toStep } from './dynamo-items';
 import { keys, TABLE } from './table-keys';
 
-// What the SMS webhook needs: open steps by phone, STOP/START, and dedup of retried webhooks.
+// What the SMS webhook needs: open steps by phone, STOP/START, and the claims of inbound message ids.
+
+/** A stored claim; one without an outcome (written before claims said what they answer) is settled. */
+function claimOf(item: Record<string, unknown> | undefined): InboundClaim {
+  const answers = item?.answers as InboundClaim['answers'] | undefined;
+  const valid =
+    answers &&
+    typeof answers.caseId === 'string' &&
+    typeof answers.stepId === 'string' &&
+    typeof answers.visit === 'number';
+  return {
+    outcome: item?.outcome === 'submitting' ? 'submitting' : 'settled',
+    ...(valid && { answers: { caseId: answers.caseId, stepId: answers.stepId, visit: answers.visit } }),
+  };
+}
 
 export class PhoneStore {
   constructor(
@@ -45,19 +65,44 @@ export class PhoneStore {
     return out.Item !== undefined;
   }
 
-  async claimInbound(messageId: string, ttl: number): Promise<boolean> {
+  async claimInbound(
+    messageId: string,
+    ttl: number,
+    claim: InboundClaim,
+  ): Promise<{ fresh: true } | { fresh: false; claim: InboundClaim }> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.inbound(messageId), ttl },
+          Item: { ...keys.inbound(messageId), ttl, ...claim },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return true;
+      return { fresh: true };
     } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
+      if (!isConditionFailed(error)) throw error;
+    }
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.inbound(messageId), ConsistentRead: true }),
+    );
+    return { fresh: false, claim: claimOf(out.Item) };
+  }
+
+  async settleInbound(messageId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.inbound(messageId),
+          UpdateExpression: 'SET #outcome = :settled',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#outcome': 'outcome' },
+          ExpressionAttributeValues: { ':settled': 'settled' },
+        }),
+      );
+    } catch (error) {
+      // Expired meanwhile (after a week): nothing left to settle.
+      if (!isConditionFailed(error)) throw error;
     }
   }
 }

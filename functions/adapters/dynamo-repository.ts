@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   CaseEvent,
   CaseFailure,
@@ -14,25 +14,18 @@ import type {
   CaseRepository,
   CaseView,
   Clock,
+  InboundClaim,
   OpenStepInput,
   OpenStepResult,
+  PageKey,
 } from '../domain/ports';
 import { NotFoundError } from '../shared/errors';
+import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
-import {
-  byTime,
-  decodeCursor,
-  encodeCursor,
-  type Item,
-  isConditionFailed,
-  queryAll,
-  toCase,
-  toEvent,
-  toStep,
-} from './dynamo-items';
+import { byTime, type Item, isConditionFailed, queryAll, toCase, toEvent, toStep } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { StepStore } from './dynamo-steps';
-import { CASE_PARTITION, keys, TABLE } from './table-keys';
+import { CASE_PARTITION, keys } from './table-keys';
 
 // CaseRepository on the single table of table-keys.ts. Only single-item conditional writes
 // (no transactions): every multi-item operation is ordered so that a retry after a crash converges.
@@ -44,6 +37,7 @@ export class DynamoCaseRepository implements CaseRepository {
   private readonly steps: StepStore;
   private readonly phones: PhoneStore;
   private readonly statuses: CaseStatusStore;
+  private readonly lister: CaseLister;
   // A case's ttl never changes, so a warm container need not read it again for every event.
   private readonly ttls = new Map<string, number>();
 
@@ -55,6 +49,7 @@ export class DynamoCaseRepository implements CaseRepository {
     this.steps = new StepStore(db, table, (caseId) => this.ttlOf(caseId));
     this.phones = new PhoneStore(db, table, clock);
     this.statuses = new CaseStatusStore(db, table, clock, (caseId) => this.getCase(caseId));
+    this.lister = new CaseLister(db, table);
   }
 
   async createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'> {
@@ -126,28 +121,14 @@ export class DynamoCaseRepository implements CaseRepository {
     return { caseId: String(out.Item.caseId), expiresAt: String(out.Item.expiresAt) };
   }
 
-  async listCases(query: {
+  listCases(query: {
     org: string;
     serviceId: string;
     status?: CaseStatus;
     limit: number;
-    cursor?: string;
+    after?: PageKey;
   }): Promise<CasePage> {
-    const gsi2pk = keys.serviceIndex(query.org, query.serviceId, '', '', '').gsi2pk;
-    const prefix = query.status ? `${query.status}#` : '';
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: TABLE.byService.name,
-        KeyConditionExpression: prefix ? 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)' : 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': gsi2pk, ...(prefix && { ':prefix': prefix }) },
-        Limit: query.limit,
-        ScanIndexForward: false,
-        ...(query.cursor !== undefined && { ExclusiveStartKey: decodeCursor(query.cursor, gsi2pk, prefix) }),
-      }),
-    );
-    const items = (out.Items ?? []).map(toCase);
-    return out.LastEvaluatedKey ? { items, cursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+    return this.lister.list(query);
   }
 
   getStep(caseId: string, stepId: string): Promise<StepRecord | undefined> {
@@ -204,8 +185,12 @@ export class DynamoCaseRepository implements CaseRepository {
     return this.phones.isOptedOut(phoneHash);
   }
 
-  claimInboundMessage(messageId: string, ttl: number): Promise<boolean> {
-    return this.phones.claimInbound(messageId, ttl);
+  claimInboundMessage(messageId: string, ttl: number, claim: InboundClaim) {
+    return this.phones.claimInbound(messageId, ttl, claim);
+  }
+
+  settleInboundMessage(messageId: string): Promise<void> {
+    return this.phones.settleInbound(messageId);
   }
 
   private putCreated(record: CaseRecord): Promise<void> {

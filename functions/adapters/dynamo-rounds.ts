@@ -6,12 +6,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../domain/clock';
-import type { Clock } from '../domain/ports';
+import type { Clock, PageKey } from '../domain/ports';
 import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from '../domain/round-model';
 import type { RoundRepository } from '../domain/round-ports';
 import { NotFoundError } from '../shared/errors';
 import { countQuery } from './dynamo-batch';
-import { decodeCursor, encodeCursor, type Item, isConditionFailed, omit } from './dynamo-items';
+import { type Item, isConditionFailed, omit, type PageShape, pageKey, startKey } from './dynamo-items';
 import { byRoundQuery, spreadOfRound } from './dynamo-round-cases';
 import { RoundReports } from './dynamo-round-reports';
 import { keys, TABLE } from './table-keys';
@@ -66,9 +66,15 @@ export class DynamoRoundRepository implements RoundRepository {
     return out.Item ? toRound(out.Item) : undefined;
   }
 
-  /** Newest first, like the case list. */
-  async listRounds(query: { org: string; serviceId: string; limit: number; cursor?: string }) {
+  /** Newest first, like the case list. A round's place (createdAt, roundId) never changes. */
+  async listRounds(query: { org: string; serviceId: string; limit: number; after?: PageKey }) {
     const { gsi2pk } = keys.roundList(query.org, query.serviceId, '', '');
+    const { byService } = TABLE;
+    const shape: PageShape = {
+      names: [TABLE.partitionKey, TABLE.sortKey, byService.partitionKey, byService.sortKey],
+      partition: [byService.partitionKey, gsi2pk],
+      sort: [byService.sortKey, ''],
+    };
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
@@ -77,11 +83,12 @@ export class DynamoRoundRepository implements RoundRepository {
         ExpressionAttributeValues: { ':pk': gsi2pk },
         Limit: query.limit,
         ScanIndexForward: false,
-        ...(query.cursor !== undefined && { ExclusiveStartKey: decodeCursor(query.cursor, gsi2pk, '') }),
+        ...(query.after && { ExclusiveStartKey: startKey(query.after, shape) }),
       }),
     );
     const items = (out.Items ?? []).map(toRound);
-    return out.LastEvaluatedKey ? { items, cursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+    const next = pageKey(out.LastEvaluatedKey);
+    return next ? { items, next } : { items };
   }
 
   async beginAttempt(roundId: string, attempt: number, from: RoundStatus[], at: string): Promise<boolean> {

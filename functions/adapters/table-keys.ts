@@ -7,11 +7,14 @@
 //   CASE#<caseId>      EVENT#<iso time>#<id>   append-only event log
 //   LINK#<sha256>      LINK                    citizen link -> case (the token itself is never stored)
 //   PHONE#<hmac>       OPTOUT                  STOP/AFMELDEN received from this number
-//   SMS#<messageSid>   SMS                     inbound message seen (gateways retry webhooks)
+//   SMS#<messageSid>   SMS                     inbound message seen, and the step it answers (a copy changes nothing)
+//   SESSION#<hmac>     SESSION                 a console sign-in (keyed hash of its id; ttl = its end)
 //   ROUND#<roundId>    ROUND                   a round (gsi2: per org+service, by creation)
 //   ROUND#<roundId>    ERROR#<line>            a row that failed validation
 //   ROUND#<roundId>    FAIL#<line>             a valid row whose case could not be started
 // Cases started by a round also carry gsi3 (byRound), which projects only stage and status.
+// byServiceCreated lists the same gsi2 partitions by creation time (keys only): a case's status moves
+// it within byService, never within byServiceCreated, so a listing of every status pages through it.
 //
 // The state machines write the case, event and round items too, through DynamoDB integrations whose
 // keys are `States.Format` strings. Every key function below only joins its arguments into strings,
@@ -24,6 +27,8 @@ export const TABLE = {
   ttl: 'ttl',
   byPhone: { name: 'byPhone', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   byService: { name: 'byService', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /** gsi2pk by createdAt, keys only: both are written once, when the case (or round) is created. */
+  byServiceCreated: { name: 'byServiceCreated', partitionKey: 'gsi2pk', sortKey: 'createdAt' },
   byRound: {
     name: 'byRound',
     partitionKey: 'gsi3pk',
@@ -72,6 +77,7 @@ export const keys = {
   link: (linkHash: string) => ({ pk: `LINK#${linkHash}`, sk: 'LINK' }),
   optOut: (phoneHash: string) => ({ pk: `PHONE#${phoneHash}`, sk: 'OPTOUT' }),
   inbound: (messageId: string) => ({ pk: `SMS#${messageId}`, sk: 'SMS' }),
+  session: (sessionHash: string) => ({ pk: `SESSION#${sessionHash}`, sk: 'SESSION' }),
   round: (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' }),
   rowError: (roundId: string, line: number) => ({ pk: `ROUND#${roundId}`, sk: `ERROR#${line9(line)}` }),
   rowFailure: (roundId: string, line: number) => ({ pk: `ROUND#${roundId}`, sk: `FAIL#${line9(line)}` }),

@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
-import { caseOfOrg } from '../domain/access';
+import { cancelReason } from '../contract/cancel-case';
+import { caseOfProvider } from '../domain/access';
 import { redriveFailedCase } from '../domain/case-failure';
 import { cancelCase, createCase } from '../domain/cases';
+import { dutchMobile, email, handover, isReachable, RULES, singleLine } from '../domain/input-policy';
 import { submitStep } from '../domain/submit';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { redirect } from './auth';
@@ -14,24 +16,34 @@ import { providerOfSession } from './session';
 // The console's POST actions, each a call into the domain; a form that fails validation comes
 // back with what was typed and the errors, everything else redirects (POST, redirect, GET).
 
-const optionalText = (max: number) => z.optional(z.string().check(z.trim(), z.maxLength(max)));
-const startForm = z.object({
-  name: optionalText(200),
-  phone: optionalText(40),
-  email: optionalText(254),
-  reference: optionalText(100),
-  locale: z.optional(z.enum(['nl', 'en'])),
-  idempotencyKey: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
-});
-const emailCheck = z.email();
+/** The start form: contact data and text by the input policy, like POST /cases; blank means absent. */
+const startForm = z
+  .object({
+    name: z.optional(singleLine(200, 1)),
+    phone: z.optional(dutchMobile),
+    email: z.optional(email),
+    reference: z.optional(singleLine(100, 1)),
+    locale: z.optional(z.enum(['nl', 'en'])),
+    handover: z.optional(handover),
+    idempotencyKey: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+  })
+  .check(z.refine((f) => isReachable(f, f.handover), { error: RULES.unreachable, path: ['phone'] }));
 
 export async function start(ctx: Ctx, service: Service) {
   const values = ctx.req.body as Record<string, string>;
-  const form = startForm.safeParse(values);
-  if (!form.success) throw new ValidationError('Invalid form.', { fields: { form: 'Invalid form.' } });
+  const present = Object.fromEntries(
+    Object.entries(values).filter(([, v]) => !(typeof v === 'string' && v.trim() === '')),
+  );
+  const form = startForm.safeParse(present);
+  if (!form.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of form.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
+    // A missing or broken idempotency key is no typing error: the form itself did not come from here.
+    if (errors.idempotencyKey || errors.form)
+      throw new ValidationError('Invalid form.', { fields: { form: 'Invalid form.' } });
+    return startPage(ctx, service, 400, values, errors);
+  }
   const f = form.data;
-  if (f.email && !emailCheck.safeParse(f.email).success)
-    return startPage(ctx, service, 400, values, { email: 'Give a valid e-mail address.' });
   // The service's context (address, collection date...) comes in under the field ids.
   const context = Object.fromEntries(
     service.context
@@ -49,6 +61,7 @@ export async function start(ctx: Ctx, service: Service) {
       serviceId: service.id,
       citizen,
       ...(f.reference && { reference: f.reference }),
+      ...(f.handover && { handover: f.handover }),
       ...(service.context.length > 0 && { context }),
     };
     const { result } = await createCase(ctx.deps, providerOfSession(ctx.session), body, f.idempotencyKey);
@@ -64,7 +77,7 @@ export async function start(ctx: Ctx, service: Service) {
 }
 
 export async function submit(ctx: Ctx, caseId: string, stepId: string) {
-  await caseOfOrg(ctx.deps.repo, caseId, ctx.session.org);
+  await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
   const { _csrf, ...data } = ctx.req.body;
   try {
     const request = {
@@ -84,10 +97,8 @@ export async function submit(ctx: Ctx, caseId: string, stepId: string) {
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=saved`, [], 303);
 }
 
-const reasonSchema = z.string().check(z.trim(), z.minLength(1, 'Give a reason.'), z.maxLength(500));
-
 export async function cancel(ctx: Ctx, caseId: string) {
-  const reason = reasonSchema.safeParse(ctx.req.body.reason);
+  const reason = cancelReason.safeParse(ctx.req.body.reason);
   if (!reason.success) throw new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
   await cancelCase(ctx.deps, providerOfSession(ctx.session), caseId, reason.data);
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=cancelled`, [], 303);

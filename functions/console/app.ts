@@ -1,7 +1,7 @@
 import { sameSecret } from '../domain/pii';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { cancel, redrive, start, submit } from './actions';
-import { currentSession, finishLogin, logout, startLogin, toLogin } from './auth';
+import { currentSession, finishLogin, logout, signedOut, startLogin, toLogin } from './auth';
 import { type Ctx, render, serviceFor } from './context';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
 import { homeBody } from './list-page';
@@ -9,8 +9,8 @@ import { casePage, chartPage, listPage, startPage } from './pages';
 import { roundPage, roundsPage } from './round-routes';
 import { csrfToken } from './session';
 
-// The console's routes below /console. Every page but sign-in needs a session; every POST a CSRF
-// token bound to it. Staff reach only their organisation's cases and their kind's services.
+// The console's routes below /console. Every page but sign-in (and signed-out) needs a live session,
+// which the server holds (a sign-out ends it); every POST a CSRF token bound to it. Staff reach only their organisation's cases and their kind's services.
 
 const SEG = '([A-Za-z0-9_-]{1,64})';
 const route = (pattern: string) => new RegExp(`^${pattern.replaceAll(':id', SEG)}$`);
@@ -31,7 +31,8 @@ export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promis
   const { method, rel } = req;
   if (method === 'GET' && rel === '/login') return startLogin(deps);
   if (method === 'GET' && rel === '/callback') return finishLogin(deps, req);
-  const session = currentSession(deps, req);
+  if (method === 'GET' && rel === '/signed-out') return signedOut(deps, req);
+  const session = await currentSession(deps, req);
   if (!session) return toLogin(deps);
   const ctx: Ctx = { deps, req, session, csrf: csrfToken(deps.vault, session) };
   if (method === 'POST') {
@@ -42,7 +43,7 @@ export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promis
         undefined,
         'CSRF',
       );
-    if (rel === '/logout') return logout(deps, req);
+    if (rel === '/logout') return logout(deps, session);
     let m = R.create.exec(rel);
     if (m) return start(ctx, serviceFor(ctx, m[1] as string));
     m = R.step.exec(rel);

@@ -2,11 +2,11 @@ import { providerOf } from '../domain/access';
 import { html } from '../shared/http';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult, secureCookies } from './deps';
 import { consolePage } from './layout';
-import { authorizeUrl, exchangeCode, verifyIdToken } from './oidc';
+import { authorizeUrl, exchangeCode, logoutUrl, verifyIdToken } from './oidc';
 import {
   LOGIN_COOKIE,
+  liveSession,
   openLogin,
-  openSession,
   randomToken,
   readCookie,
   SESSION_COOKIE,
@@ -14,11 +14,15 @@ import {
   type Session,
   sealLogin,
   sealSession,
+  sessionKey,
   setCookie,
 } from './session';
 
 // Sign-in and sign-out: /console/login sends the browser to the managed login with PKCE;
-// /console/callback exchanges the code, verifies the ID token and sets the session cookie.
+// /console/callback exchanges the code, verifies the ID token, stores the session and sets its
+// cookie. POST /console/logout removes the session (its cookie and CSRF token then open nothing),
+// then sends the browser through the managed login's /logout, which ends the user pool's session
+// too, back to /console/signed-out.
 
 const LOGIN_SECONDS = 600;
 const nowSec = (deps: ConsoleDeps) => Math.floor(deps.clock.now().getTime() / 1000);
@@ -28,8 +32,8 @@ const cookieOpts = (deps: ConsoleDeps, maxAge: number) => ({
   maxAge,
 });
 
-export function currentSession(deps: ConsoleDeps, req: ConsoleRequest): Session | undefined {
-  return openSession(deps.vault, readCookie(req.cookies, SESSION_COOKIE), nowSec(deps));
+export function currentSession(deps: ConsoleDeps, req: ConsoleRequest): Promise<Session | undefined> {
+  return liveSession(deps.vault, deps.sessions, readCookie(req.cookies, SESSION_COOKIE), nowSec(deps));
 }
 
 export function redirect(location: string, cookies: string[] = [], status = 302): ConsoleResult {
@@ -62,6 +66,8 @@ export async function finishLogin(deps: ConsoleDeps, req: ConsoleRequest): Promi
     sid: randomToken(16),
     exp: Math.min(nowSec(deps) + SESSION_SECONDS, Number(claims.exp)),
   };
+  const { sub, org, orgKind, exp } = session;
+  await deps.sessions.put(sessionKey(deps.vault, session), { sub, org, orgKind, exp });
   return redirect(
     basePath(deps),
     [
@@ -72,13 +78,21 @@ export async function finishLogin(deps: ConsoleDeps, req: ConsoleRequest): Promi
   );
 }
 
-export function logout(deps: ConsoleDeps, req: ConsoleRequest): ConsoleResult {
+/** POST /console/logout (CSRF-checked): the session ends here and now, then at the user pool. */
+export async function logout(deps: ConsoleDeps, session: Session): Promise<ConsoleResult> {
+  await deps.sessions.delete(sessionKey(deps.vault, session));
+  return redirect(logoutUrl(deps.oidc), [setCookie(SESSION_COOKIE, '', cookieOpts(deps, 0))], 303);
+}
+
+/** GET /console/signed-out: where the managed login's /logout sends the browser back to. */
+export function signedOut(deps: ConsoleDeps, req: ConsoleRequest): ConsoleResult {
   const t = req.locale === 'en' ? 'You are signed out.' : 'U bent afgemeld.';
   const again = req.locale === 'en' ? 'Sign in again' : 'Opnieuw aanmelden';
   const body = `<h1>${t}</h1><p><a href="${basePath(deps)}/login">${again}</a></p>`;
-  const self = `${basePath(deps)}/login`;
+  const self = `${basePath(deps)}/signed-out`;
   return {
     ...html(200, consolePage({ locale: req.locale, title: t, base: basePath(deps), self, body })),
+    // A browser that comes here any other way loses its cookie too.
     cookies: [setCookie(SESSION_COOKIE, '', cookieOpts(deps, 0))],
   };
 }

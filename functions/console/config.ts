@@ -9,6 +9,7 @@ export const oidcConfig: OidcConfig = {
   clientId: requireEnv('CLIENT_ID'),
   issuer,
   callbackUrl: requireEnv('CALLBACK_URL'),
+  logoutUrl: requireEnv('LOGOUT_URL'),
   // Cognito publishes the pool's keys under the issuer; JWKS_URL overrides that where it differs.
   jwksUrl: optionalEnv('JWKS_URL') ?? `${issuer}/.well-known/jwks.json`,
 };

@@ -1,12 +1,12 @@
 import type { Service } from '../../workflows/schema';
-import { caseOfOrg } from '../domain/access';
+import { caseOfProvider } from '../domain/access';
 import { requireService } from '../domain/definitions';
 import { caseDto } from '../domain/views';
 import { NotFoundError } from '../shared/errors';
 import { html } from '../shared/http';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
 import { consolePage } from './layout';
-import type { Session } from './session';
+import { providerOfSession, type Session } from './session';
 
 // What every signed-in console request shares: the session, its CSRF token, and the two access
 // rules (own organisation's cases, own kind's services), each failing as a plain 404.
@@ -50,7 +50,7 @@ export function serviceFor(ctx: Ctx, id: string): Service {
 }
 
 export async function loadCase(ctx: Ctx, caseId: string) {
-  await caseOfOrg(ctx.deps.repo, caseId, ctx.session.org);
+  await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
   const view = await ctx.deps.repo.getCaseView(caseId);
   if (!view) throw new NotFoundError('There is no such case.', { caseId });
   const service = requireService(view.case.serviceId);

@@ -5,6 +5,7 @@ import type { CaseRepository, Clock, WorkflowEngine } from '../domain/ports';
 import type { RoundRepository } from '../domain/round-ports';
 import type { HttpResult } from '../shared/http';
 import type { Fetch, Jwks, OidcConfig } from './oidc';
+import type { SessionStore } from './session';
 
 /** Everything the console needs, injected by the handler (and by tests). */
 export interface ConsoleDeps {
@@ -12,6 +13,8 @@ export interface ConsoleDeps {
   /** The console shows rounds; its one write is cancelCase counting a cancelled round case. */
   rounds: RoundRepository;
   engine: WorkflowEngine;
+  /** Sign-ins, server side: a sign-out removes one. */
+  sessions: SessionStore;
   clock: Clock;
   vault: PiiVault;
   publicUrl: string;

@@ -11,6 +11,8 @@ export interface OidcConfig {
   clientId: string;
   issuer: string;
   callbackUrl: string;
+  /** Where the managed login's /logout sends the browser: one of the client's allowed sign-out URLs. */
+  logoutUrl: string;
   jwksUrl: string;
 }
 
@@ -31,6 +33,12 @@ export function authorizeUrl(cfg: OidcConfig, p: { state: string; verifier: stri
     code_challenge_method: 'S256',
   });
   return `${cfg.domain}/oauth2/authorize?${q}`;
+}
+
+/** The managed login's /logout: ends the user pool's own session too, then back to `logoutUrl`. */
+export function logoutUrl(cfg: OidcConfig): string {
+  const q = new URLSearchParams({ client_id: cfg.clientId, logout_uri: cfg.logoutUrl });
+  return `${cfg.domain}/logout?${q}`;
 }
 
 const refused = () => new UnauthenticatedError('Sign-in failed; please sign in again.');

@@ -2,7 +2,9 @@ import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
 import { citizenLink } from '../domain/cases';
 import { CASE_STATUSES } from '../domain/model';
+import type { PageKey } from '../domain/ports';
 import { caseDto } from '../domain/views';
+import { casesScope, openCursor, sealCursor } from '../shared/cursor';
 import { ValidationError } from '../shared/errors';
 import { type CasePageInput, caseBody } from './case-page';
 import { chartBody } from './chart-page';
@@ -42,12 +44,13 @@ export async function listPage(ctx: Ctx, service: Service) {
   const status = statusParam.safeParse(q.status || undefined);
   if (!status.success)
     throw new ValidationError('Unknown status.', { fields: { status: 'Unknown status.' } });
+  const scope = casesScope(ctx.session.org, service.id, status.data);
   const page = await repo.listCases({
     org: ctx.session.org,
     serviceId: service.id,
     limit: PAGE_SIZE,
     ...(status.data && { status: status.data }),
-    ...(q.cursor && { cursor: q.cursor }),
+    ...(q.cursor && { after: openCursor(vault, scope, q.cursor) }),
   });
   const now = clock.now().getTime();
   const views = await Promise.all(page.items.map((c) => repo.getCaseView(c.caseId)));
@@ -65,7 +68,7 @@ export async function listPage(ctx: Ctx, service: Service) {
     overdue: q.overdue === '1',
     paged: Boolean(q.cursor),
     ...(status.data && { status: status.data }),
-    ...(page.cursor && { cursor: page.cursor }),
+    ...(page.next && { cursor: sealCursor(vault, scope, page.next) }),
   });
   return render(ctx, 200, service.title[ctx.req.locale], body, `/services/${service.id}`);
 }
@@ -73,18 +76,18 @@ export async function listPage(ctx: Ctx, service: Service) {
 export async function chartPage(ctx: Ctx, service: Service) {
   const { repo, clock, vault } = ctx.deps;
   const dtos = [];
-  let cursor: string | undefined;
+  let after: PageKey | undefined;
   do {
     const page = await repo.listCases({
       org: ctx.session.org,
       serviceId: service.id,
       limit: 100,
-      ...(cursor && { cursor }),
+      ...(after && { after }),
     });
     const views = await Promise.all(page.items.map((c) => repo.getCaseView(c.caseId)));
     for (const v of views) if (v) dtos.push(caseDto(service, v, 'provider', vault));
-    cursor = page.cursor;
-  } while (cursor && dtos.length < CHART_MAX_CASES);
+    after = page.next;
+  } while (after && dtos.length < CHART_MAX_CASES);
   const now = clock.now().getTime();
   const body = chartBody({
     service,

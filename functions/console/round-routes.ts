@@ -1,5 +1,6 @@
 import type { Service } from '../../workflows/schema';
 import { getRound, listRounds, roundSpread } from '../domain/rounds';
+import { openCursor, roundsScope, sealCursor } from '../shared/cursor';
 import { NotFoundError } from '../shared/errors';
 import { type Ctx, render, serviceFor } from './context';
 import { basePath } from './deps';
@@ -16,14 +17,17 @@ const REPORT_ROWS = 100;
 
 export async function roundsPage(ctx: Ctx, service: Service) {
   const cursor = ctx.req.query.cursor;
-  const page = await listRounds(ctx.deps, providerOfSession(ctx.session), service.id, cursor || undefined);
+  const provider = providerOfSession(ctx.session);
+  const scope = roundsScope(provider.org, service.id);
+  const after = cursor ? openCursor(ctx.deps.vault, scope, cursor) : undefined;
+  const page = await listRounds(ctx.deps, provider, service.id, after);
   const body = roundsBody({
     service,
     locale: ctx.req.locale,
     base: basePath(ctx.deps),
     rounds: page.items,
     paged: Boolean(cursor),
-    ...(page.cursor && { cursor: page.cursor }),
+    ...(page.next && { cursor: sealCursor(ctx.deps.vault, scope, page.next) }),
   });
   const title = `${ROUND_WORDS[ctx.req.locale].rounds}: ${service.title[ctx.req.locale]}`;
   return render(ctx, 200, title, body, `/services/${service.id}/rounds`);

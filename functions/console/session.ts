@@ -3,8 +3,10 @@ import * as z from 'zod/mini';
 import { ORG_KINDS, type Provider } from '../domain/access';
 import { type PiiVault, sameSecret } from '../domain/pii';
 
-// The console's own session: a cookie holding the staff identity taken from a verified ID token,
-// signed with a key derived from the vault key. Nothing is stored server side; expiry is short.
+// The console's own session. The cookie holds the staff identity taken from a verified ID token and a
+// random session id, signed with a key derived from the vault key. The session itself lives server
+// side (SessionStore: a table item keyed by a keyed hash of the id, with TTL), so a sign-out ends it
+// at once: an old cookie, and the CSRF token bound to its id, no longer open anything.
 
 export const SESSION_COOKIE = 'cp_session';
 export const LOGIN_COOKIE = 'cp_login';
@@ -31,6 +33,44 @@ const loginSchema = z.object({
 export type PendingLogin = z.output<typeof loginSchema>;
 
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+/** What the server keeps of a sign-in: who, for which organisation and kind, until when (epoch s). */
+export interface StoredSession {
+  sub: string;
+  org: string;
+  orgKind: string;
+  exp: number;
+}
+
+/** The console's sessions, server side; keyed by sessionKey(), never by the id itself. */
+export interface SessionStore {
+  put(sessionHash: string, session: StoredSession): Promise<void>;
+  get(sessionHash: string): Promise<StoredSession | undefined>;
+  delete(sessionHash: string): Promise<void>;
+}
+
+/** The store's key of a session: a keyed hash, so a table read gives no cookie that works. */
+export const sessionKey = (vault: PiiVault, session: Pick<Session, 'sid'>) =>
+  vault.hash(`console-session-id:${session.sid}`);
+
+/** The cookie's session, when the server still holds it unchanged and unexpired. */
+export async function liveSession(
+  vault: PiiVault,
+  store: SessionStore,
+  raw: string | undefined,
+  nowSec: number,
+): Promise<Session | undefined> {
+  const session = openSession(vault, raw, nowSec);
+  if (!session) return undefined;
+  const kept = await store.get(sessionKey(vault, session));
+  const same =
+    kept !== undefined &&
+    kept.exp > nowSec &&
+    kept.sub === session.sub &&
+    kept.org === session.org &&
+    kept.orgKind === session.orgKind;
+  return same ? session : undefined;
+}
 
 /** `<payload>.<hmac>`; the purpose is part of the MAC, so a login cookie never passes as a session. */
 export function seal(vault: PiiVault, purpose: string, value: object): string {

@@ -48,6 +48,7 @@ export function startBody(input: StartInput): string {
   return `<h1>${t.newCase}: ${esc(input.service.title[input.locale])}</h1>${summary}
 <form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><input type="hidden" name="idempotencyKey" value="${esc(input.idempotencyKey)}">
 ${field('name', t.name, 'text', ' maxlength="200" autocomplete="off"')}${field('phone', t.phone, 'tel', ' maxlength="40" autocomplete="off"')}${field('email', t.email, 'email', ' maxlength="254" autocomplete="off"')}
+<div class="field"><label><input type="checkbox" name="handover" value="in-person"${v.handover === 'in-person' ? ' checked' : ''}> ${t.handoverInPerson}</label></div>
 <fieldset class="field"><legend>${t.language}</legend><label><input type="radio" name="locale" value="nl"${lang === 'nl' ? ' checked' : ''}> Nederlands</label><label><input type="radio" name="locale" value="en"${lang === 'en' ? ' checked' : ''}> English</label></fieldset>
 ${context}${field('reference', t.reference, 'text', ' maxlength="100"')}<button type="submit" class="utrecht-button utrecht-button--primary-action">${t.start}</button></form>`;
 }

@@ -1,11 +1,20 @@
 import * as z from 'zod/mini';
-import { ForbiddenError, LinkExpiredError, NotFoundError, UnauthenticatedError } from '../shared/errors';
+import { findService } from '../../workflows/catalog';
+import {
+  ForbiddenError,
+  LinkExpiredError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../shared/errors';
 import type { CaseRecord } from './model';
 import { sha256 } from './pii';
 import type { CaseRepository, Clock } from './ports';
 
-// Who may touch a case. Staff act for the organisation in their token; a case of another
-// organisation answers 404 exactly like a missing one, so case ids cannot be probed.
+// Who may touch a case. Staff act for the organisation and the organisation kind in their token. The
+// one access rule (API and console alike): staff reach a case, or a round, only of their own
+// organisation and of a service their kind provides. Anything else answers 404 exactly like a missing
+// one, so ids cannot be probed.
 
 export const ORG_KINDS = ['municipality', 'school', 'care-provider'] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
@@ -34,10 +43,37 @@ export function providerOf(claims: Record<string, unknown>): Provider {
   return { org, orgKind: kind.data, who };
 }
 
-export async function caseOfOrg(repo: CaseRepository, caseId: string, org: string): Promise<CaseRecord> {
+/** The access rule itself: the subject's organisation is the provider's, its service is for their kind. */
+export function reaches(
+  provider: Pick<Provider, 'org' | 'orgKind'>,
+  subject: { org: string; serviceId: string },
+): boolean {
+  return subject.org === provider.org && findService(subject.serviceId)?.providerKind === provider.orgKind;
+}
+
+/** The case, when the provider may reach it; else a 404 like a missing case. */
+export async function caseOfProvider(
+  repo: Pick<CaseRepository, 'getCase'>,
+  caseId: string,
+  provider: Pick<Provider, 'org' | 'orgKind'>,
+): Promise<CaseRecord> {
   const record = await repo.getCase(caseId);
-  if (!record || record.org !== org) throw new NotFoundError('There is no such case.', { caseId });
+  if (!record || !reaches(provider, record)) throw new NotFoundError('There is no such case.', { caseId });
   return record;
+}
+
+/** A service the provider's kind provides, named in a request; another kind's looks like a missing one. */
+export function serviceOfProvider(
+  serviceId: string,
+  provider: Pick<Provider, 'orgKind'>,
+  field = 'serviceId',
+) {
+  const service = findService(serviceId);
+  if (!service || service.providerKind !== provider.orgKind)
+    throw new ValidationError(`There is no service '${serviceId}'.`, {
+      fields: { [field]: 'Unknown service.' },
+    });
+  return service;
 }
 
 const LINK_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;

@@ -1,5 +1,5 @@
 import { ConflictError } from '../shared/errors';
-import { caseOfOrg, type Provider } from './access';
+import { caseOfProvider, type Provider } from './access';
 import { CAUSE_MAX_LENGTH, type CaseFailure, type CaseRecord, executionName } from './model';
 import type { CaseRepository, Clock, ExecutionDescriber, WorkflowEngine } from './ports';
 
@@ -92,7 +92,7 @@ export async function redriveFailedCase(
   caseId: string,
 ): Promise<CaseRecord> {
   const { repo } = deps;
-  const record = await caseOfOrg(repo, caseId, provider.org);
+  const record = await caseOfProvider(repo, caseId, provider);
   const { failure } = record;
   if (record.status !== 'FAILED' || !failure || !(await repo.reactivateCase(caseId, failure))) {
     // Not failed, or another request is resuming it right now.

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Service } from '../../workflows/schema';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
-import { caseOfOrg, type Provider } from './access';
+import { caseOfProvider, type Provider } from './access';
 import { serviceFromInput } from './definitions';
 import { validateForm } from './forms';
 import {
@@ -32,6 +32,8 @@ export interface CreateCaseBody {
   serviceId: string;
   citizen: { name?: string; phone?: string; email?: string; locale?: Locale };
   reference?: string;
+  /** `in-person`: the link is handed over in person, so the citizen may have no phone or e-mail. */
+  handover?: 'in-person';
   /** The service's context fields (address, collection date...), validated like a form. */
   context?: Record<string, unknown>;
 }
@@ -177,7 +179,7 @@ export async function cancelCase(
   caseId: string,
   reason: string,
 ): Promise<CaseRecord> {
-  const record = await caseOfOrg(deps.repo, caseId, provider.org);
+  const record = await caseOfProvider(deps.repo, caseId, provider);
   if (!(await deps.repo.closeCase(caseId, 'CANCELLED', reason))) {
     // Read ACTIVE or FAILED but refused: another request cancelled it just now.
     const status = record.status === 'ACTIVE' || record.status === 'FAILED' ? 'CANCELLED' : record.status;

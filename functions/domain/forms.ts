@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Field } from '../../workflows/schema';
 import { ValidationError } from '../shared/errors';
+import { multiLine, RULES, singleLine } from './input-policy';
 import type { FormData } from './model';
 
 // A step's form becomes a zod/mini schema. HTML forms send every value as a string, so
@@ -12,7 +13,7 @@ const NO = new Set(['no', 'nee', 'false', 'n']);
 export const MESSAGES = {
   required: 'This field is required.',
   text: 'Enter text.',
-  maxLength: (n: number) => `Use at most ${n} characters.`,
+  maxLength: RULES.tooLong,
   choice: (values: string[]) => `Choose one of: ${values.join(', ')}.`,
   yesNo: 'Answer yes or no.',
   date: 'Enter a real date as YYYY-MM-DD.',
@@ -64,11 +65,11 @@ function numberSchema(field: Extract<Field, { type: 'number' }>) {
 
 export function fieldSchema(field: Field): z.ZodMiniType<unknown> {
   switch (field.type) {
+    // The input policy's text rules, as at every edge: a text field is one line, a longText keeps lines.
     case 'text':
+      return z.pipe(z.string({ error: MESSAGES.text }), singleLine(field.maxLength));
     case 'longText':
-      return z
-        .string({ error: MESSAGES.text })
-        .check(z.trim(), z.maxLength(field.maxLength, { error: MESSAGES.maxLength(field.maxLength) }));
+      return z.pipe(z.string({ error: MESSAGES.text }), multiLine(field.maxLength));
     case 'choice': {
       const values = field.options.map((o) => o.value);
       return z.enum(values as [string, ...string[]], { error: MESSAGES.choice(values) });

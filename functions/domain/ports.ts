@@ -16,9 +16,16 @@ export interface CaseView {
   events: CaseEvent[];
 }
 
+/**
+ * A position in a listing: where the next page starts. Opaque to the domain; the edge hands it to
+ * clients only sealed (functions/shared/cursor.ts), so what comes back is a position this server gave.
+ */
+export type PageKey = Readonly<Record<string, string>>;
+
 export interface CasePage {
   items: CaseRecord[];
-  cursor?: string;
+  /** Absent on the last page. */
+  next?: PageKey;
 }
 
 export interface OpenStepInput {
@@ -57,7 +64,7 @@ export interface CaseRepository {
     serviceId: string;
     status?: CaseStatus;
     limit: number;
-    cursor?: string;
+    after?: PageKey;
   }): Promise<CasePage>;
   getStep(caseId: string, stepId: string): Promise<StepRecord | undefined>;
   openStep(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult>;
@@ -89,8 +96,27 @@ export interface CaseRepository {
   openStepsForPhone(phoneHash: string): Promise<StepRecord[]>;
   setOptOut(phoneHash: string, optedOut: boolean): Promise<void>;
   isOptedOut(phoneHash: string): Promise<boolean>;
-  /** True the first time a message id is seen: SMS gateways retry webhooks. */
-  claimInboundMessage(messageId: string, ttl: number): Promise<boolean>;
+  /**
+   * Claims an inbound message id with what the message answers (SMS gateways retry, and a signed
+   * request can be replayed): `fresh` the first time; afterwards the first claim, unchanged.
+   */
+  claimInboundMessage(
+    messageId: string,
+    ttl: number,
+    claim: InboundClaim,
+  ): Promise<{ fresh: true } | { fresh: false; claim: InboundClaim }>;
+  /** The claimed message's answer was refused (or taken): a later copy may not submit it again. */
+  settleInboundMessage(messageId: string): Promise<void>;
+}
+
+/**
+ * What an inbound message was taken to answer, when it was first seen: the step (case, step, visit) it
+ * is bound to, and whether its submission may still be under way ('submitting': the first try may have
+ * failed before the step was saved, so a retry may finish it) or is decided ('settled').
+ */
+export interface InboundClaim {
+  outcome: 'submitting' | 'settled';
+  answers?: { caseId: string; stepId: string; visit: number };
 }
 
 /** Completing a waiting task needs only its token, not the state machines (open-step has no ARNs: a cycle). */

@@ -1,3 +1,4 @@
+import type { PageKey } from './ports';
 import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from './round-model';
 
 // How the round use cases reach storage, files and the round state machine. Implemented in
@@ -7,9 +8,10 @@ export interface RoundRepository {
   /** Creates the round; 'exists' when the roundId is taken (the same name again). */
   createRound(record: RoundRecord): Promise<'created' | 'exists'>;
   getRound(roundId: string): Promise<RoundRecord | undefined>;
-  listRounds(query: { org: string; serviceId: string; limit: number; cursor?: string }): Promise<{
+  /** Newest first; `next` is absent on the last page. */
+  listRounds(query: { org: string; serviceId: string; limit: number; after?: PageKey }): Promise<{
     items: RoundRecord[];
-    cursor?: string;
+    next?: PageKey;
   }>;
   /**
    * A new attempt: status -> VALIDATING, attempt + 1, counters reset; only while the status is one of

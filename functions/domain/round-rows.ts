@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
 import { fieldSchema, MESSAGES } from './forms';
-import { normalizePhone } from './pii';
+import { CONTROL, dutchMobile, email, isReachable, RULES, singleLine } from './input-policy';
 import { BASE_COLUMNS, type RowError } from './round-model';
 
 // The rules of a round's CSV file. A reason never repeats the value it refuses: row errors are stored
@@ -18,18 +18,15 @@ export const REASONS = {
   missing: 'this required column is missing',
   repeated: 'this column appears more than once',
   fieldCount: (expected: number, found: number) => `the row has ${found} fields; the header has ${expected}`,
-  control: 'contains a line break or control character',
-  invisible: 'use visible characters only',
-  phone: 'not a Dutch mobile number; use 06 and 8 digits, or +316 and 8 digits',
-  email: 'not a valid e-mail address',
+  control: RULES.control,
+  invisible: RULES.invisible,
+  phone: RULES.phone,
+  email: RULES.email,
   locale: 'use nl or en',
   unreachable: 'no way to reach the household: give a phone or an e-mail',
   duplicate: (line: number) => `duplicate of line ${line}`,
 } as const;
 
-// Control characters (C0, DEL, C1: Unicode category Cc) and the Unicode line separators.
-const CONTROL = /[\p{Cc}\u2028\u2029]/u;
-const DUTCH_MOBILE = /^\+316\d{8}$/;
 const COLUMN_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 
 /** The columns of a round file for this service: the base columns, then the context fields. */
@@ -70,7 +67,8 @@ export function checkHeader(service: Service, fields: string[]): Header {
   return errors.length > 0 ? { ok: false, errors } : { ok: true, positions, width: fields.length };
 }
 
-// A cell: control characters refused on the raw value, then trimmed; blank means absent.
+// A cell: control characters refused on the raw value (input-policy.ts), then trimmed; blank means
+// absent. The columns' own schemas are the policy's too, as for POST /cases.
 const cell = (value: z.ZodMiniType<unknown>, required: boolean) => {
   const present = required
     ? z.pipe(z.unknown().check(z.refine((v) => v !== undefined, { error: MESSAGES.required })), value)
@@ -85,18 +83,6 @@ const cell = (value: z.ZodMiniType<unknown>, required: boolean) => {
   );
 };
 
-const text = (max: number) => z.string().check(z.maxLength(max, { error: MESSAGES.maxLength(max) }));
-
-const phone = z.pipe(
-  z.string(),
-  z.transform((s: string, ctx) => {
-    const e164 = normalizePhone(s);
-    if (e164 && DUTCH_MOBILE.test(e164)) return e164;
-    ctx.issues.push({ code: 'custom', message: REASONS.phone, input: '' });
-    return z.NEVER;
-  }),
-);
-
 const locale = z.pipe(
   z.string(),
   z.transform((s: string, ctx) => {
@@ -110,10 +96,10 @@ const locale = z.pipe(
 /** The zod/mini schema of one row, as an object of raw cell strings by column. */
 export function rowSchema(service: Service) {
   const shape: Record<string, z.ZodMiniType<unknown>> = {
-    reference: cell(text(100).check(z.regex(/^[^\p{Cf}]*$/u, { error: REASONS.invisible })), true),
-    name: cell(text(200), false),
-    phone: cell(phone, false),
-    email: cell(z.email({ error: REASONS.email }).check(z.maxLength(254, { error: REASONS.email })), false),
+    reference: cell(singleLine(100), true),
+    name: cell(singleLine(200), false),
+    phone: cell(dutchMobile, false),
+    email: cell(email, false),
     locale: cell(locale, false),
   };
   // The context fields are checked exactly as POST /cases checks them.
@@ -178,7 +164,9 @@ export class RowValidator {
       if (first !== undefined) errors.set('reference', REASONS.duplicate(first));
       else this.seen.set(reference, line);
     }
-    if (raw.phone?.trim() === '' && raw.email?.trim() === '') errors.set(ROW, REASONS.unreachable);
+    // The input policy's rule; a round's invitations go by SMS, so no row is handed over in person.
+    if (!isReachable({ phone: raw.phone?.trim(), email: raw.email?.trim() }))
+      errors.set(ROW, REASONS.unreachable);
     if (errors.size > 0) {
       const sorted = [...errors].sort(([a], [b]) => this.order.indexOf(a) - this.order.indexOf(b));
       return { ok: false, errors: sorted.map(([column, reason]) => ({ line, column, reason })) };

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors';
-import type { Provider } from './access';
+import { type Provider, reaches } from './access';
 import { serviceFromInput } from './definitions';
 import type { PiiVault } from './pii';
-import type { Clock } from './ports';
+import type { Clock, PageKey } from './ports';
 import {
   type OnInvalid,
   type RoundRecord,
@@ -54,14 +54,14 @@ export function newRoundId(vault: PiiVault, org: string, serviceId: string, name
   return createHmac('sha256', keyed).update('round-id').digest().subarray(0, 16).toString('hex');
 }
 
-/** A round of the caller's organisation; another organisation's round answers like a missing one. */
-export async function roundOfOrg(
+/** A round the caller may reach (access.ts: own organisation, own kind's service); else like a missing one. */
+export async function roundOfProvider(
   rounds: RoundRepository,
   roundId: string,
-  org: string,
+  provider: Provider,
 ): Promise<RoundRecord> {
   const round = await rounds.getRound(roundId);
-  if (!round || round.org !== org) throw new NotFoundError('There is no such round.', { roundId });
+  if (!round || !reaches(provider, round)) throw new NotFoundError('There is no such round.', { roundId });
   return round;
 }
 
@@ -97,7 +97,7 @@ export async function createRound(
   let stored = record;
   const outcome = await deps.rounds.createRound(record);
   if (outcome === 'exists') {
-    stored = await roundOfOrg(deps.rounds, roundId, provider.org);
+    stored = await roundOfProvider(deps.rounds, roundId, provider);
     if (stored.onInvalid !== onInvalid) {
       throw new ConflictError(
         'ROUND_NAME_REUSED',
@@ -124,7 +124,7 @@ export async function startRound(
   provider: Provider,
   roundId: string,
 ): Promise<{ roundId: string; status: 'VALIDATING'; attempt: number }> {
-  const round = await roundOfOrg(deps.rounds, roundId, provider.org);
+  const round = await roundOfProvider(deps.rounds, roundId, provider);
   const running = () =>
     new ConflictError('ROUND_RUNNING', 'The round is being validated or started; wait until it ends.', {
       status: round.status,
@@ -169,7 +169,7 @@ export async function getRound(
   roundId: string,
   limit = 100,
 ): Promise<RoundView> {
-  const round = await roundOfOrg(deps.rounds, roundId, provider.org);
+  const round = await roundOfProvider(deps.rounds, roundId, provider);
   const [errors, failures] = await Promise.all([
     deps.rounds.rowErrors(roundId, limit),
     deps.rounds.rowFailures(roundId, limit),
@@ -181,9 +181,9 @@ export async function listRounds(
   deps: Pick<RoundDeps, 'rounds'>,
   provider: Provider,
   serviceId: string,
-  cursor?: string,
-): Promise<{ items: RoundRecord[]; cursor?: string }> {
-  return deps.rounds.listRounds({ org: provider.org, serviceId, limit: 50, ...(cursor && { cursor }) });
+  after?: PageKey,
+): Promise<{ items: RoundRecord[]; next?: PageKey }> {
+  return deps.rounds.listRounds({ org: provider.org, serviceId, limit: 50, ...(after && { after }) });
 }
 
 export async function roundSpread(
@@ -191,7 +191,7 @@ export async function roundSpread(
   provider: Provider,
   roundId: string,
 ): Promise<RoundSpread> {
-  await roundOfOrg(deps.rounds, roundId, provider.org);
+  await roundOfProvider(deps.rounds, roundId, provider);
   return deps.rounds.roundSpread(roundId);
 }
 

@@ -2,19 +2,25 @@ import type { Service, Step } from '../../workflows/schema';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { findStep } from './definitions';
 import { renderMessage } from './messages';
-import type { CaseRecord, Locale, StepRecord } from './model';
+import type { CaseRecord, FormData, Locale, StepRecord } from './model';
 import { messageValues } from './open-step';
 import { normalizePhone, type PiiVault } from './pii';
-import type { CaseRepository, Clock, TaskCompleter } from './ports';
+import type { CaseRepository, Clock, InboundClaim, TaskCompleter } from './ports';
 import { keywordOf, parseAnswer, splitCode } from './sms-reply';
 import { fitList, hintFor, say, TEXTS } from './sms-texts';
 import { submitStep } from './submit';
 
 // An SMS from a citizen: STOP/START/HELP, or an answer to one of the open citizen steps of that phone.
-// Every outcome is a short reply; only an unexpected failure throws. SMS gateways retry webhooks,
-// so each message id is claimed once: a retry never changes an opt-out again, and an answer is
-// submitted again only while its step is still open (the first try failed), which submitStep
-// makes count exactly once.
+// Every outcome is a short reply; only an unexpected failure throws.
+//
+// A message id counts once. SMS gateways retry (Lambda retries the SNS delivery; a webhook may be
+// retried), and a signed Twilio request stays valid when someone sends it again. So the first delivery
+// claims the id together with what it answers: the step (case, step, visit) and whether the answer is
+// being submitted. Any later copy changes nothing and reveals nothing: it gets one neutral reply, never
+// the citizen link or the open steps, and is never read as an answer to whatever is open by then. Its
+// only effect is to finish the first delivery's own submission when that failed before the step was
+// saved: the same answer, to the same step visit, while that visit is still open (submitStep then
+// counts it exactly once). An answer that was refused is settled, so a copy cannot submit it later.
 
 export interface SmsInboundDeps {
   repo: CaseRepository;
@@ -38,73 +44,106 @@ interface Candidate {
   definition: Step;
 }
 
-/** Long enough to outlast any gateway retry; the claim holds only the message id. */
+/** Long enough to outlast any gateway retry; the claim holds the message id and the step it answers. */
 const CLAIM_SECONDS = 7 * 86_400;
+
+/** The reply to every copy of a message: the same words, whatever happened meanwhile. */
+export const REPLAYED = say(undefined, (t) => t.duplicate);
 
 export async function receiveSms(deps: SmsInboundDeps, sms: InboundSms): Promise<string> {
   const { repo, vault } = deps;
   const phoneHash = vault.hash(normalizePhone(sms.from) ?? sms.from);
-  const now = deps.clock.now();
-  const fresh = await repo.claimInboundMessage(
-    sms.messageSid,
-    Math.floor(now.getTime() / 1000) + CLAIM_SECONDS,
-  );
+  const ttl = Math.floor(deps.clock.now().getTime() / 1000) + CLAIM_SECONDS;
+  const claim = (claimed: InboundClaim) => repo.claimInboundMessage(sms.messageSid, ttl, claimed);
+  const settled = { outcome: 'settled' } as const;
   const open = await candidates(deps, phoneHash);
   const locale = open[0]?.record.citizen.locale;
   const list = open.map((c) => ({ code: c.step.shortCode ?? '', title: c.definition.title[locale ?? 'nl'] }));
 
   const keyword = keywordOf(sms.body);
-  if (keyword === 'stop' || keyword === 'start') {
+  if (keyword) {
+    const first = await claim(settled);
+    if (!first.fresh) return replayed(deps, sms, first.claim);
     // Only the opt-out changes: the cases and their steps go on, reachable through the link.
-    if (fresh) await repo.setOptOut(phoneHash, keyword === 'stop');
-    return say(locale, (t) => (keyword === 'stop' ? t.optedOut : t.optedIn));
-  }
-  if (keyword === 'help')
+    if (keyword !== 'help') await repo.setOptOut(phoneHash, keyword === 'stop');
+    if (keyword === 'stop') return say(locale, (t) => t.optedOut);
+    if (keyword === 'start') return say(locale, (t) => t.optedIn);
     return open.length === 0 ? say(locale, (t) => t.helpNone) : fitList(list, TEXTS[locale ?? 'nl'].help);
+  }
 
   const { code, rest } = splitCode(sms.body);
   const target = code ? open.find((c) => c.step.shortCode === code) : open.length === 1 ? open[0] : undefined;
   if (!target) {
-    if (!fresh) return say(locale, (t) => t.duplicate);
+    const first = await claim(settled);
+    if (!first.fresh) return replayed(deps, sms, first.claim);
     if (open.length === 0) return say(locale, (t) => t.none);
     const t = TEXTS[locale ?? 'nl'];
     return code ? fitList(list, (l) => t.unknownCode(code, l)) : fitList(list, t.needCode);
   }
-  return answer(deps, target, rest, fresh);
+  const answers = { caseId: target.step.caseId, stepId: target.step.stepId, visit: target.step.visit };
+  const parsed = target.definition.sms ? parseAnswer(target.definition, rest) : undefined;
+  const first = await claim({ outcome: parsed?.ok ? 'submitting' : 'settled', answers });
+  if (!first.fresh) return replayed(deps, sms, first.claim);
+  const t = TEXTS[target.record.citizen.locale];
+  if (!parsed) return t.webOnly;
+  if (!parsed.ok) {
+    await refused(deps, target, 'UNCLEAR_ANSWER');
+    return t.unclear(hintFor(parsed.field, target.record.citizen.locale));
+  }
+  return answer(deps, sms, target, parsed.data);
 }
 
-async function answer(
-  deps: SmsInboundDeps,
-  target: Candidate,
-  text: string,
-  fresh: boolean,
-): Promise<string> {
-  const locale = target.record.citizen.locale;
-  const t = TEXTS[locale];
-  const { caseId, stepId } = target.step;
-  if (!target.definition.sms) return t.webOnly;
-  const parsed = parseAnswer(target.definition, text);
-  if (!parsed.ok) {
-    if (fresh) await refused(deps, target, 'UNCLEAR_ANSWER');
-    return t.unclear(hintFor(parsed.field, locale));
-  }
+/**
+ * A copy of a message seen before. Finishes the first delivery's submission only when it may have
+ * failed before saving, to the step visit it was bound to, while that visit is open; else nothing.
+ */
+async function replayed(deps: SmsInboundDeps, sms: InboundSms, first: InboundClaim): Promise<string> {
+  const bound = first.answers;
+  if (first.outcome !== 'submitting' || !bound) return REPLAYED;
+  const step = await deps.repo.getStep(bound.caseId, bound.stepId);
+  if (step?.status !== 'OPEN' || step.visit !== bound.visit) return REPLAYED;
+  const record = await deps.repo.getCase(bound.caseId);
+  const service = record && deps.findService(record.serviceId);
+  const definition = service && findStep(service, bound.stepId)?.step;
+  if (!record || !service || !definition?.sms) return REPLAYED;
+  const parsed = parseAnswer(definition, splitCode(sms.body).rest);
+  if (!parsed.ok) return REPLAYED;
   try {
-    const { step } = await submitStep(deps, {
-      caseId,
-      stepId,
+    await submitStep(deps, {
+      caseId: bound.caseId,
+      stepId: bound.stepId,
       actor: 'citizen',
       channel: 'sms',
       data: parsed.data,
     });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    await deps.repo.settleInboundMessage(sms.messageSid);
+  }
+  return REPLAYED;
+}
+
+async function answer(
+  deps: SmsInboundDeps,
+  sms: InboundSms,
+  target: Candidate,
+  data: FormData,
+): Promise<string> {
+  const locale = target.record.citizen.locale;
+  const { caseId, stepId } = target.step;
+  try {
+    const { step } = await submitStep(deps, { caseId, stepId, actor: 'citizen', channel: 'sms', data });
     return renderMessage(target.service, 'confirmation', locale, values(deps, target, step));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    if (fresh && error instanceof ValidationError) await refused(deps, target, 'VALIDATION_FAILED');
-    return refusal(error, target, locale, fresh);
+    // Refused (or taken by a concurrent copy): decided, so no later copy may submit this answer.
+    await deps.repo.settleInboundMessage(sms.messageSid);
+    if (error instanceof ValidationError) await refused(deps, target, 'VALIDATION_FAILED');
+    return refusal(error, target, locale);
   }
 }
 
-function refusal(error: AppError, target: Candidate, locale: Locale, fresh: boolean): string {
+function refusal(error: AppError, target: Candidate, locale: Locale): string {
   const t = TEXTS[locale];
   if (error instanceof ValidationError) {
     const fields = Object.keys((error.details?.fields as Record<string, string> | undefined) ?? {});
@@ -114,9 +153,8 @@ function refusal(error: AppError, target: Candidate, locale: Locale, fresh: bool
   if (error instanceof ConflictError && error.code === 'CASE_CLOSED') return t.closed;
   if (error instanceof ConflictError && error.code === 'CASE_FAILED') return t.failed;
   if (error instanceof ConflictError && error.code === 'TOKEN_EXPIRED') return t.retry;
-  // Not open any more: for a retried message that is the first try's own success.
   if (error instanceof ConflictError || error instanceof NotFoundError || error instanceof ForbiddenError)
-    return fresh ? t.notOpen : t.duplicate;
+    return t.notOpen;
   throw error;
 }
 

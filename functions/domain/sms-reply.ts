@@ -50,11 +50,21 @@ export function parseAnswer(step: Pick<Step, 'form' | 'sms'>, text: string): Par
   if (answer === '') return { ok: false, field };
   const read = readValue(field, answer);
   if (!read) return { ok: false, field };
-  const data: FormData = { [field.id]: read.value };
-  // Only the separator goes: the note itself is kept as the citizen wrote it.
+  const data: FormData = {
+    [field.id]: typeof read.value === 'string' ? oneLine(field, read.value) : read.value,
+  };
+  // Only the separator goes: the note itself is kept as the citizen wrote it, except that a line
+  // break becomes a space where the field is one line. Everything else meets the form's own rules
+  // (input-policy.ts): a note with a control character is refused like one typed on the web.
+  const noteField = step.form.fields.find((f) => f.id === step.sms?.note);
   const note = read.rest.replace(/^[\s.,:;!?-]+/, '').trim();
-  if (step.sms.note && note !== '') data[step.sms.note] = note;
+  if (step.sms.note && noteField && note !== '') data[step.sms.note] = oneLine(noteField, note);
   return { ok: true, data };
+}
+
+/** Phones put line breaks in texts; a one-line field takes them as spaces. */
+function oneLine(field: Field, text: string): string {
+  return field.type === 'text' ? text.replace(/[ \t]*(\r\n|[\r\n\u2028\u2029])[ \t]*/g, ' ') : text;
 }
 
 interface Read {

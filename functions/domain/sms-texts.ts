@@ -10,6 +10,8 @@ export interface Texts {
   optedIn: string;
   none: string;
   duplicate: string;
+  /** A message the service cannot use at all (no sender number, an overlong text, no message id). */
+  unusable: string;
   notOpen: string;
   closed: string;
   /** The case is FAILED: the organisation's fault, known, and the answer not saved. */
@@ -34,6 +36,7 @@ const nl: Texts = {
   optedIn: 'U krijgt weer sms van ons. Stuur STOP om u af te melden.',
   none: 'Er staat nu niets voor u open, dus we hebben niets opgeslagen.',
   duplicate: 'We hebben uw bericht al ontvangen. Dank u wel!',
+  unusable: 'Dit bericht kunnen we niet lezen. Stuur HELP voor uitleg.',
   notOpen: 'Deze stap staat niet meer open, dus we hebben niets opgeslagen.',
   closed: 'Deze zaak is afgesloten, dus we hebben niets opgeslagen.',
   failed:
@@ -62,6 +65,7 @@ const en: Texts = {
   optedIn: 'You will get texts from us again. Send STOP to opt out.',
   none: 'Nothing is waiting for an answer from you, so nothing was saved.',
   duplicate: 'We already received your message. Thank you!',
+  unusable: 'We cannot read this message. Send HELP for help.',
   notOpen: 'This step is no longer open, so nothing was saved.',
   closed: 'This case is closed, so nothing was saved.',
   failed:

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { request } from '../contract/assets';
 import { asset } from '../pages/assets';
 import { NotFoundError } from '../shared/errors';
 import { html, httpRoute } from '../shared/http';
@@ -6,9 +6,7 @@ import { html, httpRoute } from '../shared/http';
 // GET /c/assets/{file}: the pages' stylesheet. A function of its own, with no AWS client and no
 // configuration, so the sheet adds nothing to the cold start of the page functions.
 
-const schema = z.object({ path: z.object({ file: z.string().check(z.maxLength(100)) }) });
-
-export const handler = httpRoute(schema, async ({ path }) => {
+export const handler = httpRoute(request, async ({ path }) => {
   const found = asset(path.file);
   if (!found) throw new NotFoundError('There is no such file.', { file: path.file });
   return html(200, found.body, {

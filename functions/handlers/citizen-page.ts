@@ -1,6 +1,8 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { repository } from '../adapters/repository';
 import { taskCompleter as engine } from '../adapters/task-completer';
+import { request } from '../contract/citizen-page';
+import { stepAnswers } from '../contract/submit-step';
 import { caseIdForLinkToken } from '../domain/access';
 import { systemClock } from '../domain/clock';
 import { requireService } from '../domain/definitions';
@@ -26,25 +28,11 @@ import { vault } from '../shared/vault';
 // GET /c/{linkToken} and POST /c/{linkToken}/steps/{stepId}: the citizen's page. The link token is
 // the only credential and opens this one case; forms carry a CSRF value derived from it.
 
-const schema = z.object({
-  path: z.object({
-    linkToken: z.optional(z.string()),
-    stepId: z.optional(z.string()),
-  }),
-  query: z.object({ lang: z.optional(z.string()), done: z.optional(z.string()) }),
-  headers: z.object({
-    accept: z.optional(z.string()),
-    'accept-language': z.optional(z.string()),
-    'content-type': z.optional(z.string()),
-  }),
-  body: z.unknown(),
-});
-type Input = z.output<typeof schema>;
+type Input = z.output<typeof request>;
 
 const deps = { repo: repository, engine, clock: systemClock };
 const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
 const csrfFor = (token: string) => vault.hash(`csrf:${token}`);
-const jsonBody = z.strictObject({ data: z.record(z.string(), z.unknown()) });
 // No script at all, styles from this origin only, never framed, forms post back here only.
 const CSP =
   "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -96,7 +84,7 @@ async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
   const asJson = isJsonType(input.headers['content-type']);
   let data: Record<string, unknown>;
   if (asJson) {
-    const parsed = jsonBody.safeParse(input.body);
+    const parsed = stepAnswers.safeParse(input.body);
     if (!parsed.success)
       throw new ValidationError('Send { "data": { field: value } }.', {
         fields: { 'body.data': 'Send an object with the form fields.' },
@@ -157,7 +145,7 @@ function renderError(status: number, error: unknown, event: HttpEvent): HttpResu
 }
 
 export const handler = httpRoute(
-  schema,
+  request,
   (input, event) => {
     return event.requestContext.http.method === 'POST' ? submit(input, event) : render(input, 200);
   },

@@ -1,8 +1,8 @@
-import * as z from 'zod/mini';
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
 import { repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
+import { sessions } from '../adapters/sessions';
 import { consoleApp } from '../console/app';
 import { toLogin } from '../console/auth';
 import { oidcConfig } from '../console/config';
@@ -10,6 +10,7 @@ import { basePath, type ConsoleDeps, secureCookies } from '../console/deps';
 import { consoleErrorPage } from '../console/error-page';
 import { Jwks } from '../console/oidc';
 import { LANG_COOKIE, readCookie, setCookie } from '../console/session';
+import { request } from '../contract/console';
 import { systemClock } from '../domain/clock';
 import type { Locale } from '../domain/model';
 import { UnauthenticatedError } from '../shared/errors';
@@ -25,6 +26,7 @@ const deps: ConsoleDeps = {
   repo: repository,
   rounds,
   engine,
+  sessions,
   clock: systemClock,
   vault,
   publicUrl,
@@ -36,12 +38,6 @@ const deps: ConsoleDeps = {
   services,
 };
 
-const schema = z.object({
-  path: z.object({ proxy: z.optional(z.string().check(z.maxLength(300))) }),
-  query: z.record(z.string(), z.string()),
-  body: z.optional(z.record(z.string(), z.unknown())),
-});
-
 function localeOf(event: HttpEvent): { locale: Locale; chosen: boolean } {
   const lang = event.queryStringParameters?.lang;
   if (lang === 'nl' || lang === 'en') return { locale: lang, chosen: true };
@@ -49,7 +45,7 @@ function localeOf(event: HttpEvent): { locale: Locale; chosen: boolean } {
 }
 
 export const handler = httpRoute(
-  schema,
+  request,
   async (input, event) => {
     const { locale, chosen } = localeOf(event);
     const proxy = input.path.proxy;

@@ -1,32 +1,25 @@
-import * as z from 'zod/mini';
 import { repository } from '../adapters/repository';
-import { providerOf } from '../domain/access';
-import { serviceFromInput } from '../domain/definitions';
-import { CASE_STATUSES } from '../domain/model';
+import { request } from '../contract/list-cases';
+import { providerOf, serviceOfProvider } from '../domain/access';
 import { caseSummary } from '../domain/views';
+import { casesScope, openCursor, sealCursor } from '../shared/cursor';
 import { httpRoute, json } from '../shared/http';
+import { vault } from '../shared/vault';
 
-// GET /cases?serviceId=&status=&limit=&cursor=: the caller's organisation only, newest first.
+// GET /cases?serviceId=&status=&limit=&cursor=: the caller's organisation only, newest first. The
+// cursor is sealed with a key derived from the PII secret and bound to this query (shared/cursor.ts).
 
-const schema = z.object({
-  query: z.object({
-    serviceId: z.string().check(z.minLength(1, 'serviceId is required.')),
-    status: z.optional(z.enum(CASE_STATUSES)),
-    limit: z.optional(z.string().check(z.regex(/^(100|[1-9]\d?)$/, 'Use a whole number from 1 to 100.'))),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
-  }),
-  claims: z.record(z.string(), z.unknown()),
-});
-
-export const handler = httpRoute(schema, async ({ query, claims }) => {
+export const handler = httpRoute(request, async ({ query, claims }) => {
   const provider = providerOf(claims);
-  serviceFromInput(query.serviceId, 'query.serviceId');
+  serviceOfProvider(query.serviceId, provider, 'query.serviceId');
+  const scope = casesScope(provider.org, query.serviceId, query.status);
   const page = await repository.listCases({
     org: provider.org,
     serviceId: query.serviceId,
     limit: query.limit === undefined ? 25 : Number(query.limit),
     ...(query.status && { status: query.status }),
-    ...(query.cursor !== undefined && { cursor: query.cursor }),
+    ...(query.cursor !== undefined && { after: openCursor(vault, scope, query.cursor) }),
   });
-  return json(200, { items: page.items.map(caseSummary), ...(page.cursor && { cursor: page.cursor }) });
+  const cursor = page.next && sealCursor(vault, scope, page.next);
+  return json(200, { items: page.items.map(caseSummary), ...(cursor && { cursor }) });
 });

@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
 import { services } from '../../workflows/catalog';
+import { request } from '../contract/services';
 import { httpRoute, json } from '../shared/http';
 
 // GET /services: the public catalogue. Built once per container; the SMS templates stay internal.
@@ -29,6 +29,6 @@ const catalogue = {
   })),
 };
 
-export const handler = httpRoute(z.object({}), async () =>
+export const handler = httpRoute(request, async () =>
   json(200, catalogue, { 'cache-control': 'public, max-age=300' }),
 );

@@ -1,32 +1,23 @@
-import * as z from 'zod/mini';
 import { repository } from '../adapters/repository';
 import { taskCompleter as engine } from '../adapters/task-completer';
-import { caseOfOrg, providerOf } from '../domain/access';
+import { request, stepAnswers } from '../contract/submit-step';
+import { caseOfProvider, providerOf } from '../domain/access';
 import { systemClock } from '../domain/clock';
 import { submitStep } from '../domain/submit';
 import { publicStep } from '../domain/views';
 import { ValidationError } from '../shared/errors';
 import { httpRoute, json } from '../shared/http';
-import { caseIdParam, stepIdParam } from './params';
 
 // POST /cases/{caseId}/steps/{stepId}: a provider answers one of its steps.
 // JSON `{ data }` comes from an API client; a urlencoded form (the console) is the data itself.
 
-const schema = z.object({
-  path: z.object({ caseId: caseIdParam, stepId: stepIdParam }),
-  headers: z.object({ 'content-type': z.optional(z.string()) }),
-  body: z.unknown(),
-  claims: z.record(z.string(), z.unknown()),
-});
-const jsonBody = z.strictObject({ data: z.record(z.string(), z.unknown()) });
-
 const deps = { repo: repository, engine, clock: systemClock };
 
-export const handler = httpRoute(schema, async ({ path, headers, body, claims }) => {
+export const handler = httpRoute(request, async ({ path, headers, body, claims }) => {
   const provider = providerOf(claims);
   const form = (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   const data = form ? body : parseJsonBody(body);
-  const record = await caseOfOrg(repository, path.caseId, provider.org);
+  const record = await caseOfProvider(repository, path.caseId, provider);
   const { step } = await submitStep(deps, {
     record,
     caseId: path.caseId,
@@ -40,7 +31,7 @@ export const handler = httpRoute(schema, async ({ path, headers, body, claims })
 });
 
 function parseJsonBody(body: unknown): unknown {
-  const parsed = jsonBody.safeParse(body);
+  const parsed = stepAnswers.safeParse(body);
   if (parsed.success) return parsed.data.data;
   throw new ValidationError('Send the answers as { "data": { field: value } }.', {
     fields: { 'body.data': 'Send an object with the form fields.' },

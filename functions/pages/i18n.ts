@@ -96,6 +96,18 @@ const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^Enter at least (.*)\.$/, (m) => `Vul minstens ${m[1]} in.`],
   [/^Enter at most (.*)\.$/, (m) => `Vul hoogstens ${m[1]} in.`],
   [/^This field is not part of the form\.$/, () => 'Dit veld hoort niet bij het formulier.'],
+  // The input policy (functions/domain/input-policy.ts), the same words at every edge.
+  [/^contains a line break or control character$/, () => 'Gebruik geen regelovergang of stuurteken.'],
+  [/^use visible characters only$/, () => 'Gebruik alleen zichtbare tekens (geen onzichtbare opmaaktekens).'],
+  [
+    /^not a Dutch mobile number/,
+    () => 'Geen Nederlands mobiel nummer: gebruik 06 en 8 cijfers, of +316 en 8 cijfers.',
+  ],
+  [/^not a valid e-mail address$/, () => 'Geen geldig e-mailadres.'],
+  [
+    /^no way to reach the citizen/,
+    () => 'Geef een mobiel nummer of e-mailadres, of geef aan dat u de link persoonlijk afgeeft.',
+  ],
 ];
 
 /** Field messages come from the domain in English; the page shows them in the reader's language. */

@@ -1,3 +1,4 @@
+import { RULES } from '../domain/input-policy';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import type { HttpEvent } from './http';
 
@@ -12,11 +13,24 @@ export interface EdgeInput {
   claims: Record<string, unknown>;
 }
 
+/**
+ * Headers that must come once at every route. API Gateway HTTP APIs (payload format 2.0) join a
+ * repeated header with commas into one value, and so does the local gateway; none of these has a
+ * comma of its own. (Idempotency-Key is checked by its route's schema, input-policy's singleHeader.)
+ */
+const SINGLE_VALUED = ['content-type', 'x-twilio-signature'] as const;
+
 export function edgeInput(event: HttpEvent): EdgeInput {
+  const headers = { ...(event.headers as Record<string, string>) };
+  for (const name of SINGLE_VALUED)
+    if (headers[name]?.includes(','))
+      throw new ValidationError(`Send the ${name} header once.`, {
+        fields: { [`headers.${name}`]: RULES.repeatedHeader },
+      });
   return {
     path: { ...(event.pathParameters as Record<string, string> | undefined) },
     query: { ...(event.queryStringParameters as Record<string, string> | undefined) },
-    headers: { ...(event.headers as Record<string, string>) },
+    headers,
     body: parseBody(event),
     claims: { ...event.requestContext.authorizer?.jwt?.claims },
   };

@@ -6,6 +6,7 @@ import { type EdgeInput, edgeInput } from './edge';
 import { errorBody, statusOf, ValidationError } from './errors';
 import { log } from './logger';
 import { loadSecrets } from './secret-loading';
+import { BASE_HEADERS, PAGE_CSP } from './security-headers';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -13,15 +14,6 @@ export type HttpEvent = APIGatewayProxyEventV2 & {
   };
 };
 export type HttpResult = { statusCode: number; headers: Record<string, string>; body: string };
-
-// Every response carries these; pages add their own CSP on top.
-const BASE_HEADERS = {
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-};
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
@@ -37,8 +29,7 @@ export function html(statusCode: number, body: string, headers: Record<string, s
     headers: {
       ...BASE_HEADERS,
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy':
-        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'content-security-policy': PAGE_CSP,
       ...headers,
     },
     body,

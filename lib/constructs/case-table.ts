@@ -32,6 +32,15 @@ export class CaseTable extends Construct {
         projectionType: ProjectionType.ALL,
       });
     }
+    // Every case of an organisation's service by creation time, for listings of all statuses: its keys
+    // never change after the case is created, so a listing cannot meet a case twice or miss one, and with
+    // keys only no later write of the case is copied into it.
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE.byServiceCreated.name,
+      partitionKey: str(TABLE.byServiceCreated.partitionKey),
+      sortKey: str(TABLE.byServiceCreated.sortKey),
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
     // A round's cases by round: only stage and status are projected, enough for the round's spread
     // (100,000 cases per round) without copying personal data into a second index.
     this.table.addGlobalSecondaryIndex({

@@ -23,6 +23,8 @@ export interface ConsoleSettings {
   readonly clientId: string;
   readonly issuer: string;
   readonly callbackUrl: string;
+  /** Where the managed login's /logout sends staff after a sign-out (an allowed sign-out URL). */
+  readonly logoutUrl: string;
 }
 
 export interface HandlersProps {
@@ -125,6 +127,7 @@ export class Handlers extends Construct {
         env.CLIENT_ID = props.console.clientId;
         env.ISSUER = props.console.issuer;
         env.CALLBACK_URL = props.console.callbackUrl;
+        env.LOGOUT_URL = props.console.logoutUrl;
       }
     }
     return env;

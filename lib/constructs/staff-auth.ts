@@ -16,7 +16,11 @@ export interface StaffAuthProps {
   readonly protect: boolean;
   /** Where the console receives the authorization code. */
   readonly callbackUrls: string[];
-  readonly logoutUrls?: string[];
+  /**
+   * The allowed sign-out URLs: the only targets of `logout_uri` when the console sends staff through
+   * the managed login's /logout (which ends the user pool's session as well as the console's).
+   */
+  readonly logoutUrls: string[];
   /** Prefix of the managed login domain; context `authDomainPrefix`, else `<stack name>-<account>`. */
   readonly domainPrefix?: string;
 }
@@ -68,7 +72,7 @@ export class StaffAuth extends Construct {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
         callbackUrls: props.callbackUrls,
-        logoutUrls: props.logoutUrls ?? props.callbackUrls,
+        logoutUrls: props.logoutUrls,
       },
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),

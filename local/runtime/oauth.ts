@@ -1,18 +1,28 @@
 /**
  * The local stand-in for the user pool's managed login: a sign-in page without password (choose
- * organisation and kind) at the authorize URL, the token endpoint (authorization code + PKCE S256)
- * and the JWKS, all for the local issuer, so the console runs the same OAuth flow as on AWS.
+ * organisation and kind) at the authorize URL, the token endpoint (authorization code + PKCE S256),
+ * the JWKS and the /logout endpoint, all for the local issuer, so the console runs the same OAuth flow
+ * as on AWS. As the user pool does, it sends a browser only to a URL the app client registered,
+ * compared exactly (a callback URL for a code, a sign-out URL after /logout); anything else is a 400,
+ * also a URL that does not parse. Its pages carry the system's security headers and CSP.
  */
 import { createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { BASE_HEADERS, PAGE_CSP } from '../../functions/shared/security-headers';
 import type { LocalIssuer } from './jwt';
 import type { FunctionSpec } from './lambda';
 
 export const OAUTH_PREFIX = '/local/oauth';
 const KINDS = ['municipality', 'school', 'care-provider'];
 const CODE_TTL_MS = 5 * 60_000;
+
+/** What the stack registers on the user pool's app client: where the login may send a browser. */
+export interface RegisteredClient {
+  callbackUrls: string[];
+  logoutUrls: string[];
+}
 
 interface PendingCode {
   claims: Record<string, string>;
@@ -38,8 +48,20 @@ function signInPage(q: URLSearchParams): string {
 <p><button type="submit">Sign in</button></p></form></main></body></html>`;
 }
 
+/** The value, when it is an absolute http(s) URL registered in `urls`, compared exactly. */
+function registered(value: string | null, urls: string[] | undefined): string | undefined {
+  if (!value || !urls?.includes(value)) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class LocalOAuth {
   private readonly codes = new Map<string, PendingCode>();
+  private readonly clients = new Map<string, RegisteredClient>();
   private readonly jwk: Record<string, unknown>;
 
   constructor(
@@ -52,13 +74,28 @@ export class LocalOAuth {
     this.jwk = { ...key.export({ format: 'jwk' }), kid: 'local', alg: 'RS256', use: 'sig' };
   }
 
-  /** The console function's environment, pointed at these endpoints instead of the user pool's. */
+  /** An app client and the URLs the stack registered on it. */
+  register(clientId: string, client: RegisteredClient): void {
+    this.clients.set(clientId, client);
+  }
+
+  /**
+   * The console function's environment, pointed at these endpoints instead of the user pool's. Its
+   * client is registered with the URLs the stack registers on the user pool's app client: the same
+   * values (`<publicUrl>/console/callback`, `<publicUrl>/console/signed-out`) as in its environment.
+   */
   configure(functions: FunctionSpec[]): void {
     for (const f of functions) {
       if (f.env.COGNITO_DOMAIN === undefined) continue;
       f.env.COGNITO_DOMAIN = `${this.url}${OAUTH_PREFIX}`;
       f.env.JWKS_URL = `${this.url}${OAUTH_PREFIX}/.well-known/jwks.json`;
       f.env.ISSUER = this.issuer.config.issuer;
+      const { CLIENT_ID, CALLBACK_URL, LOGOUT_URL } = f.env;
+      if (CLIENT_ID)
+        this.register(CLIENT_ID, {
+          callbackUrls: CALLBACK_URL ? [CALLBACK_URL] : [],
+          logoutUrls: LOGOUT_URL ? [LOGOUT_URL] : [],
+        });
     }
   }
 
@@ -66,8 +103,19 @@ export class LocalOAuth {
     const url = new URL(req.url ?? '/', 'http://local');
     const path = url.pathname.slice(OAUTH_PREFIX.length);
     const send = (status: number, type: string, text: string, headers: Record<string, string> = {}) =>
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers }).end(text);
+      res
+        .writeHead(status, {
+          ...BASE_HEADERS,
+          'content-type': type,
+          'content-security-policy': PAGE_CSP,
+          ...headers,
+        })
+        .end(text);
     const json = (status: number, value: unknown) => send(status, 'application/json', JSON.stringify(value));
+    const mismatch = () =>
+      json(400, { error: 'invalid_request', error_description: 'redirect_mismatch: not a registered URL' });
+    const client = (id: string | null) =>
+      id && this.issuer.config.audience.includes(id) ? this.clients.get(id) : undefined;
     if (req.method === 'GET' && path === '/.well-known/jwks.json') return json(200, { keys: [this.jwk] });
     if (req.method === 'GET' && path === '/oauth2/authorize') {
       const q = url.searchParams;
@@ -77,17 +125,27 @@ export class LocalOAuth {
         !q.get('code_challenge')
       )
         return json(400, { error: 'invalid_request', error_description: 'code flow with PKCE S256 only' });
-      if (!this.issuer.config.audience.includes(q.get('client_id') ?? ''))
-        return json(400, { error: 'invalid_client' });
+      const app = client(q.get('client_id'));
+      if (!app) return json(400, { error: 'invalid_client' });
+      if (!registered(q.get('redirect_uri'), app.callbackUrls)) return mismatch();
       return send(200, 'text/html; charset=utf-8', signInPage(q));
+    }
+    if (req.method === 'GET' && path === '/logout') {
+      // The local login keeps no session of its own: nothing to end but the redirect, checked as AWS does.
+      const app = client(url.searchParams.get('client_id'));
+      if (!app) return json(400, { error: 'invalid_client' });
+      const back = registered(url.searchParams.get('logout_uri'), app.logoutUrls);
+      return back ? send(302, 'text/plain', '', { location: back }) : mismatch();
     }
     const form = new URLSearchParams(body.toString('utf8'));
     if (req.method === 'POST' && path === '/oauth2/authorize') {
       const org = form.get('org')?.trim() ?? '';
       const kind = form.get('kind') ?? '';
-      const redirectUri = form.get('redirect_uri') ?? '';
-      if (!org || !KINDS.includes(kind) || !redirectUri.startsWith(this.url))
-        return json(400, { error: 'invalid_request' });
+      if (!org || !KINDS.includes(kind)) return json(400, { error: 'invalid_request' });
+      const app = client(form.get('client_id'));
+      if (!app) return json(400, { error: 'invalid_client' });
+      const redirectUri = registered(form.get('redirect_uri'), app.callbackUrls);
+      if (!redirectUri) return mismatch();
       const code = randomBytes(24).toString('base64url');
       const email = form.get('email')?.trim() || `staff@${org}.example`;
       this.codes.set(code, {

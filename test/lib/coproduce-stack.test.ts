@@ -36,7 +36,7 @@ beforeAll(() => {
 const tableId = () => view.idOf('AWS::DynamoDB::Table');
 
 describe('CoproduceStack', () => {
-  it('has the single table: keys, both GSIs, TTL, PITR, on-demand billing', () => {
+  it('has the single table: keys, its GSIs, TTL, PITR, on-demand billing', () => {
     dev.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -62,6 +62,15 @@ describe('CoproduceStack', () => {
             { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          // Every status by creation time, keys only: no write after the creation moves or copies a case.
+          IndexName: 'byServiceCreated',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
         {
           IndexName: 'byRound',
@@ -176,6 +185,7 @@ describe('CoproduceStack', () => {
       ['GET /cases', 'JWT'],
       ['GET /cases/{caseId}', 'JWT'],
       ['GET /services', 'NONE'],
+      ['GET /openapi.json', 'NONE'],
       ['POST /c/{linkToken}/steps/{stepId}', 'NONE'],
       ['POST /cases', 'JWT'],
       ['POST /cases/{caseId}/cancel', 'JWT'],
@@ -265,6 +275,13 @@ describe('CoproduceStack', () => {
     const apiId = view.idOf('AWS::ApiGatewayV2::Api');
     expect(twilio.env('create-case').PUBLIC_URL).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
     expect(view.env('console').CALLBACK_URL).toBe('https://coproduce.example.nl/console/callback');
+    expect(view.env('console').LOGOUT_URL).toBe('https://coproduce.example.nl/console/signed-out');
+  });
+
+  it("registers the console's signed-out page as the client's only sign-out URL (the /logout target)", () => {
+    const clients = view.test.template.findResources('AWS::Cognito::UserPoolClient');
+    const [client] = Object.values(clients) as { Properties: { LogoutURLs: unknown } }[];
+    expect(client?.Properties.LogoutURLs).toEqual([view.env('console').LOGOUT_URL]);
   });
 
   it('puts out what a first deploy needs, per provider', () => {

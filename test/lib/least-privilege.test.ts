@@ -58,7 +58,7 @@ describe('least privilege, from the code', () => {
     const tableActions = [...getCase.actions.keys()].filter((a) => a.startsWith('dynamodb:'));
     expect(tableActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
     const listCases = await callsOf(handlerEntry('list-cases'));
-    expect([...listCases.indexes]).toEqual(['byService']);
+    expect([...listCases.indexes].sort()).toEqual(['byService', 'byServiceCreated']);
     expect(listCases.tableQuery).toBe(false);
     // submit-step completes tasks through the TaskCompleter port: SfnTaskCompleter.completeTask
     expect((await callsOf(handlerEntry('submit-step'))).actions.has('states:SendTaskSuccess')).toBe(true);

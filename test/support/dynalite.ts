@@ -69,11 +69,13 @@ async function untilActive(client: DynamoDBClient, tableName: string): Promise<v
 }
 
 function tableDefinition(tableName: string): ConstructorParameters<typeof CreateTableCommand>[0] {
-  const { byPhone, byService, byRound } = TABLE;
+  const { byPhone, byService, byServiceCreated, byRound } = TABLE;
   const attributes = [
-    TABLE.partitionKey,
-    TABLE.sortKey,
-    ...[byPhone, byService, byRound].flatMap((i) => [i.partitionKey, i.sortKey]),
+    ...new Set([
+      TABLE.partitionKey,
+      TABLE.sortKey,
+      ...[byPhone, byService, byServiceCreated, byRound].flatMap((i) => [i.partitionKey, i.sortKey]),
+    ]),
   ];
   const keySchema = (index: { partitionKey: string; sortKey: string }) => [
     { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
@@ -93,6 +95,11 @@ function tableDefinition(tableName: string): ConstructorParameters<typeof Create
         KeySchema: keySchema(index),
         Projection: { ProjectionType: 'ALL' as const },
       })),
+      {
+        IndexName: byServiceCreated.name,
+        KeySchema: keySchema(byServiceCreated),
+        Projection: { ProjectionType: 'KEYS_ONLY' as const },
+      },
       {
         IndexName: byRound.name,
         KeySchema: keySchema(byRound),

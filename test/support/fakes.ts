@@ -13,8 +13,10 @@ import type {
   CaseRepository,
   CaseView,
   Clock,
+  InboundClaim,
   OpenStepInput,
   OpenStepResult,
+  PageKey,
   WorkflowEngine,
 } from '../../functions/domain/ports';
 import { AppError, TokenRejectedError } from '../../functions/shared/errors';
@@ -30,7 +32,7 @@ export class FakeRepository implements CaseRepository {
   steps = new Map<string, StepRecord>();
   events: CaseEvent[] = [];
   optOuts = new Set<string>();
-  messages = new Set<string>();
+  messages = new Map<string, InboundClaim>();
 
   private key = (caseId: string, stepId: string) => `${caseId}/${stepId}`;
 
@@ -59,15 +61,15 @@ export class FakeRepository implements CaseRepository {
     serviceId: string;
     status?: CaseStatus;
     limit: number;
-    cursor?: string;
+    after?: PageKey;
   }) {
     const all = [...this.cases.values()]
       .filter((c) => c.org === q.org && c.serviceId === q.serviceId && (!q.status || c.status === q.status))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.caseId.localeCompare(b.caseId));
-    const start = q.cursor ? Number(q.cursor) : 0;
+    const start = q.after ? Number(q.after.position) : 0;
     const items = all.slice(start, start + q.limit);
     const page: CasePage = { items: copy(items) };
-    if (start + q.limit < all.length) page.cursor = String(start + q.limit);
+    if (start + q.limit < all.length) page.next = { position: String(start + q.limit) };
     return page;
   }
   async getStep(caseId: string, stepId: string) {
@@ -165,10 +167,15 @@ export class FakeRepository implements CaseRepository {
   async isOptedOut(phoneHash: string) {
     return this.optOuts.has(phoneHash);
   }
-  async claimInboundMessage(messageId: string) {
-    if (this.messages.has(messageId)) return false;
-    this.messages.add(messageId);
-    return true;
+  async claimInboundMessage(messageId: string, _ttl: number, claim: InboundClaim) {
+    const first = this.messages.get(messageId);
+    if (first) return { fresh: false as const, claim: copy(first) };
+    this.messages.set(messageId, copy(claim));
+    return { fresh: true as const };
+  }
+  async settleInboundMessage(messageId: string) {
+    const claim = this.messages.get(messageId);
+    if (claim) claim.outcome = 'settled';
   }
 }
 

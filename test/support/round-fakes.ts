@@ -105,13 +105,18 @@ export class FakeRoundRepository implements RoundRepository {
     const r = this.rounds.get(roundId);
     return r && copy(r);
   }
-  async listRounds(q: { org: string; serviceId: string; limit: number; cursor?: string }) {
+  async listRounds(q: {
+    org: string;
+    serviceId: string;
+    limit: number;
+    after?: Readonly<Record<string, string>>;
+  }) {
     const all = [...this.rounds.values()]
       .filter((r) => r.org === q.org && r.serviceId === q.serviceId)
       .sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.roundId.localeCompare(y.roundId));
-    const start = q.cursor ? Number(q.cursor) : 0;
+    const start = q.after ? Number(q.after.position) : 0;
     const items = copy(all.slice(start, start + q.limit));
-    return start + q.limit < all.length ? { items, cursor: String(start + q.limit) } : { items };
+    return start + q.limit < all.length ? { items, next: { position: String(start + q.limit) } } : { items };
   }
   async beginAttempt(roundId: string, attempt: number, from: RoundStatus[], at: string) {
     const r = this.rounds.get(roundId);

@@ -189,35 +189,52 @@ describe('listCases', () => {
   it('pages through the active cases of one org and service, newest first', async () => {
     const first = await repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2 });
     expect(first.items.map((c) => c.caseId)).toEqual([created[4]?.caseId, created[3]?.caseId]);
-    expect(first.cursor).toBeTypeOf('string');
-    const second = await repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2, cursor: first.cursor });
+    expect(first.next).toBeTypeOf('object');
+    const second = await repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2, after: first.next });
     expect(second.items.map((c) => c.caseId)).toEqual([created[2]?.caseId, created[0]?.caseId]);
-    const rest = await repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2, cursor: second.cursor });
+    const rest = await repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2, after: second.next });
     expect(rest.items).toEqual([]);
-    expect(rest.cursor).toBeUndefined();
+    expect(rest.next).toBeUndefined();
   });
 
   it('filters by status and lists all statuses without a filter', async () => {
     const done = await repo.listCases({ org, serviceId, status: 'COMPLETED', limit: 10 });
     expect(done.items.map((c) => [c.caseId, c.status])).toEqual([[created[1]?.caseId, 'COMPLETED']]);
-    expect(done.cursor).toBeUndefined();
+    expect(done.next).toBeUndefined();
     const all = await repo.listCases({ org, serviceId, limit: 10 });
-    expect(all.items).toHaveLength(5);
+    // Newest first over every status, read by key from the keys-only byServiceCreated index.
+    expect(all.items.map((c) => c.caseId)).toEqual([...created].reverse().map((c) => c.caseId));
+    expect(all.items[1]).toMatchObject({ status: 'ACTIVE', citizen: expect.any(Object) });
+    expect(all.items[3]).toMatchObject({ status: 'COMPLETED' });
     expect(all.items[0]).not.toHaveProperty('gsi2sk');
+    const paged = await repo.listCases({ org, serviceId, limit: 3 });
+    const more = await repo.listCases({ org, serviceId, limit: 3, after: paged.next });
+    expect([...paged.items, ...more.items].map((c) => c.caseId)).toEqual(all.items.map((c) => c.caseId));
+    expect(more.next).toBeUndefined();
   });
 
-  it('refuses malformed cursors and cursors of another query with a ValidationError', async () => {
-    const other = await repo.listCases({ org: 'other-org', serviceId, limit: 1 });
-    const foreign = Buffer.from(
-      JSON.stringify({ pk: 'CASE#x', sk: 'CASE', gsi2pk: `SVC#other-org#${serviceId}`, gsi2sk: 'ACTIVE#x' }),
-    ).toString('base64url');
-    const completed = (await repo.listCases({ org, serviceId, status: 'COMPLETED', limit: 1 })).cursor;
-    expect(other.items).toHaveLength(1);
-    for (const cursor of ['%%%', 'bm90IGpzb24', foreign, completed ?? 'missing']) {
+  it('refuses a page key of another query or shape before DynamoDB sees it (ValidationError)', async () => {
+    const gsi2pk = `SVC#${org}#${serviceId}`;
+    const other = (await repo.listCases({ org: 'other-org', serviceId, limit: 1 })).next;
+    const completed = (await repo.listCases({ org, serviceId, status: 'COMPLETED', limit: 1 })).next;
+    const byCreation = (await repo.listCases({ org, serviceId, limit: 1 })).next;
+    const keys = [
+      other ?? { missing: 'x' },
+      completed ?? { missing: 'x' },
+      byCreation ?? { missing: 'x' },
+      { pk: 'CASE#x', sk: 'CASE', gsi2pk, gsi2sk: 'ACTIVE#x', extra: 'y' },
+      { pk: '', sk: 'CASE', gsi2pk, gsi2sk: 'ACTIVE#x' },
+      { pk: 'CASE#x', gsi2pk, gsi2sk: 'ACTIVE#x' },
+    ];
+    for (const after of keys) {
       await expect(
-        repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2, cursor }),
+        repo.listCases({ org, serviceId, status: 'ACTIVE', limit: 2, after }),
       ).rejects.toBeInstanceOf(ValidationError);
     }
+    // A key of the status listing is no key of the listing of all statuses, and the other way round.
+    await expect(repo.listCases({ org, serviceId, limit: 2, after: completed ?? {} })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });
 
@@ -232,12 +249,32 @@ describe('opt-out and inbound messages', () => {
     expect(await repo.isOptedOut('ph-stop')).toBe(false);
   });
 
-  it('claims an inbound message id once, even concurrently', async () => {
+  it('claims an inbound message id once, even concurrently, and gives later copies the first claim', async () => {
+    const answers = { caseId: 'c-1', stepId: 'present', visit: 2 };
     const claims = await Promise.all(
-      Array.from({ length: 10 }, () => repo.claimInboundMessage('SM123', 1_800_000_000)),
+      Array.from({ length: 10 }, (_, i) =>
+        repo.claimInboundMessage('SM123', 1_800_000_000, {
+          outcome: 'submitting',
+          answers: { ...answers, visit: 2 + i },
+        }),
+      ),
     );
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await repo.claimInboundMessage('SM124', 1_800_000_000)).toBe(true);
-    expect(await raw(keys.inbound('SM123'))).toMatchObject({ ttl: 1_800_000_000 });
+    const fresh = claims.findIndex((c) => c.fresh);
+    expect(claims.filter((c) => c.fresh)).toHaveLength(1);
+    const firstAnswers = { ...answers, visit: 2 + fresh };
+    for (const later of claims.filter((c) => !c.fresh))
+      expect(later).toEqual({ fresh: false, claim: { outcome: 'submitting', answers: firstAnswers } });
+    await repo.settleInboundMessage('SM123');
+    expect(await repo.claimInboundMessage('SM123', 1, { outcome: 'settled' })).toEqual({
+      fresh: false,
+      claim: { outcome: 'settled', answers: firstAnswers },
+    });
+    expect(await repo.claimInboundMessage('SM124', 1_800_000_000, { outcome: 'settled' })).toEqual({
+      fresh: true,
+    });
+    expect(await raw(keys.inbound('SM123'))).toMatchObject({ ttl: 1_800_000_000, outcome: 'settled' });
+    // Settling a claim that expired meanwhile is no error, and creates nothing.
+    await repo.settleInboundMessage('SM-gone');
+    expect(await raw(keys.inbound('SM-gone'))).toBeUndefined();
   });
 });

@@ -294,13 +294,35 @@ describe('FAILED and back', () => {
 });
 
 describe('claimInboundMessage', () => {
-  it('puts the message id only if new', async () => {
+  it('puts the message id with what it answers only if new, else reads the first claim', async () => {
+    const answers = { caseId: 'c1', stepId: 'present', visit: 1 };
     ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
-    expect(await repo().claimInboundMessage('SM1', 99)).toBe(true);
-    expect(await repo().claimInboundMessage('SM1', 99)).toBe(false);
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { pk: 'SMS#SM1', sk: 'SMS', ttl: 99, outcome: 'submitting', answers } });
+    expect(await repo().claimInboundMessage('SM1', 99, { outcome: 'submitting', answers })).toEqual({
+      fresh: true,
+    });
+    expect(await repo().claimInboundMessage('SM1', 99, { outcome: 'settled' })).toEqual({
+      fresh: false,
+      claim: { outcome: 'submitting', answers },
+    });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: { pk: 'SMS#SM1', sk: 'SMS', ttl: 99 },
+      Item: { pk: 'SMS#SM1', sk: 'SMS', ttl: 99, outcome: 'submitting', answers },
       ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+      Key: { pk: 'SMS#SM1', sk: 'SMS' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('reads a claim stored before claims said what they answer as settled', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: { pk: 'SMS#SM0', sk: 'SMS', ttl: 99 } });
+    expect(await repo().claimInboundMessage('SM0', 99, { outcome: 'settled' })).toEqual({
+      fresh: false,
+      claim: { outcome: 'settled' },
     });
   });
 });

@@ -99,10 +99,10 @@ describe('listRounds', () => {
       org,
       serviceId: 'waste-collection',
       limit: 3,
-      cursor: first.cursor,
+      ...(first.next && { after: first.next }),
     });
     expect(second.items.map((r) => r.roundId)).toEqual([made[1]?.roundId, made[0]?.roundId]);
-    expect(second.cursor).toBeUndefined();
+    expect(second.next).toBeUndefined();
   });
 
   it("refuses a cursor of another organisation's list", async () => {
@@ -110,13 +110,13 @@ describe('listRounds', () => {
     await created({ org });
     await created({ org });
     const page = await repo.listRounds({ org, serviceId: 'waste-collection', limit: 1 });
-    expect(page.cursor).toBeDefined();
+    expect(page.next).toBeDefined();
     await expect(
       repo.listRounds({
         org: 'gemeente-amsterdam',
         serviceId: 'waste-collection',
         limit: 1,
-        cursor: page.cursor,
+        ...(page.next && { after: page.next }),
       }),
     ).rejects.toBeInstanceOf(ValidationError);
   });

@@ -6,8 +6,9 @@ import {
   ForbiddenError,
   NotFoundError,
   UnauthenticatedError,
+  ValidationError,
 } from '../../../functions/shared/errors';
-import { makeDeps, NOW, request, session } from './support';
+import { makeDeps, NOW, nowSec, request, session } from './support';
 
 function setup() {
   const t = makeDeps();
@@ -64,6 +65,75 @@ describe('console sign-in', () => {
     expect(res.headers.location).toBe('/console/login');
   });
 
+  it('signs out for good: the session ends on the server, then at the user pool; the old cookie opens nothing', async () => {
+    const { deps, sessions, startCase, repo } = setup();
+    const { caseId } = await startCase();
+    const cookie = request(deps).cookies as string[];
+    const csrf = csrfToken(deps.vault, session());
+    expect(sessions.items.size).toBe(1);
+    const out = await consoleApp(
+      deps,
+      request(deps, { method: 'POST', rel: '/logout', body: { _csrf: csrf } }),
+    );
+    expect(out.statusCode).toBe(303);
+    const cognito = new URL(out.headers.location as string);
+    expect(`${cognito.origin}${cognito.pathname}`).toBe('https://login.example.nl/logout');
+    expect(Object.fromEntries(cognito.searchParams)).toEqual({
+      client_id: 'client-1',
+      logout_uri: 'https://api.example.nl/console/signed-out',
+    });
+    expect(out.cookies).toEqual([expect.stringMatching(/^cp_session=; Path=\/console; Max-Age=0;/)]);
+    expect(sessions.items.size).toBe(0);
+    // The same cookie and its CSRF token, sent again: sign in first, nothing done.
+    const old = (over: object) =>
+      consoleApp(deps, { ...request(deps, { signedIn: false, ...over }), cookies: cookie });
+    expect((await old({ rel: `/cases/${caseId}` })).headers.location).toBe('/console/login');
+    const cancel = await old({
+      method: 'POST',
+      rel: `/cases/${caseId}/cancel`,
+      body: { _csrf: csrf, reason: 'x' },
+    });
+    expect(cancel.headers.location).toBe('/console/login');
+    expect(repo.cases.get(caseId)?.status).toBe('ACTIVE');
+    const again = await old({ method: 'POST', rel: '/logout', body: { _csrf: csrf } });
+    expect(again.headers.location).toBe('/console/login');
+    // Where the user pool sends the browser back to: a page of its own, without a session.
+    const back = await consoleApp(deps, request(deps, { rel: '/signed-out', session: null, locale: 'en' }));
+    expect(back.statusCode).toBe(200);
+    expect(back.body).toContain('You are signed out.');
+  });
+
+  it('refuses a cookie whose session the server no longer holds, or holds for another organisation', async () => {
+    const { deps, sessions, vault } = setup();
+    expect((await consoleApp(deps, request(deps, { signedIn: false }))).headers.location).toBe(
+      '/console/login',
+    );
+    // The server's record wins over the cookie: a session moved to another organisation is not this one.
+    request(deps);
+    const [key] = [...sessions.items.keys()];
+    sessions.items.set(key as string, {
+      sub: 'staff-1',
+      org: 'gm0999',
+      orgKind: 'municipality',
+      exp: session().exp,
+    });
+    expect((await consoleApp(deps, { ...request(deps, { signedIn: false }) })).headers.location).toBe(
+      '/console/login',
+    );
+    // Ended on the server (its TTL may still be on its way): refused too.
+    sessions.keep(vault, session());
+    const [same] = [...sessions.items.keys()];
+    sessions.items.set(same as string, {
+      sub: 'staff-1',
+      org: 'gm0363',
+      orgKind: 'municipality',
+      exp: nowSec - 1,
+    });
+    expect((await consoleApp(deps, request(deps, { signedIn: false }))).headers.location).toBe(
+      '/console/login',
+    );
+  });
+
   it('runs the code flow: PKCE redirect, code exchange, verified ID token, session cookie', async () => {
     const { deps, vault, idp } = setup();
     const login = await consoleApp(deps, request(deps, { rel: '/login', session: null }));
@@ -91,6 +161,14 @@ describe('console sign-in', () => {
     const sessionCookie = back.cookies?.find((c) => c.startsWith('cp_session=')) as string;
     const opened = openSession(vault, readCookie([sessionCookie], 'cp_session'), Date.parse(NOW) / 1000);
     expect(opened).toMatchObject({ sub: 'staff-1', org: 'gm0363', orgKind: 'municipality' });
+    // The server holds the session, keyed by a hash: no item gives a cookie (nor its id) away.
+    const { sessions } = deps as unknown as { sessions: { items: Map<string, unknown> } };
+    expect([...sessions.items.values()]).toEqual([
+      { sub: 'staff-1', org: 'gm0363', orgKind: 'municipality', exp: opened?.exp },
+    ]);
+    expect(JSON.stringify([...sessions.items])).not.toContain(opened?.sid);
+    const home = await consoleApp(deps, request(deps, { session: null, cookies: [sessionCookie] }));
+    expect(home.statusCode).toBe(200);
   });
 
   it('starts over on a foreign state and refuses an ID token of another sign-in', async () => {
@@ -182,6 +260,23 @@ describe('console pages and actions', () => {
     expect(repo.cases.get(caseId)?.status).toBe('ACTIVE');
   });
 
+  it("answers 404 for a case of the staff's organisation id under another kind (one access rule)", async () => {
+    const { startCase, deps, openProviderStep, repo } = setup();
+    const { caseId } = await startCase();
+    openProviderStep(caseId);
+    const school = session({ orgKind: 'school', sid: 'sid-other-kind-123456' });
+    const csrf = csrfToken(deps.vault, school);
+    const as = (over: object) => consoleApp(deps, request(deps, { session: school, ...over }));
+    expect(await failure(as({ rel: `/cases/${caseId}` }))).toBeInstanceOf(NotFoundError);
+    const post = as({
+      method: 'POST',
+      rel: `/cases/${caseId}/steps/collect`,
+      body: { _csrf: csrf, collected: 'yes' },
+    });
+    expect(await failure(post)).toBeInstanceOf(NotFoundError);
+    expect((await repo.getStep(caseId, 'collect'))?.status).toBe('OPEN');
+  });
+
   it('refuses a POST without the CSRF token of this session', async () => {
     const { startCase, post, openProviderStep, repo, deps } = setup();
     const { caseId } = await startCase();
@@ -259,5 +354,26 @@ describe('console pages and actions', () => {
     expect(chart.body).toContain('<svg role="img"');
     expect(chart.body).toContain('Based on 2 cases.');
     expect(chart.body).toMatch(/<th scope="row">provider<\/th><td>1<\/td>/);
+  });
+
+  it('refuses a crafted or foreign list cursor (400), and takes its own', async () => {
+    const { startCase, get } = setup();
+    for (let i = 0; i < 22; i++) await startCase(`key-page-case-${String(i).padStart(8, '0')}`);
+    const first = await get('/services/waste-collection');
+    const cursor = /\?cursor=([^"&]+)/.exec(first.body)?.[1] as string;
+    expect(cursor).toMatch(/\./);
+    expect((await get('/services/waste-collection', { query: { cursor } })).statusCode).toBe(200);
+    for (const crafted of [
+      'e30',
+      `${cursor}x`,
+      'A'.repeat(3000),
+      Buffer.from('{"position":"0"}').toString('base64url'),
+    ])
+      expect(await failure(get('/services/waste-collection', { query: { cursor: crafted } }))).toBeInstanceOf(
+        ValidationError,
+      );
+    // Its own cursor, under another status filter, is another query's.
+    const filtered = get('/services/waste-collection', { query: { cursor, status: 'ACTIVE' } });
+    expect(await failure(filtered)).toBeInstanceOf(ValidationError);
   });
 });

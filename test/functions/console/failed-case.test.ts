@@ -19,6 +19,7 @@ async function setup() {
     _csrf: csrf,
     idempotencyKey: 'key-0123456789abcdef',
     name: 'Piet',
+    phone: '0612345678',
     locale: 'nl',
     address: 'Dorpsstraat 1, Utrecht',
     collectionDate: '2026-03-10',

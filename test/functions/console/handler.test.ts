@@ -1,8 +1,8 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
-import { sealSession } from '../../../functions/console/session';
+import { sealSession, sessionKey } from '../../../functions/console/session';
 import { PiiVault } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/console';
 import { httpEvent, lambdaContext } from '../../support/http-event';
@@ -15,21 +15,28 @@ vi.hoisted(() => {
   process.env.CLIENT_ID = 'client-1';
   process.env.ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test';
   process.env.CALLBACK_URL = 'https://coproduce.example.nl/console/callback';
+  process.env.LOGOUT_URL = 'https://coproduce.example.nl/console/signed-out';
 });
 
 const ddb = mockClient(DynamoDBDocumentClient);
 mockSecrets();
-afterEach(() => ddb.reset());
-
 const vault = new PiiVault(TEST_PII_KEY);
-const cookie = () =>
-  `cp_session=${sealSession(vault, {
-    sub: 'staff-1',
-    org: 'gm0363',
-    orgKind: 'municipality',
-    sid: 'sid-0123456789abcdef',
-    exp: Math.floor(Date.now() / 1000) + 600,
-  })}`;
+const staff = {
+  sub: 'staff-1',
+  org: 'gm0363',
+  orgKind: 'municipality' as const,
+  sid: 'sid-0123456789abcdef',
+  exp: Math.floor(Date.now() / 1000) + 600,
+};
+const cookie = () => `cp_session=${sealSession(vault, staff)}`;
+const sessionItemKey = keys.session(sessionKey(vault, staff));
+// The session the cookie names, as the table holds it after the sign-in.
+const signedIn = () =>
+  ddb.on(GetCommand, { Key: sessionItemKey }).resolves({
+    Item: { ...sessionItemKey, sub: staff.sub, org: staff.org, orgKind: staff.orgKind, exp: staff.exp },
+  });
+beforeEach(signedIn);
+afterEach(() => ddb.reset());
 
 function call(path: string, cookies?: string[], query?: Record<string, string>) {
   const proxy = path.replace(/^\/console\/?/, '');
@@ -95,6 +102,13 @@ describe('console handler', () => {
     const missing = await call(`/console/rounds/${'d'.repeat(32)}`, [cookie()]);
     expect(other.statusCode).toBe(404);
     expect(other.body).toBe(missing.body);
+  });
+
+  it('reads the session from the table on every request: a deleted one sends the browser to sign in', async () => {
+    ddb.on(GetCommand, { Key: sessionItemKey }).resolves({});
+    const res = await call('/console', [cookie()]);
+    expect(res.headers.location).toBe('/console/login');
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: sessionItemKey, ConsistentRead: true });
   });
 
   it('switches to English and remembers it in a cookie', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { consoleApp } from '../../../functions/console/app';
 import { csrfToken } from '../../../functions/console/session';
 import type { RoundRecord } from '../../../functions/domain/round-model';
-import { type AppError, NotFoundError } from '../../../functions/shared/errors';
+import { type AppError, NotFoundError, ValidationError } from '../../../functions/shared/errors';
 import { roundRecord } from './round-fakes';
 import { makeDeps, NOW, request, session } from './support';
 
@@ -82,6 +82,17 @@ describe('console rounds list', () => {
     expect(secondNames.filter((n) => firstNames.has(n))).toEqual([]);
     expect(second.body).toContain('Eerste pagina');
     expect(first.body).toContain('Volgende pagina');
+  });
+
+  it('refuses a crafted or foreign cursor with a 400', async () => {
+    const { get, put } = setup();
+    for (let i = 0; i < 60; i++) put({ roundId: id(i), name: `Ronde ${i}` });
+    const first = await get('/services/waste-collection/rounds');
+    const cursor = /rounds\?cursor=([^"]+)" rel="next">/.exec(first.body)?.[1] as string;
+    for (const crafted of ['e30', `${cursor}x`, '{"position":"50"}', 'A'.repeat(2000)])
+      expect(
+        await failure(get('/services/waste-collection/rounds', { query: { cursor: crafted } })),
+      ).toBeInstanceOf(ValidationError);
   });
 
   it("answers another kind's service with a 404", async () => {

@@ -1,7 +1,13 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import type { ConsoleDeps, ConsoleRequest } from '../../../functions/console/deps';
 import { Jwks, type OidcConfig } from '../../../functions/console/oidc';
-import { type Session, sealSession } from '../../../functions/console/session';
+import {
+  type Session,
+  type SessionStore,
+  type StoredSession,
+  sealSession,
+  sessionKey,
+} from '../../../functions/console/session';
 import { PiiVault } from '../../../functions/domain/pii';
 import { services } from '../../../workflows/catalog';
 import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
@@ -17,6 +23,7 @@ export const oidc: OidcConfig = {
   clientId: 'client-1',
   issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
   callbackUrl: 'https://api.example.nl/console/callback',
+  logoutUrl: 'https://api.example.nl/console/signed-out',
   jwksUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test/.well-known/jwks.json',
 };
 
@@ -72,15 +79,37 @@ export class TestIdp {
   };
 }
 
+/** The server side of console sessions, in memory, like the table's items. */
+export class MemorySessions implements SessionStore {
+  readonly items = new Map<string, StoredSession>();
+  async put(key: string, session: StoredSession) {
+    this.items.set(key, { ...session });
+  }
+  async get(key: string) {
+    const found = this.items.get(key);
+    return found && { ...found };
+  }
+  async delete(key: string) {
+    this.items.delete(key);
+  }
+  /** Test helper: a signed-in session, as finishLogin leaves it. */
+  keep(vault: PiiVault, session: Session): void {
+    const { sub, org, orgKind, exp } = session;
+    this.items.set(sessionKey(vault, session), { sub, org, orgKind, exp });
+  }
+}
+
 export function makeDeps(idp = new TestIdp()) {
   const repo = new FakeRepository();
   const rounds = new ConsoleRoundRepository();
   const engine = new FakeEngine();
+  const sessions = new MemorySessions();
   const vault = new PiiVault('console-test-key-0123456789abcdefghijklmnop');
   const deps: ConsoleDeps = {
     repo,
     rounds,
     engine,
+    sessions,
     clock: fixedClock(NOW),
     vault,
     publicUrl: 'https://api.example.nl',
@@ -91,7 +120,7 @@ export function makeDeps(idp = new TestIdp()) {
     fetch: idp.fetch,
     services,
   };
-  return { deps, repo, rounds, engine, vault, idp };
+  return { deps, repo, rounds, engine, vault, idp, sessions };
 }
 
 export function session(over: Partial<Session> = {}): Session {
@@ -106,11 +135,18 @@ export function session(over: Partial<Session> = {}): Session {
   };
 }
 
+/**
+ * A request with the session's cookie. The session counts as signed in (held by the store) unless
+ * `signedIn: false`: a cookie whose session the server no longer holds.
+ */
 export function request(
   deps: ConsoleDeps,
-  over: Partial<ConsoleRequest> & { session?: Session | null } = {},
+  over: Partial<ConsoleRequest> & { session?: Session | null; signedIn?: boolean } = {},
 ): ConsoleRequest {
-  const s = over.session === undefined ? session() : over.session;
+  const { signedIn = true, ...rest } = over;
+  const s = rest.session === undefined ? session() : rest.session;
+  if (s && signedIn && deps.sessions instanceof MemorySessions) deps.sessions.keep(deps.vault, s);
+  over = rest;
   return {
     method: 'GET',
     rel: '',

@@ -5,6 +5,7 @@ import type {
   CaseRepository,
   CaseView,
   Clock,
+  InboundClaim,
   Notifier,
   OpenStepInput,
   OpenStepResult,
@@ -26,7 +27,7 @@ export class MemoryRepo implements CaseRepository {
   steps = new Map<string, StoredStep>();
   events: CaseEvent[] = [];
   optedOut = new Set<string>();
-  claimed = new Set<string>();
+  claimed = new Map<string, InboundClaim>();
 
   async createCase(record: CaseRecord): Promise<'created' | 'exists'> {
     if (this.cases.has(record.caseId)) return 'exists';
@@ -124,10 +125,15 @@ export class MemoryRepo implements CaseRepository {
   async isOptedOut(phoneHash: string) {
     return this.optedOut.has(phoneHash);
   }
-  async claimInboundMessage(messageId: string) {
-    if (this.claimed.has(messageId)) return false;
-    this.claimed.add(messageId);
-    return true;
+  async claimInboundMessage(messageId: string, _ttl: number, claim: InboundClaim) {
+    const first = this.claimed.get(messageId);
+    if (first) return { fresh: false as const, claim: structuredClone(first) };
+    this.claimed.set(messageId, structuredClone(claim));
+    return { fresh: true as const };
+  }
+  async settleInboundMessage(messageId: string) {
+    const claim = this.claimed.get(messageId);
+    if (claim) claim.outcome = 'settled';
   }
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { type OpenStepPayload, openStep } from '../../../functions/domain/open-step';
 import { sha256 } from '../../../functions/domain/pii';
-import { receiveSms } from '../../../functions/domain/sms-inbound';
+import { REPLAYED, receiveSms } from '../../../functions/domain/sms-inbound';
 import { TEXTS } from '../../../functions/domain/sms-texts';
 import { findService } from '../../../workflows/catalog';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
@@ -71,7 +71,7 @@ describe('SMS round trip on DynamoDB', () => {
     const sid = `SM-answer-${id}`;
     const reply = await sms(`${b} ja, container stond buiten`, sid);
     expect(reply).toContain(`${publicUrl}/c/${vault.linkToken(`case-b-${id}`)}`);
-    expect(await sms(`${b} ja, container stond buiten`, sid)).toBe(`${TEXTS.nl.duplicate}`);
+    expect(await sms(`${b} ja, container stond buiten`, sid)).toBe(REPLAYED);
     expect(engine.completed).toHaveLength(1);
     expect(engine.completed[0]).toMatchObject({
       taskToken: `tok-case-b-${id}`,

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { smsSegments } from '../../../functions/domain/gsm7';
 import { renderMessage } from '../../../functions/domain/messages';
+import type { CaseRecord } from '../../../functions/domain/model';
 import { openStep } from '../../../functions/domain/open-step';
-import { receiveSms } from '../../../functions/domain/sms-inbound';
+import { REPLAYED, receiveSms } from '../../../functions/domain/sms-inbound';
 import { TEXTS } from '../../../functions/domain/sms-texts';
 import { findService } from '../../../workflows/catalog';
 import {
@@ -112,7 +113,7 @@ describe('answers', () => {
   it('explains what it expected for an unreadable answer and logs the attempt without the text', async () => {
     await open('case-1');
     expect(await sms('misschien morgen', 'SM-unclear')).toBe(`${TEXTS.nl.unclear(TEXTS.nl.yesNo)}`);
-    expect(await sms('misschien morgen', 'SM-unclear')).toBe(`${TEXTS.nl.unclear(TEXTS.nl.yesNo)}`);
+    expect(await sms('misschien morgen', 'SM-unclear')).toBe(REPLAYED);
     expect((await repo.getStep('case-1', 'present'))?.status).toBe('OPEN');
     const refused = repo.events.filter((e) => e.type === 'SUBMISSION_REFUSED');
     expect(refused).toMatchObject([
@@ -161,26 +162,106 @@ describe('answers', () => {
   });
 });
 
-describe('retried webhooks', () => {
-  it('does not submit twice and replies that the message arrived', async () => {
+describe('copies of a message (gateway retries, replayed signed requests)', () => {
+  const stepOf = (caseId: string, stepId: string) => repo.getStep(caseId, stepId);
+
+  it('does not submit twice; a copy gets one neutral reply without the link', async () => {
     await open('case-1');
-    await sms('ja', 'SM-retry');
-    expect(await sms('ja', 'SM-retry')).toBe(`${TEXTS.nl.duplicate} / ${TEXTS.en.duplicate}`);
+    const first = await sms('ja', 'SM-retry');
+    expect(first).toContain(vault.linkToken('case-1'));
+    const again = await sms('ja', 'SM-retry');
+    expect(again).toBe(REPLAYED);
+    expect(again).toBe(`${TEXTS.nl.duplicate} / ${TEXTS.en.duplicate}`);
+    expect(again).not.toContain(publicUrl);
     expect(engine.completed).toHaveLength(1);
   });
 
-  it('still saves the answer when the first try failed before submitting', async () => {
-    const code = await open('case-1');
-    repo.claimed.add('SM-crashed');
-    expect(await sms('ja', 'SM-crashed')).toBe(confirmation('case-1', code));
+  it('finishes the first delivery when it failed before the answer was saved', async () => {
+    await open('case-1');
+    repo.claimed.set('SM-crashed', {
+      outcome: 'submitting',
+      answers: { caseId: 'case-1', stepId: 'present', visit: 1 },
+    });
+    expect(await sms('ja', 'SM-crashed')).toBe(REPLAYED);
+    expect(await stepOf('case-1', 'present')).toMatchObject({ status: 'DONE', data: { presented: true } });
     expect(engine.completed).toHaveLength(1);
+  });
+
+  it('changes nothing when replayed after the step moved on: the next open step is not answered', async () => {
+    await open('case-1');
+    await sms('nee', 'SM-old');
+    // The case is in its next stage: a new citizen step is open for the same phone.
+    const next = await open('case-1', { stageId: 'feedback', stepId: 'household-feedback' });
+    expect(next).not.toBe('');
+    const before = JSON.stringify([[...repo.steps.values()], repo.events, engine.completed]);
+    for (const _ of [1, 2]) expect(await sms('nee', 'SM-old')).toBe(REPLAYED);
+    expect(await stepOf('case-1', 'household-feedback')).toMatchObject({ status: 'OPEN' });
+    expect(JSON.stringify([[...repo.steps.values()], repo.events, engine.completed])).toBe(before);
+  });
+
+  it('does not answer the same step again when the case came back to it (a new visit)', async () => {
+    await open('case-1');
+    // The first delivery's claim says it was submitting to visit 1; the step is now open at visit 2.
+    repo.claimed.set('SM-v1', {
+      outcome: 'submitting',
+      answers: { caseId: 'case-1', stepId: 'present', visit: 1 },
+    });
+    const step = repo.steps.get('case-1#present');
+    if (step) step.visit = 2;
+    expect(await sms('nee', 'SM-v1')).toBe(REPLAYED);
+    expect(await stepOf('case-1', 'present')).toMatchObject({ status: 'OPEN', visit: 2 });
+    expect(engine.completed).toEqual([]);
+  });
+
+  it('changes nothing when replayed after the case ended', async () => {
+    await open('case-1');
+    await sms('ja', 'SM-end');
+    const record = repo.cases.get('case-1');
+    if (record) repo.cases.set('case-1', { ...record, status: 'COMPLETED' });
+    const events = repo.events.length;
+    expect(await sms('ja', 'SM-end')).toBe(REPLAYED);
+    expect(repo.events).toHaveLength(events);
+    expect(engine.completed).toHaveLength(1);
+  });
+
+  it('does not submit a refused answer later: an answer to a FAILED case stays refused after the redrive', async () => {
+    await open('case-1');
+    const record = repo.cases.get('case-1') as CaseRecord;
+    repo.cases.set('case-1', { ...record, status: 'FAILED' });
+    expect(await sms('ja', 'SM-failed')).toBe(TEXTS.nl.failed);
+    repo.cases.set('case-1', { ...record, status: 'ACTIVE' });
+    expect(await sms('ja', 'SM-failed')).toBe(REPLAYED);
+    expect(await stepOf('case-1', 'present')).toMatchObject({ status: 'OPEN' });
+    expect(engine.completed).toEqual([]);
+  });
+
+  it('reveals nothing to a copy of HELP or of an unknown code', async () => {
+    const code = await open('case-1');
+    expect(await sms('HELP', 'SM-help')).toContain(code);
+    expect(await sms('HELP', 'SM-help')).toBe(REPLAYED);
+    expect(await sms('Z9 ja', 'SM-code')).toContain(code);
+    expect(await sms('Z9 ja', 'SM-code')).toBe(REPLAYED);
   });
 
   it('does not opt out again on a retried STOP after START', async () => {
     await sms('STOP', 'SM-stop');
     await sms('START', 'SM-start');
-    await sms('STOP', 'SM-stop');
+    expect(await sms('STOP', 'SM-stop')).toBe(REPLAYED);
     expect(await repo.isOptedOut(vault.hash(phone))).toBe(false);
+  });
+});
+
+describe('notes', () => {
+  it('keeps line breaks in a long note (as LF) and refuses other control characters', async () => {
+    await open('case-1');
+    expect(await sms('ja\nbak stond\r\nbij de poort')).toContain('dank u');
+    expect((await repo.getStep('case-1', 'present'))?.data).toEqual({
+      presented: true,
+      note: 'bak stond\nbij de poort',
+    });
+    const code = await open('case-2');
+    const reply = await sms(`${code} ja \u001b[2Jweg`);
+    expect(reply).toBe(TEXTS.nl.invalid(TEXTS.nl.text(1000)));
   });
 });
 

@@ -15,6 +15,7 @@ describe('reply texts', () => {
       t.optedIn,
       t.none,
       t.duplicate,
+      t.unusable,
       t.notOpen,
       t.closed,
       t.failed,
@@ -31,6 +32,14 @@ describe('reply texts', () => {
       t.unclear(t.choice('1 Goed, 2 Wisselend, 3 Zorgen')),
     ];
     for (const reply of replies) {
+      expect(isGsm7(reply), reply).toBe(true);
+      expect(smsSegments(reply), reply).toBe(1);
+    }
+  });
+
+  it('says the replies that know no case in both languages, in one segment', () => {
+    for (const pick of [(t: (typeof TEXTS)['nl']) => t.duplicate, (t: (typeof TEXTS)['nl']) => t.unusable]) {
+      const reply = say(undefined, pick);
       expect(isGsm7(reply), reply).toBe(true);
       expect(smsSegments(reply), reply).toBe(1);
     }

@@ -123,7 +123,9 @@ describe('POST /cases', () => {
   it('names invalid input (400) and starts nothing', async () => {
     const phone = await create({ ...body, citizen: { phone: '12' } });
     expect(phone.statusCode).toBe(400);
-    expect(phone.json?.error).toMatchObject({ details: { fields: { 'citizen.phone': expect.any(String) } } });
+    expect(phone.json?.error).toMatchObject({
+      details: { fields: { 'body.citizen.phone': expect.stringContaining('not a Dutch mobile number') } },
+    });
     const email = await create({ ...body, citizen: { email: 'not-an-address' } });
     expect(email.json?.error).toMatchObject({
       details: { fields: { 'body.citizen.email': expect.any(String) } },
@@ -146,6 +148,59 @@ describe('POST /cases', () => {
       details: { fields: { 'body.context': expect.any(String) } },
     });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('holds names and references to the input policy: one line, visible characters only', async () => {
+    const refused = [
+      { citizen: { ...body.citizen, name: 'Anna\u0000' } },
+      { citizen: { ...body.citizen, name: 'Anna\u001b[31m' } },
+      { citizen: { ...body.citizen, name: 'Anna\u202egnirts' } },
+      { citizen: { ...body.citizen, name: 'Anna\u2066x\u2069' } },
+      { reference: 'Z-1\r\nZ-2' },
+      { reference: 'Z\u200b1' },
+      { reference: ' '.repeat(3) },
+      { citizen: { ...body.citizen, name: 'A'.repeat(201) } },
+    ];
+    for (const over of refused) {
+      const res = await create({ ...body, ...over });
+      expect(res.statusCode, JSON.stringify(over)).toBe(400);
+    }
+    const named = await create({ ...body, citizen: { ...body.citizen, name: 'Sa\u202enne' } });
+    expect(named.json?.error).toMatchObject({
+      details: { fields: { 'body.citizen.name': 'use visible characters only' } },
+    });
+    const lines = await create({ ...body, reference: 'a\nb' });
+    expect(lines.json?.error).toMatchObject({
+      details: { fields: { 'body.reference': 'contains a line break or control character' } },
+    });
+    // Names are trimmed; emoji with joiners are text like any other.
+    const kept = await create({ ...body, citizen: { ...body.citizen, name: '  Anna 👩\u200d👩\u200d👧  ' } });
+    expect(kept.statusCode).toBe(201);
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 3);
+  });
+
+  it('needs a way to reach the citizen unless the link is handed over in person', async () => {
+    const nobody = await create({ ...body, citizen: { name: 'Anna' } });
+    expect(nobody.statusCode).toBe(400);
+    expect(nobody.json?.error).toMatchObject({
+      details: { fields: { 'body.citizen': expect.stringContaining('no way to reach the citizen') } },
+    });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    const emailOnly = await create({ ...body, citizen: { email: 'anna@example.nl' } });
+    expect(emailOnly.statusCode).toBe(201);
+    const inPerson = await create({ ...body, citizen: { name: 'Anna' }, handover: 'in-person' });
+    expect(inPerson.statusCode).toBe(201);
+    const other = await create({ ...body, citizen: { name: 'Anna' }, handover: 'by-pigeon' });
+    expect(other.statusCode).toBe(400);
+  });
+
+  it('refuses a repeated Idempotency-Key (API Gateway joins repeats with commas) with 400', async () => {
+    const res = await create(body, { key: 'k1,k2' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json?.error).toMatchObject({
+      details: { fields: { 'headers.idempotency-key': expect.stringContaining('send this header once') } },
+    });
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 

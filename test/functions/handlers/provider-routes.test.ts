@@ -96,13 +96,16 @@ describe('GET /cases/{caseId}', () => {
       expect(res.body).not.toContain(secret);
   });
 
-  it('answers 404 for a missing case and for a case of another organisation alike', async () => {
+  it('answers 404 for a missing case and for a case of another organisation or kind alike', async () => {
     ddb.on(QueryCommand).resolves({ Items: [caseItem()] });
     const other = await get(staffClaims({ 'custom:org': 'gm0599' }));
+    // The same organisation id under another kind (a school): the service is a municipality's.
+    const kind = await get(staffClaims({ 'custom:orgKind': 'school' }));
     ddb.on(QueryCommand).resolves({ Items: [] });
     const missing = await get();
-    expect([other.statusCode, missing.statusCode]).toEqual([404, 404]);
+    expect([other.statusCode, kind.statusCode, missing.statusCode]).toEqual([404, 404, 404]);
     expect(other.json?.error).toEqual(missing.json?.error);
+    expect(kind.json?.error).toEqual(missing.json?.error);
   });
 });
 
@@ -138,6 +141,57 @@ describe('GET /cases', () => {
       },
     ]);
     expect(typeof res.json?.cursor).toBe('string');
+    // The cursor is opaque: no key, no organisation in it, and it takes the next page from `last`.
+    const cursor = String(res.json?.cursor);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const next = await list({ serviceId: 'waste-collection', status: 'ACTIVE', cursor });
+    expect(next.statusCode).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, { ExclusiveStartKey: last });
+  });
+
+  it('answers every crafted cursor with 400 in the error shape, before DynamoDB sees it', async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [caseItem({ caseId: 'c2' })],
+      LastEvaluatedKey: {
+        pk: 'CASE#c2',
+        sk: 'CASE',
+        gsi2pk: 'SVC#gm0363#waste-collection',
+        gsi2sk: 'ACTIVE#2026#c2',
+      },
+    });
+    const real = String((await list({ serviceId: 'waste-collection', status: 'ACTIVE' })).json?.cursor);
+    ddb.resetHistory();
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const gsi2pk = 'SVC#gm0363#waste-collection';
+    const crafted = [
+      '',
+      'e30',
+      b64({ pk: '', sk: '', gsi2pk, gsi2sk: '' }),
+      b64({ pk: 'CASE#x', sk: 'CASE', gsi2pk, gsi2sk: `ACTIVE#${'A'.repeat(1100)}` }),
+      `${b64({ pk: 'CASE#x', sk: 'CASE', gsi2pk, gsi2sk: 'ACTIVE#x' })}.${'A'.repeat(22)}`,
+      `${real}x`,
+      real.replace(/\.(.)/, (_, c: string) => `.${c === 'A' ? 'B' : 'A'}`),
+      'A'.repeat(5000),
+      '%00%ff',
+      `${real},${real}`,
+    ];
+    for (const cursor of crafted) {
+      const res = await list({ serviceId: 'waste-collection', status: 'ACTIVE', cursor });
+      expect(res.statusCode, cursor.slice(0, 40)).toBe(400);
+      expect(res.json?.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.any(String) });
+    }
+    // A real cursor of one query is refused by another: another status filter, another organisation.
+    expect((await list({ serviceId: 'waste-collection', cursor: real })).statusCode).toBe(400);
+    expect(
+      (
+        await list(
+          { serviceId: 'waste-collection', status: 'ACTIVE', cursor: real },
+          staffClaims({ 'custom:org': 'gm0599' }),
+        )
+      ).statusCode,
+    ).toBe(400);
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
   });
 
   it('names a missing or unknown serviceId and a bad limit (400)', async () => {
@@ -147,6 +201,11 @@ describe('GET /cases', () => {
     });
     const unknown = await list({ serviceId: 'nope' });
     expect(unknown.json?.error).toMatchObject({
+      details: { fields: { 'query.serviceId': 'Unknown service.' } },
+    });
+    // Another kind's service looks like a missing one.
+    const kind = await list({ serviceId: 'waste-collection' }, staffClaims({ 'custom:orgKind': 'school' }));
+    expect(kind.json?.error).toMatchObject({
       details: { fields: { 'query.serviceId': 'Unknown service.' } },
     });
     const limit = await list({ serviceId: 'waste-collection', limit: '1000' });
@@ -215,6 +274,7 @@ describe('POST /cases/{caseId}/cancel', () => {
     expect([closed.statusCode, errorCode(closed)]).toEqual([409, 'CASE_CLOSED']);
     ddb.on(GetCommand).resolves({ Item: caseItem() });
     expect((await cancel({ reason: 'x' }, staffClaims({ 'custom:org': 'gm0599' }))).statusCode).toBe(404);
+    expect((await cancel({ reason: 'x' }, staffClaims({ 'custom:orgKind': 'school' }))).statusCode).toBe(404);
     const empty = await cancel({ reason: '   ' });
     expect(empty.json?.error).toMatchObject({ details: { fields: { 'body.reason': 'Give a reason.' } } });
     expect((await cancel({ reason: 'x'.repeat(501) })).statusCode).toBe(400);

@@ -113,6 +113,8 @@ describe('POST /cases/{caseId}/redrive', () => {
 
   it("answers 404 for another organisation's case and 401 without a staff token", async () => {
     expect((await post(staffClaims({ 'custom:org': 'gm0599' }))).statusCode).toBe(404);
+    // The organisation's own id under another kind: the case's service is not for that kind.
+    expect((await post(staffClaims({ 'custom:orgKind': 'care-provider' }))).statusCode).toBe(404);
     expect((await post({})).statusCode).toBe(401);
     expect(sfn).not.toHaveReceivedAnyCommand();
   });

@@ -7,6 +7,7 @@ import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-reposit
 import { keys } from '../../../functions/adapters/table-keys';
 import type { CaseRecord } from '../../../functions/domain/model';
 import { PiiVault } from '../../../functions/domain/pii';
+import { REPLAYED } from '../../../functions/domain/sms-inbound';
 import { TEXTS } from '../../../functions/domain/sms-texts';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
 import { lambdaContext } from '../../support/http-event';
@@ -165,7 +166,7 @@ describe('inbound SMS over SNS', () => {
       expect.stringContaining('Welke stap bedoelt u?'),
       expect.stringContaining('Code Z9 kennen we niet'),
       expect.stringContaining('dank u, uw antwoord is binnen'),
-      TEXTS.nl.duplicate,
+      REPLAYED,
       TEXTS.nl.optedOut,
       TEXTS.nl.optedIn,
       expect.stringContaining('dank u, uw antwoord is binnen'),
@@ -220,7 +221,7 @@ describe('inbound SMS over SNS', () => {
     await expect(topic(event, lambdaContext)).rejects.toThrow('Rate exceeded');
     expect(sms).not.toHaveReceivedAnyCommand();
     await expect(topic(event, lambdaContext)).resolves.toBeUndefined();
-    expect(sms).toHaveReceivedCommandWith(SendTextMessageCommand, { MessageBody: TEXTS.nl.duplicate });
+    expect(sms).toHaveReceivedCommandWith(SendTextMessageCommand, { MessageBody: REPLAYED });
     expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
     expect(await repo.getStep('retry-1', 'present')).toMatchObject({
       status: 'DONE',
@@ -244,6 +245,63 @@ describe('inbound SMS over SNS', () => {
     ).resolves.toBeUndefined();
     // The text itself was handled: the opt-out is stored.
     expect(await repo.isOptedOut(vault.hash('+31655555555'))).toBe(true);
+  });
+});
+
+describe('a replayed message, on both inbound paths', () => {
+  /** Stage 2 of the case: the provider's collection reported, the household's feedback open. */
+  async function nextStage(caseId: string, phone: string) {
+    await repo.openStep(
+      {
+        caseId,
+        stepId: 'household-feedback',
+        actor: 'citizen',
+        visit: 2,
+        taskToken: `tok-${caseId}-feedback`,
+        openedAt: '2026-03-05T06:00:00.000Z',
+        dueAt: '2026-03-08T06:00:00.000Z',
+        expiresAt: '2026-03-12T06:00:00.000Z',
+        phoneHash: vault.hash(phone),
+        shortCode: 'C5',
+      },
+      'invite',
+    );
+  }
+  const paths = [
+    ['SNS (AWS two-way SMS)', bySns, '+31677777777', 'replay-sns'],
+    ['webhook (Twilio)', byWebhook, '+31688888888', 'replay-web'],
+  ] as const;
+
+  it.each(paths)(
+    '%s: after the step moved on, a copy answers nothing and shows no link',
+    async (_, send, phone, prefix) => {
+      await phoneWithTwoOpenSteps(phone, prefix);
+      const first = await send(phone, 'A7 nee', `${prefix}-m1`);
+      expect(first).toContain('/c/');
+      await nextStage(`${prefix}-1`, phone);
+      await repo.closeCase(`${prefix}-2`, 'COMPLETED');
+      // Without a code the copy would fit the one open step (the feedback); it must not be read as that.
+      for (const body of ['A7 nee', 'nee']) {
+        const again = await send(phone, body, `${prefix}-m1`);
+        expect(again).toBe(REPLAYED);
+        expect(again).not.toContain('/c/');
+      }
+      expect(await repo.getStep(`${prefix}-1`, 'household-feedback')).toMatchObject({ status: 'OPEN' });
+      expect(await repo.getStep(`${prefix}-1`, 'present')).toMatchObject({ data: { presented: false } });
+      expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input.taskToken)).toEqual([
+        `tok-${prefix}-1`,
+      ]);
+    },
+  );
+
+  it.each(paths)('%s: after the case ended, a copy changes nothing', async (_, send, phone, prefix) => {
+    await phoneWithTwoOpenSteps(phone, `${prefix}-end`);
+    expect(await send(phone, 'B3 ja', `${prefix}-end-m1`)).toContain('/c/');
+    await repo.closeCase(`${prefix}-end-2`, 'CANCELLED', 'moved away');
+    const view = await repo.getCaseView(`${prefix}-end-2`);
+    expect(await send(phone, 'B3 ja', `${prefix}-end-m1`)).toBe(REPLAYED);
+    expect(await repo.getCaseView(`${prefix}-end-2`)).toEqual(view);
+    expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
   });
 });
 

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keys, TABLE as LAYOUT } from '../../../functions/adapters/table-keys';
 import { renderMessage } from '../../../functions/domain/messages';
 import { PiiVault } from '../../../functions/domain/pii';
+import { REPLAYED } from '../../../functions/domain/sms-inbound';
 import { TEXTS } from '../../../functions/domain/sms-texts';
 import { handler, twiml } from '../../../functions/handlers/sms-inbound';
 import { lambdaContext } from '../../support/http-event';
@@ -78,15 +79,28 @@ describe('POST /sms/inbound: signature', () => {
     expect(ddb).not.toHaveReceivedAnyCommand();
   });
 
-  it('refuses a signed but malformed message with 400 naming the field', async () => {
-    const res = await send(twilioParams({ From: 'anonymous' }));
-    expect(res.statusCode).toBe(400);
-    expect(JSON.parse(res.body).error.details.fields).toHaveProperty(['body.From']);
+  it.each([
+    ['a sender that is not an E.164 number', { From: 'anonymous' }],
+    ['a national number', { From: '0612345678' }],
+    ['a body over 1600 characters', { Body: 'x'.repeat(1601) }],
+    ['no message id', { MessageSid: '' }],
+  ])('answers a signed message it cannot use (%s) with 200 TwiML and a short help text', async (_, over) => {
+    const res = await send(twilioParams(over));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/xml; charset=utf-8');
+    expect(res.body).toBe(twiml(`${TEXTS.nl.unusable} / ${TEXTS.en.unusable}`));
     expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(sfn).not.toHaveReceivedAnyCommand();
   });
 
-  it('refuses a body over 1600 characters with 400', async () => {
-    const res = await send(twilioParams({ Body: 'x'.repeat(1601) }));
+  it('refuses a repeated signature header (joined with a comma) with 400', async () => {
+    const params = twilioParams();
+    const event = twilioEvent(params);
+    const signature = event.headers['x-twilio-signature'];
+    const res = await handler(
+      { ...event, headers: { ...event.headers, 'x-twilio-signature': `${signature},${signature}` } },
+      lambdaContext,
+    );
     expect(res.statusCode).toBe(400);
     expect(ddb).not.toHaveReceivedAnyCommand();
   });
@@ -100,7 +114,11 @@ describe('POST /sms/inbound: messages', () => {
     expect(res.body).toBe(twiml(`${TEXTS.nl.optedOut} / ${TEXTS.en.optedOut}`));
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       TableName: TABLE,
-      Item: { ...keys.inbound('SM0123456789abcdef0123456789abcdef'), ttl: expect.any(Number) },
+      Item: {
+        ...keys.inbound('SM0123456789abcdef0123456789abcdef'),
+        ttl: expect.any(Number),
+        outcome: 'settled',
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
@@ -157,8 +175,12 @@ describe('POST /sms/inbound: messages', () => {
     ddb
       .on(PutCommand, { Item: { pk: 'SMS#SM0123456789abcdef0123456789abcdef' } })
       .rejects(Object.assign(new Error('taken'), { name: 'ConditionalCheckFailedException' }));
+    ddb.on(GetCommand, { Key: keys.inbound('SM0123456789abcdef0123456789abcdef') }).resolves({
+      Item: { ...keys.inbound('SM0123456789abcdef0123456789abcdef'), ttl: 1, outcome: 'settled' },
+    });
     const res = await send(twilioParams({ Body: 'STOP' }));
     expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(twiml(REPLAYED));
     expect(ddb).not.toHaveReceivedCommandWith(PutCommand, {
       Item: { ...keys.optOut(phoneHash), at: expect.any(String) },
     });

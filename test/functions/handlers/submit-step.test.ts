@@ -129,6 +129,8 @@ describe('POST /cases/{caseId}/steps/{stepId}', () => {
     expect([citizenStep.statusCode, errorCode(citizenStep)]).toEqual([403, 'WRONG_ACTOR']);
     const other = await route({ data: {} }, { claims: staffClaims({ 'custom:org': 'gm0599' }) });
     expect(other.statusCode).toBe(404);
+    const kind = await route({ data: {} }, { claims: staffClaims({ 'custom:orgKind': 'school' }) });
+    expect(kind.statusCode).toBe(404);
     const anonymous = await route({ data: {} }, { claims: {} });
     expect(anonymous.statusCode).toBe(401);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { challengeOf, Jwks, type OidcConfig, verifyIdToken } from '../../../functions/console/oidc';
+import { BASE_HEADERS, PAGE_CSP } from '../../../functions/shared/security-headers';
 import { LocalIssuer } from '../../../local/runtime/jwt';
 import type { FunctionSpec } from '../../../local/runtime/lambda';
 import { LocalOAuth } from '../../../local/runtime/oauth';
@@ -31,6 +32,7 @@ beforeAll(async () => {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   oauth = new LocalOAuth(issuer, dir, url);
+  oauth.register('client-1', { callbackUrls: [cfg().callbackUrl], logoutUrls: [cfg().logoutUrl] });
 });
 afterAll(async () => {
   await new Promise((ok) => server.close(ok));
@@ -42,6 +44,7 @@ const cfg = (): OidcConfig => ({
   clientId: 'client-1',
   issuer: issuerConfig.issuer,
   callbackUrl: `${url}/console/callback`,
+  logoutUrl: `${url}/console/signed-out`,
   jwksUrl: `${url}/local/oauth/.well-known/jwks.json`,
 });
 
@@ -129,6 +132,80 @@ describe('local managed login', () => {
       body: new URLSearchParams({ org: 'x', kind: 'bank', redirect_uri: cfg().callbackUrl }).toString(),
     });
     expect(bad.status).toBe(400);
+  });
+
+  it('sends a code only to a registered callback URL, compared exactly; anything else is a 400, never a 500', async () => {
+    const callback = cfg().callbackUrl;
+    const host = new URL(url).host;
+    const crafted = [
+      `http://${host}@evil.example/`,
+      `http://${host}@evil.example/console/callback`,
+      `${callback}/`,
+      `${callback}?next=https://evil.example`,
+      `${callback}#x`,
+      callback.toUpperCase(),
+      `${url}/console/callbackx`,
+      'http://[bad',
+      'http://%zz',
+      '::::',
+      '',
+    ];
+    const query = (redirect: string) =>
+      new URLSearchParams({
+        response_type: 'code',
+        client_id: 'client-1',
+        redirect_uri: redirect,
+        code_challenge: 'x',
+        code_challenge_method: 'S256',
+      });
+    for (const redirect of crafted) {
+      const page = await fetch(`${cfg().domain}/oauth2/authorize?${query(redirect)}`);
+      expect(page.status, redirect).toBe(400);
+      const post = await fetch(`${cfg().domain}/oauth2/authorize`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          ...Object.fromEntries(query(redirect)),
+          org: 'x',
+          kind: 'school',
+        }).toString(),
+      });
+      expect(post.status, redirect).toBe(400);
+      expect(post.headers.get('location')).toBeNull();
+    }
+  });
+
+  it('serves its pages with the security headers and CSP of every other page', async () => {
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'client-1',
+      redirect_uri: cfg().callbackUrl,
+      code_challenge: 'x',
+      code_challenge_method: 'S256',
+    });
+    const page = await fetch(`${cfg().domain}/oauth2/authorize?${q}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    for (const [name, value] of Object.entries(BASE_HEADERS))
+      expect(page.headers.get(name), name).toBe(value);
+    const refused = await fetch(`${cfg().domain}/oauth2/authorize?${q}&client_id=client-2`);
+    expect(refused.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('/logout returns the browser only to a registered sign-out URL of the client', async () => {
+    const logout = (q: Record<string, string>) =>
+      fetch(`${cfg().domain}/logout?${new URLSearchParams(q)}`, { redirect: 'manual' });
+    const ok = await logout({ client_id: 'client-1', logout_uri: cfg().logoutUrl });
+    expect(ok.status).toBe(302);
+    expect(ok.headers.get('location')).toBe(cfg().logoutUrl);
+    const refused: Record<string, string>[] = [
+      { client_id: 'client-1', logout_uri: 'https://evil.example/' },
+      { client_id: 'client-1', logout_uri: cfg().callbackUrl },
+      { client_id: 'client-1' },
+      { client_id: 'client-2', logout_uri: cfg().logoutUrl },
+    ];
+    for (const q of refused) expect((await logout(q)).status, JSON.stringify(q)).toBe(400);
   });
 
   it("points only the console function's environment at these endpoints", () => {

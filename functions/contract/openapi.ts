@@ -1,0 +1,5 @@
+import * as z from 'zod/mini';
+
+// GET /openapi.json: no input.
+
+export const request = z.object({});

@@ -1,0 +1,196 @@
+import * as z from 'zod/mini';
+import { CASE_STATUSES } from '../domain/model';
+
+// The bodies the API answers with, for the published contract (document.ts). Objects are loose
+// (further properties may come): a client reads what it knows, and the tests that validate every
+// response check what is written here. What must never be in a response is written as `never`.
+
+const text = z.string();
+const bilingual = z.looseObject({ nl: text, en: text });
+const isoTime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/));
+const status = z.enum(CASE_STATUSES);
+const actor = z.enum(['citizen', 'provider']);
+const channel = z.enum(['web', 'sms', 'api']);
+const fieldValue = z.union([z.string(), z.number(), z.boolean()]);
+const formData = z.record(z.string(), fieldValue);
+const absent = z.optional(z.never());
+
+/** Every error of the API itself (the gateway's own refusals use `gatewayError`). */
+export const errorBody = z.looseObject({
+  error: z.looseObject({
+    code: z.string().check(z.regex(/^[A-Z_]+$/)),
+    message: text,
+    details: z.optional(z.record(z.string(), z.unknown())),
+  }),
+});
+
+/** API Gateway's own answers (JWT authorizer 401, throttling 429): `{ "message": "Unauthorized" }`. */
+export const gatewayError = z.looseObject({ message: text });
+
+export const createdCase = z.looseObject({
+  caseId: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
+  status,
+  citizenLink: z.url(),
+});
+
+export const caseSummary = z.looseObject({
+  caseId: text,
+  serviceId: text,
+  status,
+  stage: z.optional(text),
+  reference: z.optional(text),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+export const caseList = z.looseObject({
+  items: z.array(caseSummary),
+  /** Absent on the last page; hand it back as `cursor` for the next one. */
+  cursor: z.optional(text),
+});
+
+/** A step as it may leave the server: never its task token. */
+export const publicStep = z.looseObject({
+  caseId: text,
+  stepId: text,
+  actor,
+  status: z.enum(['OPEN', 'DONE']),
+  visit: z.number(),
+  openedAt: isoTime,
+  dueAt: isoTime,
+  expiresAt: isoTime,
+  taskToken: absent,
+  data: z.optional(formData),
+  channel: z.optional(channel),
+});
+
+export const stepAnswered = z.looseObject({ step: publicStep });
+
+const stepView = z.looseObject({
+  stepId: text,
+  stage: text,
+  actor,
+  title: bilingual,
+  status: z.enum(['OPEN', 'DONE', 'PENDING']),
+  openedAt: z.optional(isoTime),
+  dueAt: z.optional(isoTime),
+  submittedAt: z.optional(isoTime),
+  channel: z.optional(channel),
+  data: z.optional(formData),
+  taskToken: absent,
+});
+
+const caseView = {
+  caseId: text,
+  serviceId: text,
+  service: z.looseObject({ title: bilingual, summary: bilingual }),
+  org: text,
+  status,
+  stage: z.optional(text),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  context: z.optional(formData),
+  stages: z.array(z.looseObject({ stageId: text, title: bilingual })),
+  steps: z.array(stepView),
+  events: z.array(z.looseObject({ at: isoTime, type: text })),
+  // Never sealed personal data, keys or hashes.
+  requestHash: absent,
+  ttl: absent,
+};
+
+/** GET /cases/{caseId}: both partners' steps; contact data masked. */
+export const providerCase = z.looseObject({
+  ...caseView,
+  reference: z.optional(text),
+  citizen: z.optional(
+    z.looseObject({
+      locale: z.enum(['nl', 'en']),
+      name: z.optional(text),
+      phone: z.optional(text),
+      email: z.optional(text),
+    }),
+  ),
+});
+
+/** GET /c/{linkToken} as JSON: the citizen's own case, without staff notes or contact data. */
+export const citizenCase = z.looseObject({ ...caseView, citizen: absent, reference: absent });
+
+export const cancelled = z.looseObject({ caseId: text, status, cancelReason: text });
+export const redriven = z.looseObject({ caseId: text, status });
+
+export const catalogue = z.looseObject({
+  items: z.array(
+    z.looseObject({
+      id: text,
+      title: bilingual,
+      summary: bilingual,
+      providerKind: text,
+      context: z.array(z.looseObject({ id: text, type: text })),
+      stages: z.array(
+        z.looseObject({
+          id: text,
+          title: bilingual,
+          steps: z.array(
+            z.looseObject({
+              id: text,
+              actor,
+              title: bilingual,
+              fields: z.array(z.looseObject({ id: text })),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+});
+
+const roundStatus = z.enum(['AWAITING_UPLOAD', 'VALIDATING', 'REJECTED', 'STARTING', 'STARTED', 'FAILED']);
+
+export const createdRound = z.looseObject({
+  roundId: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
+  status: roundStatus,
+  upload: z.looseObject({
+    method: z.literal('PUT'),
+    url: z.url(),
+    headers: z.looseObject({ 'content-type': z.literal('text/csv') }),
+    expiresAt: isoTime,
+  }),
+});
+
+export const startedRound = z.looseObject({
+  roundId: text,
+  status: z.literal('VALIDATING'),
+  attempt: z.number(),
+});
+
+const count = z.int().check(z.nonnegative());
+
+export const round = z.looseObject({
+  roundId: text,
+  name: text,
+  serviceId: text,
+  status: roundStatus,
+  onInvalid: z.enum(['skip', 'reject']),
+  attempt: count,
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  total: count,
+  validated: count,
+  invalid: count,
+  started: count,
+  failed: count,
+  completed: count,
+  expired: count,
+  cancelled: count,
+  active: count,
+  error: z.optional(text),
+  errors: z.array(z.looseObject({ line: count, column: text, reason: text })),
+  failures: z.array(z.looseObject({ line: count, reference: text, reason: text })),
+});
+
+/** The OpenAPI document itself (GET /openapi.json). */
+export const openApi = z.looseObject({
+  openapi: z.string().check(z.regex(/^3\.1\.\d+$/)),
+  info: z.looseObject({ title: text, version: text }),
+  paths: z.record(z.string(), z.unknown()),
+});
