@@ -9,8 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { Engine, type EngineOptions } from '../../../local/sfn/engine';
-import type { ExecutionStatusChange } from '../../../local/sfn/notices';
+import { Engine, type EngineOptions } from '../../../local/sfn/api/engine';
+import type { ExecutionStatusChange } from '../../../local/sfn/api/status-notices';
 
 const engines: Engine[] = [];
 const dirs: string[] = [];

@@ -5,12 +5,13 @@
  * thread: success, Retry/Catch, failure propagating to the parent state or the execution.
  * fanout.ts adds Parallel/Map, runner.ts the state types and task lifecycle.
  */
-import type { CState, Graph } from './compile';
+
+import type { ExecRec, Machine, Store, Thread } from '../durability/store';
+import type { ItemFeed } from '../integrations/item-reader';
+import type { CState, Graph } from '../language/definition';
+import { type Json, type JsonObject, StatesError } from '../language/types';
 import { History } from './history';
-import type { ItemFeed } from './reader';
-import { findCatcher, retryDelay } from './retry';
-import type { ExecRec, Machine, Store, Thread } from './store';
-import { type Json, type JsonObject, StatesError } from './types';
+import { findCatcher, retryDelay } from './retry-and-catch';
 
 export interface RunnerHost {
   now(): number;

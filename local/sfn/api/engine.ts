@@ -7,20 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type * as Sfn from '@aws-sdk/client-sfn';
-import { type CompiledMachine, compileMachine, DefinitionError } from './compile';
-import { EngineCore, type EngineOptions } from './core';
-import { checkArn, checkName, SfnApiError } from './errors';
-import { eventView } from './history';
-import type { StatusListener } from './notices';
+import type { ExecRec, Machine, Thread } from '../durability/store';
+import { decodeToken } from '../durability/task-tokens';
+import { eventView } from '../interpreter/history';
+import { earlierRedrive, redriveBlocker } from '../interpreter/redrive';
+import { asStatesError } from '../interpreter/runner';
+import { type CompiledMachine, compileMachine, DefinitionError } from '../language/definition';
+import { type Json, StatesError } from '../language/types';
+import { EngineCore, type EngineOptions } from '../scheduler/engine-core';
+import { checkArn, checkName, SfnApiError } from './api-errors';
 import { paginate } from './paging';
-import { earlierRedrive, redriveBlocker } from './redrive';
-import { asStatesError } from './runner';
 import { createHandler, listen } from './server';
-import type { ExecRec, Machine, Thread } from './store';
-import { decodeToken } from './tokens';
-import { type Json, StatesError } from './types';
+import type { StatusListener } from './status-notices';
 
-export type { EngineOptions } from './core';
+export type { EngineOptions } from '../scheduler/engine-core';
 export const ACCOUNT = '000000000000';
 
 function compileDefinition(definition: string): CompiledMachine {
@@ -401,7 +401,9 @@ export class Engine extends EngineCore {
   }
 
   /** Built-in local integration: arn:aws:states:::states:startExecution. */
-  private localResolver(resource: string): ((c: import('./tasks').TaskCall) => Promise<Json>) | undefined {
+  private localResolver(
+    resource: string,
+  ): ((c: import('../integrations/task-resources').TaskCall) => Promise<Json>) | undefined {
     if (resource !== 'arn:aws:states:::states:startExecution') return undefined;
     return async ({ parameters }) => {
       const p = (parameters ?? {}) as Record<string, Json>;

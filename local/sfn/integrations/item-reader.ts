@@ -4,9 +4,9 @@
  * items, so a file of 100,000 rows never sits in memory; after a restart it is re-opened and the
  * items already handed to children are skipped.
  */
-import { parseCsv } from '../../functions/domain/csv';
-import type { ReaderConfig } from './distributed';
-import { type Json, StatesError } from './types';
+import { parseCsv } from '../../../functions/domain/csv';
+import type { ReaderConfig } from '../language/distributed-map-config';
+import { type Json, StatesError } from '../language/types';
 
 /** The engine's access to S3 objects (EngineOptions.s3). Throw if the object does not exist. */
 export interface ObjectSource {

@@ -11,7 +11,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { isObject, type Json, StatesError } from './types';
+import { isObject, type Json, StatesError } from '../language/types';
 
 export interface TaskCall {
   /** The Resource without the `.waitForTaskToken` / `.sync` suffix. */

@@ -3,8 +3,10 @@
  * Parallel branch and Map processor gets its own number in depth-first order, so a persisted
  * thread can name "graph 3, state X" and find it again after a restart.
  */
-import { compileRule, isTimestamp, type Predicate } from './choice';
-import { compileDistributed, DefinitionError, type DistConfig } from './distributed';
+
+import { type Catcher, compileCatchers, compileRetriers, type Retrier } from '../interpreter/retry-and-catch';
+import { compileRule, isTimestamp, type Predicate } from './choice-rules';
+import { compileDistributed, DefinitionError, type DistConfig } from './distributed-map-config';
 import { compileIntrinsic } from './intrinsics';
 import { compilePath } from './jsonpath';
 import {
@@ -14,8 +16,7 @@ import {
   type PathSelect,
   type ResultMerge,
   type Template,
-} from './payload';
-import { type Catcher, compileCatchers, compileRetriers, type Retrier } from './retry';
+} from './payload-template';
 import {
   type AslGraph,
   type AslState,

@@ -3,12 +3,13 @@
  * templates) runs in one go; a thread stops only at a Task, a Wait, a retry delay or while its
  * children run. All changes go through the Store, so the engine journals them after each batch.
  */
-import type { CState } from './compile';
+
+import type { ExecRec, Thread } from '../durability/store';
+import { describeResource, isLambdaArn, splitResource } from '../integrations/task-resources';
+import type { CState } from '../language/definition';
+import { HeartbeatTimeout, type Json, runtimeError, StatesError } from '../language/types';
 import { asStatesError, FailError } from './flow';
 import { MapRuns } from './maprun';
-import type { ExecRec, Thread } from './store';
-import { describeResource, isLambdaArn, splitResource } from './tasks';
-import { HeartbeatTimeout, type Json, runtimeError, StatesError } from './types';
 
 export type { RunnerHost } from './flow';
 export { asStatesError } from './flow';

@@ -5,8 +5,8 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SfnApiError } from './api-errors';
 import type { Engine } from './engine';
-import { SfnApiError } from './errors';
 
 type Action = (engine: Engine, input: Record<string, unknown>) => unknown;
 

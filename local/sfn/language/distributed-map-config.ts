@@ -3,7 +3,7 @@
  * CSV, JSON or JSONL object), ItemBatcher, tolerated failures and the processor mode. Whatever the
  * local engine cannot honour is rejected here with a clear message instead of being ignored.
  */
-import { compileTemplate, type Template } from './payload';
+import { compileTemplate, type Template } from './payload-template';
 import { type AslState, isObject, type Json, type JsonObject } from './types';
 
 /** Thrown for definitions that CreateStateMachine must reject. */

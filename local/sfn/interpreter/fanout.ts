@@ -2,10 +2,11 @@
  * Parallel and Map: child threads per branch / item, launched as MaxConcurrency allows; the
  * parent state completes when every child is done (results in branch / item order).
  */
-import type { CState, Graph } from './compile';
+
+import type { ExecRec, Thread } from '../durability/store';
+import type { CState, Graph } from '../language/definition';
+import type { Json } from '../language/types';
 import { asStatesError, Flow } from './flow';
-import type { ExecRec, Thread } from './store';
-import type { Json } from './types';
 
 export abstract class Fanout extends Flow {
   /** Distributed Map: launches units while MaxConcurrency allows; completes the run (maprun.ts). */

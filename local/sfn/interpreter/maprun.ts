@@ -9,12 +9,12 @@
  * applied); ToleratedFailurePercentage is judged once the reader is done and the total is known.
  */
 import { randomUUID } from 'node:crypto';
-import type { CState } from './compile';
-import type { DistConfig } from './distributed';
+import type { ExecRec, MapRun, Thread } from '../durability/store';
+import type { CState } from '../language/definition';
+import type { DistConfig } from '../language/distributed-map-config';
+import { isObject, type Json, runtimeError, StatesError } from '../language/types';
 import { Fanout } from './fanout';
 import { asStatesError } from './flow';
-import type { ExecRec, MapRun, Thread } from './store';
-import { isObject, type Json, runtimeError, StatesError } from './types';
 
 /** AWS's payload limit: a Map result without ResultWriter cannot be larger. */
 const RESULT_LIMIT = 262_144;

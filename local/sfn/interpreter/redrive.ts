@@ -10,8 +10,9 @@
  * that failed or aborted"); every other thread enters its state again, so a failed Task inside a
  * branch restarts at that Task, not at the branch start.
  */
+
+import type { ExecRec, Machine, Store, Thread } from '../durability/store';
 import type { Runner } from './runner';
-import type { ExecRec, Machine, Store, Thread } from './store';
 
 const DAY_MS = 86_400_000;
 /** "Redrivable period refers to the time during which you can redrive a given execution" (14 days). */

@@ -2,7 +2,7 @@
  * Pagination for the List/GetExecutionHistory APIs: the nextToken is the opaque (base64) offset
  * of the next page, and maxResults defaults to 100 and is capped at 1000 as in AWS.
  */
-import { SfnApiError } from './errors';
+import { SfnApiError } from './api-errors';
 
 export function paginate<T>(
   all: T[],

@@ -3,8 +3,8 @@
  * event so `previousEventId` chains the way AWS chains them (a branch's first event points at
  * its ParallelStateStarted / MapIterationStarted event).
  */
-import type { ExecRec, HistoryEvent, Store, Thread } from './store';
-import type { Json } from './types';
+import type { ExecRec, HistoryEvent, Store, Thread } from '../durability/store';
+import type { Json } from '../language/types';
 
 /** `TaskStateEntered` → `stateEnteredEventDetails`, `MapIterationStarted` → `mapIterationStartedEventDetails`... */
 function detailsKey(type: string): string {

@@ -4,14 +4,12 @@
  * results only queue work; `tick` runs the queue, journals the whole batch as one line, then
  * starts the task integrations the batch asked for.
  */
-import type { CState } from './compile';
-import { compileMachine } from './compile';
-import { Journal } from './journal';
-import { type StatusListener, StatusNotices } from './notices';
-import { ItemFeed, type ObjectSource, readerError, readItems } from './reader';
-import { REDRIVABLE_PERIOD_MS, resumeExecution } from './redrive';
-import { Runner } from './runner';
-import { type ExecRec, type Machine, Store, type Thread } from './store';
+
+import { type StatusListener, StatusNotices } from '../api/status-notices';
+import { Journal } from '../durability/journal';
+import { type ExecRec, type Machine, Store, type Thread } from '../durability/store';
+import { encodeToken } from '../durability/task-tokens';
+import { ItemFeed, type ObjectSource, readerError, readItems } from '../integrations/item-reader';
 import {
   builtinResolver,
   lambdaError,
@@ -19,10 +17,13 @@ import {
   type TaskCall,
   type TaskHost,
   type TaskResolver,
-} from './tasks';
-import { TimerHeap } from './timers';
-import { encodeToken } from './tokens';
-import { type Json, StatesError } from './types';
+} from '../integrations/task-resources';
+import { REDRIVABLE_PERIOD_MS, resumeExecution } from '../interpreter/redrive';
+import { Runner } from '../interpreter/runner';
+import type { CState } from '../language/definition';
+import { compileMachine } from '../language/definition';
+import { type Json, StatesError } from '../language/types';
+import { TimerHeap } from './timer-heap';
 
 export interface EngineOptions extends TaskHost {
   /** Directory for the journal; undefined keeps everything in memory. */

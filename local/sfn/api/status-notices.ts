@@ -18,7 +18,7 @@
  * listener is registered, notices are held (the newest MAX_HELD) for the first one, so a runtime
  * that registers after awaiting its set-up does not miss executions recovered in the meantime.
  */
-import type { ExecRec, ExecStatus, Store } from './store';
+import type { ExecRec, ExecStatus, Store } from '../durability/store';
 
 /** One status change, as the `detail` of the EventBridge event carries it (dates in epoch ms). */
 export interface ExecutionStatusChange {

@@ -7,9 +7,9 @@
  * heartbeat is reported as States.Timeout, and `States.HeartbeatTimeout` "is available inside the
  * Catch and Retry fields" to match only that case.
  */
-import { DefinitionError } from './distributed';
-import { compileResultPath, type ResultMerge } from './payload';
-import { type AslCatcher, type AslRetrier, HeartbeatTimeout, type StatesError } from './types';
+import { DefinitionError } from '../language/distributed-map-config';
+import { compileResultPath, type ResultMerge } from '../language/payload-template';
+import { type AslCatcher, type AslRetrier, HeartbeatTimeout, type StatesError } from '../language/types';
 
 const DATA_LIMIT = 'States.DataLimitExceeded';
 

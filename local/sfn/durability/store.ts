@@ -4,8 +4,8 @@
  * turns the changes since the last commit into one journal line. The same record format is used
  * for snapshots, and `apply` is idempotent, so replay = apply every line in order.
  */
-import type { CompiledMachine } from './compile';
-import type { Json } from './types';
+import type { CompiledMachine } from '../language/definition';
+import type { Json } from '../language/types';
 
 export type ExecStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
