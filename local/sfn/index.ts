@@ -6,4 +6,5 @@ export { createHandler, listen } from './api/server';
 export type { ExecutionStatusChange, StatusListener } from './api/status-notices';
 export type { ObjectSource } from './integrations/item-reader';
 export type { TaskCall, TaskHost, TaskResolver } from './integrations/task-resources';
-export { type Json, StatesError } from './language/types';
+export type { Json } from './language/json';
+export { StatesError } from './language/states-errors';

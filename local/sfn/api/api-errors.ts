@@ -1,3 +1,6 @@
+/** The account of every local ARN. */
+export const ACCOUNT = '000000000000';
+
 /**
  * Step Functions API errors. `code` is the exception name the AWS SDK raises (TaskTimedOut,
  * ExecutionDoesNotExist...); the HTTP server turns it into the JSON 1.0 error shape.

@@ -6,7 +6,7 @@
  *
  * Delivery is at least once and in order. A change is announced only after the journal line
  * that records it is durable, so a listener never hears of a change a crash could undo. Each
- * change gets a sequence number (ExecRec.statusSequence); after delivery the store's `announced`
+ * change gets a sequence number (ExecutionRecord.statusSequence); after delivery the store's `announced`
  * watermark moves up and is journaled with the next batch. After a restart, every execution whose
  * latest change lies above the watermark is announced (again) with its current status: a close
  * that happened just before a crash and was never announced is announced then, while one that
@@ -18,14 +18,15 @@
  * listener is registered, notices are held (the newest MAX_HELD) for the first one, so a runtime
  * that registers after awaiting its set-up does not miss executions recovered in the meantime.
  */
-import type { ExecRec, ExecStatus, Store } from '../durability/store';
+import type { Store } from '../durability/store';
+import type { Execution, ExecutionStatus } from '../interpreter/execution';
 
 /** One status change, as the `detail` of the EventBridge event carries it (dates in epoch ms). */
 export interface ExecutionStatusChange {
   executionArn: string;
   stateMachineArn: string;
   name: string;
-  status: ExecStatus;
+  status: ExecutionStatus;
   startDate: number;
   stopDate: number | null;
   input: string;
@@ -44,19 +45,19 @@ interface Notice {
 
 const MAX_HELD = 1_000;
 
-function changeOf(x: ExecRec): ExecutionStatusChange {
+function changeOf({ record, payloads }: Execution): ExecutionStatusChange {
   return {
-    executionArn: x.arn,
-    stateMachineArn: x.sm,
-    name: x.name,
-    status: x.st,
-    startDate: x.start,
-    stopDate: x.stop ?? null,
-    input: x.input,
-    output: x.output ?? null,
-    error: x.error ?? null,
-    cause: x.cause ?? null,
-    redriveCount: x.redriveCount ?? 0,
+    executionArn: record.arn,
+    stateMachineArn: record.stateMachineArn,
+    name: record.name,
+    status: record.status,
+    startDate: record.startDate,
+    stopDate: record.stopDate ?? null,
+    input: payloads.input,
+    output: payloads.output ?? null,
+    error: payloads.error ?? null,
+    cause: payloads.cause ?? null,
+    redriveCount: record.redriveCount ?? 0,
   };
 }
 
@@ -83,11 +84,12 @@ export class StatusNotices {
     if (this.held.length) this.chain([]);
   }
 
-  /** An execution changed status (call after the change is applied to `x`). */
-  record(x: ExecRec): void {
-    x.statusSequence = ++this.store.statusSequence;
-    this.store.touchExec(x);
-    this.recorded.push({ sequence: x.statusSequence, change: changeOf(x) });
+  /** An execution changed status (call after the change is applied to it). */
+  record(execution: Execution): void {
+    const sequence = ++this.store.statusSequence;
+    execution.record.statusSequence = sequence;
+    this.store.touchExecution(execution);
+    this.recorded.push({ sequence, change: changeOf(execution) });
   }
 
   /** True when the batch being committed holds changes. */
@@ -111,11 +113,11 @@ export class StatusNotices {
   }
 
   /** After replay: the executions whose latest change may never have been announced. */
-  recovered(executions: Iterable<ExecRec>): void {
+  recovered(executions: Iterable<Execution>): void {
     const backlog: Notice[] = [];
-    for (const x of executions) {
-      const sequence = x.statusSequence ?? 0;
-      if (sequence > this.store.announced) backlog.push({ sequence, change: changeOf(x) });
+    for (const execution of executions) {
+      const sequence = execution.record.statusSequence ?? 0;
+      if (sequence > this.store.announced) backlog.push({ sequence, change: changeOf(execution) });
     }
     backlog.sort((a, b) => a.sequence - b.sequence);
     if (backlog.length) this.chain(backlog);

@@ -6,7 +6,8 @@
  */
 import { parseCsv } from '../../../functions/domain/csv';
 import type { ReaderConfig } from '../language/distributed-map-config';
-import { type Json, StatesError } from '../language/types';
+import type { Json } from '../language/json';
+import { ItemReaderFailed, StatesError } from '../language/states-errors';
 
 /** The engine's access to S3 objects (EngineOptions.s3). Throw if the object does not exist. */
 export interface ObjectSource {
@@ -14,7 +15,7 @@ export interface ObjectSource {
 }
 
 export const readerError = (e: unknown): StatesError =>
-  new StatesError('States.ItemReaderFailed', e instanceof Error ? e.message : String(e));
+  new ItemReaderFailed(e instanceof Error ? e.message : String(e));
 
 /** The items of an object: CSV rows as header -> string objects, JSON array elements, JSONL lines. */
 export async function* readItems(body: AsyncIterable<Uint8Array>, c: ReaderConfig): AsyncGenerator<Json> {

@@ -11,7 +11,8 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { isObject, type Json, StatesError } from '../language/types';
+import { isObject, type Json } from '../language/json';
+import { StatesError } from '../language/states-errors';
 
 export interface TaskCall {
   /** The Resource without the `.waitForTaskToken` / `.sync` suffix. */

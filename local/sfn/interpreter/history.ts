@@ -3,8 +3,17 @@
  * event so `previousEventId` chains the way AWS chains them (a branch's first event points at
  * its ParallelStateStarted / MapIterationStarted event).
  */
-import type { ExecRec, HistoryEvent, Store, Thread } from '../durability/store';
-import type { Json } from '../language/types';
+import type { Store } from '../durability/store';
+import type { Json } from '../language/json';
+import type { Execution, Thread } from './execution';
+
+export interface HistoryEvent {
+  timestamp: number;
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: unknown;
+}
 
 /** `TaskStateEntered` → `stateEnteredEventDetails`, `MapIterationStarted` → `mapIterationStartedEventDetails`... */
 function detailsKey(type: string): string {
@@ -20,33 +29,34 @@ export class History {
     private readonly now: () => number,
   ) {}
 
-  emit(x: ExecRec, t: Thread | null, type: string, details?: Record<string, unknown>): number {
+  emit(execution: Execution, thread: Thread | null, type: string, details?: Record<string, unknown>): number {
     // Distributed Map children are child executions in AWS, with histories of their own: keeping
     // their events out of the parent's history keeps it (and the journal) small for big maps.
-    if (t?.q) return t.le;
-    const id = x.ne++;
-    const ev: HistoryEvent = {
+    if (thread?.quiet) return thread.lastEventId;
+    const record = execution.record;
+    const id = record.nextEventId++;
+    const event: HistoryEvent = {
       timestamp: this.now() / 1000,
       type,
       id,
-      previousEventId: t ? t.le : id - 1,
+      previousEventId: thread ? thread.lastEventId : id - 1,
     };
-    if (details) ev[detailsKey(type)] = details;
-    if (t) t.le = id;
-    this.store.addEvent(x, ev);
-    this.store.touchExec(x);
+    if (details) event[detailsKey(type)] = details;
+    if (thread) thread.lastEventId = id;
+    this.store.addEvent(execution, event);
+    this.store.touchExecution(execution);
     return id;
   }
 
   // State inputs/outputs are kept as values (`inputValue` / `outputValue`) and turned into the
   // API's JSON strings only when the history is read: most histories are never read, and the
   // journal serialises a value more cheaply than an escaped string. Values are never mutated.
-  entered(x: ExecRec, t: Thread, type: string, name: string, input: Json): number {
-    return this.emit(x, t, `${type}StateEntered`, { name, inputValue: input });
+  entered(execution: Execution, thread: Thread, type: string, name: string, input: Json): number {
+    return this.emit(execution, thread, `${type}StateEntered`, { name, inputValue: input });
   }
 
-  exited(x: ExecRec, t: Thread, type: string, name: string, output: Json): number {
-    return this.emit(x, t, `${type}StateExited`, { name, outputValue: output });
+  exited(execution: Execution, thread: Thread, type: string, name: string, output: Json): number {
+    return this.emit(execution, thread, `${type}StateExited`, { name, outputValue: output });
   }
 }
 

@@ -1,15 +1,25 @@
 /**
- * Retry and Catch: which retrier/catcher applies to an error, and how long to wait. From the AWS
- * "Error handling" page (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html):
+ * Retry and Catch, in one place: which retrier or catcher applies to an error, how long to wait,
+ * and what the thread does then. From the AWS "Error handling" page
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html):
  * States.Runtime "isn't retriable, and will always cause the execution to fail"; the terminal
  * States.DataLimitExceeded "cannot be caught by the States.ALL error type" (only by its own
  * name); States.TaskFailed "matches any known error name except for States.Timeout"; a missed
  * heartbeat is reported as States.Timeout, and `States.HeartbeatTimeout` "is available inside the
  * Catch and Retry fields" to match only that case.
  */
-import { DefinitionError } from '../language/distributed-map-config';
-import { compileResultPath, type ResultMerge } from '../language/payload-template';
-import { type AslCatcher, type AslRetrier, HeartbeatTimeout, type StatesError } from '../language/types';
+import type { AslCatcher, AslRetrier } from '../language/asl';
+import { compileResultPath, type ResultMerge } from '../language/data-paths';
+import {
+  asStatesError,
+  DefinitionError,
+  FailStateError,
+  HeartbeatTimeout,
+  type StatesError,
+} from '../language/states-errors';
+import { dropChildren } from './children';
+import type { StateRun } from './interpreter';
+import { exitState, terminateThread } from './transitions';
 
 const DATA_LIMIT = 'States.DataLimitExceeded';
 
@@ -48,30 +58,30 @@ export interface Catcher {
 /** "You must specify a value greater than 0 and less than 31622401 for MaxDelaySeconds." */
 const MAX_DELAY_LIMIT = 31_622_401;
 
-export function compileRetriers(r: AslRetrier[] | undefined): Retrier[] {
-  return (r ?? []).map((x) => {
-    const max = x.MaxDelaySeconds;
+export function compileRetriers(retriers: AslRetrier[] | undefined): Retrier[] {
+  return (retriers ?? []).map((r) => {
+    const max = r.MaxDelaySeconds;
     if (max !== undefined && (!Number.isInteger(max) || max <= 0 || max >= MAX_DELAY_LIMIT))
       throw new DefinitionError(`MaxDelaySeconds must be an integer from 1 to ${MAX_DELAY_LIMIT - 1}`);
-    const jitter = x.JitterStrategy ?? 'NONE';
+    const jitter = r.JitterStrategy ?? 'NONE';
     if (jitter !== 'FULL' && jitter !== 'NONE')
       throw new DefinitionError(`JitterStrategy must be FULL or NONE, got ${JSON.stringify(jitter)}`);
     return {
-      errors: x.ErrorEquals,
-      interval: x.IntervalSeconds ?? 1,
-      maxAttempts: x.MaxAttempts ?? 3,
-      backoff: x.BackoffRate ?? 2,
+      errors: r.ErrorEquals,
+      interval: r.IntervalSeconds ?? 1,
+      maxAttempts: r.MaxAttempts ?? 3,
+      backoff: r.BackoffRate ?? 2,
       maxDelay: max,
       jitter: jitter === 'FULL',
     };
   });
 }
 
-export function compileCatchers(c: AslCatcher[] | undefined): Catcher[] {
-  return (c ?? []).map((x) => ({
-    errors: x.ErrorEquals,
-    next: x.Next,
-    merge: compileResultPath(x.ResultPath),
+export function compileCatchers(catchers: AslCatcher[] | undefined): Catcher[] {
+  return (catchers ?? []).map((c) => ({
+    errors: c.ErrorEquals,
+    next: c.Next,
+    merge: compileResultPath(c.ResultPath),
   }));
 }
 
@@ -103,4 +113,52 @@ export function retryDelay(
 
 export function findCatcher(catchers: Catcher[], err: Matched): Catcher | undefined {
   return catchers.find((c) => errorMatches(c.errors, err));
+}
+
+/** An error in the running state: Retry (after its interval), else Catch, else the thread fails. */
+export function handleError(run: StateRun, error: StatesError): void {
+  const { interpreter, execution, thread, state } = run;
+  if (error instanceof FailStateError || execution.threads.get(thread.id) !== thread) {
+    terminateThread(interpreter, execution, thread, error);
+    return;
+  }
+  thread.retryAttempts ??= [];
+  const delay = retryDelay(state.retriers, thread.retryAttempts, error);
+  if (delay !== null) {
+    // A retried Parallel/Map runs all its branches again: the old children are done for.
+    dropChildren(interpreter, execution, thread);
+    thread.retryCount++;
+    interpreter.store.touchThread(execution, thread);
+    if (delay <= 0) {
+      thread.phase = 'run';
+      return;
+    }
+    thread.phase = 'retry';
+    thread.dueAt = interpreter.host.now() + delay;
+    interpreter.host.setTimer(thread.dueAt, thread.id);
+    return;
+  }
+  const catcher = findCatcher(state.catchers, error);
+  if (!catcher) {
+    terminateThread(interpreter, execution, thread, error);
+    return;
+  }
+  dropChildren(interpreter, execution, thread);
+  let output: ReturnType<ResultMerge>;
+  try {
+    output = catcher.merge(thread.input, { Error: error.error, Cause: error.causeText });
+  } catch (e) {
+    terminateThread(interpreter, execution, thread, asStatesError(e));
+    return;
+  }
+  exitState(run, output, catcher.next);
+}
+
+/** A retry interval is over: the state runs again. */
+export function retryDue(run: StateRun): void {
+  const { interpreter, execution, thread } = run;
+  thread.dueAt = undefined;
+  thread.phase = 'run';
+  interpreter.store.touchThread(execution, thread);
+  interpreter.queue.push(thread);
 }

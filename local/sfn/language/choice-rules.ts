@@ -2,10 +2,12 @@
  * Choice rules compiled to predicates. A missing Variable (or *Path operand) is a States.Runtime
  * error, except for IsPresent; a type mismatch simply makes the comparison false, as in AWS.
  */
-import { compilePath } from './jsonpath';
-import { isObject, type Json, type JsonObject, runtimeError } from './types';
 
-export type Predicate = (input: Json, ctx: () => Json) => boolean;
+import { isObject, type Json, type JsonObject } from './json';
+import { compilePath } from './jsonpath';
+import { StatesRuntimeError } from './states-errors';
+
+export type Predicate = (input: Json, context: () => Json) => boolean;
 
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -64,12 +66,12 @@ export function compileRule(rule: JsonObject): Predicate {
     return (i, c) => !p(i, c);
   }
   const varText = rule.Variable;
-  if (typeof varText !== 'string') throw runtimeError('Choice rule without Variable');
+  if (typeof varText !== 'string') throw new StatesRuntimeError('Choice rule without Variable');
   const vp = compilePath(varText);
-  const read = (input: Json, ctx: () => Json, text: string, p = vp): Json => {
-    const v = p.get(p.context ? ctx() : input);
+  const read = (input: Json, context: () => Json, text: string, p = vp): Json => {
+    const v = p.get(p.context ? context() : input);
     if (v === undefined)
-      throw runtimeError(
+      throw new StatesRuntimeError(
         `Invalid path '${text}': The choice state's condition path references an invalid value.`,
       );
     return v;
@@ -92,7 +94,7 @@ export function compileRule(rule: JsonObject): Predicate {
       /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals)(Path)?$/.exec(
         key,
       );
-    if (!m) throw runtimeError(`Unknown choice operator '${key}'`);
+    if (!m) throw new StatesRuntimeError(`Unknown choice operator '${key}'`);
     const kind = m[1] as Kind;
     const op = OPS[m[2] as string] as (c: number) => boolean;
     if (m[3]) {
@@ -108,7 +110,7 @@ export function compileRule(rule: JsonObject): Predicate {
       return r !== null && op(r);
     };
   }
-  throw runtimeError('Choice rule without an operator');
+  throw new StatesRuntimeError('Choice rule without an operator');
 }
 
 const TYPE_TESTS: Record<string, (v: Json) => boolean> = {

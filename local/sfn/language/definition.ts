@@ -3,34 +3,23 @@
  * Parallel branch and Map processor gets its own number in depth-first order, so a persisted
  * thread can name "graph 3, state X" and find it again after a restart.
  */
-
 import { type Catcher, compileCatchers, compileRetriers, type Retrier } from '../interpreter/retry-and-catch';
-import { compileRule, isTimestamp, type Predicate } from './choice-rules';
-import { compileDistributed, DefinitionError, type DistConfig } from './distributed-map-config';
-import { compileIntrinsic } from './intrinsics';
-import { compilePath } from './jsonpath';
+import type { AslGraph, AslState } from './asl';
+import { compileRule, type Predicate } from './choice-rules';
+import { compileResultPath, compileSelect, type PathSelect, type ResultMerge } from './data-paths';
+import { compileDistributed, type DistributedMapConfig } from './distributed-map-config';
+import { isObject, type Json, type JsonObject } from './json';
+import { compileTemplate, type Template } from './payload-template';
 import {
-  compileResultPath,
-  compileSelect,
-  compileTemplate,
-  type PathSelect,
-  type ResultMerge,
-  type Template,
-} from './payload-template';
-import {
-  type AslGraph,
-  type AslState,
-  isObject,
-  type Json,
-  type JsonObject,
-  runtimeError,
-  StatesError,
-} from './types';
+  compileFailField,
+  compileSecondsField,
+  compileWait,
+  type Dynamic,
+  type WaitUntil,
+} from './state-fields';
+import { DefinitionError, StatesError } from './states-errors';
 
-export type Ctx = () => Json;
-export type Dyn<T> = (input: Json, ctx: Ctx) => T;
-
-export interface CState {
+export interface CompiledState {
   name: string;
   type: string;
   graph: number;
@@ -44,27 +33,27 @@ export interface CState {
   retriers: Retrier[];
   catchers: Catcher[];
   resource?: string;
-  timeout?: Dyn<number | undefined>;
-  heartbeat?: Dyn<number | undefined>;
+  timeoutSeconds?: Dynamic<number | undefined>;
+  heartbeatSeconds?: Dynamic<number | undefined>;
   choices?: { test: Predicate; next: string }[];
   defaultNext?: string;
-  /** Wait: absolute due time in ms for a given clock reading. */
-  waitUntil?: (input: Json, ctx: Ctx, now: number) => number;
+  waitUntil?: WaitUntil;
   branches?: number[];
-  iterator?: number;
+  /** The Map's ItemProcessor (or Iterator) graph. */
+  itemProcessor?: number;
   itemsPath?: PathSelect;
   itemSelector?: Template;
   maxConcurrency?: number;
   /** Distributed Map settings (ItemReader, ItemBatcher, tolerated failures); undefined = inline. */
-  dist?: DistConfig;
-  failError?: Dyn<string | undefined>;
-  failCause?: Dyn<string | undefined>;
+  distributed?: DistributedMapConfig;
+  failError?: Dynamic<string | undefined>;
+  failCause?: Dynamic<string | undefined>;
 }
 
 export interface Graph {
   id: number;
   startAt: string;
-  states: Map<string, CState>;
+  states: Map<string, CompiledState>;
 }
 
 export interface CompiledMachine {
@@ -72,20 +61,18 @@ export interface CompiledMachine {
   timeoutSeconds?: number;
 }
 
-export { DefinitionError };
-
 const TYPES = new Set(['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map']);
 
-export function compileMachine(def: unknown): CompiledMachine {
-  if (!isObject(def as Json)) throw new DefinitionError('Definition must be a JSON object');
+export function compileMachine(definition: unknown): CompiledMachine {
+  if (!isObject(definition as Json)) throw new DefinitionError('Definition must be a JSON object');
   const graphs: Graph[] = [];
   try {
-    compileGraph(def as unknown as AslGraph, graphs, '');
+    compileGraph(definition as unknown as AslGraph, graphs, '');
   } catch (e) {
     if (e instanceof StatesError) throw new DefinitionError(e.causeText);
     throw e;
   }
-  const t = (def as AslGraph).TimeoutSeconds;
+  const t = (definition as AslGraph).TimeoutSeconds;
   return { graphs, timeoutSeconds: typeof t === 'number' ? t : undefined };
 }
 
@@ -116,45 +103,7 @@ function compileGraph(g: AslGraph, graphs: Graph[], where: string): number {
   return id;
 }
 
-function numberField(
-  s: AslState,
-  field: 'TimeoutSeconds' | 'HeartbeatSeconds',
-): Dyn<number | undefined> | undefined {
-  const lit = s[field];
-  const path = s[`${field}Path` as 'TimeoutSecondsPath' | 'HeartbeatSecondsPath'];
-  if (typeof lit === 'number') return () => lit;
-  if (typeof path !== 'string') return undefined;
-  const p = compilePath(path);
-  return (input, ctx) => {
-    const v = p.get(p.context ? ctx() : input);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-      throw runtimeError(
-        `The value of ${field}Path '${path}' must be a positive integer, got ${JSON.stringify(v)}`,
-      );
-    }
-    return v;
-  };
-}
-
-function stringField(lit: string | undefined, path: string | undefined): Dyn<string | undefined> | undefined {
-  if (typeof lit === 'string') return () => lit;
-  if (typeof path !== 'string') return undefined;
-  if (!path.startsWith('$')) {
-    const f = compileIntrinsic(path);
-    return (i, c) => {
-      const v = f(i, c);
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    };
-  }
-  const p = compilePath(path);
-  return (input, ctx) => {
-    const v = p.get(p.context ? ctx() : input);
-    if (v === undefined) throw runtimeError(`Invalid path '${path}': the path does not exist in the input`);
-    return typeof v === 'string' ? v : JSON.stringify(v);
-  };
-}
-
-function compileState(name: string, s: AslState, graph: number, graphs: Graph[]): CState {
+function compileState(name: string, s: AslState, graph: number, graphs: Graph[]): CompiledState {
   if (!isObject(s as unknown as Json) || !TYPES.has(s.Type)) {
     throw new DefinitionError(`Invalid State Type '${String(s?.Type)}' at /States/${name}`);
   }
@@ -162,7 +111,7 @@ function compileState(name: string, s: AslState, graph: number, graphs: Graph[])
   if (!terminal && !s.End && typeof s.Next !== 'string') {
     throw new DefinitionError(`State '${name}' must have 'Next' or 'End'`);
   }
-  const c: CState = {
+  const c: CompiledState = {
     name,
     type: s.Type,
     graph,
@@ -180,8 +129,8 @@ function compileState(name: string, s: AslState, graph: number, graphs: Graph[])
     case 'Task':
       if (typeof s.Resource !== 'string') throw new DefinitionError(`Task '${name}' needs a Resource`);
       c.resource = s.Resource;
-      c.timeout = numberField(s, 'TimeoutSeconds');
-      c.heartbeat = numberField(s, 'HeartbeatSeconds');
+      c.timeoutSeconds = compileSecondsField(s, 'TimeoutSeconds');
+      c.heartbeatSeconds = compileSecondsField(s, 'HeartbeatSeconds');
       break;
     case 'Choice':
       if (!Array.isArray(s.Choices) || s.Choices.length === 0)
@@ -197,56 +146,23 @@ function compileState(name: string, s: AslState, graph: number, graphs: Graph[])
       c.branches = s.Branches.map((b, i) => compileGraph(b, graphs, `${name}/Branches/${i}`));
       break;
     case 'Map': {
-      const proc = s.ItemProcessor ?? s.Iterator;
-      if (!proc) throw new DefinitionError(`Map '${name}' needs an ItemProcessor`);
-      c.iterator = compileGraph(proc, graphs, `${name}/ItemProcessor`);
+      const processor = s.ItemProcessor ?? s.Iterator;
+      if (!processor) throw new DefinitionError(`Map '${name}' needs an ItemProcessor`);
+      c.itemProcessor = compileGraph(processor, graphs, `${name}/ItemProcessor`);
       c.itemsPath = compileSelect(s.ItemsPath, 'ItemsPath');
-      const sel = s.ItemSelector ?? s.Parameters;
-      c.itemSelector = sel !== undefined ? compileTemplate(sel) : undefined;
+      const selector = s.ItemSelector ?? s.Parameters;
+      c.itemSelector = selector !== undefined ? compileTemplate(selector) : undefined;
       c.parameters = undefined;
       c.maxConcurrency = s.MaxConcurrency ?? 0;
-      c.dist = compileDistributed(name, s);
-      if (c.dist?.reader && s.ItemsPath !== undefined)
+      c.distributed = compileDistributed(name, s);
+      if (c.distributed?.reader && s.ItemsPath !== undefined)
         throw new DefinitionError(`Map '${name}': ItemsPath cannot be used with ItemReader`);
       break;
     }
     case 'Fail':
-      c.failError = stringField(s.Error, s.ErrorPath);
-      c.failCause = stringField(s.Cause, s.CausePath);
+      c.failError = compileFailField(s.Error, s.ErrorPath);
+      c.failCause = compileFailField(s.Cause, s.CausePath);
       break;
   }
   return c;
-}
-
-function compileWait(s: AslState): (input: Json, ctx: Ctx, now: number) => number {
-  if (typeof s.Seconds === 'number') {
-    const ms = s.Seconds * 1000;
-    return (_i, _c, now) => now + ms;
-  }
-  if (typeof s.Timestamp === 'string') {
-    const at = Date.parse(s.Timestamp);
-    return () => at;
-  }
-  const path = s.SecondsPath ?? s.TimestampPath;
-  if (typeof path !== 'string')
-    throw new DefinitionError('Wait needs Seconds, SecondsPath, Timestamp or TimestampPath');
-  const p = compilePath(path);
-  const bySeconds = s.SecondsPath !== undefined;
-  return (input, ctx, now) => {
-    const v = p.get(p.context ? ctx() : input);
-    if (v === undefined) throw runtimeError(`Invalid path '${path}': The path does not exist in the input`);
-    if (bySeconds) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw runtimeError(
-          `The SecondsPath parameter does not reference a valid non-negative integer: ${JSON.stringify(v)}`,
-        );
-      }
-      return now + v * 1000;
-    }
-    if (!isTimestamp(v))
-      throw runtimeError(
-        `The TimestampPath parameter does not reference a valid ISO-8601 timestamp: ${JSON.stringify(v)}`,
-      );
-    return Date.parse(v);
-  };
 }

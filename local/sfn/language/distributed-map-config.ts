@@ -3,11 +3,11 @@
  * CSV, JSON or JSONL object), ItemBatcher, tolerated failures and the processor mode. Whatever the
  * local engine cannot honour is rejected here with a clear message instead of being ignored.
  */
-import { compileTemplate, type Template } from './payload-template';
-import { type AslState, isObject, type Json, type JsonObject } from './types';
 
-/** Thrown for definitions that CreateStateMachine must reject. */
-export class DefinitionError extends Error {}
+import type { AslState } from './asl';
+import { isObject, type Json, type JsonObject } from './json';
+import { compileTemplate, type Template } from './payload-template';
+import { DefinitionError } from './states-errors';
 
 export interface ReaderConfig {
   inputType: 'CSV' | 'JSON' | 'JSONL';
@@ -17,9 +17,9 @@ export interface ReaderConfig {
   maxItems?: number;
 }
 
-export interface DistConfig {
+export interface DistributedMapConfig {
   /** ItemReader: Parameters (Bucket, Key) evaluated against the Map's effective input. */
-  reader?: { params: Template; config: ReaderConfig };
+  reader?: { parameters: Template; config: ReaderConfig };
   /** Items per child execution; undefined = no ItemBatcher (each item is a child's input). */
   batchSize?: number;
   batchInput?: Template;
@@ -49,7 +49,7 @@ const UNSUPPORTED = [
 
 const isInt = (v: unknown, min: number): v is number => Number.isInteger(v) && (v as number) >= min;
 
-export function compileDistributed(name: string, s: AslState): DistConfig | undefined {
+export function compileDistributed(name: string, s: AslState): DistributedMapConfig | undefined {
   const where = `Map '${name}'`;
   const raw = s as unknown as JsonObject;
   const fail = (why: string): never => {
@@ -88,7 +88,7 @@ export function compileDistributed(name: string, s: AslState): DistConfig | unde
   };
 }
 
-function compileReader(r: Json, fail: (why: string) => never): DistConfig['reader'] {
+function compileReader(r: Json, fail: (why: string) => never): DistributedMapConfig['reader'] {
   if (!isObject(r)) return fail('ItemReader must be an object');
   if (r.Resource !== S3_GET_OBJECT)
     fail(`ItemReader.Resource must be ${S3_GET_OBJECT} (the only reader of the local engine)`);
@@ -109,7 +109,7 @@ function compileReader(r: Json, fail: (why: string) => never): DistConfig['reade
   if (inputType !== 'CSV') {
     const used = csvOnly.find((f) => c[f] !== undefined);
     if (used) fail(`ReaderConfig.${used} is only allowed with InputType CSV`);
-    return { params: compileTemplate(p), config };
+    return { parameters: compileTemplate(p), config };
   }
   const loc = c.CSVHeaderLocation;
   if (loc !== 'FIRST_ROW' && loc !== 'GIVEN')
@@ -125,13 +125,13 @@ function compileReader(r: Json, fail: (why: string) => never): DistConfig['reade
   const delimiter = typeof d === 'string' ? DELIMITERS[d] : undefined;
   if (!delimiter) fail(`ReaderConfig.CSVDelimiter must be one of ${Object.keys(DELIMITERS).join(', ')}`);
   config.delimiter = delimiter as string;
-  return { params: compileTemplate(p), config };
+  return { parameters: compileTemplate(p), config };
 }
 
 function compileBatcher(
   b: Json | undefined,
   fail: (why: string) => never,
-): Pick<DistConfig, 'batchSize' | 'batchInput'> {
+): Pick<DistributedMapConfig, 'batchSize' | 'batchInput'> {
   if (b === undefined) return {};
   if (!isObject(b)) return fail('ItemBatcher must be an object');
   for (const f of ['MaxItemsPerBatchPath', 'MaxInputBytesPerBatchPath'])

@@ -2,8 +2,10 @@
  * JSONPath filter expressions (`[?(...)]`), compiled to predicates. Kept apart from the path
  * parser because it is a small expression language of its own.
  */
-import { compilePath, unquote } from './jsonpath';
-import type { Json } from './types';
+
+import type { Json } from './json';
+import { compilePath } from './jsonpath';
+import { unquote } from './jsonpath-parser';
 
 /**
  * Filter expressions: `@.a.b`, literals, comparisons (== != < <= > >=), `!`, `&&`, `||` and

@@ -1,18 +1,19 @@
 /**
- * Payload templates (Parameters, ResultSelector, ItemSelector) and the InputPath / ResultPath /
- * OutputPath pipeline. Templates are compiled into closures once per definition; a template
- * without any `.$` field compiles to its constant value so a Pass state costs nothing.
+ * Payload templates (Parameters, ResultSelector, ItemSelector, ItemReader Parameters,
+ * ItemBatcher BatchInput). Templates are compiled into closures once per definition; a template
+ * without any `.$` field compiles to its constant value, so a Pass state costs nothing.
  */
 import { compileIntrinsic } from './intrinsics';
-import { compilePath, writePath } from './jsonpath';
-import { isObject, type Json, type JsonObject, runtimeError, StatesError } from './types';
+import { isObject, type Json, type JsonObject } from './json';
+import { compilePath } from './jsonpath';
+import { StatesRuntimeError } from './states-errors';
 
-export type Template = (input: Json, ctx: () => Json) => Json;
+export type Template = (input: Json, context: () => Json) => Json;
 
-export function compileTemplate(t: Json): Template {
-  const dyn = build(t);
-  if (dyn) return dyn;
-  return () => t;
+export function compileTemplate(template: Json): Template {
+  const dynamic = build(template);
+  if (dynamic) return dynamic;
+  return () => template;
 }
 
 /** Returns null when the subtree has no dynamic part (then the literal value is used as is). */
@@ -20,14 +21,15 @@ function build(t: Json): Template | null {
   if (Array.isArray(t)) {
     const parts = t.map(build);
     if (parts.every((p) => p === null)) return null;
-    return (input, ctx) => t.map((v, i) => (parts[i] ? (parts[i] as Template)(input, ctx) : v));
+    return (input, context) => t.map((v, i) => (parts[i] ? (parts[i] as Template)(input, context) : v));
   }
   if (!isObject(t)) return null;
   const entries: [string, Json, Template | null][] = [];
   let dynamic = false;
   for (const [k, v] of Object.entries(t)) {
     if (k.endsWith('.$')) {
-      if (typeof v !== 'string') throw runtimeError(`The value of the field '${k}' must be a string`);
+      if (typeof v !== 'string')
+        throw new StatesRuntimeError(`The value of the field '${k}' must be a string`);
       entries.push([k.slice(0, -2), v, fieldEvaluator(k, v)]);
       dynamic = true;
     } else {
@@ -37,63 +39,27 @@ function build(t: Json): Template | null {
     }
   }
   if (!dynamic) return null;
-  return (input, ctx) => {
+  return (input, context) => {
     const out: JsonObject = {};
-    for (const [k, v, f] of entries) out[k] = f ? f(input, ctx) : v;
+    for (const [k, v, f] of entries) out[k] = f ? f(input, context) : v;
     return out;
   };
 }
 
-function fieldEvaluator(key: string, expr: string): Template {
-  if (!expr.startsWith('$')) {
-    const fn = compileIntrinsic(expr);
-    return (input, ctx) => fn(input, ctx);
+function fieldEvaluator(key: string, expression: string): Template {
+  if (!expression.startsWith('$')) {
+    const fn = compileIntrinsic(expression);
+    return (input, context) => fn(input, context);
   }
-  const p = compilePath(expr);
-  return (input, ctx) => {
-    const src = p.context ? ctx() : input;
-    const v = p.get(src);
+  const p = compilePath(expression);
+  return (input, context) => {
+    const source = p.context ? context() : input;
+    const v = p.get(source);
     if (v === undefined) {
-      throw runtimeError(
-        `The JSONPath '${expr}' specified for the field '${key}' could not be found in the input '${JSON.stringify(src)}'`,
+      throw new StatesRuntimeError(
+        `The JSONPath '${expression}' specified for the field '${key}' could not be found in the input '${JSON.stringify(source)}'`,
       );
     }
     return v;
   };
-}
-
-/** InputPath / OutputPath: `undefined` field = `$`, null = `{}`. */
-export type PathSelect = (v: Json, ctx: () => Json) => Json;
-
-export function compileSelect(
-  path: string | null | undefined,
-  field: 'InputPath' | 'OutputPath' | 'ItemsPath',
-): PathSelect {
-  if (path === undefined || path === '$') return (v) => v;
-  if (path === null) return () => ({});
-  const p = compilePath(path);
-  return (v, ctx) => {
-    const src = p.context ? ctx() : v;
-    const r = p.get(src);
-    if (r === undefined) {
-      throw runtimeError(
-        `Invalid path '${path}' : ${field === 'OutputPath' ? 'Output' : 'Input'} '${JSON.stringify(src)}' doesn't contain the path '${path}'`,
-      );
-    }
-    return r;
-  };
-}
-
-/** ResultPath: merges the state result into the state input. */
-export type ResultMerge = (input: Json, result: Json) => Json;
-
-export function compileResultPath(path: string | null | undefined): ResultMerge {
-  if (path === undefined || path === '$') return (_i, r) => r;
-  if (path === null) return (i) => i;
-  const p = compilePath(path);
-  if (!p.keys || p.context) {
-    throw new StatesError('States.Runtime', `ResultPath '${path}' must be a reference path`);
-  }
-  const keys = p.keys;
-  return (input, result) => writePath(input, keys, result, path);
 }

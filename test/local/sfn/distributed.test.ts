@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/api/engine';
-import type { Json } from '../../../local/sfn/language/types';
+import type { Json } from '../../../local/sfn/language/json';
 import { type MemoryS3, memoryS3, roundCsv } from './fixtures/map-data';
 import { runLocal } from './helpers';
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine, type EngineOptions } from '../../../local/sfn/api/engine';
-import { StatesError } from '../../../local/sfn/language/types';
+import { StatesError } from '../../../local/sfn/language/states-errors';
 
 const engines: Engine[] = [];
 afterEach(async () => {

@@ -10,7 +10,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/api/engine';
-import type { Json } from '../../../local/sfn/language/types';
+import type { Json } from '../../../local/sfn/language/json';
 import { memoryS3, roundCsv } from './fixtures/map-data';
 
 const engines: Engine[] = [];

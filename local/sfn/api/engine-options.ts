@@ -1,0 +1,23 @@
+/** What an Engine is made with (new Engine(options)). */
+import type { ObjectSource } from '../integrations/item-reader';
+import type { TaskHost } from '../integrations/task-resources';
+import type { StatusListener } from './status-notices';
+
+export interface EngineOptions extends TaskHost {
+  /** Directory for the journal; undefined keeps everything in memory. */
+  dataDir?: string;
+  region?: string;
+  /** Journal size that triggers a snapshot (bytes). */
+  compactBytes?: number;
+  /**
+   * S3 objects for Distributed Map ItemReaders (arn:aws:states:::s3:getObject): the object's bytes
+   * as a stream. Throw (e.g. NoSuchKey) when it does not exist; the Map fails with
+   * States.ItemReaderFailed. Without it, ItemReader maps fail the same way.
+   */
+  s3?: ObjectSource;
+  /**
+   * Told of every execution status change (status-notices.ts). Given here, it also hears the
+   * changes recovered from the journal that were never announced; `Engine.onStatusChange` adds more.
+   */
+  onStatusChange?: StatusListener;
+}
