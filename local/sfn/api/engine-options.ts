@@ -10,6 +10,18 @@ export interface EngineOptions extends TaskHost {
   /** Journal size that triggers a snapshot (bytes). */
   compactBytes?: number;
   /**
+   * Durable engines: how many executions stay in memory (default 1,000). Beyond that the least
+   * recently used ones that are waiting (a task token, a timer) live only on disk and are loaded
+   * again when something wakes them. In-memory engines keep every execution.
+   */
+  residentExecutions?: number;
+  /**
+   * The most task integration calls (Lambda invocations, DynamoDB requests...) in flight at once
+   * (default 64). Further tasks wait their turn in the engine, as small tickets, so a big round
+   * does not start thousands of invocations at once.
+   */
+  maxConcurrentTasks?: number;
+  /**
    * S3 objects for Distributed Map ItemReaders (arn:aws:states:::s3:getObject): the object's bytes
    * as a stream. Throw (e.g. NoSuchKey) when it does not exist; the Map fails with
    * States.ItemReaderFailed. Without it, ItemReader maps fail the same way.

@@ -130,7 +130,7 @@ export function listExecutions(core: EngineCore, input: Sfn.ListExecutionsInput)
       'StateMachineDoesNotExist',
       `State Machine Does Not Exist: '${input.stateMachineArn}'`,
     );
-  let list = [...(core.store.byMachine.get(machine.arn) ?? [])].reverse();
+  let list = (core.store.byMachine.get(machine.arn) ?? []).map((entry) => entry.record).reverse();
   if (input.statusFilter) list = list.filter((r) => r.status === input.statusFilter);
   if (input.redriveFilter === 'REDRIVEN') list = list.filter((r) => (r.redriveCount ?? 0) > 0);
   if (input.redriveFilter === 'NOT_REDRIVEN') list = list.filter((r) => !r.redriveCount);

@@ -19,7 +19,7 @@
  * that registers after awaiting its set-up does not miss executions recovered in the meantime.
  */
 import type { Store } from '../durability/store';
-import type { Execution, ExecutionStatus } from '../interpreter/execution';
+import type { Execution, ExecutionRecord, ExecutionStatus } from '../interpreter/execution';
 
 /** One status change, as the `detail` of the EventBridge event carries it (dates in epoch ms). */
 export interface ExecutionStatusChange {
@@ -113,11 +113,15 @@ export class StatusNotices {
   }
 
   /** After replay: the executions whose latest change may never have been announced. */
-  recovered(executions: Iterable<Execution>): void {
+  recovered(
+    entries: Iterable<{ record: ExecutionRecord }>,
+    load: (key: number) => Execution | undefined,
+  ): void {
     const backlog: Notice[] = [];
-    for (const execution of executions) {
-      const sequence = execution.record.statusSequence ?? 0;
-      if (sequence > this.store.announced) backlog.push({ sequence, change: changeOf(execution) });
+    for (const { record } of entries) {
+      const sequence = record.statusSequence ?? 0;
+      const execution = sequence > this.store.announced ? load(record.key) : undefined;
+      if (execution) backlog.push({ sequence, change: changeOf(execution) });
     }
     backlog.sort((a, b) => a.sequence - b.sequence);
     if (backlog.length) this.chain(backlog);

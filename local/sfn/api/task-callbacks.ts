@@ -17,14 +17,15 @@ function taskOf(core: EngineCore, token: unknown): { execution: Execution; threa
   if (typeof token !== 'string' || token.length < 1 || token.length > 1024) {
     throw new SfnApiError('ValidationException', 'taskToken must be between 1 and 1024 characters');
   }
-  const thread = core.tokens.find(token);
-  const execution = thread && core.store.execution(thread.executionKey);
-  if (thread && execution) return { execution, thread };
-  const key = decodeToken(token);
-  if (key === null) throw new SfnApiError('InvalidToken', "Invalid Token: 'Invalid token'");
-  if (!core.store.execution(key)) {
+  const decoded = decodeToken(token);
+  if (decoded === null) throw new SfnApiError('InvalidToken', "Invalid Token: 'Invalid token'");
+  const execution = core.store.execution(decoded.executionKey);
+  if (!execution) {
     throw new SfnApiError('TaskDoesNotExist', "Task Does Not Exist: 'Provided task does not exist'");
   }
+  const thread = execution.threads.get(decoded.threadId);
+  if (execution.running && thread?.phase === 'task' && thread.taskToken === token)
+    return { execution, thread };
   throw new SfnApiError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
 }
 

@@ -1,85 +1,113 @@
 /**
- * Append-only journal with group commit. Records are JSON lines appended to an in-memory buffer;
- * one writer loop writes the whole buffer and fdatasyncs it, so many executions share one fsync.
+ * The journal: where a journal line is written. Lines are appended to an in-memory list; one
+ * writer loop writes whatever has accumulated and fdatasyncs it, so many executions share one
+ * fsync (group commit). `append` returns the line's Location at once, and `read` returns a line
+ * from its Location, from the list while it is not written yet, else from the file.
  *
- * Files live in generations: `snapshot.N.jsonl` (complete state when generation N began,
- * written to a temp file and renamed) and `journal.N.log` (records after that). Recovery loads
- * the newest snapshot K and replays journals K, K+1, ... in order. Every record is an idempotent
- * upsert, so replaying a record whose effect is already in the snapshot is harmless; that lets
- * compaction switch files without waiting for the writer.
+ * Recovery (`open`) replays the newest snapshot K and then journals K, K+1, ... in order, and
+ * cuts a torn last line off so that new appends start on a clean line.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import {
+  fdatasync,
+  fileName,
+  forEachLine,
+  generationOf,
+  generations,
+  journalFileId,
+  type Location,
+  type RawLine,
+  snapshotFileId,
+  syncDirectory,
+} from './journal-files';
+
+interface Line {
+  fileId: number;
+  offset: number;
+  bytes: Buffer;
+}
 
 export class Journal {
-  private buf: string[] = [];
+  /** Appended and not yet written; being written. */
+  private pending: Line[] = [];
+  private writing: Line[] = [];
   private waiters: (() => void)[] = [];
-  private writing = false;
+  private looping = false;
   private scheduled = false;
-  private fd: number;
-  private gen: number;
-  private bytes = 0;
-  private snapshotBytes = 0;
-  private compacting: Promise<void> | null = null;
-  private compactWanted = false;
   private failed: Error | null = null;
+  private generation: number;
+  private writeFd: number;
+  private bytes: number;
+  private readonly readFds = new Map<number, number>();
+  /** Size of the last snapshot: the journal is compacted once it outgrows it (and compactBytes). */
+  snapshotBytes = 0;
 
   private constructor(
-    private readonly dir: string,
-    gen: number,
-    private readonly snapshot: () => Iterable<string>,
+    readonly dir: string,
+    generation: number,
     private readonly compactBytes: number,
   ) {
-    this.gen = gen;
-    this.fd = fs.openSync(this.file('journal', gen), 'a');
+    this.generation = generation;
+    this.writeFd = fs.openSync(fileName(dir, journalFileId(generation)), 'a');
     // The directory entry of a new journal must be durable before records in it count as such.
-    syncDir(dir);
-    this.bytes = fs.fstatSync(this.fd).size;
+    syncDirectory(dir);
+    this.bytes = fs.fstatSync(this.writeFd).size;
   }
 
-  /** Replays the directory through `apply`, then opens it for appending. */
-  static open(
-    dir: string,
-    apply: (rec: unknown) => void,
-    snapshot: () => Iterable<string>,
-    compactBytes = 64 * 1024 * 1024,
-  ): Journal {
+  /** Replays the directory through `visit` (false = the line is not valid: stop), then opens it. */
+  static open(dir: string, visit: (line: RawLine) => boolean, compactBytes = 64 * 1024 * 1024): Journal {
     fs.mkdirSync(dir, { recursive: true });
-    const names = fs.readdirSync(dir);
-    const gens = (prefix: string, ext: string) =>
-      names
-        .map((n) => new RegExp(`^${prefix}\\.(\\d+)\\.${ext}$`).exec(n))
-        .filter((m): m is RegExpExecArray => m !== null)
-        .map((m) => Number(m[1]))
-        .sort((a, b) => a - b);
-    const snaps = gens('snapshot', 'jsonl');
-    const base = snaps.length ? (snaps[snaps.length - 1] as number) : 0;
-    if (snaps.length) replayFile(path.join(dir, `snapshot.${base}.jsonl`), apply);
-    const journals = gens('journal', 'log').filter((g) => g >= base);
+    const { snapshots, journals } = generations(dir);
+    const base = snapshots.at(-1) ?? 0;
+    let snapshotBytes = 0;
+    if (snapshots.length)
+      snapshotBytes = forEachLine(fileName(dir, snapshotFileId(base)), snapshotFileId(base), visit);
+    const replayed = journals.filter((g) => g >= base);
     let valid = 0;
-    for (const g of journals) valid = replayFile(path.join(dir, `journal.${g}.log`), apply);
-    const last = journals.length ? (journals[journals.length - 1] as number) : base;
-    if (journals.length) fs.truncateSync(path.join(dir, `journal.${last}.log`), valid);
-    return new Journal(dir, last, snapshot, compactBytes);
+    for (const g of replayed) valid = forEachLine(fileName(dir, journalFileId(g)), journalFileId(g), visit);
+    const last = replayed.at(-1) ?? base;
+    if (replayed.length) fs.truncateSync(fileName(dir, journalFileId(last)), valid);
+    const journal = new Journal(dir, last, compactBytes);
+    journal.snapshotBytes = snapshotBytes;
+    return journal;
   }
 
-  private file(kind: 'journal' | 'snapshot', gen: number): string {
-    return path.join(this.dir, kind === 'journal' ? `journal.${gen}.log` : `snapshot.${gen}.jsonl`);
+  get currentGeneration(): number {
+    return this.generation;
   }
 
-  append(line: string): void {
-    this.buf.push(line);
-    this.bytes += line.length;
-    // Compact once the journal outgrows both the threshold and the last snapshot, so rewriting
-    // the snapshot stays amortised linear in the journal volume.
-    if (this.bytes > this.compactBytes && this.bytes > this.snapshotBytes) this.compactWanted = true;
+  /** True once the journal outgrew both the threshold and the last snapshot (amortised linear). */
+  get wantsCompaction(): boolean {
+    return this.bytes > this.compactBytes && this.bytes > this.snapshotBytes;
+  }
+
+  /** Appends a line (`text` ends with a newline); its Location leaves the newline out. */
+  append(text: string): Location {
+    const bytes = Buffer.from(text, 'utf8');
+    const line = { fileId: journalFileId(this.generation), offset: this.bytes, bytes };
+    this.pending.push(line);
+    this.bytes += bytes.length;
     this.kick();
+    return [line.fileId, line.offset, bytes.length - 1];
+  }
+
+  read([fileId, offset, length]: Location): string {
+    const unwritten = find(this.pending, fileId, offset) ?? find(this.writing, fileId, offset);
+    if (unwritten) return unwritten.bytes.toString('utf8', 0, length);
+    let fd = this.readFds.get(fileId);
+    if (fd === undefined) {
+      fd = fs.openSync(fileName(this.dir, fileId), 'r');
+      this.readFds.set(fileId, fd);
+    }
+    const buffer = Buffer.allocUnsafe(length);
+    const n = fs.readSync(fd, buffer, 0, length, offset);
+    return buffer.toString('utf8', 0, n);
   }
 
   /** Resolves once everything appended so far is on disk. */
   sync(): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    if (!this.writing && this.buf.length === 0) return Promise.resolve();
+    if (!this.looping && this.pending.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       this.kick();
@@ -87,7 +115,7 @@ export class Journal {
   }
 
   private kick(): void {
-    if (this.scheduled || this.writing) return;
+    if (this.scheduled || this.looping) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -96,132 +124,109 @@ export class Journal {
   }
 
   private async loop(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
+    if (this.looping) return;
+    this.looping = true;
     try {
-      while (this.buf.length) {
-        if (this.compactWanted && !this.compacting) this.compact();
-        const data = this.buf.join('');
+      while (this.pending.length) {
+        this.writing = this.pending;
+        this.pending = [];
         const done = this.waiters;
-        this.buf = [];
         this.waiters = [];
-        await writeAll(this.fd, data);
-        await new Promise<void>((res, rej) => fs.fdatasync(this.fd, (e) => (e ? rej(e) : res())));
+        // Lines go to their generation's file in order; a switch of generation closes the old one.
+        const fds = new Set<number>();
+        for (let i = 0; i < this.writing.length; ) {
+          const fileId = (this.writing[i] as Line).fileId;
+          let j = i;
+          while (j < this.writing.length && (this.writing[j] as Line).fileId === fileId) j++;
+          const fd = this.writeFdOf(fileId);
+          await writeLines(fd, this.writing.slice(i, j));
+          fds.add(fd);
+          i = j;
+        }
+        for (const fd of fds) await fdatasync(fd);
+        this.writing = [];
         for (const w of done) w();
       }
     } catch (e) {
       this.failed = e as Error;
       console.error('[sfn journal] write failed', e);
     } finally {
-      this.writing = false;
+      this.looping = false;
       const rest = this.waiters;
       this.waiters = [];
       for (const w of rest) w();
     }
   }
 
-  /**
-   * Starts generation N+1: new journal file now, snapshot written in the background (the writer
-   * loop does not wait for it), old files removed once the snapshot is durable. The snapshot is
-   * serialised in chunks between which the engine keeps running, so it is "fuzzy": each object
-   * is at least as new as the switch, and journal N+1 (replayed after it) holds every later
-   * change, which the idempotent upserts make safe. Until the rename, recovery simply uses
-   * snapshot N plus journals N and N+1.
-   */
-  private compact(): void {
-    this.compactWanted = false;
-    const oldGen = this.gen;
-    const newGen = oldGen + 1;
-    const oldFd = this.fd;
-    this.fd = fs.openSync(this.file('journal', newGen), 'a');
-    syncDir(this.dir);
-    this.gen = newGen;
-    this.bytes = 0;
-    fs.closeSync(oldFd);
-    this.compacting = this.writeSnapshot(oldGen, newGen)
-      .catch((e: unknown) => console.error('[sfn journal] snapshot failed', e))
-      .finally(() => {
-        this.compacting = null;
-      });
+  private readonly oldWriteFds = new Map<number, number>();
+
+  private writeFdOf(fileId: number): number {
+    if (fileId === journalFileId(this.generation)) return this.writeFd;
+    return this.oldWriteFds.get(fileId) as number;
   }
 
-  private async writeSnapshot(oldGen: number, newGen: number): Promise<void> {
-    const tmp = `${this.file('snapshot', newGen)}.tmp`;
-    const fd = fs.openSync(tmp, 'w');
-    let chunk: string[] = [];
-    let size = 0;
-    let total = 0;
-    for (const line of this.snapshot()) {
-      chunk.push(line);
-      size += line.length;
-      if (size >= 1 << 20) {
-        await writeAll(fd, chunk.join(''));
-        total += size;
-        chunk = [];
-        size = 0;
-      }
+  /** Compaction: later lines go to generation N+1's journal; returns N. */
+  startGeneration(): number {
+    const old = this.generation;
+    this.oldWriteFds.set(journalFileId(old), this.writeFd);
+    this.generation = old + 1;
+    this.writeFd = fs.openSync(fileName(this.dir, journalFileId(this.generation)), 'a');
+    syncDirectory(this.dir);
+    this.bytes = 0;
+    return old;
+  }
+
+  /** Removes the files of generations before `generation` (their content is in its snapshot). */
+  async retireBefore(generation: number): Promise<void> {
+    await this.sync();
+    this.removeBefore(generation);
+  }
+
+  /** retireBefore, when nothing of those generations can still be waiting to be written. */
+  removeBefore(generation: number): void {
+    for (const [fileId, fd] of [...this.readFds, ...this.oldWriteFds]) {
+      if (generationOf(fileId) >= generation) continue;
+      fs.closeSync(fd);
+      this.readFds.delete(fileId);
+      this.oldWriteFds.delete(fileId);
     }
-    await writeAll(fd, chunk.join(''));
-    total += size;
-    await new Promise<void>((res, rej) => fs.fsync(fd, (e) => (e ? rej(e) : res())));
-    fs.closeSync(fd);
-    fs.renameSync(tmp, this.file('snapshot', newGen));
-    syncDir(this.dir);
-    this.snapshotBytes = total;
-    for (const f of [this.file('journal', oldGen), this.file('snapshot', oldGen)])
-      fs.rmSync(f, { force: true });
-    for (let g = oldGen - 1; g >= 0 && fs.existsSync(this.file('journal', g)); g--)
-      fs.rmSync(this.file('journal', g));
+    const { snapshots, journals } = generations(this.dir);
+    for (const g of snapshots)
+      if (g < generation) fs.rmSync(fileName(this.dir, snapshotFileId(g)), { force: true });
+    for (const g of journals)
+      if (g < generation) fs.rmSync(fileName(this.dir, journalFileId(g)), { force: true });
   }
 
   async close(): Promise<void> {
     await this.sync();
-    await this.compacting;
-    fs.closeSync(this.fd);
+    fs.closeSync(this.writeFd);
+    for (const fd of [...this.readFds.values(), ...this.oldWriteFds.values()]) fs.closeSync(fd);
+    this.readFds.clear();
+    this.oldWriteFds.clear();
   }
 }
 
-function writeAll(fd: number, data: string): Promise<void> {
-  const buf = Buffer.from(data, 'utf8');
+function find(lines: Line[], fileId: number, offset: number): Line | undefined {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const line = lines[mid] as Line;
+    const order = line.fileId - fileId || line.offset - offset;
+    if (order === 0) return line;
+    if (order < 0) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
+}
+
+function writeLines(fd: number, lines: Line[]): Promise<void> {
+  const data = lines.length === 1 ? (lines[0] as Line).bytes : Buffer.concat(lines.map((l) => l.bytes));
   return new Promise((resolve, reject) => {
-    const step = (off: number) => {
-      if (off >= buf.length) return resolve();
-      fs.write(fd, buf, off, buf.length - off, null, (e, n) => (e ? reject(e) : step(off + n)));
+    const step = (done: number) => {
+      if (done >= data.length) return resolve();
+      fs.write(fd, data, done, data.length - done, null, (e, n) => (e ? reject(e) : step(done + n)));
     };
     step(0);
   });
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic.
-  }
-}
-
-/**
- * Applies every complete line and returns the byte length of the valid prefix; a torn last
- * line (crash mid-write) is ignored and later cut off so that new appends start on a clean line.
- */
-function replayFile(file: string, apply: (rec: unknown) => void): number {
-  const buf = fs.readFileSync(file);
-  let start = 0;
-  while (start < buf.length) {
-    const end = buf.indexOf(10, start);
-    if (end < 0) break;
-    if (end > start) {
-      let rec: unknown;
-      try {
-        rec = JSON.parse(buf.toString('utf8', start, end));
-      } catch {
-        break;
-      }
-      apply(rec);
-    }
-    start = end + 1;
-  }
-  return start;
 }

@@ -1,71 +1,84 @@
 /**
- * Recovery, part one: rebuilds the Store from journal lines (the newest snapshot, then every
- * journal after it). Records are upserts by key and history events carry their ids, so a line
- * whose effect is already in the snapshot changes nothing (journal.ts relies on that).
+ * Recovery, part one: rebuilds the execution index from the journal (the newest snapshot, then
+ * every journal after it), without loading executions. A state line updates its execution's
+ * record and adds its location; a history line only adds its location (its events are not
+ * even parsed). Journals written before this format (journal-codec.ts) are replayed whole and
+ * rewritten as a snapshot of this format (legacy-journal.ts).
  */
-import {
-  Execution,
-  type ExecutionPayloads,
-  type ExecutionRecord,
-  type Thread,
-} from '../interpreter/execution';
+import type { StateMachine } from '../interpreter/execution';
 import type { CompiledMachine } from '../language/definition';
-import { decodeExecution, decodeMachine, type JournalRecord } from './journal-codec';
+import { type EngineLine, HISTORY_PREFIX, historyKey, type StateLine } from './execution-lines';
+import type { RawLine } from './journal-files';
+import { LegacyReplay } from './legacy-journal';
 import type { Store } from './store';
-import { decodeThread } from './thread-codec';
+
+const HISTORY_BYTES = Buffer.from(HISTORY_PREFIX);
 
 export class Replay {
-  private readonly executions = new Map<number, { record: ExecutionRecord; payloads: ExecutionPayloads }>();
-  private readonly threads = new Map<number, Map<string, Thread>>();
+  /** History lines seen before their execution's first state line. */
+  private readonly early = new Map<number, number[]>();
+  legacy: LegacyReplay | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly compile: (definition: string) => CompiledMachine,
   ) {}
 
-  /** Applies one journal or snapshot line. */
-  apply(raw: unknown): void {
-    const line = raw as JournalRecord;
+  /** One line; false when it is not a valid record (replay stops there). */
+  readonly visit = (line: RawLine): boolean => {
+    const { bytes, start, end, location } = line;
+    if (bytes.compare(HISTORY_BYTES, 0, HISTORY_BYTES.length, start, start + HISTORY_BYTES.length) === 0) {
+      const key = historyKey(bytes, start, end);
+      if (key === null) return false;
+      const entry = this.store.entries.get(key);
+      if (entry) entry.historyLines.push(...location);
+      else this.earlyOf(key).push(...location);
+      return true;
+    }
+    let parsed: StateLine & EngineLine & Record<string, unknown>;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8', start, end));
+    } catch {
+      return false;
+    }
+    if (parsed.execution) this.state(parsed, location);
+    else if (parsed.machine) this.machine(parsed.machine as Omit<StateMachine, 'compiled'>);
+    else if (parsed.clock !== undefined) {
+      this.store.clockOffset = parsed.clock;
+      this.store.announced = Math.max(this.store.announced, parsed.announced ?? 0);
+    } else {
+      this.legacy ??= new LegacyReplay(this.store, this.compile);
+      this.legacy.apply(parsed);
+    }
+    return true;
+  };
+
+  private state(line: StateLine, location: number[]): void {
     const store = this.store;
-    if (line.m) {
-      const record = decodeMachine(line.m);
-      // A revision's definition never changes, so a repeated record reuses the compiled one.
-      const known = store.revision(record.arn, record.revision);
-      store.restoreMachine({ ...record, compiled: known?.compiled ?? this.compile(record.definition) });
+    const record = line.execution;
+    const entry = store.entries.get(record.key);
+    if (entry) {
+      entry.record = record;
+      entry.stateLines.push(...location);
+    } else {
+      store.index(record, [...location], this.early.get(record.key) ?? []);
+      this.early.delete(record.key);
     }
-    if (line.c !== undefined) store.clockOffset = line.c;
-    if (line.announced !== undefined) store.announced = Math.max(store.announced, line.announced);
-    for (const stored of line.x ?? []) {
-      const decoded = decodeExecution(stored);
-      this.executions.set(stored.key, decoded);
-      store.statusSequence = Math.max(store.statusSequence, decoded.record.statusSequence ?? 0);
-    }
-    for (const stored of line.t ?? []) this.threadsOf(stored.x).set(stored.id, decodeThread(stored));
-    for (const id of line.d ?? []) this.threadsOf(Number(id.split('.')[0])).delete(id);
-    for (const [key, event] of line.h ?? []) store.replayEvent(key, event);
+    store.statusSequence = Math.max(store.statusSequence, record.statusSequence ?? 0);
   }
 
-  private threadsOf(key: number): Map<string, Thread> {
-    let threads = this.threads.get(key);
-    if (!threads) {
-      threads = new Map();
-      this.threads.set(key, threads);
-    }
-    return threads;
+  private machine(record: Omit<StateMachine, 'compiled'>): void {
+    // A revision's definition never changes, so a repeated record reuses the compiled one.
+    const known = this.store.revision(record.arn, record.revision);
+    this.store.restoreMachine({ ...record, compiled: known?.compiled ?? this.compile(record.definition) });
   }
 
-  /** Puts the replayed executions into the store, in start order. */
-  finish(): void {
-    for (const key of [...this.executions.keys()].sort((a, b) => a - b)) {
-      const { record, payloads } = this.executions.get(key) as {
-        record: ExecutionRecord;
-        payloads: ExecutionPayloads;
-      };
-      const machine = this.store.revision(record.stateMachineArn, record.revision);
-      if (!machine) throw new Error(`journal: execution ${record.arn} runs an unknown machine revision`);
-      const execution = new Execution(record, payloads, machine);
-      for (const thread of this.threads.get(key)?.values() ?? []) execution.addThread(thread);
-      this.store.restoreExecution(execution);
+  private earlyOf(key: number): number[] {
+    let locations = this.early.get(key);
+    if (!locations) {
+      locations = [];
+      this.early.set(key, locations);
     }
+    return locations;
   }
 }

@@ -42,7 +42,10 @@ export class History {
       previousEventId: thread ? thread.lastEventId : id - 1,
     };
     if (details) event[detailsKey(type)] = details;
-    if (thread) thread.lastEventId = id;
+    if (thread) {
+      thread.lastEventId = id;
+      this.store.touchThread(execution, thread);
+    }
     this.store.addEvent(execution, event);
     this.store.touchExecution(execution);
     return id;

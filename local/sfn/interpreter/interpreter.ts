@@ -34,8 +34,8 @@ export interface InterpreterHost {
   setTimer(due: number, id: string): void;
   /** Start the thread's task integration once the current batch is journaled. */
   dispatchTask(execution: Execution, thread: Thread): void;
+  /** A task token for the thread's current task attempt (durability/task-tokens.ts). */
   issueToken(execution: Execution, thread: Thread): string;
-  revokeToken(token: string): void;
   executionClosed(execution: Execution): void;
   /** The ItemReader feed of a Distributed Map thread (opened on first use, also after a restart). */
   itemFeed(execution: Execution, thread: Thread): ItemFeed;

@@ -82,7 +82,7 @@ export function resumeExecution(
   execution.payloads.cause = undefined;
   const seconds = execution.machine.compiled.timeoutSeconds;
   record.timeoutAt = seconds ? now + seconds * 1000 : undefined;
-  interpreter.store.touchExecution(execution);
+  interpreter.store.touchPayloads(execution);
   interpreter.history.emit(execution, null, 'ExecutionRedriven', { redriveCount: record.redriveCount });
   const root = execution.rootThread();
   if (root) resume(interpreter, execution, root);

@@ -21,7 +21,6 @@ function isLive(execution: Execution, thread: Thread, attempt: number): boolean 
 }
 
 function leaveTask(interpreter: Interpreter, execution: Execution, thread: Thread): void {
-  if (thread.taskToken) interpreter.host.revokeToken(thread.taskToken);
   thread.taskToken = undefined;
   thread.submitted = undefined;
   thread.timeoutAt = undefined;

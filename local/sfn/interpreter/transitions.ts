@@ -56,7 +56,6 @@ export function terminateThread(
   thread: Thread,
   error: StatesError,
 ): void {
-  if (thread.taskToken) interpreter.host.revokeToken(thread.taskToken);
   if (thread.parentId !== undefined) {
     interpreter.childFailed(execution, thread, error);
     return;
@@ -83,28 +82,26 @@ export function closeExecution(
   record.stopDate = interpreter.host.now();
   record.timeoutAt = undefined;
   interpreter.history.emit(execution, thread, eventType, details);
-  interpreter.store.touchExecution(execution);
+  interpreter.store.touchPayloads(execution);
   interpreter.host.executionClosed(execution);
 }
 
 /**
- * Stops a thread tree that ended unsuccessfully without forgetting it: task tokens become
- * invalid and ItemReader feeds close, but every thread keeps its state, input and phase for
- * RedriveExecution (in-flight results are ignored: the execution is no longer RUNNING, and a
- * resumed task runs as a new attempt).
+ * Stops a thread tree that ended unsuccessfully without forgetting it: its task tokens are
+ * answered TaskTimedOut (the execution no longer runs) and ItemReader feeds close, but every
+ * thread keeps its state, input and phase for RedriveExecution (in-flight results are ignored,
+ * and a resumed task runs as a new attempt).
  */
 export function parkTree(interpreter: Interpreter, execution: Execution, thread: Thread): void {
   for (const child of execution.children.get(thread.id) ?? [])
     if (child) parkTree(interpreter, execution, child);
-  if (thread.taskToken) interpreter.host.revokeToken(thread.taskToken);
   if (thread.mapRun) interpreter.host.closeItemFeed(thread.id);
 }
 
-/** Removes a thread and all its descendants (closing their task tokens). */
+/** Removes a thread and all its descendants (their task tokens with them). */
 export function dropTree(interpreter: Interpreter, execution: Execution, thread: Thread): void {
   for (const child of execution.children.get(thread.id) ?? [])
     if (child) dropTree(interpreter, execution, child);
-  if (thread.taskToken) interpreter.host.revokeToken(thread.taskToken);
   if (thread.mapRun) interpreter.host.closeItemFeed(thread.id);
   interpreter.store.dropThread(execution, thread);
 }

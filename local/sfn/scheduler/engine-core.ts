@@ -9,8 +9,9 @@ import { StatusNotices } from '../api/status-notices';
 import { Journal } from '../durability/journal';
 import { recover } from '../durability/recovery';
 import { Replay } from '../durability/replay';
+import { Compactor, migrate } from '../durability/snapshot';
 import { Store } from '../durability/store';
-import { TaskTokens } from '../durability/task-tokens';
+import { encodeToken } from '../durability/task-tokens';
 import { ItemFeeds } from '../integrations/item-feeds';
 import { TaskDispatcher } from '../integrations/task-dispatcher';
 import { builtinResolver, type TaskResolver } from '../integrations/task-resources';
@@ -27,8 +28,8 @@ export class EngineCore {
   readonly interpreter: Interpreter;
   readonly journal: Journal | null;
   readonly timers: Timers;
-  readonly tokens = new TaskTokens();
   readonly dispatcher: TaskDispatcher;
+  private readonly compactor: Compactor | null = null;
   readonly feeds: ItemFeeds;
   readonly notices: StatusNotices;
   /** waitForExecution callers, by execution ARN. */
@@ -38,7 +39,7 @@ export class EngineCore {
 
   constructor(options: EngineOptions, extraResolvers: TaskResolver[] = []) {
     this.region = options.region ?? 'eu-west-1';
-    this.store = new Store(options.dataDir !== undefined);
+    this.store = new Store(options.dataDir !== undefined, options.residentExecutions ?? 1_000);
     this.timers = new Timers(
       () => this.now(),
       () => {
@@ -49,8 +50,10 @@ export class EngineCore {
     this.interpreter = new Interpreter(this.store, this.interpreterHost());
     const resolvers = [...(options.resolvers ?? []), builtinResolver(options), ...extraResolvers];
     this.dispatcher = new TaskDispatcher({
+      store: this.store,
       interpreter: this.interpreter,
       resolvers,
+      maxConcurrentTasks: options.maxConcurrentTasks ?? 64,
       durable: () => this.journal?.sync() ?? null,
       changed: () => this.kick(),
       closed: () => this.closed,
@@ -65,13 +68,11 @@ export class EngineCore {
     if (options.dataDir === undefined) this.journal = null;
     else {
       const replay = new Replay(this.store, (definition) => compileMachine(JSON.parse(definition)));
-      this.journal = Journal.open(
-        options.dataDir,
-        (line) => replay.apply(line),
-        () => this.store.snapshot(),
-        options.compactBytes,
-      );
-      replay.finish();
+      this.journal = Journal.open(options.dataDir, replay.visit, options.compactBytes);
+      this.store.attach(this.journal);
+      this.store.onLoad = () => this.kick();
+      if (replay.legacy) migrate(this.store, this.journal, replay.legacy.executionsInOrder());
+      this.compactor = new Compactor(this.store, this.journal, () => this.commit());
       recover(this);
     }
   }
@@ -82,8 +83,7 @@ export class EngineCore {
       now: () => this.now(),
       setTimer: (due, id) => this.timers.add(due, id),
       dispatchTask: (execution, thread) => this.dispatcher.schedule(execution, thread),
-      issueToken: (_execution, thread) => this.tokens.issue(thread),
-      revokeToken: (token) => this.tokens.revoke(token),
+      issueToken: (_execution, thread) => encodeToken(thread.id, thread.attempt),
       executionClosed: (execution) => this.executionClosed(execution),
       itemFeed: (execution, thread) => this.feeds.feed(execution, thread),
       closeItemFeed: (threadId) => this.feeds.close(threadId),
@@ -161,15 +161,16 @@ export class EngineCore {
     this.commit();
     this.dispatcher.dispatchScheduled();
     if (this.interpreter.queue.length) this.kick();
+    else this.store.evict();
     this.timers.arm();
   }
 
-  /** Appends the changes since the last commit to the journal (one line). */
+  /** Journals the changes since the last commit (per changed execution a history and a state line). */
   commit(): void {
-    const line = this.store.commit();
-    if (line && this.journal) this.journal.append(line);
+    this.store.commit();
     // Status changes are announced once the line recording them is durable.
     if (this.notices.waiting) this.notices.committed();
+    this.compactor?.maybeStart();
   }
 
   /**
@@ -184,6 +185,7 @@ export class EngineCore {
     this.feeds.closeAll();
     await this.notices.flush();
     this.commit();
+    await this.compactor?.idle();
     await this.journal?.close();
   }
 }

@@ -161,7 +161,9 @@ describe('notices and durability', () => {
     const { engine, start } = setup({
       dataDir: dir,
       onStatusChange: (c) => {
-        onDisk.push(journalText().includes(`"st":"${c.status}"`) && journalText().includes(c.executionArn));
+        onDisk.push(
+          journalText().includes(`"status":"${c.status}"`) && journalText().includes(c.executionArn),
+        );
       },
     });
     const arn = await start(failing);
