@@ -1,5 +1,6 @@
 /** What an Engine is made with (new Engine(options)). */
 import type { ObjectSource } from '../integrations/item-reader';
+import type { Authorize } from '../integrations/task-permissions';
 import type { TaskHost } from '../integrations/task-resources';
 import type { StatusListener } from './status-notices';
 
@@ -21,6 +22,13 @@ export interface EngineOptions extends TaskHost {
    * does not start thousands of invocations at once.
    */
   maxConcurrentTasks?: number;
+  /**
+   * IAM: asked before every call a state machine's integration makes with its role (Lambda
+   * invoke, DynamoDB items, StartExecution, the S3 object of a Distributed Map's ItemReader).
+   * A denial fails the task as AWS reports it (task-permissions.ts) and the call is not made.
+   * Without it every call is allowed.
+   */
+  authorize?: Authorize;
   /**
    * S3 objects for Distributed Map ItemReaders (arn:aws:states:::s3:getObject): the object's bytes
    * as a stream. Throw (e.g. NoSuchKey) when it does not exist; the Map fails with

@@ -3,11 +3,15 @@
  * after a restart a Map re-opens its object and skips the items it already handed out
  * (thread.mapRun.itemsRead).
  */
+import { randomUUID } from 'node:crypto';
 import type { Execution, Thread } from '../interpreter/execution';
 import { ItemFeed, type ObjectSource, readerError, readItems } from './item-reader';
+import type { Authorize } from './task-permissions';
 
 export interface ItemFeedsHost {
   readonly s3: ObjectSource | undefined;
+  /** IAM for s3:GetObject with the state machine's role (EngineOptions.authorize). */
+  readonly authorize?: Authorize;
   /** The feed has items (or an error) now: the Map may launch more units. */
   ready(executionKey: number, threadId: string): void;
 }
@@ -34,6 +38,18 @@ export class ItemFeeds {
       async () => {
         if (!s3) throw readerError('the engine has no S3 (EngineOptions.s3) to read ItemReader objects from');
         if (!source || !reader) throw readerError('the Map has no ItemReader');
+        const decision = this.host.authorize?.({
+          roleArn: execution.machine.roleArn,
+          executionArn: execution.record.arn,
+          stateName: thread.state,
+          action: 's3:GetObject',
+          resource: `arn:aws:s3:::${source.bucket}/${source.key}`,
+        });
+        // As S3 refuses the read; the Map run then fails with States.ItemReaderFailed.
+        if (decision && !decision.allowed)
+          throw readerError(
+            `s3://${source.bucket}/${source.key}: ${decision.message} (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: ${randomUUID()}; Proxy: null)`,
+          );
         let body: AsyncIterable<Uint8Array>;
         try {
           body = await s3.getObject(source.bucket, source.key);

@@ -13,6 +13,7 @@ import type { Interpreter } from '../interpreter/interpreter';
 import { taskFailed, taskSubmitted, taskSucceeded } from '../interpreter/task-outcome';
 import type { Json } from '../language/json';
 import { StatesError } from '../language/states-errors';
+import { type Authorize, permissionFor } from './task-permissions';
 import { lambdaError, splitResource, type TaskCall, type TaskResolver } from './task-resources';
 import { TicketQueue } from './ticket-queue';
 
@@ -29,6 +30,8 @@ export interface DispatcherHost {
   readonly interpreter: Interpreter;
   readonly resolvers: TaskResolver[];
   readonly maxConcurrentTasks: number;
+  /** IAM for the calls made with the state machine's role (EngineOptions.authorize). */
+  readonly authorize?: Authorize;
   /** Resolves once everything journaled so far is durable; null in memory mode. */
   durable(): Promise<void> | null;
   /** An outcome was applied: run what became runnable. */
@@ -113,10 +116,13 @@ export class TaskDispatcher {
       executionArn: execution.record.arn,
       stateName: thread.state,
     };
+    const denial = handler && this.denial(execution, call);
     this.inFlight++;
-    const run = handler
-      ? Promise.resolve().then(() => (handler as NonNullable<typeof handler>)(call))
-      : Promise.reject(new StatesError('States.TaskFailed', `Unsupported resource: ${base}`));
+    const run = denial
+      ? Promise.reject(denial)
+      : handler
+        ? Promise.resolve().then(() => (handler as NonNullable<typeof handler>)(call))
+        : Promise.reject(new StatesError('States.TaskFailed', `Unsupported resource: ${base}`));
     const interpreter = this.host.interpreter;
     run.then(
       (result) =>
@@ -129,6 +135,21 @@ export class TaskDispatcher {
         this.returned(ticket, (e, t) => taskFailed(interpreter, e, t, ticket.attempt, failure));
       },
     );
+  }
+
+  /** The error of a call the state machine's role may not make (the call is then not made). */
+  private denial(execution: Execution, call: TaskCall): StatesError | undefined {
+    const authorize = this.host.authorize;
+    const permission = authorize && permissionFor(call.resource, call.parameters, call.executionArn);
+    if (!permission) return undefined;
+    const decision = (authorize as Authorize)({
+      roleArn: execution.machine.roleArn,
+      executionArn: call.executionArn,
+      stateName: call.stateName,
+      action: permission.action,
+      resource: permission.resource,
+    });
+    return decision.allowed ? undefined : permission.denied(decision.message);
   }
 
   /** The integration call returned: its slot is free, and its outcome goes to the task (if still live). */

@@ -54,11 +54,16 @@ export class EngineCore {
       interpreter: this.interpreter,
       resolvers,
       maxConcurrentTasks: options.maxConcurrentTasks ?? 64,
+      authorize: options.authorize,
       durable: () => this.journal?.sync() ?? null,
       changed: () => this.kick(),
       closed: () => this.closed,
     });
-    this.feeds = new ItemFeeds({ s3: options.s3, ready: (key, threadId) => this.itemsReady(key, threadId) });
+    this.feeds = new ItemFeeds({
+      s3: options.s3,
+      authorize: options.authorize,
+      ready: (key, threadId) => this.itemsReady(key, threadId),
+    });
     this.notices = new StatusNotices(
       this.store,
       () => this.journal?.sync() ?? Promise.resolve(),
