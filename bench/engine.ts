@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../local/sfn/engine';
+import { Engine } from '../local/sfn/api/engine';
 import { benchMachine } from '../test/local/sfn/corpus';
 
 // aws-local-stepfunctions 3.x needs Promise.withResolvers (Node 22+); polyfill for Node 20.

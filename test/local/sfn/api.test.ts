@@ -19,8 +19,8 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
-import { listen } from '../../../local/sfn/server';
+import { Engine } from '../../../local/sfn/api/engine';
+import { listen } from '../../../local/sfn/api/server';
 
 let engine: Engine;
 let server: Server;

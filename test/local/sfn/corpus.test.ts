@@ -5,8 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
-import { type Json, StatesError } from '../../../local/sfn/types';
+import { Engine } from '../../../local/sfn/api/engine';
+import type { Json } from '../../../local/sfn/language/json';
+import { StatesError } from '../../../local/sfn/language/states-errors';
 import { type CorpusCase, corpus, type TaskStep } from './corpus';
 import { errorCorpus } from './corpus-errors';
 import { type Outcome, polyfillWithResolvers, runLocal, stateNames } from './helpers';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
+import { Engine } from '../../../local/sfn/api/engine';
 import { BATCH, CONCURRENCY, mapS3, ROUND_INPUT, ROWS } from './fixtures/map-machine';
 
 const dirs: string[] = [];

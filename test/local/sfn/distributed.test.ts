@@ -6,8 +6,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
-import type { Json } from '../../../local/sfn/types';
+import { Engine } from '../../../local/sfn/api/engine';
+import type { Json } from '../../../local/sfn/language/json';
 import { type MemoryS3, memoryS3, roundCsv } from './fixtures/map-data';
 import { runLocal } from './helpers';
 

@@ -8,7 +8,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
+import { Engine } from '../../../local/sfn/api/engine';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -29,12 +29,21 @@ interface ChildReport {
   prefix: string;
 }
 
-/** Runs the child until it is ready plus `extraMs` of busy work, then SIGKILLs it. */
-function runAndKill(dir: string, extraMs: number, compactBytes?: number): Promise<ChildReport> {
+/**
+ * Runs the child until it is ready plus `extraMs` of busy work, then SIGKILLs it. `resident`
+ * limits the executions the child keeps in memory (the others wait on disk).
+ */
+function runAndKill(
+  dir: string,
+  extraMs: number,
+  compactBytes?: number,
+  resident?: number,
+): Promise<ChildReport> {
   const args = [
     join(__dirname, 'fixtures', 'crash-child.ts'),
     dir,
-    ...(compactBytes ? [String(compactBytes)] : []),
+    compactBytes === undefined ? '-' : String(compactBytes),
+    resident === undefined ? '-' : String(resident),
   ];
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -89,16 +98,22 @@ function allExecutions(engine: Engine, name: string, statusFilter?: 'RUNNING') {
   return out;
 }
 
-describe('durability across SIGKILL', () => {
+// Each scenario runs twice: with every execution in memory, and with at most one in memory (the
+// waiting ones live on disk and are loaded when a token, a timer or a restart wakes them).
+describe.each([
+  ['all executions in memory', undefined],
+  ['waiting executions on disk', 1],
+])('durability across SIGKILL (%s)', (_name, resident) => {
   it('continues executions, tokens and timers after a crash', async () => {
     const dir = tempDir();
-    const child = await runAndKill(dir, 300);
+    const child = await runAndKill(dir, 300, undefined, resident);
     expect(child.tokens.map((t) => t.tag).sort()).toEqual(['branch', 'map', 'redriven', 'token']);
     expect(child.onceCalls).toBe(1);
 
     const calls: string[] = [];
     const engine = new Engine({
       dataDir: dir,
+      residentExecutions: resident,
       invoke: async (fn, payload) => {
         calls.push(fn);
         const p = payload as { token?: string; tag?: string };
@@ -201,8 +216,8 @@ describe('durability across SIGKILL', () => {
     const dir = tempDir();
     const reports: ChildReport[] = [];
     for (let round = 0; round < 3; round++) {
-      reports.push(await runAndKill(dir, 20 + Math.floor(Math.random() * 300), 40_000));
-      const e = new Engine({ dataDir: dir });
+      reports.push(await runAndKill(dir, 20 + Math.floor(Math.random() * 300), 40_000, resident));
+      const e = new Engine({ dataDir: dir, residentExecutions: resident });
       try {
         const names = new Set(allExecutions(e, 'busy').map((x) => x.name));
         const last = reports[round] as ChildReport;
@@ -212,7 +227,7 @@ describe('durability across SIGKILL', () => {
       }
     }
     // The first run's token is still the one that completes the callback task.
-    const e = new Engine({ dataDir: dir });
+    const e = new Engine({ dataDir: dir, residentExecutions: resident });
     try {
       const first = reports[0] as ChildReport;
       const tok = first.tokens.find((t) => t.tag === 'token')?.token as string;
@@ -237,7 +252,7 @@ describe('durability across SIGKILL', () => {
 
   it('ignores a torn last journal line and keeps appending cleanly', async () => {
     const dir = tempDir();
-    const e1 = new Engine({ dataDir: dir });
+    const e1 = new Engine({ dataDir: dir, residentExecutions: resident });
     const def = { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } };
     const { stateMachineArn } = await e1.createStateMachine({ name: 'w', definition: JSON.stringify(def) });
     const { executionArn } = await e1.startExecution({ stateMachineArn, name: 'one' });
@@ -245,12 +260,12 @@ describe('durability across SIGKILL', () => {
     const journal = readdirSync(dir).find((f) => f.startsWith('journal.')) as string;
     appendFileSync(join(dir, journal), '{"x":[{"key":99,"arn":"torn');
 
-    const e2 = new Engine({ dataDir: dir });
+    const e2 = new Engine({ dataDir: dir, residentExecutions: resident });
     expect(e2.describeExecution({ executionArn }).status).toBe('RUNNING');
     const two = await e2.startExecution({ stateMachineArn, name: 'two' });
     await e2.close();
 
-    const e3 = new Engine({ dataDir: dir });
+    const e3 = new Engine({ dataDir: dir, residentExecutions: resident });
     expect(e3.describeExecution({ executionArn: two.executionArn }).status).toBe('RUNNING');
     await e3.advance(61);
     expect((await e3.waitForExecution(executionArn as string)).status).toBe('SUCCEEDED');
@@ -260,7 +275,7 @@ describe('durability across SIGKILL', () => {
 
   it('compacts the journal into a snapshot and recovers from it', async () => {
     const dir = tempDir();
-    const e1 = new Engine({ dataDir: dir, compactBytes: 20_000 });
+    const e1 = new Engine({ dataDir: dir, compactBytes: 20_000, residentExecutions: resident });
     const def = {
       StartAt: 'P',
       States: { P: { Type: 'Pass', Next: 'W' }, W: { Type: 'Wait', Seconds: 30, End: true } },
@@ -275,7 +290,7 @@ describe('durability across SIGKILL', () => {
     expect(files.some((f) => /^snapshot\.\d+\.jsonl$/.test(f))).toBe(true);
     expect(files.filter((f) => f.startsWith('journal.')).length).toBe(1);
 
-    const e2 = new Engine({ dataDir: dir });
+    const e2 = new Engine({ dataDir: dir, residentExecutions: resident });
     expect(arns.every((a) => e2.describeExecution({ executionArn: a }).status === 'RUNNING')).toBe(true);
     await e2.advance(31);
     for (const a of arns) expect((await e2.waitForExecution(a)).status).toBe('SUCCEEDED');

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
+import { Engine } from '../../../local/sfn/api/engine';
 
 type DynaliteFactory = (options: { createTableMs?: number }) => Server;
 const dynalite = createRequire(__filename)('dynalite') as DynaliteFactory;

@@ -3,8 +3,8 @@
  * Wait timers, Parallel/Map, callback tasks, the context object, and the Lambda integration.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine, type EngineOptions } from '../../../local/sfn/engine';
-import { StatesError } from '../../../local/sfn/types';
+import { Engine, type EngineOptions } from '../../../local/sfn/api/engine';
+import { StatesError } from '../../../local/sfn/language/states-errors';
 
 const engines: Engine[] = [];
 afterEach(async () => {

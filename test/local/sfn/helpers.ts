@@ -1,5 +1,5 @@
 /** Shared helpers for the local Step Functions engine tests. */
-import type { Engine } from '../../../local/sfn/engine';
+import type { Engine } from '../../../local/sfn/api/engine';
 
 export interface Outcome {
   status: string;

@@ -9,8 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { Engine, type EngineOptions } from '../../../local/sfn/engine';
-import type { ExecutionStatusChange } from '../../../local/sfn/notices';
+import { Engine, type EngineOptions } from '../../../local/sfn/api/engine';
+import type { ExecutionStatusChange } from '../../../local/sfn/api/status-notices';
 
 const engines: Engine[] = [];
 const dirs: string[] = [];
@@ -161,7 +161,9 @@ describe('notices and durability', () => {
     const { engine, start } = setup({
       dataDir: dir,
       onStatusChange: (c) => {
-        onDisk.push(journalText().includes(`"st":"${c.status}"`) && journalText().includes(c.executionArn));
+        onDisk.push(
+          journalText().includes(`"status":"${c.status}"`) && journalText().includes(c.executionArn),
+        );
       },
     });
     const arn = await start(failing);

@@ -9,8 +9,8 @@
  *   items included.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
-import type { Json } from '../../../local/sfn/types';
+import { Engine } from '../../../local/sfn/api/engine';
+import type { Json } from '../../../local/sfn/language/json';
 import { memoryS3, roundCsv } from './fixtures/map-data';
 
 const engines: Engine[] = [];

@@ -1,7 +1,7 @@
 /** Shared set-up for the redrive tests: scripted Lambda functions and a few engine shortcuts. */
 import type * as Sfn from '@aws-sdk/client-sfn';
-import type { Engine } from '../../../local/sfn/engine';
-import type { Json } from '../../../local/sfn/types';
+import type { Engine } from '../../../local/sfn/api/engine';
+import type { Json } from '../../../local/sfn/language/json';
 
 /** What each (fake) Lambda function does with its payload; throw to fail it. */
 export type Script = Record<string, (payload: Json) => Json | Promise<Json>>;

@@ -5,7 +5,7 @@
  * (aws-local-stepfunctions) has no redrive, so every expectation here comes from that page.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
+import { Engine } from '../../../local/sfn/api/engine';
 import { lambda, type Script, scripted } from './redrive-helpers';
 
 const engines: Engine[] = [];

@@ -8,7 +8,7 @@
 import type { Server } from 'node:http';
 import { DescribeExecutionCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
+import { Engine } from '../../../local/sfn/api/engine';
 import { lambda, scripted } from './redrive-helpers';
 
 const engines: Engine[] = [];

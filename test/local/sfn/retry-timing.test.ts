@@ -6,7 +6,7 @@
  * overridden to 0 there.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../../local/sfn/engine';
+import { Engine } from '../../../local/sfn/api/engine';
 import { runLocal } from './helpers';
 
 const engines: Engine[] = [];

@@ -1,11 +1,13 @@
 /** Unit tests of the building blocks: JSONPath, payload templates, intrinsics, Choice rules, Retry. */
 import { describe, expect, it } from 'vitest';
-import { compileRule } from '../../../local/sfn/choice';
-import { compileIntrinsic } from '../../../local/sfn/intrinsics';
-import { compilePath, writePath } from '../../../local/sfn/jsonpath';
-import { compileResultPath, compileSelect, compileTemplate } from '../../../local/sfn/payload';
-import { compileRetriers, errorMatches, retryDelay } from '../../../local/sfn/retry';
-import { HeartbeatTimeout, type Json, StatesError } from '../../../local/sfn/types';
+import { compileRetriers, errorMatches, retryDelay } from '../../../local/sfn/interpreter/retry-and-catch';
+import { compileRule } from '../../../local/sfn/language/choice-rules';
+import { compileResultPath, compileSelect, writePath } from '../../../local/sfn/language/data-paths';
+import { compileIntrinsic } from '../../../local/sfn/language/intrinsics';
+import type { Json } from '../../../local/sfn/language/json';
+import { compilePath } from '../../../local/sfn/language/jsonpath';
+import { compileTemplate } from '../../../local/sfn/language/payload-template';
+import { HeartbeatTimeout, StatesError } from '../../../local/sfn/language/states-errors';
 
 const ctx = () => ({ Execution: { Name: 'ex' }, Task: { Token: 'tok' } }) as Json;
 const fn = (expr: string, input: Json = {}) => compileIntrinsic(expr)(input, ctx);

@@ -1,0 +1,45 @@
+/** The account of every local ARN. */
+export const ACCOUNT = '000000000000';
+
+/**
+ * Step Functions API errors. `code` is the exception name the AWS SDK raises (TaskTimedOut,
+ * ExecutionDoesNotExist...); the HTTP server turns it into the JSON 1.0 error shape.
+ */
+export class SfnApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+const NAME_BAD = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+const isControl = (s: string) =>
+  [...s].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
+
+/** State machine and execution names: 1-80 characters, none of the characters AWS forbids. */
+export function checkName(name: unknown, what = 'name'): string {
+  if (
+    typeof name !== 'string' ||
+    name.length < 1 ||
+    name.length > 80 ||
+    NAME_BAD.test(name) ||
+    isControl(name)
+  ) {
+    throw new SfnApiError('InvalidName', `Invalid Name: '${String(name)}'`);
+  }
+  void what;
+  return name;
+}
+
+export function checkArn(arn: unknown, kind: 'stateMachine' | 'execution'): string {
+  if (typeof arn !== 'string' || !new RegExp(`^arn:aws:states:[a-z0-9-]+:\\d{12}:${kind}:`).test(arn)) {
+    throw new SfnApiError(
+      'InvalidArn',
+      `Invalid Arn: 'Resource type not valid in this context: ${String(arn)}'`,
+    );
+  }
+  return arn;
+}

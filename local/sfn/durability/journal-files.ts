@@ -1,0 +1,99 @@
+/**
+ * The journal's files. Generation N is `snapshot.N.jsonl` (the complete state when N began,
+ * written to a temp file and renamed) plus `journal.N.log` (every record after that). A line's
+ * place on disk is a Location: file id (generation * 2, +1 for the snapshot), byte offset and
+ * length, so a record can be read back without reading anything else.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type Location = [fileId: number, offset: number, length: number];
+
+export const journalFileId = (generation: number) => generation * 2;
+export const snapshotFileId = (generation: number) => generation * 2 + 1;
+export const generationOf = (fileId: number) => Math.floor(fileId / 2);
+
+export function fileName(dir: string, fileId: number): string {
+  const generation = generationOf(fileId);
+  return path.join(dir, fileId % 2 === 1 ? `snapshot.${generation}.jsonl` : `journal.${generation}.log`);
+}
+
+/** The generations present in `dir`: snapshot and journal generation numbers, ascending. */
+export function generations(dir: string): { snapshots: number[]; journals: number[] } {
+  const names = fs.readdirSync(dir);
+  const numbers = (pattern: RegExp) =>
+    names
+      .map((n) => pattern.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+  return { snapshots: numbers(/^snapshot\.(\d+)\.jsonl$/), journals: numbers(/^journal\.(\d+)\.log$/) };
+}
+
+/** A complete line of a file being replayed: its bytes are `bytes[start, end)`. */
+export interface RawLine {
+  bytes: Buffer;
+  start: number;
+  end: number;
+  location: Location;
+}
+
+const CHUNK = 8 << 20;
+
+/**
+ * Calls `visit` for every complete line of the file, in order, reading it in chunks. Stops at a
+ * torn last line (a crash mid-write leaves one without its newline) or where `visit` returns
+ * false; returns the byte length of the valid prefix.
+ */
+export function forEachLine(file: string, fileId: number, visit: (line: RawLine) => boolean): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    /** File offsets of `carry`'s first byte and of the next read. */
+    let base = 0;
+    let position = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      const n = fs.readSync(fd, chunk, 0, CHUNK, position);
+      if (n === 0) return base;
+      position += n;
+      const bytes = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let end = bytes.indexOf(10, start); end >= 0; end = bytes.indexOf(10, start)) {
+        if (end > start && !visit({ bytes, start, end, location: [fileId, base + start, end - start] })) {
+          return base + start;
+        }
+        start = end + 1;
+      }
+      carry = Buffer.from(bytes.subarray(start));
+      base += start;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function syncDirectory(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+export function writeAll(fd: number, data: Buffer, position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (done: number) => {
+      if (done >= data.length) return resolve();
+      fs.write(fd, data, done, data.length - done, position + done, (e, n) =>
+        e ? reject(e) : step(done + n),
+      );
+    };
+    step(0);
+  });
+}
+
+export const fdatasync = (fd: number) =>
+  new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));

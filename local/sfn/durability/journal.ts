@@ -1,0 +1,232 @@
+/**
+ * The journal: where a journal line is written. Lines are appended to an in-memory list; one
+ * writer loop writes whatever has accumulated and fdatasyncs it, so many executions share one
+ * fsync (group commit). `append` returns the line's Location at once, and `read` returns a line
+ * from its Location, from the list while it is not written yet, else from the file.
+ *
+ * Recovery (`open`) replays the newest snapshot K and then journals K, K+1, ... in order, and
+ * cuts a torn last line off so that new appends start on a clean line.
+ */
+import * as fs from 'node:fs';
+import {
+  fdatasync,
+  fileName,
+  forEachLine,
+  generationOf,
+  generations,
+  journalFileId,
+  type Location,
+  type RawLine,
+  snapshotFileId,
+  syncDirectory,
+} from './journal-files';
+
+interface Line {
+  fileId: number;
+  offset: number;
+  bytes: Buffer;
+}
+
+export class Journal {
+  /** Appended and not yet written; being written. */
+  private pending: Line[] = [];
+  private writing: Line[] = [];
+  private waiters: (() => void)[] = [];
+  private looping = false;
+  private scheduled = false;
+  private failed: Error | null = null;
+  private generation: number;
+  private writeFd: number;
+  private bytes: number;
+  private readonly readFds = new Map<number, number>();
+  /** Size of the last snapshot: the journal is compacted once it outgrows it (and compactBytes). */
+  snapshotBytes = 0;
+
+  private constructor(
+    readonly dir: string,
+    generation: number,
+    private readonly compactBytes: number,
+  ) {
+    this.generation = generation;
+    this.writeFd = fs.openSync(fileName(dir, journalFileId(generation)), 'a');
+    // The directory entry of a new journal must be durable before records in it count as such.
+    syncDirectory(dir);
+    this.bytes = fs.fstatSync(this.writeFd).size;
+  }
+
+  /** Replays the directory through `visit` (false = the line is not valid: stop), then opens it. */
+  static open(dir: string, visit: (line: RawLine) => boolean, compactBytes = 64 * 1024 * 1024): Journal {
+    fs.mkdirSync(dir, { recursive: true });
+    const { snapshots, journals } = generations(dir);
+    const base = snapshots.at(-1) ?? 0;
+    let snapshotBytes = 0;
+    if (snapshots.length)
+      snapshotBytes = forEachLine(fileName(dir, snapshotFileId(base)), snapshotFileId(base), visit);
+    const replayed = journals.filter((g) => g >= base);
+    let valid = 0;
+    for (const g of replayed) valid = forEachLine(fileName(dir, journalFileId(g)), journalFileId(g), visit);
+    const last = replayed.at(-1) ?? base;
+    if (replayed.length) fs.truncateSync(fileName(dir, journalFileId(last)), valid);
+    const journal = new Journal(dir, last, compactBytes);
+    journal.snapshotBytes = snapshotBytes;
+    return journal;
+  }
+
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  /** True once the journal outgrew both the threshold and the last snapshot (amortised linear). */
+  get wantsCompaction(): boolean {
+    return this.bytes > this.compactBytes && this.bytes > this.snapshotBytes;
+  }
+
+  /** Appends a line (`text` ends with a newline); its Location leaves the newline out. */
+  append(text: string): Location {
+    const bytes = Buffer.from(text, 'utf8');
+    const line = { fileId: journalFileId(this.generation), offset: this.bytes, bytes };
+    this.pending.push(line);
+    this.bytes += bytes.length;
+    this.kick();
+    return [line.fileId, line.offset, bytes.length - 1];
+  }
+
+  read([fileId, offset, length]: Location): string {
+    const unwritten = find(this.pending, fileId, offset) ?? find(this.writing, fileId, offset);
+    if (unwritten) return unwritten.bytes.toString('utf8', 0, length);
+    let fd = this.readFds.get(fileId);
+    if (fd === undefined) {
+      fd = fs.openSync(fileName(this.dir, fileId), 'r');
+      this.readFds.set(fileId, fd);
+    }
+    const buffer = Buffer.allocUnsafe(length);
+    const n = fs.readSync(fd, buffer, 0, length, offset);
+    return buffer.toString('utf8', 0, n);
+  }
+
+  /** Resolves once everything appended so far is on disk. */
+  sync(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (!this.looping && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.scheduled || this.looping) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    if (this.looping) return;
+    this.looping = true;
+    try {
+      while (this.pending.length) {
+        this.writing = this.pending;
+        this.pending = [];
+        const done = this.waiters;
+        this.waiters = [];
+        // Lines go to their generation's file in order; a switch of generation closes the old one.
+        const fds = new Set<number>();
+        for (let i = 0; i < this.writing.length; ) {
+          const fileId = (this.writing[i] as Line).fileId;
+          let j = i;
+          while (j < this.writing.length && (this.writing[j] as Line).fileId === fileId) j++;
+          const fd = this.writeFdOf(fileId);
+          await writeLines(fd, this.writing.slice(i, j));
+          fds.add(fd);
+          i = j;
+        }
+        for (const fd of fds) await fdatasync(fd);
+        this.writing = [];
+        for (const w of done) w();
+      }
+    } catch (e) {
+      this.failed = e as Error;
+      console.error('[sfn journal] write failed', e);
+    } finally {
+      this.looping = false;
+      const rest = this.waiters;
+      this.waiters = [];
+      for (const w of rest) w();
+    }
+  }
+
+  private readonly oldWriteFds = new Map<number, number>();
+
+  private writeFdOf(fileId: number): number {
+    if (fileId === journalFileId(this.generation)) return this.writeFd;
+    return this.oldWriteFds.get(fileId) as number;
+  }
+
+  /** Compaction: later lines go to generation N+1's journal; returns N. */
+  startGeneration(): number {
+    const old = this.generation;
+    this.oldWriteFds.set(journalFileId(old), this.writeFd);
+    this.generation = old + 1;
+    this.writeFd = fs.openSync(fileName(this.dir, journalFileId(this.generation)), 'a');
+    syncDirectory(this.dir);
+    this.bytes = 0;
+    return old;
+  }
+
+  /** Removes the files of generations before `generation` (their content is in its snapshot). */
+  async retireBefore(generation: number): Promise<void> {
+    await this.sync();
+    this.removeBefore(generation);
+  }
+
+  /** retireBefore, when nothing of those generations can still be waiting to be written. */
+  removeBefore(generation: number): void {
+    for (const [fileId, fd] of [...this.readFds, ...this.oldWriteFds]) {
+      if (generationOf(fileId) >= generation) continue;
+      fs.closeSync(fd);
+      this.readFds.delete(fileId);
+      this.oldWriteFds.delete(fileId);
+    }
+    const { snapshots, journals } = generations(this.dir);
+    for (const g of snapshots)
+      if (g < generation) fs.rmSync(fileName(this.dir, snapshotFileId(g)), { force: true });
+    for (const g of journals)
+      if (g < generation) fs.rmSync(fileName(this.dir, journalFileId(g)), { force: true });
+  }
+
+  async close(): Promise<void> {
+    await this.sync();
+    fs.closeSync(this.writeFd);
+    for (const fd of [...this.readFds.values(), ...this.oldWriteFds.values()]) fs.closeSync(fd);
+    this.readFds.clear();
+    this.oldWriteFds.clear();
+  }
+}
+
+function find(lines: Line[], fileId: number, offset: number): Line | undefined {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const line = lines[mid] as Line;
+    const order = line.fileId - fileId || line.offset - offset;
+    if (order === 0) return line;
+    if (order < 0) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
+}
+
+function writeLines(fd: number, lines: Line[]): Promise<void> {
+  const data = lines.length === 1 ? (lines[0] as Line).bytes : Buffer.concat(lines.map((l) => l.bytes));
+  return new Promise((resolve, reject) => {
+    const step = (done: number) => {
+      if (done >= data.length) return resolve();
+      fs.write(fd, data, done, data.length - done, null, (e, n) => (e ? reject(e) : step(done + n)));
+    };
+    step(0);
+  });
+}

@@ -1,0 +1,191 @@
+/**
+ * What an execution is made of. Its record (status, dates, counters) and payloads (input,
+ * output, error, cause), and a tree of threads: the root thread walks the top-level graph, and a
+ * Parallel or Map state waits in phase `children` while child threads walk its branches or
+ * iterations. A thread is a position in a graph plus what the state there needs to continue.
+ */
+import type { CompiledMachine, CompiledState, Graph } from '../language/definition';
+import type { Json } from '../language/json';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** One revision of a state machine (UpdateStateMachine adds one; executions keep theirs). */
+export interface StateMachineRecord {
+  arn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  type: string;
+  createdAt: number;
+  deleted?: boolean;
+  revision: number;
+}
+
+export interface StateMachine extends StateMachineRecord {
+  compiled: CompiledMachine;
+}
+
+export interface ExecutionRecord {
+  key: number;
+  arn: string;
+  name: string;
+  stateMachineArn: string;
+  /** The machine revision this execution runs. */
+  revision: number;
+  status: ExecutionStatus;
+  startDate: number;
+  stopDate?: number;
+  /** Next history event id and next thread number. */
+  nextEventId: number;
+  nextThreadNumber: number;
+  /** Due time of the execution's own TimeoutSeconds. */
+  timeoutAt?: number;
+  /** RedriveExecution: how often and when last (engine ms), and the client tokens it accepted. */
+  redriveCount?: number;
+  redriveDate?: number;
+  redriveTokens?: { token: string; date: number }[];
+  /** Order of the execution's latest status change among all executions (status-notices.ts). */
+  statusSequence?: number;
+}
+
+/** The execution's payloads, kept apart from the record because they may be large. */
+export interface ExecutionPayloads {
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/**
+ * enter: about to enter its state; run: runnable; wait: a Wait timer; retry: a retry interval;
+ * task: a task integration running or waiting for its token; children: a Parallel/Map waiting
+ * for its branches or iterations; done: a finished branch or iteration holding its output.
+ */
+export type Phase = 'enter' | 'run' | 'wait' | 'retry' | 'task' | 'children' | 'done';
+
+export interface Thread {
+  id: string;
+  executionKey: number;
+  graph: number;
+  state: string;
+  /** The raw state input. */
+  input: Json;
+  phase: Phase;
+  enteredAt: number;
+  retryCount: number;
+  /** How often each retrier of the current state was used. */
+  retryAttempts?: number[];
+  /** Wait or retry due time. */
+  dueAt?: number;
+  /** A Wait's output (until due) or a finished branch's output. */
+  output?: Json;
+  taskToken?: string;
+  /** A callback task's integration call returned (TaskSubmitted): only the token is awaited. */
+  submitted?: boolean;
+  timeoutAt?: number;
+  heartbeatAt?: number;
+  /** HeartbeatSeconds of the running task, to re-arm on SendTaskHeartbeat. */
+  heartbeatSeconds?: number;
+  /** Task attempts so far in this state: results of older attempts are ignored. */
+  attempt: number;
+  parentId?: string;
+  /** Position among the parent's children (branch or iteration order). */
+  slot?: number;
+  mapIndex?: number;
+  /** A Map's items while its iterations run. */
+  items?: Json[];
+  /** A task's Parameters result, or a Map's effective input. */
+  effectiveInput?: Json;
+  /** Last history event of this thread (events chain through previousEventId). */
+  lastEventId: number;
+  enteredEventId?: number;
+  /** Progress of a Distributed Map run (on the Map's thread). */
+  mapRun?: MapRun;
+  /** Child of a Distributed Map (or below one): no events in the parent's history. */
+  quiet?: boolean;
+}
+
+/**
+ * The durable progress record of a Distributed Map run. Units (children: one item, or one batch)
+ * are launched in item order and every unit but the last holds `batchSize` items, so `itemsRead`
+ * is all a restart needs to re-open the reader and skip what already ran; running units are
+ * threads of their own and continue where they were.
+ */
+export interface MapRun {
+  arn: string;
+  unitsLaunched: number;
+  unitsRunning: number;
+  itemsRead: number;
+  itemsSucceeded: number;
+  itemsFailed: number;
+  /** The reader is exhausted: `itemsRead` is the total. */
+  readerDone?: boolean;
+  /** S3 object of the ItemReader. */
+  source?: { bucket: string; key: string };
+  /** Evaluated ItemBatcher.BatchInput. */
+  batchInput?: Json;
+  /** Outputs of succeeded units as [unit, output], and their JSON size (kept under 256 KiB). */
+  results?: [number, Json][];
+  resultBytes?: number;
+}
+
+/** An execution in memory: its record, payloads and threads, on the revision it runs. */
+export class Execution {
+  readonly threads = new Map<string, Thread>();
+  /** Children of a Parallel/Map thread by slot (derived from the threads, not stored). */
+  readonly children = new Map<string, Thread[]>();
+  private parsedInput: Json | undefined;
+
+  constructor(
+    readonly record: ExecutionRecord,
+    public payloads: ExecutionPayloads,
+    readonly machine: StateMachine,
+  ) {}
+
+  get running(): boolean {
+    return this.record.status === 'RUNNING';
+  }
+
+  /** The execution input as a value ($$.Execution.Input), parsed on first use. */
+  get inputValue(): Json {
+    if (this.parsedInput === undefined) this.parsedInput = JSON.parse(this.payloads.input) as Json;
+    return this.parsedInput;
+  }
+
+  rootThread(): Thread | undefined {
+    return this.threads.get(`${this.record.key}.0`);
+  }
+
+  graph(thread: Thread): Graph {
+    return this.machine.compiled.graphs[thread.graph] as Graph;
+  }
+
+  stateOf(thread: Thread): CompiledState {
+    const state = this.graph(thread).states.get(thread.state);
+    if (!state) throw new Error(`unknown state ${thread.state}`);
+    return state;
+  }
+
+  /** Indexes a thread and, for a child, its slot under the parent. */
+  addThread(thread: Thread): void {
+    this.threads.set(thread.id, thread);
+    if (thread.parentId === undefined) return;
+    let slots = this.children.get(thread.parentId);
+    if (!slots) {
+      slots = [];
+      this.children.set(thread.parentId, slots);
+    }
+    slots[thread.slot ?? 0] = thread;
+  }
+
+  removeThread(thread: Thread): void {
+    this.threads.delete(thread.id);
+    this.children.delete(thread.id);
+  }
+
+  /** Removes a finished child from its parent's child index (Distributed Map units). */
+  unlinkChild(thread: Thread): void {
+    const slots = thread.parentId === undefined ? undefined : this.children.get(thread.parentId);
+    if (slots && slots[thread.slot ?? 0] === thread) delete slots[thread.slot ?? 0];
+  }
+}
