@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
-import { repository } from '../adapters/repository';
+import { eraser, processingLog, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { consoleApp } from '../console/app';
 import { toLogin } from '../console/auth';
@@ -15,6 +15,7 @@ import type { Locale } from '../domain/model';
 import { UnauthenticatedError } from '../shared/errors';
 import { type HttpEvent, html, httpRoute } from '../shared/http';
 import { linkTtlDays, publicUrl, retentionDays } from '../shared/settings';
+import { traceOf } from '../shared/trace';
 import { vault } from '../shared/vault';
 
 // GET /console, GET|POST /console/{proxy+}: the caseworker console, server-rendered HTML with its
@@ -23,6 +24,8 @@ import { vault } from '../shared/vault';
 const fetcher = (url: string, init?: RequestInit) => fetch(url, init);
 const deps: ConsoleDeps = {
   repo: repository,
+  log: processingLog,
+  eraser,
   rounds,
   engine,
   clock: systemClock,
@@ -60,6 +63,7 @@ export const handler = httpRoute(
       body: input.body ?? {},
       cookies: event.cookies,
       locale,
+      trace: traceOf(event.headers),
     });
     if (!chosen) return result;
     const lang = setCookie(LANG_COOKIE, locale, {

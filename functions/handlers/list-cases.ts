@@ -1,12 +1,16 @@
 import * as z from 'zod/mini';
-import { repository } from '../adapters/repository';
+import { processingLog, repository } from '../adapters/repository';
 import { providerOf } from '../domain/access';
+import { listCases } from '../domain/case-list';
+import { systemClock } from '../domain/clock';
 import { serviceFromInput } from '../domain/definitions';
 import { CASE_STATUSES } from '../domain/model';
-import { caseSummary } from '../domain/views';
 import { httpRoute, json } from '../shared/http';
+import { traceOf } from '../shared/trace';
+import { vault } from '../shared/vault';
 
-// GET /cases?serviceId=&status=&limit=&cursor=: the caller's organisation only, newest first.
+// GET /cases?serviceId=&status=&limit=&cursor=: the caller's organisation only, newest first. The
+// references shown are personal data: each case's read is in its processing log.
 
 const schema = z.object({
   query: z.object({
@@ -18,15 +22,21 @@ const schema = z.object({
   claims: z.record(z.string(), z.unknown()),
 });
 
-export const handler = httpRoute(schema, async ({ query, claims }) => {
+const deps = { repo: repository, log: processingLog, clock: systemClock, vault };
+
+export const handler = httpRoute(schema, async ({ query, claims }, event) => {
   const provider = providerOf(claims);
   serviceFromInput(query.serviceId, 'query.serviceId');
-  const page = await repository.listCases({
-    org: provider.org,
-    serviceId: query.serviceId,
-    limit: query.limit === undefined ? 25 : Number(query.limit),
-    ...(query.status && { status: query.status }),
-    ...(query.cursor !== undefined && { cursor: query.cursor }),
-  });
-  return json(200, { items: page.items.map(caseSummary), ...(page.cursor && { cursor: page.cursor }) });
+  const page = await listCases(
+    deps,
+    { provider, trace: traceOf(event.headers) },
+    {
+      org: provider.org,
+      serviceId: query.serviceId,
+      limit: query.limit === undefined ? 25 : Number(query.limit),
+      ...(query.status && { status: query.status }),
+      ...(query.cursor !== undefined && { cursor: query.cursor }),
+    },
+  );
+  return json(200, page);
 });
