@@ -25,7 +25,7 @@ import { bucketNames, type LocalS3, S3_CREDENTIALS, startS3 } from './s3';
 import { LocalSecrets, secretSpecs } from './secrets';
 import { startServices } from './services';
 import { type LocalEngine, startEngine, stateMachineSpecs } from './sfn';
-import { Outbox } from './sms';
+import { maskedNumber, Outbox } from './sms';
 import { inboundSetup, LocalSmsInbound } from './sms-inbound';
 import type { LocalSns } from './sns';
 import { snsQueryHandler } from './sns-query';
@@ -113,8 +113,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let engine: LocalEngine | undefined;
   const now = () => engine?.now() ?? Date.now();
+  // The number masked: what the runtime prints is a log, and logs hold no personal data.
   const outbox = new Outbox(join(dataDir, 'outbox.jsonl'), now, (m) =>
-    log(`SMS to ${m.to} (${m.provider}): ${m.body}`),
+    log(`SMS to ${maskedNumber(m.to)} (${m.provider}): ${m.body}`),
   );
 
   // Never let real credentials or profiles reach the functions.
