@@ -157,15 +157,17 @@ export const FUNCTIONS = {
   'list-cases': {
     purpose: "lists the organisation's cases",
     trigger: { routes: [{ method: 'GET', path: '/cases', access: 'staff' }] },
-    // A page of all statuses: keys from byServiceCreated, then the cases by key (BatchGetItem).
-    table: { actions: ['GetItem', 'BatchGetItem'], indexes: ['byService', 'byServiceCreated'] },
+    // A page of all statuses: keys from byServiceCreated, then the cases by key (BatchGetItem). PutItem:
+    // the processing log records each case whose reference (opened with its key) is listed.
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem'], indexes: ['byService', 'byServiceCreated'] },
     // Page cursors are sealed with a key derived from the PII secret (functions/shared/cursor.ts).
     secrets: ['piiKey'],
   },
   'get-case': {
     purpose: 'one case with both partners',
     trigger: { routes: [{ method: 'GET', path: '/cases/{caseId}', access: 'staff' }] },
-    table: { actions: read },
+    // PutItem: the read's processing log record, written before the case is returned.
+    table: { actions: [...read, 'PutItem'] },
     secrets: ['piiKey'],
   },
   'cancel-case': {
@@ -173,6 +175,17 @@ export const FUNCTIONS = {
     trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/cancel', access: 'staff' }] },
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     serviceExecutions: ['stop'],
+    // The reason is sealed with the case's key.
+    secrets: ['piiKey'],
+  },
+  'erase-case': {
+    purpose: "erases a case's personal data (its data key), logged with a reason",
+    trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/erase', access: 'staff' }] },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] },
+    // A running case is stopped first: it cannot go on without its citizen's data.
+    serviceExecutions: ['stop'],
+    // The reason in the processing log is sealed with the stack's key.
+    secrets: ['piiKey'],
   },
   'redrive-case': {
     purpose: 'resumes a failed case (RedriveExecution)',
@@ -186,12 +199,15 @@ export const FUNCTIONS = {
     trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/steps/{stepId}', access: 'staff' }] },
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     completesTasks: true,
+    // The answers are sealed with the case's key.
+    secrets: ['piiKey'],
   },
   'citizen-page': {
     purpose: "the citizen's page and forms",
     trigger: {
       routes: [
         { method: 'GET', path: '/c/{linkToken}', access: 'public', why: CITIZEN_LINK },
+        { method: 'GET', path: '/c/{linkToken}/export', access: 'public', why: CITIZEN_LINK },
         { method: 'POST', path: '/c/{linkToken}/steps/{stepId}', access: 'public', why: CITIZEN_LINK },
       ],
     },
@@ -284,6 +300,8 @@ export const FUNCTIONS = {
     purpose: "a round's progress",
     trigger: { routes: [{ method: 'GET', path: '/rounds/{roundId}', access: 'staff' }] },
     table: { actions: read },
+    // The references of rows without a case are sealed with the round's key.
+    secrets: ['piiKey'],
   },
   'round-validate': {
     purpose: 'validates the uploaded rows and writes valid.csv',
@@ -294,6 +312,8 @@ export const FUNCTIONS = {
       // valid.csv is written, and removed again when the round is refused after writing it.
       { actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'], files: ['valid.csv'] },
     ],
+    // Seals every valid row with the round's key (created here when the round has none yet).
+    secrets: ['piiKey'],
     // Streams a whole upload (100,000 rows is normal) through the checks: more memory, and with it CPU.
     sizing: { timeoutSeconds: 900, memoryMb: 1024 },
   },

@@ -16,6 +16,10 @@ export function normalizeService(input: ServiceInput): Service {
     title: text(input.title),
     summary: text(input.summary),
     providerKind: input.providerKind,
+    processingActivity: {
+      id: input.processingActivity.id,
+      purpose: text(input.processingActivity.purpose),
+    },
     context: (input.context ?? []).map(normalizeField),
     stages: input.stages.map(
       (stage): Stage => ({ id: stage.id, title: text(stage.title), steps: stage.steps.map(normalizeStep) }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BASE_COLUMNS } from '../functions/domain/round-model';
 import { durationSeconds, isDuration } from './duration';
+import { ROUTING_TYPES } from './routing';
 
 // The definition language. Synth-time only: runtime bundles import the plain data
 // through workflows/catalog.ts and never this schema, so classic zod costs no cold start.
@@ -104,12 +105,27 @@ export const messagesSchema = z
   })
   .strict();
 
+/**
+ * The processing activity the service's personal data serves, as the organisation's register of
+ * processing activities (AVG art. 30) names it: every read or change by staff is logged under it
+ * (the processing log, after Logius' Logboek Dataverwerkingen) and the citizen sees the purpose.
+ */
+export const processingActivitySchema = z
+  .object({
+    /** The activity's id in the register; logged as dpl.core.processing_activity_id. */
+    id: slug,
+    /** Why the data is processed, in words for the citizen ("... for: <purpose>"). */
+    purpose: bilingual,
+  })
+  .strict();
+
 const serviceShape = z
   .object({
     id: slug,
     title: bilingual,
     summary: bilingual,
     providerKind: z.enum(['municipality', 'school', 'care-provider']),
+    processingActivity: processingActivitySchema,
     /** What a round's CSV file (or POST /cases) tells about each household: one column per field. */
     context: z.array(fieldSchema).default([]),
     stages: z.array(stageSchema).min(2, 'rule: a service has at least two stages'),
@@ -156,8 +172,15 @@ function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx
             [...at, 'backTo', 'stage'],
             `rule: backTo names an earlier stage ('${step.backTo.stage}' is not one)`,
           );
-        if (!step.form.fields.some((f) => f.id === step.backTo?.when.field))
+        const read = step.form.fields.find((f) => f.id === step.backTo?.when.field);
+        if (!read)
           fail([...at, 'backTo', 'when', 'field'], `rule: backTo.when.field names a field of this step`);
+        // Routing values travel through SendTaskSuccess into the execution history (workflows/routing.ts).
+        else if (!ROUTING_TYPES.includes(read.type))
+          fail(
+            [...at, 'backTo', 'when', 'field'],
+            `rule: backTo reads a ${ROUTING_TYPES.join(', ')} field ('${read.id}' is ${read.type}: what a person writes stays out of the execution history)`,
+          );
       }
     });
     worstCase += longest;

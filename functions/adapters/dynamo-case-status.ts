@@ -26,12 +26,12 @@ export class CaseStatusStore {
   ) {}
 
   /** ACTIVE -> to; a FAILED case can be CANCELLED too, and its failure goes with it. */
-  async close(caseId: string, to: ClosedStatus, reason?: string): Promise<boolean> {
+  async close(caseId: string, to: ClosedStatus, sealedReason?: string): Promise<boolean> {
     const from: CaseStatus[] = to === 'CANCELLED' ? ['ACTIVE', 'FAILED'] : ['ACTIVE'];
     const current = await this.read(caseId);
     if (!current || !from.includes(current.status)) return false;
     return this.move(current, to, {
-      set: reason === undefined ? {} : { cancelReason: reason },
+      set: sealedReason === undefined ? {} : { cancelReasonEnc: sealedReason },
       remove: ['failure'],
       condition: from.length === 1 ? '#status = :active' : '#status IN (:active, :failed)',
       values: { ':active': 'ACTIVE', ...(from.length > 1 && { ':failed': 'FAILED' }) },

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CaseEvent, CaseRecord, StepRecord } from '../domain/model';
 import type { PageKey } from '../domain/ports';
+import type { ProcessingRecord } from '../domain/processing-log';
 import { ValidationError } from '../shared/errors';
 
 // Mapping between table items and domain records. Key and index attributes (and the bookkeeping
@@ -20,10 +21,13 @@ const CASE_INTERNAL = ['pk', 'sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'visi
 // `ttl` is retention bookkeeping copied from the case.
 const STEP_INTERNAL = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'phoneHash', 'ttl'] as const;
 const EVENT_INTERNAL = ['pk', 'sk', 'ttl'] as const;
+const PROCESSING_INTERNAL = ['pk', 'sk', 'ttl'] as const;
 
 export const toCase = (item: Item): CaseRecord => omit(item, CASE_INTERNAL) as unknown as CaseRecord;
 export const toStep = (item: Item): StepRecord => omit(item, STEP_INTERNAL) as unknown as StepRecord;
 export const toEvent = (item: Item): CaseEvent => omit(item, EVENT_INTERNAL) as unknown as CaseEvent;
+export const toProcessing = (item: Item): ProcessingRecord =>
+  omit(item, PROCESSING_INTERNAL) as unknown as ProcessingRecord;
 
 /** Events sort by time; the random id in the sort key breaks ties deterministically. */
 export function byTime(a: Item, b: Item): number {

@@ -7,7 +7,7 @@ import type {
   CaseStatus,
   ClosedStatus,
   StepRecord,
-  Submission,
+  StoredSubmission,
 } from '../domain/model';
 import type {
   CasePage,
@@ -19,11 +19,13 @@ import type {
   OpenStepResult,
   PageKey,
 } from '../domain/ports';
+import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
 import { NotFoundError } from '../shared/errors';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
-import { byTime, type Item, isConditionFailed, queryAll, toCase, toEvent, toStep } from './dynamo-items';
+import { byTime, type Item, isConditionFailed, queryAll, toCase, toEvent, toProcessing, toStep } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
+import { DynamoProcessingLog } from './dynamo-processing-log';
 import { StepStore } from './dynamo-steps';
 import { CASE_PARTITION, keys } from './table-keys';
 
@@ -33,8 +35,9 @@ import { CASE_PARTITION, keys } from './table-keys';
 const systemClock: Clock = { now: () => new Date() };
 const TTL_CACHE_SIZE = 1000;
 
-export class DynamoCaseRepository implements CaseRepository {
+export class DynamoCaseRepository implements CaseRepository, ProcessingLog {
   private readonly steps: StepStore;
+  private readonly processing: DynamoProcessingLog;
   private readonly phones: PhoneStore;
   private readonly statuses: CaseStatusStore;
   private readonly lister: CaseLister;
@@ -50,6 +53,7 @@ export class DynamoCaseRepository implements CaseRepository {
     this.phones = new PhoneStore(db, table, clock);
     this.statuses = new CaseStatusStore(db, table, clock, (caseId) => this.getCase(caseId));
     this.lister = new CaseLister(db, table);
+    this.processing = new DynamoProcessingLog(db, table, (caseId) => this.ttlOf(caseId));
   }
 
   async createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'> {
@@ -107,12 +111,18 @@ export class DynamoCaseRepository implements CaseRepository {
     });
     const head = items.find((item) => item.sk === CASE_PARTITION.case);
     if (!head) return undefined;
+    // A read of the case is logged next (processing log): its records copy this ttl.
+    if (typeof head.ttl === 'number') this.remember(caseId, head.ttl);
     const steps = items.filter((item) => String(item.sk).startsWith(CASE_PARTITION.step)).map(toStep);
     const events = items
       .filter((item) => String(item.sk).startsWith(CASE_PARTITION.event))
       .sort(byTime)
       .map(toEvent);
-    return { case: toCase(head), steps, events };
+    // The sort key orders them by time already.
+    const processing = items
+      .filter((item) => String(item.sk).startsWith(CASE_PARTITION.processing))
+      .map(toProcessing);
+    return { case: toCase(head), steps, events, processing };
   }
 
   async caseIdForLink(linkHash: string): Promise<{ caseId: string; expiresAt: string } | undefined> {
@@ -143,7 +153,7 @@ export class DynamoCaseRepository implements CaseRepository {
     caseId: string,
     visit: number,
     taskToken: string,
-    submission: Submission & { submittedBy?: string },
+    submission: StoredSubmission,
   ): Promise<boolean> {
     return this.steps.complete(caseId, visit, taskToken, submission);
   }
@@ -152,8 +162,8 @@ export class DynamoCaseRepository implements CaseRepository {
     return this.steps.revert(caseId, stepId, taskToken);
   }
 
-  closeCase(caseId: string, to: ClosedStatus, reason?: string): Promise<boolean> {
-    return this.statuses.close(caseId, to, reason);
+  closeCase(caseId: string, to: ClosedStatus, sealedReason?: string): Promise<boolean> {
+    return this.statuses.close(caseId, to, sealedReason);
   }
 
   failCase(caseId: string, failure: CaseFailure): Promise<boolean> {
@@ -171,6 +181,10 @@ export class DynamoCaseRepository implements CaseRepository {
   async appendEvent(event: CaseEvent, eventId?: string): Promise<void> {
     const ttl = await this.ttlOf(event.caseId);
     await this.put({ ...keys.event(event.caseId, event.at, eventId ?? randomUUID()), ...event, ttl });
+  }
+
+  append(records: readonly ProcessingRecord[]): Promise<void> {
+    return this.processing.append(records);
   }
 
   openStepsForPhone(phoneHash: string): Promise<StepRecord[]> {

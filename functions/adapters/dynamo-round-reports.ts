@@ -49,10 +49,10 @@ export class RoundReports {
     const ttl = await this.ttlOf(roundId);
     // A batch may not name one key twice: the last failure of a line wins, as a later call would.
     const byLine = new Map(failures.map((f) => [f.line, f]));
-    const items = [...byLine.values()].map(({ line, reference, reason }) => ({
+    const items = [...byLine.values()].map(({ line, referenceEnc, reason }) => ({
       ...keys.rowFailure(roundId, line),
       line,
-      reference,
+      referenceEnc,
       reason,
       ttl,
     }));
@@ -92,7 +92,8 @@ export class RoundReports {
     const items = await this.first(roundId, 'FAIL#', limit);
     return items.map((item) => ({
       line: Number(item.line),
-      reference: String(item.reference),
+      ...(typeof item.referenceEnc === 'string' && { referenceEnc: item.referenceEnc }),
+      ...(typeof item.reference === 'string' && { reference: item.reference }),
       reason: String(item.reason),
     }));
   }

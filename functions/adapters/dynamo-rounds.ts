@@ -23,7 +23,7 @@ const ROUND_INTERNAL = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
 /** Reset by a new attempt. completed/expired/cancelled count outcomes of cases that live on, so they stay. */
 const ATTEMPT_COUNTERS = ['total', 'validated', 'invalid', 'started', 'failed'] as const;
 /** Part of the key or the index: never changed by updateRound. */
-const FIXED = new Set(['roundId', 'org', 'serviceId', 'createdAt']);
+const FIXED = new Set(['roundId', 'org', 'serviceId', 'createdAt', 'dataKey']);
 
 type Counter = 'started' | 'failed' | 'completed' | 'expired' | 'cancelled';
 
@@ -121,6 +121,26 @@ export class DynamoRoundRepository implements RoundRepository {
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async ensureDataKey(roundId: string, wrapped: string): Promise<string> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.round(roundId),
+          UpdateExpression: 'SET #key = if_not_exists(#key, :key)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#key': 'dataKey' },
+          ExpressionAttributeValues: { ':key': wrapped },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return String(out.Attributes?.dataKey ?? wrapped);
+    } catch (error) {
+      if (isConditionFailed(error)) throw new NotFoundError(`Round ${roundId} does not exist.`, { roundId });
       throw error;
     }
   }

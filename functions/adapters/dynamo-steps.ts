@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StepRecord, Submission } from '../domain/model';
+import type { StepRecord, StoredSubmission } from '../domain/model';
 import type { OpenStepInput, OpenStepResult } from '../domain/ports';
 import { type Item, isConditionFailed, toStep } from './dynamo-items';
 import { keys } from './table-keys';
@@ -65,7 +65,7 @@ export class StepStore {
       'escalated = :false',
       '#ttl = :ttl',
     ];
-    const remove = ['#data', 'submittedAt', 'channel', 'submittedBy'];
+    const remove = ['#data', 'dataEnc', 'submittedAt', 'channel', 'submittedBy'];
     const values: Item = {
       ':caseId': input.caseId,
       ':stepId': input.stepId,
@@ -134,26 +134,27 @@ export class StepStore {
     });
   }
 
+  /** The answers are stored sealed (dataEnc); a clear `data` from before data keys goes. */
   async complete(
     caseId: string,
     visit: number,
     taskToken: string,
-    submission: Submission & { submittedBy?: string },
+    submission: StoredSubmission,
   ): Promise<boolean> {
     const by = submission.submittedBy;
     const written = await this.update({
       Key: keys.step(caseId, submission.stepId),
       UpdateExpression:
-        'SET #status = :done, #data = :data, submittedAt = :submittedAt, channel = :channel' +
+        'SET #status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel' +
         (by === undefined
-          ? ' REMOVE submittedBy, gsi1pk, gsi1sk'
-          : ', submittedBy = :by REMOVE gsi1pk, gsi1sk'),
+          ? ' REMOVE #data, submittedBy, gsi1pk, gsi1sk'
+          : ', submittedBy = :by REMOVE #data, gsi1pk, gsi1sk'),
       ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
       ExpressionAttributeNames: { ...NAMES, '#data': 'data' },
       ExpressionAttributeValues: {
         ':done': 'DONE',
         ':open': 'OPEN',
-        ':data': submission.data,
+        ':dataEnc': submission.dataEnc,
         ':submittedAt': submission.submittedAt,
         ':channel': submission.channel,
         ':v': visit,
@@ -174,7 +175,7 @@ export class StepStore {
       Key: keys.step(caseId, stepId),
       UpdateExpression:
         (index ? 'SET #status = :open, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk' : 'SET #status = :open') +
-        ' REMOVE #data, submittedAt, channel, submittedBy',
+        ' REMOVE #data, dataEnc, submittedAt, channel, submittedBy',
       // visit: the phone hash read above belongs to this attempt only.
       ConditionExpression: '#status = :done AND taskToken = :t AND visit = :v',
       ExpressionAttributeNames: { ...NAMES, '#data': 'data' },

@@ -5,6 +5,7 @@
 //   CASE#<caseId>      CASE                    the case (gsi2: per org+service, by status)
 //   CASE#<caseId>      STEP#<stepId>           one step of either partner (gsi1 while an SMS answer is possible)
 //   CASE#<caseId>      EVENT#<iso time>#<id>   append-only event log
+//   CASE#<caseId>      LOG#<iso time>#<span>   append-only processing log (who read or changed personal data)
 //   LINK#<sha256>      LINK                    citizen link -> case (the token itself is never stored)
 //   PHONE#<hmac>       OPTOUT                  STOP/AFMELDEN received from this number
 //   SMS#<messageSid>   SMS                     inbound message seen, and the step it answers (a copy changes nothing)
@@ -65,7 +66,7 @@ export const continuedEventId = (n: number | string) => `continued-${n}`;
 const line9 = (line: number) => String(line).padStart(9, '0');
 
 /** The sort keys of a case's partition: the case item, and the prefixes of its steps and events. */
-export const CASE_PARTITION = { case: 'CASE', step: 'STEP#', event: 'EVENT#' } as const;
+export const CASE_PARTITION = { case: 'CASE', step: 'STEP#', event: 'EVENT#', processing: 'LOG#' } as const;
 
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: CASE_PARTITION.case }),
@@ -73,6 +74,10 @@ export const keys = {
   event: (caseId: string, at: string, id: string) => ({
     pk: `CASE#${caseId}`,
     sk: `${CASE_PARTITION.event}${at}#${id}`,
+  }),
+  processing: (caseId: string, at: string, spanId: string) => ({
+    pk: `CASE#${caseId}`,
+    sk: `${CASE_PARTITION.processing}${at}#${spanId}`,
   }),
   link: (linkHash: string) => ({ pk: `LINK#${linkHash}`, sk: 'LINK' }),
   optOut: (phoneHash: string) => ({ pk: `PHONE#${phoneHash}`, sk: 'OPTOUT' }),

@@ -3,12 +3,14 @@ import type { Service } from '../../workflows/schema';
 import { cancelReason } from '../contract/cancel-case';
 import { caseOfProvider } from '../domain/access';
 import { redriveFailedCase } from '../domain/case-failure';
+import { logChange } from '../domain/case-reads';
 import { cancelCase, createCase } from '../domain/cases';
 import { dutchMobile, email, handover, isReachable, RULES, singleLine } from '../domain/input-policy';
+import { eraseCase } from '../domain/erasure';
 import { submitStep } from '../domain/submit';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { redirect } from './auth';
-import type { Ctx } from './context';
+import { type Ctx, staffOf } from './context';
 import { basePath } from './deps';
 import { casePage, startPage } from './pages';
 import { providerOfSession } from './session';
@@ -64,7 +66,7 @@ export async function start(ctx: Ctx, service: Service) {
       ...(f.handover && { handover: f.handover }),
       ...(service.context.length > 0 && { context }),
     };
-    const { result } = await createCase(ctx.deps, providerOfSession(ctx.session), body, f.idempotencyKey);
+    const { result } = await createCase(ctx.deps, staffOf(ctx), body, f.idempotencyKey);
     return redirect(`${basePath(ctx.deps)}/cases/${result.caseId}?notice=created`, [], 303);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
@@ -77,7 +79,7 @@ export async function start(ctx: Ctx, service: Service) {
 }
 
 export async function submit(ctx: Ctx, caseId: string, stepId: string) {
-  await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
+  const record = await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
   const { _csrf, ...data } = ctx.req.body;
   try {
     const request = {
@@ -88,13 +90,24 @@ export async function submit(ctx: Ctx, caseId: string, stepId: string) {
       submittedBy: ctx.session.sub,
       data,
     };
-    await submitStep(ctx.deps, request);
+    await submitStep(ctx.deps, { ...request, record });
+    await logChange(ctx.deps, staffOf(ctx), 'update', record, ['notes']);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const errors = (error.details?.fields ?? {}) as Record<string, string>;
     return casePage(ctx, caseId, 400, { failed: { stepId, values: data as Record<string, string>, errors } });
   }
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=saved`, [], 303);
+}
+
+const reasonSchema = z.string().check(z.trim(), z.minLength(1, 'Give a reason.'), z.maxLength(500));
+
+/** "Gegevens verwijderen": the case's personal data erased, with a reason (it is in the processing log). */
+export async function erase(ctx: Ctx, caseId: string) {
+  const reason = reasonSchema.safeParse(ctx.req.body.reason);
+  if (!reason.success) throw new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
+  await eraseCase(ctx.deps, staffOf(ctx), caseId, reason.data);
+  return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=erased`, [], 303);
 }
 
 export async function cancel(ctx: Ctx, caseId: string) {

@@ -1,6 +1,6 @@
 import { sameSecret } from '../domain/pii';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
-import { cancel, redrive, start, submit } from './actions';
+import { cancel, erase, redrive, start, submit } from './actions';
 import { currentSession, finishLogin, logout, signedOut, startLogin, toLogin } from './auth';
 import { type Ctx, render, serviceFor } from './context';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
@@ -25,6 +25,7 @@ const R = {
   step: route('/cases/:id/steps/:id'),
   cancel: route('/cases/:id/cancel'),
   redrive: route('/cases/:id/redrive'),
+  erase: route('/cases/:id/erase'),
 };
 
 export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promise<ConsoleResult> {
@@ -52,6 +53,8 @@ export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promis
     if (m) return cancel(ctx, m[1] as string);
     m = R.redrive.exec(rel);
     if (m) return redrive(ctx, m[1] as string);
+    m = R.erase.exec(rel);
+    if (m) return erase(ctx, m[1] as string);
   } else if (method === 'GET') {
     if (rel === '' || rel === '/') {
       const mine = deps.services.filter((s) => s.providerKind === session.orgKind);

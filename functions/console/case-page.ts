@@ -5,6 +5,7 @@ import { type FormState, stepForm } from '../pages/form';
 import { esc } from '../pages/html';
 import { fieldMessage, formatDate, TEXT } from '../pages/i18n';
 import { failureSection, type RedriveRefusal } from './case-failure';
+import { erasedNotice, privacySection } from './case-privacy';
 import { WORDS } from './text';
 
 const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
@@ -19,7 +20,7 @@ export interface CasePageInput {
   base: string;
   csrf: string;
   citizenLink: string;
-  notice?: 'created' | 'saved' | 'cancelled' | 'redriven';
+  notice?: 'created' | 'saved' | 'cancelled' | 'redriven' | 'erased';
   failed?: { stepId: string } & FormState;
   redriveRefused?: RedriveRefusal;
 }
@@ -115,14 +116,20 @@ export function caseBody(input: CasePageInput): string {
     .filter(Boolean)
     .map((v) => esc(v))
     .join(' · ');
-  const notices = { saved: t.savedNotice, cancelled: t.cancelledNotice, redriven: t.redrivenNotice };
+  const notices = {
+    saved: t.savedNotice,
+    cancelled: t.cancelledNotice,
+    redriven: t.redrivenNotice,
+    erased: t.erasedNotice,
+  };
   const notice =
     input.notice === 'created'
       ? `<div class="notice" role="status"><p>${t.createdNotice}</p></div>`
       : input.notice
         ? `<p class="notice" role="status">${notices[input.notice]}</p>`
         : '';
-  const failure = failureSection(dto, locale, input.base, input.csrf, input.redriveRefused);
+  const failure =
+    failureSection(dto, locale, input.base, input.csrf, input.redriveRefused) + erasedNotice(dto, locale);
   const cancel =
     dto.status === 'ACTIVE' || dto.status === 'FAILED'
       ? `<section aria-labelledby="cancel"><h2 id="cancel">${t.cancel}</h2><form method="post" action="${esc(input.base)}/cases/${esc(dto.caseId)}/cancel"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reason">${t.reason}</label><input type="text" id="reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.cancel}</button></form></section>`
@@ -131,5 +138,5 @@ export function caseBody(input: CasePageInput): string {
 <h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${failure}
 <dl><dt>${t.status}</dt><dd>${t.caseStatus[dto.status]}${dto.cancelReason ? ` (${esc(dto.cancelReason)})` : ''}</dd><dt>${t.citizen}</dt><dd>${who || '—'}</dd>
 <dt>${t.citizenLink}</dt><dd class="cp-citizen-link"><a href="${esc(input.citizenLink)}">${esc(input.citizenLink)}</a></dd></dl>
-${stages(input)}${history(input)}${cancel}`;
+${stages(input)}${history(input)}${cancel}${privacySection(dto, locale, input.base, input.csrf)}`;
 }

@@ -1,6 +1,8 @@
 import type { Service } from '../../workflows/schema';
 import { caseOfProvider } from '../domain/access';
+import { logReads } from '../domain/case-reads';
 import { requireService } from '../domain/definitions';
+import { freshTrace, type Staff } from '../domain/processing-log';
 import { caseDto } from '../domain/views';
 import { NotFoundError } from '../shared/errors';
 import { html } from '../shared/http';
@@ -12,6 +14,11 @@ import { providerOfSession, type Session } from './session';
 // rules (own organisation's cases, own kind's services), each failing as a plain 404.
 
 export type Ctx = { deps: ConsoleDeps; req: ConsoleRequest; session: Session; csrf: string };
+
+/** The signed-in staff member within this request: who a processing log record names. */
+export function staffOf(ctx: Ctx): Staff {
+  return { provider: providerOfSession(ctx.session), trace: ctx.req.trace ?? freshTrace() };
+}
 
 export function render(
   ctx: Ctx,
@@ -49,10 +56,13 @@ export function serviceFor(ctx: Ctx, id: string): Service {
   return service;
 }
 
+/** A case of the staff's organisation, opened; the read is logged before the page is built. */
 export async function loadCase(ctx: Ctx, caseId: string) {
   await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
   const view = await ctx.deps.repo.getCaseView(caseId);
   if (!view) throw new NotFoundError('There is no such case.', { caseId });
   const service = requireService(view.case.serviceId);
-  return { service, dto: caseDto(service, view, 'provider', ctx.deps.vault) };
+  const dto = caseDto(service, view, 'provider', ctx.deps.vault);
+  await logReads(ctx.deps, staffOf(ctx), [dto]);
+  return { service, dto };
 }

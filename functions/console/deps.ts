@@ -1,7 +1,8 @@
 import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
 import type { PiiVault } from '../domain/pii';
-import type { CaseRepository, Clock, WorkflowEngine } from '../domain/ports';
+import type { CaseEraser, CaseRepository, Clock, WorkflowEngine } from '../domain/ports';
+import type { ProcessingLog, Trace } from '../domain/processing-log';
 import type { RoundRepository } from '../domain/round-ports';
 import type { HttpResult } from '../shared/http';
 import type { Fetch, Jwks, OidcConfig } from './oidc';
@@ -10,6 +11,9 @@ import type { SessionStore } from './session';
 /** Everything the console needs, injected by the handler (and by tests). */
 export interface ConsoleDeps {
   repo: CaseRepository;
+  /** Every read or change of a case's personal data from the console is logged here. */
+  log: ProcessingLog;
+  eraser: CaseEraser;
   /** The console shows rounds; its one write is cancelCase counting a cancelled round case. */
   rounds: RoundRepository;
   engine: WorkflowEngine;
@@ -35,6 +39,8 @@ export interface ConsoleRequest {
   body: Record<string, unknown>;
   cookies: string[] | undefined;
   locale: Locale;
+  /** The request's trace (traceparent or X-Ray); a new one when absent. */
+  trace?: Trace;
 }
 
 /** API Gateway (payload 2.0) takes Set-Cookie values from `cookies`. */

@@ -26,7 +26,8 @@ export interface ListInput {
   service: Service;
   locale: Locale;
   base: string;
-  rows: { dto: CaseDto; progress: CaseProgress }[];
+  /** `label`: the case's reference or citizen name, opened (absent: erased, or none given). */
+  rows: { dto: CaseDto; label?: string; progress: CaseProgress }[];
   status?: CaseStatus;
   overdue: boolean;
   cursor?: string;
@@ -65,8 +66,8 @@ export function listBody(input: ListInput): string {
 <div class="field"><label for="status">${t.status}</label><select id="status" name="status"><option value="">${t.all}</option>${statuses}</select></div>
 <div class="field"><label class="cp-check"><input type="checkbox" name="overdue" value="1"${input.overdue ? ' checked' : ''}> ${t.overdueOnly}</label></div>
 <button type="submit" class="utrecht-button utrecht-button--primary-action">${t.filter}</button></form>`;
-  const rows = input.rows.map(({ dto, progress }) => {
-    const label = dto.reference ?? dto.citizen?.name ?? dto.caseId.slice(0, 8);
+  const rows = input.rows.map(({ dto, label: given, progress }) => {
+    const label = given ?? dto.caseId.slice(0, 8);
     return `<tr><th scope="row"><a href="${esc(base)}/cases/${esc(dto.caseId)}">${esc(label)}</a></th>
 <td>${esc(formatDate(dto.createdAt, locale))}</td><td>${t.caseStatus[dto.status]}</td>
 <td>${side(dto, 'citizen', progress, locale)}</td><td>${side(dto, 'provider', progress, locale)}</td>

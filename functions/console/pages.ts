@@ -1,28 +1,35 @@
 import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
+import { caseCipher } from '../domain/case-keys';
 import { citizenLink } from '../domain/cases';
-import { CASE_STATUSES } from '../domain/model';
+import { CASE_STATUSES, type CaseRecord } from '../domain/model';
 import type { PageKey } from '../domain/ports';
-import { caseDto } from '../domain/views';
+import type { PiiVault } from '../domain/pii';
+import { type DataCategory, logProcessing } from '../domain/processing-log';
+import { caseDto, referenceOf } from '../domain/views';
 import { casesScope, openCursor, sealCursor } from '../shared/cursor';
 import { ValidationError } from '../shared/errors';
 import { type CasePageInput, caseBody } from './case-page';
 import { chartBody } from './chart-page';
-import { type Ctx, loadCase, render } from './context';
+import { type Ctx, loadCase, render, staffOf } from './context';
 import { basePath } from './deps';
 import { listBody } from './list-page';
 import { progressOf, stageTimings, waitingCounts } from './progress';
 import { randomToken } from './session';
 import { startBody } from './start-page';
 
-// The console's GET pages: a case, a service's case list, its chart, and the start form.
+// The console's GET pages: a case, a service's case list, its chart, and the start form. The list shows
+// one personal value per case (its reference, else the citizen's name), each read logged; the chart
+// opens nothing personal at all.
 
 const PAGE_SIZE = 20;
 const CHART_MAX_CASES = 300;
 
 export async function casePage(ctx: Ctx, caseId: string, status = 200, extra: Partial<CasePageInput> = {}) {
   const { service, dto } = await loadCase(ctx, caseId);
-  const notice = z.enum(['created', 'saved', 'cancelled', 'redriven']).safeParse(ctx.req.query.notice);
+  const notice = z
+    .enum(['created', 'saved', 'cancelled', 'redriven', 'erased'])
+    .safeParse(ctx.req.query.notice);
   const body = caseBody({
     dto,
     service,
@@ -56,10 +63,14 @@ export async function listPage(ctx: Ctx, service: Service) {
   const views = await Promise.all(page.items.map((c) => repo.getCaseView(c.caseId)));
   const rows = views
     .filter((v) => v !== undefined)
-    .map((v) => caseDto(service, v, 'provider', vault))
-    .map((dto) => ({ dto, progress: progressOf(dto, now) }))
+    .map((v) => ({ dto: caseDto(service, v, 'provider', vault, 'none'), label: labelOf(vault, v.case) }))
+    .map(({ dto, label }) => ({ dto, label: label?.text, read: label, progress: progressOf(dto, now) }))
     // The overdue filter applies to the cases of this page (the index has no per-step dates).
     .filter((r) => q.overdue !== '1' || r.progress.citizen.overdue + r.progress.provider.overdue > 0);
+  const read = rows.flatMap((r) =>
+    r.read ? [{ caseId: r.dto.caseId, serviceId: service.id, categories: [r.read.category] }] : [],
+  );
+  await logProcessing(ctx.deps.log, staffOf(ctx), 'read', read, () => service, clock);
   const body = listBody({
     service,
     locale: ctx.req.locale,
@@ -85,7 +96,8 @@ export async function chartPage(ctx: Ctx, service: Service) {
       ...(after && { after }),
     });
     const views = await Promise.all(page.items.map((c) => repo.getCaseView(c.caseId)));
-    for (const v of views) if (v) dtos.push(caseDto(service, v, 'provider', vault));
+    // Timings only: nothing personal is opened, so the chart reads no one's data.
+    for (const v of views) if (v) dtos.push(caseDto(service, v, 'provider', vault, 'none'));
     after = page.next;
   } while (after && dtos.length < CHART_MAX_CASES);
   const now = clock.now().getTime();
@@ -98,6 +110,14 @@ export async function chartPage(ctx: Ctx, service: Service) {
     caseCount: dtos.length,
   });
   return render(ctx, 200, service.title[ctx.req.locale], body, `/services/${service.id}/chart`);
+}
+
+/** What a list row calls a case: its reference, else the citizen's name (each personal data). */
+function labelOf(vault: PiiVault, record: CaseRecord): { text: string; category: DataCategory } | undefined {
+  const reference = referenceOf(vault, record);
+  if (reference !== undefined) return { text: reference, category: 'reference' };
+  const name = caseCipher(vault, record).open(record.citizen.nameEnc);
+  return name === undefined ? undefined : { text: name, category: 'contact' };
 }
 
 export function startPage(

@@ -2,6 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Service } from '../../workflows/schema';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { caseOfProvider, type Provider } from './access';
+import { caseCipher, caseOwner, type DataCipher, newDataKey } from './case-keys';
+import { categoriesHeld, logChange } from './case-reads';
 import { serviceFromInput } from './definitions';
 import { validateForm } from './forms';
 import {
@@ -14,12 +16,15 @@ import {
 } from './model';
 import { normalizePhone, type PiiVault, sha256 } from './pii';
 import type { CaseRepository, Clock, WorkflowEngine } from './ports';
+import type { ProcessingLog, Staff } from './processing-log';
 import type { RoundRepository } from './round-ports';
 
 // Creating, listing and cancelling cases on behalf of a provider organisation.
 
 export interface CaseDeps {
   repo: CaseRepository;
+  /** A new case's personal data is recorded: logged as a create. */
+  log: ProcessingLog;
   engine: WorkflowEngine;
   clock: Clock;
   vault: PiiVault;
@@ -63,6 +68,22 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The create request, hashed with the stack's key: the body holds the citizen's name and number, which
+ * a plain hash would let anyone with the table confirm by guessing.
+ */
+export function requestHash(vault: PiiVault, request: unknown): string {
+  return vault.hash(`request:${canonicalJson(request)}`);
+}
+
+/** Cases from before keyed request hashes carry a plain SHA-256 of the request. */
+function sameRequest(vault: PiiVault, existing: CaseRecord, request: unknown): boolean {
+  return (
+    existing.requestHash === requestHash(vault, request) ||
+    existing.requestHash === sha256(canonicalJson(request))
+  );
+}
+
 /** 128 bits, hex. With an Idempotency-Key the id is derived, so a replay lands on the same case. */
 export function newCaseId(vault: PiiVault, org: string, idempotencyKey?: string): string {
   if (idempotencyKey === undefined) return randomBytes(16).toString('hex');
@@ -74,9 +95,9 @@ export function citizenLink(deps: Pick<CaseDeps, 'vault' | 'publicUrl'>, caseId:
   return `${deps.publicUrl}/c/${deps.vault.linkToken(caseId)}`;
 }
 
-function sealContact(vault: PiiVault, citizen: CreateCaseBody['citizen']): Contact {
+function sealContact(vault: PiiVault, cipher: DataCipher, citizen: CreateCaseBody['citizen']): Contact {
   const contact: Contact = { locale: citizen.locale ?? 'nl' };
-  if (citizen.name) contact.nameEnc = vault.encrypt(citizen.name);
+  if (citizen.name) contact.nameEnc = cipher.seal(citizen.name);
   if (citizen.phone) {
     const phone = normalizePhone(citizen.phone);
     if (!phone) {
@@ -85,9 +106,9 @@ function sealContact(vault: PiiVault, citizen: CreateCaseBody['citizen']): Conta
       });
     }
     contact.phoneHash = vault.hash(phone);
-    contact.phoneEnc = vault.encrypt(phone);
+    contact.phoneEnc = cipher.seal(phone);
   }
-  if (citizen.email) contact.emailEnc = vault.encrypt(citizen.email);
+  if (citizen.email) contact.emailEnc = cipher.seal(citizen.email);
   return contact;
 }
 
@@ -109,18 +130,18 @@ function contextValues(fields: Service['context'], context: Record<string, unkno
 
 export async function createCase(
   deps: CaseDeps,
-  provider: Provider,
+  staff: Staff,
   body: CreateCaseBody,
   idempotencyKey?: string,
   options: CreateCaseOptions = {},
 ): Promise<{ created: boolean; result: CreatedCase }> {
+  const { provider } = staff;
   const service = serviceFromInput(body.serviceId);
   if (service.providerKind !== provider.orgKind) {
     throw new ForbiddenError(`Only a ${service.providerKind} can start '${service.id}' cases.`, {
       serviceId: service.id,
     });
   }
-  const contact = sealContact(deps.vault, body.citizen);
   // v1 clients send no context and keep working; a context that is sent is checked in full.
   const context =
     body.context === undefined && options.roundId === undefined
@@ -128,6 +149,9 @@ export async function createCase(
       : contextValues(service.context, body.context);
   const now = deps.clock.now();
   const caseId = newCaseId(deps.vault, provider.org, idempotencyKey);
+  // The case's own key: every personal value below is sealed with it (case-keys.ts).
+  const key = newDataKey(deps.vault, caseOwner(caseId));
+  const contact = sealContact(deps.vault, key.cipher, body.citizen);
   // The round is part of the request: a POST /cases that reuses a round's key cannot take its case over.
   const request = options.roundId ? { ...body, roundId: options.roundId } : body;
   const record: CaseRecord = {
@@ -135,13 +159,14 @@ export async function createCase(
     serviceId: service.id,
     org: provider.org,
     status: 'ACTIVE',
-    ...(body.reference !== undefined && { reference: body.reference }),
+    dataKey: key.wrapped,
+    ...(body.reference !== undefined && { referenceEnc: key.cipher.seal(body.reference) }),
     ...(options.roundId !== undefined && { roundId: options.roundId }),
     citizen: contact,
-    ...(Object.keys(context).length > 0 && { contextEnc: deps.vault.encrypt(JSON.stringify(context)) }),
+    ...(Object.keys(context).length > 0 && { contextEnc: key.cipher.sealJson(context) }),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    requestHash: sha256(canonicalJson(request)),
+    requestHash: requestHash(deps.vault, request),
     linkExpiresAt: new Date(now.getTime() + deps.linkTtlDays * DAY_MS).toISOString(),
     ttl: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
   };
@@ -150,7 +175,7 @@ export async function createCase(
   const outcome = await deps.repo.createCase(record, linkHash);
   if (outcome === 'exists') {
     const existing = await deps.repo.getCase(caseId);
-    if (!existing || existing.org !== provider.org || existing.requestHash !== record.requestHash) {
+    if (!existing || existing.org !== provider.org || !sameRequest(deps.vault, existing, request)) {
       throw new ConflictError(
         'IDEMPOTENCY_KEY_REUSED',
         'This Idempotency-Key was already used for a different request. Use a new key for a new case.',
@@ -158,6 +183,8 @@ export async function createCase(
     }
     stored = existing;
   }
+  // The new case's personal data is on record: logged once, by the request that wrote it.
+  if (outcome === 'created') await logChange(deps, staff, 'create', record, categoriesHeld(record, []));
   // Also on a replay: the first request may have failed before the start. The input is rebuilt from
   // the stored case, so it is identical and the engine treats it as the same execution.
   await deps.engine.startCase(service.id, caseId, {
@@ -173,14 +200,22 @@ export async function createCase(
   };
 }
 
+/**
+ * Stops a case for good. Staff write the reason (it may name the citizen), so it is sealed with the
+ * case's key like its other personal data, and the execution is stopped with a neutral cause: Step
+ * Functions keeps a stop's cause in the history.
+ */
 export async function cancelCase(
-  deps: Pick<CaseDeps, 'repo' | 'engine' | 'clock'> & { rounds: Pick<RoundRepository, 'addToCounters'> },
+  deps: Pick<CaseDeps, 'repo' | 'engine' | 'clock' | 'vault'> & {
+    rounds: Pick<RoundRepository, 'addToCounters'>;
+  },
   provider: Provider,
   caseId: string,
   reason: string,
 ): Promise<CaseRecord> {
   const record = await caseOfProvider(deps.repo, caseId, provider);
-  if (!(await deps.repo.closeCase(caseId, 'CANCELLED', reason))) {
+  const sealed = caseCipher(deps.vault, record).seal(reason);
+  if (!(await deps.repo.closeCase(caseId, 'CANCELLED', sealed))) {
     // Read ACTIVE or FAILED but refused: another request cancelled it just now.
     const status = record.status === 'ACTIVE' || record.status === 'FAILED' ? 'CANCELLED' : record.status;
     throw new ConflictError('CASE_CLOSED', `The case is already ${status.toLowerCase()}.`, { status });
@@ -194,15 +229,18 @@ export async function cancelCase(
   // The current execution, read again now that the case is closed: a continuation may have begun
   // since the first read, and the machine names a new one only while the case is ACTIVE.
   const closed = (await deps.repo.getCase(caseId)) ?? record;
-  await deps.engine.stopCase(record.serviceId, executionName(closed), reason);
+  await deps.engine.stopCase(record.serviceId, executionName(closed), CANCEL_CAUSE);
   const at = deps.clock.now().toISOString();
   await deps.repo.appendEvent({
     caseId,
     at,
     type: 'CASE_CANCELLED',
     actor: 'provider',
-    detail: { reason, by: provider.who },
+    detail: { reasonEnc: sealed, by: provider.who },
   });
   const { failure: _gone, ...rest } = record;
-  return { ...rest, status: 'CANCELLED', cancelReason: reason, updatedAt: at };
+  return { ...rest, status: 'CANCELLED', cancelReasonEnc: sealed, updatedAt: at };
 }
+
+/** What Step Functions records as the stop's cause: the reason itself stays sealed on the case. */
+export const CANCEL_CAUSE = 'Cancelled by the provider; the reason is on the case.';

@@ -13,7 +13,10 @@ export type StepStatus = 'OPEN' | 'DONE';
 export type FieldValue = string | number | boolean;
 export type FormData = Record<string, FieldValue>;
 
-/** Personal data as stored: a keyed hash for look-ups, the value itself only encrypted. */
+/**
+ * Personal data as stored: a keyed hash for look-ups, the value itself only sealed with the case's
+ * data key (case-keys.ts).
+ */
 export interface Contact {
   nameEnc?: string;
   phoneHash?: string;
@@ -28,18 +31,28 @@ export interface CaseRecord {
   org: string;
   status: CaseStatus;
   stage?: string;
+  /** The case's own data key, wrapped by the stack's key; gone once the case is erased. */
+  dataKey?: string;
+  /** The provider's reference (it may name the household), sealed with the data key. */
+  referenceEnc?: string;
+  /** In clear only on cases from before data keys. */
   reference?: string;
   /** Set when a round started the case: the case is then also in the byRound index. */
   roundId?: string;
   citizen: Contact;
-  /** The service's context values (address, collection date...), JSON, encrypted like the contact. */
+  /** The service's context values (address, collection date...), JSON, sealed like the contact. */
   contextEnc?: string;
   createdAt: string;
   updatedAt: string;
   /** Hash of the create request, so that a replayed Idempotency-Key with another body is refused. */
   requestHash: string;
   linkExpiresAt: string;
+  /** Why staff stopped the case, sealed with the data key (it may name the citizen). */
+  cancelReasonEnc?: string;
+  /** In clear only on cases from before data keys. */
   cancelReason?: string;
+  /** Set when the case's personal data was erased: its key and every sealed value are gone. */
+  erased?: CaseErasure;
   /**
    * The name of the case's current execution; absent for the first one, which is named after the case.
    * A continuation (a case outliving one execution) is `<caseId>-<n>`. Read it with executionName().
@@ -72,6 +85,13 @@ export interface CaseFailure {
 
 export const CAUSE_MAX_LENGTH = 1000;
 
+/** Who erased a case's personal data, and when; the reason is in the processing log. */
+export interface CaseErasure {
+  at: string;
+  /** The staff member (sub). */
+  by: string;
+}
+
 /** The case's current execution, the one to stop or redrive. */
 export function executionName(record: Pick<CaseRecord, 'caseId' | 'execution'>): string {
   return record.execution ?? record.caseId;
@@ -93,6 +113,9 @@ export interface StepRecord {
   shortCode?: string;
   reminders: number;
   escalated: boolean;
+  /** The answers, sealed with the case's data key (JSON). */
+  dataEnc?: string;
+  /** The answers in clear: opened in memory, or as stored before data keys. */
   data?: FormData;
   submittedAt?: string;
   channel?: Channel;
@@ -111,6 +134,8 @@ export type CaseEventType =
   | 'CASE_FAILED'
   | 'CASE_REDRIVEN'
   | 'CASE_CONTINUED'
+  | 'CASE_ERASED'
+  | 'DATA_EXPORTED'
   | 'SMS_SENT'
   | 'SMS_SUPPRESSED'
   | 'SMS_FAILED';
@@ -125,11 +150,24 @@ export interface CaseEvent {
   detail?: Record<string, unknown>;
 }
 
-/** What a submission hands to the state machine through SendTaskSuccess. */
+/**
+ * What a submission hands to the state machine through SendTaskSuccess: only the values routing reads
+ * (workflows/routing.ts), never the answers themselves, which stay sealed in the table.
+ */
 export interface Submission {
   stepId: string;
   actor: Actor;
   channel: Channel;
   submittedAt: string;
   data: FormData;
+}
+
+/** What the step item keeps of a submission: the answers sealed, and who submitted (staff). */
+export interface StoredSubmission {
+  stepId: string;
+  actor: Actor;
+  channel: Channel;
+  submittedAt: string;
+  dataEnc: string;
+  submittedBy?: string;
 }

@@ -1,8 +1,10 @@
 import { durationSeconds } from '../../workflows/duration';
+import { routingData } from '../../workflows/routing';
 import type { Service, Step } from '../../workflows/schema';
+import { caseCipher, type DataCipher } from './case-keys';
 import { findStep } from './definitions';
 import { formatDue, type MessageKind, type MessageValues, renderMessage } from './messages';
-import type { CaseRecord, StepRecord, Submission } from './model';
+import type { CaseRecord, FormData, StepRecord, Submission } from './model';
 import type { Notice, OpenStepPayload } from './open-step-payload';
 import { orgDisplayName } from './org-name';
 import { type PiiVault, sha256 } from './pii';
@@ -20,7 +22,7 @@ export interface OpenStepDeps {
   repo: CaseRepository;
   engine: TaskCompleter;
   notifier: Notifier;
-  vault: Pick<PiiVault, 'decrypt' | 'linkToken'>;
+  vault: PiiVault;
   publicUrl: string;
   findService: (serviceId: string) => Service | undefined;
 }
@@ -84,15 +86,18 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   );
 
   if (result.kind === 'stale') return { result: result.kind };
+  const cipher = caseCipher(deps.vault, record);
   if (result.kind === 'already-done') {
-    // Answered while no token was waiting: hand the stored answer to the new token, so it is not lost.
+    // Answered while no token was waiting: hand the stored answer's routing values to the new token,
+    // so it is not lost (the answer itself stays sealed in the table).
     const { step } = result;
+    const answers = step.data ?? cipher.openJson<FormData>(step.dataEnc) ?? {};
     const submission: Submission = {
       stepId: step.stepId,
       actor: step.actor,
       channel: step.channel ?? 'web',
       submittedAt: step.submittedAt ?? p.enteredAt,
-      data: step.data ?? {},
+      data: routingData(definition, answers),
     };
     await deps.engine.completeTask(p.taskToken, submission);
     return { result: result.kind };
@@ -112,7 +117,7 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   if (definition.actor !== 'citizen') return { result: result.kind };
   const link = `${deps.publicUrl}/c/${deps.vault.linkToken(p.caseId)}`;
   const values = messageValues(service, definition, record, step, link);
-  const { sms, error } = await sendSms(deps, record, () =>
+  const { sms, error } = await sendSms(deps, record, cipher, () =>
     renderMessage(service, MESSAGE[p.notice], record.citizen.locale, values),
   );
   await repo.appendEvent({
@@ -144,13 +149,15 @@ function logStageEntered(repo: CaseRepository, p: OpenStepPayload, at: string): 
 async function sendSms(
   deps: OpenStepDeps,
   record: CaseRecord,
+  cipher: DataCipher,
   text: () => string,
 ): Promise<{ sms: SmsOutcome; error?: string }> {
-  const { phoneHash, phoneEnc } = record.citizen;
-  if (!phoneHash || !phoneEnc) return { sms: 'no-phone' };
+  const { phoneHash } = record.citizen;
+  const phone = cipher.open(record.citizen.phoneEnc);
+  if (!phoneHash || phone === undefined) return { sms: 'no-phone' };
   if (await deps.repo.isOptedOut(phoneHash)) return { sms: 'opted-out' };
   try {
-    await deps.notifier.sendSms(deps.vault.decrypt(phoneEnc), text());
+    await deps.notifier.sendSms(phone, text());
     return { sms: 'sent' };
   } catch (error) {
     // The step is open and reachable through the link; the next reminder tries again, and the

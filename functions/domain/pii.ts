@@ -7,11 +7,15 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 
-// Personal data is looked up by keyed hash and kept only encrypted (AES-256-GCM), so a
-// table export or a stray log of an item does not reveal phone numbers or names.
+// The stack's key (the PII key secret) and what is derived from it: the keyed hash for look-ups, the
+// key that wraps every case's and round's own data key (case-keys.ts), and the stack-level cipher (v1)
+// for what must outlive a case's key (an erasure's reason) and for data sealed before per-case keys.
+// All AES-256-GCM, so a table export or a stray log of an item reveals no phone number or name.
+
+const GCM_IV_BYTES = 12;
 
 export class PiiVault {
-  private keys?: { secret: string; hash: Buffer; encrypt: Buffer };
+  private keys?: { secret: string; hash: Buffer; encrypt: Buffer; wrap: Buffer };
 
   /** Without a secret the vault is empty until `useKey`: a Lambda reads the key at runtime. */
   constructor(secret?: string) {
@@ -27,6 +31,7 @@ export class PiiVault {
       secret,
       hash: createHmac('sha256', master).update('coproduce:hash').digest(),
       encrypt: createHmac('sha256', master).update('coproduce:encrypt').digest(),
+      wrap: createHmac('sha256', master).update('coproduce:wrap').digest(),
     };
   }
 
@@ -50,26 +55,22 @@ export class PiiVault {
     return createHmac('sha256', this.hashKey).update(value).digest('base64url');
   }
 
+  /** Sealed under the stack's key (v1): not erasable per case; see case-keys.ts for case data. */
   encrypt(value: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
-    const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-    return [
-      'v1',
-      iv.toString('base64url'),
-      body.toString('base64url'),
-      cipher.getAuthTag().toString('base64url'),
-    ].join('.');
+    return seal('v1', this.encKey, Buffer.from(value, 'utf8'));
   }
 
   decrypt(sealed: string): string {
-    const [version, iv, body, tag] = sealed.split('.');
-    if (version !== 'v1' || !iv || !body || !tag) throw new Error('not a sealed value');
-    const decipher = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
-      'utf8',
-    );
+    return unseal('v1', this.encKey, sealed).toString('utf8');
+  }
+
+  /** A data key wrapped for its owner ('case:<id>', 'round:<id>'): it unwraps for that owner only. */
+  wrapKey(owner: string, key: Buffer): string {
+    return seal('k1', this.loaded().wrap, key, owner);
+  }
+
+  unwrapKey(owner: string, wrapped: string): Buffer {
+    return unseal('k1', this.loaded().wrap, wrapped, owner);
   }
 
   /**
@@ -83,6 +84,27 @@ export class PiiVault {
       .subarray(0, 16)
       .toString('base64url');
   }
+}
+
+/** `<version>.<iv>.<ciphertext>.<tag>`, base64url; `bound` (the owner) is authenticated, not stored. */
+export function seal(version: string, key: Buffer, plain: Buffer, bound?: string): string {
+  const iv = randomBytes(GCM_IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  if (bound !== undefined) cipher.setAAD(Buffer.from(bound, 'utf8'));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return [version, iv, body, cipher.getAuthTag()]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
+}
+
+/** Throws on another version, a wrong key or owner, or a value that was changed. */
+export function unseal(version: string, key: Buffer, sealed: string, bound?: string): Buffer {
+  const [v, iv, body, tag] = sealed.split('.');
+  if (v !== version || !iv || body === undefined || !tag) throw new Error('not a sealed value');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  if (bound !== undefined) decipher.setAAD(Buffer.from(bound, 'utf8'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
 }
 
 export function sha256(value: string): string {

@@ -1,12 +1,15 @@
 import type {
+  CaseErasure,
   CaseEvent,
   CaseFailure,
   CaseRecord,
   CaseStatus,
   ClosedStatus,
   StepRecord,
+  StoredSubmission,
   Submission,
 } from './model';
+import type { ProcessingRecord } from './processing-log';
 
 // The domain reaches storage, the workflow engine and SMS only through these interfaces.
 
@@ -14,6 +17,8 @@ export interface CaseView {
   case: CaseRecord;
   steps: StepRecord[];
   events: CaseEvent[];
+  /** The processing log (processing-log.ts), oldest first; absent where a view does not read it. */
+  processing?: ProcessingRecord[];
 }
 
 /**
@@ -45,7 +50,8 @@ export interface OpenStepInput {
 /**
  * 'opened': a new attempt (or a retry of the same invocation).
  * 'rearmed': same attempt, new token after a reminder or escalation timeout.
- * 'already-done': the step was submitted between two wait segments; complete the new token with `step.data`.
+ * 'already-done': the step was submitted between two wait segments; complete the new token with the
+ * routing values of its stored answers.
  * 'stale': the invocation belongs to an older visit; ignore it.
  */
 export type OpenStepResult =
@@ -73,12 +79,15 @@ export interface CaseRepository {
     caseId: string,
     visit: number,
     taskToken: string,
-    submission: Submission & { submittedBy?: string },
+    submission: StoredSubmission,
   ): Promise<boolean>;
   /** Undo a completion whose SendTaskSuccess was refused, while the step still holds `taskToken`. */
   revertStep(caseId: string, stepId: string, taskToken: string): Promise<boolean>;
-  /** ACTIVE -> `to`, exactly once; a FAILED case may be CANCELLED too (its failure goes). */
-  closeCase(caseId: string, to: ClosedStatus, reason?: string): Promise<boolean>;
+  /**
+   * ACTIVE -> `to`, exactly once; a FAILED case may be CANCELLED too (its failure goes). The reason
+   * comes sealed with the case's key.
+   */
+  closeCase(caseId: string, to: ClosedStatus, sealedReason?: string): Promise<boolean>;
   /**
    * ACTIVE -> FAILED with the failure, exactly once per failed attempt: only while `failure.execution`
    * is the case's current execution, and not for an attempt older than the case's last redrive.
@@ -117,6 +126,12 @@ export interface CaseRepository {
 export interface InboundClaim {
   outcome: 'submitting' | 'settled';
   answers?: { caseId: string; stepId: string; visit: number };
+}
+
+/** Erases a case's personal data (its data key and every sealed value); idempotent. */
+export interface CaseEraser {
+  /** The erasure that holds: this one, or the earlier one of a case erased before. */
+  erase(caseId: string, erasure: CaseErasure): Promise<CaseErasure>;
 }
 
 /** Completing a waiting task needs only its token, not the state machines (open-step has no ARNs: a cycle). */

@@ -20,8 +20,20 @@ export interface RowError {
   reason: string;
 }
 
-/** A valid row whose case could not be started. Never holds personal data, only the reference. */
+/**
+ * A valid row whose case could not be started, as stored: its reference (it may name the household)
+ * sealed with the round's data key, and a reason that never repeats a value.
+ */
 export interface RowFailure {
+  line: number;
+  referenceEnc?: string;
+  /** In clear only on rounds from before round keys. */
+  reference?: string;
+  reason: string;
+}
+
+/** A row failure as staff see it: the reference opened. */
+export interface RowFailureView {
   line: number;
   reference: string;
   reason: string;
@@ -53,6 +65,8 @@ export interface RoundRecord {
   cancelled: number;
   /** Why the round FAILED (or was REJECTED), in one sentence. */
   error?: string;
+  /** The round's data key, wrapped by the stack's key: it seals the rows in valid.csv and the failures. */
+  dataKey?: string;
   ttl: number;
 }
 
@@ -60,7 +74,7 @@ export interface RoundView {
   round: RoundRecord;
   /** The first rows with errors, by line (at most `limit`). */
   errors: RowError[];
-  failures: RowFailure[];
+  failures: RowFailureView[];
 }
 
 /** Where the round's cases are now: per stage (active cases) and per status. */

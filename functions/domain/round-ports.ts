@@ -18,6 +18,11 @@ export interface RoundRepository {
    * `from` and the attempt is still `attempt` (two concurrent starts: one wins). False when refused.
    */
   beginAttempt(roundId: string, attempt: number, from: RoundStatus[], at: string): Promise<boolean>;
+  /**
+   * The round's data key: the one it has, or `wrapped` when it has none yet (written once, so every
+   * attempt and every batch of the round use the same key).
+   */
+  ensureDataKey(roundId: string, wrapped: string): Promise<string>;
   /** SET fields (status, counters, error...) and updatedAt. */
   updateRound(roundId: string, fields: Partial<RoundRecord>): Promise<void>;
   /** ADD to the live counters (started, failed, completed, expired, cancelled). */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
+import type { DataCipher } from './case-keys';
 import { fieldSchema, MESSAGES } from './forms';
 import { CONTROL, dutchMobile, email, isReachable, RULES, singleLine } from './input-policy';
 import { BASE_COLUMNS, type RowError } from './round-model';
@@ -34,9 +35,14 @@ export function roundColumns(service: Service): string[] {
   return [...BASE_COLUMNS, ...service.context.map((f) => f.id)];
 }
 
-/** The columns of valid.csv: the original line first, then every column, normalised. */
-export function validColumns(service: Service): string[] {
-  return ['line', ...roundColumns(service)];
+/**
+ * The columns of valid.csv, which the round machine's Distributed Map reads into its child executions'
+ * input and history: the original line (not personal), then the row itself, sealed with the round's key.
+ */
+export const VALID_COLUMNS = ['line', 'row'] as const;
+
+export function validColumns(): string[] {
+  return [...VALID_COLUMNS];
 }
 
 /** Where each known column sits in the file, or the file errors of its header (all on line 1). */
@@ -190,15 +196,21 @@ export class RowValidator {
   }
 }
 
-/** A valid row as the fields of valid.csv, in `validColumns` order. */
-export function validFields(service: Service, row: ValidRow): string[] {
-  return [
-    String(row.line),
-    row.reference,
-    row.name ?? '',
-    row.phone ?? '',
-    row.email ?? '',
-    row.locale,
-    ...service.context.map((f) => (row.context[f.id] === undefined ? '' : String(row.context[f.id]))),
-  ];
+/** A valid row's cells by column (every round column, normalised; blank ones empty). */
+export function rowCells(service: Service, row: ValidRow): Record<string, string> {
+  const cells: Record<string, string> = {
+    reference: row.reference,
+    name: row.name ?? '',
+    phone: row.phone ?? '',
+    email: row.email ?? '',
+    locale: row.locale,
+  };
+  for (const f of service.context)
+    cells[f.id] = row.context[f.id] === undefined ? '' : String(row.context[f.id]);
+  return cells;
+}
+
+/** A valid row as the fields of valid.csv, in VALID_COLUMNS order: the line, and the sealed cells. */
+export function validFields(service: Service, row: ValidRow, cipher: DataCipher): string[] {
+  return [String(row.line), cipher.sealJson(rowCells(service, row))];
 }

@@ -1,14 +1,17 @@
 import { AppError, ConflictError } from '../shared/errors';
-import type { Provider } from './access';
+import { dataCipher, roundOwner } from './case-keys';
 import { type CaseDeps, type CreateCaseBody, createCase } from './cases';
 import { requireService } from './definitions';
 import type { Locale } from './model';
+import type { Staff, Trace } from './processing-log';
 import type { RowFailure } from './round-model';
 import type { RoundRepository } from './round-ports';
 
 // One batch of the round machine's Distributed Map: a case for every valid row. The case id comes
 // from the round and the row's reference, so a batch that runs twice (a retry, or a restart after a
-// crash) finds its cases instead of creating them again.
+// crash) finds its cases instead of creating them again. The rows arrive sealed with the round's key
+// (round-validate.ts) and are opened here, in memory; each new case is logged as created by the staff
+// member who created the round.
 
 export interface StartCasesDeps extends CaseDeps {
   rounds: RoundRepository;
@@ -16,7 +19,7 @@ export interface StartCasesDeps extends CaseDeps {
   startsPerSecond?: number;
 }
 
-/** A row of valid.csv as the Map's CSV reader hands it over: every column, as strings. */
+/** A row of valid.csv as the Map's CSV reader hands it over: `line` and the sealed `row`, as strings. */
 export type ValidCsvRow = Record<string, string>;
 
 export interface StartBatch {
@@ -42,10 +45,15 @@ export const STARTS_PER_SECOND = 10;
 
 export const FAILURE_REASONS = {
   conflict: 'reference already used in this round with other data',
+  unreadable: 'the row cannot be read with the round key; start the round again',
 } as const;
 
-/** The body a row stands for: the same row always makes the same body (and request hash). */
-export function rowBody(serviceId: string, contextIds: string[], row: ValidCsvRow): CreateCaseBody {
+/** The body a row's cells stand for: the same row always makes the same body (and request hash). */
+export function rowBody(
+  serviceId: string,
+  contextIds: string[],
+  row: Record<string, string>,
+): CreateCaseBody {
   const value = (key: string) => (row[key] ?? '').trim();
   const citizen: CreateCaseBody['citizen'] = { locale: (value('locale') || 'nl') as Locale };
   for (const key of ['name', 'phone', 'email'] as const) if (value(key)) citizen[key] = value(key);
@@ -54,20 +62,32 @@ export function rowBody(serviceId: string, contextIds: string[], row: ValidCsvRo
   return { serviceId, citizen, reference: value('reference'), context };
 }
 
-export async function startRoundCases(deps: StartCasesDeps, batch: StartBatch): Promise<StartedBatch> {
+export async function startRoundCases(
+  deps: StartCasesDeps,
+  batch: StartBatch,
+  trace: Trace,
+): Promise<StartedBatch> {
   const { roundId, org, serviceId } = batch.BatchInput;
   const service = requireService(serviceId);
   const contextIds = service.context.map((f) => f.id);
+  const round = await deps.rounds.getRound(roundId);
+  if (!round) throw new Error(`round ${roundId} does not exist`);
+  const cipher = dataCipher(deps.vault, roundOwner(roundId), round);
   // The round was created by staff of the service's provider kind (createRound checks it).
-  const provider: Provider = { org, orgKind: service.providerKind, who: `round:${roundId}` };
+  const staff: Staff = { provider: { org, orgKind: service.providerKind, who: round.createdBy }, trace };
   const result: StartedBatch = { started: 0, existing: 0, failed: 0 };
   const failures: RowFailure[] = [];
 
   const startRow = async (row: ValidCsvRow) => {
-    const body = rowBody(serviceId, contextIds, row);
+    const cells = cipher.openJson<Record<string, string>>(row.row);
+    if (!cells) {
+      failures.push({ line: Number(row.line), reason: FAILURE_REASONS.unreadable });
+      return;
+    }
+    const body = rowBody(serviceId, contextIds, cells);
     const reference = body.reference ?? '';
     try {
-      const { created } = await createCase(deps, provider, body, `round:${roundId}:${reference}`, {
+      const { created } = await createCase(deps, staff, body, `round:${roundId}:${reference}`, {
         roundId,
       });
       if (created) result.started++;
@@ -79,7 +99,7 @@ export async function startRoundCases(deps: StartCasesDeps, batch: StartBatch): 
         error instanceof ConflictError && error.code === 'IDEMPOTENCY_KEY_REUSED'
           ? FAILURE_REASONS.conflict
           : error.message;
-      failures.push({ line: Number(row.line), reference, reason });
+      failures.push({ line: Number(row.line), referenceEnc: cipher.seal(reference), reason });
     }
   };
 

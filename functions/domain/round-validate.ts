@@ -1,16 +1,21 @@
+import { dataCipher, newDataKey, roundOwner } from './case-keys';
 import { CsvError, csvLine, parseCsv } from './csv';
 import { requireService } from './definitions';
+import type { PiiVault } from './pii';
 import { type RoundRecord, type RowError, roundKeys } from './round-model';
 import type { RoundFiles, RoundRepository } from './round-ports';
 import { checkHeader, REASONS, ROW, RowValidator, validColumns, validFields } from './round-rows';
 
 // The first state of the round machine: every row of upload.csv is checked before anything starts.
 // The file is streamed: read in chunks, parsed record by record, and the good rows are written to
-// valid.csv (which the Distributed Map reads) while the rest is still being read.
+// valid.csv (which the Distributed Map reads) while the rest is still being read. The Map hands the
+// rows to its child executions, whose input and history Step Functions keeps: each row is sealed with
+// the round's data key, only its line number stays in clear.
 
 export interface ValidateDeps {
   rounds: RoundRepository;
   files: RoundFiles;
+  vault: PiiVault;
 }
 
 export interface Validation {
@@ -31,6 +36,9 @@ export async function validateRound(deps: ValidateDeps, roundId: string): Promis
   const round = await deps.rounds.getRound(roundId);
   if (!round) throw new Error(`round ${roundId} does not exist`);
   const service = requireService(round.serviceId);
+  const owner = roundOwner(roundId);
+  const dataKey = await deps.rounds.ensureDataKey(roundId, newDataKey(deps.vault, owner).wrapped);
+  const cipher = dataCipher(deps.vault, owner, { dataKey });
   const counts = { total: 0, validated: 0, invalid: 0 };
   let pending: RowError[] = [];
   const flush = async () => {
@@ -54,14 +62,14 @@ export async function validateRound(deps: ValidateDeps, roundId: string): Promis
     }
     const validator = new RowValidator(service, header);
     const validLines = async function* (): AsyncGenerator<string> {
-      yield csvLine(validColumns(service));
+      yield csvLine(validColumns());
       try {
         for (let next = await records.next(); !next.done; next = await records.next()) {
           counts.total++;
           const result = validator.check(next.value.line, next.value.fields);
           if (result.ok) {
             counts.validated++;
-            yield csvLine(validFields(service, result.row));
+            yield csvLine(validFields(service, result.row, cipher));
           } else {
             counts.invalid++;
             pending.push(...result.errors);
@@ -130,7 +138,8 @@ async function reject(
   wrote: boolean,
   error: string,
 ): Promise<Validation> {
-  // The valid rows of a rejected file must not linger: they are personal data and will never start.
+  // The valid rows of a rejected file must not linger (sealed or not): they will never start. The
+  // upload stays for a new attempt, until the bucket's lifecycle rule removes it.
   if (wrote) await deps.files.remove([roundKeys.valid(round.roundId)]);
   await deps.rounds.updateRound(round.roundId, { status: 'REJECTED', error, ...counts });
   return { proceed: false, validated: counts.validated };

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors';
 import { type Provider, reaches } from './access';
+import { dataCipher, roundOwner } from './case-keys';
 import { serviceFromInput } from './definitions';
 import type { PiiVault } from './pii';
 import type { Clock, PageKey } from './ports';
@@ -163,17 +164,24 @@ export async function startRound(
   return { roundId, status: 'VALIDATING', attempt };
 }
 
+/** The round, its first row errors, and its first failures with their references opened. */
 export async function getRound(
-  deps: Pick<RoundDeps, 'rounds'>,
+  deps: Pick<RoundDeps, 'rounds' | 'vault'>,
   provider: Provider,
   roundId: string,
   limit = 100,
 ): Promise<RoundView> {
   const round = await roundOfProvider(deps.rounds, roundId, provider);
-  const [errors, failures] = await Promise.all([
+  const [errors, stored] = await Promise.all([
     deps.rounds.rowErrors(roundId, limit),
     deps.rounds.rowFailures(roundId, limit),
   ]);
+  const cipher = dataCipher(deps.vault, roundOwner(roundId), round);
+  const failures = stored.map(({ line, referenceEnc, reference, reason }) => ({
+    line,
+    reference: cipher.open(referenceEnc) ?? reference ?? '',
+    reason,
+  }));
   return { round, errors, failures };
 }
 

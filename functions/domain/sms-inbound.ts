@@ -26,7 +26,8 @@ export interface SmsInboundDeps {
   repo: CaseRepository;
   engine: TaskCompleter;
   clock: Clock;
-  vault: Pick<PiiVault, 'hash' | 'linkToken'>;
+  /** The whole vault: an answer is sealed with the case's key (submitStep). */
+  vault: PiiVault;
   publicUrl: string;
   findService: (serviceId: string) => Service | undefined;
 }

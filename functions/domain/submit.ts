@@ -1,18 +1,23 @@
+import { routingData } from '../../workflows/routing';
 import { ConflictError, ForbiddenError, NotFoundError, TokenRejectedError } from '../shared/errors';
+import { CaseErasedError, caseCipher } from './case-keys';
 import { findStep, requireService } from './definitions';
 import { validateForm } from './forms';
-import type { Actor, CaseRecord, Channel, StepRecord, Submission } from './model';
+import type { Actor, CaseRecord, Channel, StepRecord, StoredSubmission, Submission } from './model';
 import { orgDisplayName } from './org-name';
+import type { PiiVault } from './pii';
 import type { CaseRepository, Clock, TaskCompleter } from './ports';
 
 // Submitting a step, for every channel (web form, console, API, SMS). The conditional OPEN -> DONE
 // write is what makes a submission count exactly once; SendTaskSuccess follows, and a token the
-// engine refuses undoes the write so the citizen can simply try again.
+// engine refuses undoes the write so the citizen can simply try again. The answers are stored sealed
+// with the case's key; the engine gets only the values its routing reads (workflows/routing.ts).
 
 export interface SubmitDeps {
   repo: CaseRepository;
   engine: TaskCompleter;
   clock: Clock;
+  vault: PiiVault;
 }
 
 export interface SubmitRequest {
@@ -56,6 +61,7 @@ export async function submitStep(
   const { repo, engine, clock } = deps;
   const record = req.record ?? (await repo.getCase(req.caseId));
   if (!record) throw new NotFoundError('There is no such case.', { caseId: req.caseId });
+  if (record.erased) throw new CaseErasedError();
   if (record.status === 'FAILED') throw caseFailed(record);
   if (record.status !== 'ACTIVE') {
     throw new ConflictError(
@@ -78,18 +84,24 @@ export async function submitStep(
     actor: req.actor,
     channel: req.channel,
     submittedAt,
-    data,
+    data: routingData(located.step, data),
   };
 
-  // The repository keeps who submitted on the step; the engine gets the Submission only.
-  const stored = { ...submission, ...(req.submittedBy && { submittedBy: req.submittedBy }) };
+  // The step keeps the answers sealed and who submitted; the engine gets the Submission only.
+  const stored: StoredSubmission = {
+    stepId: req.stepId,
+    actor: req.actor,
+    channel: req.channel,
+    submittedAt,
+    dataEnc: caseCipher(deps.vault, record).sealJson(data),
+    ...(req.submittedBy && { submittedBy: req.submittedBy }),
+  };
   let token = step.taskToken as string;
   if (!(await repo.completeStep(req.caseId, step.visit, token, stored))) {
     // A reminder may have re-armed the step with a new token in between: one more try with it.
     step = await openStep(repo, req);
     token = step.taskToken as string;
-    if (!(await repo.completeStep(req.caseId, step.visit, token, submission)))
-      throw notOpen(req.stepId, 'DONE');
+    if (!(await repo.completeStep(req.caseId, step.visit, token, stored))) throw notOpen(req.stepId, 'DONE');
   }
   try {
     await engine.completeTask(token, submission);
@@ -116,7 +128,7 @@ export async function submitStep(
     channel: req.channel,
     detail: { visit: step.visit, ...(req.submittedBy && { by: req.submittedBy }) },
   });
-  const { taskToken: _secret, ...rest } = step;
+  const { taskToken: _secret, dataEnc: _sealed, ...rest } = step;
   return {
     step: {
       ...rest,

@@ -1,8 +1,10 @@
 import type { Service } from '../../workflows/schema';
+import { caseCipher, type DataCipher } from './case-keys';
 import type {
   Actor,
   CaseEvent,
   CaseFailure,
+  CaseRecord,
   CaseStatus,
   Channel,
   FormData,
@@ -11,9 +13,12 @@ import type {
 } from './model';
 import type { PiiVault } from './pii';
 import type { CaseView } from './ports';
+import { type DataCategory, type ProcessingEntry, processingEntry } from './processing-log';
 
 // What a caller sees of a case: every step of BOTH partners, in the order of the definition,
-// including the ones not reached yet. Nothing secret leaves: no task tokens, no sealed contact data.
+// including the ones not reached yet. Nothing secret leaves: no task tokens, no data keys, no sealed
+// values; personal data is opened here, in memory, with the case's key. Once a case is erased nothing
+// personal can be opened any more: the view then shows what is left (statuses and timings).
 
 export type Audience = 'provider' | 'citizen';
 type Bilingual = { nl: string; en: string };
@@ -35,6 +40,9 @@ export interface StepView {
   data?: FormData;
 }
 
+/** A processing log entry; staff also see who and the trace (the citizen never sees staff). */
+export type ProcessingView = ProcessingEntry & { by?: string; traceId?: string };
+
 export interface CaseDto {
   caseId: string;
   serviceId: string;
@@ -46,6 +54,8 @@ export interface CaseDto {
   cancelReason?: string;
   /** While FAILED, for staff: what ended the execution and when (the citizen sees only the status). */
   failure?: Pick<CaseFailure, 'error' | 'cause' | 'at' | 'execution'>;
+  /** The personal data was erased: only statuses and timings are left. */
+  erased?: { at: string; by?: string };
   createdAt: string;
   updatedAt: string;
   citizen?: { name?: string; phone?: string; email?: string; locale: Locale };
@@ -54,7 +64,15 @@ export interface CaseDto {
   stages: { stageId: string; title: Bilingual }[];
   steps: StepView[];
   events: Pick<CaseEvent, 'at' | 'type' | 'actor' | 'stepId' | 'channel' | 'detail'>[];
+  /** Every time staff read or changed the case's personal data (newest last). */
+  processingLog: ProcessingView[];
 }
+
+/**
+ * 'all': personal data opened (the case page, the API, the export). 'none': statuses and timings
+ * only, for lists and statistics that show nothing personal (and so log no processing).
+ */
+export type Opening = 'all' | 'none';
 
 export function maskPhone(phone: string): string {
   return phone.length <= 5
@@ -67,34 +85,50 @@ export function maskEmail(email: string): string {
   return at < 1 ? '***' : `${email[0]}***${email.slice(at)}`;
 }
 
-function open(vault: PiiVault, sealed: string | undefined): string | undefined {
-  if (sealed === undefined) return undefined;
-  try {
-    return vault.decrypt(sealed);
-  } catch {
-    return undefined; // sealed under an older key: show nothing rather than fail the whole view
-  }
+/** A closed cipher for views that open nothing personal. */
+const NOTHING: DataCipher = {
+  seal: () => {
+    throw new Error('a view that opens nothing seals nothing');
+  },
+  open: () => undefined,
+  sealJson: () => {
+    throw new Error('a view that opens nothing seals nothing');
+  },
+  openJson: () => undefined,
+};
+
+/** The answers of a step: sealed with the case's key, or in clear from before data keys. */
+function answersOf(cipher: DataCipher, step: StepRecord): FormData | undefined {
+  if (step.dataEnc !== undefined) return cipher.openJson<FormData>(step.dataEnc);
+  return cipher === NOTHING ? undefined : step.data;
 }
 
-function openContext(vault: PiiVault, sealed: string | undefined): FormData | undefined {
-  const text = open(vault, sealed);
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as FormData) : undefined;
-  } catch {
-    return undefined;
-  }
+function contextOf(cipher: DataCipher, sealed: string | undefined): FormData | undefined {
+  const value = cipher.openJson<unknown>(sealed);
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as FormData) : undefined;
 }
 
-export function caseDto(service: Service, view: CaseView, audience: Audience, vault: PiiVault): CaseDto {
+/** A value in clear from before data keys is shown like an opened one, unless nothing may be opened. */
+function legacy(cipher: DataCipher, clear: string | undefined): string | undefined {
+  return cipher === NOTHING ? undefined : clear;
+}
+
+export function caseDto(
+  service: Service,
+  view: CaseView,
+  audience: Audience,
+  vault: PiiVault,
+  opening: Opening = 'all',
+): CaseDto {
   const c = view.case;
+  const cipher = opening === 'all' ? caseCipher(vault, c) : NOTHING;
   const records = new Map(view.steps.map((s) => [s.stepId, s]));
   const steps = service.stages.flatMap((stage) =>
     stage.steps.map((def): StepView => {
       const base = { stepId: def.id, stage: stage.id, actor: def.actor, title: def.title };
       const r = records.get(def.id);
       if (!r) return { ...base, status: 'PENDING' };
+      const data = answersOf(cipher, r);
       return {
         ...base,
         status: r.status,
@@ -105,7 +139,7 @@ export function caseDto(service: Service, view: CaseView, audience: Audience, va
         escalated: r.escalated,
         ...(r.submittedAt !== undefined && { submittedAt: r.submittedAt }),
         ...(r.channel !== undefined && { channel: r.channel }),
-        ...(r.data !== undefined && { data: r.data }),
+        ...(data !== undefined && { data }),
       };
     }),
   );
@@ -116,6 +150,7 @@ export function caseDto(service: Service, view: CaseView, audience: Audience, va
     org: c.org,
     status: c.status,
     ...(c.stage !== undefined && { stage: c.stage }),
+    ...(c.erased && { erased: { at: c.erased.at, ...(audience === 'provider' && { by: c.erased.by }) } }),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     stages: service.stages.map((s) => ({ stageId: s.id, title: s.title })),
@@ -127,22 +162,28 @@ export function caseDto(service: Service, view: CaseView, audience: Audience, va
       ...(actor !== undefined && { actor }),
       ...(stepId !== undefined && { stepId }),
       ...(channel !== undefined && { channel }),
-      ...(audience === 'provider' && detail !== undefined && { detail }),
+      ...(audience === 'provider' && detail !== undefined && { detail: openDetail(cipher, detail) }),
+    })),
+    processingLog: (view.processing ?? []).map((record) => ({
+      ...processingEntry(record, service),
+      ...(audience === 'provider' && { by: record.by, traceId: record.traceId }),
     })),
   };
   // The citizen's own case only ever reaches this function through their link token.
-  const context = openContext(vault, c.contextEnc);
+  const context = contextOf(cipher, c.contextEnc);
   if (context !== undefined) dto.context = context;
   if (audience === 'provider') {
-    if (c.reference !== undefined) dto.reference = c.reference;
-    if (c.cancelReason !== undefined) dto.cancelReason = c.cancelReason;
+    const reference = cipher.open(c.referenceEnc) ?? legacy(cipher, c.reference);
+    const cancelReason = cipher.open(c.cancelReasonEnc) ?? legacy(cipher, c.cancelReason);
+    if (reference !== undefined) dto.reference = reference;
+    if (cancelReason !== undefined) dto.cancelReason = cancelReason;
     if (c.status === 'FAILED' && c.failure) {
       const { error, cause, at, execution } = c.failure;
       dto.failure = { error, cause, at, execution };
     }
-    const name = open(vault, c.citizen.nameEnc);
-    const phone = open(vault, c.citizen.phoneEnc);
-    const email = open(vault, c.citizen.emailEnc);
+    const name = cipher.open(c.citizen.nameEnc);
+    const phone = cipher.open(c.citizen.phoneEnc);
+    const email = cipher.open(c.citizen.emailEnc);
     dto.citizen = {
       locale: c.citizen.locale,
       ...(name !== undefined && { name }),
@@ -153,21 +194,47 @@ export function caseDto(service: Service, view: CaseView, audience: Audience, va
   return dto;
 }
 
-/** The short form in lists. */
-export function caseSummary(c: CaseView['case']) {
+/** A sealed reason in an event's detail is shown opened (or left out once it cannot be). */
+function openDetail(cipher: DataCipher, detail: Record<string, unknown>): Record<string, unknown> {
+  if (typeof detail.reasonEnc !== 'string') return detail;
+  const { reasonEnc, ...rest } = detail;
+  const reason = cipher.open(reasonEnc);
+  return reason === undefined ? rest : { ...rest, reason };
+}
+
+/** The categories of personal data a view shows: what a read of it is logged as. */
+export function categoriesShown(dto: CaseDto): DataCategory[] {
+  const found: DataCategory[] = [];
+  const citizen = dto.citizen;
+  if (citizen && (citizen.name ?? citizen.phone ?? citizen.email) !== undefined) found.push('contact');
+  if (dto.reference !== undefined) found.push('reference');
+  if (dto.context !== undefined) found.push('context');
+  if (dto.steps.some((s) => s.actor === 'citizen' && s.data !== undefined)) found.push('answers');
+  if (dto.steps.some((s) => s.actor === 'provider' && s.data !== undefined)) found.push('notes');
+  return found;
+}
+
+/** The provider's reference of a case, opened with its key (what lists show). */
+export function referenceOf(vault: PiiVault, c: CaseRecord): string | undefined {
+  return caseCipher(vault, c).open(c.referenceEnc) ?? (c.erased ? undefined : c.reference);
+}
+
+/** The short form in lists: the reference opened, which a read of the list logs. */
+export function caseSummary(c: CaseRecord, reference: string | undefined) {
   return {
     caseId: c.caseId,
     serviceId: c.serviceId,
     status: c.status,
     ...(c.stage !== undefined && { stage: c.stage }),
-    ...(c.reference !== undefined && { reference: c.reference }),
+    ...(reference !== undefined && { reference }),
+    ...(c.erased && { erased: true }),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
 }
 
-/** A step record as it may leave the server: without the task token. */
-export function publicStep(step: StepRecord): Omit<StepRecord, 'taskToken'> {
-  const { taskToken: _secret, ...rest } = step;
+/** A step record as it may leave the server: without the task token or sealed values. */
+export function publicStep(step: StepRecord): Omit<StepRecord, 'taskToken' | 'dataEnc'> {
+  const { taskToken: _secret, dataEnc: _sealed, ...rest } = step;
   return rest;
 }

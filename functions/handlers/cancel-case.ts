@@ -6,12 +6,14 @@ import { providerOf } from '../domain/access';
 import { cancelCase } from '../domain/cases';
 import { systemClock } from '../domain/clock';
 import { httpRoute, json } from '../shared/http';
+import { vault } from '../shared/vault';
 
-// POST /cases/{caseId}/cancel: stops the case for good; the reason goes into the case and its log.
+// POST /cases/{caseId}/cancel: stops the case for good; the reason goes into the case and its log,
+// sealed with the case's key.
 
-const deps = { repo: repository, engine, rounds, clock: systemClock };
+const deps = { repo: repository, engine, rounds, clock: systemClock, vault };
 
 export const handler = httpRoute(request, async ({ path, body, claims }) => {
   const record = await cancelCase(deps, providerOf(claims), path.caseId, body.reason);
-  return json(200, { caseId: record.caseId, status: record.status, cancelReason: record.cancelReason });
+  return json(200, { caseId: record.caseId, status: record.status, cancelReason: body.reason });
 });

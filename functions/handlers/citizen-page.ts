@@ -4,6 +4,7 @@ import { taskCompleter as engine } from '../adapters/task-completer';
 import { request } from '../contract/citizen-page';
 import { stepAnswers } from '../contract/submit-step';
 import { caseIdForLinkToken } from '../domain/access';
+import { caseExport } from '../domain/case-export';
 import { systemClock } from '../domain/clock';
 import { requireService } from '../domain/definitions';
 import { sameSecret } from '../domain/pii';
@@ -25,12 +26,14 @@ import { type HttpEvent, type HttpResult, html, httpRoute, json } from '../share
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
 
-// GET /c/{linkToken} and POST /c/{linkToken}/steps/{stepId}: the citizen's page. The link token is
-// the only credential and opens this one case; forms carry a CSRF value derived from it.
+// GET /c/{linkToken}, GET /c/{linkToken}/export and POST /c/{linkToken}/steps/{stepId}: the citizen's
+// page, the download of everything the case holds about them, and their answers. The link token is the
+// only credential and opens this one case; forms carry a CSRF value derived from it.
 
 type Input = z.output<typeof request>;
 
-const deps = { repo: repository, engine, clock: systemClock };
+const deps = { repo: repository, engine, clock: systemClock, vault };
+const EXPORT_ROUTE = 'GET /c/{linkToken}/export';
 const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
 const csrfFor = (token: string) => vault.hash(`csrf:${token}`);
 // No script at all, styles from this origin only, never framed, forms post back here only.
@@ -75,6 +78,21 @@ async function render(input: Input, status: number, failed?: Failed): Promise<Ht
     ...(failed && { failed }),
   });
   return page(status, body, { 'content-language': locale });
+}
+
+/** Everything the case holds about the citizen, as a JSON download; the export is in the case's log. */
+async function exportCase(input: Input): Promise<HttpResult> {
+  const { view, service } = await loadCase(input.path.linkToken ?? '');
+  const now = systemClock.now();
+  const body = caseExport(service, view, vault, now);
+  await repository.appendEvent({
+    caseId: view.case.caseId,
+    at: now.toISOString(),
+    type: 'DATA_EXPORTED',
+    actor: 'citizen',
+  });
+  const file = `${service.id}-${view.case.caseId.slice(0, 8)}.json`;
+  return json(200, body, { 'content-disposition': `attachment; filename="${file}"` });
 }
 
 async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
@@ -147,7 +165,8 @@ function renderError(status: number, error: unknown, event: HttpEvent): HttpResu
 export const handler = httpRoute(
   request,
   (input, event) => {
-    return event.requestContext.http.method === 'POST' ? submit(input, event) : render(input, 200);
+    if (event.requestContext.http.method === 'POST') return submit(input, event);
+    return event.routeKey === EXPORT_ROUTE ? exportCase(input) : render(input, 200);
   },
   renderError,
 );

@@ -1,6 +1,6 @@
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
-import { repository } from '../adapters/repository';
+import { eraser, processingLog, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { sessions } from '../adapters/sessions';
 import { consoleApp } from '../console/app';
@@ -16,6 +16,7 @@ import type { Locale } from '../domain/model';
 import { UnauthenticatedError } from '../shared/errors';
 import { type HttpEvent, html, httpRoute } from '../shared/http';
 import { linkTtlDays, publicUrl, retentionDays } from '../shared/settings';
+import { traceOf } from '../shared/trace';
 import { vault } from '../shared/vault';
 
 // GET /console, GET|POST /console/{proxy+}: the caseworker console, server-rendered HTML with its
@@ -24,6 +25,8 @@ import { vault } from '../shared/vault';
 const fetcher = (url: string, init?: RequestInit) => fetch(url, init);
 const deps: ConsoleDeps = {
   repo: repository,
+  log: processingLog,
+  eraser,
   rounds,
   engine,
   sessions,
@@ -56,6 +59,7 @@ export const handler = httpRoute(
       body: input.body ?? {},
       cookies: event.cookies,
       locale,
+      trace: traceOf(event.headers),
     });
     if (!chosen) return result;
     const lang = setCookie(LANG_COOKIE, locale, {

@@ -1,19 +1,27 @@
-import { repository } from '../adapters/repository';
+import { processingLog, repository } from '../adapters/repository';
 import { request } from '../contract/get-case';
 import { providerOf, reaches } from '../domain/access';
+import { logReads } from '../domain/case-reads';
+import { systemClock } from '../domain/clock';
 import { requireService } from '../domain/definitions';
 import { caseDto } from '../domain/views';
 import { NotFoundError } from '../shared/errors';
 import { httpRoute, json } from '../shared/http';
+import { traceOf } from '../shared/trace';
 import { vault } from '../shared/vault';
 
 // GET /cases/{caseId}: the case with both partners' steps. A case the caller may not reach (access.ts:
-// another organisation's, or a service of another kind) is a 404 like a missing one.
+// another organisation's, or a service of another kind) is a 404 like a missing one. The read is in
+// the case's processing log before the data leaves.
 
-export const handler = httpRoute(request, async ({ path, claims }) => {
+const deps = { log: processingLog, clock: systemClock };
+
+export const handler = httpRoute(request, async ({ path, claims }, event) => {
   const provider = providerOf(claims);
   const view = await repository.getCaseView(path.caseId);
   if (!view || !reaches(provider, view.case))
     throw new NotFoundError('There is no such case.', { caseId: path.caseId });
-  return json(200, caseDto(requireService(view.case.serviceId), view, 'provider', vault));
+  const dto = caseDto(requireService(view.case.serviceId), view, 'provider', vault);
+  await logReads(deps, { provider, trace: traceOf(event.headers) }, [dto]);
+  return json(200, dto);
 });

@@ -3,9 +3,11 @@ import { request } from '../contract/get-round';
 import { providerOf } from '../domain/access';
 import { getRound, roundDto } from '../domain/rounds';
 import { httpRoute, json } from '../shared/http';
+import { vault } from '../shared/vault';
 
-// GET /rounds/{roundId}: progress, the first row errors and failures. Another organisation's round is a 404.
+// GET /rounds/{roundId}: progress, the first row errors and failures (their references opened with the
+// round's key). Another organisation's round is a 404.
 
 export const handler = httpRoute(request, async ({ path, claims }) =>
-  json(200, roundDto(await getRound({ rounds }, providerOf(claims), path.roundId))),
+  json(200, roundDto(await getRound({ rounds, vault }, providerOf(claims), path.roundId))),
 );

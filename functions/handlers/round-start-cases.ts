@@ -1,15 +1,17 @@
 import * as z from 'zod/mini';
 import { engine } from '../adapters/engine';
-import { repository } from '../adapters/repository';
+import { processingLog, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { systemClock } from '../domain/clock';
 import { startRoundCases } from '../domain/round-start';
 import { linkTtlDays, publicUrl, retentionDays } from '../shared/settings';
+import { traceOf } from '../shared/trace';
 import { vault } from '../shared/vault';
 import { roundIdParam } from './round-params';
 import { taskHandler } from './task';
 
 // Round machine, the Distributed Map's item processor: one batch of valid.csv rows becomes cases.
+// The rows come sealed with the round's key; only their line numbers are in clear.
 
 const id = z.string().check(z.minLength(1), z.maxLength(200));
 const schema = z.object({
@@ -20,6 +22,7 @@ const schema = z.object({
 
 const deps = {
   repo: repository,
+  log: processingLog,
   engine,
   rounds,
   clock: systemClock,
@@ -29,4 +32,7 @@ const deps = {
   retentionDays,
 };
 
-export const handler = taskHandler('round-start-cases', schema, (batch) => startRoundCases(deps, batch));
+// The trace is the X-Ray trace the round machine runs the batch under (or a new one).
+export const handler = taskHandler('round-start-cases', schema, (batch) =>
+  startRoundCases(deps, batch, traceOf()),
+);

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { roundFiles } from '../adapters/round-files';
 import { rounds } from '../adapters/rounds';
 import { validateRound } from '../domain/round-validate';
+import { vault } from '../shared/vault';
 import { roundIdParam } from './round-params';
 import { taskHandler } from './task';
 
@@ -10,5 +11,5 @@ import { taskHandler } from './task';
 const schema = z.object({ roundId: roundIdParam });
 
 export const handler = taskHandler('round-validate', schema, ({ roundId }) =>
-  validateRound({ rounds, files: roundFiles }, roundId),
+  validateRound({ rounds, files: roundFiles, vault }, roundId),
 );

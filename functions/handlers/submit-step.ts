@@ -1,19 +1,23 @@
-import { repository } from '../adapters/repository';
+import { processingLog, repository } from '../adapters/repository';
 import { taskCompleter as engine } from '../adapters/task-completer';
 import { request, stepAnswers } from '../contract/submit-step';
 import { caseOfProvider, providerOf } from '../domain/access';
+import { logChange } from '../domain/case-reads';
 import { systemClock } from '../domain/clock';
 import { submitStep } from '../domain/submit';
 import { publicStep } from '../domain/views';
 import { ValidationError } from '../shared/errors';
 import { httpRoute, json } from '../shared/http';
+import { traceOf } from '../shared/trace';
+import { vault } from '../shared/vault';
 
 // POST /cases/{caseId}/steps/{stepId}: a provider answers one of its steps.
-// JSON `{ data }` comes from an API client; a urlencoded form (the console) is the data itself.
+// JSON `{ data }` comes from an API client; a urlencoded form (the console) is the data itself. What
+// staff record about the case is personal data: the change is in the case's processing log.
 
-const deps = { repo: repository, engine, clock: systemClock };
+const deps = { repo: repository, engine, clock: systemClock, vault, log: processingLog };
 
-export const handler = httpRoute(request, async ({ path, headers, body, claims }) => {
+export const handler = httpRoute(request, async ({ path, headers, body, claims }, event) => {
   const provider = providerOf(claims);
   const form = (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   const data = form ? body : parseJsonBody(body);
@@ -27,6 +31,7 @@ export const handler = httpRoute(request, async ({ path, headers, body, claims }
     submittedBy: provider.who,
     data,
   });
+  await logChange(deps, { provider, trace: traceOf(event.headers) }, 'update', record, ['notes']);
   return json(200, { step: publicStep(step) });
 });
 

@@ -5,6 +5,7 @@ import type { CaseDto, StepView } from '../domain/views';
 import { type FormState, stepForm } from './form';
 import { esc, page } from './html';
 import { fieldMessage, formatDate, TEXT } from './i18n';
+import { dayOf, processingSection } from './processing';
 
 // The citizen's page: per stage two lanes (you / the provider), each step with its status, due date
 // and what was submitted, and a form for every open citizen step while the case runs.
@@ -125,6 +126,19 @@ function failedNotice(input: CasePageInput): string {
   );
 }
 
+/** An erased case: what happened, and that nothing about the citizen is left. */
+function erasedNotice(input: CasePageInput, at: string): string {
+  const t = TEXT[input.locale];
+  const body = t.erasedBody
+    .replace('{date}', dayOf(at, input.locale))
+    .replace('{org}', orgDisplayName(input.dto.org));
+  return alert(
+    'ok',
+    'id="case-erased" role="status"',
+    `<h2 class="utrecht-heading-2">${t.erasedTitle}</h2>${p(esc(body))}`,
+  );
+}
+
 export function casePage(input: CasePageInput): string {
   const { dto, locale } = input;
   const t = TEXT[locale];
@@ -134,11 +148,18 @@ export function casePage(input: CasePageInput): string {
     `<p class="utrecht-paragraph utrecht-paragraph--lead">${esc(dto.service.summary[locale])}</p>`,
     p(`${t.caseLabel}: <strong>${t.caseStatus[dto.status]}</strong>`),
   ];
+  if (dto.erased) parts.push(erasedNotice(input, dto.erased.at));
   if (dto.status === 'FAILED') parts.push(failedNotice(input));
   const doneStep = input.done && dto.steps.find((s) => s.stepId === input.done);
   if (doneStep) parts.push(alert('ok', 'role="status"', p(`${t.thanks}: ‘${esc(doneStep.title[locale])}’`)));
   if (input.failed) parts.push(errorSummary(input.failed, input));
   parts.push(...dto.stages.map((stage, i) => stageSection(stage, i, input)));
+  parts.push(processingSection(dto.processingLog, locale));
+  parts.push(
+    p(
+      `<a class="utrecht-link utrecht-link--html-a" href="${esc(input.basePath)}/export" download>${esc(t.exportLink)}</a>`,
+    ),
+  );
   return page(locale, dto.service.title[locale], parts.join('\n'), {
     root: input.root,
     brand: orgDisplayName(dto.org),

@@ -35,6 +35,10 @@ export const TEXT = {
     failedBody:
       'Door een fout aan de kant van {org} staat uw zaak even stil. {org} weet ervan en lost het op. U hoeft niets te doen: wat u al hebt ingevuld, blijft bewaard. Zodra het is opgelost, kunt u hier verder.',
     failedStep: 'Dit kunt u invullen zodra het probleem bij {org} is opgelost.',
+    exportLink: 'Download alle gegevens van deze zaak (JSON)',
+    erasedTitle: 'Gegevens verwijderd',
+    erasedBody:
+      'Op {date} heeft {org} uw persoonlijke gegevens in deze zaak verwijderd. Wat overblijft, is alleen hoe de zaak verliep, zonder gegevens over u.',
   },
   en: {
     you: 'What you do',
@@ -68,6 +72,10 @@ export const TEXT = {
     failedBody:
       'Because of a fault on the side of {org}, your case is on hold for now. {org} has been told and is fixing it. You do not need to do anything: what you already sent is kept. Once it is fixed, you can continue here.',
     failedStep: 'You can fill this in once the problem at {org} is fixed.',
+    exportLink: 'Download all data of this case (JSON)',
+    erasedTitle: 'Data erased',
+    erasedBody:
+      'On {date}, {org} erased your personal data in this case. What is left is only how the case went, without any data about you.',
   },
 } as const;
 

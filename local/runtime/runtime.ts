@@ -31,7 +31,7 @@ import { LocalSecrets, secretSpecs } from './secrets';
 import { type ServiceGuard, startServices } from './services';
 import { type LocalEngine, startEngine, stateMachineSpecs } from './sfn';
 import { gateSfn } from './sfn-gate';
-import { Outbox } from './sms';
+import { maskedNumber, Outbox } from './sms';
 import { inboundSetup, LocalSmsInbound } from './sms-inbound';
 import type { LocalSns } from './sns';
 import { snsQueryHandler } from './sns-query';
@@ -156,8 +156,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let engine: LocalEngine | undefined;
   const now = () => engine?.now() ?? Date.now();
+  // The number masked: what the runtime prints is a log, and logs hold no personal data.
   const outbox = new Outbox(join(dataDir, 'outbox.jsonl'), now, (m) =>
-    log(`SMS to ${m.to} (${m.provider}): ${m.body}`),
+    log(`SMS to ${maskedNumber(m.to)} (${m.provider}): ${m.body}`),
   );
 
   // Never let real credentials or profiles reach the functions.

@@ -181,6 +181,7 @@ describe('CoproduceStack', () => {
         .sort();
     const common = [
       ['GET /c/{linkToken}', 'NONE'],
+      ['GET /c/{linkToken}/export', 'NONE'],
       ['GET /c/assets/{file}', 'NONE'],
       ['GET /cases', 'JWT'],
       ['GET /cases/{caseId}', 'JWT'],
@@ -189,6 +190,7 @@ describe('CoproduceStack', () => {
       ['POST /c/{linkToken}/steps/{stepId}', 'NONE'],
       ['POST /cases', 'JWT'],
       ['POST /cases/{caseId}/cancel', 'JWT'],
+      ['POST /cases/{caseId}/erase', 'JWT'],
       ['POST /cases/{caseId}/redrive', 'JWT'],
       ['POST /cases/{caseId}/steps/{stepId}', 'JWT'],
       ['POST /rounds', 'JWT'],

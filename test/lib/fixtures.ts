@@ -10,6 +10,7 @@ export function sampleService(id = 'repair-request', overrides: Partial<ServiceI
     title: t(`Service ${id}`),
     summary: t('A test service'),
     providerKind: 'municipality',
+    processingActivity: { id: 'repair-requests', purpose: t('handling your repair request') },
     messages: { invitation: t('inv'), reminder: t('rem'), escalation: t('esc'), confirmation: t('conf') },
     stages: [
       {

@@ -1,4 +1,5 @@
 import {
+  type CaseErasure,
   type CaseEvent,
   type CaseFailure,
   type CaseRecord,
@@ -6,9 +7,11 @@ import {
   type ClosedStatus,
   executionName,
   type StepRecord,
+  type StoredSubmission,
   type Submission,
 } from '../../functions/domain/model';
 import type {
+  CaseEraser,
   CasePage,
   CaseRepository,
   CaseView,
@@ -19,18 +22,20 @@ import type {
   PageKey,
   WorkflowEngine,
 } from '../../functions/domain/ports';
-import { AppError, TokenRejectedError } from '../../functions/shared/errors';
+import type { ProcessingLog, ProcessingRecord } from '../../functions/domain/processing-log';
+import { AppError, NotFoundError, TokenRejectedError } from '../../functions/shared/errors';
 
 // In-memory ports for domain tests. Each conditional write is one synchronous check-and-set,
 // which is what a DynamoDB condition expression gives, so concurrency tests mean something.
 
 const copy = <T>(value: T): T => structuredClone(value);
 
-export class FakeRepository implements CaseRepository {
+export class FakeRepository implements CaseRepository, ProcessingLog, CaseEraser {
   cases = new Map<string, CaseRecord>();
   links = new Map<string, { caseId: string; expiresAt: string }>();
   steps = new Map<string, StepRecord>();
   events: CaseEvent[] = [];
+  processing: ProcessingRecord[] = [];
   optOuts = new Set<string>();
   messages = new Map<string, InboundClaim>();
 
@@ -50,7 +55,34 @@ export class FakeRepository implements CaseRepository {
     const c = this.cases.get(caseId);
     if (!c) return undefined;
     const steps = [...this.steps.values()].filter((s) => s.caseId === caseId);
-    return copy({ case: c, steps, events: this.events.filter((e) => e.caseId === caseId) });
+    const processing = this.processing.filter((r) => r.caseId === caseId);
+    return copy({ case: c, steps, events: this.events.filter((e) => e.caseId === caseId), processing });
+  }
+  async append(records: readonly ProcessingRecord[]) {
+    this.processing.push(...copy(records));
+  }
+  /** Erasure as the table adapter does it: the key and every sealed or personal value go. */
+  async erase(caseId: string, erasure: CaseErasure) {
+    const c = this.cases.get(caseId);
+    if (!c) throw new NotFoundError('There is no such case.', { caseId });
+    c.erased ??= copy(erasure);
+    for (const name of [
+      'dataKey',
+      'referenceEnc',
+      'reference',
+      'contextEnc',
+      'cancelReasonEnc',
+      'cancelReason',
+    ] as const)
+      delete c[name];
+    c.citizen = { locale: c.citizen.locale };
+    for (const s of this.steps.values())
+      if (s.caseId === caseId) {
+        delete s.dataEnc;
+        delete s.data;
+        delete s.shortCode;
+      }
+    return copy(c.erased);
   }
   async caseIdForLink(linkHash: string) {
     const link = this.links.get(linkHash);
@@ -86,17 +118,13 @@ export class FakeRepository implements CaseRepository {
     this.putStep(step);
     return { kind: 'opened', step: copy(step) };
   }
-  async completeStep(
-    caseId: string,
-    visit: number,
-    taskToken: string,
-    submission: Submission & { submittedBy?: string },
-  ) {
+  async completeStep(caseId: string, visit: number, taskToken: string, submission: StoredSubmission) {
     const s = this.steps.get(this.key(caseId, submission.stepId));
     if (s?.status !== 'OPEN' || s.visit !== visit || s.taskToken !== taskToken) return false;
+    delete s.data;
     Object.assign(s, {
       status: 'DONE',
-      data: submission.data,
+      dataEnc: submission.dataEnc,
       submittedAt: submission.submittedAt,
       channel: submission.channel,
       ...(submission.submittedBy && { submittedBy: submission.submittedBy }),
@@ -108,17 +136,18 @@ export class FakeRepository implements CaseRepository {
     if (s?.status !== 'DONE' || s.taskToken !== taskToken) return false;
     s.status = 'OPEN';
     delete s.data;
+    delete s.dataEnc;
     delete s.submittedAt;
     delete s.channel;
     delete s.submittedBy;
     return true;
   }
-  async closeCase(caseId: string, to: ClosedStatus, reason?: string) {
+  async closeCase(caseId: string, to: ClosedStatus, sealedReason?: string) {
     const c = this.cases.get(caseId);
     if (c?.status !== 'ACTIVE' && !(c?.status === 'FAILED' && to === 'CANCELLED')) return false;
     c.status = to;
     delete c.failure;
-    if (reason) c.cancelReason = reason;
+    if (sealedReason) c.cancelReasonEnc = sealedReason;
     return true;
   }
   async failCase(caseId: string, failure: CaseFailure) {

@@ -130,6 +130,11 @@ export class FakeRoundRepository implements RoundRepository {
     delete r.error;
     return true;
   }
+  async ensureDataKey(roundId: string, wrapped: string) {
+    const r = this.existing(roundId);
+    r.dataKey ??= wrapped;
+    return r.dataKey;
+  }
   async updateRound(roundId: string, fields: Partial<RoundRecord>) {
     const r = this.existing(roundId);
     // As the adapter does: a field given as undefined is removed.

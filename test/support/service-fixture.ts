@@ -11,6 +11,10 @@ export const testService: Service = {
   title: b('Afval ophalen', 'Waste collection'),
   summary: b('Samen het afval scheiden en ophalen.', 'Separating and collecting waste together.'),
   providerKind: 'municipality',
+  processingActivity: {
+    id: 'afvalinzameling',
+    purpose: b('het ophalen van uw afval', 'collecting your waste'),
+  },
   context: [],
   stages: [
     {

@@ -31,6 +31,7 @@ describe('normalizeService', () => {
       title: t('Titel'),
       summary: t('Samenvatting'),
       providerKind: 'school',
+      processingActivity: { id: 'pupils', purpose: t('Doel') },
       context: [
         { id: 'pupil', type: 'text', label: t('P') },
         { id: 'group', type: 'text', label: t('G'), maxLength: 40, required: false },

@@ -123,6 +123,14 @@ const cases: [string, ServiceInput, string, string | RegExp][] = [
     'rule: backTo.when.field names a field of this step',
   ],
   [
+    'backTo on a free-text field (its value would enter the execution history)',
+    broken((_, step) => {
+      step(1, 1).backTo = { stage: 'assessment', when: { field: 'note', equals: 'nee' } };
+    }),
+    '$.stages[1].steps[1].backTo.when.field',
+    "rule: backTo reads a yesNo, choice, number field ('note' is longText: what a person writes stays out of the execution history)",
+  ],
+  [
     'sms field missing',
     broken((_, step) => {
       step(1, 1).sms = { field: 'answer', note: 'note' };

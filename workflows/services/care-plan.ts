@@ -12,6 +12,14 @@ export default defineService({
     en: 'You look at what you can do yourself, or with help from people around you; the care provider assesses what care is needed. Together we agree on a care plan, evaluate it and say how the partnership went.',
   },
   providerKind: 'care-provider',
+  // What staff's reads and changes of this service's personal data are logged under (processing log).
+  processingActivity: {
+    id: 'zorgplan',
+    purpose: {
+      nl: 'het opstellen, uitvoeren en evalueren van uw zorgplan, samen met u',
+      en: 'drawing up, carrying out and evaluating your care plan, together with you',
+    },
+  },
   context: [
     {
       id: 'careNeed',

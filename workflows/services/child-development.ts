@@ -19,6 +19,14 @@ export default defineService({
     en: 'Parents and teacher each know the child in their own way. Together we describe what we see, agree on goals for home and for school, and look back on what they achieved.',
   },
   providerKind: 'school',
+  // What staff's reads and changes of this service's personal data are logged under (processing log).
+  processingActivity: {
+    id: 'ontwikkeling-leerling',
+    purpose: {
+      nl: 'het volgen en ondersteunen van de ontwikkeling van uw kind, samen met u',
+      en: "following and supporting your child's development, together with you",
+    },
+  },
   context: [
     { id: 'childName', type: 'text', maxLength: 100, label: { nl: 'Naam van het kind', en: "Child's name" } },
     { id: 'group', type: 'text', required: false, maxLength: 40, label: { nl: 'Groep', en: 'Class' } },

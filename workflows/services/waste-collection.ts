@@ -14,6 +14,14 @@ export default defineService({
     en: 'You separate your waste and put the container out on time; the municipality collects it. We both report how it went, so that problems such as a full container or a missed street are solved quickly.',
   },
   providerKind: 'municipality',
+  // What staff's reads and changes of this service's personal data are logged under (processing log).
+  processingActivity: {
+    id: 'afvalinzameling',
+    purpose: {
+      nl: 'de inzameling van uw huishoudelijk afval, samen met u geregeld',
+      en: 'collecting your household waste, arranged together with you',
+    },
+  },
   // One row of a round's CSV file per household: where and when the container is collected.
   context: [
     {

@@ -149,9 +149,9 @@ describe('closeCase of a FAILED case', () => {
     const record = await newCase();
     await repo.failCase(record.caseId, failureOf(record.caseId));
     expect(await repo.closeCase(record.caseId, 'EXPIRED')).toBe(false);
-    expect(await repo.closeCase(record.caseId, 'CANCELLED', 'gave up')).toBe(true);
+    expect(await repo.closeCase(record.caseId, 'CANCELLED', 'v2.sealed-reason')).toBe(true);
     const closed = await repo.getCase(record.caseId);
-    expect(closed).toMatchObject({ status: 'CANCELLED', cancelReason: 'gave up' });
+    expect(closed).toMatchObject({ status: 'CANCELLED', cancelReasonEnc: 'v2.sealed-reason' });
     expect(closed?.failure).toBeUndefined();
   });
 });

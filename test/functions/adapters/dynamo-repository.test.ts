@@ -155,15 +155,15 @@ describe('closeCase', () => {
     const record = caseRecord();
     await repo.createCase(record, 'link-close');
     const results = await Promise.all([
-      repo.closeCase(record.caseId, 'CANCELLED', 'moved away'),
-      repo.closeCase(record.caseId, 'CANCELLED', 'moved away'),
+      repo.closeCase(record.caseId, 'CANCELLED', 'v2.sealed-reason'),
+      repo.closeCase(record.caseId, 'CANCELLED', 'v2.sealed-reason'),
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await repo.closeCase(record.caseId, 'COMPLETED')).toBe(false);
     expect(await repo.getCase(record.caseId)).toEqual({
       ...record,
       status: 'CANCELLED',
-      cancelReason: 'moved away',
+      cancelReasonEnc: 'v2.sealed-reason',
       updatedAt: '2025-04-01T12:00:00.000Z',
     });
     expect(await raw(keys.case(record.caseId))).toMatchObject({

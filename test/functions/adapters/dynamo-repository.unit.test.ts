@@ -27,13 +27,13 @@ describe('completeStep', () => {
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
       UpdateExpression:
-        'SET #status = :done, #data = :data, submittedAt = :submittedAt, channel = :channel REMOVE submittedBy, gsi1pk, gsi1sk',
+        'SET #status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel REMOVE #data, submittedBy, gsi1pk, gsi1sk',
       ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
       ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
       ExpressionAttributeValues: {
         ':done': 'DONE',
         ':open': 'OPEN',
-        ':data': { bags: 2, separated: true },
+        ':dataEnc': 'v2.iv.sealed-answers.tag',
         ':submittedAt': '2025-03-02T10:00:00.000Z',
         ':channel': 'web',
         ':v': 4,
@@ -72,7 +72,7 @@ describe('openStep invite', () => {
         'SET caseId = :caseId, stepId = :stepId, actor = :actor, #status = :open, visit = :v, taskToken = :t, ' +
         'openedAt = :openedAt, dueAt = :dueAt, expiresAt = :expiresAt, reminders = :zero, escalated = :false, ' +
         '#ttl = :ttl, shortCode = :shortCode, phoneHash = :phoneHash, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk ' +
-        'REMOVE #data, submittedAt, channel, submittedBy',
+        'REMOVE #data, dataEnc, submittedAt, channel, submittedBy',
       ConditionExpression: 'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open)',
       ExpressionAttributeNames: { '#status': 'status', '#data': 'data', '#ttl': 'ttl' },
       ExpressionAttributeValues: {
@@ -144,25 +144,25 @@ describe('closeCase', () => {
   it('sets the status, the reason and the index sort key under an ACTIVE or FAILED condition', async () => {
     ddb.on(GetCommand).resolves({ Item: active });
     ddb.on(UpdateCommand).resolves({});
-    expect(await repo().closeCase('c1', 'CANCELLED', 'duplicate')).toBe(true);
+    expect(await repo().closeCase('c1', 'CANCELLED', 'v2.sealed-reason')).toBe(true);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'CASE' },
       UpdateExpression:
-        'SET #status = :new_status, #updatedAt = :new_updatedAt, #gsi2sk = :new_gsi2sk, #cancelReason = :new_cancelReason REMOVE #failure',
+        'SET #status = :new_status, #updatedAt = :new_updatedAt, #gsi2sk = :new_gsi2sk, #cancelReasonEnc = :new_cancelReasonEnc REMOVE #failure',
       ConditionExpression: '#status IN (:active, :failed)',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
         '#gsi2sk': 'gsi2sk',
-        '#cancelReason': 'cancelReason',
+        '#cancelReasonEnc': 'cancelReasonEnc',
         '#failure': 'failure',
       },
       ExpressionAttributeValues: {
         ':new_status': 'CANCELLED',
         ':new_updatedAt': '2025-04-01T12:00:00.000Z',
         ':new_gsi2sk': 'CANCELLED#2025-03-01T09:00:00.000Z#c1',
-        ':new_cancelReason': 'duplicate',
+        ':new_cancelReasonEnc': 'v2.sealed-reason',
         ':active': 'ACTIVE',
         ':failed': 'FAILED',
       },

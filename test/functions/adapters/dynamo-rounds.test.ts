@@ -247,7 +247,7 @@ describe('row reports', () => {
     const record = await created();
     const failures = Array.from({ length: 60 }, (_, i) => ({
       line: 60 - i + 1,
-      reference: `REF-${60 - i}`,
+      referenceEnc: `v2.sealed-REF-${60 - i}`,
       reason: 'reference already used in this round with other data',
     }));
     await repo.putRowFailures(record.roundId, failures);
@@ -255,7 +255,7 @@ describe('row reports', () => {
     expect(await repo.countRowFailures(record.roundId)).toBe(60);
     const first = await repo.rowFailures(record.roundId, 10);
     expect(first.map((f) => f.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    expect(first[0]).toEqual({ line: 2, reference: 'REF-1', reason: failures[0]?.reason });
+    expect(first[0]).toEqual({ line: 2, referenceEnc: 'v2.sealed-REF-1', reason: failures[0]?.reason });
     expect(await raw(keys.rowFailure(record.roundId, 2))).toMatchObject({ ttl: record.ttl });
   });
 
@@ -268,7 +268,7 @@ describe('row reports', () => {
       reason: 'missing',
     }));
     await repo.putRowErrors(record.roundId, errors);
-    await repo.putRowFailures(record.roundId, [{ line: 90, reference: 'A', reason: 'x' }]);
+    await repo.putRowFailures(record.roundId, [{ line: 90, referenceEnc: 'v2.A', reason: 'x' }]);
     await repo.putRowErrors(other.roundId, errors.slice(0, 3));
     await repo.clearRowReports(record.roundId);
     expect(await repo.rowErrors(record.roundId, 100)).toEqual([]);

@@ -65,7 +65,7 @@ describe('openStep invite', () => {
       step: { visit: 3, status: 'OPEN' },
     });
     const step = await repo.getStep(record.caseId, second.stepId);
-    expect(step).not.toHaveProperty('data');
+    expect(step).not.toHaveProperty('dataEnc');
     expect(step).not.toHaveProperty('submittedAt');
     expect(await rawStep()).not.toHaveProperty('gsi1pk'); // the new attempt has no phone
     expect(await repo.openStep(stepInput(record.caseId, { visit: 2 }), 'invite')).toEqual({ kind: 'stale' });
@@ -79,7 +79,7 @@ describe('openStep invite', () => {
     const result = await repo.openStep({ ...input, taskToken: 'after-answer' }, 'invite');
     expect(result).toMatchObject({
       kind: 'already-done',
-      step: { status: 'DONE', taskToken: 'after-answer', data: submission().data },
+      step: { status: 'DONE', taskToken: 'after-answer', dataEnc: submission().dataEnc },
     });
   });
 
@@ -114,7 +114,7 @@ describe('openStep reminder and escalation', () => {
       kind: 'already-done',
       step: { taskToken: 'reminder-token', status: 'DONE' },
     });
-    expect(result.kind === 'already-done' && result.step.data).toEqual(submission().data);
+    expect(result.kind === 'already-done' && result.step.dataEnc).toEqual(submission().dataEnc);
   });
 
   it('is stale for another visit or a step that was never opened, and changes nothing', async () => {
@@ -140,13 +140,13 @@ describe('completeStep', () => {
     await repo.openStep(input, 'invite');
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        repo.completeStep(record.caseId, 1, input.taskToken, submission({ data: { attempt: i } })),
+        repo.completeStep(record.caseId, 1, input.taskToken, submission({ dataEnc: `v2.attempt-${i}` })),
       ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     const winner = results.indexOf(true);
     const step = await repo.getStep(record.caseId, input.stepId);
-    expect(step).toMatchObject({ status: 'DONE', data: { attempt: winner }, channel: 'web' });
+    expect(step).toMatchObject({ status: 'DONE', dataEnc: `v2.attempt-${winner}`, channel: 'web' });
     expect(step?.submittedAt).toBe(submission().submittedAt);
     expect(await rawStep()).not.toHaveProperty('gsi1pk');
   });
@@ -188,14 +188,14 @@ describe('revertStep and the phone index', () => {
     expect(await repo.revertStep(record.caseId, input.stepId, input.taskToken)).toBe(false);
     const reopened = await repo.getStep(record.caseId, input.stepId);
     expect(reopened).toMatchObject({ status: 'OPEN', taskToken: input.taskToken, shortCode: 'A' });
-    expect(reopened).not.toHaveProperty('data');
+    expect(reopened).not.toHaveProperty('dataEnc');
     expect(reopened).not.toHaveProperty('channel');
     expect(await repo.openStepsForPhone(phone())).toEqual([reopened]);
 
     expect(
-      await repo.completeStep(record.caseId, 1, input.taskToken, submission({ data: { bags: 3 } })),
+      await repo.completeStep(record.caseId, 1, input.taskToken, submission({ dataEnc: 'v2.bags-3' })),
     ).toBe(true);
-    expect((await repo.getStep(record.caseId, input.stepId))?.data).toEqual({ bags: 3 });
+    expect((await repo.getStep(record.caseId, input.stepId))?.dataEnc).toBe('v2.bags-3');
   });
 
   it('does not revert once a later segment handed the step a new token', async () => {

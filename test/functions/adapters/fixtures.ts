@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CaseRecord, Submission } from '../../../functions/domain/model';
+import type { CaseRecord, StoredSubmission } from '../../../functions/domain/model';
 import type { OpenStepInput } from '../../../functions/domain/ports';
 
 // Records as the domain would hand them to the repository; each call gets fresh ids.
@@ -34,13 +34,14 @@ export function stepInput(caseId: string, overrides: Partial<OpenStepInput> = {}
   };
 }
 
-export function submission(overrides: Partial<Submission> = {}): Submission {
+/** A submission as the step item keeps it: the answers sealed (the repository never sees them in clear). */
+export function submission(overrides: Partial<StoredSubmission> = {}): StoredSubmission {
   return {
     stepId: 'separate-waste',
     actor: 'citizen',
     channel: 'web',
     submittedAt: '2025-03-02T10:00:00.000Z',
-    data: { bags: 2, separated: true },
+    dataEnc: 'v2.iv.sealed-answers.tag',
     ...overrides,
   };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { consoleApp } from '../../../functions/console/app';
 import { csrfToken, openLogin, openSession, readCookie } from '../../../functions/console/session';
+import { caseCipher } from '../../../functions/domain/case-keys';
+import { CANCEL_CAUSE } from '../../../functions/domain/cases';
 import {
   type AppError,
   ForbiddenError,
@@ -234,10 +236,15 @@ describe('console pages and actions', () => {
     });
     expect(ok.statusCode).toBe(303);
     const stored = [...repo.cases.values()][0];
-    expect(JSON.parse(deps.vault.decrypt(stored?.contextEnc as string))).toEqual({
+    if (!stored) throw new Error('no case');
+    expect(caseCipher(deps.vault, stored).openJson(stored.contextEnc)).toEqual({
       address: 'Dorpsstraat 1',
       collectionDate: '2026-03-10',
     });
+    // The start is in the case's processing log, under the signed-in staff member.
+    expect(repo.processing.map((r) => [r.action, r.by, r.categories])).toEqual([
+      ['create', 'staff-1', ['contact', 'context']],
+    ]);
   });
 
   it("answers 404 for another organisation's case, on the page and on its forms", async () => {
@@ -295,7 +302,7 @@ describe('console pages and actions', () => {
   });
 
   it('submits a provider step through the domain (web channel, who), and shows invalid input again', async () => {
-    const { startCase, post, csrf, openProviderStep, repo, engine } = setup();
+    const { startCase, post, csrf, openProviderStep, repo, engine, deps } = setup();
     const { caseId } = await startCase();
     openProviderStep(caseId);
     const bad = await post(`/cases/${caseId}/steps/collect`, {
@@ -313,8 +320,17 @@ describe('console pages and actions', () => {
       status: 'DONE',
       channel: 'web',
       submittedBy: 'staff-1',
-      data: { collected: true },
     });
+    const record = repo.cases.get(caseId);
+    if (!record) throw new Error('no case');
+    expect(caseCipher(deps.vault, record).openJson((await repo.getStep(caseId, 'collect'))?.dataEnc)).toEqual(
+      {
+        collected: true,
+      },
+    );
+    expect(repo.processing.filter((r) => r.action === 'update').map((r) => r.categories)).toEqual([
+      ['notes'],
+    ]);
     expect(engine.completed).toEqual([
       { taskToken: 'tok-collect', output: expect.objectContaining({ actor: 'provider', stepId: 'collect' }) },
     ]);
@@ -330,12 +346,14 @@ describe('console pages and actions', () => {
     });
     const res = await post(`/cases/${caseId}/cancel`, { _csrf: csrf, reason: 'Verhuisd' });
     expect(res.statusCode).toBe(303);
-    expect(repo.cases.get(caseId)).toMatchObject({ status: 'CANCELLED', cancelReason: 'Verhuisd' });
+    expect(repo.cases.get(caseId)?.status).toBe('CANCELLED');
+    expect(JSON.stringify(repo.cases.get(caseId))).not.toContain('Verhuisd');
     expect(engine.stopped).toEqual([
-      { serviceId: 'waste-collection', execution: caseId, reason: 'Verhuisd' },
+      { serviceId: 'waste-collection', execution: caseId, reason: CANCEL_CAUSE },
     ]);
     const page = await get(`/cases/${caseId}`);
-    expect(page.body).toContain('CASE_CANCELLED');
+    expect(page.body).toContain('CASE_CANCELLED: Verhuisd');
+    expect(page.body).toContain('(Verhuisd)');
     expect(page.body).not.toContain(`/cases/${caseId}/cancel"`);
   });
 

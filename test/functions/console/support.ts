@@ -107,6 +107,8 @@ export function makeDeps(idp = new TestIdp()) {
   const vault = new PiiVault('console-test-key-0123456789abcdefghijklmnop');
   const deps: ConsoleDeps = {
     repo,
+    log: repo,
+    eraser: repo,
     rounds,
     engine,
     sessions,

@@ -1,11 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { providerOf } from '../../../functions/domain/access';
+import { caseCipher } from '../../../functions/domain/case-keys';
 import { type CaseDeps, cancelCase, createCase } from '../../../functions/domain/cases';
 import { PiiVault } from '../../../functions/domain/pii';
 import { caseDto } from '../../../functions/domain/views';
 import { statusOf } from '../../../functions/shared/errors';
 import { FakeEngine, FakeRepository, failure, fixedClock } from '../../support/fakes';
 import { FakeRoundRepository, roundRecord, roundService } from '../../support/round-fakes';
+import { staffOf } from '../../support/staff';
 
 vi.mock(
   '../../../workflows/catalog',
@@ -15,15 +17,18 @@ vi.mock(
 // The service's context fields on POST /cases, and the round a case may belong to.
 
 const vault = new PiiVault('a-test-key-that-is-long-enough-0123456789');
-const staff = providerOf({ 'custom:org': 'gm0363', 'custom:orgKind': 'municipality', sub: 'staff-1' });
+const provider = providerOf({ 'custom:org': 'gm0363', 'custom:orgKind': 'municipality', sub: 'staff-1' });
+const staff = staffOf(provider);
 const context = { address: ' Dorpsstraat 1 ', collectionDate: '2026-03-10', bins: '2', gate: 'ja' };
 const body = { serviceId: 'waste-collection', citizen: { phone: '0612345678' }, context };
 
 describe('case context', () => {
   let deps: CaseDeps & { repo: FakeRepository; engine: FakeEngine; rounds: FakeRoundRepository };
   beforeEach(() => {
+    const repo = new FakeRepository();
     deps = {
-      repo: new FakeRepository(),
+      repo,
+      log: repo,
       engine: new FakeEngine(),
       rounds: new FakeRoundRepository(),
       clock: fixedClock('2026-03-02T09:00:00.000Z'),
@@ -34,11 +39,12 @@ describe('case context', () => {
     };
   });
 
-  it('stores the validated context only encrypted', async () => {
+  it("stores the validated context only sealed with the case's key", async () => {
     const { result } = await createCase(deps, staff, body);
     const stored = deps.repo.cases.get(result.caseId);
+    if (!stored) throw new Error('not stored');
     expect(JSON.stringify(stored)).not.toContain('Dorpsstraat');
-    expect(JSON.parse(vault.decrypt(stored?.contextEnc as string))).toEqual({
+    expect(caseCipher(vault, stored).openJson(stored.contextEnc)).toEqual({
       address: 'Dorpsstraat 1',
       collectionDate: '2026-03-10',
       bins: 2,
@@ -120,15 +126,15 @@ describe('case context', () => {
   it('counts a cancelled round case once on its round', async () => {
     await deps.rounds.createRound(roundRecord({ roundId: 'r1' }));
     const { result } = await createCase(deps, staff, body, 'round:r1:ref-1', { roundId: 'r1' });
-    await cancelCase(deps, staff, result.caseId, 'moved away');
-    await failure(cancelCase(deps, staff, result.caseId, 'moved away'));
+    await cancelCase(deps, provider, result.caseId, 'moved away');
+    await failure(cancelCase(deps, provider, result.caseId, 'moved away'));
     expect(deps.rounds.counterCalls).toEqual([['r1', { cancelled: 1 }]]);
     expect(deps.rounds.rounds.get('r1')?.cancelled).toBe(1);
   });
 
   it('still cancels a round case whose round item has expired', async () => {
     const { result } = await createCase(deps, staff, body, 'round:gone:ref-1', { roundId: 'gone' });
-    const cancelled = await cancelCase(deps, staff, result.caseId, 'moved away');
+    const cancelled = await cancelCase(deps, provider, result.caseId, 'moved away');
     expect(cancelled.status).toBe('CANCELLED');
     expect(deps.engine.stopped.map((s) => s.execution)).toEqual([result.caseId]);
   });

@@ -1,11 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseIdForLinkToken, providerOf } from '../../../functions/domain/access';
+import { caseCipher } from '../../../functions/domain/case-keys';
 import {
+  CANCEL_CAUSE,
   type CaseDeps,
   cancelCase,
   canonicalJson,
   createCase,
   newCaseId,
+  requestHash,
 } from '../../../functions/domain/cases';
 import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { caseDto, maskEmail, maskPhone } from '../../../functions/domain/views';
@@ -13,6 +16,7 @@ import { statusOf } from '../../../functions/shared/errors';
 import { FakeEngine, FakeRepository, failure, fixedClock } from '../../support/fakes';
 import { FakeRoundRepository } from '../../support/round-fakes';
 import { testService } from '../../support/service-fixture';
+import { staffOf, TRACE } from '../../support/staff';
 
 vi.mock(
   '../../../workflows/catalog',
@@ -20,15 +24,18 @@ vi.mock(
 );
 
 const vault = new PiiVault('a-test-key-that-is-long-enough-0123456789');
-const staff = providerOf({ 'custom:org': 'gm0363', 'custom:orgKind': 'municipality', sub: 'staff-1' });
+const provider = providerOf({ 'custom:org': 'gm0363', 'custom:orgKind': 'municipality', sub: 'staff-1' });
+const staff = staffOf(provider);
 const body = { serviceId: 'waste-collection', citizen: { name: 'Anna', phone: '+31 6 12345678' } };
 
 describe('cases', () => {
   let deps: CaseDeps & { repo: FakeRepository; engine: FakeEngine; rounds: FakeRoundRepository };
   beforeEach(() => {
+    const repo = new FakeRepository();
     deps = {
       rounds: new FakeRoundRepository(),
-      repo: new FakeRepository(),
+      repo,
+      log: repo,
       engine: new FakeEngine(),
       clock: fixedClock('2026-03-02T09:00:00.000Z'),
       vault,
@@ -48,9 +55,31 @@ describe('cases', () => {
       status: 'ACTIVE',
       linkExpiresAt: '2026-04-01T09:00:00.000Z',
       ttl: Date.parse('2026-03-02T09:00:00.000Z') / 1000 + 100 * 86_400,
-      requestHash: sha256(canonicalJson(body)),
+      requestHash: requestHash(vault, body),
     });
     expect(stored?.citizen.phoneHash).toBe(vault.hash('+31612345678'));
+    // Sealed with the case's own key (v2), which only the stack's key unwraps, for this case only.
+    expect(stored?.citizen.nameEnc).toMatch(/^v2\./);
+    expect(() => vault.decrypt(stored?.citizen.nameEnc ?? '')).toThrow();
+    expect(caseCipher(vault, stored as NonNullable<typeof stored>).open(stored?.citizen.phoneEnc)).toBe(
+      '+31612345678',
+    );
+    const moved = caseCipher(vault, { ...(stored as NonNullable<typeof stored>), caseId: 'other' });
+    expect(moved.open(stored?.citizen.nameEnc)).toBeUndefined();
+    expect(() => moved.seal('x')).toThrow(/does not unwrap/);
+    // The creation is in the case's processing log: contact data recorded, by whom, in which request.
+    expect(deps.repo.processing).toEqual([
+      expect.objectContaining({
+        caseId: result.caseId,
+        action: 'create',
+        categories: ['contact'],
+        org: 'gm0363',
+        by: 'staff-1',
+        activity: testService.processingActivity.id,
+        traceId: TRACE.traceId,
+        parentSpanId: TRACE.spanId,
+      }),
+    ]);
     expect(await caseIdForLinkToken(deps.repo, deps.clock, vault.linkToken(result.caseId))).toBe(
       result.caseId,
     );
@@ -88,20 +117,40 @@ describe('cases', () => {
     expect(deps.engine.started[1]?.input).toEqual(deps.engine.started[0]?.input);
     const reused = await failure(createCase(deps, staff, { ...body, reference: 'x' }, 'key-1'));
     expect([statusOf(reused), reused.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    // A replay creates nothing, so it logs nothing.
+    expect(deps.repo.processing).toHaveLength(1);
+  });
+
+  it('accepts a replay of a case stored with the plain request hash of before', async () => {
+    const first = await createCase(deps, staff, body, 'key-2');
+    const stored = deps.repo.cases.get(first.result.caseId);
+    if (stored) stored.requestHash = sha256(canonicalJson(body));
+    expect((await createCase(deps, staff, body, 'key-2')).created).toBe(false);
+    const reused = await failure(createCase(deps, staff, { ...body, reference: 'y' }, 'key-2'));
+    expect(reused.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
   it('cancels once: the second attempt is 409 CASE_CLOSED', async () => {
     const { result } = await createCase(deps, staff, body);
-    const cancelled = await cancelCase(deps, staff, result.caseId, 'moved');
-    expect(cancelled).toMatchObject({ status: 'CANCELLED', cancelReason: 'moved' });
+    const cancelled = await cancelCase(deps, provider, result.caseId, 'moved');
+    expect(cancelled.status).toBe('CANCELLED');
+    // The reason is staff's text about the citizen: sealed with the case's key, never in the history.
+    const stored = deps.repo.cases.get(result.caseId) as NonNullable<ReturnType<typeof deps.repo.cases.get>>;
+    expect(stored.cancelReason).toBeUndefined();
+    expect(caseCipher(vault, stored).open(stored.cancelReasonEnc)).toBe('moved');
     expect(deps.engine.stopped).toEqual([
-      { serviceId: 'waste-collection', execution: result.caseId, reason: 'moved' },
+      { serviceId: 'waste-collection', execution: result.caseId, reason: CANCEL_CAUSE },
     ]);
-    expect(deps.repo.events.at(-1)).toMatchObject({
-      type: 'CASE_CANCELLED',
-      detail: { reason: 'moved', by: 'staff-1' },
-    });
-    const again = await failure(cancelCase(deps, staff, result.caseId, 'moved'));
+    const event = deps.repo.events.at(-1);
+    expect(event).toMatchObject({ type: 'CASE_CANCELLED', detail: { by: 'staff-1' } });
+    expect(JSON.stringify(event)).not.toContain('moved');
+    const view = await deps.repo.getCaseView(result.caseId);
+    const dto = caseDto(testService, view as NonNullable<typeof view>, 'provider', vault);
+    expect([dto.cancelReason, dto.events.at(-1)?.detail]).toEqual([
+      'moved',
+      { by: 'staff-1', reason: 'moved' },
+    ]);
+    const again = await failure(cancelCase(deps, provider, result.caseId, 'moved'));
     expect([statusOf(again), again.code]).toEqual([409, 'CASE_CLOSED']);
     const other = providerOf({ 'custom:org': 'gm0599', 'custom:orgKind': 'municipality' });
     expect(statusOf(await failure(cancelCase(deps, other, result.caseId, 'x')))).toBe(404);
@@ -158,6 +207,7 @@ describe('caseDto', () => {
     ],
   };
 
+  // The view below is a case from before data keys: the stack's key (v1) and a clear reference and reason.
   it('masks contact data for staff and hides it, the reference and event details from the citizen', () => {
     const staffView = caseDto(testService, view, 'provider', vault);
     expect(staffView.citizen).toEqual({ locale: 'nl', phone: '+31*******78', email: 'a***@example.nl' });

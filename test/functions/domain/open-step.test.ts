@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
+import { caseCipher } from '../../../functions/domain/case-keys';
 import { renderMessage } from '../../../functions/domain/messages';
 import { allocateShortCode, type OpenStepPayload, openStep } from '../../../functions/domain/open-step';
 import type { CaseRepository } from '../../../functions/domain/ports';
@@ -244,20 +245,48 @@ describe('openStep: later segments', () => {
     expect(repo.events.map((e) => e.type)).toEqual(['STEP_REMINDED']);
   });
 
-  it('hands an answer that raced the timeout to the new token', async () => {
-    const submission = {
+  it('hands an answer that raced the timeout to the new token, without the answers themselves', async () => {
+    await openStep(deps(), payload());
+    notifier.sent = [];
+    const cipher = caseCipher(
+      vault,
+      repo.cases.get('case-1') as NonNullable<ReturnType<typeof repo.cases.get>>,
+    );
+    const stored = {
       stepId: 'present',
       actor: 'citizen' as const,
       channel: 'sms' as const,
       submittedAt: '2026-03-02T09:00:00.000Z',
-      data: { presented: true, note: 'prima' },
+      dataEnc: cipher.sealJson({ presented: true, note: 'prima' }),
     };
-    expect(await repo.completeStep('case-1', 1, 'token-1', submission)).toBe(true);
+    expect(await repo.completeStep('case-1', 1, 'token-1', stored)).toBe(true);
     expect(await openStep(deps(), payload({ notice: 'reminder', taskToken: 'token-2' }))).toEqual({
       result: 'already-done',
     });
-    expect(engine.completed).toEqual([{ taskToken: 'token-2', output: submission }]);
+    // No outcome rule reads `present`: the engine hears that it was answered, not what.
+    const { dataEnc: _sealed, ...rest } = stored;
+    expect(engine.completed).toEqual([{ taskToken: 'token-2', output: { ...rest, data: {} } }]);
     expect(notifier.sent).toEqual([]);
+  });
+
+  it('hands over only the routing value of an answer whose backTo rule reads it', async () => {
+    const feedback = payload({ stageId: 'feedback', stepId: 'household-feedback' });
+    await openStep(deps(), feedback);
+    const cipher = caseCipher(
+      vault,
+      repo.cases.get('case-1') as NonNullable<ReturnType<typeof repo.cases.get>>,
+    );
+    const stored = {
+      stepId: 'household-feedback',
+      actor: 'citizen' as const,
+      channel: 'web' as const,
+      submittedAt: '2026-03-02T09:00:00.000Z',
+      dataEnc: cipher.sealJson({ satisfied: false, note: 'de bak bleef staan' }),
+    };
+    await repo.completeStep('case-1', 1, 'token-1', stored);
+    await openStep(deps(), { ...feedback, notice: 'reminder', taskToken: 'token-2' });
+    expect(engine.completed.map((c) => c.output.data)).toEqual([{ satisfied: false }]);
+    expect(JSON.stringify(engine.completed)).not.toContain('bak');
   });
 
   it('ignores an invocation of an older visit', async () => {

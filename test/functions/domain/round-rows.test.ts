@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
+import { dataCipher, newDataKey, roundOwner } from '../../../functions/domain/case-keys';
 import { csvLine } from '../../../functions/domain/csv';
-import { checkHeader, RowValidator, validColumns, validFields } from '../../../functions/domain/round-rows';
+import { PiiVault } from '../../../functions/domain/pii';
+import {
+  checkHeader,
+  RowValidator,
+  rowCells,
+  validColumns,
+  validFields,
+} from '../../../functions/domain/round-rows';
 import { validateRound } from '../../../functions/domain/round-validate';
 import { FakeRoundFiles, FakeRoundRepository, roundRecord, roundService } from '../../support/round-fakes';
 
@@ -10,6 +18,8 @@ vi.mock(
 );
 
 // Every rule of a round's CSV file, with the exact line, column and reason it reports.
+
+const vault = new PiiVault('round-rows-test-key-0123456789abcdefghijk');
 
 const HEADER = [
   'reference',
@@ -138,8 +148,14 @@ async function validate(csv: string, onInvalid: 'skip' | 'reject' = 'skip') {
   const files = new FakeRoundFiles();
   await rounds.createRound(roundRecord({ onInvalid, status: 'VALIDATING', attempt: 1 }));
   files.put('rounds/r1/upload.csv', csv);
-  const result = await validateRound({ rounds, files }, 'r1');
+  const result = await validateRound({ rounds, files, vault }, 'r1');
   return { result, rounds, files, round: rounds.rounds.get('r1') };
+}
+
+/** A row of valid.csv: its line, and the cells it holds sealed with the round's key. */
+function opened(line: string, round: { dataKey?: string } | undefined) {
+  const [number, sealed] = line.split(',');
+  return { line: number, cells: dataCipher(vault, roundOwner('r1'), round ?? {}).openJson(sealed) };
 }
 
 describe('round rows', () => {
@@ -161,22 +177,23 @@ describe('round rows', () => {
       invalid: cases.length - 1,
     });
     expect(result).toEqual({ proceed: true, validated: 1 });
-    expect(files.text('rounds/r1/valid.csv')).toBe(
-      csvLine(validColumns(roundService)) +
-        csvLine([
-          '24',
-          'A-5',
-          'Anna de Vries',
-          '+31612345678',
-          '',
-          'nl',
-          'Dorpsstraat 1',
-          '2026-03-10',
-          '',
-          '',
-          '',
-        ]),
-    );
+    const [head, only, end] = (files.text('rounds/r1/valid.csv') ?? '').split('\r\n');
+    expect([`${head}\r\n`, end]).toEqual([csvLine(validColumns()), '']);
+    expect(opened(only ?? '', round)).toEqual({
+      line: '24',
+      cells: {
+        reference: 'A-5',
+        name: 'Anna de Vries',
+        phone: '+31612345678',
+        email: '',
+        locale: 'nl',
+        address: 'Dorpsstraat 1',
+        collectionDate: '2026-03-10',
+        bins: '',
+        kind: '',
+        gate: '',
+      },
+    });
     const reported = JSON.stringify(rounds.allErrors('r1'));
     for (const value of ['Anna', 'anna-at', '12345', 'paper', 'maybe', '2026-02-30', 'RRRR', 'Dorp'])
       expect(reported).not.toContain(value);
@@ -212,19 +229,24 @@ describe('round rows', () => {
       },
     });
     if (!result.ok) return;
-    expect(validFields(roundService, result.row)).toEqual([
-      '7',
-      'B-1',
-      '',
-      '+31612345678',
-      'b@example.nl',
-      'en',
-      'Kerkweg 2',
-      '2026-03-11',
-      '2',
-      'gft',
-      'true',
-    ]);
+    expect(rowCells(roundService, result.row)).toEqual({
+      reference: 'B-1',
+      name: '',
+      phone: '+31612345678',
+      email: 'b@example.nl',
+      locale: 'en',
+      address: 'Kerkweg 2',
+      collectionDate: '2026-03-11',
+      bins: '2',
+      kind: 'gft',
+      gate: 'true',
+    });
+    // In valid.csv: the line in clear, the cells sealed with the round's key.
+    const key = newDataKey(vault, roundOwner('r1'));
+    const [line, sealed] = validFields(roundService, result.row, key.cipher);
+    expect(line).toBe('7');
+    expect(sealed).not.toContain('B-1');
+    expect(key.cipher.openJson(sealed)).toEqual(rowCells(roundService, result.row));
   });
 
   it('accepts the columns in any order, optional ones left out', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
+import { dataCipher, roundOwner } from '../../../functions/domain/case-keys';
+import { PiiVault } from '../../../functions/domain/pii';
 import type { OnInvalid } from '../../../functions/domain/round-model';
 import { validColumns } from '../../../functions/domain/round-rows';
 import { ERROR_BATCH, validateRound } from '../../../functions/domain/round-validate';
-import { FakeRoundFiles, FakeRoundRepository, roundRecord, roundService } from '../../support/round-fakes';
+import { FakeRoundFiles, FakeRoundRepository, roundRecord } from '../../support/round-fakes';
 
 vi.mock(
   '../../../workflows/catalog',
@@ -13,14 +15,27 @@ const UPLOAD = 'rounds/r1/upload.csv';
 const VALID = 'rounds/r1/valid.csv';
 const header = 'reference,phone,address,collectionDate\r\n';
 const row = (i: number, phone = '0612345678') => `R-${i},${phone},Laan ${i},2026-03-10\r\n`;
+const vault = new PiiVault('round-test-key-0123456789abcdefghijklmnopq');
 
 async function run(body: string | Uint8Array, onInvalid: OnInvalid = 'reject', chunkSize = 64) {
   const rounds = new FakeRoundRepository();
   const files = new FakeRoundFiles(chunkSize);
   await rounds.createRound(roundRecord({ onInvalid, status: 'VALIDATING', attempt: 1 }));
   files.put(UPLOAD, body);
-  const result = await validateRound({ rounds, files }, 'r1');
+  const result = await validateRound({ rounds, files, vault }, 'r1');
   return { result, rounds, files, round: rounds.rounds.get('r1') };
+}
+
+/** valid.csv's data lines as the Map's reader and round-start-cases see them: line, and the opened cells. */
+function validRows(files: FakeRoundFiles, rounds: FakeRoundRepository) {
+  const round = rounds.rounds.get('r1');
+  if (!round?.dataKey) throw new Error('the round has no data key');
+  const cipher = dataCipher(vault, roundOwner('r1'), round);
+  const lines = (files.text(VALID) ?? '').split('\r\n').slice(1, -1);
+  return lines.map((l) => {
+    const [line, sealed] = l.split(',');
+    return { line, cells: cipher.openJson<Record<string, string>>(sealed) };
+  });
 }
 
 describe('validateRound', () => {
@@ -41,14 +56,38 @@ describe('validateRound', () => {
   });
 
   it('starts the good rows when onInvalid is skip', async () => {
-    const { result, round, files } = await run(header + row(1) + row(2, '123') + row(3), 'skip');
+    const { result, round, rounds, files } = await run(header + row(1) + row(2, '123') + row(3), 'skip');
     expect(result).toEqual({ proceed: true, validated: 2 });
     expect(round).toMatchObject({ status: 'STARTING', total: 3, validated: 2, invalid: 1 });
     expect(round?.error).toBeUndefined();
-    const lines = files.text(VALID)?.split('\r\n');
-    expect(lines?.[0]).toBe('line,reference,name,phone,email,locale,address,collectionDate,bins,kind,gate');
-    expect(validColumns(roundService).join(',')).toBe(lines?.[0]);
-    expect(lines?.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([['2', 'R-1'], ['4', 'R-3'], ['']]);
+    // The Map reads the line in clear and the row sealed with the round's key: nothing personal in clear.
+    const text = files.text(VALID) ?? '';
+    expect(text.split('\r\n')[0]).toBe('line,row');
+    expect(validColumns().join(',')).toBe('line,row');
+    for (const clear of ['R-1', 'Laan', '612345678']) expect(text).not.toContain(clear);
+    expect(validRows(files, rounds)).toEqual([
+      {
+        line: '2',
+        cells: expect.objectContaining({ reference: 'R-1', phone: '+31612345678', address: 'Laan 1' }),
+      },
+      {
+        line: '4',
+        cells: expect.objectContaining({ reference: 'R-3', phone: '+31612345678', address: 'Laan 3' }),
+      },
+    ]);
+    // Every column of the service, in order (blank ones empty).
+    expect(Object.keys(validRows(files, rounds)[0]?.cells ?? {})).toEqual([
+      'reference',
+      'name',
+      'phone',
+      'email',
+      'locale',
+      'address',
+      'collectionDate',
+      'bins',
+      'kind',
+      'gate',
+    ]);
   });
 
   it('rejects a file without valid rows, or without rows, whatever onInvalid says', async () => {
@@ -129,11 +168,14 @@ describe('validateRound', () => {
     const files = new FakeRoundFiles();
     await rounds.createRound(roundRecord({ onInvalid: 'skip', status: 'VALIDATING', attempt: 1 }));
     files.put(UPLOAD, header + row(1) + row(2, 'x'));
-    const first = await validateRound({ rounds, files }, 'r1');
-    const valid = files.text(VALID);
-    const again = await validateRound({ rounds, files }, 'r1');
+    const first = await validateRound({ rounds, files, vault }, 'r1');
+    const valid = validRows(files, rounds);
+    const key = rounds.rounds.get('r1')?.dataKey;
+    const again = await validateRound({ rounds, files, vault }, 'r1');
     expect(again).toEqual(first);
-    expect(files.text(VALID)).toBe(valid);
+    // The same rows under the same round key (sealed afresh: each value has its own nonce).
+    expect(rounds.rounds.get('r1')?.dataKey).toBe(key);
+    expect(validRows(files, rounds)).toEqual(valid);
     expect(rounds.allErrors('r1')).toHaveLength(1);
     expect(rounds.rounds.get('r1')).toMatchObject({ total: 2, validated: 1, invalid: 1 });
   });
@@ -142,12 +184,12 @@ describe('validateRound', () => {
     const rounds = new FakeRoundRepository();
     const files = new FakeRoundFiles();
     await rounds.createRound(roundRecord({ status: 'VALIDATING', attempt: 1 }));
-    await expect(validateRound({ rounds, files }, 'r1')).rejects.toThrow('NoSuchKey');
+    await expect(validateRound({ rounds, files, vault }, 'r1')).rejects.toThrow('NoSuchKey');
     expect(rounds.rounds.get('r1')?.status).toBe('VALIDATING');
     files.put(UPLOAD, header + row(1));
     files.write = async () => {
       throw new Error('S3 is down');
     };
-    await expect(validateRound({ rounds, files }, 'r1')).rejects.toThrow('S3 is down');
+    await expect(validateRound({ rounds, files, vault }, 'r1')).rejects.toThrow('S3 is down');
   });
 });

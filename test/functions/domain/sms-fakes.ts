@@ -1,5 +1,12 @@
+import { caseCipher, caseOwner, newDataKey } from '../../../functions/domain/case-keys';
 import { findStep } from '../../../functions/domain/definitions';
-import type { CaseEvent, CaseRecord, StepRecord, Submission } from '../../../functions/domain/model';
+import type {
+  CaseEvent,
+  CaseRecord,
+  StepRecord,
+  StoredSubmission,
+  Submission,
+} from '../../../functions/domain/model';
 import { PiiVault } from '../../../functions/domain/pii';
 import type {
   CaseRepository,
@@ -80,12 +87,12 @@ export class MemoryRepo implements CaseRepository {
     else current.escalated = true;
     return { kind: 'rearmed', step: { ...current } };
   }
-  async completeStep(caseId: string, visit: number, taskToken: string, submission: Submission) {
+  async completeStep(caseId: string, visit: number, taskToken: string, submission: StoredSubmission) {
     const step = this.steps.get(`${caseId}#${submission.stepId}`);
     if (step?.status !== 'OPEN' || step.visit !== visit || step.taskToken !== taskToken) return false;
     Object.assign(step, {
       status: 'DONE',
-      data: submission.data,
+      dataEnc: submission.dataEnc,
       submittedAt: submission.submittedAt,
       channel: submission.channel,
     });
@@ -96,6 +103,7 @@ export class MemoryRepo implements CaseRepository {
     if (step?.status !== 'DONE' || step.taskToken !== taskToken) return false;
     step.status = 'OPEN';
     delete step.data;
+    delete step.dataEnc;
     return true;
   }
   async closeCase() {
@@ -162,14 +170,20 @@ export class MemoryNotifier implements Notifier {
 
 export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 
+/** A case with its own data key, its phone (if any) sealed with it, as createCase stores one. */
 export function makeCase(caseId: string, over: Partial<CaseRecord> & { phone?: string } = {}): CaseRecord {
   const { phone, ...rest } = over;
+  const key = newDataKey(vault, caseOwner(caseId));
   return {
     caseId,
     serviceId: 'waste-collection',
     org: 'gemeente-utrecht',
     status: 'ACTIVE',
-    citizen: { locale: 'nl', ...(phone && { phoneHash: vault.hash(phone), phoneEnc: vault.encrypt(phone) }) },
+    dataKey: key.wrapped,
+    citizen: {
+      locale: 'nl',
+      ...(phone && { phoneHash: vault.hash(phone), phoneEnc: key.cipher.seal(phone) }),
+    },
     createdAt: '2026-03-01T08:00:00.000Z',
     updatedAt: '2026-03-01T08:00:00.000Z',
     requestHash: 'h',
@@ -177,6 +191,12 @@ export function makeCase(caseId: string, over: Partial<CaseRecord> & { phone?: s
     ttl: 1_900_000_000,
     ...rest,
   };
+}
+
+/** The answers a step holds, opened with its case's key (the repository keeps them sealed). */
+export async function answersOf(repo: CaseRepository, caseId: string, stepId: string) {
+  const [record, step] = await Promise.all([repo.getCase(caseId), repo.getStep(caseId, stepId)]);
+  return record && caseCipher(vault, record).openJson(step?.dataEnc);
 }
 
 /** The real waste-collection service: the texts are its own, so tests compare with what it renders. */

@@ -6,7 +6,7 @@ import { REPLAYED, receiveSms } from '../../../functions/domain/sms-inbound';
 import { TEXTS } from '../../../functions/domain/sms-texts';
 import { findService } from '../../../workflows/catalog';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
-import { fixedClock, MemoryEngine, MemoryNotifier, makeCase, publicUrl, vault } from './sms-fakes';
+import { answersOf, fixedClock, MemoryEngine, MemoryNotifier, makeCase, publicUrl, vault } from './sms-fakes';
 
 // Invitation, SMS answer, retry and opt-out against a real DynamoDB API (dynalite): the phone
 // index, the exactly-once completion and the message claims are the repository's real ones.
@@ -75,7 +75,11 @@ describe('SMS round trip on DynamoDB', () => {
     expect(engine.completed).toHaveLength(1);
     expect(engine.completed[0]).toMatchObject({
       taskToken: `tok-case-b-${id}`,
-      output: { channel: 'sms', data: { presented: true, note: 'container stond buiten' } },
+      output: { channel: 'sms', data: {} },
+    });
+    expect(await answersOf(repo, `case-b-${id}`, 'present')).toEqual({
+      presented: true,
+      note: 'container stond buiten',
     });
     const open = await repo.openStepsForPhone(vault.hash(phone));
     expect(open.map((s) => s.shortCode)).toEqual([a]);

@@ -9,6 +9,7 @@ import type { AppError } from '../../../functions/shared/errors';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
 import { FakeEngine, fixedClock } from '../../support/fakes';
 import { testService } from '../../support/service-fixture';
+import { staffOf } from '../../support/staff';
 
 vi.mock(
   '../../../workflows/catalog',
@@ -19,7 +20,9 @@ vi.mock(
 // against a real DynamoDB API (dynalite) with the real repository.
 
 const vault = new PiiVault('a-test-key-that-is-long-enough-0123456789');
-const staff = providerOf({ 'custom:org': 'gm0363', 'custom:orgKind': 'municipality', sub: 'staff-1' });
+const staff = staffOf(
+  providerOf({ 'custom:org': 'gm0363', 'custom:orgKind': 'municipality', sub: 'staff-1' }),
+);
 let table: LocalTable;
 let repo: DynamoCaseRepository;
 const engine = new FakeEngine();
@@ -32,7 +35,16 @@ beforeAll(async () => {
 afterAll(async () => table?.stop());
 
 async function openCase(phone?: string): Promise<string> {
-  const deps = { repo, engine, clock, vault, publicUrl: 'https://x.nl', linkTtlDays: 90, retentionDays: 365 };
+  const deps = {
+    repo,
+    log: repo,
+    engine,
+    clock,
+    vault,
+    publicUrl: 'https://x.nl',
+    linkTtlDays: 90,
+    retentionDays: 365,
+  };
   const { result } = await createCase(deps, staff, {
     serviceId: 'waste-collection',
     citizen: phone ? { phone } : {},
@@ -66,7 +78,9 @@ describe('submitStep on DynamoDB', () => {
   it('lets exactly one of ten concurrent submissions through', async () => {
     const caseId = await openCase();
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => submitStep({ repo, engine, clock }, request(caseId, i % 2 === 0))),
+      Array.from({ length: 10 }, (_, i) =>
+        submitStep({ repo, engine, clock, vault }, request(caseId, i % 2 === 0)),
+      ),
     );
     const winners = results.filter((r) => r.status === 'fulfilled');
     expect(winners).toHaveLength(1);
@@ -77,6 +91,10 @@ describe('submitStep on DynamoDB', () => {
     expect(view?.events.filter((e) => e.type === 'STEP_SUBMITTED')).toHaveLength(1);
     const dto = caseDto(testService, view as NonNullable<typeof view>, 'citizen', vault);
     expect(dto.steps[0]).toMatchObject({ stepId: 'confirm-address', status: 'DONE', channel: 'web' });
+    // The winner's answer, opened from its sealed form.
+    const won = engine.completed.find((c) => c.taskToken === `tok-${caseId}`);
+    expect(typeof dto.steps[0]?.data?.correct).toBe('boolean');
+    expect(won?.output.data).toEqual({});
     expect(dto.steps[1]?.status).toBe('PENDING');
   });
 
@@ -84,14 +102,14 @@ describe('submitStep on DynamoDB', () => {
     const phone = '+31612340000';
     const caseId = await openCase(phone);
     engine.rejected.add(`tok-${caseId}`);
-    await expect(submitStep({ repo, engine, clock }, request(caseId, true))).rejects.toMatchObject({
+    await expect(submitStep({ repo, engine, clock, vault }, request(caseId, true))).rejects.toMatchObject({
       code: 'TOKEN_EXPIRED',
     });
     expect(await repo.getStep(caseId, 'confirm-address')).toMatchObject({ status: 'OPEN' });
     expect((await repo.getStep(caseId, 'confirm-address'))?.data).toBeUndefined();
     expect((await repo.openStepsForPhone(vault.hash(phone))).map((s) => s.caseId)).toContain(caseId);
     engine.rejected.delete(`tok-${caseId}`);
-    await expect(submitStep({ repo, engine, clock }, request(caseId, true))).resolves.toMatchObject({
+    await expect(submitStep({ repo, engine, clock, vault }, request(caseId, true))).resolves.toMatchObject({
       step: { status: 'DONE', data: { correct: true } },
     });
   });

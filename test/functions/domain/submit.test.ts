@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { caseCipher, caseOwner, newDataKey } from '../../../functions/domain/case-keys';
 import type { CaseRecord, StepRecord } from '../../../functions/domain/model';
+import { PiiVault } from '../../../functions/domain/pii';
 import { type SubmitRequest, submitStep } from '../../../functions/domain/submit';
 import { type AppError, statusOf } from '../../../functions/shared/errors';
 import { FakeEngine, FakeRepository, failure, fixedClock } from '../../support/fakes';
@@ -9,12 +11,16 @@ vi.mock(
   async () => (await import('../../support/service-fixture')).catalogMock,
 );
 
+const vault = new PiiVault('submit-test-key-0123456789abcdefghijklmnop');
+const DATA_KEY = newDataKey(vault, caseOwner('case1')).wrapped;
+
 const caseRecord = (over: Partial<CaseRecord> = {}): CaseRecord => ({
   caseId: 'case1',
   serviceId: 'waste-collection',
   org: 'gm0363',
   status: 'ACTIVE',
   stage: 'prepare',
+  dataKey: DATA_KEY,
   citizen: { locale: 'nl' },
   createdAt: '2026-03-01T09:00:00.000Z',
   updatedAt: '2026-03-01T09:00:00.000Z',
@@ -52,30 +58,40 @@ describe('submitStep', () => {
   let repo: FakeRepository;
   let engine: FakeEngine;
   const clock = fixedClock('2026-03-02T10:00:00.000Z');
-  let deps: { repo: FakeRepository; engine: FakeEngine; clock: typeof clock };
+  let deps: { repo: FakeRepository; engine: FakeEngine; clock: typeof clock; vault: PiiVault };
 
   beforeEach(async () => {
     repo = new FakeRepository();
     engine = new FakeEngine();
-    deps = { repo, engine, clock };
+    deps = { repo, engine, clock, vault };
     await repo.createCase(caseRecord(), 'link-hash');
     repo.putStep(openStep());
   });
 
   it('marks the step DONE, completes the task with the submission and logs an event', async () => {
     const { step, submission } = await submitStep(deps, request());
+    // No outcome rule reads this step: the engine gets none of its answers.
     const expected = {
       stepId: 'confirm-address',
       actor: 'citizen',
       channel: 'web',
       submittedAt: '2026-03-02T10:00:00.000Z',
-      data: { correct: true, note: 'achterom' },
+      data: {},
     };
     expect(submission).toEqual(expected);
     expect(engine.completed).toEqual([{ taskToken: 'token-1', output: expected }]);
     expect(step).toMatchObject({ status: 'DONE', data: { correct: true, note: 'achterom' }, channel: 'web' });
     expect(step).not.toHaveProperty('taskToken');
-    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('DONE');
+    expect(step).not.toHaveProperty('dataEnc');
+    // Stored sealed with the case's key, and only so.
+    const stored = await repo.getStep('case1', 'confirm-address');
+    expect(stored?.status).toBe('DONE');
+    expect(stored?.data).toBeUndefined();
+    expect(stored?.dataEnc).not.toContain('achterom');
+    expect(caseCipher(vault, caseRecord()).openJson(stored?.dataEnc)).toEqual({
+      correct: true,
+      note: 'achterom',
+    });
     expect(repo.events).toEqual([
       {
         caseId: 'case1',
@@ -154,6 +170,7 @@ describe('submitStep', () => {
     const step = await repo.getStep('case1', 'confirm-address');
     expect(step).toMatchObject({ status: 'OPEN', taskToken: 'token-1' });
     expect(step?.data).toBeUndefined();
+    expect(step?.dataEnc).toBeUndefined();
     expect(repo.events).toHaveLength(0);
   });
 
@@ -198,5 +215,13 @@ describe('submitStep', () => {
     );
     expect(step.submittedBy).toBe('staff-sub-1');
     expect(repo.events[0]?.detail).toEqual({ visit: 1, by: 'staff-sub-1' });
+  });
+
+  it('refuses an erased case with 409 CASE_ERASED and stores nothing', async () => {
+    await repo.erase('case1', { at: '2026-03-02T09:30:00.000Z', by: 'staff-1' });
+    const error = await failure(submitStep(deps, request()));
+    expect([statusOf(error), error.code]).toEqual([409, 'CASE_ERASED']);
+    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('OPEN');
+    expect(engine.completed).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
+import { caseCipher } from '../../../functions/domain/case-keys';
 import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/citizen-page';
 import { STYLE_FILE } from '../../../functions/pages/style-file';
@@ -43,6 +44,9 @@ function table(
     expiresAt?: string;
     citizenData?: Record<string, unknown>;
     status?: 'ACTIVE' | 'CANCELLED' | 'FAILED';
+    /** Processing log items of the case partition. */
+    processing?: Record<string, unknown>[];
+    erased?: { at: string; by: string };
   } = {},
 ) {
   ddb.on(GetCommand).resolves({});
@@ -66,8 +70,11 @@ function table(
     }),
     reference: 'INTERNAL-REF',
     citizen: { locale: 'nl', nameEnc: vault.encrypt('Anna') },
+    ...(over.erased && { erased: over.erased }),
   });
-  ddb.on(QueryCommand).resolves({ Items: [head, { ...citizenStep, ...over.citizenData }, providerStep] });
+  ddb.on(QueryCommand).resolves({
+    Items: [head, { ...citizenStep, ...over.citizenData }, providerStep, ...(over.processing ?? [])],
+  });
   ddb.on(GetCommand, { Key: keys.case('case1') }).resolves({ Item: head });
   ddb.on(GetCommand, { Key: keys.step('case1', 'confirm-address') }).resolves({ Item: citizenStep });
   ddb.on(GetCommand, { Key: keys.step('case1', 'plan-route') }).resolves({ Item: providerStep });
@@ -209,13 +216,16 @@ describe('POST /c/{linkToken}/steps/{stepId}', () => {
     expect(res.headers.location).toBe(`https://coproduce.example.nl/c/${token}?done=confirm-address&lang=nl`);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: keys.step('case1', 'confirm-address'),
-      ExpressionAttributeValues: expect.objectContaining({
-        ':channel': 'web',
-        ':actor': 'citizen',
-        ':data': { correct: true, note: 'achterom' },
-      }),
+      ExpressionAttributeValues: expect.objectContaining({ ':channel': 'web', ':actor': 'citizen' }),
+    });
+    // Sealed with the case's key (this case predates data keys: the stack's key), never in clear.
+    const values = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues;
+    expect(caseCipher(vault, caseItem() as never).openJson(values?.[':dataEnc'] as string)).toEqual({
+      correct: true,
+      note: 'achterom',
     });
     expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tok-1' });
+    expect(JSON.stringify(sfn.calls().map((c) => c.args[0].input))).not.toContain('achterom');
   });
 
   it('refuses a form without the right CSRF value (403) and saves nothing', async () => {
@@ -341,5 +351,128 @@ describe('a FAILED case on the citizen page', () => {
     const res = await post({ data: { correct: true } });
     expect([res.statusCode, errorCode(res)]).toEqual([409, 'CASE_FAILED']);
     expect(res.json).toMatchObject({ error: { details: { status: 'FAILED', org: 'Gm0363' } } });
+  });
+});
+
+/** A processing log item as the table holds it. */
+const logItem = (at: string, action: string, categories: string[], org = 'gemeente-utrecht') => ({
+  ...keys.processing('case1', at, `span-${at}`),
+  caseId: 'case1',
+  at,
+  action,
+  categories,
+  org,
+  by: 'staff-secret-sub',
+  serviceId: 'waste-collection',
+  activity: 'afvalinzameling',
+  traceId: 'trace-secret',
+  spanId: `span-${at}`,
+  parentSpanId: 'p',
+  ttl: 4_000_000_000,
+});
+
+describe('the processing log on the citizen page', () => {
+  const processing = [
+    logItem('2026-12-01T09:00:00.000Z', 'create', ['contact', 'reference']),
+    logItem('2026-12-03T10:15:00.000Z', 'read', ['contact', 'answers']),
+  ];
+
+  it('lists it in the JSON view as { at, organisation, purpose, categories, action }, without staff', async () => {
+    table({ processing });
+    const res = await get(undefined, { accept: 'application/json' });
+    expect(res.statusCode).toBe(200);
+    const purpose = { nl: 'het ophalen van uw afval', en: 'collecting your waste' };
+    expect(res.json?.processingLog).toEqual([
+      {
+        at: '2026-12-01T09:00:00.000Z',
+        organisation: 'Gemeente Utrecht',
+        purpose,
+        categories: ['contact', 'reference'],
+        action: 'create',
+      },
+      {
+        at: '2026-12-03T10:15:00.000Z',
+        organisation: 'Gemeente Utrecht',
+        purpose,
+        categories: ['contact', 'answers'],
+        action: 'read',
+      },
+    ]);
+    for (const hidden of ['staff-secret-sub', 'trace-secret', 'INTERNAL-REF'])
+      expect(res.body).not.toContain(hidden);
+  });
+
+  it('says it in plain Dutch and English, per organisation and purpose, and links the export', async () => {
+    table({ processing });
+    const nl = await get();
+    expect(nl.body).toContain('Wie uw gegevens heeft gebruikt');
+    expect(nl.body).toContain('Waarvoor: het ophalen van uw afval');
+    expect(nl.body).toContain(
+      'Gemeente Utrecht heeft uw contactgegevens en uw antwoorden bekeken op 3 december 2026.',
+    );
+    expect(nl.body).toContain(`href="/c/${token}/export" download`);
+    expect(nl.body).not.toContain('staff-secret-sub');
+    const en = await get({ lang: 'en' });
+    expect(en.body).toContain(
+      'Gemeente Utrecht viewed your contact details and your answers on 3 December 2026.',
+    );
+  });
+
+  it('shows an erased case as such: "gegevens verwijderd", without any of its data', async () => {
+    table({ erased: { at: '2026-12-04T10:00:00.000Z', by: 'staff-1' } });
+    const res = await get();
+    expect(res.body).toContain('Gegevens verwijderd');
+    expect(res.body).toContain(
+      'Op 4 december 2026 heeft Gm0363 uw persoonlijke gegevens in deze zaak verwijderd.',
+    );
+    const json = await get(undefined, { accept: 'application/json' });
+    expect(json.json?.erased).toEqual({ at: '2026-12-04T10:00:00.000Z' });
+  });
+});
+
+describe('GET /c/{linkToken}/export', () => {
+  const exportCase = (t = token) =>
+    invoke(handler, {
+      path: `/c/${t}/export`,
+      routeKey: 'GET /c/{linkToken}/export',
+      pathParameters: { linkToken: t },
+    });
+
+  it('hands the citizen everything the case holds about them, as a JSON download, and logs it', async () => {
+    table({
+      processing: [logItem('2026-12-03T10:15:00.000Z', 'read', ['answers'])],
+      citizenData: {
+        status: 'DONE',
+        data: { correct: true, note: 'achterom' },
+        submittedAt: '2026-12-02T10:00:00.000Z',
+      },
+    });
+    const res = await exportCase();
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="waste-collection-case1.json"');
+    expect(res.json).toMatchObject({
+      case: { caseId: 'case1', organisation: { id: 'gm0363', name: 'Gm0363' }, status: 'ACTIVE' },
+      citizen: { name: 'Anna', locale: 'nl' },
+      reference: 'INTERNAL-REF',
+      processingLog: [expect.objectContaining({ action: 'read', categories: ['answers'] })],
+    });
+    const steps = res.json?.steps as { stepId: string; data?: unknown }[];
+    expect(steps.find((s) => s.stepId === 'confirm-address')?.data).toEqual({
+      correct: true,
+      note: 'achterom',
+    });
+    expect(steps.find((s) => s.stepId === 'plan-route')?.data).toEqual({ day: '2026-03-10', kind: 'gft' });
+    expect(res.body).not.toContain('staff-secret-sub');
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ type: 'DATA_EXPORTED', actor: 'citizen' }),
+    });
+  });
+
+  it('answers 404 for an unknown link and 410 for an expired one, exporting nothing', async () => {
+    expect((await exportCase('x'.repeat(22))).statusCode).toBe(404);
+    table({ expiresAt: '2020-01-01T00:00:00.000Z' });
+    expect((await exportCase()).statusCode).toBe(410);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 });

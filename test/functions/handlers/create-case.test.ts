@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
+import { caseCipher } from '../../../functions/domain/case-keys';
 import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/create-case';
 import { invoke, staffClaims } from '../../support/http-event';
@@ -73,16 +74,30 @@ describe('POST /cases', () => {
     expect(citizenLink).toBe(`https://coproduce.example.nl/c/${vault.linkToken(caseId)}`);
 
     const stored = table.get(id(keys.case(caseId)));
-    expect(stored).toMatchObject({ org: 'gm0363', serviceId: 'waste-collection', reference: 'Z-2026-1' });
+    expect(stored).toMatchObject({ org: 'gm0363', serviceId: 'waste-collection' });
+    // Sealed with the case's own key, which is stored wrapped by the stack's key.
+    const cipher = caseCipher(vault, stored as never);
+    expect(stored?.dataKey).toMatch(/^k1\./);
+    expect(cipher.open(stored?.referenceEnc as string)).toBe('Z-2026-1');
     const citizen = stored?.citizen as Record<string, string>;
     expect(citizen.phoneHash).toBe(vault.hash('+31612345678'));
-    expect(vault.decrypt(citizen.phoneEnc as string)).toBe('+31612345678');
-    expect(vault.decrypt(citizen.nameEnc as string)).toBe('Anna de Vries');
-    expect(vault.decrypt(citizen.emailEnc as string)).toBe('anna@example.nl');
+    expect(cipher.open(citizen.phoneEnc)).toBe('+31612345678');
+    expect(cipher.open(citizen.nameEnc)).toBe('Anna de Vries');
+    expect(cipher.open(citizen.emailEnc)).toBe('anna@example.nl');
     expect(citizen.locale).toBe('nl');
     const everything = JSON.stringify([...table.values()]);
-    for (const secret of ['612345678', 'Anna', 'anna@', vault.linkToken(caseId)])
+    for (const secret of ['612345678', 'Anna', 'anna@', 'Z-2026', vault.linkToken(caseId)])
       expect(everything).not.toContain(secret);
+    // The creation is in the case's processing log.
+    const logged = [...table.values()].filter((item) => String(item.sk).startsWith('LOG#'));
+    expect(logged).toEqual([
+      expect.objectContaining({
+        caseId,
+        action: 'create',
+        categories: ['contact', 'reference'],
+        by: 'staff-1',
+      }),
+    ]);
     expect(table.get(id(keys.link(sha256(vault.linkToken(caseId)))))).toMatchObject({ caseId });
 
     const createdAt = stored?.createdAt as string;

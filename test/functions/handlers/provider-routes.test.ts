@@ -9,6 +9,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
+import { caseCipher, caseOwner, newDataKey } from '../../../functions/domain/case-keys';
+import { CANCEL_CAUSE } from '../../../functions/domain/cases';
 import { PiiVault } from '../../../functions/domain/pii';
 import { handler as cancelCase } from '../../../functions/handlers/cancel-case';
 import { handler as getCase } from '../../../functions/handlers/get-case';
@@ -37,7 +39,9 @@ describe('GET /cases/{caseId}', () => {
   const get = (claims = staffClaims()) =>
     invoke(getCase, { path: '/cases/case1', pathParameters: { caseId: 'case1' }, claims });
 
+  // A case from before data keys: sealed with the stack's key (v1), reference and answers in clear.
   it('shows the steps of both partners, pending ones included, without secrets', async () => {
+    ddb.on(PutCommand).resolves({});
     const citizen = {
       locale: 'nl' as const,
       nameEnc: vault.encrypt('Anna'),
@@ -94,6 +98,44 @@ describe('GET /cases/{caseId}', () => {
     ]);
     for (const secret of ['tok-', 'Enc', 'phoneHash', 'requestHash', 'pk'])
       expect(res.body).not.toContain(secret);
+    // The read was logged, with the case's ttl, before the answer left.
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        pk: 'CASE#case1',
+        sk: expect.stringMatching(/^LOG#/),
+        action: 'read',
+        categories: ['contact', 'reference', 'answers'],
+        org: 'gm0363',
+        by: 'staff-1',
+        activity: 'afvalinzameling',
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        ttl: 4_000_000_000,
+      }),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it("opens a case's personal data with its own key, and logs nothing for a case without any", async () => {
+    ddb.on(PutCommand).resolves({});
+    const key = newDataKey(vault, caseOwner('case1'));
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        caseItem({ dataKey: key.wrapped, citizen: { locale: 'nl', nameEnc: key.cipher.seal('Bram') } }),
+      ],
+    });
+    expect((await get()).json?.citizen).toEqual({ locale: 'nl', name: 'Bram' });
+    ddb.on(QueryCommand).resolves({ Items: [caseItem()] });
+    ddb.resetHistory();
+    expect((await get()).statusCode).toBe(200);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('answers 500 and returns nothing when the read cannot be logged', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [caseItem({ reference: 'Z-9' })] });
+    ddb.on(PutCommand).rejects(new Error('throttled'));
+    const res = await get();
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('Z-9');
   });
 
   it('answers 404 for a missing case and for a case of another organisation or kind alike', async () => {
@@ -120,9 +162,16 @@ describe('GET /cases', () => {
       gsi2pk: 'SVC#gm0363#waste-collection',
       gsi2sk: 'ACTIVE#2026#c2',
     };
-    ddb
-      .on(QueryCommand)
-      .resolves({ Items: [caseItem({ caseId: 'c2', requestHash: 'secret-hash' })], LastEvaluatedKey: last });
+    const key = newDataKey(vault, caseOwner('c3'));
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        caseItem({ caseId: 'c2', requestHash: 'secret-hash' }),
+        caseItem({ caseId: 'c3', dataKey: key.wrapped, referenceEnc: key.cipher.seal('HH-7') }),
+      ],
+      LastEvaluatedKey: last,
+    });
+    ddb.on(GetCommand).resolves({ Item: { ttl: 4_000_000_000 } });
+    ddb.on(PutCommand).resolves({});
     const res = await list({ serviceId: 'waste-collection', status: 'ACTIVE', limit: '10' });
     expect(res.statusCode).toBe(200);
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
@@ -130,17 +179,23 @@ describe('GET /cases', () => {
       ExpressionAttributeValues: { ':pk': 'SVC#gm0363#waste-collection', ':prefix': 'ACTIVE#' },
       Limit: 10,
     });
+    const summary = {
+      serviceId: 'waste-collection',
+      status: 'ACTIVE',
+      stage: 'prepare',
+      createdAt: '2026-03-01T09:00:00.000Z',
+      updatedAt: '2026-03-01T09:00:00.000Z',
+    };
     expect(res.json?.items).toEqual([
-      {
-        caseId: 'c2',
-        serviceId: 'waste-collection',
-        status: 'ACTIVE',
-        stage: 'prepare',
-        createdAt: '2026-03-01T09:00:00.000Z',
-        updatedAt: '2026-03-01T09:00:00.000Z',
-      },
+      { caseId: 'c2', ...summary },
+      { caseId: 'c3', ...summary, reference: 'HH-7' },
     ]);
     expect(typeof res.json?.cursor).toBe('string');
+    // The reference shown is a read of c3's personal data: one record, for c3 only.
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ caseId: 'c3', action: 'read', categories: ['reference'] }),
+    });
     // The cursor is opaque: no key, no organisation in it, and it takes the next page from `last`.
     const cursor = String(res.json?.cursor);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
@@ -237,19 +292,21 @@ describe('POST /cases/{caseId}/cancel', () => {
       ConditionExpression: '#status IN (:active, :failed)',
       ExpressionAttributeValues: expect.objectContaining({
         ':new_status': 'CANCELLED',
-        ':new_cancelReason': 'Verhuisd',
+        ':new_cancelReasonEnc': expect.any(String),
       }),
     });
+    // Sealed (this case predates data keys: the stack's key), and never in the execution's history.
+    const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const sealed = String(update?.ExpressionAttributeValues?.[':new_cancelReasonEnc']);
+    expect(caseCipher(vault, caseItem() as never).open(sealed)).toBe('Verhuisd');
     expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, {
       executionArn: execution,
-      cause: 'Verhuisd',
+      cause: CANCEL_CAUSE,
     });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({
-        type: 'CASE_CANCELLED',
-        detail: { reason: 'Verhuisd', by: 'staff-1' },
-      }),
+      Item: expect.objectContaining({ type: 'CASE_CANCELLED', detail: { reasonEnc: sealed, by: 'staff-1' } }),
     });
+    expect(JSON.stringify(ddb.calls().map((c) => c.args[0].input))).not.toContain('Verhuisd');
   });
 
   it("counts a round's case as cancelled on its round, with one ADD", async () => {

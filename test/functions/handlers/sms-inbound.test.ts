@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keys, TABLE as LAYOUT } from '../../../functions/adapters/table-keys';
+import { caseCipher } from '../../../functions/domain/case-keys';
 import { renderMessage } from '../../../functions/domain/messages';
 import { PiiVault } from '../../../functions/domain/pii';
 import { REPLAYED } from '../../../functions/domain/sms-inbound';
@@ -146,8 +147,12 @@ describe('POST /sms/inbound: messages', () => {
         ':t': 'tok-sms',
         ':channel': 'sms',
         ':actor': 'citizen',
-        ':data': { presented: true, note: 'bak stond er' },
       }),
+    });
+    const sealed = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':dataEnc'];
+    expect(caseCipher(vault, caseItem() as never).openJson(sealed as string)).toEqual({
+      presented: true,
+      note: 'bak stond er',
     });
     const success = sfn.commandCalls(SendTaskSuccessCommand);
     expect(success).toHaveLength(1);
@@ -156,7 +161,8 @@ describe('POST /sms/inbound: messages', () => {
       stepId: 'present',
       actor: 'citizen',
       channel: 'sms',
-      data: { presented: true, note: 'bak stond er' },
+      // `present` has no outcome rule: the answer stays sealed in the table.
+      data: {},
     });
     // The write comes before the task completion: a refused token can then be undone.
     const update = ddb.commandCalls(UpdateCommand)[0];

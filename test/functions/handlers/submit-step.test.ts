@@ -3,8 +3,11 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
+import { caseCipher } from '../../../functions/domain/case-keys';
+import { PiiVault } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/submit-step';
 import { errorCode, invoke, staffClaims } from '../../support/http-event';
+import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 import { caseItem, stepItem } from './items';
 
 vi.mock(
@@ -14,6 +17,8 @@ vi.mock(
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
+mockSecrets();
+const vault = new PiiVault(TEST_PII_KEY);
 const TABLE = process.env.TABLE_NAME;
 
 const route = (
@@ -58,10 +63,19 @@ describe('POST /cases/{caseId}/steps/{stepId}', () => {
         ':done': 'DONE',
         ':t': 'tok-p',
         ':v': 1,
-        ':data': { day: '2026-03-10', kind: 'gft' },
+        ':dataEnc': expect.any(String),
         ':by': 'staff-1',
       }),
     });
+    // The answers are stored sealed, and only so.
+    const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const sealed = update?.ExpressionAttributeValues?.[':dataEnc'] as string;
+    expect(caseCipher(vault, caseItem() as never).openJson(sealed)).toEqual({
+      day: '2026-03-10',
+      kind: 'gft',
+    });
+    expect(JSON.stringify(update)).not.toContain('gft');
+    // No outcome rule reads plan-route: Step Functions gets none of its answers.
     const sent = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
     expect(sent?.taskToken).toBe('tok-p');
     expect(JSON.parse(sent?.output ?? '')).toEqual({
@@ -69,10 +83,19 @@ describe('POST /cases/{caseId}/steps/{stepId}', () => {
       actor: 'provider',
       channel: 'api',
       submittedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      data: { day: '2026-03-10', kind: 'gft' },
+      data: {},
     });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ type: 'STEP_SUBMITTED', stepId: 'plan-route', channel: 'api' }),
+    });
+    // What staff recorded about the case is a change of its personal data: logged.
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        action: 'update',
+        categories: ['notes'],
+        by: 'staff-1',
+        ttl: 4_000_000_000,
+      }),
     });
   });
 
@@ -141,11 +164,11 @@ describe('POST /cases/{caseId}/steps/{stepId}', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.statusCode).toBe(200);
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      ExpressionAttributeValues: expect.objectContaining({
-        ':channel': 'web',
-        ':data': { day: '2026-03-10', kind: 'rest' },
-      }),
+    const values = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues;
+    expect(values?.[':channel']).toBe('web');
+    expect(caseCipher(vault, caseItem() as never).openJson(values?.[':dataEnc'] as string)).toEqual({
+      day: '2026-03-10',
+      kind: 'rest',
     });
   });
 });

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { consoleApp } from '../../../functions/console/app';
+import { csrfToken } from '../../../functions/console/session';
+import { ERASE_CAUSE } from '../../../functions/domain/erasure';
+import type { AppError } from '../../../functions/shared/errors';
+import { makeDeps, request, session } from './support';
+
+// The console's part of the processing log (every page that shows a case's personal data logs the
+// read), and "Gegevens verwijderen".
+
+function setup() {
+  const t = makeDeps();
+  const csrf = csrfToken(t.vault, session());
+  const post = (rel: string, body: Record<string, unknown>) =>
+    consoleApp(t.deps, request(t.deps, { method: 'POST', rel, body }));
+  const get = (rel: string, over = {}) => consoleApp(t.deps, request(t.deps, { rel, ...over }));
+  const startCase = async (key: string, reference?: string) => {
+    const res = await post('/services/waste-collection/cases', {
+      _csrf: csrf,
+      idempotencyKey: key,
+      name: 'Piet Paulusma',
+      phone: '0612345678',
+      address: 'Dorpsstraat 1',
+      collectionDate: '2026-03-10',
+      ...(reference && { reference }),
+    });
+    return /\/console\/cases\/([0-9a-f]+)\?/.exec(res.headers.location ?? '')?.[1] as string;
+  };
+  return { ...t, csrf, post, get, startCase };
+}
+
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: AppError) => e,
+  );
+
+describe('console: processing log', () => {
+  it('logs a read for the case page and one per listed case; the chart reads nobody', async () => {
+    const { get, startCase, repo } = setup();
+    const withRef = await startCase('key-privacy-000000001', 'HH-1');
+    const withName = await startCase('key-privacy-000000002');
+    repo.processing = [];
+    const page = await get(`/cases/${withRef}`);
+    expect(page.body).toContain('Piet Paulusma');
+    expect(repo.processing.map((r) => [r.caseId, r.action, r.categories])).toEqual([
+      [withRef, 'read', ['contact', 'reference', 'context']],
+    ]);
+    repo.processing = [];
+    const list = await get('/services/waste-collection');
+    expect(list.body).toContain('>HH-1</a>');
+    expect(list.body).toContain('>Piet Paulusma</a>');
+    expect(repo.processing.map((r) => [r.caseId, r.categories]).sort()).toEqual(
+      [
+        [withRef, ['reference']],
+        [withName, ['contact']],
+      ].sort(),
+    );
+    expect(new Set(repo.processing.map((r) => r.traceId)).size).toBe(1);
+    repo.processing = [];
+    await get('/services/waste-collection/chart');
+    expect(repo.processing).toEqual([]);
+  });
+
+  it('shows staff the log with who and the trace, the sentence the citizen sees', async () => {
+    const { get, startCase } = setup();
+    const caseId = await startCase('key-privacy-000000003');
+    await get(`/cases/${caseId}`);
+    const page = await get(`/cases/${caseId}`);
+    expect(page.body).toContain('<h2 id="processing">Verwerkingslog</h2>');
+    expect(page.body).toMatch(
+      /Gm0363 heeft uw contactgegevens en de gegevens voor deze dienst vastgelegd op \d+ maart 2026\./,
+    );
+    expect(page.body).toContain('<td>staff-1</td>');
+  });
+});
+
+describe('console: erasure', () => {
+  it('erases with a reason: the case stops, shows "gegevens verwijderd" and none of its data', async () => {
+    const { post, get, csrf, startCase, engine, repo } = setup();
+    const caseId = await startCase('key-privacy-000000004', 'HH-9');
+    const form = await get(`/cases/${caseId}`);
+    expect(form.body).toContain(`action="/console/cases/${caseId}/erase"`);
+    expect(await failure(post(`/cases/${caseId}/erase`, { _csrf: csrf, reason: ' ' }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    expect(await failure(post(`/cases/${caseId}/erase`, { reason: 'x' }))).toMatchObject({ code: 'CSRF' });
+    const res = await post(`/cases/${caseId}/erase`, { _csrf: csrf, reason: 'Verzoek burger' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/console/cases/${caseId}?notice=erased`);
+    expect(engine.stopped).toEqual([
+      { serviceId: 'waste-collection', execution: caseId, reason: ERASE_CAUSE },
+    ]);
+    const page = await get(`/cases/${caseId}`, { query: { notice: 'erased' } });
+    expect(page.body).toContain('De persoonsgegevens van de zaak zijn verwijderd.');
+    expect(page.body).toMatch(/Gegevens verwijderd op [^<]+ door staff-1\./);
+    for (const gone of ['Piet', 'HH-9', 'Dorpsstraat', `action="/console/cases/${caseId}/erase"`])
+      expect(page.body).not.toContain(gone);
+    expect(repo.processing.filter((r) => r.action === 'erase')).toHaveLength(1);
+    const en = await get(`/cases/${caseId}`, { locale: 'en' });
+    expect(en.body).toMatch(/Data erased on [^<]+ by staff-1\./);
+  });
+});
