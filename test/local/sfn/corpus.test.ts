@@ -10,7 +10,15 @@ import type { Json } from '../../../local/sfn/language/json';
 import { StatesError } from '../../../local/sfn/language/states-errors';
 import { type CorpusCase, corpus, type TaskStep } from './corpus';
 import { errorCorpus } from './corpus-errors';
-import { type Outcome, polyfillWithResolvers, runLocal, stateNames } from './helpers';
+import { limitCorpus } from './corpus-limits';
+import {
+  type Outcome,
+  polyfillWithResolvers,
+  redriveLocal,
+  settleLocal,
+  startLocal,
+  stateNames,
+} from './helpers';
 
 polyfillWithResolvers();
 
@@ -78,7 +86,7 @@ async function runPeer(c: CorpusCase): Promise<Outcome> {
 }
 
 describe('corpus cross-check against aws-local-stepfunctions', () => {
-  const cases = [...corpus, ...errorCorpus];
+  const cases = [...corpus, ...errorCorpus, ...limitCorpus];
 
   it('has at least 55 cases with unique names', () => {
     expect(cases.length).toBeGreaterThanOrEqual(55);
@@ -110,7 +118,9 @@ describe('corpus cross-check against aws-local-stepfunctions', () => {
     const waits = Object.values(c.tasks ?? {}).some((steps) => steps.includes('hang'));
     (waits ? it.concurrent : it)(`${c.name}: same result as the peer`, async () => {
       const engine = localEngine(c);
-      const local = await runLocal(engine, c.definition, c.input);
+      const arn = await startLocal(engine, c.definition, c.input);
+      let local = await settleLocal(engine, arn);
+      if (c.redrive && local.status === 'FAILED') local = await redriveLocal(engine, arn);
       await engine.close();
       const other = await runPeer(c);
 

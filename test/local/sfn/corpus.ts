@@ -11,6 +11,8 @@ export interface CorpusCase {
   aws?: { ref: string; expected: { output?: unknown; error?: string } };
   /** Scripted Task states (corpus-errors.ts): per state name, what each call does in turn. */
   tasks?: Record<string, TaskStep[]>;
+  /** The local run is redriven once if it fails (corpus-limits.ts); its final outcome counts. */
+  redrive?: boolean;
 }
 
 /** A Task call's outcome: a result, an error (name and cause), or no answer at all. */
