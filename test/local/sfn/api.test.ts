@@ -110,6 +110,30 @@ describe('state machines', () => {
     expect(l.stateMachines?.map((m) => m.name)).toContain('orders');
   });
 
+  it('accepts reference paths only where AWS requires them (ResultPath, ItemsPath)', async () => {
+    const map = (itemsPath: string) =>
+      JSON.stringify({
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemsPath: itemsPath,
+            ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+            End: true,
+          },
+        },
+      });
+    const pass = (resultPath: string) =>
+      JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', ResultPath: resultPath, End: true } } });
+    expect(await errorName(machine('items-wildcard', map('$.rows[*]')))).toBe('InvalidDefinition');
+    expect(await errorName(machine('result-filter', pass('$.xs[?(@.a)]')))).toBe('InvalidDefinition');
+    // `.[` before a name or an index is still a reference path.
+    expect(await machine('items-dot-bracket', map("$.[0].['the rows']"))).toMatch(
+      /:stateMachine:items-dot-bracket$/,
+    );
+    expect(await machine('result-dot-bracket', pass("$.abc.['def ghi']"))).toMatch(/result-dot-bracket$/);
+  });
+
   it('raises the SDK exceptions for bad input', async () => {
     expect(await errorName(machine('bad', '{"StartAt":"X","States":{}}'))).toBe('InvalidDefinition');
     expect(await errorName(machine('bad2', 'not json'))).toBe('InvalidDefinition');
