@@ -178,6 +178,16 @@ describe('executions and task tokens', () => {
     ).toBe('ExecutionAlreadyExists');
 
     const token = await nextToken(1);
+    // Over 256 KiB (UTF-8 bytes): the API's own field validation refuses it, the task still waits.
+    const tooBig = JSON.stringify({ s: 'x'.repeat(256 * 1024) });
+    expect(await errorName(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: tooBig })))).toBe(
+      'ValidationException',
+    );
+    expect(
+      await errorName(
+        sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'run-2', input: tooBig })),
+      ),
+    ).toBe('ValidationException');
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"ok":true}' }));
     const d = await settled(start.executionArn as string);
     expect(d.status).toBe('SUCCEEDED');
