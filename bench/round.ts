@@ -5,6 +5,8 @@
  * peak RSS and heap (sampled every 100 ms) against the idle runtime's, and a baseline timed in the same
  * run: BASE_N single POST /cases (default 500) at BASE_CONCURRENCY (default 10, the round machine's
  * MaxConcurrency), so the figure means something on a noisy machine.
+ * Memory per started case: the peak RSS growth, and the heap and RSS growth once the round's cases
+ * rest (waiting for answers), divided by N; run with NODE_OPTIONS=--expose-gc to collect first.
  * BENCH_DEADLINE_S (default 600) bounds the run after the synth.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +31,16 @@ const say = (line: string) =>
   console.log(`[${((performance.now() - t00) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Memory once the round's work is done, after a full collection when node runs with --expose-gc. */
+async function restingMemory() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  await sleep(100);
+  gc?.();
+  return { ...process.memoryUsage(), collected: gc !== undefined };
+}
 
 /** Peak RSS and heap since the last `reset`, sampled every 100 ms. */
 class Peaks {
@@ -147,6 +159,10 @@ async function main(): Promise<number> {
     const before = process.memoryUsage();
     const r = await round(rt, api, `bench-${N}`, N, peaks);
     const rate = N / r.run;
+    // The started cases at rest: each waits for an answer (a task token) and a timer.
+    await settle(rt);
+    const resting = await restingMemory();
+    const stats = rt.engine.engine.stats();
     console.log(
       [
         '',
@@ -159,6 +175,8 @@ async function main(): Promise<number> {
         `peak heap used           ${mb(peaks.heap)} during the round, ${mb(idle.heap)} idle`,
         `before the round         RSS ${mb(before.rss)}, heap ${mb(before.heapUsed)} (after the warm-up and the baseline cases)`,
         `peak while validating    RSS ${mb(r.validation.rss)}, heap ${mb(r.validation.heap)} (the file streamed once)`,
+        `per started case         peak RSS +${kb((peaks.rss - before.rss) / N)}, heap at rest +${kb((resting.heapUsed - before.heapUsed) / N)}, RSS at rest +${kb((resting.rss - before.rss) / N)}, external at rest +${kb((resting.external - before.external) / N)}${resting.collected ? '' : ' (no --expose-gc: heap not collected first)'}`,
+        `engine at rest           ${stats.executions} executions, ${stats.running} running, ${stats.resident} in memory, ${stats.tasksInFlight} task calls in flight, ${stats.tasksQueued} queued`,
         'The rest is the started cases themselves: their executions in the engine and the queued open-step',
         'invocations (two per case), which a round of N rows adds whatever the file size.',
       ].join('\n'),

@@ -1,3 +1,5 @@
+import { PAYLOAD_LIMIT, textOverLimit } from '../language/payload-size';
+
 /** The account of every local ARN. */
 export const ACCOUNT = '000000000000';
 
@@ -42,4 +44,18 @@ export function checkArn(arn: unknown, kind: 'stateMachine' | 'execution'): stri
     );
   }
   return arn;
+}
+
+/**
+ * StartExecution `input` and SendTaskSuccess `output`: "Length constraints apply to the payload
+ * size, and are expressed as bytes in UTF-8 encoding", at most 262,144 (Step Functions API
+ * reference); a longer one is refused by the API's field validation before anything runs.
+ */
+export function checkPayloadText(text: string, field: 'input' | 'output'): void {
+  if (textOverLimit(text)) {
+    throw new SfnApiError(
+      'ValidationException',
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${PAYLOAD_LIMIT}`,
+    );
+  }
 }

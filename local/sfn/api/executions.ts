@@ -10,7 +10,7 @@ import { redriveBlocker } from '../interpreter/redrive';
 import type { Json } from '../language/json';
 import type { EngineCore } from '../scheduler/engine-core';
 import { executionTimeoutId } from '../scheduler/timers';
-import { ACCOUNT, checkArn, checkName, SfnApiError } from './api-errors';
+import { ACCOUNT, checkArn, checkName, checkPayloadText, SfnApiError } from './api-errors';
 import { paginate } from './paging';
 import { stateMachineOf } from './state-machines';
 
@@ -28,6 +28,7 @@ export async function startExecution(
   const machine = stateMachineOf(core, input.stateMachineArn);
   const name = input.name === undefined ? randomUUID() : checkName(input.name);
   const text = input.input ?? '{}';
+  checkPayloadText(text, 'input');
   try {
     JSON.parse(text);
   } catch {

@@ -10,7 +10,7 @@ import { taskFailed, taskSucceeded } from '../interpreter/task-outcome';
 import type { Json } from '../language/json';
 import { StatesError } from '../language/states-errors';
 import type { EngineCore } from '../scheduler/engine-core';
-import { SfnApiError } from './api-errors';
+import { checkPayloadText, SfnApiError } from './api-errors';
 
 /** The waiting task of a token, or the error AWS gives for it. */
 function taskOf(core: EngineCore, token: unknown): { execution: Execution; thread: Thread } {
@@ -33,6 +33,7 @@ export async function sendTaskSuccess(
   core: EngineCore,
   input: Sfn.SendTaskSuccessInput,
 ): Promise<Sfn.SendTaskSuccessOutput> {
+  checkPayloadText(input.output ?? '', 'output');
   const { execution, thread } = taskOf(core, input.taskToken);
   let output: Json;
   try {

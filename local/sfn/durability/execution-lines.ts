@@ -13,10 +13,13 @@
 import type {
   ExecutionPayloads,
   ExecutionRecord,
+  StateMachine,
   StateMachineRecord,
   Thread,
 } from '../interpreter/execution';
 import type { HistoryEvent } from '../interpreter/history';
+import type { Journal } from './journal';
+import type { Location } from './journal-files';
 
 export interface StateLine {
   execution: ExecutionRecord;
@@ -84,4 +87,17 @@ export function historyKey(bytes: Buffer, start: number, end: number): number | 
   const head = bytes.toString('latin1', start, Math.min(end, start + 40));
   const m = /^\{"history":(\d+),"events":\[/.exec(head);
   return m && bytes[end - 1] === 0x7d ? Number(m[1]) : null;
+}
+
+/** A state machine revision as its journal line holds it (the compiled form is rebuilt on replay). */
+export function machineRecord(m: StateMachine): StateMachineRecord {
+  const { arn, name, definition, roleArn, type, createdAt, deleted, revision } = m;
+  return { arn, name, definition, roleArn, type, createdAt, deleted, revision };
+}
+
+/** The text of the lines at flat [fileId, offset, length] triples. */
+export function* lines(locations: number[], journal: Journal): Generator<string> {
+  for (let i = 0; i < locations.length; i += 3) {
+    yield journal.read(locations.slice(i, i + 3) as Location);
+  }
 }

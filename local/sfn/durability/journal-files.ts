@@ -97,3 +97,37 @@ export function writeAll(fd: number, data: Buffer, position: number): Promise<vo
 
 export const fdatasync = (fd: number) =>
   new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+
+/** A journal line not written yet: where it will be, and its bytes. */
+export interface Line {
+  fileId: number;
+  offset: number;
+  bytes: Buffer;
+}
+
+/** The line at (fileId, offset) in a list ordered by place. */
+export function find(lines: Line[], fileId: number, offset: number): Line | undefined {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const line = lines[mid] as Line;
+    const order = line.fileId - fileId || line.offset - offset;
+    if (order === 0) return line;
+    if (order < 0) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
+}
+
+/** Writes the lines' bytes, in order, at the end of `fd`. */
+export function writeLines(fd: number, lines: Line[]): Promise<void> {
+  const data = lines.length === 1 ? (lines[0] as Line).bytes : Buffer.concat(lines.map((l) => l.bytes));
+  return new Promise((resolve, reject) => {
+    const step = (done: number) => {
+      if (done >= data.length) return resolve();
+      fs.write(fd, data, done, data.length - done, null, (e, n) => (e ? reject(e) : step(done + n)));
+    };
+    step(0);
+  });
+}

@@ -11,21 +11,18 @@ import * as fs from 'node:fs';
 import {
   fdatasync,
   fileName,
+  find,
   forEachLine,
   generationOf,
   generations,
   journalFileId,
+  type Line,
   type Location,
   type RawLine,
   snapshotFileId,
   syncDirectory,
+  writeLines,
 } from './journal-files';
-
-interface Line {
-  fileId: number;
-  offset: number;
-  bytes: Buffer;
-}
 
 export class Journal {
   /** Appended and not yet written; being written. */
@@ -204,29 +201,4 @@ export class Journal {
     this.readFds.clear();
     this.oldWriteFds.clear();
   }
-}
-
-function find(lines: Line[], fileId: number, offset: number): Line | undefined {
-  let low = 0;
-  let high = lines.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    const line = lines[mid] as Line;
-    const order = line.fileId - fileId || line.offset - offset;
-    if (order === 0) return line;
-    if (order < 0) low = mid + 1;
-    else high = mid - 1;
-  }
-  return undefined;
-}
-
-function writeLines(fd: number, lines: Line[]): Promise<void> {
-  const data = lines.length === 1 ? (lines[0] as Line).bytes : Buffer.concat(lines.map((l) => l.bytes));
-  return new Promise((resolve, reject) => {
-    const step = (done: number) => {
-      if (done >= data.length) return resolve();
-      fs.write(fd, data, done, data.length - done, null, (e, n) => (e ? reject(e) : step(done + n)));
-    };
-    step(0);
-  });
 }

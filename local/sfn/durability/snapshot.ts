@@ -11,12 +11,12 @@
  * upserted or dropped by id, events kept once per id), so replaying both is safe.
  */
 import type { Execution } from '../interpreter/execution';
-import { collectHistory, foldStateLines, historyLine } from './execution-lines';
+import { collectHistory, foldStateLines, historyLine, lines, machineRecord } from './execution-lines';
 import type { Journal } from './journal';
 import { generationOf, type Location } from './journal-files';
 import type { LegacyExecution } from './legacy-journal';
 import { SnapshotFile } from './snapshot-file';
-import { type ExecutionEntry, lines, machineRecord, type Store } from './store';
+import type { ExecutionEntry, Store } from './store';
 
 /** An execution with more history lines than this gets them merged into one. */
 const MERGE_HISTORY_LINES = 16;

@@ -9,18 +9,11 @@
  * Every change goes through here (touch*, addThread, dropThread, addEvent) so that `commit`
  * can journal it (change-log.ts).
  */
-import {
-  Execution,
-  type ExecutionRecord,
-  type StateMachine,
-  type StateMachineRecord,
-  type Thread,
-} from '../interpreter/execution';
+import { Execution, type ExecutionRecord, type StateMachine, type Thread } from '../interpreter/execution';
 import type { HistoryEvent } from '../interpreter/history';
 import { ChangeLog } from './change-log';
-import { collectHistory, foldStateLines } from './execution-lines';
+import { collectHistory, foldStateLines, lines, machineRecord } from './execution-lines';
 import type { Journal } from './journal';
-import type { Location } from './journal-files';
 
 export interface ExecutionEntry {
   record: ExecutionRecord;
@@ -220,17 +213,5 @@ export class Store {
       entry.stateLines.push(...state);
       if (history) entry.historyLines.push(...history);
     }
-  }
-}
-
-export function machineRecord(m: StateMachine): StateMachineRecord {
-  const { arn, name, definition, roleArn, type, createdAt, deleted, revision } = m;
-  return { arn, name, definition, roleArn, type, createdAt, deleted, revision };
-}
-
-/** The text of the lines at flat [fileId, offset, length] triples. */
-export function* lines(locations: number[], journal: Journal): Generator<string> {
-  for (let i = 0; i < locations.length; i += 3) {
-    yield journal.read(locations.slice(i, i + 3) as Location);
   }
 }

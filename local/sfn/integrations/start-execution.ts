@@ -27,7 +27,10 @@ export function startExecutionResolver(
         });
         return { ExecutionArn: r.executionArn ?? '', StartDate: (r.startDate as Date).toISOString() };
       } catch (e) {
-        if (e instanceof SfnApiError) throw new StatesError(`StepFunctions.${e.code}Exception`, e.message);
+        if (e instanceof SfnApiError) {
+          const name = e.code.endsWith('Exception') ? e.code : `${e.code}Exception`;
+          throw new StatesError(`StepFunctions.${name}`, e.message);
+        }
         throw asStatesError(e);
       }
     };

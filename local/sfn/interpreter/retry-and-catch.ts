@@ -151,7 +151,7 @@ export function handleError(run: StateRun, error: StatesError): void {
     terminateThread(interpreter, execution, thread, asStatesError(e));
     return;
   }
-  exitState(run, output, catcher.next);
+  exitState(run, output, catcher.next, true);
 }
 
 /** A retry interval is over: the state runs again. */

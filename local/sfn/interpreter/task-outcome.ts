@@ -6,7 +6,8 @@
  */
 import { describeResource, isLambdaArn } from '../integrations/task-resources';
 import type { Json } from '../language/json';
-import { asStatesError, type StatesError } from '../language/states-errors';
+import { overLimit } from '../language/payload-size';
+import { asStatesError, DataLimitExceeded, type StatesError } from '../language/states-errors';
 import type { Execution, Thread } from './execution';
 import type { Interpreter } from './interpreter';
 import { exitState } from './transitions';
@@ -41,6 +42,12 @@ export function taskSucceeded(
   if (!isLive(execution, thread, attempt)) return;
   const state = execution.stateOf(thread);
   const resource = state.resource as string;
+  if (overLimit(result)) {
+    // As AWS reports a connector's result over the quota: TaskFailed, named by resource type.
+    const cause = `The state/task '${describeResource(resource).resourceType}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+    taskFailed(interpreter, execution, thread, attempt, new DataLimitExceeded(cause));
+    return;
+  }
   leaveTask(interpreter, execution, thread);
   const output = { output: JSON.stringify(result), outputDetails: { truncated: false } };
   if (isLambdaArn(resource)) interpreter.history.emit(execution, thread, 'LambdaFunctionSucceeded', output);

@@ -4,13 +4,31 @@
  * how a closed execution's threads are parked (for RedriveExecution) or dropped.
  */
 import type { Json } from '../language/json';
-import type { StatesError } from '../language/states-errors';
+import { overLimit } from '../language/payload-size';
+import { DataLimitExceeded, type StatesError } from '../language/states-errors';
 import type { Execution, ExecutionStatus, Thread } from './execution';
 import type { Interpreter, StateRun } from './interpreter';
 
-/** Leaves the current state with `output`, to `next` (default: the state's Next) or the end. */
-export function exitState(run: StateRun, output: Json, next: string | null = run.state.next): void {
+/**
+ * Leaves the current state with `output`, to `next` (default: the state's Next) or the end. An
+ * output over the payload quota fails the state instead (States.DataLimitExceeded, which only a
+ * Retry or Catch naming it handles); `caught` says the output is a Catch's, whose failure is final.
+ */
+export function exitState(
+  run: StateRun,
+  output: Json,
+  next: string | null = run.state.next,
+  caught = false,
+): void {
   const { interpreter, execution, thread, state } = run;
+  if (overLimit(output)) {
+    const error = new DataLimitExceeded(
+      `The state/task '${state.name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    );
+    if (caught) terminateThread(interpreter, execution, thread, error);
+    else interpreter.handleError(run, error);
+    return;
+  }
   if (state.type !== 'Fail') interpreter.history.exited(execution, thread, state.type, state.name, output);
   thread.items = undefined;
   thread.effectiveInput = undefined;

@@ -9,6 +9,7 @@ import { compileRule, type Predicate } from './choice-rules';
 import { compileResultPath, compileSelect, type PathSelect, type ResultMerge } from './data-paths';
 import { compileDistributed, type DistributedMapConfig } from './distributed-map-config';
 import { isObject, type Json, type JsonObject } from './json';
+import { compilePath } from './jsonpath';
 import { compileTemplate, type Template } from './payload-template';
 import {
   compileFailField,
@@ -149,6 +150,9 @@ function compileState(name: string, s: AslState, graph: number, graphs: Graph[])
       const processor = s.ItemProcessor ?? s.Iterator;
       if (!processor) throw new DefinitionError(`Map '${name}' needs an ItemProcessor`);
       c.itemProcessor = compileGraph(processor, graphs, `${name}/ItemProcessor`);
+      // "The value of ItemsPath must be a Reference Path" (AWS, "ItemsPath (Map, JSONPath only)").
+      if (typeof s.ItemsPath === 'string' && !compilePath(s.ItemsPath).keys)
+        throw new DefinitionError(`Map '${name}': ItemsPath '${s.ItemsPath}' must be a reference path`);
       c.itemsPath = compileSelect(s.ItemsPath, 'ItemsPath');
       const selector = s.ItemSelector ?? s.Parameters;
       c.itemSelector = selector !== undefined ? compileTemplate(selector) : undefined;

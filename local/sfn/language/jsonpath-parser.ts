@@ -44,6 +44,9 @@ export function parseSegments(text: string, from: number): Segment[] {
         continue;
       }
       i++;
+      // `.[` is the bracket alone, as Jayway (which AWS uses) reads it: `$.[0]`, `$.abc.['def ghi']`
+      // and `$.[?(@.OU > 0)]` appear on AWS's "Using JSONPath paths" page.
+      if (text[i] === '[') continue;
       if (text[i] === '*') {
         i++;
         segments.push({ kind: 'wild' });

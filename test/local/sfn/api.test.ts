@@ -110,6 +110,30 @@ describe('state machines', () => {
     expect(l.stateMachines?.map((m) => m.name)).toContain('orders');
   });
 
+  it('accepts reference paths only where AWS requires them (ResultPath, ItemsPath)', async () => {
+    const map = (itemsPath: string) =>
+      JSON.stringify({
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemsPath: itemsPath,
+            ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+            End: true,
+          },
+        },
+      });
+    const pass = (resultPath: string) =>
+      JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', ResultPath: resultPath, End: true } } });
+    expect(await errorName(machine('items-wildcard', map('$.rows[*]')))).toBe('InvalidDefinition');
+    expect(await errorName(machine('result-filter', pass('$.xs[?(@.a)]')))).toBe('InvalidDefinition');
+    // `.[` before a name or an index is still a reference path.
+    expect(await machine('items-dot-bracket', map("$.[0].['the rows']"))).toMatch(
+      /:stateMachine:items-dot-bracket$/,
+    );
+    expect(await machine('result-dot-bracket', pass("$.abc.['def ghi']"))).toMatch(/result-dot-bracket$/);
+  });
+
   it('raises the SDK exceptions for bad input', async () => {
     expect(await errorName(machine('bad', '{"StartAt":"X","States":{}}'))).toBe('InvalidDefinition');
     expect(await errorName(machine('bad2', 'not json'))).toBe('InvalidDefinition');
@@ -154,6 +178,16 @@ describe('executions and task tokens', () => {
     ).toBe('ExecutionAlreadyExists');
 
     const token = await nextToken(1);
+    // Over 256 KiB (UTF-8 bytes): the API's own field validation refuses it, the task still waits.
+    const tooBig = JSON.stringify({ s: 'x'.repeat(256 * 1024) });
+    expect(await errorName(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: tooBig })))).toBe(
+      'ValidationException',
+    );
+    expect(
+      await errorName(
+        sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'run-2', input: tooBig })),
+      ),
+    ).toBe('ValidationException');
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"ok":true}' }));
     const d = await settled(start.executionArn as string);
     expect(d.status).toBe('SUCCEEDED');

@@ -11,10 +11,21 @@ export interface CorpusCase {
   aws?: { ref: string; expected: { output?: unknown; error?: string } };
   /** Scripted Task states (corpus-errors.ts): per state name, what each call does in turn. */
   tasks?: Record<string, TaskStep[]>;
+  /**
+   * asl-validator refuses this definition although AWS accepts it: the AWS page that says so.
+   * The case is kept out of the validator check, which asserts the refusal instead.
+   */
+  validatorDiffers?: string;
+  /** The local run is redriven once if it fails (corpus-limits.ts); its final outcome counts. */
+  redrive?: boolean;
 }
 
 /** A Task call's outcome: a result, an error (name and cause), or no answer at all. */
 export type TaskStep = { output: unknown } | { error: string; cause: string } | 'hang';
+
+/** AWS's "Using JSONPath paths" page. */
+const JSONPATH_PAGE =
+  'https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html';
 
 const pass = (extra: Record<string, unknown> = {}) => ({ Type: 'Pass', End: true, ...extra });
 const one = (state: Record<string, unknown>) => ({ StartAt: 'S', States: { S: { End: true, ...state } } });
@@ -134,6 +145,48 @@ export const corpus: CorpusCase[] = [
     name: 'jsonpath-bracket-names',
     definition: one({ Type: 'Pass', Parameters: { 'v.$': "$['odd key'].x" } }),
     input: { 'odd key': { x: 7 } },
+  },
+  // `.` followed by `[` (issue 13 item 5): AWS's "Using JSONPath paths" page uses
+  // `$.abc.['def ghi']`; Jayway, which AWS uses, reads `.[` as the bracket alone. asl-validator's
+  // payload-template format refuses it, so these cases are checked against the peer only.
+  {
+    name: 'jsonpath-dot-bracket-index',
+    validatorDiffers: JSONPATH_PAGE,
+    definition: one({ Type: 'Pass', Parameters: { 'first.$': '$.[0]', 'last.$': '$.[-1:]' } }),
+    input: [10, 20, 30],
+  },
+  {
+    name: 'jsonpath-dot-bracket-filter',
+    validatorDiffers: JSONPATH_PAGE,
+    definition: one({ Type: 'Pass', Parameters: { 'positive.$': '$.[?(@.OU > 0)].name' } }),
+    input: [
+      { OU: 1, name: 'a' },
+      { OU: -1, name: 'b' },
+      { OU: 2, name: 'c' },
+    ],
+  },
+  {
+    name: 'jsonpath-dot-bracket-quoted-name',
+    validatorDiffers: JSONPATH_PAGE,
+    definition: one({ Type: 'Pass', Parameters: { 'v.$': "$.abc.['def ghi']" } }),
+    input: { abc: { 'def ghi': 5 } },
+  },
+  {
+    name: 'jsonpath-dot-bracket-in-resultselector',
+    validatorDiffers: JSONPATH_PAGE,
+    definition: {
+      StartAt: 'Result',
+      States: {
+        Result: { Type: 'Pass', Result: { abc: { 'def ghi': [1, 2] } }, Next: 'Select' },
+        Select: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'Same', States: { Same: { Type: 'Pass', End: true } } }],
+          ResultSelector: { 'v.$': "$.[0].abc.['def ghi'].[1]" },
+          End: true,
+        },
+      },
+    },
+    input: {},
   },
   {
     name: 'bad-parameters-path',

@@ -10,26 +10,55 @@ export interface Outcome {
 
 let seq = 0;
 
+/** Turns an in-flight integration call may take before it counts as hung (a scripted 'hang'). */
+const HUNG_AFTER_TURNS = 5;
+
 /**
- * Runs a definition to completion on the local engine. Whenever the execution is idle on a
- * timer (retry interval, wait), the engine clock is fast-forwarded to that timer.
+ * Runs a definition to completion on the local engine. The engine clock is fast-forwarded to
+ * the next timer (retry interval, wait, timeout) only when nothing runs: no thread is runnable,
+ * no task waits for a slot, no ItemReader reads, and the calls in flight have not returned for a
+ * few event-loop turns (they hang). Advancing earlier could fire a top-level TimeoutSeconds
+ * while work was still under way.
  */
 export async function runLocal(engine: Engine, definition: unknown, input: unknown): Promise<Outcome> {
+  return settleLocal(engine, await startLocal(engine, definition, input));
+}
+
+/** Creates a machine for `definition` and starts it; returns the execution ARN. */
+export async function startLocal(engine: Engine, definition: unknown, input: unknown): Promise<string> {
   const { stateMachineArn } = await engine.createStateMachine({
     name: `m${++seq}-${Date.now()}`,
     definition: JSON.stringify(definition),
   });
   const { executionArn } = await engine.startExecution({ stateMachineArn, input: JSON.stringify(input) });
-  const arn = executionArn as string;
+  return executionArn as string;
+}
+
+/** Redrives a failed execution and runs it to completion, as runLocal does. */
+export async function redriveLocal(engine: Engine, executionArn: string): Promise<Outcome> {
+  await engine.redriveExecution({ executionArn });
+  return settleLocal(engine, executionArn);
+}
+
+/** Runs a started (or redriven) execution to completion (see runLocal). */
+export async function settleLocal(engine: Engine, arn: string): Promise<Outcome> {
   const done = engine.waitForExecution(arn);
   let finished = false;
   void done.then(() => {
     finished = true;
   });
-  for (let i = 0; i < 200 && !finished; i++) {
+  let quiet = 0;
+  for (let i = 0; i < 5000 && !finished; i++) {
     await new Promise((r) => setImmediate(r));
+    const s = engine.stats();
+    if (s.runnable || s.tasksQueued || s.reading) quiet = 0;
+    else quiet++;
+    const idle = quiet >= (s.tasksInFlight ? HUNG_AFTER_TURNS : 1);
     const due = engine.nextTimer();
-    if (!finished && due !== undefined) await engine.advance(Math.max(0, (due - engine.now()) / 1000));
+    if (!finished && idle && due !== undefined) {
+      quiet = 0;
+      await engine.advance(Math.max(0, (due - engine.now()) / 1000));
+    }
   }
   const d = await done;
   return {

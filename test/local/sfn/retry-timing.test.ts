@@ -100,3 +100,33 @@ describe('Retry timing', () => {
     });
   });
 });
+
+describe('runLocal (the helper these tests rely on)', () => {
+  it('fast-forwards only when nothing runs: a slow task finishes before a top-level TimeoutSeconds', async () => {
+    const turns = () => new Promise((r) => setImmediate(r));
+    const engine = new Engine({
+      // A task that takes a few event-loop turns: the clock must not jump while it runs.
+      invoke: async () => {
+        for (let i = 0; i < 3; i++) await turns();
+        return 'done';
+      },
+    });
+    engines.push(engine);
+    const definition = {
+      StartAt: 'T',
+      TimeoutSeconds: 60,
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'f' },
+          OutputPath: '$.Payload',
+          Next: 'Later',
+        },
+        Later: { Type: 'Wait', Seconds: 30, End: true },
+      },
+    };
+    const out = await runLocal(engine, definition, {});
+    expect(out).toEqual({ status: 'SUCCEEDED', output: 'done' });
+  });
+});

@@ -19,6 +19,10 @@ const tempDir = () => {
   return d;
 };
 const turn = () => new Promise((r) => setTimeout(r, 5));
+/** Waits until `done()` holds, up to 20 s: journal syncs are slow on a busy machine. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 4000 && !done(); i++) await turn();
+}
 
 const ask = {
   StartAt: 'Prepare',
@@ -88,7 +92,7 @@ describe('waiting executions on disk', () => {
     const { engine, tokens } = durable(tempDir());
     try {
       const arns = await startAll(engine, 60);
-      for (let i = 0; i < 200 && tokens.size < 60; i++) await turn();
+      await until(() => tokens.size >= 60);
       expect(tokens.size).toBe(60);
       await turn();
       expect(engine.stats()).toMatchObject({ executions: 120, running: 120, timers: 120 });
@@ -120,7 +124,7 @@ describe('waiting executions on disk', () => {
       await engine.advance(60);
       for (const arn of arns.wait) expectCompleteHistory(engine, arn, 'ExecutionSucceeded');
       // Executions loaded to answer the calls above are evicted again at the next batch.
-      await turn();
+      await until(() => engine.stats().resident <= 5);
       expect(engine.stats().resident).toBeLessThanOrEqual(5);
     } finally {
       await engine.close();
@@ -131,7 +135,7 @@ describe('waiting executions on disk', () => {
     const dir = tempDir();
     const first = durable(dir, { compactBytes: 20_000 });
     const arns = await startAll(first.engine, 80);
-    for (let i = 0; i < 200 && first.tokens.size < 80; i++) await turn();
+    await until(() => first.tokens.size >= 80);
     // Answer half of them before the restart: those close, the others still wait.
     for (let i = 0; i < 40; i++)
       await first.engine.sendTaskSuccess({
@@ -205,7 +209,7 @@ describe('back-pressure', () => {
           return r.executionArn as string;
         }),
       );
-      await turn();
+      await until(() => engine.stats().tasksQueued > 0);
       const queued = engine.stats().tasksQueued;
       expect(queued).toBeGreaterThan(0);
       expect(engine.stats().tasksInFlight).toBeLessThanOrEqual(3);

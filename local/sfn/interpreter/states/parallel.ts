@@ -5,10 +5,12 @@
 import type { Json } from '../../language/json';
 import { completeChildren, launchChild } from '../children';
 import type { StateRun } from '../interpreter';
+import { checkInput } from '../payload-checks';
 
 export function runParallel(run: StateRun, input: Json): void {
   const { interpreter, execution, thread, state } = run;
   const parameters = state.parameters ? state.parameters(input, run.context) : input;
+  checkInput(state.name, parameters);
   const startedEvent = interpreter.history.emit(execution, thread, 'ParallelStateStarted');
   thread.phase = 'children';
   interpreter.store.touchThread(execution, thread);

@@ -8,6 +8,7 @@ import { describeResource, isLambdaArn, splitResource } from '../../integrations
 import type { Json } from '../../language/json';
 import { HeartbeatTimeout, TaskTimeout } from '../../language/states-errors';
 import type { StateRun } from '../interpreter';
+import { checkInput } from '../payload-checks';
 import { taskFailed } from '../task-outcome';
 
 export function runTask(run: StateRun, input: Json): void {
@@ -17,6 +18,7 @@ export function runTask(run: StateRun, input: Json): void {
   thread.attempt++;
   thread.taskToken = pattern === 'token' ? interpreter.host.issueToken(execution, thread) : undefined;
   const parameters = state.parameters ? state.parameters(input, run.context) : input;
+  checkInput(state.name, parameters);
   const now = interpreter.host.now();
   const timeout = state.timeoutSeconds?.(input, run.context);
   const heartbeat = state.heartbeatSeconds?.(input, run.context);
