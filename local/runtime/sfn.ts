@@ -161,10 +161,16 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
   }
   const server = await serve(engine, setup.gate);
 
+  // Quiet means no call of ours in flight and nothing the engine still has to run or dispatch (a task
+  // waiting for a free slot counts), so a fast-forward never jumps the clock past work not yet done.
+  const busy = () => {
+    const stats = engine.stats();
+    return inflight > 0 || stats.runnable > 0 || stats.tasksQueued > 0 || stats.tasksInFlight > 0;
+  };
   const idle = async () => {
     for (let quiet = 0; quiet < 3; ) {
       await turn();
-      if (inflight > 0) {
+      if (busy()) {
         quiet = 0;
         await new Promise((r) => setTimeout(r, 1));
       } else quiet++;
