@@ -41,12 +41,16 @@ export class LocalSystem {
     readonly dataDir: string,
     readonly port: number,
     private readonly cdkOut: string,
+    private readonly env: Record<string, string> = {},
   ) {}
 
-  /** `cdkOut`: another cloud assembly to run as it is (e.g. an edited copy, see assembly.ts). */
-  static async start(options: { cdkOut?: string } = {}): Promise<LocalSystem> {
+  /**
+   * `cdkOut`: another cloud assembly to run as it is (e.g. an edited copy, see assembly.ts);
+   * `env`: variables that override the harness's own (e.g. a more verbose log level).
+   */
+  static async start(options: { cdkOut?: string; env?: Record<string, string> } = {}): Promise<LocalSystem> {
     const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-e2e-'));
-    const sys = new LocalSystem(dataDir, await freePort(), options.cdkOut ?? CDK_OUT);
+    const sys = new LocalSystem(dataDir, await freePort(), options.cdkOut ?? CDK_OUT, options.env);
     await sys.boot();
     return sys;
   }
@@ -67,6 +71,7 @@ export class LocalSystem {
         LOCAL_DEMO: '0',
         TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
         POWERTOOLS_LOG_LEVEL: 'ERROR',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
