@@ -83,10 +83,17 @@ async function staffStep(caseId: string, token: string, stepId: string, values: 
   expect(res.status, `${stepId}: ${res.text}`).toBe(200);
 }
 
-/** An SMS reply through the configured provider's inbound path, with a canary note after the answer. */
-async function smsAnswer(phone: string, word: string, label: string) {
+/**
+ * An SMS reply with a canary note after the answer: through the signed webhook (Twilio) or through
+ * End User Messaging's two-way path (the inbound SNS topic and its Lambda, `/local/sms`).
+ */
+async function smsAnswer(phone: string, word: string, label: string, path: 'twilio' | 'aws' = 'twilio') {
   const note = canaries.text(label);
-  const res = await sys.sms(`+31${phone.slice(1)}`, `${word} ${note}`);
+  const from = `+31${phone.slice(1)}`;
+  const res =
+    path === 'twilio'
+      ? await sys.sms(from, `${word} ${note}`)
+      : await sys.request('POST', '/local/sms', { json: { from, body: `${word} ${note}` } });
   expect(res.status, res.text).toBe(200);
 }
 
@@ -105,7 +112,7 @@ describe('no personal data in clear outside the functions', () => {
     await staffStep(plan.caseId, care, 'provider-assessment', assess());
     await staffStep(plan.caseId, care, 'propose-plan', propose());
     await stepOpen(sys, plan.caseId, 'accept-plan', care);
-    await smsAnswer(plan.phone, 'NEE', 'care-plan sms note (rejection)');
+    await smsAnswer(plan.phone, 'NEE', 'care-plan sms note (rejection)', 'aws');
     const back = await eventually(async () => {
       const view = await getCase(sys, plan.caseId, care);
       return view.stage === 'assessment' && step(view, 'own-possibilities').status === 'OPEN'
@@ -198,7 +205,7 @@ describe('no personal data in clear outside the functions', () => {
     await smsAnswer(household.phone, 'JA', 'round sms note');
     await staffStep(household.caseId, town, 'collect', filled('waste-collection', 'collect', ['note']));
     await stepOpen(sys, household.caseId, 'household-feedback', town);
-    await smsAnswer(household.phone, 'JA', 'round feedback sms note');
+    await smsAnswer(household.phone, 'JA', 'round feedback sms note', 'aws');
     await staffStep(
       household.caseId,
       town,
