@@ -214,6 +214,22 @@ describe('no personal data in clear outside the functions', () => {
     );
     await caseStatus(sys, household.caseId, town, 'COMPLETED');
 
+    // A refused round: its upload (every row in clear) must not stay, nor may a reason echo a value.
+    const refusedFile = tempFile('canary-refused.csv');
+    writeFileSync(
+      refusedFile,
+      [
+        'reference,name,phone,email,locale,address,collectionDate',
+        `${canaries.text('refused row 2 reference')},${canaries.text('refused row 2 name')},${canaries.phone('refused row 2 phone')},,nl,${canaries.text('refused row 2 address')} 2 Utrecht,2030-01-15`,
+        `${canaries.text('refused row 3 reference')},Jan,${canaries.text('refused row 3 bad phone')},,nl,Straat 3 Utrecht,2030-01-15`,
+      ].join('\n'),
+    );
+    const refused = await runRound(sys, town, refusedFile, {
+      serviceId: 'waste-collection',
+      name: `canary-refused-${SUFFIX}`,
+    });
+    expect(refused).toMatchObject({ status: 'REJECTED', started: 0, invalid: 1 });
+
     // SIGINT: the runtime flushes its journal and closes the table before the files are read.
     expect(await sys.stop()).toBe(0);
     const findings = await scan(sys.dataDir, sys.output, [
