@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
-import { eraser, processingLog, repository } from '../adapters/repository';
+import { eraser } from '../adapters/eraser';
+import { processingLog, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { consoleApp } from '../console/app';
 import { toLogin } from '../console/auth';
