@@ -308,7 +308,8 @@ export const FUNCTIONS = {
     trigger: { by: 'round-machine' },
     table: { actions: ['GetItem', 'UpdateItem', 'BatchWriteItem'] },
     roundFiles: [
-      { actions: ['s3:GetObject'], files: ['upload.csv'] },
+      // A refused upload is removed: it holds the rows in clear.
+      { actions: ['s3:GetObject', 's3:DeleteObject'], files: ['upload.csv'] },
       // valid.csv is written, and removed again when the round is refused after writing it.
       { actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'], files: ['valid.csv'] },
     ],

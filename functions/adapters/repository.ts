@@ -1,8 +1,7 @@
-import type { CaseEraser, CaseRepository } from '../domain/ports';
+import type { CaseRepository } from '../domain/ports';
 import type { ProcessingLog } from '../domain/processing-log';
 import { documentClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
-import { DynamoCaseEraser } from './dynamo-erasure';
 import { DynamoCaseRepository } from './dynamo-repository';
 
 // The repository every handler uses; a function deployed without TABLE_NAME fails at init.
@@ -12,4 +11,3 @@ const cases = new DynamoCaseRepository(documentClient(), tableName);
 export const repository: CaseRepository = cases;
 /** The processing log shares the repository's cache of case ttls (a record lives as long as its case). */
 export const processingLog: ProcessingLog = cases;
-export const eraser: CaseEraser = new DynamoCaseEraser(documentClient(), tableName);

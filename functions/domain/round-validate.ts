@@ -138,9 +138,11 @@ async function reject(
   wrote: boolean,
   error: string,
 ): Promise<Validation> {
-  // The valid rows of a rejected file must not linger (sealed or not): they will never start. The
-  // upload stays for a new attempt, until the bucket's lifecycle rule removes it.
-  if (wrote) await deps.files.remove([roundKeys.valid(round.roundId)]);
+  // Nothing of a refused file lingers: its valid rows (sealed) will never start, and the upload holds
+  // every row in clear (names, numbers, addresses), while another start would refuse it the same way.
+  // A new attempt needs a new upload, as after a round that started (round-finish).
+  const files = [roundKeys.upload(round.roundId), ...(wrote ? [roundKeys.valid(round.roundId)] : [])];
+  await deps.files.remove(files);
   await deps.rounds.updateRound(round.roundId, { status: 'REJECTED', error, ...counts });
   return { proceed: false, validated: counts.validated };
 }

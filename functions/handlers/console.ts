@@ -1,6 +1,7 @@
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
-import { eraser, processingLog, repository } from '../adapters/repository';
+import { eraser } from '../adapters/eraser';
+import { processingLog, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { sessions } from '../adapters/sessions';
 import { consoleApp } from '../console/app';

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { engine } from '../adapters/engine';
-import { eraser, processingLog, repository } from '../adapters/repository';
+import { eraser } from '../adapters/eraser';
+import { processingLog, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { providerOf } from '../domain/access';
 import { systemClock } from '../domain/clock';

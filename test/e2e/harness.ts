@@ -46,7 +46,7 @@ export class LocalSystem {
 
   /**
    * `cdkOut`: another cloud assembly to run as it is (e.g. an edited copy, see assembly.ts);
-   * `env`: more settings for the runtime (e.g. LOCAL_FAULTS).
+   * `env`: more settings for the runtime, over the harness's own (e.g. LOCAL_FAULTS, a log level).
    */
   static async start(options: { cdkOut?: string; env?: Record<string, string> } = {}): Promise<LocalSystem> {
     const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-e2e-'));

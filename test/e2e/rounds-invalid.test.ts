@@ -141,6 +141,15 @@ describe('bad rows', () => {
     });
     expect(extra).toMatchObject({ status: 'REJECTED', started: 0 });
     expect(shape(extra.errors)).toEqual([{ line: 1, column: 'shoeSize' }]);
+    // The refused file (its rows in clear) is deleted: starting again needs a new upload.
+    const again = await sys.request('POST', `/rounds/${extra.roundId}/start`, { token: staff });
+    expect([again.status, again.json.error.code]).toEqual([409, 'UPLOAD_MISSING']);
+    const reupload = await createRound(sys, staff, {
+      serviceId: SERVICE,
+      name: 'extra-kolom',
+      onInvalid: 'skip',
+    });
+    await putFile(reupload.upload, file);
     const started = await startRound(sys, staff, extra.roundId);
     expect(started.attempt).toBe(extra.attempt + 1);
     expect((await roundEnded(sys, staff, extra.roundId, started.attempt)).status).toBe('REJECTED');

@@ -39,7 +39,7 @@ function validRows(files: FakeRoundFiles, rounds: FakeRoundRepository) {
 }
 
 describe('validateRound', () => {
-  it('starts nothing when any row is bad and onInvalid is reject, and removes valid.csv', async () => {
+  it('starts nothing when any row is bad and onInvalid is reject, and removes valid.csv and the upload', async () => {
     const { result, round, rounds, files } = await run(header + row(1) + row(2, '123') + row(3));
     expect(result).toEqual({ proceed: false, validated: 2 });
     expect(round).toMatchObject({
@@ -51,8 +51,9 @@ describe('validateRound', () => {
     });
     expect(rounds.allErrors('r1').map((e) => [e.line, e.column])).toEqual([[3, 'phone']]);
     expect(files.objects.has(VALID)).toBe(false);
-    expect(files.removed).toEqual([VALID]);
-    expect(files.objects.has(UPLOAD)).toBe(true);
+    // The upload holds every row in clear: a refused one does not stay.
+    expect(files.removed).toEqual([UPLOAD, VALID]);
+    expect(files.objects.has(UPLOAD)).toBe(false);
   });
 
   it('starts the good rows when onInvalid is skip', async () => {
@@ -110,6 +111,7 @@ describe('validateRound', () => {
     expect(rounds.allErrors('r1').map((e) => e.column)).toEqual(['iban', 'address', 'collectionDate']);
     expect(files.log.filter((l) => l.startsWith('read')).length).toBe(1);
     expect(files.objects.has(VALID)).toBe(false);
+    expect(files.objects.has(UPLOAD)).toBe(false);
   });
 
   it('treats broken CSV mid-file as a file error with its line: REJECTED, valid.csv gone', async () => {
@@ -124,6 +126,7 @@ describe('validateRound', () => {
       'The file cannot be read from line 4 (a quoted field is never closed), so nothing was started.',
     );
     expect(files.objects.has(VALID)).toBe(false);
+    expect(files.objects.has(UPLOAD)).toBe(false);
   });
 
   it('names a file that is not UTF-8, and an empty file', async () => {

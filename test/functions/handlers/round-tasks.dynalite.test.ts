@@ -185,6 +185,14 @@ describe('a round through its functions', () => {
         },
       ],
     });
+    // The refused upload (every row in clear) is gone: a new start needs a new upload.
+    const again = await invoke(h.startRound, {
+      method: 'POST',
+      path: `/rounds/${roundId}/start`,
+      pathParameters: { roundId },
+      claims,
+    });
+    expect([again.statusCode, errorCode(again)]).toEqual([409, 'UPLOAD_MISSING']);
   }, 30_000);
 
   it('lets one of two concurrent starts through, on the real conditional write', async () => {

@@ -130,7 +130,8 @@ describe('Handlers', () => {
       { Action: 's3:ListBucket', Resource: arn },
     ]);
     expect(s3('round-validate')).toEqual([
-      { Action: 's3:GetObject', Resource: file('upload.csv') },
+      // a refused upload is removed: it holds the rows in clear
+      { Action: ['s3:DeleteObject', 's3:GetObject'], Resource: file('upload.csv') },
       // valid.csv is removed again when a round is refused after it was written
       { Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'], Resource: file('valid.csv') },
     ]);
