@@ -23,7 +23,16 @@ import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
 import { NotFoundError } from '../shared/errors';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
-import { byTime, type Item, isConditionFailed, queryAll, toCase, toEvent, toProcessing, toStep } from './dynamo-items';
+import {
+  byTime,
+  type Item,
+  isConditionFailed,
+  queryAll,
+  toCase,
+  toEvent,
+  toProcessing,
+  toStep,
+} from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
 import { StepStore } from './dynamo-steps';

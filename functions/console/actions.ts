@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
 import { cancelReason } from '../contract/cancel-case';
+import { eraseReason } from '../contract/erase-case';
 import { caseOfProvider } from '../domain/access';
 import { redriveFailedCase } from '../domain/case-failure';
 import { logChange } from '../domain/case-reads';
 import { cancelCase, createCase } from '../domain/cases';
-import { dutchMobile, email, handover, isReachable, RULES, singleLine } from '../domain/input-policy';
 import { eraseCase } from '../domain/erasure';
+import { dutchMobile, email, handover, isReachable, RULES, singleLine } from '../domain/input-policy';
 import { submitStep } from '../domain/submit';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { redirect } from './auth';
@@ -100,11 +101,9 @@ export async function submit(ctx: Ctx, caseId: string, stepId: string) {
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=saved`, [], 303);
 }
 
-const reasonSchema = z.string().check(z.trim(), z.minLength(1, 'Give a reason.'), z.maxLength(500));
-
 /** "Gegevens verwijderen": the case's personal data erased, with a reason (it is in the processing log). */
 export async function erase(ctx: Ctx, caseId: string) {
-  const reason = reasonSchema.safeParse(ctx.req.body.reason);
+  const reason = eraseReason.safeParse(ctx.req.body.reason);
   if (!reason.success) throw new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
   await eraseCase(ctx.deps, staffOf(ctx), caseId, reason.data);
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=erased`, [], 303);

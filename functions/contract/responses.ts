@@ -95,6 +95,7 @@ const caseView = {
   events: z.array(z.looseObject({ at: isoTime, type: text })),
   // Never sealed personal data, keys or hashes.
   requestHash: absent,
+  dataKey: absent,
   ttl: absent,
 };
 
@@ -112,8 +113,41 @@ export const providerCase = z.looseObject({
   ),
 });
 
+/** One line of the processing log as the citizen reads it: which organisation, never which staff member. */
+const processingEntry = z.looseObject({
+  at: isoTime,
+  organisation: text,
+  purpose: bilingual,
+  categories: z.array(text),
+  action: text,
+  by: absent,
+  traceId: absent,
+});
+
 /** GET /c/{linkToken} as JSON: the citizen's own case, without staff notes or contact data. */
-export const citizenCase = z.looseObject({ ...caseView, citizen: absent, reference: absent });
+export const citizenCase = z.looseObject({
+  ...caseView,
+  citizen: absent,
+  reference: absent,
+  processingLog: z.array(processingEntry),
+});
+
+/** GET /c/{linkToken}/export: everything the case holds about the citizen, opened for them. */
+export const citizenExport = z.looseObject({
+  exportedAt: isoTime,
+  case: z.looseObject({ caseId: text, status, createdAt: isoTime, updatedAt: isoTime }),
+  citizen: z.looseObject({ locale: z.enum(['nl', 'en']) }),
+  steps: z.array(stepView),
+  events: z.array(z.looseObject({ at: isoTime, type: text })),
+  processingLog: z.array(processingEntry),
+});
+
+/** POST /cases/{caseId}/erase: what is left, and when and by whom it was erased. */
+export const erasedCase = z.looseObject({
+  caseId: text,
+  status,
+  erased: z.looseObject({ at: isoTime, by: z.optional(text) }),
+});
 
 export const cancelled = z.looseObject({ caseId: text, status, cancelReason: text });
 export const redriven = z.looseObject({ caseId: text, status });

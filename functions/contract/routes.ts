@@ -1,10 +1,12 @@
 import * as z from 'zod/mini';
 import { request as assets } from './assets';
 import { request as cancelCase } from './cancel-case';
+import { request as citizenExport } from './citizen-export';
 import { request as citizenPage } from './citizen-page';
 import { request as consoleRoutes } from './console';
 import { request as createCase } from './create-case';
 import { request as createRound } from './create-round';
+import { request as eraseCase } from './erase-case';
 import { request as getCase } from './get-case';
 import { request as getRound } from './get-round';
 import { request as listCases } from './list-cases';
@@ -109,6 +111,15 @@ export const ROUTES: Record<string, RouteContract> = {
       ...STAFF_ERRORS,
     },
   },
+  'POST /cases/{caseId}/erase': {
+    summary:
+      "Erases the case's personal data (its data key goes); a running case stops. The reason is in the processing log.",
+    request: eraseCase,
+    answers: {
+      '200': [json('Erased (again: unchanged).', out.erasedCase)],
+      ...STAFF_ERRORS,
+    },
+  },
   'POST /cases/{caseId}/redrive': {
     summary: 'Resumes a FAILED case from the states that failed.',
     request: redriveCase,
@@ -133,6 +144,16 @@ export const ROUTES: Record<string, RouteContract> = {
     request: citizenPage,
     answers: {
       '200': [page('The page.'), json('The case, for the citizen.', out.citizenCase)],
+      '404': [page('No case for this link.'), failed('No case for this link.')],
+      '410': [page('The link expired.'), failed('The link expired.')],
+      '400': [page('A bad request.'), failed('A bad request.')],
+    },
+  },
+  'GET /c/{linkToken}/export': {
+    summary: 'Everything the case holds about the citizen, as a JSON download (AVG art. 15 and 20).',
+    request: citizenExport,
+    answers: {
+      '200': [json('The export.', out.citizenExport)],
       '404': [page('No case for this link.'), failed('No case for this link.')],
       '410': [page('The link expired.'), failed('The link expired.')],
       '400': [page('A bad request.'), failed('A bad request.')],

@@ -1,33 +1,22 @@
-import * as z from 'zod/mini';
 import { engine } from '../adapters/engine';
 import { eraser } from '../adapters/eraser';
 import { processingLog, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
+import { request } from '../contract/erase-case';
 import { providerOf } from '../domain/access';
 import { systemClock } from '../domain/clock';
 import { eraseCase } from '../domain/erasure';
 import { httpRoute, json } from '../shared/http';
 import { traceOf } from '../shared/trace';
 import { vault } from '../shared/vault';
-import { caseIdParam } from './params';
 
 // POST /cases/{caseId}/erase: staff of the case's organisation erase its personal data, with a reason.
 // A running case is stopped; the case's data key goes, and with it everything personal; statuses and
 // stage timings stay. The erasure is in the case's processing log. Repeating it changes nothing more.
 
-const schema = z.object({
-  path: z.object({ caseId: caseIdParam }),
-  body: z.strictObject({
-    reason: z
-      .string()
-      .check(z.trim(), z.minLength(1, 'Give a reason.'), z.maxLength(500, 'Use at most 500 characters.')),
-  }),
-  claims: z.record(z.string(), z.unknown()),
-});
-
 const deps = { repo: repository, eraser, log: processingLog, engine, rounds, clock: systemClock, vault };
 
-export const handler = httpRoute(schema, async ({ path, body, claims }, event) => {
+export const handler = httpRoute(request, async ({ path, body, claims }, event) => {
   const staff = { provider: providerOf(claims), trace: traceOf(event.headers) };
   const record = await eraseCase(deps, staff, path.caseId, body.reason);
   return json(200, { caseId: record.caseId, status: record.status, erased: record.erased });

@@ -192,7 +192,8 @@ describe('POST /cases', () => {
     // Names are trimmed; emoji with joiners are text like any other.
     const kept = await create({ ...body, citizen: { ...body.citizen, name: '  Anna 👩\u200d👩\u200d👧  ' } });
     expect(kept.statusCode).toBe(201);
-    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 3);
+    // One case created: its link, the case, its first event and the processing log's record of it.
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 4);
   });
 
   it('needs a way to reach the citizen unless the link is handed over in person', async () => {
