@@ -82,8 +82,14 @@ export class CaseLister {
     return page(items.map(toCase), pageKey(out.LastEvaluatedKey));
   }
 
-  /** The items for these keys, in their order; one deleted meanwhile (TTL) is left out. */
-  private async read(wanted: Item[]): Promise<Item[]> {
+  /**
+   * The items for these keys, in their order, each once; one deleted meanwhile (TTL) is left out.
+   * A global secondary index is updated apart from its table, so a query of it may name an item twice
+   * (the local runtime's index did, after a kill -9 in the middle of a round); BatchGetItem refuses a
+   * request with a key twice (ValidationException: a 500), and a listing must show a case once.
+   */
+  private async read(keysFound: Item[]): Promise<Item[]> {
+    const wanted = [...new Map(keysFound.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
     if (wanted.length === 0) return [];
     const found = new Map<string, Item>();
     let pending: Item[] = wanted;

@@ -172,7 +172,10 @@ export class LocalSystem {
       }
     })();
     const problems = (await this.contract).check(received);
-    if (problems.length > 0) throw new Error(`The response breaks the contract:\n${problems.join('\n')}`);
+    if (problems.length > 0)
+      throw new Error(
+        `The response breaks the contract:\n${problems.join('\n')}\nThe runtime's last lines:\n${this.output.slice(-2000)}`,
+      );
   }
 
   /** An inbound SMS as Twilio would post it, signed with the auth token. */
