@@ -91,7 +91,9 @@ describe('finding 3: crafted list cursors', () => {
     const key = (k: unknown) => Buffer.from(JSON.stringify(k)).toString('base64url');
     const crafted = [
       key({}),
-      key({ pk: '', sk: '' }),
+      // The shape of the unsigned cursors the probe crafted: empty or oversized keys reached DynamoDB.
+      key({ pk: '', sk: '', gsi2pk: `SVC#${ORG}#${SERVICE}`, gsi2sk: '' }),
+      key({ pk: `CASE#${'x'.repeat(3000)}`, sk: 'CASE', gsi2pk: `SVC#${ORG}#${SERVICE}`, gsi2sk: 'ACTIVE#' }),
       `${key({ pk: 'x'.repeat(3000) })}.AAAAAAAAAAAAAAAAAAAAAA`,
       'A'.repeat(5000),
       `${real.slice(0, -1)}${real.endsWith('A') ? 'B' : 'A'}`,
