@@ -78,14 +78,28 @@ export class CaseLister {
         ...(after && { ExclusiveStartKey: startKey(after, shape) }),
       }),
     );
-    const items = await this.read((out.Items ?? []).map((i) => ({ pk: i.pk, sk: i.sk })));
+    const entries = out.Items ?? [];
+    const found = await this.read(entries.map((i) => ({ pk: i.pk, sk: i.sk })));
+    // An index entry counts only where the item it names still has that index key (createdAt): a
+    // case is then listed at one place, once. A global secondary index is updated apart from its
+    // table, so it may hold an entry the item no longer has: the local runtime's did after a kill -9
+    // in the middle of a round (the case's first write lost, its index entry kept, the retry written
+    // with a new createdAt), so one case stood at two places, on one page or on two.
+    const items = entries.flatMap((entry) => {
+      const item = found.get(`${entry.pk}`);
+      return item && item[index.sortKey] === entry[index.sortKey] ? [item] : [];
+    });
     return page(items.map(toCase), pageKey(out.LastEvaluatedKey));
   }
 
-  /** The items for these keys, in their order; one deleted meanwhile (TTL) is left out. */
-  private async read(wanted: Item[]): Promise<Item[]> {
-    if (wanted.length === 0) return [];
+  /**
+   * The items for these keys, by pk; one deleted meanwhile (TTL) is absent. Each key is asked for once:
+   * BatchGetItem refuses a request naming a key twice (a ValidationException, which was a 500).
+   */
+  private async read(keysFound: Item[]): Promise<Map<string, Item>> {
+    const wanted = [...new Map(keysFound.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
     const found = new Map<string, Item>();
+    if (wanted.length === 0) return found;
     let pending: Item[] = wanted;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt === BATCH_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed after retries');
@@ -97,10 +111,7 @@ export class CaseLister {
       for (const item of out.Responses?.[this.table] ?? []) found.set(`${item.pk}`, item);
       pending = [...(out.UnprocessedKeys?.[this.table]?.Keys ?? []), ...pending.slice(100)];
     }
-    return wanted.flatMap((key) => {
-      const item = found.get(`${key.pk}`);
-      return item ? [item] : [];
-    });
+    return found;
   }
 }
 

@@ -67,10 +67,13 @@ function requestBody(contract: RouteContract): Json | undefined {
 function response(answers: Answer[]): Json {
   const content: Json = {};
   let headers: Json | undefined;
+  const json = answers.flatMap((a) => ('json' in a ? [schemaOf(a.json, 'output')] : []));
+  // Several JSON answers of one status (the gateway's refusal or the function's): either one.
+  if (json.length > 0)
+    content['application/json'] = { schema: json.length === 1 ? json[0] : { anyOf: json } };
   for (const answer of answers) {
-    if ('json' in answer) content['application/json'] = { schema: schemaOf(answer.json, 'output') };
-    else if ('type' in answer) content[answer.type] = { schema: { type: 'string' } };
-    else headers = { Location: { required: true, schema: { type: 'string' } } };
+    if ('type' in answer) content[answer.type] = { schema: { type: 'string' } };
+    else if ('redirect' in answer) headers = { Location: { required: true, schema: { type: 'string' } } };
   }
   return {
     description: answers.map((a) => a.description).join(' / '),

@@ -75,6 +75,7 @@ export const ROUTES: Record<string, RouteContract> = {
     request: assets,
     answers: {
       '200': [{ description: 'The stylesheet.', type: 'text/css' }],
+      '400': [failed('Not a file name.')],
       '404': [failed('No such file.')],
     },
   },

@@ -22,7 +22,7 @@ import type { RoundRecord } from '../../functions/domain/round-model';
 import { asset } from '../../functions/pages/assets';
 import { statusOf } from '../../functions/shared/errors';
 import { roundRecord } from '../functions/console/round-fakes';
-import { makeDeps, NOW, session } from '../functions/console/support';
+import { MemorySessions, makeDeps, NOW, session } from '../functions/console/support';
 import { type LocalTable, localDocumentClient, startDynalite } from '../support/dynalite';
 import { fixedClock } from '../support/fakes';
 import { checkPage, launchChromium } from './browser';
@@ -95,7 +95,10 @@ async function round(over: Partial<RoundRecord>): Promise<RoundRecord> {
 
 async function open(path: string, locale = 'nl-NL'): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-  await context.addCookies([{ name: 'cp_session', value: sealSession(deps.vault, session()), url }]);
+  // Signed in: the cookie, and its session held server side (sign-out ends it there).
+  const signedIn = session();
+  if (deps.sessions instanceof MemorySessions) deps.sessions.keep(deps.vault, signedIn);
+  await context.addCookies([{ name: 'cp_session', value: sealSession(deps.vault, signedIn), url }]);
   const page = await context.newPage();
   page.on('request', (r) => {
     if (!r.url().startsWith(url)) throw new Error(`third-party request: ${r.url()}`);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalIssuer } from '../../local/runtime/jwt';
 import { ensureSynth } from '../../local/runtime/synth';
+import { ResponseContract } from '../support/openapi-responses';
 
 export const ROOT = resolve(__dirname, '../..');
 export const TWILIO_TOKEN = 'e2e-twilio-auth-token';
@@ -36,6 +37,7 @@ export class LocalSystem {
   output = '';
   private child: ChildProcess | undefined;
   private issuer: LocalIssuer | undefined;
+  private contract: Promise<ResponseContract> | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -154,6 +156,7 @@ export class LocalSystem {
     }
     const res = await fetch(`${this.url}${path}`, { method, headers, body, redirect: 'manual' });
     const text = await res.text();
+    await this.holdToContract({ method, path, status: res.status, headers: res.headers, text });
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -161,6 +164,23 @@ export class LocalSystem {
       json = undefined;
     }
     return { status: res.status, text, json: json as Record<string, unknown> & Loose, headers: res.headers };
+  }
+
+  /** Every response a test receives must hold to the contract the system publishes (GET /openapi.json). */
+  private async holdToContract(received: Parameters<ResponseContract['check']>[0]): Promise<void> {
+    this.contract ??= (async () => {
+      // Again after a 5xx: with LOCAL_FAULTS on, the openapi function may be throttled too.
+      for (let attempt = 0; ; attempt++) {
+        const res = await fetch(`${this.url}/openapi.json`);
+        if (res.status === 200) return new ResponseContract(await res.json());
+        if (attempt === 8) throw new Error(`GET /openapi.json: ${res.status} ${await res.text()}`);
+      }
+    })();
+    const problems = (await this.contract).check(received);
+    if (problems.length > 0)
+      throw new Error(
+        `The response breaks the contract:\n${problems.join('\n')}\nThe runtime's last lines:\n${this.output.slice(-2000)}`,
+      );
   }
 
   /** An inbound SMS as Twilio would post it, signed with the auth token. */

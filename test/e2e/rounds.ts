@@ -95,8 +95,8 @@ export async function casesByReference(
     for (const c of res.json.items as Loose[]) {
       const ref = String(c.reference ?? '');
       if (!ref.startsWith(prefix)) continue;
-      // Distinct case ids: a page boundary can, rarely, list one case twice after a crash (reported).
-      byRef.set(ref, [...new Set([...(byRef.get(ref) ?? []), String(c.caseId)])]);
+      // Every listed id, repeats too: a listing shows each case once, also after a crash.
+      byRef.set(ref, [...(byRef.get(ref) ?? []), String(c.caseId)]);
     }
     cursor = res.json.cursor;
   } while (cursor);

@@ -54,10 +54,17 @@ describe('Handlers', () => {
       if (declared) expect(aws.env(name).TABLE_NAME, name).toEqual({ Ref: table });
       else expect(aws.env(name).TABLE_NAME, name).toBeUndefined();
     }
-    // Issue finding 6: no function may scan, and only the inbound SMS functions delete (opt-outs).
+    // No function may scan. Only the case lists read by key in batches (a page of the keys-only
+    // byServiceCreated index); only the inbound SMS functions (opt-outs) and the console (sign-out ends
+    // the server-side session) delete.
     const everything = handlersFor('aws').flatMap((name) => aws.actions(name).map((a) => `${name} ${a}`));
-    expect(everything.filter((a) => /dynamodb:(Scan|BatchGetItem|\*)/.test(a))).toEqual([]);
-    expect(everything.filter((a) => a.endsWith('dynamodb:DeleteItem'))).toEqual([
+    expect(everything.filter((a) => /dynamodb:(Scan|\*)/.test(a))).toEqual([]);
+    expect(everything.filter((a) => a.endsWith('dynamodb:BatchGetItem')).sort()).toEqual([
+      'console dynamodb:BatchGetItem',
+      'list-cases dynamodb:BatchGetItem',
+    ]);
+    expect(everything.filter((a) => a.endsWith('dynamodb:DeleteItem')).sort()).toEqual([
+      'console dynamodb:DeleteItem',
       'sms-inbound-topic dynamodb:DeleteItem',
     ]);
     expect(twilio.actions('sms-inbound')).toContain('dynamodb:DeleteItem');
