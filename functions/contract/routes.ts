@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { request as assets } from './assets';
 import { request as cancelCase } from './cancel-case';
-import { request as citizenExport } from './citizen-export';
 import { request as citizenPage } from './citizen-page';
 import { request as consoleRoutes } from './console';
 import { request as createCase } from './create-case';
@@ -152,7 +151,7 @@ export const ROUTES: Record<string, RouteContract> = {
   },
   'GET /c/{linkToken}/export': {
     summary: 'Everything the case holds about the citizen, as a JSON download (AVG art. 15 and 20).',
-    request: citizenExport,
+    request: citizenPage,
     answers: {
       '200': [json('The export.', out.citizenExport)],
       '404': [page('No case for this link.'), failed('No case for this link.')],
