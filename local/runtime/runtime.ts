@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AsyncLambda } from './async-invoke';
@@ -55,6 +56,15 @@ export interface RuntimeOptions {
   /** Transient faults at rates (LOCAL_FAULTS) and their seed (LOCAL_FAULTS_SEED). Default: from the environment. */
   faults?: { spec?: string; seed?: string };
 }
+
+/**
+ * Execution environments a function may have at once. On AWS each has its own CPU; here they share this
+ * machine's cores with every emulated service, so more of them than about two per core only add cold
+ * starts and contention: a burst (a round starting its cases) then cold-starts many environments at
+ * once, and their first invocations, slowed by the others, can pass the function's timeout where AWS
+ * would not come near it. Further invocations wait for a free environment (not counted in their timeout).
+ */
+const ENVIRONMENTS_PER_FUNCTION = Math.max(2, 2 * availableParallelism());
 
 /** LOCAL_IAM: on (the default) or off. */
 export function iamSetting(value = process.env.LOCAL_IAM): boolean {
@@ -191,7 +201,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (level === 'info' || options.verbose) log(line);
     },
     options.verbose,
-    8,
+    ENVIRONMENTS_PER_FUNCTION,
     (f) => {
       const c = iam.credentialsFor(`function ${f.handlerName ?? f.name}`, f.name, f.roleArn);
       return {

@@ -29,9 +29,13 @@ describe('a case whose workflow fails, end to end over HTTP', () => {
     await fail('open-step', 2);
     const c = await createCase(sys, 'waste-collection', staff);
 
-    const failed = await caseStatus(sys, c.caseId, staff, 'FAILED', 20_000);
+    await caseStatus(sys, c.caseId, staff, 'FAILED', 20_000);
+    // The status is written first, the CASE_FAILED event right after it (case-failure.ts).
+    const failed = await eventually(async () => {
+      const view = await getCase(sys, c.caseId, staff);
+      return (view.events as Loose[]).some((e) => e.type === 'CASE_FAILED') ? view : undefined;
+    }, 'the CASE_FAILED event');
     expect(failed.failure).toMatchObject({ error: 'Forced.Failure' });
-    expect((failed.events as Loose[]).map((e) => e.type)).toContain('CASE_FAILED');
 
     // The citizen sees plainly that the organisation's side failed, and can answer nothing meanwhile.
     const page = await openPage(sys, c.linkToken);
