@@ -10,6 +10,7 @@
  * are not checked. LOCAL_IAM=off turns the checks off.
  */
 import { createHash } from 'node:crypto';
+import type { AccessDecision, IntegrationCall } from '../sfn/index';
 import type { ContextKeys } from './iam-conditions';
 import { unknownKeys } from './iam-conditions';
 import { type Caller, type Decision, decide, type PolicyType, type Statement } from './iam-policy';
@@ -37,16 +38,6 @@ export interface AccessCheck {
 }
 
 export type Verdict = { allowed: true } | { allowed: false; message: string };
-
-/** The engine's hook (wave2 contract): a call a state machine's integration makes on its role's behalf. */
-export interface IntegrationCall {
-  roleArn: string;
-  executionArn: string;
-  stateName: string;
-  action: string;
-  resource: string;
-}
-export type AccessDecision = { allowed: true } | { allowed: false; message: string };
 
 /** Condition keys the runtime puts into request contexts (global ones, and those the services add). */
 const KNOWN_KEYS = new Set([

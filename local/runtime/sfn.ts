@@ -9,9 +9,16 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createHandler, Engine, type Json, SfnApiError, type StatusListener } from '../sfn/index';
+import {
+  type AccessDecision,
+  createHandler,
+  Engine,
+  type IntegrationCall,
+  type Json,
+  SfnApiError,
+  type StatusListener,
+} from '../sfn/index';
 import type { Refusal } from './dynamo-gate';
-import type { AccessDecision, IntegrationCall } from './iam';
 import { LambdaServiceError } from './lambda';
 import { physicalName, stateMachineArn } from './names';
 import { type ResolveContext, resolve } from './resolve';
@@ -137,8 +144,8 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
     send: (command: never) => track(setup.dynamodb.send(command)),
   } as unknown as DynamoDBClient;
   const s3 = setup.s3;
-  // `authorize` is the engine's IAM hook (wave 2 contract); an engine without it ignores it.
-  const options: ConstructorParameters<typeof Engine>[0] & { authorize?: EngineSetup['authorize'] } = {
+  // `authorize`: IAM asked before every call a state machine's integration makes with its role.
+  const options: ConstructorParameters<typeof Engine>[0] = {
     dataDir: setup.dir,
     ...(setup.authorize ? { authorize: setup.authorize } : {}),
     invoke: (arn, payload) => track(invokeAsIntegration(setup.invoke, arn, payload)),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Runtime, startRuntime } from '../../../local/runtime/runtime';
-import { API_RESOURCES, route, writeAssembly } from './fixture';
+import { API_RESOURCES, allow, role, route, writeAssembly } from './fixture';
 
 // biome-ignore lint/suspicious/noExplicitAny: the test reads deep into JSON it just asserted on
 type Loose = any;
@@ -40,9 +40,15 @@ beforeAll(async () => {
     {
       ...API_RESOURCES,
       ...route('POST /open', 'Opener'),
+      // The machine's role may invoke the function (the engine asks IAM before every integration call).
+      ...role(
+        'states.amazonaws.com',
+        [allow('lambda:InvokeFunction', { 'Fn::GetAtt': ['Opener', 'Arn'] })],
+        'Machine',
+      ),
       Machine: {
         Type: 'AWS::StepFunctions::StateMachine',
-        Properties: { DefinitionString: definition, RoleArn: 'arn:aws:iam::000000000000:role/x' },
+        Properties: { DefinitionString: definition, RoleArn: { 'Fn::GetAtt': ['MachineRole', 'Arn'] } },
       },
     },
   );
@@ -102,7 +108,7 @@ describe('POST /local/faults', () => {
     });
     expect(((await (await fetch(`${rt.url}/local/faults`)).json()) as Loose).faults).toHaveLength(1);
     const retried = await run('retried');
-    expect(retried.status).toBe('SUCCEEDED');
+    expect(retried.status, JSON.stringify(retried)).toBe('SUCCEEDED');
     expect(JSON.parse(retried.output as string)).toEqual({ opened: true });
     expect(((await (await fetch(`${rt.url}/local/faults`)).json()) as Loose).faults).toEqual([]);
 
