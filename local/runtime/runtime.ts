@@ -187,6 +187,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     AWS_ENDPOINT_URL_SNS: services.url,
   };
   const functions = functionSpecs(ctx, assembly);
+  // The sign-in settings point at the local sign-in before the functions' environments are made.
+  const routes = routeSpecs(ctx);
+  const issuer = LocalIssuer.open(dataDir, issuerConfig(routes));
+  writeFileSync(join(dataDir, 'issuer.json'), JSON.stringify(issuer.config, null, 2));
+  const oauth = new LocalOAuth(issuer, dataDir, url);
+  oauth.configure(functions);
   if (iam.enabled) {
     const unknown = functions.filter((f) => !f.roleArn || !iam.knowsRole(f.roleArn));
     if (unknown.length > 0)
@@ -244,11 +250,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   lambda.setCommon({ AWS_ENDPOINT_URL_SFN: running.endpoint });
   running.onStatusChange((change) => events.put(statusChangeEvent(change, now())).delivered);
 
-  const routes = routeSpecs(ctx);
-  const issuer = LocalIssuer.open(dataDir, issuerConfig(routes));
-  writeFileSync(join(dataDir, 'issuer.json'), JSON.stringify(issuer.config, null, 2));
-  const oauth = new LocalOAuth(issuer, dataDir, url);
-  oauth.configure(lambda.functions);
   const inbound = new LocalSmsInbound(inboundSetup({ functions, routes, sns, outbox, url, twilio, secrets }));
 
   const sweep = async () => {

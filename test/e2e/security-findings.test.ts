@@ -25,10 +25,16 @@ function signedSms(form: Record<string, string>) {
 }
 
 /** The case once its events stop arriving (the new steps' invitations are sent after they open). */
+/** The case as staff read it, less its processing log: every read by staff adds a record to it. */
+async function state(caseId: string, token: string) {
+  const { processingLog: _, ...view } = await getCase(sys, caseId, token);
+  return view;
+}
+
 async function settled(caseId: string, token: string) {
   let last = '';
   return eventually(async () => {
-    const view = await getCase(sys, caseId, token);
+    const view = await state(caseId, token);
     const now = JSON.stringify(view);
     const same = now === last;
     last = now;
@@ -76,7 +82,7 @@ describe('finding 2: a replayed signed SMS', () => {
     const late = await send();
     expect(late.status).toBe(200);
     expect(late.text).toBe(replay.text);
-    expect(await getCase(sys, c.caseId, staff)).toEqual(ended);
+    expect(await state(c.caseId, staff)).toEqual(ended);
   });
 });
 
