@@ -1,4 +1,3 @@
-import { clearCaches } from '@aws-lambda-powertools/parameters';
 import {
   GetSecretValueCommand,
   ResourceNotFoundException,
@@ -6,15 +5,20 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SecretReadError, secretReader, TWILIO_TOKEN_MAX_AGE } from '../../../functions/shared/secrets';
+import {
+  clearSecretCache,
+  SecretReadError,
+  secretReader,
+  TWILIO_TOKEN_MAX_AGE,
+} from '../../../functions/shared/secrets';
 
 const secrets = mockClient(SecretsManagerClient);
 const arn = 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:coproduce/test/twilio-auth-token-GhIjKl';
 const START = new Date('2026-03-02T09:00:00.000Z');
 
 beforeEach(() => {
-  clearCaches();
-  // Only Date: Powertools dates its cache entries; the SDK's own timers keep running.
+  clearSecretCache();
+  // Only Date: the cache dates its entries; the SDK's own timers keep running.
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(START);
 });

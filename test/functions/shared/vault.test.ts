@@ -1,4 +1,3 @@
-import { clearCaches } from '@aws-lambda-powertools/parameters';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -7,7 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { PiiVault } from '../../../functions/domain/pii';
 import { handler as getCase } from '../../../functions/handlers/get-case';
 import { handler as smsInbound } from '../../../functions/handlers/sms-inbound';
-import { PII_KEY_MAX_AGE } from '../../../functions/shared/secrets';
+import { clearSecretCache, PII_KEY_MAX_AGE } from '../../../functions/shared/secrets';
 import { invoke, lambdaContext, staffClaims } from '../../support/http-event';
 import {
   holdSecrets,
@@ -31,7 +30,7 @@ const START = new Date('2026-03-02T09:00:00.000Z');
 /** As the SDK reports an IAM refusal (the service model has no class for it). */
 const accessDenied = () => Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
 
-// Logs are written by the Powertools logger to stdout; every level, to see all there is.
+// Logs are written to stdout (functions/shared/logger.ts); every level, to see all there is.
 process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
 const written: string[] = [];
 const capture = (chunk: unknown) => {
@@ -53,7 +52,7 @@ const viewCase = () =>
   });
 
 beforeEach(() => {
-  clearCaches();
+  clearSecretCache();
   secrets.reset();
   holdSecrets(secrets);
   vi.useFakeTimers({ toFake: ['Date'] });

@@ -19,15 +19,15 @@ const temp = () => {
   return d;
 };
 
-// Reads its secrets at runtime, as the handlers do: Powertools' getSecret for one, the SDK for the other.
+// Reads its secrets at runtime, as the handlers do (functions/shared/secrets.ts): by ARN, with the SDK.
 const READER = `
-  const { getSecret } = require('@aws-lambda-powertools/parameters/secrets');
   const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
   const sm = new SecretsManagerClient({});
+  const read = async (arn) => (await sm.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
   exports.handler = async () => {
-    const pii = await getSecret(process.env.PII_KEY_SECRET_ARN, { maxAge: 300 });
-    const twilio = await sm.send(new GetSecretValueCommand({ SecretId: process.env.TWILIO_AUTH_TOKEN_SECRET_ARN }));
-    return { pii, twilio: twilio.SecretString, env: process.env };
+    const pii = await read(process.env.PII_KEY_SECRET_ARN);
+    const twilio = await read(process.env.TWILIO_AUTH_TOKEN_SECRET_ARN);
+    return { pii, twilio, env: process.env };
   };`;
 
 function assembly(): string {
