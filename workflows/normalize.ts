@@ -30,6 +30,7 @@ export function normalizeService(input: ServiceInput): Service {
       escalation: text(input.messages.escalation),
       confirmation: text(input.messages.confirmation),
     },
+    ...(input.reopen && { reopen: { windowDays: input.reopen.windowDays, stage: input.reopen.stage } }),
   };
 }
 

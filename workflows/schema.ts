@@ -119,6 +119,17 @@ export const processingActivitySchema = z
   })
   .strict();
 
+/**
+ * "It is not done": within `windowDays` of completion either partner may reopen a completed case, with
+ * a reason; it runs again from stage `stage` (issue 12). Absent: the service cannot be reopened.
+ */
+export const reopenSchema = z
+  .object({
+    windowDays: z.number().int().min(1, 'rule: a reopen window is at least one day').max(90),
+    stage: slug,
+  })
+  .strict();
+
 const serviceShape = z
   .object({
     id: slug,
@@ -130,6 +141,7 @@ const serviceShape = z
     context: z.array(fieldSchema).default([]),
     stages: z.array(stageSchema).min(2, 'rule: a service has at least two stages'),
     messages: messagesSchema,
+    reopen: reopenSchema.optional(),
   })
   .strict();
 
@@ -188,6 +200,11 @@ function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx
   if (worstCase >= YEAR_SECONDS)
     fail(['stages'], 'rule: the expiries of all stages add up to less than a year (Step Functions limit)');
   checkContext(service.context, fail);
+  if (service.reopen && !stageIds.has(service.reopen.stage))
+    fail(
+      ['reopen', 'stage'],
+      `rule: reopen.stage names a stage of this service ('${service.reopen.stage}' is not one)`,
+    );
 }
 
 /** Columns of a round's CSV file besides the context fields; `line` is added to the validated file. */

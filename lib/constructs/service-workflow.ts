@@ -136,10 +136,13 @@ export class ServiceWorkflow extends Construct {
 
     const first = stages[0];
     if (!first) throw new Error(`${service.id}: a service needs at least one stage`);
-    const starts = [first.stage.id, ...continued.keys()];
+    // A reopened case (functions/domain/reopen.ts) starts a new execution at the definition's stage
+    // with the same resumeAt input as a continuation.
+    const resumes = new Set([...continued.keys(), ...(service.reopen ? [service.reopen.stage] : [])]);
+    const starts = [first.stage.id, ...resumes];
     for (const stageId of starts) checkFits(service.id, stageOf(stageId).budget, limits);
     // Resuming at the first stage is starting: only later stages need the routing Choice.
-    const later = [...continued.keys()].filter((stageId) => stageId !== first.stage.id);
+    const later = [...resumes].filter((stageId) => stageId !== first.stage.id);
     const start = startState(
       this,
       later.map((stageId) => ({ stageId, enter: stageOf(stageId).enter })),

@@ -274,6 +274,9 @@ export default defineService({
       },
     }),
   ],
+  // A plan that turns out not to work at home is agreed again rather than evaluated again: four
+  // weeks, about how long it takes to notice, after which a new care question is a new case.
+  reopen: { windowDays: 28, stage: 'agreement' },
   messages: {
     invitation: {
       nl: '{org} vraagt: {step}. Graag voor {due} via {link}',

@@ -255,6 +255,9 @@ export default defineService({
       },
     }),
   ],
+  // Parents or teacher may find the goals were not met after all: the review is done again within
+  // four weeks (a school's usual period between talks); later, a new round starts with observing.
+  reopen: { windowDays: 28, stage: 'review' },
   messages: {
     invitation: {
       nl: '{org} vraagt: {step}. Graag voor {due} via {link}',

@@ -163,6 +163,10 @@ export default defineService({
       },
     }),
   ],
+  // "Only half fixed": a household (or the municipality) that finds the container not emptied after
+  // all can say so for two weeks, the time until the next regular collection at the latest; the
+  // round runs again, both partners answering anew.
+  reopen: { windowDays: 14, stage: 'round' },
   messages: {
     invitation: {
       nl: '{org}: {step} Antwoord {code} JA of NEE, of reageer via {link}',
