@@ -23,6 +23,8 @@ const CASE_PERSONAL = [
   'cancelReason',
 ];
 const CONTACT_PERSONAL = ['nameEnc', 'phoneEnc', 'emailEnc', 'phoneHash'];
+/** Events whose detail holds a partner's reason. */
+const REASONED_EVENTS = ['CASE_CANCELLED', 'CASE_REOPENED'];
 const STEP_PERSONAL = ['dataEnc', 'data', 'phoneHash', 'shortCode', 'gsi1pk', 'gsi1sk'];
 
 export class DynamoCaseEraser implements CaseEraser {
@@ -86,8 +88,8 @@ export class DynamoCaseEraser implements CaseEraser {
               present.map((name) => [name]),
             ),
           );
-      } else if (sk.startsWith(CASE_PARTITION.event) && item.type === 'CASE_CANCELLED') {
-        // Staff's reason for stopping (sealed; in clear on cases from before data keys).
+      } else if (sk.startsWith(CASE_PARTITION.event) && REASONED_EVENTS.includes(String(item.type))) {
+        // The reason for stopping or reopening (sealed; in clear on cancels from before data keys).
         const detail = item.detail as Record<string, unknown> | undefined;
         if (detail?.reasonEnc !== undefined || detail?.reason !== undefined)
           writes.push(

@@ -11,6 +11,7 @@ import type {
 } from '../domain/model';
 import type {
   CasePage,
+  CaseReopener,
   CaseRepository,
   CaseView,
   Clock,
@@ -18,6 +19,7 @@ import type {
   OpenStepInput,
   OpenStepResult,
   PageKey,
+  Reopened,
 } from '../domain/ports';
 import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
 import { NotFoundError } from '../shared/errors';
@@ -35,6 +37,7 @@ import {
 } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
+import { CaseReopenStore } from './dynamo-reopen';
 import { StepStore } from './dynamo-steps';
 import { CASE_PARTITION, keys } from './table-keys';
 
@@ -44,12 +47,13 @@ import { CASE_PARTITION, keys } from './table-keys';
 const systemClock: Clock = { now: () => new Date() };
 const TTL_CACHE_SIZE = 1000;
 
-export class DynamoCaseRepository implements CaseRepository, ProcessingLog {
+export class DynamoCaseRepository implements CaseRepository, CaseReopener, ProcessingLog {
   private readonly steps: StepStore;
   private readonly processing: DynamoProcessingLog;
   private readonly phones: PhoneStore;
   private readonly statuses: CaseStatusStore;
   private readonly lister: CaseLister;
+  private readonly reopener: CaseReopenStore;
   // A case's ttl never changes, so a warm container need not read it again for every event.
   private readonly ttls = new Map<string, number>();
 
@@ -62,6 +66,7 @@ export class DynamoCaseRepository implements CaseRepository, ProcessingLog {
     this.phones = new PhoneStore(db, table, clock);
     this.statuses = new CaseStatusStore(db, table, clock, (caseId) => this.getCase(caseId));
     this.lister = new CaseLister(db, table);
+    this.reopener = new CaseReopenStore(db, table);
     this.processing = new DynamoProcessingLog(db, table, (caseId) => this.ttlOf(caseId));
   }
 
@@ -185,6 +190,10 @@ export class DynamoCaseRepository implements CaseRepository, ProcessingLog {
 
   restoreFailure(caseId: string, failure: CaseFailure): Promise<boolean> {
     return this.statuses.restore(caseId, failure);
+  }
+
+  reopen(caseId: string, completedAt: string, at: string): Promise<Reopened | undefined> {
+    return this.reopener.reopen(caseId, completedAt, at);
   }
 
   async appendEvent(event: CaseEvent, eventId?: string): Promise<void> {

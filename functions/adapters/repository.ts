@@ -1,4 +1,4 @@
-import type { CaseRepository } from '../domain/ports';
+import type { CaseReopener, CaseRepository } from '../domain/ports';
 import type { ProcessingLog } from '../domain/processing-log';
 import { documentClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
@@ -11,3 +11,5 @@ const cases = new DynamoCaseRepository(documentClient(), tableName);
 export const repository: CaseRepository = cases;
 /** The processing log shares the repository's cache of case ttls (a record lives as long as its case). */
 export const processingLog: ProcessingLog = cases;
+/** Reopening a completed case: a conditional write of its own (dynamo-reopen.ts). */
+export const reopener: CaseReopener = cases;

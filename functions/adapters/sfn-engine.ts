@@ -14,7 +14,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { Submission } from '../domain/model';
-import type { ExecutionDescriber, TaskCompleter, WorkflowEngine } from '../domain/ports';
+import type { CaseResumer, ExecutionDescriber, TaskCompleter, WorkflowEngine } from '../domain/ports';
 import { ConflictError, TokenRejectedError } from '../shared/errors';
 
 // The WorkflowEngine on Step Functions. The first execution's name is the case id, so starting a case
@@ -63,7 +63,7 @@ export class SfnTaskCompleter implements TaskCompleter {
   }
 }
 
-export class SfnEngine extends SfnTaskCompleter implements WorkflowEngine {
+export class SfnEngine extends SfnTaskCompleter implements WorkflowEngine, CaseResumer {
   constructor(
     private readonly stateMachines: Readonly<Record<string, string>>,
     client: () => SFNClient,
@@ -77,24 +77,28 @@ export class SfnEngine extends SfnTaskCompleter implements WorkflowEngine {
     return arn;
   }
 
-  async startCase(serviceId: string, caseId: string, input: Record<string, unknown>): Promise<string> {
+  startCase(serviceId: string, caseId: string, input: Record<string, unknown>): Promise<string> {
+    return this.start(serviceId, caseId, input);
+  }
+
+  /** A reopened case's new execution (`<caseId>-<n>`), started at its stage. */
+  async resumeCase(serviceId: string, executionName: string, input: Record<string, unknown>): Promise<void> {
+    await this.start(serviceId, executionName, input);
+  }
+
+  private async start(serviceId: string, name: string, input: Record<string, unknown>): Promise<string> {
     const stateMachineArn = this.machine(serviceId);
-    const arn = executionArn(stateMachineArn, caseId);
+    const arn = executionArn(stateMachineArn, name);
     const body = JSON.stringify(input);
     try {
-      const out = await this.client().send(
-        new StartExecutionCommand({ stateMachineArn, name: caseId, input: body }),
-      );
+      const out = await this.client().send(new StartExecutionCommand({ stateMachineArn, name, input: body }));
       return out.executionArn ?? arn;
     } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
       // Same name and same input is a replay (also after the execution closed); anything else is a clash.
       const existing = await this.client().send(new DescribeExecutionCommand({ executionArn: arn }));
       if (sameJson(existing.input, body)) return arn;
-      throw new ConflictError(
-        'CASE_EXISTS',
-        `A case with id ${caseId} was already started with other input.`,
-      );
+      throw new ConflictError('CASE_EXISTS', `Execution ${name} was already started with other input.`);
     }
   }
 

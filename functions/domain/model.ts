@@ -65,6 +65,8 @@ export interface CaseRecord {
    * late copy of an earlier failure event cannot fail the case again.
    */
   redriven?: { execution: string; count: number };
+  /** The last reopening of the completed case (reopen.ts): when, and the execution it started. */
+  reopened?: { at: string; execution: string };
   /** Epoch seconds; DynamoDB TTL removes the whole case after the retention period. */
   ttl: number;
 }
@@ -134,6 +136,7 @@ export type CaseEventType =
   | 'CASE_FAILED'
   | 'CASE_REDRIVEN'
   | 'CASE_CONTINUED'
+  | 'CASE_REOPENED'
   | 'CASE_ERASED'
   | 'DATA_EXPORTED'
   | 'SMS_SENT'

@@ -152,6 +152,26 @@ export interface WorkflowEngine extends TaskCompleter {
   redriveCase(serviceId: string, executionName: string): Promise<void>;
 }
 
+/** The execution a reopening starts: its name and its number (`continuation` in its input). */
+export interface Reopened {
+  execution: string;
+  continuation: number;
+}
+
+export interface CaseReopener {
+  /**
+   * COMPLETED -> ACTIVE exactly once: only while the case is still COMPLETED at `completedAt` (as
+   * read). Names and counts the new execution; undefined when refused.
+   */
+  reopen(caseId: string, completedAt: string, at: string): Promise<Reopened | undefined>;
+}
+
+/** Starts a case's later execution at a stage (input `resumeAt`), as a continuation does. */
+export interface CaseResumer {
+  /** Idempotent for the same name and input (a retry); another input under the name is a 409. */
+  resumeCase(serviceId: string, executionName: string, input: Record<string, unknown>): Promise<void>;
+}
+
 /** What Step Functions recorded about a closed execution (the status event may leave it out). */
 export interface ExecutionDescriber {
   describeFailure(executionArn: string): Promise<{ error?: string; cause?: string; redriveCount: number }>;

@@ -13,7 +13,9 @@ import {
 import type {
   CaseEraser,
   CasePage,
+  CaseReopener,
   CaseRepository,
+  CaseResumer,
   CaseView,
   Clock,
   InboundClaim,
@@ -23,14 +25,14 @@ import type {
   WorkflowEngine,
 } from '../../functions/domain/ports';
 import type { ProcessingLog, ProcessingRecord } from '../../functions/domain/processing-log';
-import { AppError, NotFoundError, TokenRejectedError } from '../../functions/shared/errors';
+import { AppError, ConflictError, NotFoundError, TokenRejectedError } from '../../functions/shared/errors';
 
 // In-memory ports for domain tests. Each conditional write is one synchronous check-and-set,
 // which is what a DynamoDB condition expression gives, so concurrency tests mean something.
 
 const copy = <T>(value: T): T => structuredClone(value);
 
-export class FakeRepository implements CaseRepository, ProcessingLog, CaseEraser {
+export class FakeRepository implements CaseRepository, CaseReopener, ProcessingLog, CaseEraser {
   cases = new Map<string, CaseRecord>();
   links = new Map<string, { caseId: string; expiresAt: string }>();
   steps = new Map<string, StepRecord>();
@@ -150,6 +152,18 @@ export class FakeRepository implements CaseRepository, ProcessingLog, CaseEraser
     if (sealedReason) c.cancelReasonEnc = sealedReason;
     return true;
   }
+  /** Like dynamo-reopen.ts: COMPLETED at `completedAt` -> ACTIVE, named and counted like a continuation. */
+  async reopen(caseId: string, completedAt: string, at: string) {
+    const c = this.cases.get(caseId);
+    if (c?.status !== 'COMPLETED' || c.updatedAt !== completedAt) return undefined;
+    this.continuations.set(caseId, (this.continuations.get(caseId) ?? 0) + 1);
+    const continuation = (this.continuations.get(caseId) ?? 0) + 1;
+    const execution = `${caseId}-${continuation}`;
+    Object.assign(c, { status: 'ACTIVE', updatedAt: at, execution, reopened: { at, execution } });
+    return { execution, continuation };
+  }
+  /** The machine's continuation counter per case (dynamo-reopen.ts keeps it on the case item). */
+  continuations = new Map<string, number>();
   async failCase(caseId: string, failure: CaseFailure) {
     const c = this.cases.get(caseId);
     if (c?.status !== 'ACTIVE' || executionName(c) !== failure.execution) return false;
@@ -208,8 +222,12 @@ export class FakeRepository implements CaseRepository, ProcessingLog, CaseEraser
   }
 }
 
-export class FakeEngine implements WorkflowEngine {
+export class FakeEngine implements WorkflowEngine, CaseResumer {
   started: { serviceId: string; caseId: string; input: Record<string, unknown> }[] = [];
+  /** Later executions started by name (a reopened case); a name started twice with one input is kept once. */
+  resumed: { serviceId: string; execution: string; input: Record<string, unknown> }[] = [];
+  /** Set to make resumeCase fail (as a throttled StartExecution). */
+  resumeError?: Error;
   completed: { taskToken: string; output: Submission }[] = [];
   stopped: { serviceId: string; execution: string; reason: string }[] = [];
   redriven: { serviceId: string; execution: string }[] = [];
@@ -225,6 +243,13 @@ export class FakeEngine implements WorkflowEngine {
   async startCase(serviceId: string, caseId: string, input: Record<string, unknown>) {
     this.started.push({ serviceId, caseId, input: copy(input) });
     return `arn:aws:states:eu-west-1:000000000000:execution:${serviceId}:${caseId}`;
+  }
+  async resumeCase(serviceId: string, execution: string, input: Record<string, unknown>) {
+    if (this.resumeError) throw this.resumeError;
+    const same = this.resumed.find((r) => r.execution === execution);
+    if (same && JSON.stringify(same.input) !== JSON.stringify(input))
+      throw new ConflictError('CASE_EXISTS', `Execution ${execution} was already started with other input.`);
+    if (!same) this.resumed.push({ serviceId, execution, input: copy(input) });
   }
   async completeTask(taskToken: string, output: Submission) {
     await this.beforeComplete?.(taskToken);
