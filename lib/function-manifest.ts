@@ -194,6 +194,16 @@ export const FUNCTIONS = {
     // DescribeExecution: a redrive whose answer was lost counts when the execution runs again.
     serviceExecutions: ['describe', 'redrive'],
   },
+  'reopen-case': {
+    purpose: 'reopens a completed case at the stage its service names',
+    trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/reopen', access: 'staff' }] },
+    // PutItem: the event and the processing log record; UpdateItem: COMPLETED -> ACTIVE.
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    // Start: the new execution; describe: a retry finds the one it started.
+    serviceExecutions: ['start', 'describe'],
+    // The reason is sealed with the case's key.
+    secrets: ['piiKey'],
+  },
   'submit-step': {
     purpose: "submits a provider's step",
     trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/steps/{stepId}', access: 'staff' }] },
@@ -209,10 +219,13 @@ export const FUNCTIONS = {
         { method: 'GET', path: '/c/{linkToken}', access: 'public', why: CITIZEN_LINK },
         { method: 'GET', path: '/c/{linkToken}/export', access: 'public', why: CITIZEN_LINK },
         { method: 'POST', path: '/c/{linkToken}/steps/{stepId}', access: 'public', why: CITIZEN_LINK },
+        { method: 'POST', path: '/c/{linkToken}/reopen', access: 'public', why: CITIZEN_LINK },
       ],
     },
     table: { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     completesTasks: true,
+    // A reopened case's new execution (start; describe when a retry finds it started).
+    serviceExecutions: ['start', 'describe'],
     secrets: ['piiKey'],
     settings: ['publicUrl', 'retention'],
   },

@@ -151,6 +151,7 @@ export const erasedCase = z.looseObject({
 
 export const cancelled = z.looseObject({ caseId: text, status, cancelReason: text });
 export const redriven = z.looseObject({ caseId: text, status });
+export const reopened = z.looseObject({ caseId: text, status, stage: text });
 
 export const catalogue = z.looseObject({
   items: z.array(

@@ -11,6 +11,7 @@ import { request as getRound } from './get-round';
 import { request as listCases } from './list-cases';
 import { request as openapi } from './openapi';
 import { request as redriveCase } from './redrive-case';
+import { reopenBody, request as reopenCase } from './reopen-case';
 import * as out from './responses';
 import { request as services } from './services';
 import { request as smsInbound, message as smsMessage } from './sms-inbound';
@@ -129,6 +130,16 @@ export const ROUTES: Record<string, RouteContract> = {
       ...STAFF_ERRORS,
     },
   },
+  'POST /cases/{caseId}/reopen': {
+    summary:
+      '"It is not done": reopens a COMPLETED case within its service\'s window, at the stage the service names, with a reason both partners see.',
+    request: reopenCase,
+    answers: {
+      '200': [json('Active again, at the stage named.', out.reopened)],
+      '409': [failed('CASE_NOT_COMPLETED, REOPEN_WINDOW_CLOSED, REOPEN_NOT_OFFERED or CASE_ERASED.')],
+      ...STAFF_ERRORS,
+    },
+  },
   'POST /cases/{caseId}/steps/{stepId}': {
     summary: "Submits one of the provider's steps; `data` is checked against the step's form.",
     request: submitStep,
@@ -173,6 +184,26 @@ export const ROUTES: Record<string, RouteContract> = {
       ],
       '404': [page('No such case or step.'), failed('No such case or step.')],
       '409': [page('The step is not open.'), failed('The step is not open.')],
+      '410': [page('The link expired.'), failed('The link expired.')],
+      '413': [page('Too large.'), failed('Too large.')],
+      '415': [page('Another media type.'), failed('Another media type.')],
+    },
+  },
+  'POST /c/{linkToken}/reopen': {
+    summary:
+      "The citizen says a COMPLETED case is not done, within its service's window: the page's form (with its `_csrf` value) or JSON `{ reason }`.",
+    request: citizenPage,
+    bodies: { 'application/json': reopenBody, 'application/x-www-form-urlencoded': form },
+    answers: {
+      '303': [moved('Reopened: back to the page.')],
+      '200': [json('Reopened (JSON).', out.reopened)],
+      '400': [page('No reason given.'), failed('No reason given.')],
+      '403': [page('Not this page’s form (CSRF).'), failed('Not this page’s form.')],
+      '404': [page('No case for this link.'), failed('No case for this link.')],
+      '409': [
+        page('Not completed, or the window has closed.'),
+        failed('CASE_NOT_COMPLETED, REOPEN_WINDOW_CLOSED, REOPEN_NOT_OFFERED or CASE_ERASED.'),
+      ],
       '410': [page('The link expired.'), failed('The link expired.')],
       '413': [page('Too large.'), failed('Too large.')],
       '415': [page('Another media type.'), failed('Another media type.')],

@@ -163,6 +163,10 @@ export function caseDto(
       ...(stepId !== undefined && { stepId }),
       ...(channel !== undefined && { channel }),
       ...(audience === 'provider' && detail !== undefined && { detail: openDetail(cipher, detail) }),
+      // A reopening tells both partners why: the citizen sees its reason and stage too.
+      ...(audience === 'citizen' &&
+        type === 'CASE_REOPENED' &&
+        detail !== undefined && { detail: reopenedDetail(cipher, detail) }),
     })),
     processingLog: (view.processing ?? []).map((record) => ({
       ...processingEntry(record, service),
@@ -192,6 +196,11 @@ export function caseDto(
     };
   }
   return dto;
+}
+
+function reopenedDetail(cipher: DataCipher, detail: Record<string, unknown>): Record<string, unknown> {
+  const { reason, stageId } = openDetail(cipher, detail);
+  return { ...(reason !== undefined && { reason }), ...(stageId !== undefined && { stageId }) };
 }
 
 /** A sealed reason in an event's detail is shown opened (or left out once it cannot be). */

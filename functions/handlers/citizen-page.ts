@@ -1,13 +1,15 @@
 import type * as z from 'zod/mini';
-import { repository } from '../adapters/repository';
-import { taskCompleter as engine } from '../adapters/task-completer';
+import { engine } from '../adapters/engine';
+import { processingLog, reopener, repository } from '../adapters/repository';
 import { request } from '../contract/citizen-page';
+import { reopenBody } from '../contract/reopen-case';
 import { stepAnswers } from '../contract/submit-step';
 import { caseIdForLinkToken } from '../domain/access';
 import { caseExport } from '../domain/case-export';
 import { systemClock } from '../domain/clock';
 import { requireService } from '../domain/definitions';
 import { sameSecret } from '../domain/pii';
+import { reopenCase } from '../domain/reopen';
 import { submitStep } from '../domain/submit';
 import { caseDto, publicStep } from '../domain/views';
 import type { Failed } from '../pages/case-page';
@@ -26,14 +28,17 @@ import { type HttpEvent, type HttpResult, html, httpRoute, json } from '../share
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
 
-// GET /c/{linkToken}, GET /c/{linkToken}/export and POST /c/{linkToken}/steps/{stepId}: the citizen's
-// page, the download of everything the case holds about them, and their answers. The link token is the
-// only credential and opens this one case; forms carry a CSRF value derived from it.
+// GET /c/{linkToken}, GET /c/{linkToken}/export, POST /c/{linkToken}/steps/{stepId} and POST
+// /c/{linkToken}/reopen: the citizen's page, the download of everything the case holds about them,
+// their answers, and "it is not done" on a completed case. The link token is the only credential and
+// opens this one case; forms carry a CSRF value derived from it.
 
 type Input = z.output<typeof request>;
 
 const deps = { repo: repository, engine, clock: systemClock, vault };
+const reopenDeps = { ...deps, reopener, log: processingLog };
 const EXPORT_ROUTE = 'GET /c/{linkToken}/export';
+const REOPEN_ROUTE = 'POST /c/{linkToken}/reopen';
 const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
 const csrfFor = (token: string) => vault.hash(`csrf:${token}`);
 // No script at all, styles from this origin only, never framed, forms post back here only.
@@ -74,6 +79,7 @@ async function render(input: Input, status: number, failed?: Failed): Promise<Ht
     basePath,
     root: rootPath,
     csrf: csrfFor(token),
+    now: systemClock.now(),
     ...(input.query.done && { done: input.query.done }),
     ...(failed && { failed }),
   });
@@ -95,6 +101,31 @@ async function exportCase(input: Input): Promise<HttpResult> {
   return json(200, body, { 'content-disposition': `attachment; filename="${file}"` });
 }
 
+/** A form's fields, once its CSRF value shows it came from this case's page. */
+function formValues(body: unknown, token: string): Record<string, string> {
+  const { _csrf, ...values } = (body ?? {}) as Record<string, string>;
+  if (typeof _csrf !== 'string' || !sameSecret(_csrf, csrfFor(token))) {
+    throw new ForbiddenError('The form did not come from this page; open the page again.', undefined, 'CSRF');
+  }
+  return values;
+}
+
+/** "It is not done": the citizen reopens their completed case, by the page's form or JSON. */
+async function reopen(input: Input, event: HttpEvent): Promise<HttpResult> {
+  const token = input.path.linkToken ?? '';
+  const { view } = await loadCase(token);
+  const asJson = isJsonType(input.headers['content-type']);
+  const parsed = reopenBody.safeParse(asJson ? input.body : formValues(input.body, token));
+  if (!parsed.success)
+    throw new ValidationError('Say what is not done.', {
+      fields: { reason: 'Give a reason of at most 500 characters.' },
+    });
+  const record = await reopenCase(reopenDeps, view.case, { actor: 'citizen' }, parsed.data.reason);
+  if (asJson) return json(200, { caseId: record.caseId, status: record.status, stage: record.stage });
+  const locale = pickLocale(input.query.lang, event.headers['accept-language'], view.case.citizen.locale);
+  return html(303, '', { location: `${publicUrl}/c/${token}?lang=${locale}` });
+}
+
 async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
   const token = input.path.linkToken ?? '';
   const stepId = input.path.stepId ?? '';
@@ -109,15 +140,7 @@ async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
       });
     data = parsed.data.data;
   } else {
-    const { _csrf, ...values } = (input.body ?? {}) as Record<string, string>;
-    if (typeof _csrf !== 'string' || !sameSecret(_csrf, csrfFor(token))) {
-      throw new ForbiddenError(
-        'The form did not come from this page; open the page again.',
-        undefined,
-        'CSRF',
-      );
-    }
-    data = values;
+    data = formValues(input.body, token);
   }
   const request = {
     caseId: view.case.caseId,
@@ -165,6 +188,7 @@ function renderError(status: number, error: unknown, event: HttpEvent): HttpResu
 export const handler = httpRoute(
   request,
   (input, event) => {
+    if (event.routeKey === REOPEN_ROUTE) return reopen(input, event);
     if (event.requestContext.http.method === 'POST') return submit(input, event);
     return event.routeKey === EXPORT_ROUTE ? exportCase(input) : render(input, 200);
   },

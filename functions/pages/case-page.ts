@@ -6,6 +6,7 @@ import { type FormState, stepForm } from './form';
 import { esc, page } from './html';
 import { fieldMessage, formatDate, TEXT } from './i18n';
 import { dayOf, processingSection } from './processing';
+import { reopenSection } from './reopen';
 
 // The citizen's page: per stage two lanes (you / the provider), each step with its status, due date
 // and what was submitted, and a form for every open citizen step while the case runs.
@@ -21,6 +22,8 @@ export interface CasePageInput {
   csrf: string;
   done?: string;
   failed?: Failed;
+  /** The server's time: whether a completed case may still be reopened. */
+  now?: Date;
 }
 
 /** The step whose posted form failed: invalid fields, or (retry) the engine stopped waiting just then. */
@@ -150,10 +153,13 @@ export function casePage(input: CasePageInput): string {
   ];
   if (dto.erased) parts.push(erasedNotice(input, dto.erased.at));
   if (dto.status === 'FAILED') parts.push(failedNotice(input));
+  const reopen = reopenSection({ ...input, now: input.now ?? new Date() });
   const doneStep = input.done && dto.steps.find((s) => s.stepId === input.done);
   if (doneStep) parts.push(alert('ok', 'role="status"', p(`${t.thanks}: ‘${esc(doneStep.title[locale])}’`)));
   if (input.failed) parts.push(errorSummary(input.failed, input));
+  if (dto.status === 'ACTIVE') parts.push(reopen);
   parts.push(...dto.stages.map((stage, i) => stageSection(stage, i, input)));
+  if (dto.status !== 'ACTIVE') parts.push(reopen);
   parts.push(processingSection(dto.processingLog, locale));
   parts.push(
     p(
