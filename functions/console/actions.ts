@@ -2,12 +2,14 @@ import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
 import { cancelReason } from '../contract/cancel-case';
 import { eraseReason } from '../contract/erase-case';
+import { reopenReason } from '../contract/reopen-case';
 import { caseOfProvider } from '../domain/access';
 import { redriveFailedCase } from '../domain/case-failure';
 import { logChange } from '../domain/case-reads';
 import { cancelCase, createCase } from '../domain/cases';
 import { eraseCase } from '../domain/erasure';
 import { dutchMobile, email, handover, isReachable, RULES, singleLine } from '../domain/input-policy';
+import { reopenCase } from '../domain/reopen';
 import { submitStep } from '../domain/submit';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { redirect } from './auth';
@@ -114,6 +116,16 @@ export async function cancel(ctx: Ctx, caseId: string) {
   if (!reason.success) throw new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
   await cancelCase(ctx.deps, providerOfSession(ctx.session), caseId, reason.data);
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=cancelled`, [], 303);
+}
+
+/** "Heropenen": a completed case back to the service's stage, with a reason both partners see. */
+export async function reopen(ctx: Ctx, caseId: string) {
+  const reason = reopenReason.safeParse(ctx.req.body.reason);
+  if (!reason.success)
+    throw new ValidationError('Say what is not done.', { fields: { reason: 'Say what is not done.' } });
+  const record = await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
+  await reopenCase(ctx.deps, record, { actor: 'provider', staff: staffOf(ctx) }, reason.data);
+  return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=reopened`, [], 303);
 }
 
 /** "Try again" on a FAILED case; a refusal comes back on the case page, in the staff's language. */

@@ -1,6 +1,6 @@
 import { sameSecret } from '../domain/pii';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
-import { cancel, erase, redrive, start, submit } from './actions';
+import { cancel, erase, redrive, reopen, start, submit } from './actions';
 import { currentSession, finishLogin, logout, signedOut, startLogin, toLogin } from './auth';
 import { type Ctx, render, serviceFor } from './context';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
@@ -26,6 +26,7 @@ const R = {
   cancel: route('/cases/:id/cancel'),
   redrive: route('/cases/:id/redrive'),
   erase: route('/cases/:id/erase'),
+  reopen: route('/cases/:id/reopen'),
 };
 
 export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promise<ConsoleResult> {
@@ -55,6 +56,8 @@ export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promis
     if (m) return redrive(ctx, m[1] as string);
     m = R.erase.exec(rel);
     if (m) return erase(ctx, m[1] as string);
+    m = R.reopen.exec(rel);
+    if (m) return reopen(ctx, m[1] as string);
   } else if (method === 'GET') {
     if (rel === '' || rel === '/') {
       const mine = deps.services.filter((s) => s.providerKind === session.orgKind);

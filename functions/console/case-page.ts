@@ -6,6 +6,7 @@ import { esc } from '../pages/html';
 import { fieldMessage, formatDate, TEXT } from '../pages/i18n';
 import { failureSection, type RedriveRefusal } from './case-failure';
 import { erasedNotice, privacySection } from './case-privacy';
+import { REOPEN_WORDS, reopenForm } from './case-reopen';
 import { WORDS } from './text';
 
 const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
@@ -20,9 +21,11 @@ export interface CasePageInput {
   base: string;
   csrf: string;
   citizenLink: string;
-  notice?: 'created' | 'saved' | 'cancelled' | 'redriven' | 'erased';
+  notice?: 'created' | 'saved' | 'cancelled' | 'redriven' | 'erased' | 'reopened';
   failed?: { stepId: string } & FormState;
   redriveRefused?: RedriveRefusal;
+  /** The server's time: whether a completed case may still be reopened. */
+  now?: Date;
 }
 
 function shown(field: Field | undefined, value: FieldValue, locale: Locale): string {
@@ -121,6 +124,7 @@ export function caseBody(input: CasePageInput): string {
     cancelled: t.cancelledNotice,
     redriven: t.redrivenNotice,
     erased: t.erasedNotice,
+    reopened: REOPEN_WORDS[locale].notice,
   };
   const notice =
     input.notice === 'created'
@@ -138,5 +142,5 @@ export function caseBody(input: CasePageInput): string {
 <h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${failure}
 <dl><dt>${t.status}</dt><dd>${t.caseStatus[dto.status]}${dto.cancelReason ? ` (${esc(dto.cancelReason)})` : ''}</dd><dt>${t.citizen}</dt><dd>${who || '—'}</dd>
 <dt>${t.citizenLink}</dt><dd class="cp-citizen-link"><a href="${esc(input.citizenLink)}">${esc(input.citizenLink)}</a></dd></dl>
-${stages(input)}${history(input)}${cancel}${privacySection(dto, locale, input.base, input.csrf)}`;
+${stages(input)}${history(input)}${cancel}${reopenForm(dto, input.service, { ...input, now: input.now ?? new Date() })}${privacySection(dto, locale, input.base, input.csrf)}`;
 }

@@ -1,7 +1,14 @@
 import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
 import type { PiiVault } from '../domain/pii';
-import type { CaseEraser, CaseRepository, Clock, WorkflowEngine } from '../domain/ports';
+import type {
+  CaseEraser,
+  CaseReopener,
+  CaseRepository,
+  CaseResumer,
+  Clock,
+  WorkflowEngine,
+} from '../domain/ports';
 import type { ProcessingLog, Trace } from '../domain/processing-log';
 import type { RoundRepository } from '../domain/round-ports';
 import type { HttpResult } from '../shared/http';
@@ -16,7 +23,10 @@ export interface ConsoleDeps {
   eraser: CaseEraser;
   /** The console shows rounds; its one write is cancelCase counting a cancelled round case. */
   rounds: RoundRepository;
-  engine: WorkflowEngine;
+  /** Starts a reopened case's new execution too. */
+  engine: WorkflowEngine & CaseResumer;
+  /** "Heropenen": a completed case back to ACTIVE (reopen.ts). */
+  reopener: CaseReopener;
   /** Sign-ins, server side: a sign-out removes one. */
   sessions: SessionStore;
   clock: Clock;

@@ -28,7 +28,7 @@ const CHART_MAX_CASES = 300;
 export async function casePage(ctx: Ctx, caseId: string, status = 200, extra: Partial<CasePageInput> = {}) {
   const { service, dto } = await loadCase(ctx, caseId);
   const notice = z
-    .enum(['created', 'saved', 'cancelled', 'redriven', 'erased'])
+    .enum(['created', 'saved', 'cancelled', 'redriven', 'erased', 'reopened'])
     .safeParse(ctx.req.query.notice);
   const body = caseBody({
     dto,
@@ -37,6 +37,7 @@ export async function casePage(ctx: Ctx, caseId: string, status = 200, extra: Pa
     base: basePath(ctx.deps),
     csrf: ctx.csrf,
     citizenLink: citizenLink(ctx.deps, caseId),
+    now: ctx.deps.clock.now(),
     ...(notice.success && { notice: notice.data }),
     ...extra,
   });

@@ -1,7 +1,7 @@
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
 import { eraser } from '../adapters/eraser';
-import { processingLog, repository } from '../adapters/repository';
+import { processingLog, reopener, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { sessions } from '../adapters/sessions';
 import { consoleApp } from '../console/app';
@@ -26,6 +26,7 @@ import { vault } from '../shared/vault';
 const fetcher = (url: string, init?: RequestInit) => fetch(url, init);
 const deps: ConsoleDeps = {
   repo: repository,
+  reopener,
   log: processingLog,
   eraser,
   rounds,

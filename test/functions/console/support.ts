@@ -107,6 +107,7 @@ export function makeDeps(idp = new TestIdp()) {
   const vault = new PiiVault('console-test-key-0123456789abcdefghijklmnop');
   const deps: ConsoleDeps = {
     repo,
+    reopener: repo,
     log: repo,
     eraser: repo,
     rounds,
