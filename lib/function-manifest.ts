@@ -203,6 +203,9 @@ export const FUNCTIONS = {
     serviceExecutions: ['start', 'describe'],
     // The reason is sealed with the case's key.
     secrets: ['piiKey'],
+    // The citizen is told by SMS, with their link.
+    sendsSms: true,
+    settings: ['publicUrl'],
   },
   'submit-step': {
     purpose: "submits a provider's step",
@@ -227,6 +230,8 @@ export const FUNCTIONS = {
     // A reopened case's new execution (start; describe when a retry finds it started).
     serviceExecutions: ['start', 'describe'],
     secrets: ['piiKey'],
+    // The SMS that tells the citizen their case was reopened.
+    sendsSms: true,
     settings: ['publicUrl', 'retention'],
   },
   'sms-inbound': {
@@ -290,6 +295,8 @@ export const FUNCTIONS = {
     serviceExecutions: ['start', 'describe', 'stop', 'redrive'],
     completesTasks: true,
     secrets: ['piiKey'],
+    // "Heropenen" tells the citizen by SMS.
+    sendsSms: true,
     settings: ['publicUrl', 'retention', 'console'],
   },
   'create-round': {

@@ -7,6 +7,7 @@ import type {
   CaseRepository,
   CaseResumer,
   Clock,
+  Notifier,
   WorkflowEngine,
 } from '../domain/ports';
 import type { ProcessingLog, Trace } from '../domain/processing-log';
@@ -27,6 +28,8 @@ export interface ConsoleDeps {
   engine: WorkflowEngine & CaseResumer;
   /** "Heropenen": a completed case back to ACTIVE (reopen.ts). */
   reopener: CaseReopener;
+  /** Tells the citizen of a reopening by SMS. */
+  notifier: Notifier;
   /** Sign-ins, server side: a sign-out removes one. */
   sessions: SessionStore;
   clock: Clock;

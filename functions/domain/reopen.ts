@@ -4,8 +4,9 @@ import { type LogDeps, logChange } from './case-reads';
 import { requireService } from './definitions';
 import type { CaseRecord } from './model';
 import type { PiiVault } from './pii';
-import type { CaseReopener, CaseRepository, CaseResumer, Clock } from './ports';
+import type { CaseReopener, CaseResumer, Clock } from './ports';
 import type { Staff } from './processing-log';
+import { type ReopenSmsDeps, textReopened } from './reopen-sms';
 
 // "It is not done": within the window its definition sets, either partner reopens a COMPLETED case with
 // a reason. The case goes back to ACTIVE in one conditional write (so repeated or concurrent requests
@@ -16,8 +17,7 @@ import type { Staff } from './processing-log';
 /** Who reopens: staff (logged in the processing log) or the citizen through their link. */
 export type Reopener = { actor: 'provider'; staff: Staff } | { actor: 'citizen' };
 
-export interface ReopenDeps extends LogDeps {
-  repo: Pick<CaseRepository, 'appendEvent'>;
+export interface ReopenDeps extends LogDeps, ReopenSmsDeps {
   reopener: CaseReopener;
   engine: CaseResumer;
   clock: Clock;
@@ -81,6 +81,7 @@ export async function reopenCase(
   // Staff wrote a note into the case: a change of personal data, on record in the processing log.
   if (by.actor === 'provider') await logChange(deps, by.staff, 'update', record, ['notes']);
   await resume(deps, record, stageId, reopened.execution);
+  await textReopened(deps, record, at, reopened.continuation);
   const { failure: _none, ...rest } = record;
   return {
     ...rest,

@@ -29,6 +29,8 @@ export interface Texts {
   date: string;
   text: (max: number) => string;
   choice: (options: string) => string;
+  /** A completed case was reopened (by either partner): it runs again, the page says what is next. */
+  reopened: (service: string, link: string) => string;
 }
 
 const nl: Texts = {
@@ -58,6 +60,7 @@ const nl: Texts = {
   date: 'Antwoord met een datum, bv. 31-12-2026.',
   text: (max) => `Antwoord met een tekst van hoogstens ${max} tekens.`,
   choice: (options) => `Antwoord met een nummer: ${options}.`,
+  reopened: (service, link) => `${service} is heropend en loopt weer. Bekijk het via ${link}`,
 };
 
 const en: Texts = {
@@ -88,6 +91,7 @@ const en: Texts = {
   date: 'Reply with a date, e.g. 31-12-2026.',
   text: (max) => `Reply with a text of at most ${max} characters.`,
   choice: (options) => `Reply with a number: ${options}.`,
+  reopened: (service, link) => `${service} was reopened and runs again. See ${link}`,
 };
 
 export const TEXTS: Record<Locale, Texts> = { nl, en };

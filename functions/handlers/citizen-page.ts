@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { engine } from '../adapters/engine';
+import { notifier } from '../adapters/notifier';
 import { processingLog, reopener, repository } from '../adapters/repository';
 import { request } from '../contract/citizen-page';
 import { reopenBody } from '../contract/reopen-case';
@@ -36,7 +37,7 @@ import { vault } from '../shared/vault';
 type Input = z.output<typeof request>;
 
 const deps = { repo: repository, engine, clock: systemClock, vault };
-const reopenDeps = { ...deps, reopener, log: processingLog };
+const reopenDeps = { ...deps, reopener, log: processingLog, notifier, publicUrl };
 const EXPORT_ROUTE = 'GET /c/{linkToken}/export';
 const REOPEN_ROUTE = 'POST /c/{linkToken}/reopen';
 const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');

@@ -1,6 +1,7 @@
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
 import { eraser } from '../adapters/eraser';
+import { notifier } from '../adapters/notifier';
 import { processingLog, reopener, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { sessions } from '../adapters/sessions';
@@ -27,6 +28,7 @@ const fetcher = (url: string, init?: RequestInit) => fetch(url, init);
 const deps: ConsoleDeps = {
   repo: repository,
   reopener,
+  notifier,
   log: processingLog,
   eraser,
   rounds,

@@ -108,6 +108,7 @@ export function makeDeps(idp = new TestIdp()) {
   const deps: ConsoleDeps = {
     repo,
     reopener: repo,
+    notifier: { sendSms: async () => {} },
     log: repo,
     eraser: repo,
     rounds,

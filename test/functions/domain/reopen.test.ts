@@ -7,6 +7,7 @@ import { type ReopenDeps, reopenCase } from '../../../functions/domain/reopen';
 import { statusOf } from '../../../functions/shared/errors';
 import { FakeEngine, FakeRepository, failure, fixedClock } from '../../support/fakes';
 import { staffOf } from '../../support/staff';
+import { MemoryNotifier } from './sms-fakes';
 
 // Reopening a completed case: the window's edges, only a COMPLETED case, exactly once however often
 // or concurrently it is asked, the reason sealed, and the new execution named like a continuation.
@@ -23,6 +24,7 @@ let repo: FakeRepository;
 let engine: FakeEngine;
 let clock: ReturnType<typeof fixedClock>;
 let deps: ReopenDeps;
+let notifier: MemoryNotifier;
 
 function completed(over: Partial<CaseRecord> = {}): CaseRecord {
   const record: CaseRecord = {
@@ -48,7 +50,17 @@ beforeEach(() => {
   repo = new FakeRepository();
   engine = new FakeEngine();
   clock = fixedClock('2026-03-05T09:00:00.000Z');
-  deps = { repo, reopener: repo, engine, log: repo, clock, vault };
+  notifier = new MemoryNotifier();
+  deps = {
+    repo,
+    reopener: repo,
+    engine,
+    notifier,
+    log: repo,
+    clock,
+    vault,
+    publicUrl: 'https://api.example.nl',
+  };
 });
 
 describe('reopening a completed case', () => {
@@ -178,5 +190,42 @@ describe('reopening a completed case', () => {
     expect(retry.code).toBe('CASE_NOT_COMPLETED');
     expect(engine.resumed).toEqual([expect.objectContaining({ execution: 'c1-2' })]);
     expect(repo.events.filter((e) => e.type === 'CASE_REOPENED')).toHaveLength(1);
+  });
+});
+
+describe('telling the citizen by SMS', () => {
+  const withPhone = () => {
+    const key = newDataKey(vault, caseOwner('c1'));
+    return completed({
+      dataKey: key.wrapped,
+      citizen: {
+        locale: 'nl',
+        phoneHash: vault.hash('+31612345678'),
+        phoneEnc: key.cipher.seal('+31612345678'),
+      },
+    });
+  };
+
+  it('texts a citizen with a phone, in one GSM-7 segment, and logs it', async () => {
+    await reopenCase(deps, withPhone(), staff, 'Container niet geleegd');
+    const link = `https://api.example.nl/c/${vault.linkToken('c1')}`;
+    expect(notifier.sent).toEqual([
+      {
+        to: '+31612345678',
+        text: `Afvalinzameling is heropend en loopt weer. Bekijk het via ${link}`,
+      },
+    ]);
+    // The reason is not in the text: it may be staff's wording, and the page shows it.
+    expect(notifier.sent[0]?.text).not.toContain('geleegd');
+    expect(repo.events.find((e) => e.type === 'SMS_SENT')).toMatchObject({ detail: { message: 'reopened' } });
+  });
+
+  it('texts no one who sent STOP, or who has no phone, and says so in the log', async () => {
+    repo.optOuts.add(vault.hash('+31612345678'));
+    await reopenCase(deps, withPhone(), citizen, 'Niet klaar');
+    expect(notifier.sent).toEqual([]);
+    expect(repo.events.find((e) => e.type === 'SMS_SUPPRESSED')).toMatchObject({
+      detail: { message: 'reopened', reason: 'opted-out' },
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isGsm7, smsSegments } from '../../../functions/domain/gsm7';
 import { fitList, gsmSafe, hintFor, say, TEXTS } from '../../../functions/domain/sms-texts';
+import { services } from '../../../workflows/catalog';
 import type { Field } from '../../../workflows/schema';
 
 const list = 'A7 Afval aanbieden; B3 Uw ervaring';
@@ -34,6 +35,15 @@ describe('reply texts', () => {
     for (const reply of replies) {
       expect(isGsm7(reply), reply).toBe(true);
       expect(smsSegments(reply), reply).toBe(1);
+    }
+  });
+
+  it.each(['nl', 'en'] as const)('the %s reopening text is one GSM-7 segment for every service', (locale) => {
+    const link = `https://api.gemeente-voorbeeld.nl/c/${'x'.repeat(43)}`;
+    for (const service of services) {
+      const text = TEXTS[locale].reopened(gsmSafe(service.title[locale]), link);
+      expect(isGsm7(text), text).toBe(true);
+      expect(smsSegments(text), text).toBe(1);
     }
   });
 
