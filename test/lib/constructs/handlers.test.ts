@@ -155,7 +155,14 @@ describe('Handlers', () => {
 
   it('sends SMS through the provider: End User Messaging (scoped to the identity) or Twilio (no AWS action)', () => {
     const senders = handlersFor('aws').filter((n) => aws.actions(n).includes('sms-voice:SendTextMessage'));
-    expect(senders.sort()).toEqual(['open-step', 'sms-inbound-topic']);
+    // A reopening texts the citizen from whichever function reopens: the API, the citizen page, the console.
+    expect(senders.sort()).toEqual([
+      'citizen-page',
+      'console',
+      'open-step',
+      'reopen-case',
+      'sms-inbound-topic',
+    ]);
     expect(aws.env('open-step')).toMatchObject({
       SMS_PROVIDER: 'aws',
       POWERTOOLS_METRICS_NAMESPACE: 'coproduce',
