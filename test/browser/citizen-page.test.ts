@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCase, ORG, provider, stepOpen } from '../e2e/cases';
+import { caseStatus, citizenWeb, createCase, ORG, provider, stepOpen } from '../e2e/cases';
 import { answers, loadCatalogue } from '../e2e/forms';
 import { LocalSystem, prepareAssembly } from '../e2e/harness';
 import { checkPage, launchChromium } from './browser';
@@ -147,6 +147,30 @@ describe('citizen page in a browser', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Space');
     expect(await radio.isChecked()).toBe(true);
+    await page.context().close();
+  });
+
+  it('reopens a completed case with the keyboard: the form, then who reopened it and why', async () => {
+    const c = await openCase();
+    const answer = (stepId: string) => answers('waste-collection', stepId);
+    await citizenWeb(sys, c.linkToken, 'present', answer('present'));
+    await stepOpen(sys, c.caseId, 'collect', staff);
+    await provider(sys, c.caseId, 'collect', staff, answer('collect'));
+    await stepOpen(sys, c.caseId, 'household-feedback', staff);
+    await citizenWeb(sys, c.linkToken, 'household-feedback', answer('household-feedback'));
+    await stepOpen(sys, c.caseId, 'municipality-feedback', staff);
+    await provider(sys, c.caseId, 'municipality-feedback', staff, answer('municipality-feedback'));
+    await caseStatus(sys, c.caseId, staff, 'COMPLETED');
+    const page = await newPage();
+    await page.goto(`${sys.url}/c/${c.linkToken}`);
+    await check(page, 'reopen-form');
+    await tabTo(page, '#reopen-reason');
+    await page.keyboard.type('De container is niet geleegd');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#case-reopened');
+    expect(await page.locator('#case-reopened').textContent()).toContain('De container is niet geleegd');
+    await check(page, 'reopened');
     await page.context().close();
   });
 
