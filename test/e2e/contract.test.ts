@@ -106,6 +106,8 @@ function valid(
           reference: 'f',
         },
         'POST /cases/{caseId}/cancel': { reason: 'fuzz' },
+        'POST /cases/{caseId}/reopen': { reason: 'fuzz' },
+        'POST /c/{linkToken}/reopen': { reason: 'fuzz' },
         'POST /rounds': { serviceId: SERVICE, name: 'fuzz' },
         'POST /cases/{caseId}/steps/{stepId}': { data: answers(SERVICE, 'collect') },
         'POST /c/{linkToken}/steps/{stepId}': { data: answers(SERVICE, 'present') },
@@ -238,7 +240,8 @@ function badRequests(method: string, template: string, operation: Loose): fc.Arb
       fc.constant(
         request('the form without its CSRF value', {
           headers: [['content-type', 'application/x-www-form-urlencoded']],
-          body: new URLSearchParams((base.body as Loose).data).toString(),
+          // A step's answers, or the reopen form's reason.
+          body: new URLSearchParams((base.body as Loose).data ?? base.body).toString(),
         }),
       ),
     );
