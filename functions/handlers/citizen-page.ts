@@ -9,7 +9,6 @@ import { caseIdForLinkToken } from '../domain/access';
 import { caseExport } from '../domain/case-export';
 import { systemClock } from '../domain/clock';
 import { requireService } from '../domain/definitions';
-import { sameSecret } from '../domain/pii';
 import { reopenCase } from '../domain/reopen';
 import { submitStep } from '../domain/submit';
 import { caseDto, publicStep } from '../domain/views';
@@ -17,17 +16,11 @@ import type { Failed } from '../pages/case-page';
 import { casePage } from '../pages/case-page';
 import { errorPage } from '../pages/error-page';
 import { pickLocale } from '../pages/i18n';
-import {
-  ConflictError,
-  errorBody,
-  ForbiddenError,
-  LinkExpiredError,
-  NotFoundError,
-  ValidationError,
-} from '../shared/errors';
+import { ConflictError, errorBody, LinkExpiredError, NotFoundError, ValidationError } from '../shared/errors';
 import { type HttpEvent, type HttpResult, html, httpRoute, json } from '../shared/http';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
+import { csrfFor, formValues, isJsonType, wantsJson } from './citizen-forms';
 
 // GET /c/{linkToken}, GET /c/{linkToken}/export, POST /c/{linkToken}/steps/{stepId} and POST
 // /c/{linkToken}/reopen: the citizen's page, the download of everything the case holds about them,
@@ -41,22 +34,11 @@ const reopenDeps = { ...deps, reopener, log: processingLog, notifier, publicUrl 
 const EXPORT_ROUTE = 'GET /c/{linkToken}/export';
 const REOPEN_ROUTE = 'POST /c/{linkToken}/reopen';
 const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
-const csrfFor = (token: string) => vault.hash(`csrf:${token}`);
 // No script at all, styles from this origin only, never framed, forms post back here only.
 const CSP =
   "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const page = (status: number, body: string, headers: Record<string, string> = {}) =>
   html(status, body, { 'content-security-policy': CSP, ...headers });
-
-/** A JSON body by its media type, as the edge parses it: a form cannot send one, so no CSRF value needed. */
-function isJsonType(contentType: string | undefined): boolean {
-  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || type.endsWith('+json');
-}
-
-function wantsJson(headers: Record<string, string | undefined>): boolean {
-  return /application\/json/.test(headers.accept ?? '') || isJsonType(headers['content-type']);
-}
 
 async function loadCase(token: string) {
   const caseId = await caseIdForLinkToken(repository, systemClock, token);
@@ -100,15 +82,6 @@ async function exportCase(input: Input): Promise<HttpResult> {
   });
   const file = `${service.id}-${view.case.caseId.slice(0, 8)}.json`;
   return json(200, body, { 'content-disposition': `attachment; filename="${file}"` });
-}
-
-/** A form's fields, once its CSRF value shows it came from this case's page. */
-function formValues(body: unknown, token: string): Record<string, string> {
-  const { _csrf, ...values } = (body ?? {}) as Record<string, string>;
-  if (typeof _csrf !== 'string' || !sameSecret(_csrf, csrfFor(token))) {
-    throw new ForbiddenError('The form did not come from this page; open the page again.', undefined, 'CSRF');
-  }
-  return values;
 }
 
 /** "It is not done": the citizen reopens their completed case, by the page's form or JSON. */
