@@ -66,6 +66,34 @@ describe('SfnEngine.startCase', () => {
   });
 });
 
+describe('SfnEngine.resumeCase (a reopened case)', () => {
+  const resumed = { ...input, resumeAt: 'round', continuation: 2 };
+  const arn = `${execution}-2`;
+
+  it('starts the named execution with the input', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: arn, startDate: new Date() });
+    await engine.resumeCase('waste-collection', 'case1-2', resumed);
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(StartExecutionCommand, {
+      stateMachineArn: machine,
+      name: 'case1-2',
+      input: JSON.stringify(resumed),
+    });
+  });
+
+  it('takes the same name and input again as a retry, and refuses other input under the name', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', ...meta }));
+    sfn.on(DescribeExecutionCommand).resolves({ input: JSON.stringify(resumed) });
+    await expect(engine.resumeCase('waste-collection', 'case1-2', resumed)).resolves.toBeUndefined();
+    expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: arn });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ input: JSON.stringify({ ...resumed, resumeAt: 'feedback' }) });
+    await expect(engine.resumeCase('waste-collection', 'case1-2', resumed)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+});
+
 describe('SfnEngine.completeTask', () => {
   const submission: Submission = {
     stepId: 'confirm-address',
