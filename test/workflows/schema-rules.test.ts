@@ -91,6 +91,22 @@ const cases: [string, ServiceInput, string, string | RegExp][] = [
     'rule: reminders are in increasing order',
   ],
   [
+    'reopen at a stage that does not exist',
+    broken((s) => {
+      s.reopen = { windowDays: 28, stage: 'intake' };
+    }),
+    '$.reopen.stage',
+    "rule: reopen.stage names a stage of this service ('intake' is not one)",
+  ],
+  [
+    'a reopen window of no days',
+    broken((s) => {
+      s.reopen = { windowDays: 0, stage: 'agreement' };
+    }),
+    '$.reopen.windowDays',
+    'rule: a reopen window is at least one day',
+  ],
+  [
     'backTo a later stage',
     broken((_, step) => {
       step(1, 1).backTo = { stage: 'evaluation', when: { field: 'agrees', equals: false } };
