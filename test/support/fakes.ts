@@ -186,6 +186,9 @@ export class FakeRepository implements CaseRepository, ProcessingLog, CaseEraser
       this.events.push(copy(event));
     }
   }
+  async hasEvent(caseId: string, at: string, eventId: string) {
+    return this.eventIds.has(`${caseId}/${at}/${eventId}`);
+  }
   async openStepsForPhone(): Promise<StepRecord[]> {
     return [];
   }
