@@ -4,7 +4,7 @@ import type { Service, Step } from '../../workflows/schema';
 import { caseCipher, type DataCipher } from './case-keys';
 import { findStep } from './definitions';
 import { formatDue, type MessageKind, type MessageValues, renderMessage } from './messages';
-import type { CaseRecord, FormData, StepRecord, Submission } from './model';
+import type { CaseEventType, CaseRecord, FormData, StepRecord, Submission } from './model';
 import type { Notice, OpenStepPayload } from './open-step-payload';
 import { orgDisplayName } from './org-name';
 import { type PiiVault, sha256 } from './pii';
@@ -42,7 +42,7 @@ export class OpenStepError extends Error {
   }
 }
 
-const EVENT: Record<Notice, string> = {
+const EVENT: Record<Notice, CaseEventType> = {
   invite: 'STEP_OPENED',
   reminder: 'STEP_REMINDED',
   escalation: 'STEP_ESCALATED',
@@ -153,7 +153,7 @@ function logStageEntered(repo: CaseRepository, p: OpenStepPayload, at: string): 
   const event = {
     caseId: p.caseId,
     at,
-    type: 'STAGE_ENTERED',
+    type: 'STAGE_ENTERED' as const,
     actor: 'system' as const,
     detail: { stageId: p.stageId, visit: p.visit },
   };
