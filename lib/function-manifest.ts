@@ -41,7 +41,7 @@ export interface RoundFileGrant {
   readonly files: readonly RoundFile[];
 }
 
-/** The secrets a function reads at runtime (Powertools getSecret); it gets only their ARNs. */
+/** The secrets a function reads at runtime (functions/shared/secrets.ts); it gets only their ARNs. */
 export type SecretId = 'piiKey' | 'twilioAuthToken';
 
 /**

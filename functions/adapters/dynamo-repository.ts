@@ -201,6 +201,18 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     await this.put({ ...keys.event(event.caseId, event.at, eventId ?? randomUUID()), ...event, ttl });
   }
 
+  async hasEvent(caseId: string, at: string, eventId: string): Promise<boolean> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.event(caseId, at, eventId),
+        ProjectionExpression: 'pk',
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item !== undefined;
+  }
+
   append(records: readonly ProcessingRecord[]): Promise<void> {
     return this.processing.append(records);
   }

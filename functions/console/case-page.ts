@@ -1,5 +1,6 @@
 import type { Field, Service } from '../../workflows/schema';
 import type { FieldValue, Locale } from '../domain/model';
+import { orgDisplayName } from '../domain/org-name';
 import type { CaseDto, StepView } from '../domain/views';
 import { type FormState, stepForm } from '../pages/form';
 import { esc } from '../pages/html';
@@ -7,6 +8,8 @@ import { fieldMessage, formatDate, TEXT } from '../pages/i18n';
 import { failureSection, type RedriveRefusal } from './case-failure';
 import { erasedNotice, privacySection } from './case-privacy';
 import { REOPEN_WORDS, reopenForm } from './case-reopen';
+import { historyLine, historyNames } from './history-text';
+import { HISTORY_WORDS } from './history-words';
 import { WORDS } from './text';
 
 const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
@@ -46,7 +49,7 @@ function stepCard(view: StepView, input: CasePageInput): string {
   if (view.status === 'OPEN' && view.dueAt) parts.push(` · ${t.due} ${esc(formatDate(view.dueAt, locale))}`);
   if (view.status === 'DONE' && view.submittedAt)
     parts.push(
-      ` · ${t.submitted} ${esc(formatDate(view.submittedAt, locale))}${view.channel ? ` (${esc(view.channel)})` : ''}`,
+      ` · ${t.submitted} ${esc(formatDate(view.submittedAt, locale))}${view.channel ? ` (${HISTORY_WORDS[locale].channel[view.actor][view.channel]})` : ''}`,
     );
   parts.push('</p>');
   if (view.status === 'DONE' && view.data) {
@@ -71,8 +74,10 @@ function stages(input: CasePageInput): string {
   return input.dto.stages
     .map((stage, i) => {
       const steps = input.dto.steps.filter((s) => s.stage === stage.stageId);
+      // The provider's lane carries the organisation's name, as the citizen's page does.
+      const heading = { citizen: t.citizen, provider: esc(orgDisplayName(input.dto.org)) };
       const lane = (actor: 'citizen' | 'provider') =>
-        `<div class="cp-lane"><h3>${t[actor]}</h3>${steps
+        `<div class="cp-lane"><h3>${heading[actor]}</h3>${steps
           .filter((s) => s.actor === actor)
           .map((s) => stepCard(s, input))
           .join('')}</div>`;
@@ -84,21 +89,11 @@ function stages(input: CasePageInput): string {
 
 function history(input: CasePageInput): string {
   const t = WORDS[input.locale];
-  const rows = input.dto.events.map((e) => {
-    const what = [e.type, e.stepId].filter(Boolean).join(' · ');
-    const note = eventNote(e.detail);
-    return `<tr><td>${esc(formatDate(e.at, input.locale))}</td><td>${esc(note ? `${what}: ${note}` : what)}</td><td>${esc([e.actor, e.channel].filter(Boolean).join(' / '))}</td></tr>`;
-  });
-  return `<section aria-labelledby="history"><h2 id="history">${t.history}</h2><div class="cp-table"><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.what}</th><th scope="col">${t.who}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
-}
-
-/** The one detail worth a glance per event: a reason, an error, where a continuation went. */
-function eventNote(detail: Record<string, unknown> | undefined): string {
-  if (!detail) return '';
-  const text = (key: string) => (typeof detail[key] === 'string' ? (detail[key] as string) : undefined);
-  const to = text('to');
-  if (to) return `${text('from') ?? ''} → ${to}${text('stageId') ? ` (${text('stageId')})` : ''}`;
-  return text('reason') ?? text('error') ?? '';
+  const names = historyNames(input.service, input.dto.org, input.locale);
+  const rows = input.dto.events.map(
+    (e) => `<tr><td>${esc(formatDate(e.at, input.locale))}</td><td>${esc(historyLine(e, names))}</td></tr>`,
+  );
+  return `<section aria-labelledby="history"><h2 id="history">${t.history}</h2><div class="cp-table"><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.what}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
 function errorSummary(input: CasePageInput): string {

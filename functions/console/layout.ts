@@ -1,14 +1,17 @@
 import type { Locale } from '../domain/model';
+import { orgDisplayName } from '../domain/org-name';
 import { esc, page } from '../pages/html';
 import type { Session } from './session';
 import { WORDS } from './text';
 
 // The console's frame: the citizen page's layout and stylesheet (functions/pages/html.ts) with the
 // organisation as brand, a bar with the staff member and sign-out, and styles for tables and charts.
+// Tables undo the root's word-break:break-word and hyphens:auto: with them a cell's narrowest width is one
+// letter, so the auto layout squeezed short headers ("Status") into broken words; wide tables scroll.
 
 const EXTRA_STYLE = `<style>
 table{border-collapse:collapse;width:100%;background:#fff;margin:.5rem 0}caption{text-align:left;font-weight:600;padding:.25rem 0}
-th,td{border:1px solid #b3b3b3;padding:.4rem .5rem;text-align:left;vertical-align:top}th{background:#f0f0f0}
+th,td{border:1px solid #b3b3b3;padding:.4rem .5rem;text-align:left;vertical-align:top;word-break:normal;overflow-wrap:break-word;hyphens:manual}th{background:#f0f0f0}thead th{white-space:nowrap}
 .cp-table{overflow-x:auto}.cp-who{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;border-bottom:1px solid #ccc;padding-block:.5rem}
 .cp-who form{margin:0}.cp-linkbutton{background:none;border:0;color:#24598f;text-decoration:underline;font:inherit;padding:0;cursor:pointer}
 .cp-nav{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:.5rem 0}
@@ -46,12 +49,12 @@ export function consolePage(input: LayoutInput): string {
   const other = input.locale === 'nl' ? 'en' : 'nl';
   const root = input.base.replace(/\/console$/, '');
   const who = input.session
-    ? `<div class="cp-who"><p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="${esc(input.base)}">${t.console}</a></p><p class="utrecht-paragraph">${t.signedInAs} <strong>${esc(input.session.email ?? input.session.sub)}</strong> (${esc(input.session.org)})</p>
+    ? `<div class="cp-who"><p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="${esc(input.base)}">${t.console}</a></p><p class="utrecht-paragraph">${t.signedInAs} <strong>${esc(input.session.email ?? input.session.sub)}</strong> (${esc(orgDisplayName(input.session.org))})</p>
 <form method="post" action="${esc(input.base)}/logout"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><button type="submit" class="cp-linkbutton">${t.signOut}</button></form></div>`
     : '';
   return page(input.locale, `${input.title} – ${t.console}`, `${EXTRA_STYLE}${who}${input.body}`, {
     root,
-    brand: input.session ? `${t.console} · ${input.session.org}` : t.console,
+    brand: input.session ? `${t.console} · ${orgDisplayName(input.session.org)}` : t.console,
     switchTo: { href: `${input.self}?lang=${other}`, locale: other, label: t.other },
     ...(input.head && { head: input.head }),
   });

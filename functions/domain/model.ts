@@ -124,29 +124,32 @@ export interface StepRecord {
   submittedBy?: string;
 }
 
-export type CaseEventType =
-  | 'CASE_CREATED'
-  | 'STEP_OPENED'
-  | 'STEP_REMINDED'
-  | 'STEP_ESCALATED'
-  | 'STEP_SUBMITTED'
-  | 'SUBMISSION_REFUSED'
-  | 'CASE_CANCELLED'
-  | 'STAGE_ENTERED'
-  | 'CASE_FAILED'
-  | 'CASE_REDRIVEN'
-  | 'CASE_CONTINUED'
-  | 'CASE_REOPENED'
-  | 'CASE_ERASED'
-  | 'DATA_EXPORTED'
-  | 'SMS_SENT'
-  | 'SMS_SUPPRESSED'
-  | 'SMS_FAILED';
+/** Every event the code writes to a case's log; the console has words for each (console/history-text.ts). */
+export const CASE_EVENT_TYPES = [
+  'CASE_CREATED',
+  'STEP_OPENED',
+  'STEP_REMINDED',
+  'STEP_ESCALATED',
+  'STEP_SUBMITTED',
+  'SUBMISSION_REFUSED',
+  'CASE_CANCELLED',
+  'STAGE_ENTERED',
+  'CASE_FAILED',
+  'CASE_REDRIVEN',
+  'CASE_CONTINUED',
+  'CASE_REOPENED',
+  'CASE_ERASED',
+  'DATA_EXPORTED',
+  'SMS_SENT',
+  'SMS_SUPPRESSED',
+  'SMS_FAILED',
+] as const;
+export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 
 export interface CaseEvent {
   caseId: string;
   at: string;
-  type: CaseEventType | string;
+  type: CaseEventType;
   actor?: Actor | 'system';
   stepId?: string;
   channel?: Channel;

@@ -4,7 +4,7 @@ import type { Service, Step } from '../../workflows/schema';
 import { caseCipher, type DataCipher } from './case-keys';
 import { findStep } from './definitions';
 import { formatDue, type MessageKind, type MessageValues, renderMessage } from './messages';
-import type { CaseRecord, FormData, StepRecord, Submission } from './model';
+import type { CaseEventType, CaseRecord, FormData, StepRecord, Submission } from './model';
 import type { Notice, OpenStepPayload } from './open-step-payload';
 import { orgDisplayName } from './org-name';
 import { type PiiVault, sha256 } from './pii';
@@ -27,7 +27,8 @@ export interface OpenStepDeps {
   findService: (serviceId: string) => Service | undefined;
 }
 
-export type SmsOutcome = 'sent' | 'opted-out' | 'no-phone' | 'failed';
+/** 'repeated': another invocation of the same wait segment already texted (or tried to). */
+export type SmsOutcome = 'sent' | 'opted-out' | 'no-phone' | 'failed' | 'repeated';
 export interface OpenStepOutcome {
   result: OpenStepResult['kind'] | 'case-closed';
   sms?: SmsOutcome;
@@ -41,7 +42,7 @@ export class OpenStepError extends Error {
   }
 }
 
-const EVENT: Record<Notice, string> = {
+const EVENT: Record<Notice, CaseEventType> = {
   invite: 'STEP_OPENED',
   reminder: 'STEP_REMINDED',
   escalation: 'STEP_ESCALATED',
@@ -105,31 +106,45 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
 
   const at = p.enteredAt;
   const { step } = result;
-  await repo.appendEvent({
-    caseId: p.caseId,
-    at,
-    type: EVENT[p.notice],
-    actor: 'system',
-    stepId: p.stepId,
-    detail: { visit: p.visit, actor: step.actor, dueAt: step.dueAt },
-  });
+  // One wait segment, whichever invocation of it this is: Step Functions retries a throttled or timed
+  // out invocation within the same state entry, so its events are keyed by the segment, not written anew.
+  const segment = `${p.notice}-${p.stepId}-${p.visit}`;
+  await repo.appendEvent(
+    {
+      caseId: p.caseId,
+      at,
+      type: EVENT[p.notice],
+      actor: 'system',
+      stepId: p.stepId,
+      detail: { visit: p.visit, actor: step.actor, dueAt: step.dueAt },
+    },
+    segment,
+  );
   // Provider steps: the console shows the event; there is no SMS (or other) channel to staff yet.
   if (definition.actor !== 'citizen') return { result: result.kind };
+  // A millisecond later, so the log lists the SMS after the step event it belongs to.
+  const smsAt = new Date(Date.parse(at) + 1).toISOString();
+  const smsEvent = `sms-${segment}`;
+  // An earlier invocation of this segment got as far as the SMS: the citizen is not texted twice. (Only
+  // a crash between the send and this record's write, milliseconds, can still repeat one.)
+  if (await repo.hasEvent(p.caseId, smsAt, smsEvent)) return { result: result.kind, sms: 'repeated' };
   const link = `${deps.publicUrl}/c/${deps.vault.linkToken(p.caseId)}`;
   const values = messageValues(service, definition, record, step, link);
   const { sms, error } = await sendSms(deps, record, cipher, () =>
     renderMessage(service, MESSAGE[p.notice], record.citizen.locale, values),
   );
-  await repo.appendEvent({
-    caseId: p.caseId,
-    // A millisecond later, so the log lists the SMS after the step event it belongs to.
-    at: new Date(Date.parse(at) + 1).toISOString(),
-    type: sms === 'sent' ? 'SMS_SENT' : sms === 'failed' ? 'SMS_FAILED' : 'SMS_SUPPRESSED',
-    actor: 'system',
-    stepId: p.stepId,
-    channel: 'sms',
-    detail: { message: MESSAGE[p.notice], ...(sms !== 'sent' && { reason: sms }), ...(error && { error }) },
-  });
+  await repo.appendEvent(
+    {
+      caseId: p.caseId,
+      at: smsAt,
+      type: sms === 'sent' ? 'SMS_SENT' : sms === 'failed' ? 'SMS_FAILED' : 'SMS_SUPPRESSED',
+      actor: 'system',
+      stepId: p.stepId,
+      channel: 'sms',
+      detail: { message: MESSAGE[p.notice], ...(sms !== 'sent' && { reason: sms }), ...(error && { error }) },
+    },
+    smsEvent,
+  );
   return { result: result.kind, sms };
 }
 
@@ -138,7 +153,7 @@ function logStageEntered(repo: CaseRepository, p: OpenStepPayload, at: string): 
   const event = {
     caseId: p.caseId,
     at,
-    type: 'STAGE_ENTERED',
+    type: 'STAGE_ENTERED' as const,
     actor: 'system' as const,
     detail: { stageId: p.stageId, visit: p.visit },
   };

@@ -102,6 +102,8 @@ export interface CaseRepository {
   restoreFailure(caseId: string, failure: CaseFailure): Promise<boolean>;
   /** `eventId` makes the event's key deterministic, so writing it again (a retry) does not repeat it. */
   appendEvent(event: CaseEvent, eventId?: string): Promise<void>;
+  /** Whether the event written with this time and `eventId` is there (read consistently). */
+  hasEvent(caseId: string, at: string, eventId: string): Promise<boolean>;
   openStepsForPhone(phoneHash: string): Promise<StepRecord[]>;
   setOptOut(phoneHash: string, optedOut: boolean): Promise<void>;
   isOptedOut(phoneHash: string): Promise<boolean>;

@@ -103,7 +103,11 @@ async function reopen(input: Input, event: HttpEvent): Promise<HttpResult> {
 async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
   const token = input.path.linkToken ?? '';
   const stepId = input.path.stepId ?? '';
-  const { view } = await loadCase(token);
+  // The case item alone, not its whole partition: the link item already said whether it expired, and
+  // submitStep checks the case from this one read.
+  const caseId = await caseIdForLinkToken(repository, systemClock, token);
+  const record = await repository.getCase(caseId);
+  if (!record) throw new NotFoundError('There is no case for this link.');
   const asJson = isJsonType(input.headers['content-type']);
   let data: Record<string, unknown>;
   if (asJson) {
@@ -117,11 +121,12 @@ async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
     data = formValues(input.body, token);
   }
   const request = {
-    caseId: view.case.caseId,
+    caseId,
     stepId,
     actor: 'citizen' as const,
     channel: 'web' as const,
     data,
+    record,
   };
   try {
     const { step } = await submitStep(deps, request);
@@ -142,7 +147,7 @@ async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
     }
     throw error;
   }
-  const locale = pickLocale(input.query.lang, event.headers['accept-language'], view.case.citizen.locale);
+  const locale = pickLocale(input.query.lang, event.headers['accept-language'], record.citizen.locale);
   const location = `${publicUrl}/c/${token}?done=${encodeURIComponent(stepId)}&lang=${locale}`;
   return html(303, '', { location });
 }

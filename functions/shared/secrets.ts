@@ -10,11 +10,14 @@ export const TWILIO_TOKEN_MAX_AGE = 300;
 /** The PII key never rotates (it seals stored data); an hour spares a request per invocation. */
 export const PII_KEY_MAX_AGE = 3600;
 
+/** The name a failed read has: Lambda reports it as the errorType a state's Retry matches on. */
+export const SECRET_READ_ERROR = 'SecretReadError';
+
 /** A failed read. The message names the secret's ARN and the SDK's error name, never a value. */
 export class SecretReadError extends Error {
   constructor(arn: string, reason: string) {
     super(`Could not read the secret ${arn}: ${reason}`);
-    this.name = 'SecretReadError';
+    this.name = SECRET_READ_ERROR;
   }
 }
 

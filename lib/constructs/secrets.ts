@@ -18,8 +18,8 @@ export const SECRET_ENV: Record<SecretId, string> = {
 };
 
 /**
- * The secrets, under documented names. Functions read them at runtime with Powertools Parameters
- * (cached); their environment holds only the ARN, so lambda:GetFunctionConfiguration shows no secret
+ * The secrets, under documented names. Functions read them at runtime (functions/shared/secrets.ts,
+ * cached); their environment holds only the ARN, so lambda:GetFunctionConfiguration shows no secret
  * and a rotated Twilio token is picked up without a deploy.
  *
  * Removal: CloudFormation deletes an AWS::SecretsManager::Secret without a recovery window

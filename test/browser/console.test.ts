@@ -71,10 +71,32 @@ describe('caseworker console in a browser', () => {
     await page.waitForURL(/notice=saved/);
     await expect(page.locator('#step-collect .utrecht-status-badge').textContent()).resolves.toBe('Klaar');
     await check(page, 'case-saved');
+    // The organisation by its name, and the history in words rather than the log's codes.
+    await expect(page.locator('.cp-brand').textContent()).resolves.toBe(
+      'Behandelaarsconsole · Gemeente Console',
+    );
+    const history = (await page.locator('section[aria-labelledby=history] tbody').textContent()) ?? '';
+    expect(history).toContain('Zaak gestart door Gemeente Console');
+    expect(history).toContain('ingevuld door Gemeente Console in de console');
+    expect(history).not.toMatch(/CASE_|STEP_|SMS_|provider|system/);
 
     await page.goto(`${sys.url}/console/services/waste-collection`);
     await expect(page.locator('tbody tr').count()).resolves.toBeGreaterThanOrEqual(1);
     await check(page, 'list');
+    // At 1280 px every column header stays on one line, however much the lanes hold: no header breaks
+    // inside a word ("Sta-tus"). Long lane text (many steps, long titles) is what squeezes the short columns.
+    await page.$$eval('tbody td', (cells) => {
+      for (const cell of cells)
+        cell.insertAdjacentHTML('beforeend', `<p>${'Afval aangeboden? '.repeat(40)}</p>`);
+    });
+    const headerLines = await page.$$eval('thead th', (cells) =>
+      cells.map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return [cell.textContent, new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size];
+      }),
+    );
+    expect(headerLines.filter(([, lines]) => lines !== 1)).toEqual([]);
 
     await page.goto(`${sys.url}/console/services/waste-collection/chart?lang=en`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');

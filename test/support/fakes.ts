@@ -200,6 +200,9 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
       this.events.push(copy(event));
     }
   }
+  async hasEvent(caseId: string, at: string, eventId: string) {
+    return this.eventIds.has(`${caseId}/${at}/${eventId}`);
+  }
   async openStepsForPhone(): Promise<StepRecord[]> {
     return [];
   }

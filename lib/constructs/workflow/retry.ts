@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { JitterType, type RetryProps, type TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
+import { SECRET_READ_ERROR } from '../../../functions/shared/secrets';
 
 // The retry policy of every Task state, in one place. Only errors that are worth another try are
 // retried; when the tries run out the execution fails (nothing catches it into a Fail state), so
@@ -42,7 +43,7 @@ export const DYNAMODB_TRANSIENT = [
  * open-step's own transient failures, as the function's errorType (the error's name). The function
  * is idempotent (every write is conditional, the stage event has a fixed key), so running it again
  * is safe. After the SDK's own retries these are: DynamoDB and Step Functions throttling, a DynamoDB
- * 5xx, a socket timeout, the PII key not read from Secrets Manager (Powertools' GetParameterError),
+ * 5xx, a socket timeout, the PII key not read from Secrets Manager (functions/shared/secrets.ts),
  * and the function's own timeout (Sandbox.Timedout). Its deliberate errors (OpenStep.BadPayload,
  * UnknownStep, UnknownCase) are bugs and fail at once.
  */
@@ -53,7 +54,7 @@ export const OPEN_STEP_TRANSIENT = [
   'RequestLimitExceeded',
   'InternalServerError',
   'TimeoutError',
-  'GetParameterError',
+  SECRET_READ_ERROR,
 ] as const;
 
 /**

@@ -162,7 +162,7 @@ describe('appendEvent with an id', () => {
     const event = {
       caseId: record.caseId,
       at: '2025-04-01T11:00:00.000Z',
-      type: 'CASE_FAILED',
+      type: 'CASE_FAILED' as const,
       actor: 'system' as const,
     };
     await repo.appendEvent(event, 'failed-x-0');

@@ -352,7 +352,7 @@ describe('console pages and actions', () => {
       { serviceId: 'waste-collection', execution: caseId, reason: CANCEL_CAUSE },
     ]);
     const page = await get(`/cases/${caseId}`);
-    expect(page.body).toContain('CASE_CANCELLED: Verhuisd');
+    expect(page.body).toContain('Zaak gestopt door Gm0363: Verhuisd');
     expect(page.body).toContain('(Verhuisd)');
     expect(page.body).not.toContain(`/cases/${caseId}/cancel"`);
   });

@@ -59,7 +59,7 @@ describe('a FAILED case in the console', () => {
     expect(page.body).toContain('<dd>Mislukt</dd>');
     // Staff may also give up on it.
     expect(page.body).toContain(`/cases/${caseId}/cancel"`);
-    expect(page.body).toContain('CASE_FAILED: Lambda.TooManyRequestsException');
+    expect(page.body).toContain('Verwerking mislukt; de zaak staat stil: Lambda.TooManyRequestsException');
   });
 
   it('says the same in English', async () => {
@@ -81,7 +81,7 @@ describe('a FAILED case in the console', () => {
     const page = await get(`/cases/${caseId}`, { query: { notice: 'redriven' } });
     expect(page.body).toContain('De zaak loopt weer, vanaf de stap die misging.');
     expect(page.body).not.toContain('id="failure"');
-    expect(page.body).toContain('CASE_REDRIVEN');
+    expect(page.body).toContain('Opnieuw geprobeerd door Gm0363; de zaak loopt weer');
     // A second press (or a second tab) finds it running: told on the page, nothing redriven twice.
     const again = await post(`/cases/${caseId}/redrive`, { _csrf: csrf });
     expect(again.statusCode).toBe(409);
@@ -140,6 +140,8 @@ describe('a FAILED case in the console', () => {
       detail: { from: caseId, to: `${caseId}-2`, stageId: 'round' },
     });
     const page = await get(`/cases/${caseId}`);
-    expect(page.body).toContain(`CASE_CONTINUED: ${caseId} → ${caseId}-2 (round)`);
+    expect(page.body).toContain(
+      `Zaak loopt verder in een nieuwe uitvoering, bij fase ‘Aanbieden en ophalen’: ${caseId} → ${caseId}-2`,
+    );
   });
 });

@@ -44,7 +44,7 @@ describe('console: reopening a completed case', () => {
     expect(engine.resumed).toEqual([expect.objectContaining({ execution: `${caseId}-2` })]);
     expect(repo.processing.some((r) => r.action === 'update')).toBe(true);
     const after = await get(`/cases/${caseId}`);
-    expect(after.body).toContain('CASE_REOPENED: Container overgeslagen');
+    expect(after.body).toMatch(/Zaak heropend door \S+.*: Container overgeslagen/);
     expect(after.body).not.toContain(`/cases/${caseId}/reopen"`);
   });
 

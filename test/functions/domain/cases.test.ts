@@ -201,7 +201,7 @@ describe('caseDto', () => {
       {
         caseId: 'c1',
         at: '2026-03-02T09:00:00.000Z',
-        type: 'CASE_CANCELLED',
+        type: 'CASE_CANCELLED' as const,
         detail: { reason: 'internal note' },
       },
     ],

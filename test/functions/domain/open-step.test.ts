@@ -119,6 +119,29 @@ describe('openStep: invite', () => {
     expect((await repo.getStep('case-1', 'present'))?.shortCode).toBe(first);
   });
 
+  it('texts once and logs once when the same segment is invoked again (a retried invocation)', async () => {
+    await openStep(deps(), payload());
+    // Step Functions retries a timed-out or throttled invocation within the same state entry.
+    expect(await openStep(deps(), payload())).toEqual({ result: 'opened', sms: 'repeated' });
+    expect(notifier.sent).toHaveLength(1);
+    expect(repo.events.map((e) => e.type)).toEqual(['STEP_OPENED', 'SMS_SENT']);
+    // A later segment of the same step (the reminder) is a text of its own.
+    await openStep(
+      deps(),
+      payload({ notice: 'reminder', taskToken: 'token-2', enteredAt: '2026-03-03T06:00:00.000Z' }),
+    );
+    expect(notifier.sent).toHaveLength(2);
+  });
+
+  it('texts again when the invocation before stopped before its SMS was recorded', async () => {
+    notifier.failWith = Object.assign(new Error('lost'), { name: 'Sandbox.Timedout' });
+    const failing = { ...deps(), repo: Object.assign(Object.create(repo), { appendEvent: vi.fn() }) };
+    await openStep(failing, payload());
+    notifier.failWith = undefined;
+    expect(await openStep(deps(), payload())).toEqual({ result: 'opened', sms: 'sent' });
+    expect(notifier.sent).toHaveLength(1);
+  });
+
   it('sends nothing to an opted-out phone and says why in the log', async () => {
     await repo.setOptOut(vault.hash(phone), true);
     expect(await openStep(deps(), payload())).toEqual({ result: 'opened', sms: 'opted-out' });
@@ -162,7 +185,7 @@ describe('openStep: invite', () => {
 
 describe('openStep: the stage event', () => {
   const stageEnteredAt = '2026-03-02T05:59:59.000Z';
-  // The port takes an id the in-memory repository has no use for: read it off the calls.
+  // The ids the port was given, read off the calls.
   const ids = () =>
     (repo.appendEvent as unknown as Mock<CaseRepository['appendEvent']>).mock.calls.map(([event, id]) => ({
       type: event.type,
@@ -195,12 +218,13 @@ describe('openStep: the stage event', () => {
       { type: 'STAGE_ENTERED', id: 'stage-round-1' },
       { type: 'STAGE_ENTERED', id: 'stage-round-1' },
     ]);
-    // The other events keep fresh ids.
-    expect(
-      ids()
-        .filter((c) => c.type !== 'STAGE_ENTERED')
-        .every((c) => c.id === undefined),
-    ).toBe(true);
+    // The step's own events are keyed by their wait segment: the retry writes them again, the same.
+    expect(ids().filter((c) => c.type !== 'STAGE_ENTERED')).toEqual([
+      { type: 'STEP_OPENED', id: 'invite-present-1' },
+      { type: 'SMS_SENT', id: 'sms-invite-present-1' },
+      { type: 'STEP_OPENED', id: 'invite-collect-1' },
+      { type: 'STEP_OPENED', id: 'invite-present-1' },
+    ]);
     await openStep(deps(), payload({ stageEnteredAt, visit: 3, taskToken: 'token-3' }));
     expect(ids().at(-3)).toEqual({ type: 'STAGE_ENTERED', id: 'stage-round-3' });
   });

@@ -118,8 +118,15 @@ export class MemoryRepo implements CaseRepository {
   async restoreFailure() {
     return false;
   }
-  async appendEvent(event: CaseEvent) {
+  private eventIds = new Set<string>();
+  async appendEvent(event: CaseEvent, eventId?: string) {
+    const key = eventId && `${event.caseId}/${event.at}/${eventId}`;
+    if (key && this.eventIds.has(key)) return;
+    if (key) this.eventIds.add(key);
     this.events.push(event);
+  }
+  async hasEvent(caseId: string, at: string, eventId: string) {
+    return this.eventIds.has(`${caseId}/${at}/${eventId}`);
   }
   async openStepsForPhone(phoneHash: string) {
     return [...this.steps.values()]

@@ -54,6 +54,8 @@ const written = (over: Record<string, unknown> = {}) =>
   });
 
 beforeEach(() => {
+  // Any other item read (the segment's SMS event, whether an earlier invocation texted) is not there.
+  ddb.on(GetCommand).resolves({});
   ddb.on(GetCommand, { Key: keys.case('case1') }).resolves({
     Item: caseItem({ citizen: { locale: 'nl', phoneHash, phoneEnc: vault.encrypt(phone) } }),
   });
@@ -96,6 +98,11 @@ describe('open-step handler', () => {
     const code = update?.ExpressionAttributeValues?.[':shortCode'];
     expect(code).toMatch(/^[A-HJ-NP-Z]\d$/);
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'byPhone' });
+    // Before texting, a consistent read of this segment's SMS event: a retried invocation texts no one twice.
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+      Key: keys.event('case1', '2026-03-02T06:00:00.001Z', 'sms-invite-present-1'),
+      ConsistentRead: true,
+    });
 
     const text = renderMessage(waste, 'invitation', 'nl', {
       org: 'Gm0363',

@@ -4,6 +4,7 @@ import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { continuationName, FORMAT_ARG, keys } from '../../../functions/adapters/table-keys';
 import { OPEN_STEP_FIELDS } from '../../../functions/domain/open-step-payload';
+import { SecretReadError } from '../../../functions/shared/secrets';
 import type { CaseTable } from '../../../lib/constructs/case-table';
 import { DEFAULT_LIMITS } from '../../../lib/constructs/workflow/budget';
 import type { Service } from '../../../workflows/schema';
@@ -538,6 +539,8 @@ describe('every state machine of the stack', () => {
         'ProvisionedThroughputExceededException',
       ]),
     );
+    // A PII key not read (Secrets Manager throttled) fails the invocation with the error's own name.
+    expect(errors).toContain(new SecretReadError('arn:x', 'ThrottlingException').name);
     expect(errors.filter((e) => e.startsWith('OpenStep.'))).toEqual([]);
   });
 
