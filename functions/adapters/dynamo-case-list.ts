@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseStatus } from '../domain/model';
-import type { CasePage, PageKey } from '../domain/ports';
+import type { CaseListQuery, CasePage, PageKey } from '../domain/ports';
 import { type Item, type PageShape, pageKey, startKey, toCase } from './dynamo-items';
 import { keys, TABLE } from './table-keys';
 
@@ -25,13 +25,7 @@ export class CaseLister {
     private readonly table: string,
   ) {}
 
-  async list(query: {
-    org: string;
-    serviceId: string;
-    status?: CaseStatus;
-    limit: number;
-    after?: PageKey;
-  }): Promise<CasePage> {
+  async list(query: CaseListQuery): Promise<CasePage> {
     const gsi2pk = keys.serviceIndex(query.org, query.serviceId, '', '', '').gsi2pk;
     return query.status === undefined
       ? this.allStatuses(gsi2pk, query.limit, query.after)

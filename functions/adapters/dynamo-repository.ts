@@ -4,12 +4,12 @@ import type {
   CaseEvent,
   CaseFailure,
   CaseRecord,
-  CaseStatus,
   ClosedStatus,
   StepRecord,
   StoredSubmission,
 } from '../domain/model';
 import type {
+  CaseListQuery,
   CasePage,
   CaseReopener,
   CaseRepository,
@@ -18,7 +18,6 @@ import type {
   InboundClaim,
   OpenStepInput,
   OpenStepResult,
-  PageKey,
   Reopened,
 } from '../domain/ports';
 import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
@@ -145,13 +144,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     return { caseId: String(out.Item.caseId), expiresAt: String(out.Item.expiresAt) };
   }
 
-  listCases(query: {
-    org: string;
-    serviceId: string;
-    status?: CaseStatus;
-    limit: number;
-    after?: PageKey;
-  }): Promise<CasePage> {
+  listCases(query: CaseListQuery): Promise<CasePage> {
     return this.lister.list(query);
   }
 

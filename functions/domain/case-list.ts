@@ -1,7 +1,7 @@
 import { findService } from '../../workflows/catalog';
 import type { LogDeps } from './case-reads';
 import type { PiiVault } from './pii';
-import type { CaseRepository, PageKey } from './ports';
+import type { CaseListQuery, CaseRepository, PageKey } from './ports';
 import { logProcessing, type Staff } from './processing-log';
 import { caseSummary, referenceOf } from './views';
 
@@ -17,7 +17,7 @@ export interface ListDeps extends LogDeps {
 export async function listCases(
   deps: ListDeps,
   staff: Staff,
-  query: Parameters<CaseRepository['listCases']>[0],
+  query: CaseListQuery,
 ): Promise<{ items: ReturnType<typeof caseSummary>[]; next?: PageKey }> {
   const page = await deps.repo.listCases(query);
   const rows = page.items.map((record) => ({ record, reference: referenceOf(deps.vault, record) }));

@@ -27,6 +27,15 @@ export interface CaseView {
  */
 export type PageKey = Readonly<Record<string, string>>;
 
+/** A page of an organisation's cases of one service, newest first, optionally of one status. */
+export interface CaseListQuery {
+  org: string;
+  serviceId: string;
+  status?: CaseStatus;
+  limit: number;
+  after?: PageKey;
+}
+
 export interface CasePage {
   items: CaseRecord[];
   /** Absent on the last page. */
@@ -65,13 +74,7 @@ export interface CaseRepository {
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseView(caseId: string): Promise<CaseView | undefined>;
   caseIdForLink(linkHash: string): Promise<{ caseId: string; expiresAt: string } | undefined>;
-  listCases(query: {
-    org: string;
-    serviceId: string;
-    status?: CaseStatus;
-    limit: number;
-    after?: PageKey;
-  }): Promise<CasePage>;
+  listCases(query: CaseListQuery): Promise<CasePage>;
   getStep(caseId: string, stepId: string): Promise<StepRecord | undefined>;
   openStep(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult>;
   /** OPEN -> DONE exactly once, only while the step still holds `taskToken`. */
