@@ -12,6 +12,7 @@
  */
 import type { Execution, ExecutionRecord, StateMachine, Thread } from './execution';
 import type { Interpreter } from './interpreter';
+import { forgetTask } from './task-outcome';
 
 const DAY_MS = 86_400_000;
 /** "Redrivable period refers to the time during which you can redrive a given execution" (14 days). */
@@ -107,12 +108,7 @@ function resume(interpreter: Interpreter, execution: Execution, thread: Thread):
   thread.phase = 'enter';
   thread.dueAt = undefined;
   thread.output = undefined;
-  thread.taskToken = undefined;
-  thread.submitted = undefined;
-  thread.timeoutAt = undefined;
-  thread.heartbeatAt = undefined;
-  thread.heartbeatSeconds = undefined;
-  thread.effectiveInput = undefined;
+  forgetTask(thread);
   thread.items = undefined;
   thread.mapRun = undefined;
   interpreter.queue.push(thread);

@@ -21,13 +21,18 @@ function isLive(execution: Execution, thread: Thread, attempt: number): boolean 
   );
 }
 
-function leaveTask(interpreter: Interpreter, execution: Execution, thread: Thread): void {
+/** Forgets the running task: its token, timers and input (a late result for it is then ignored). */
+export function forgetTask(thread: Thread): void {
   thread.taskToken = undefined;
   thread.submitted = undefined;
   thread.timeoutAt = undefined;
   thread.heartbeatAt = undefined;
   thread.heartbeatSeconds = undefined;
   thread.effectiveInput = undefined;
+}
+
+function leaveTask(interpreter: Interpreter, execution: Execution, thread: Thread): void {
+  forgetTask(thread);
   thread.phase = 'run';
   interpreter.store.touchThread(execution, thread);
 }
