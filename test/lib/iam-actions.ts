@@ -46,24 +46,10 @@ const CLIENT_PREFIXES: Record<string, string> = {
   'client-cloudwatch': 'cloudwatch',
 };
 
-/** Powertools Parameters: getSecret (and its provider) read with GetSecretValue. */
-const POWERTOOLS_PARAMETERS: Record<string, string[]> = {
-  getSecret: ['secretsmanager:GetSecretValue'],
-  SecretsProvider: ['secretsmanager:GetSecretValue'],
-};
-
 /** The SDK call a value names, from the file that declares it; undefined for values that call nothing. */
 export function sdkCall(declarationFile: string, name: string): SdkCall | undefined {
   const sdk = /\/node_modules\/@aws-sdk\/([^/]+)\//.exec(declarationFile)?.[1];
   if (sdk) return awsSdk(sdk, name, declarationFile);
-  if (/\/node_modules\/@aws-lambda-powertools\/parameters\//.test(declarationFile)) {
-    const actions = POWERTOOLS_PARAMETERS[name];
-    if (actions) return { actions };
-    // Types, errors and transforms call nothing; any other getter reads a store this table does not know.
-    return /^(get|set)[A-Z]|Provider$/.test(name)
-      ? { actions: [], unknown: `@aws-lambda-powertools/parameters ${name}` }
-      : undefined;
-  }
   return undefined;
 }
 
