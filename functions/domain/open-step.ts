@@ -1,7 +1,8 @@
 import { durationSeconds } from '../../workflows/duration';
 import { routingData } from '../../workflows/routing';
 import type { Service, Step } from '../../workflows/schema';
-import { caseCipher, type DataCipher } from './case-keys';
+import { caseCipher } from './case-keys';
+import { type SmsOutcome, smsEvent, textCitizen } from './citizen-sms';
 import { findStep } from './definitions';
 import { formatDue, type MessageKind, type MessageValues, renderMessage } from './messages';
 import type { CaseEventType, CaseRecord, FormData, StepRecord, Submission } from './model';
@@ -27,11 +28,10 @@ export interface OpenStepDeps {
   findService: (serviceId: string) => Service | undefined;
 }
 
-/** 'repeated': another invocation of the same wait segment already texted (or tried to). */
-export type SmsOutcome = 'sent' | 'opted-out' | 'no-phone' | 'failed' | 'repeated';
 export interface OpenStepOutcome {
   result: OpenStepResult['kind'] | 'case-closed';
-  sms?: SmsOutcome;
+  /** 'repeated': another invocation of the same wait segment already texted (or tried to). */
+  sms?: SmsOutcome | 'repeated';
 }
 
 /** Thrown for an invocation that cannot be right; its name is what the execution history shows. */
@@ -124,28 +124,19 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   if (definition.actor !== 'citizen') return { result: result.kind };
   // A millisecond later, so the log lists the SMS after the step event it belongs to.
   const smsAt = new Date(Date.parse(at) + 1).toISOString();
-  const smsEvent = `sms-${segment}`;
+  const smsEventId = `sms-${segment}`;
   // An earlier invocation of this segment got as far as the SMS: the citizen is not texted twice. (Only
   // a crash between the send and this record's write, milliseconds, can still repeat one.)
-  if (await repo.hasEvent(p.caseId, smsAt, smsEvent)) return { result: result.kind, sms: 'repeated' };
+  if (await repo.hasEvent(p.caseId, smsAt, smsEventId)) return { result: result.kind, sms: 'repeated' };
   const link = `${deps.publicUrl}/c/${deps.vault.linkToken(p.caseId)}`;
   const values = messageValues(service, definition, record, step, link);
-  const { sms, error } = await sendSms(deps, record, cipher, () =>
+  // A text that cannot go out leaves the step open and reachable through the link; the next reminder
+  // tries again. Failing the task here would end the whole case.
+  const outcome = await textCitizen(deps, record, cipher, () =>
     renderMessage(service, MESSAGE[p.notice], record.citizen.locale, values),
   );
-  await repo.appendEvent(
-    {
-      caseId: p.caseId,
-      at: smsAt,
-      type: sms === 'sent' ? 'SMS_SENT' : sms === 'failed' ? 'SMS_FAILED' : 'SMS_SUPPRESSED',
-      actor: 'system',
-      stepId: p.stepId,
-      channel: 'sms',
-      detail: { message: MESSAGE[p.notice], ...(sms !== 'sent' && { reason: sms }), ...(error && { error }) },
-    },
-    smsEvent,
-  );
-  return { result: result.kind, sms };
+  await repo.appendEvent(smsEvent(p.caseId, smsAt, MESSAGE[p.notice], outcome, p.stepId), smsEventId);
+  return { result: result.kind, sms: outcome.sms };
 }
 
 /** STAGE_ENTERED at the stage-entry time, keyed by stage and visit: the same item from every branch. */
@@ -158,28 +149,6 @@ function logStageEntered(repo: CaseRepository, p: OpenStepPayload, at: string): 
     detail: { stageId: p.stageId, visit: p.visit },
   };
   return repo.appendEvent(event, `stage-${p.stageId}-${p.visit}`);
-}
-
-/** `text` is rendered only for a phone that gets it: without a phone the step has no {code}. */
-async function sendSms(
-  deps: OpenStepDeps,
-  record: CaseRecord,
-  cipher: DataCipher,
-  text: () => string,
-): Promise<{ sms: SmsOutcome; error?: string }> {
-  const { phoneHash } = record.citizen;
-  const phone = cipher.open(record.citizen.phoneEnc);
-  if (!phoneHash || phone === undefined) return { sms: 'no-phone' };
-  if (await deps.repo.isOptedOut(phoneHash)) return { sms: 'opted-out' };
-  try {
-    await deps.notifier.sendSms(phone, text());
-    return { sms: 'sent' };
-  } catch (error) {
-    // The step is open and reachable through the link; the next reminder tries again, and the
-    // console shows SMS_FAILED with the error's name (never its message: it may quote the number).
-    // Failing the task here would end the whole case.
-    return { sms: 'failed', error: error instanceof Error ? error.name : 'unknown' };
-  }
 }
 
 /** The placeholder values of every message about a step, in the case's language. */

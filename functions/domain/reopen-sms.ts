@@ -1,4 +1,5 @@
 import { caseCipher } from './case-keys';
+import { smsEvent, textCitizen } from './citizen-sms';
 import { requireService } from './definitions';
 import type { CaseRecord } from './model';
 import type { PiiVault } from './pii';
@@ -17,24 +18,6 @@ export interface ReopenSmsDeps {
   publicUrl: string;
 }
 
-type Outcome = { sms: 'sent' | 'no-phone' | 'opted-out' | 'failed'; error?: string };
-
-async function send(deps: ReopenSmsDeps, record: CaseRecord): Promise<Outcome> {
-  const { phoneHash, locale } = record.citizen;
-  const phone = caseCipher(deps.vault, record).open(record.citizen.phoneEnc);
-  if (!phoneHash || phone === undefined) return { sms: 'no-phone' };
-  if (await deps.repo.isOptedOut(phoneHash)) return { sms: 'opted-out' };
-  const service = gsmSafe(requireService(record.serviceId).title[locale]);
-  const link = `${deps.publicUrl}/c/${deps.vault.linkToken(record.caseId)}`;
-  try {
-    await deps.notifier.sendSms(phone, TEXTS[locale].reopened(service, link));
-    return { sms: 'sent' };
-  } catch (error) {
-    // The error's name only: a message may quote the number.
-    return { sms: 'failed', error: error instanceof Error ? error.name : 'unknown' };
-  }
-}
-
 /** `at` is the reopening's time; the SMS event comes a millisecond after it, keyed by the execution. */
 export async function textReopened(
   deps: ReopenSmsDeps,
@@ -42,16 +25,15 @@ export async function textReopened(
   at: string,
   continuation: number,
 ): Promise<void> {
-  const { sms, error } = await send(deps, record);
+  const { locale } = record.citizen;
+  const service = gsmSafe(requireService(record.serviceId).title[locale]);
+  const link = `${deps.publicUrl}/c/${deps.vault.linkToken(record.caseId)}`;
+  const outcome = await textCitizen(deps, record, caseCipher(deps.vault, record), () =>
+    TEXTS[locale].reopened(service, link),
+  );
+  const smsAt = new Date(Date.parse(at) + 1).toISOString();
   await deps.repo.appendEvent(
-    {
-      caseId: record.caseId,
-      at: new Date(Date.parse(at) + 1).toISOString(),
-      type: sms === 'sent' ? 'SMS_SENT' : sms === 'failed' ? 'SMS_FAILED' : 'SMS_SUPPRESSED',
-      actor: 'system',
-      channel: 'sms',
-      detail: { message: 'reopened', ...(sms !== 'sent' && { reason: sms }), ...(error && { error }) },
-    },
+    smsEvent(record.caseId, smsAt, 'reopened', outcome),
     `reopened-sms-${continuation}`,
   );
 }
