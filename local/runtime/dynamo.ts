@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { type Consumed, type Gate, meterServer, UNMETERED } from './capacity';
+import type { EngineClock } from './clock';
 import { physicalName } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
@@ -97,6 +98,7 @@ export async function startDynamo(
   path: string | undefined,
   tables: TableSpec[],
   gate?: Gate,
+  clock?: EngineClock,
 ): Promise<LocalDynamo> {
   const server = dynalite({
     ...(path ? { path } : {}),
@@ -110,6 +112,7 @@ export async function startDynamo(
     requests.set(op, (requests.get(op) ?? 0) + 1);
   });
   const meter = meterServer(server, gate);
+  clock?.stamp(server); // after the meter, which takes over dynalite's own (first) listener
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientFor = (unmetered: boolean) => {

@@ -26,6 +26,8 @@ export interface FrontDoor {
   /** Serves a /local/ route; false when there is none for the method and path. */
   local: (method: string, path: string, body: Buffer, res: ServerResponse) => Promise<boolean>;
   log: (line: string) => void;
+  /** The engine clock (clock.ts). */
+  now?: () => number;
   /** HTTP API's maximum integration timeout. */
   integrationTimeoutMs?: number;
 }
@@ -62,7 +64,7 @@ export function frontDoor(door: FrontDoor) {
       claims = authorize(req, found.route, door.issuer);
       if (!claims) return message(res, 401, 'Unauthorized', requestId);
     }
-    const event = toEvent(req, body, found.route, found.pathParameters, requestId, claims);
+    const event = toEvent(req, body, found.route, found.pathParameters, requestId, claims, door.now?.());
     let result: unknown;
     let timer: NodeJS.Timeout | undefined;
     const limit = door.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;

@@ -89,6 +89,9 @@ export class LocalIam {
     private readonly log: (line: string) => void,
   ) {}
 
+  /** aws:CurrentTime and aws:EpochTime: the engine clock (clock.ts), the time the functions see. */
+  now: () => number = () => Date.now();
+
   /** What the runtime says at start about the checks. */
   startLines(): string[] {
     if (!this.enabled)
@@ -147,7 +150,7 @@ export class LocalIam {
     if (!this.enabled || !principal) return { allowed: true };
     for (const check of checks) {
       const context: ContextKeys = new Map(check.context ?? []);
-      const now = Date.now();
+      const now = this.now();
       context.set('aws:principalarn', [principal.caller.roleArn]);
       context.set('aws:principalaccount', [ACCOUNT]);
       context.set('aws:principaltype', ['AssumedRole']);

@@ -24,6 +24,11 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 export class LocalIssuer {
   private readonly publicKey: KeyObject;
+  /**
+   * The time tokens are issued and checked at: the runtime sets the engine clock (clock.ts), because
+   * the console checks the same tokens' exp in a function, which lives on the engine clock.
+   */
+  now: () => number = () => Date.now();
 
   constructor(
     private readonly privateKey: KeyObject,
@@ -43,7 +48,7 @@ export class LocalIssuer {
     return new LocalIssuer(createPrivateKey(readFileSync(file)), config);
   }
 
-  sign(claims: Claims, ttlSeconds = 12 * 3600, nowSec = Math.floor(Date.now() / 1000)): string {
+  sign(claims: Claims, ttlSeconds = 12 * 3600, nowSec = Math.floor(this.now() / 1000)): string {
     const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'local' }));
     const body = {
       iss: this.config.issuer,
@@ -58,7 +63,7 @@ export class LocalIssuer {
   }
 
   /** Claims of a valid token (signature, alg, iss, aud or client_id, exp, nbf), else undefined. */
-  verify(token: string, config: IssuerConfig = this.config, nowSec = Date.now() / 1000): Claims | undefined {
+  verify(token: string, config: IssuerConfig = this.config, nowSec = this.now() / 1000): Claims | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [h, p, s] = parts as [string, string, string];

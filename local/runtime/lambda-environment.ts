@@ -22,6 +22,8 @@ export interface EnvironmentSetup {
   memoryMb: number;
   env: Record<string, string>;
   sourceMaps: boolean;
+  /** The engine clock's shared offset (clock.ts); the worker's Date follows it. */
+  clock?: SharedArrayBuffer;
 }
 
 export interface InvocationOutcome {
@@ -68,6 +70,7 @@ export class Environment {
         functionArn: setup.functionArn,
         memoryMb: setup.memoryMb,
         sourceMaps: setup.sourceMaps,
+        ...(setup.clock ? { clock: setup.clock } : {}),
       },
       env: setup.env,
       // Not the runtime's own loader flags (tsx): the bundle is plain JavaScript, as on Lambda.

@@ -9,8 +9,20 @@
 const { parentPort, workerData } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
 
-const { file, exportName, functionName, functionArn, memoryMb, sourceMaps } = workerData;
+const { engineDate, sharedOffset } = require('./engine-date.js');
+
+const { file, exportName, functionName, functionArn, memoryMb, sourceMaps, clock } = workerData;
 if (sourceMaps) process.setSourceMapsEnabled(true);
+
+// The function lives on the engine clock (clock.ts): installed before the bundle loads, so a module
+// that keeps a reference to Date gets this one too. The remaining time stays on real time: the
+// runtime's timeout timer runs on it.
+const realNow = Date.now;
+if (clock) {
+  const offset = sharedOffset(clock);
+  globalThis.Date = engineDate(() => realNow() + offset());
+  Object.defineProperty(globalThis.Date.prototype, 'constructor', { value: globalThis.Date });
+}
 
 function errorOf(e) {
   const error = e instanceof Error ? e : new Error(String(e));
@@ -53,7 +65,7 @@ async function invoke(message) {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `local/${functionName}`,
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - realNow()),
   };
   try {
     // An injected delay (POST /local/faults delayMs): time spent as if waiting on a slow dependency.

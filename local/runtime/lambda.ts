@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { EngineClock } from './clock';
 import type { FaultRates } from './fault-rates';
 import { Environment, FunctionError } from './lambda-environment';
 import { functionArn, physicalName } from './names';
@@ -116,6 +117,8 @@ export class LocalLambda {
   faults?: ForcedFaults;
   /** LOCAL_FAULTS: throttles and service errors of the Invoke call. */
   rates?: FaultRates;
+  /** The engine clock the functions' Date follows (without it they run on real time). */
+  clock?: EngineClock;
 
   constructor(
     readonly functions: FunctionSpec[],
@@ -216,6 +219,7 @@ export class LocalLambda {
           memoryMb: f.memoryMb,
           env: this.environments.get(f.name) as Record<string, string>,
           sourceMaps: f.env.NODE_OPTIONS?.includes('--enable-source-maps') === true,
+          ...(this.clock ? { clock: this.clock.buffer } : {}),
         });
         return { env, cold: true };
       }
@@ -266,6 +270,7 @@ export class LocalLambda {
       }
       const forced = this.faults?.take(f.name);
       if (forced?.error) throw forced.error;
+      this.clock?.sync(); // a fast-forward may have just moved it
       const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(0, 24)}`;
       const outcome = await used.env.invoke(requestId, event, f.timeoutSeconds, {
         traceId,

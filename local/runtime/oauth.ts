@@ -159,7 +159,7 @@ export class LocalOAuth {
         clientId: form.get('client_id') ?? '',
         redirectUri,
         challenge: form.get('code_challenge') ?? '',
-        expires: Date.now() + CODE_TTL_MS,
+        expires: this.issuer.now() + CODE_TTL_MS, // the issuer's clock: the engine's
       });
       const back = new URL(redirectUri);
       back.searchParams.set('code', code);
@@ -173,7 +173,7 @@ export class LocalOAuth {
       const verifier = form.get('code_verifier') ?? '';
       const ok =
         pending &&
-        pending.expires > Date.now() &&
+        pending.expires > this.issuer.now() &&
         form.get('grant_type') === 'authorization_code' &&
         form.get('client_id') === pending.clientId &&
         form.get('redirect_uri') === pending.redirectUri &&

@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AsyncLambda } from './async-invoke';
+import { EngineClock } from './clock';
 import { type LocalDynamo, partitionKeys, startDynamo, tableSpecs } from './dynamo';
 import { gateDynamo } from './dynamo-gate';
 import type { LocalEvents } from './events';
@@ -126,6 +127,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.faults?.seed ?? process.env.LOCAL_FAULTS_SEED,
   );
 
+  // One clock for the engine, the functions and every emulation that judges a time (clock.ts).
+  const clock = new EngineClock();
+  const now = () => clock.now();
   // The gateway listens first: its URL is part of the functions' environment (PUBLIC_URL).
   let handle: (req: IncomingMessage, res: ServerResponse) => Promise<unknown> = async (_q, res) => {
     res.writeHead(503).end();
@@ -136,9 +140,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (!res.headersSent) message(res, 500, 'Internal Server Error', newRequestId());
     });
   });
+  clock.stamp(gateway);
   const port = await listen(gateway, options.port, host);
   const url = `http://${host}:${port}`;
-  const services = await startServices(log);
+  const services = await startServices(log, clock);
 
   let secrets: LocalSecrets | undefined;
   const ctx: ResolveContext = {
@@ -150,22 +155,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   secrets = new LocalSecrets(dataDir, secretSpecs(ctx));
   const iam = new LocalIam(templatePolicies(ctx), iamOn, log);
+  iam.now = now;
   for (const line of [...iam.startLines(), ...rates.startLines()]) log(line);
   const guard: ServiceGuard = { iam, rates };
   const tables = tableSpecs(ctx);
   const keys = partitionKeys(tables);
   const [dynamo, s3] = await Promise.all([
-    startDynamo(join(dataDir, 'dynamodb'), tables, (req, body, housekeeping) =>
-      gateDynamo({ iam, rates, keys }, req.headers, body, housekeeping),
+    startDynamo(
+      join(dataDir, 'dynamodb'),
+      tables,
+      (req, body, housekeeping) => gateDynamo({ iam, rates, keys }, req.headers, body, housekeeping),
+      clock,
     ),
-    startS3(join(dataDir, 's3'), bucketNames(ctx), host, () => ({
-      ...(iam.enabled ? { iam } : {}),
-      keyPairs: () => iam.keyPairs(),
-    })),
+    startS3(
+      join(dataDir, 's3'),
+      bucketNames(ctx),
+      host,
+      () => ({ ...(iam.enabled ? { iam } : {}), keyPairs: () => iam.keyPairs() }),
+      clock,
+    ),
   ]);
 
-  let engine: LocalEngine | undefined;
-  const now = () => engine?.now() ?? Date.now();
   // The number masked: what the runtime prints is a log, and logs hold no personal data.
   const outbox = new Outbox(join(dataDir, 'outbox.jsonl'), now, (m) =>
     log(`SMS to ${maskedNumber(m.to)} (${m.provider}): ${m.body}`),
@@ -190,6 +200,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // The sign-in settings point at the local sign-in before the functions' environments are made.
   const routes = routeSpecs(ctx);
   const issuer = LocalIssuer.open(dataDir, issuerConfig(routes));
+  issuer.now = now;
   writeFileSync(join(dataDir, 'issuer.json'), JSON.stringify(issuer.config, null, 2));
   const oauth = new LocalOAuth(issuer, dataDir, url);
   oauth.configure(functions);
@@ -220,6 +231,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const faults = new Faults(functions);
   lambda.faults = faults;
   lambda.rates = rates;
+  lambda.clock = clock;
 
   const { scheduler, asyncLambda, sns, events } = messaging({ ctx, functions, lambda, now, log });
   const twilio = twilioAccount(functions);
@@ -235,7 +247,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
-  engine = await startEngine({
+  const running = await startEngine({
     dir: join(dataDir, 'sfn'),
     machines: stateMachineSpecs(ctx),
     invoke: (arn, payload) => lambda.invoke(arn, payload),
@@ -244,8 +256,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(iam.enabled ? { authorize: iam.authorizeIntegration } : {}),
     gate: (req, body) => gateSfn({ iam, rates }, req.headers, body),
     log,
+    clock,
   });
-  const running = engine;
   process.env.AWS_ENDPOINT_URL_SFN = running.endpoint;
   lambda.setCommon({ AWS_ENDPOINT_URL_SFN: running.endpoint });
   running.onStatusChange((change) => events.put(statusChangeEvent(change, now())).delivered);
@@ -279,6 +291,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     inbound,
     local: localRoutes({ outbox, inbound, faults, rates, now, advance }),
     log,
+    now,
   });
 
   const close = (s: Server) =>

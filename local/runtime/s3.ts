@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { EngineClock } from './clock';
 import { type NameContext, physicalName, REGION } from './names';
+import { setS3Clock } from './s3-clock';
 import { gateS3, type S3GateSetup } from './s3-gate';
 import { resourcesOfType } from './template';
 
@@ -44,11 +46,13 @@ export async function startS3(
   buckets: string[],
   host = '127.0.0.1',
   access: () => S3Access = () => ({}),
+  clock?: EngineClock,
 ): Promise<LocalS3> {
   mkdirSync(directory, { recursive: true });
   let loaded: Promise<{ handle: Handle; close(): void }> | undefined;
   const load = () => {
     loaded ??= (async () => {
+      if (clock) setS3Clock(() => clock.now());
       const { default: S3rver } = await import('s3rver');
       const account = createRequire(__filename)('s3rver/lib/models/account') as {
         DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void };
@@ -91,6 +95,7 @@ export async function startS3(
       if (!res.headersSent) res.writeHead(500).end(`s3rver did not start: ${e.message}`);
     });
   });
+  clock?.stamp(server);
   const port = await new Promise<number>((ok, fail) => {
     server.once('error', fail);
     server.listen(0, host, () => ok((server.address() as AddressInfo).port));
@@ -119,6 +124,8 @@ export async function startS3(
     buckets,
     async getObject(bucket, key) {
       const { s3: c, GetObjectCommand } = await s3();
+      // Signed on the engine clock, as s3rver now judges it (s3-clock.ts).
+      if (clock) c.config.systemClockOffset = clock.offsetMs();
       const out = await c.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       // In Node the body is an http.IncomingMessage: an async iterable of Buffers, read as it arrives.
       return out.Body as unknown as AsyncIterable<Uint8Array>;

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EngineClock } from './clock';
 import type { FaultRates } from './fault-rates';
 import type { LocalIam, Principal } from './iam';
 import { signedAccessKey } from './sigv4';
@@ -53,7 +54,10 @@ export function awsJsonError(
     .end(JSON.stringify({ __type: type, message }));
 }
 
-export async function startServices(log: (line: string) => void): Promise<LocalServices> {
+export async function startServices(
+  log: (line: string) => void,
+  clock?: EngineClock,
+): Promise<LocalServices> {
   const handlers: ServiceHandler[] = [];
   const server = createServer(async (req, res) => {
     try {
@@ -78,6 +82,7 @@ export async function startServices(log: (line: string) => void): Promise<LocalS
       if (!res.headersSent) awsJsonError(res, 500, 'InternalFailure', 'Local service error');
     }
   });
+  clock?.stamp(server);
   const port = await new Promise<number>((ok, fail) => {
     server.once('error', fail);
     server.listen(0, '127.0.0.1', () => ok((server.address() as AddressInfo).port));

@@ -18,6 +18,7 @@ import {
   SfnApiError,
   type StatusListener,
 } from '../sfn/index';
+import type { EngineClock } from './clock';
 import type { Refusal } from './dynamo-gate';
 import { LambdaServiceError } from './lambda';
 import { physicalName, stateMachineArn } from './names';
@@ -82,6 +83,8 @@ export interface EngineSetup {
   /** Checks an API request before the engine sees it (IAM, faults). */
   gate?: (req: IncomingMessage, body: Buffer) => Refusal | undefined;
   log: (line: string) => void;
+  /** Follows the engine's clock and publishes it to the functions (clock.ts). */
+  clock?: EngineClock;
 }
 
 /**
@@ -99,7 +102,7 @@ async function invokeAsIntegration(invoke: EngineSetup['invoke'], arn: string, p
 }
 
 /** The engine's API over HTTP, each request first offered to the gate. */
-function serve(engine: Engine, gate: EngineSetup['gate']) {
+function serve(engine: Engine, gate: EngineSetup['gate'], clock?: EngineClock) {
   const handler = createHandler(engine);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -125,6 +128,7 @@ function serve(engine: Engine, gate: EngineSetup['gate']) {
       replay.end(body);
     });
   });
+  clock?.stamp(server);
   return new Promise<typeof server>((ok, fail) => {
     server.once('error', fail);
     server.listen(0, '127.0.0.1', () => ok(server));
@@ -166,7 +170,8 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
       setup.log(`state machine ${m.name}: definition updated`);
     }
   }
-  const server = await serve(engine, setup.gate);
+  const server = await serve(engine, setup.gate, setup.clock);
+  setup.clock?.follow(() => engine.now()); // the offset restored from the journal
 
   // Quiet means no call of ours in flight and nothing the engine still has to run or dispatch (a task
   // waiting for a free slot counts), so a fast-forward never jumps the clock past work not yet done.
@@ -192,10 +197,12 @@ export async function startEngine(setup: EngineSetup): Promise<LocalEngine> {
       const next = engine.nextTimer();
       if (next === undefined || next > target) break;
       await engine.advance(Math.max(0, next - engine.now()) / 1000);
+      setup.clock?.sync(); // functions still running see the new time at once
       await idle();
     }
     const rest = target - engine.now();
     if (rest > 0) await engine.advance(rest / 1000);
+    setup.clock?.sync();
     await idle();
   };
 

@@ -8,6 +8,7 @@ import { withLocalSystem } from './setup';
 // citizen inside its 14-day window, runs its collection stage again in a new execution and completes
 // again; reopening a case that is not completed (or twice at once) changes it at most once.
 
+const DAY = 86_400;
 let sys: LocalSystem;
 let staff: string;
 
@@ -98,5 +99,35 @@ describe('reopening a completed case, end to end', () => {
     const view = await stepOpen(sys, c.caseId, 'present', staff);
     expect(reopenedEvents(view)).toHaveLength(1);
     expect(view.status).toBe('ACTIVE');
+  });
+
+  // The window counts on the functions' clock, which is the engine's (POST /local/clock moves both).
+  it('reopens inside the 14-day window on the fast-forwarded clock, and answers 409 after it', async () => {
+    const inside = await createCase(sys, 'waste-collection', staff);
+    const outside = await createCase(sys, 'waste-collection', staff);
+    await runToCompletion(inside.caseId, inside.linkToken);
+    await runToCompletion(outside.caseId, outside.linkToken);
+
+    await sys.advance(13 * DAY);
+    const late = await sys.request('POST', `/cases/${inside.caseId}/reopen`, {
+      token: staff,
+      json: { reason: 'Gemeente: toch niet geleegd' },
+    });
+    expect(late.status).toBe(200);
+    expect(late.json).toMatchObject({ caseId: inside.caseId, status: 'ACTIVE', stage: 'round' });
+
+    await sys.advance(2 * DAY); // 15 days after the completion
+    const closed = await sys.request('POST', `/c/${outside.linkToken}/reopen`, {
+      json: { reason: 'Burger: niet geleegd' },
+    });
+    expect(closed.status).toBe(409);
+    expect(closed.json).toMatchObject({ error: { code: 'REOPEN_WINDOW_CLOSED' } });
+    const byStaff = await sys.request('POST', `/cases/${outside.caseId}/reopen`, {
+      token: staff,
+      json: { reason: 'Gemeente: overgeslagen' },
+    });
+    expect(byStaff.status).toBe(409);
+    const view = await caseStatus(sys, outside.caseId, staff, 'COMPLETED');
+    expect(reopenedEvents(view)).toHaveLength(0);
   });
 });

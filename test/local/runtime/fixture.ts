@@ -12,6 +12,7 @@ const FUNCTIONS: Record<string, string> = {
       headers: { 'content-type': 'application/json', 'x-fn': context.functionName },
       cookies: ['a=1', 'b=2'],
       body: JSON.stringify({ event, remaining: context.getRemainingTimeInMillis(), requestId: context.awsRequestId,
+        now: Date.now(), date: new Date().toISOString(), called: Date(), isDate: new Date() instanceof Date,
         env: { TABLE_NAME: process.env.TABLE_NAME, PUBLIC_URL: process.env.PUBLIC_URL, PII_KEY: process.env.PII_KEY,
           TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN, STATE_MACHINE_ARNS: process.env.STATE_MACHINE_ARNS,
           ROUND_BUCKET: process.env.ROUND_BUCKET, BUCKET_ARN: process.env.BUCKET_ARN,
