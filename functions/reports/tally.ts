@@ -13,7 +13,7 @@ import { caseWaiting } from './waiting';
 // tally is logged and never fails the submission or the step it counts: the case comes first.
 
 export interface TallyDeps {
-  repo: Pick<CaseRepository, 'getCaseView'>;
+  repo: Pick<CaseRepository, 'getCaseView' | 'getStep'>;
   tally: ReportTally;
 }
 
@@ -60,9 +60,13 @@ export async function tallySubmission(deps: TallyDeps, s: Submitted): Promise<vo
 /**
  * When this submission completed its stage visit (both sides done), the visit's waiting counts. Read
  * consistently after the submission's own event: of two last steps submitted at once, the later
- * reader sees both, and the marker lets only one of them count it.
+ * reader sees both, and the marker lets only one of them count it. The stage's other steps are read
+ * by key first, so only the last answer of a stage reads the case's events.
  */
 async function tallyStageVisit(deps: TallyDeps, s: Submitted): Promise<void> {
+  const others = s.stage.steps.filter((step) => step.id !== s.stepId);
+  const steps = await Promise.all(others.map((step) => deps.repo.getStep(s.record.caseId, step.id)));
+  if (!steps.every((step) => step?.status === 'DONE' && step.visit === s.visit)) return;
   const view = await deps.repo.getCaseView(s.record.caseId);
   if (!view) return;
   const closed = { status: view.case.status, at: view.case.updatedAt };
