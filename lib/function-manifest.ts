@@ -210,7 +210,9 @@ export const FUNCTIONS = {
   'submit-step': {
     purpose: "submits a provider's step",
     trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/steps/{stepId}', access: 'staff' }] },
-    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    // Query: whether the answer ended its stage visit, read from the case's events for the service
+    // report; PutItem/UpdateItem also claim and add to its aggregates (functions/reports/tally.ts).
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] },
     completesTasks: true,
     // The answers are sealed with the case's key.
     secrets: ['piiKey'],
@@ -247,7 +249,8 @@ export const FUNCTIONS = {
         },
       ],
     },
-    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['byPhone'] },
+    // Query: an answer may end its stage visit, counted in the service report (functions/reports/tally.ts).
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], indexes: ['byPhone'] },
     completesTasks: true,
     secrets: ['piiKey', 'twilioAuthToken'],
     settings: ['publicUrl', 'retention'],
@@ -256,7 +259,8 @@ export const FUNCTIONS = {
     purpose: 'SMS replies from End User Messaging two-way SMS (SNS)',
     provider: 'aws',
     trigger: { by: 'inbound-sms-topic' },
-    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['byPhone'] },
+    // Query: an answer may end its stage visit, counted in the service report (functions/reports/tally.ts).
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], indexes: ['byPhone'] },
     completesTasks: true,
     secrets: ['piiKey'],
     sendsSms: true,
@@ -355,6 +359,14 @@ export const FUNCTIONS = {
     roundFiles: [{ actions: ['s3:DeleteObject'], files: ['upload.csv', 'valid.csv'] }],
     // Counts the round's cases through the byRound index.
     sizing: { timeoutSeconds: 60 },
+  },
+  'service-report': {
+    purpose: 'who waits on whom: a service report from running aggregates',
+    trigger: {
+      routes: [{ method: 'GET', path: '/services/{serviceId}/report', access: 'staff' }],
+    },
+    // One query of the service's aggregate items (functions/adapters/dynamo-report.ts).
+    table: { actions: ['Query'] },
   },
 } as const satisfies Record<string, FunctionManifest>;
 

@@ -13,6 +13,8 @@
 //   ROUND#<roundId>    ROUND                   a round (gsi2: per org+service, by creation)
 //   ROUND#<roundId>    ERROR#<line>            a row that failed validation
 //   ROUND#<roundId>    FAIL#<line>             a valid row whose case could not be started
+//   CASE#<caseId>      TALLY#<fact>            a fact the service report counted (a stage visit, a reminder...)
+//   REPORT#<org>#<svc> DAY#<day>#<stage>#<side> the report's running aggregate of one day, stage and side
 // Cases started by a round also carry gsi3 (byRound), which projects only stage and status.
 // byServiceCreated lists the same gsi2 partitions by creation time (keys only): a case's status moves
 // it within byService, never within byServiceCreated, so a listing of every status pages through it.
@@ -86,6 +88,13 @@ export const keys = {
   round: (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' }),
   rowError: (roundId: string, line: number) => ({ pk: `ROUND#${roundId}`, sk: `ERROR#${line9(line)}` }),
   rowFailure: (roundId: string, line: number) => ({ pk: `ROUND#${roundId}`, sk: `FAIL#${line9(line)}` }),
+  /** A fact the service report counted, so that a repeat of it counts nothing (functions/reports). */
+  tallyMark: (caseId: string, fact: string) => ({ pk: `CASE#${caseId}`, sk: `TALLY#${fact}` }),
+  /** The service report's aggregate of one day (UTC, YYYY-MM-DD), stage and side. */
+  tally: (org: string, serviceId: string, day: string, stageId: string, side: string) => ({
+    pk: `REPORT#${org}#${serviceId}`,
+    sk: `DAY#${day}#${stageId}#${side}`,
+  }),
   /** gsi1: open citizen steps by phone. */
   phoneIndex: (phoneHash: string, caseId: string, stepId: string) => ({
     gsi1pk: `PHONE#${phoneHash}`,

@@ -12,6 +12,7 @@ import type {
 } from '../domain/ports';
 import type { ProcessingLog, Trace } from '../domain/processing-log';
 import type { RoundRepository } from '../domain/round-ports';
+import type { ReportTally } from '../reports/ports';
 import type { HttpResult } from '../shared/http';
 import type { Fetch, Jwks, OidcConfig } from './oidc';
 import type { SessionStore } from './session';
@@ -41,6 +42,8 @@ export interface ConsoleDeps {
   jwks: Jwks;
   fetch: Fetch;
   services: readonly Service[];
+  /** The service report's running aggregates: counted on submission, read by the report page. */
+  tally: ReportTally;
 }
 
 /** One request as the console sees it. */

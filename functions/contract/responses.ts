@@ -93,6 +93,7 @@ const caseView = {
   stages: z.array(z.looseObject({ stageId: text, title: bilingual })),
   steps: z.array(stepView),
   events: z.array(z.looseObject({ at: isoTime, type: text })),
+  waiting: z.optional(caseWaiting()),
   // Never sealed personal data, keys or hashes.
   requestHash: absent,
   dataKey: absent,
@@ -228,4 +229,53 @@ export const openApi = z.looseObject({
   openapi: z.string().check(z.regex(/^3\.1\.\d+$/)),
   info: z.looseObject({ title: text, version: text }),
   paths: z.record(z.string(), z.unknown()),
+});
+
+/** Seconds of waiting: who waited on whom (functions/reports/waiting.ts), per case and per stage visit. */
+function caseWaiting() {
+  const seconds = z.number().check(z.int(), z.nonnegative());
+  const waited = { citizenOnProvider: seconds, providerOnCitizen: seconds, shared: seconds };
+  return z.looseObject({
+    ...waited,
+    stages: z.array(
+      z.looseObject({
+        ...waited,
+        stageId: z.string(),
+        visit: z.number(),
+        enteredAt: z.string(),
+        endedAt: z.optional(z.string()),
+        complete: z.boolean(),
+      }),
+    ),
+  });
+}
+
+const sideFigures = z.looseObject({
+  visits: z.number(),
+  medianSeconds: z.optional(z.number()),
+  p90Seconds: z.optional(z.number()),
+  meanSeconds: z.optional(z.number()),
+  overdue: z.number(),
+  reminders: z.number(),
+  feedback: z.looseObject({ yes: z.number(), no: z.number() }),
+});
+
+/** GET /services/{serviceId}/report: per stage and side, from the running aggregates. */
+export const serviceReport = z.looseObject({
+  serviceId: z.string(),
+  org: z.string(),
+  orgName: z.string(),
+  from: z.string(),
+  to: z.string(),
+  resolution: z.string(),
+  stages: z.array(
+    z.looseObject({
+      stageId: z.string(),
+      title: z.looseObject({ nl: z.string(), en: z.string() }),
+      sharedMeanSeconds: z.optional(z.number()),
+      citizen: sideFigures,
+      provider: sideFigures,
+    }),
+  ),
+  totals: z.looseObject({ citizen: sideFigures, provider: sideFigures }),
 });

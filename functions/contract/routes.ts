@@ -13,6 +13,7 @@ import { request as openapi } from './openapi';
 import { request as redriveCase } from './redrive-case';
 import { reopenBody, request as reopenCase } from './reopen-case';
 import * as out from './responses';
+import { request as serviceReport } from './service-report';
 import { request as services } from './services';
 import { request as smsInbound, message as smsMessage } from './sms-inbound';
 import { request as startRound } from './start-round';
@@ -25,7 +26,7 @@ import { stepAnswers, request as submitStep } from './submit-step';
 /** One kind of answer: JSON of a schema, or a page, TwiML, a stylesheet, a redirect. */
 export type Answer =
   | { description: string; json: z.ZodMiniType }
-  | { description: string; type: 'text/html' | 'text/xml' | 'text/css' }
+  | { description: string; type: 'text/html' | 'text/xml' | 'text/css' | 'text/csv' }
   | { description: string; redirect: true };
 
 export interface RouteContract {
@@ -273,5 +274,18 @@ export const ROUTES: Record<string, RouteContract> = {
     summary: "A round's progress, with its first row errors and failures.",
     request: getRound,
     answers: { '200': [json('The round.', out.round)], ...STAFF_ERRORS },
+  },
+  'GET /services/{serviceId}/report': {
+    summary:
+      "Who waits on whom in the caller's organisation's cases of a service: per stage and side the median and 90th percentile waiting, overdue steps, reminders and feedback, from running aggregates. `format=csv` (or Accept: text/csv) gives CSV.",
+    request: serviceReport,
+    answers: {
+      '200': [
+        json('The report.', out.serviceReport),
+        { description: 'The report as CSV.', type: 'text/csv' },
+      ],
+      ...STAFF_ERRORS,
+      '403': [failed('A service of another kind of organisation (NOT_YOUR_SERVICE), or no valid kind.')],
+    },
   },
 };

@@ -1,6 +1,8 @@
 import { durationSeconds } from '../../workflows/duration';
 import { routingData } from '../../workflows/routing';
 import type { Service, Step } from '../../workflows/schema';
+import type { ReportTally } from '../reports/ports';
+import { tallyNotice } from '../reports/tally';
 import { caseCipher } from './case-keys';
 import { type SmsOutcome, smsEvent, textCitizen } from './citizen-sms';
 import { findStep } from './definitions';
@@ -26,6 +28,8 @@ export interface OpenStepDeps {
   vault: PiiVault;
   publicUrl: string;
   findService: (serviceId: string) => Service | undefined;
+  /** The service report's running aggregates: reminders and escalations per side (reports/tally.ts). */
+  tally?: ReportTally;
 }
 
 export interface OpenStepOutcome {
@@ -120,6 +124,10 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
     },
     segment,
   );
+  if (deps.tally && p.notice !== 'invite') {
+    const notice = { record, stageId: p.stageId, actor: step.actor, notice: p.notice, segment, at };
+    await tallyNotice(deps.tally, notice);
+  }
   // Provider steps: the console shows the event; there is no SMS (or other) channel to staff yet.
   if (definition.actor !== 'citizen') return { result: result.kind };
   // A millisecond later, so the log lists the SMS after the step event it belongs to.

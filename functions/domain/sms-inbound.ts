@@ -1,4 +1,5 @@
 import type { Service, Step } from '../../workflows/schema';
+import type { ReportTally } from '../reports/ports';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { findStep } from './definitions';
 import { renderMessage } from './messages';
@@ -30,6 +31,8 @@ export interface SmsInboundDeps {
   vault: PiiVault;
   publicUrl: string;
   findService: (serviceId: string) => Service | undefined;
+  /** The service report's running aggregates (submitStep counts). */
+  tally?: ReportTally;
 }
 
 export interface InboundSms {

@@ -1,4 +1,6 @@
 import { routingData } from '../../workflows/routing';
+import type { ReportTally } from '../reports/ports';
+import { tallySubmission } from '../reports/tally';
 import { ConflictError, ForbiddenError, NotFoundError, TokenRejectedError } from '../shared/errors';
 import { CaseErasedError, caseCipher } from './case-keys';
 import { findStep, requireService } from './definitions';
@@ -18,6 +20,8 @@ export interface SubmitDeps {
   engine: TaskCompleter;
   clock: Clock;
   vault: PiiVault;
+  /** The service report's running aggregates: a submission may end a stage visit (reports/tally.ts). */
+  tally?: ReportTally;
 }
 
 export interface SubmitRequest {
@@ -72,7 +76,8 @@ export async function submitStep(
       },
     );
   }
-  const located = findStep(requireService(record.serviceId), req.stepId);
+  const service = requireService(record.serviceId);
+  const located = findStep(service, req.stepId);
   if (!located) throw new NotFoundError(`This case has no step '${req.stepId}'.`, { stepId: req.stepId });
   if (located.step.actor !== req.actor) throw wrongActor(req.stepId, req.actor, located.step.actor);
 
@@ -128,6 +133,11 @@ export async function submitStep(
     channel: req.channel,
     detail: { visit: step.visit, ...(req.submittedBy && { by: req.submittedBy }) },
   });
+  if (deps.tally) {
+    const { stage } = located;
+    const at = { stage, stepId: req.stepId, actor: req.actor, visit: step.visit, data, submittedAt };
+    await tallySubmission({ repo, tally: deps.tally }, { record, service, ...at });
+  }
   const { taskToken: _secret, dataEnc: _sealed, ...rest } = step;
   return {
     step: {

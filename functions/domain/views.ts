@@ -1,4 +1,5 @@
 import type { Service } from '../../workflows/schema';
+import { type CaseWaiting, caseWaiting } from '../reports/waiting';
 import { caseCipher, type DataCipher } from './case-keys';
 import type {
   Actor,
@@ -66,6 +67,8 @@ export interface CaseDto {
   events: Pick<CaseEvent, 'at' | 'type' | 'actor' | 'stepId' | 'channel' | 'detail'>[];
   /** Every time staff read or changed the case's personal data (newest last). */
   processingLog: ProcessingView[];
+  /** Who waited on whom, in seconds, per stage visit and in all (reports/waiting.ts); running visits up to now. */
+  waiting: CaseWaiting;
 }
 
 /**
@@ -119,6 +122,7 @@ export function caseDto(
   audience: Audience,
   vault: PiiVault,
   opening: Opening = 'all',
+  now: Date = new Date(),
 ): CaseDto {
   const c = view.case;
   const cipher = opening === 'all' ? caseCipher(vault, c) : NOTHING;
@@ -172,6 +176,7 @@ export function caseDto(
       ...processingEntry(record, service),
       ...(audience === 'provider' && { by: record.by, traceId: record.traceId }),
     })),
+    waiting: caseWaiting(service, view.events, { status: c.status, at: c.updatedAt }, now),
   };
   // The citizen's own case only ever reaches this function through their link token.
   const context = contextOf(cipher, c.contextEnc);

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { engine } from '../adapters/engine';
 import { notifier } from '../adapters/notifier';
+import { reportTally as tally } from '../adapters/report-tally';
 import { processingLog, reopener, repository } from '../adapters/repository';
 import { request } from '../contract/citizen-page';
 import { reopenBody } from '../contract/reopen-case';
@@ -29,7 +30,7 @@ import { csrfFor, formValues, isJsonType, wantsJson } from './citizen-forms';
 
 type Input = z.output<typeof request>;
 
-const deps = { repo: repository, engine, clock: systemClock, vault };
+const deps = { repo: repository, engine, clock: systemClock, vault, tally };
 const reopenDeps = { ...deps, reopener, log: processingLog, notifier, publicUrl };
 const EXPORT_ROUTE = 'GET /c/{linkToken}/export';
 const REOPEN_ROUTE = 'POST /c/{linkToken}/reopen';

@@ -2,6 +2,7 @@ import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
 import { eraser } from '../adapters/eraser';
 import { notifier } from '../adapters/notifier';
+import { reportTally as tally } from '../adapters/report-tally';
 import { processingLog, reopener, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { sessions } from '../adapters/sessions';
@@ -43,6 +44,7 @@ const deps: ConsoleDeps = {
   jwks: new Jwks(oidcConfig.jwksUrl, fetcher),
   fetch: fetcher,
   services,
+  tally,
 };
 
 function localeOf(event: HttpEvent): { locale: Locale; chosen: boolean } {

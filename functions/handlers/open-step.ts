@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { findService } from '../../workflows/catalog';
 import { notifier } from '../adapters/notifier';
+import { reportTally as tally } from '../adapters/report-tally';
 import { repository } from '../adapters/repository';
 import { taskCompleter } from '../adapters/task-completer';
 import { OpenStepError, openStep } from '../domain/open-step';
@@ -13,7 +14,7 @@ import { vault } from '../shared/vault';
 // Invoked by Step Functions only (Lambda task with .waitForTaskToken). A payload that does not fit
 // is a bug in the state machine: it fails the task with a named error the execution history shows.
 
-const deps = { repo: repository, engine: taskCompleter, notifier, vault, publicUrl, findService };
+const deps = { repo: repository, engine: taskCompleter, notifier, vault, publicUrl, findService, tally };
 
 export const handler = middy<unknown>().handler(async (event) => {
   const parsed = openStepPayload.safeParse(event);

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { findService } from '../../workflows/catalog';
+import { reportTally as tally } from '../adapters/report-tally';
 import { repository } from '../adapters/repository';
 import { SmsNotifier } from '../adapters/sms-notifier';
 import { taskCompleter as engine } from '../adapters/task-completer';
@@ -43,7 +44,7 @@ const FINAL_SEND_ERRORS = new Set([
   'ResourceNotFoundException',
 ]);
 
-const deps = { repo: repository, engine, clock: systemClock, vault, publicUrl, findService };
+const deps = { repo: repository, engine, clock: systemClock, vault, publicUrl, findService, tally };
 
 export const handler = middy<unknown, void, Error, Context>()
   .use(loadSecrets())

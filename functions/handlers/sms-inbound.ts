@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { findService } from '../../workflows/catalog';
+import { reportTally as tally } from '../adapters/report-tally';
 import { repository } from '../adapters/repository';
 import { taskCompleter as engine } from '../adapters/task-completer';
 import { message, request } from '../contract/sms-inbound';
@@ -26,7 +27,7 @@ const authToken = secretReader(requireEnv('TWILIO_AUTH_TOKEN_SECRET_ARN'), TWILI
 /** The URL Twilio signs: the one configured on the number, i.e. the public route. */
 const webhookUrl = `${publicUrl}/sms/inbound`;
 
-const deps = { repo: repository, engine, clock: systemClock, vault, publicUrl, findService };
+const deps = { repo: repository, engine, clock: systemClock, vault, publicUrl, findService, tally };
 
 export const handler = httpRoute(request, async (input, event) => {
   const params = formParams(rawBody(event));

@@ -1,3 +1,4 @@
+import { reportTally as tally } from '../adapters/report-tally';
 import { processingLog, repository } from '../adapters/repository';
 import { taskCompleter as engine } from '../adapters/task-completer';
 import { request, stepAnswers } from '../contract/submit-step';
@@ -15,7 +16,7 @@ import { vault } from '../shared/vault';
 // JSON `{ data }` comes from an API client; a urlencoded form (the console) is the data itself. What
 // staff record about the case is personal data: the change is in the case's processing log.
 
-const deps = { repo: repository, engine, clock: systemClock, vault, log: processingLog };
+const deps = { repo: repository, engine, clock: systemClock, vault, log: processingLog, tally };
 
 export const handler = httpRoute(request, async ({ path, headers, body, claims }, event) => {
   const provider = providerOf(claims);

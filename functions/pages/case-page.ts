@@ -7,6 +7,7 @@ import { esc, page } from './html';
 import { fieldMessage, formatDate, TEXT } from './i18n';
 import { dayOf, processingSection } from './processing';
 import { reopenSection } from './reopen';
+import { waitingSection } from './waiting';
 
 // The citizen's page: per stage two lanes (you / the provider), each step with its status, due date
 // and what was submitted, and a form for every open citizen step while the case runs.
@@ -160,6 +161,7 @@ export function casePage(input: CasePageInput): string {
   if (dto.status === 'ACTIVE') parts.push(reopen);
   parts.push(...dto.stages.map((stage, i) => stageSection(stage, i, input)));
   if (dto.status !== 'ACTIVE') parts.push(reopen);
+  parts.push(waitingSection(dto, locale));
   parts.push(processingSection(dto.processingLog, locale));
   parts.push(
     p(

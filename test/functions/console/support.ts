@@ -11,6 +11,7 @@ import {
 import { PiiVault } from '../../../functions/domain/pii';
 import { services } from '../../../workflows/catalog';
 import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
+import { MemoryReportTally } from '../reports/memory-tally';
 import { ConsoleRoundRepository } from './round-fakes';
 
 // A console wired to in-memory ports and a test identity provider (RSA key, JWKS, token endpoint).
@@ -123,6 +124,7 @@ export function makeDeps(idp = new TestIdp()) {
     jwks: new Jwks(oidc.jwksUrl, idp.fetch),
     fetch: idp.fetch,
     services,
+    tally: new MemoryReportTally(),
   };
   return { deps, repo, rounds, engine, vault, idp, sessions };
 }

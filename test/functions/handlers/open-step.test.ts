@@ -192,13 +192,34 @@ describe('open-step handler', () => {
       result: 'rearmed',
       sms: 'sent',
     });
-    expect(ddb).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+    const stepUpdates = ddb
+      .commandCalls(UpdateCommand)
+      .filter((c) => c.args[0].input.Key?.sk === 'STEP#present');
+    expect(stepUpdates).toHaveLength(1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: TABLE,
       Key: keys.step('case1', 'present'),
       UpdateExpression: 'SET taskToken = :t ADD reminders :one',
       ConditionExpression: 'visit = :v AND #status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':t': 'tok-new', ':v': 2, ':open': 'OPEN', ':one': 1 },
+    });
+    // The service report counts the reminder for the citizen's side, once per wait segment.
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        pk: 'CASE#case1',
+        sk: expect.stringMatching(/^TALLY#reminder-present-2-/),
+      }),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: {
+        pk: 'REPORT#gm0363#waste-collection',
+        sk: expect.stringMatching(/^DAY#\d{4}-\d{2}-\d{2}#\w+#citizen$/),
+      },
+      UpdateExpression: 'ADD #c0 :c0',
+      ExpressionAttributeNames: { '#c0': 'reminders' },
+      ExpressionAttributeValues: { ':c0': 1 },
     });
     // A re-armed step keeps its index entry and code: no look-up by phone.
     expect(ddb).not.toHaveReceivedCommand(QueryCommand);

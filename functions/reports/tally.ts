@@ -1,0 +1,107 @@
+import type { Service, Stage } from '../../workflows/schema';
+import type { Actor, CaseRecord, FormData } from '../domain/model';
+import type { CaseRepository } from '../domain/ports';
+import { log } from '../shared/logger';
+import { bucketOf } from './histogram';
+import type { Addition, Counters, ReportTally } from './ports';
+import { caseWaiting } from './waiting';
+
+// The running aggregates of the service report, kept up as the events happen (the report never reads
+// the cases themselves). Three hooks: a submission that completes a stage visit adds its waiting
+// (submit.ts), a reminder or an escalation adds to its side's count (open-step.ts), and a feedback
+// answer adds its yes or no (submit.ts). Each counts once, by a marker per fact (ports.ts). A failing
+// tally is logged and never fails the submission or the step it counts: the case comes first.
+
+export interface TallyDeps {
+  repo: Pick<CaseRepository, 'getCaseView' | 'getStep'>;
+  tally: ReportTally;
+}
+
+/** The stage holding the partners' feedback (workflows/feedback.ts) and its yes/no field. */
+const FEEDBACK = { stageId: 'feedback', field: 'satisfied' } as const;
+
+export const dayOf = (iso: string) => iso.slice(0, 10);
+
+const keyOf = (record: CaseRecord, day: string, stageId: string, side: Actor) => ({
+  org: record.org,
+  serviceId: record.serviceId,
+  day,
+  stageId,
+  side,
+});
+
+export interface Submitted {
+  record: CaseRecord;
+  service: Service;
+  stage: Stage;
+  stepId: string;
+  actor: Actor;
+  visit: number;
+  data: FormData;
+  submittedAt: string;
+}
+
+/** After a submission was recorded (its STEP_SUBMITTED event written). */
+export async function tallySubmission(deps: TallyDeps, s: Submitted): Promise<void> {
+  try {
+    const answer = s.stage.id === FEEDBACK.stageId ? s.data[FEEDBACK.field] : undefined;
+    if (typeof answer === 'boolean') {
+      const counts: Counters = answer ? { feedbackYes: 1 } : { feedbackNo: 1 };
+      const key = keyOf(s.record, dayOf(s.submittedAt), s.stage.id, s.actor);
+      const mark = { caseId: s.record.caseId, id: `feedback-${s.stepId}-${s.visit}`, ttl: s.record.ttl };
+      await deps.tally.addOnce(mark, [{ key, counts }]);
+    }
+    await tallyStageVisit(deps, s);
+  } catch (error) {
+    await log('warn', 'report: a submission was not counted', { caseId: s.record.caseId, error });
+  }
+}
+
+/**
+ * When this submission completed its stage visit (both sides done), the visit's waiting counts. Read
+ * consistently after the submission's own event: of two last steps submitted at once, the later
+ * reader sees both, and the marker lets only one of them count it. The stage's other steps are read
+ * by key first, so only the last answer of a stage reads the case's events.
+ */
+async function tallyStageVisit(deps: TallyDeps, s: Submitted): Promise<void> {
+  const others = s.stage.steps.filter((step) => step.id !== s.stepId);
+  const steps = await Promise.all(others.map((step) => deps.repo.getStep(s.record.caseId, step.id)));
+  if (!steps.every((step) => step?.status === 'DONE' && step.visit === s.visit)) return;
+  const view = await deps.repo.getCaseView(s.record.caseId);
+  if (!view) return;
+  const closed = { status: view.case.status, at: view.case.updatedAt };
+  const waiting = caseWaiting(s.service, view.events, closed, new Date(s.submittedAt));
+  const visit = waiting.stages.find((v) => v.visit === s.visit && v.stageId === s.stage.id);
+  if (!visit?.complete || visit.endedAt === undefined) return;
+  const day = dayOf(visit.endedAt);
+  const side = (actor: Actor, waited: number): Addition => ({
+    key: keyOf(s.record, day, visit.stageId, actor),
+    counts: { visits: 1, waited, shared: visit.shared, [`h${bucketOf(waited)}`]: 1 },
+  });
+  const mark = { caseId: s.record.caseId, id: `visit-${visit.stageId}-${visit.visit}`, ttl: s.record.ttl };
+  await deps.tally.addOnce(mark, [
+    side('citizen', visit.citizenOnProvider),
+    side('provider', visit.providerOnCitizen),
+  ]);
+}
+
+export interface Noticed {
+  record: CaseRecord;
+  stageId: string;
+  actor: Actor;
+  notice: 'reminder' | 'escalation';
+  /** The wait segment's key (open-step.ts), unique per reminder or escalation. */
+  segment: string;
+  at: string;
+}
+
+/** A reminder sent, or a step past its due date (escalated), for the step's side. */
+export async function tallyNotice(tally: ReportTally, n: Noticed): Promise<void> {
+  const counts: Counters = n.notice === 'reminder' ? { reminders: 1 } : { overdue: 1 };
+  try {
+    const mark = { caseId: n.record.caseId, id: `${n.segment}-${n.at}`, ttl: n.record.ttl };
+    await tally.addOnce(mark, [{ key: keyOf(n.record, dayOf(n.at), n.stageId, n.actor), counts }]);
+  } catch (error) {
+    await log('warn', 'report: a notice was not counted', { caseId: n.record.caseId, error });
+  }
+}
