@@ -51,11 +51,14 @@ export type SecretId = 'piiKey' | 'twilioAuthToken';
  */
 export type Setting = 'publicUrl' | 'retention' | 'console';
 
+/** DELETE: withdrawing a delegate's link (the citizen page); no other route deletes. */
+export type RouteMethod = 'GET' | 'POST' | 'DELETE';
+
 export type Route =
-  | { readonly method: 'GET' | 'POST'; readonly path: string; readonly access: 'staff' }
+  | { readonly method: RouteMethod; readonly path: string; readonly access: 'staff' }
   /** No gateway authorizer: `why` says how the handler itself decides (cdk-nag APIG4 acknowledgement). */
   | {
-      readonly method: 'GET' | 'POST';
+      readonly method: RouteMethod;
       readonly path: string;
       readonly access: 'public';
       readonly why: string;
@@ -225,6 +228,20 @@ export const FUNCTIONS = {
         { method: 'GET', path: '/c/{linkToken}/export', access: 'public', why: CITIZEN_LINK },
         { method: 'POST', path: '/c/{linkToken}/steps/{stepId}', access: 'public', why: CITIZEN_LINK },
         { method: 'POST', path: '/c/{linkToken}/reopen', access: 'public', why: CITIZEN_LINK },
+        // Helpers (delegation/): the citizen's own link adds and withdraws them; a helper's link is refused.
+        { method: 'POST', path: '/c/{linkToken}/delegates', access: 'public', why: CITIZEN_LINK },
+        {
+          method: 'DELETE',
+          path: '/c/{linkToken}/delegates/{delegateId}',
+          access: 'public',
+          why: CITIZEN_LINK,
+        },
+        {
+          method: 'POST',
+          path: '/c/{linkToken}/delegates/{delegateId}/revoke',
+          access: 'public',
+          why: CITIZEN_LINK,
+        },
       ],
     },
     table: { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },

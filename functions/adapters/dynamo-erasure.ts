@@ -9,7 +9,8 @@ import { CASE_PARTITION, keys } from './table-keys';
 // sealed value on the case item and marks it erased: from then on nothing of the case can be read,
 // wherever a copy of a sealed value lies (an index, a replica, an old file). The steps' and events'
 // sealed values, the steps' phone hash and their place in the phone index go next, so no SMS can find
-// the case; each write is idempotent, so a retry after a crash finishes the work. Statuses, stage
+// the case; the citizen's helpers (delegation/) lose their names and links. Each write is idempotent,
+// so a retry after a crash finishes the work. Statuses, stage
 // timings, the event types and the processing log stay: the anonymous statistics and the account of
 // who did what.
 
@@ -65,12 +66,12 @@ export class DynamoCaseEraser implements CaseEraser {
       if (isConditionFailed(error)) throw new NotFoundError('There is no such case.', { caseId });
       throw error;
     }
-    await this.eraseParts(caseId);
+    await this.eraseParts(caseId, erasure.at);
     return (out.Attributes?.erased as CaseErasure | undefined) ?? erasure;
   }
 
   /** The sealed answers and phone index entries of the steps, and the sealed reasons in events. */
-  private async eraseParts(caseId: string): Promise<void> {
+  private async eraseParts(caseId: string, at: string): Promise<void> {
     const items = await queryAll(this.db, this.table, {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.case(caseId).pk },
@@ -88,6 +89,8 @@ export class DynamoCaseEraser implements CaseEraser {
               present.map((name) => [name]),
             ),
           );
+      } else if (sk.startsWith(CASE_PARTITION.delegate)) {
+        writes.push(this.endDelegate(item, at));
       } else if (sk.startsWith(CASE_PARTITION.event) && REASONED_EVENTS.includes(String(item.type))) {
         // The reason for stopping or reopening (sealed; in clear on cancels from before data keys).
         const detail = item.detail as Record<string, unknown> | undefined;
@@ -101,6 +104,18 @@ export class DynamoCaseEraser implements CaseEraser {
       }
     }
     await Promise.all(writes);
+  }
+
+  /** A helper's name goes and their link stops working (revoked as of the erasure, unless before). */
+  private endDelegate(item: Item, at: string): Promise<unknown> {
+    return this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now) REMOVE nameEnc',
+        ExpressionAttributeValues: { ':now': at },
+      }),
+    );
   }
 
   private remove(item: Item, paths: string[][]): Promise<unknown> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DelegateRecord } from '../delegation/model';
 import type {
   CaseEvent,
   CaseFailure,
@@ -28,6 +29,7 @@ import {
   byTime,
   type Item,
   isConditionFailed,
+  omit,
   queryAll,
   toCase,
   toEvent,
@@ -135,13 +137,23 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     const processing = items
       .filter((item) => String(item.sk).startsWith(CASE_PARTITION.processing))
       .map(toProcessing);
-    return { case: toCase(head), steps, events, processing };
+    const delegates = items
+      .filter((item) => String(item.sk).startsWith(CASE_PARTITION.delegate))
+      .map((item) => omit(item, ['pk', 'sk', 'ttl']) as unknown as DelegateRecord);
+    return { case: toCase(head), steps, events, processing, delegates };
   }
 
-  async caseIdForLink(linkHash: string): Promise<{ caseId: string; expiresAt: string } | undefined> {
+  async caseIdForLink(
+    linkHash: string,
+  ): Promise<{ caseId: string; expiresAt: string; delegateId?: string } | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.link(linkHash) }));
     if (!out.Item) return undefined;
-    return { caseId: String(out.Item.caseId), expiresAt: String(out.Item.expiresAt) };
+    const { caseId, expiresAt, delegateId } = out.Item;
+    return {
+      caseId: String(caseId),
+      expiresAt: String(expiresAt),
+      ...(typeof delegateId === 'string' && { delegateId }),
+    };
   }
 
   listCases(query: CaseListQuery): Promise<CasePage> {

@@ -65,7 +65,7 @@ export class StepStore {
       'escalated = :false',
       '#ttl = :ttl',
     ];
-    const remove = ['#data', 'dataEnc', 'submittedAt', 'channel', 'submittedBy'];
+    const remove = ['#data', 'dataEnc', 'submittedAt', 'channel', 'submittedBy', 'delegateId'];
     const values: Item = {
       ':caseId': input.caseId,
       ':stepId': input.stepId,
@@ -142,13 +142,23 @@ export class StepStore {
     submission: StoredSubmission,
   ): Promise<boolean> {
     const by = submission.submittedBy;
+    const delegate = submission.delegateId;
+    // Who answered: staff (submittedBy) or a delegate of the citizen; whatever is not set goes.
+    const set = [
+      '#status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel',
+      ...(by === undefined ? [] : ['submittedBy = :by']),
+      ...(delegate === undefined ? [] : ['delegateId = :delegate']),
+    ];
+    const remove = [
+      '#data',
+      ...(by === undefined ? ['submittedBy'] : []),
+      ...(delegate === undefined ? ['delegateId'] : []),
+      'gsi1pk',
+      'gsi1sk',
+    ];
     const written = await this.update({
       Key: keys.step(caseId, submission.stepId),
-      UpdateExpression:
-        'SET #status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel' +
-        (by === undefined
-          ? ' REMOVE #data, submittedBy, gsi1pk, gsi1sk'
-          : ', submittedBy = :by REMOVE #data, gsi1pk, gsi1sk'),
+      UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
       ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
       ExpressionAttributeNames: { ...NAMES, '#data': 'data' },
       ExpressionAttributeValues: {
@@ -161,6 +171,7 @@ export class StepStore {
         ':t': taskToken,
         ':actor': submission.actor,
         ...(by === undefined ? {} : { ':by': by }),
+        ...(delegate === undefined ? {} : { ':delegate': delegate }),
       },
     });
     return written !== undefined;
@@ -175,7 +186,7 @@ export class StepStore {
       Key: keys.step(caseId, stepId),
       UpdateExpression:
         (index ? 'SET #status = :open, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk' : 'SET #status = :open') +
-        ' REMOVE #data, dataEnc, submittedAt, channel, submittedBy',
+        ' REMOVE #data, dataEnc, submittedAt, channel, submittedBy, delegateId',
       // visit: the phone hash read above belongs to this attempt only.
       ConditionExpression: '#status = :done AND taskToken = :t AND visit = :v',
       ExpressionAttributeNames: { ...NAMES, '#data': 'data' },

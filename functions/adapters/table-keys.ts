@@ -6,7 +6,9 @@
 //   CASE#<caseId>      STEP#<stepId>           one step of either partner (gsi1 while an SMS answer is possible)
 //   CASE#<caseId>      EVENT#<iso time>#<id>   append-only event log
 //   CASE#<caseId>      LOG#<iso time>#<span>   append-only processing log (who read or changed personal data)
-//   LINK#<sha256>      LINK                    citizen link -> case (the token itself is never stored)
+//   CASE#<caseId>      DELEGATE#<delegateId>   someone who helps the citizen (delegation/): scope, expiry, sealed name
+//   LINK#<sha256>      LINK                    citizen link -> case (the token itself is never stored); a
+//                                              delegate's link also names the delegate (delegateId)
 //   PHONE#<hmac>       OPTOUT                  STOP/AFMELDEN received from this number
 //   SMS#<messageSid>   SMS                     inbound message seen, and the step it answers (a copy changes nothing)
 //   SESSION#<hmac>     SESSION                 a console sign-in (keyed hash of its id; ttl = its end)
@@ -68,7 +70,13 @@ export const continuedEventId = (n: number | string) => `continued-${n}`;
 const line9 = (line: number) => String(line).padStart(9, '0');
 
 /** The sort keys of a case's partition: the case item, and the prefixes of its steps and events. */
-export const CASE_PARTITION = { case: 'CASE', step: 'STEP#', event: 'EVENT#', processing: 'LOG#' } as const;
+export const CASE_PARTITION = {
+  case: 'CASE',
+  step: 'STEP#',
+  event: 'EVENT#',
+  processing: 'LOG#',
+  delegate: 'DELEGATE#',
+} as const;
 
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: CASE_PARTITION.case }),
@@ -82,6 +90,10 @@ export const keys = {
     sk: `${CASE_PARTITION.processing}${at}#${spanId}`,
   }),
   link: (linkHash: string) => ({ pk: `LINK#${linkHash}`, sk: 'LINK' }),
+  delegate: (caseId: string, delegateId: string) => ({
+    pk: `CASE#${caseId}`,
+    sk: `${CASE_PARTITION.delegate}${delegateId}`,
+  }),
   optOut: (phoneHash: string) => ({ pk: `PHONE#${phoneHash}`, sk: 'OPTOUT' }),
   inbound: (messageId: string) => ({ pk: `SMS#${messageId}`, sk: 'SMS' }),
   session: (sessionHash: string) => ({ pk: `SESSION#${sessionHash}`, sk: 'SESSION' }),

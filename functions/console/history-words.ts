@@ -40,6 +40,16 @@ function party(event: HistoryEvent, names: HistoryNames, citizen: string): strin
   return actor === 'provider' ? names.org : citizen;
 }
 
+/** Who answered: the side, or the citizen's delegate by name ("Anna namens de burger"). */
+function answerer(event: HistoryEvent, names: HistoryNames, citizen: string, onBehalf: string): string {
+  const delegate = detailText(event, 'delegate');
+  if (delegate !== undefined) return `${delegate} ${onBehalf} ${citizen}`;
+  return party(event, names, citizen);
+}
+
+/** A delegate of the citizen by name, or in general words once the name cannot be opened. */
+const helper = (event: HistoryEvent, unnamed: string) => detailText(event, 'delegate') ?? unnamed;
+
 function how(event: HistoryEvent, words: HistoryWords): string {
   const actor = event.actor === 'provider' ? 'provider' : 'citizen';
   return event.channel ? ` ${words.channel[actor][event.channel]}` : '';
@@ -83,7 +93,7 @@ const NL: HistoryWords = {
       `Herinnering: stap ‘${n.step(e.stepId)}’ staat nog open voor ${party(e, n, NL.citizen)}`,
     STEP_ESCALATED: (e, n) => `Stap ‘${n.step(e.stepId)}’ is te laat: de uiterste datum is voorbij`,
     STEP_SUBMITTED: (e, n) =>
-      `Stap ‘${n.step(e.stepId)}’ ingevuld door ${party(e, n, NL.citizen)}${how(e, NL)}`,
+      `Stap ‘${n.step(e.stepId)}’ ingevuld door ${answerer(e, n, NL.citizen, 'namens')}${how(e, NL)}`,
     SUBMISSION_REFUSED: (e, n) =>
       `Antwoord van de burger${how(e, NL)} op stap ‘${n.step(e.stepId)}’ niet verwerkt`,
     CASE_CANCELLED: (_, n) => `Zaak gestopt door ${n.org}`,
@@ -98,6 +108,8 @@ const NL: HistoryWords = {
     SMS_SENT: (e) => `${message(e, NL)} per SMS verstuurd`,
     SMS_SUPPRESSED: (e) => `${message(e, NL)} niet per SMS verstuurd`,
     SMS_FAILED: (e) => `${message(e, NL)} kon niet per SMS worden verstuurd`,
+    DELEGATE_ADDED: (e) => `De burger heeft ${helper(e, 'iemand')} gevraagd te helpen, met een eigen link`,
+    DELEGATE_REVOKED: (e) => `De burger heeft de link van ${helper(e, 'een helper')} ingetrokken`,
   },
 };
 
@@ -129,7 +141,7 @@ const EN: HistoryWords = {
       `Reminder: step ‘${n.step(e.stepId)}’ is still open for ${party(e, n, EN.citizen)}`,
     STEP_ESCALATED: (e, n) => `Step ‘${n.step(e.stepId)}’ is overdue: its due date has passed`,
     STEP_SUBMITTED: (e, n) =>
-      `Step ‘${n.step(e.stepId)}’ completed by ${party(e, n, EN.citizen)}${how(e, EN)}`,
+      `Step ‘${n.step(e.stepId)}’ completed by ${answerer(e, n, EN.citizen, 'on behalf of')}${how(e, EN)}`,
     SUBMISSION_REFUSED: (e, n) =>
       `Answer from the citizen${how(e, EN)} to step ‘${n.step(e.stepId)}’ not accepted`,
     CASE_CANCELLED: (_, n) => `Case stopped by ${n.org}`,
@@ -144,6 +156,8 @@ const EN: HistoryWords = {
     SMS_SENT: (e) => `${message(e, EN)} sent by SMS`,
     SMS_SUPPRESSED: (e) => `${message(e, EN)} not sent by SMS`,
     SMS_FAILED: (e) => `${message(e, EN)} could not be sent by SMS`,
+    DELEGATE_ADDED: (e) => `The citizen asked ${helper(e, 'someone')} to help, with a link of their own`,
+    DELEGATE_REVOKED: (e) => `The citizen withdrew the link of ${helper(e, 'a helper')}`,
   },
 };
 

@@ -133,6 +133,39 @@ export const citizenCase = z.looseObject({
   processingLog: z.array(processingEntry),
 });
 
+/** A helper of the citizen (delegation/) as the citizen's JSON lists them. */
+const delegateView = z.looseObject({
+  delegateId: text,
+  name: z.optional(text),
+  steps: z.union([z.literal('all'), z.array(text)]),
+  expiresAt: isoTime,
+  nameEnc: absent,
+});
+
+/** POST /c/{linkToken}/delegates: the helper's link, shown this once. */
+export const delegateAdded = z.looseObject({
+  delegateId: text,
+  link: text,
+  steps: z.union([z.literal('all'), z.array(text)]),
+  expiresAt: isoTime,
+});
+
+/** DELETE /c/{linkToken}/delegates/{delegateId}: withdrawn. */
+export const delegateRevoked = z.looseObject({
+  delegateId: text,
+  status: z.literal('REVOKED'),
+  revokedAt: isoTime,
+});
+
+/** GET /c/{linkToken} as JSON, for the citizen: their helpers too. */
+export const citizenCaseWithDelegates = z.looseObject({
+  ...caseView,
+  citizen: absent,
+  reference: absent,
+  processingLog: z.array(processingEntry),
+  delegates: z.optional(z.array(delegateView)),
+});
+
 /** GET /c/{linkToken}/export: everything the case holds about the citizen, opened for them. */
 export const citizenExport = z.looseObject({
   exportedAt: isoTime,

@@ -78,10 +78,34 @@ export function serviceOfProvider(
 
 const LINK_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
-/** The case a citizen link opens. Only the token's hash is stored; an expired link is a 410. */
-export async function caseIdForLinkToken(repo: CaseRepository, clock: Clock, token: string): Promise<string> {
+/** A link as stored: the case it opens, and the delegate it was made for (a delegate link, delegation/). */
+export interface CaseLink {
+  caseId: string;
+  delegateId?: string;
+}
+
+/**
+ * The case a link opens, and for whom. Only the token's hash is stored; an expired link is a 410. The
+ * citizen's link and a delegate's link are stored and looked up alike: one mechanism for both.
+ */
+export async function linkOfToken(repo: CaseRepository, clock: Clock, token: string): Promise<CaseLink> {
   const link = LINK_TOKEN.test(token) ? await repo.caseIdForLink(sha256(token)) : undefined;
   if (!link) throw new NotFoundError('There is no case for this link.');
   if (Date.parse(link.expiresAt) < clock.now().getTime()) throw new LinkExpiredError();
+  return { caseId: link.caseId, ...(link.delegateId !== undefined && { delegateId: link.delegateId }) };
+}
+
+/**
+ * The case the citizen's own link opens. A delegate's link is refused here (403): what a route does not
+ * scope for delegates (delegation/link-access.ts) stays the citizen's alone.
+ */
+export async function caseIdForLinkToken(repo: CaseRepository, clock: Clock, token: string): Promise<string> {
+  const link = await linkOfToken(repo, clock, token);
+  if (link.delegateId !== undefined)
+    throw new ForbiddenError(
+      'Only the citizen’s own link can do this, not a helper’s link.',
+      undefined,
+      'DELEGATE_LINK',
+    );
   return link.caseId;
 }

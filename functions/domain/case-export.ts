@@ -1,4 +1,5 @@
 import type { Service } from '../../workflows/schema';
+import { type DelegateView, delegateNames, exportedDelegates } from '../delegation/views';
 import { caseCipher } from './case-keys';
 import type { FormData, Locale } from './model';
 import { orgDisplayName } from './org-name';
@@ -31,6 +32,8 @@ export interface CaseExport {
   steps: StepView[];
   events: { at: string; type: string; actor?: string; stepId?: string; channel?: string }[];
   processingLog: ProcessingEntry[];
+  /** The helpers the citizen gave a link (delegation/), withdrawn ones too. */
+  delegates: (DelegateView & { revokedAt?: string })[];
 }
 
 export function caseExport(service: Service, view: CaseView, vault: PiiVault, now: Date): CaseExport {
@@ -66,5 +69,6 @@ export function caseExport(service: Service, view: CaseView, vault: PiiVault, no
     steps: own.steps,
     events: own.events,
     processingLog: own.processingLog,
+    delegates: exportedDelegates(delegateNames(cipher, view.delegates ?? []), view.delegates ?? []),
   };
 }

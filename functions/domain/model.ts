@@ -122,6 +122,8 @@ export interface StepRecord {
   submittedAt?: string;
   channel?: Channel;
   submittedBy?: string;
+  /** The citizen's delegate who answered (delegation/), when not the citizen themselves. */
+  delegateId?: string;
 }
 
 /** Every event the code writes to a case's log; the console has words for each (console/history-text.ts). */
@@ -143,6 +145,8 @@ export const CASE_EVENT_TYPES = [
   'SMS_SENT',
   'SMS_SUPPRESSED',
   'SMS_FAILED',
+  'DELEGATE_ADDED',
+  'DELEGATE_REVOKED',
 ] as const;
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 
@@ -176,4 +180,6 @@ export interface StoredSubmission {
   submittedAt: string;
   dataEnc: string;
   submittedBy?: string;
+  /** A delegate answered for the citizen (delegation/). */
+  delegateId?: string;
 }

@@ -1,3 +1,4 @@
+import type { DelegateRecord } from '../delegation/model';
 import type {
   CaseErasure,
   CaseEvent,
@@ -19,6 +20,8 @@ export interface CaseView {
   events: CaseEvent[];
   /** The processing log (processing-log.ts), oldest first; absent where a view does not read it. */
   processing?: ProcessingRecord[];
+  /** The citizen's delegates (delegation/), revoked ones included; absent where a view does not read them. */
+  delegates?: DelegateRecord[];
 }
 
 /**
@@ -73,7 +76,10 @@ export interface CaseRepository {
   createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseView(caseId: string): Promise<CaseView | undefined>;
-  caseIdForLink(linkHash: string): Promise<{ caseId: string; expiresAt: string } | undefined>;
+  /** `delegateId`: the link is a delegate's (delegation/), not the citizen's own. */
+  caseIdForLink(
+    linkHash: string,
+  ): Promise<{ caseId: string; expiresAt: string; delegateId?: string } | undefined>;
   listCases(query: CaseListQuery): Promise<CasePage>;
   getStep(caseId: string, stepId: string): Promise<StepRecord | undefined>;
   openStep(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult>;

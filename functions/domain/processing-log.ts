@@ -43,6 +43,8 @@ export interface ProcessingRecord {
   parentSpanId: string;
   /** An erasure's reason, sealed with the stack's key: it outlives the case's own key. */
   reasonEnc?: string;
+  /** A delegate of the citizen (delegation/) used the data through their link, not staff. */
+  delegateId?: string;
 }
 
 /** Who acts, within which request: what every logged use of personal data needs. */
@@ -117,6 +119,8 @@ export interface ProcessingEntry {
   purpose: { nl: string; en: string };
   categories: DataCategory[];
   action: ProcessingAction;
+  /** A delegate of the citizen, not the organisation, used the data (the name once opened). */
+  delegate?: { name?: string };
 }
 
 export function processingEntry(record: ProcessingRecord, service: Service): ProcessingEntry {

@@ -30,6 +30,8 @@ export interface SubmitRequest {
   actor: Actor;
   channel: Channel;
   submittedBy?: string;
+  /** A delegate of the citizen answers (delegation/): recorded on the step and in the event. */
+  delegateId?: string;
   data: unknown;
   /** The case as the caller already read it (e.g. for an organisation check): saves a second read. */
   record?: CaseRecord;
@@ -100,6 +102,7 @@ export async function submitStep(
     submittedAt,
     dataEnc: caseCipher(deps.vault, record).sealJson(data),
     ...(req.submittedBy && { submittedBy: req.submittedBy }),
+    ...(req.delegateId && { delegateId: req.delegateId }),
   };
   let token = step.taskToken as string;
   if (!(await repo.completeStep(req.caseId, step.visit, token, stored))) {
@@ -131,7 +134,11 @@ export async function submitStep(
     actor: req.actor,
     stepId: req.stepId,
     channel: req.channel,
-    detail: { visit: step.visit, ...(req.submittedBy && { by: req.submittedBy }) },
+    detail: {
+      visit: step.visit,
+      ...(req.submittedBy && { by: req.submittedBy }),
+      ...(req.delegateId && { delegateId: req.delegateId }),
+    },
   });
   if (deps.tally) {
     const { stage } = located;
@@ -147,6 +154,7 @@ export async function submitStep(
       submittedAt,
       channel: req.channel,
       ...(req.submittedBy && { submittedBy: req.submittedBy }),
+      ...(req.delegateId && { delegateId: req.delegateId }),
     },
     submission,
   };

@@ -1,5 +1,12 @@
 import type { Service } from '../../workflows/schema';
 import { type CaseWaiting, caseWaiting } from '../reports/waiting';
+import {
+  type AnsweredBy,
+  answeredBy,
+  type DelegateView,
+  delegateNames,
+  namedDetail,
+} from '../delegation/views';
 import { caseCipher, type DataCipher } from './case-keys';
 import type {
   Actor,
@@ -39,6 +46,8 @@ export interface StepView {
   submittedAt?: string;
   channel?: Channel;
   data?: FormData;
+  /** A delegate of the citizen answered this step (delegation/). */
+  answeredBy?: AnsweredBy;
 }
 
 /** A processing log entry; staff also see who and the trace (the citizen never sees staff). */
@@ -69,6 +78,10 @@ export interface CaseDto {
   processingLog: ProcessingView[];
   /** Who waited on whom, in seconds, per stage visit and in all (reports/waiting.ts); running visits up to now. */
   waiting: CaseWaiting;
+  /** For the citizen: until when their link works (a helper's link cannot outlast it). */
+  linkExpiresAt?: string;
+  /** The citizen's active delegates (delegation/): set by the routes that show them. */
+  delegates?: DelegateView[];
 }
 
 /**
@@ -127,6 +140,7 @@ export function caseDto(
   const c = view.case;
   const cipher = opening === 'all' ? caseCipher(vault, c) : NOTHING;
   const records = new Map(view.steps.map((s) => [s.stepId, s]));
+  const names = delegateNames(cipher, view.delegates ?? []);
   const steps = service.stages.flatMap((stage) =>
     stage.steps.map((def): StepView => {
       const base = { stepId: def.id, stage: stage.id, actor: def.actor, title: def.title };
@@ -144,6 +158,7 @@ export function caseDto(
         ...(r.submittedAt !== undefined && { submittedAt: r.submittedAt }),
         ...(r.channel !== undefined && { channel: r.channel }),
         ...(data !== undefined && { data }),
+        ...(r.delegateId !== undefined && { answeredBy: answeredBy(names, r.delegateId) }),
       };
     }),
   );
@@ -157,6 +172,7 @@ export function caseDto(
     ...(c.erased && { erased: { at: c.erased.at, ...(audience === 'provider' && { by: c.erased.by }) } }),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
+    ...(audience === 'citizen' && { linkExpiresAt: c.linkExpiresAt }),
     stages: service.stages.map((s) => ({ stageId: s.id, title: s.title })),
     steps,
     // The citizen sees what happened, not the staff's notes in the details.
@@ -166,7 +182,8 @@ export function caseDto(
       ...(actor !== undefined && { actor }),
       ...(stepId !== undefined && { stepId }),
       ...(channel !== undefined && { channel }),
-      ...(audience === 'provider' && detail !== undefined && { detail: openDetail(cipher, detail) }),
+      ...(audience === 'provider' &&
+        detail !== undefined && { detail: namedDetail(names, openDetail(cipher, detail)) }),
       // A reopening tells both partners why: the citizen sees its reason and stage too.
       ...(audience === 'citizen' &&
         type === 'CASE_REOPENED' &&
@@ -174,6 +191,7 @@ export function caseDto(
     })),
     processingLog: (view.processing ?? []).map((record) => ({
       ...processingEntry(record, service),
+      ...(record.delegateId !== undefined && { delegate: answeredBy(names, record.delegateId) }),
       ...(audience === 'provider' && { by: record.by, traceId: record.traceId }),
     })),
     waiting: caseWaiting(service, view.events, { status: c.status, at: c.updatedAt }, now),

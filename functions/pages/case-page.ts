@@ -1,7 +1,9 @@
 import type { Field, Service } from '../../workflows/schema';
+import type { Created, DelegateContext } from '../delegation/page-input';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import type { CaseDto, StepView } from '../domain/views';
+import { answeredByLine, delegateBanner, delegatesSection, notYoursLine } from './delegates';
 import { type FormState, stepForm } from './form';
 import { esc, page } from './html';
 import { fieldMessage, formatDate, TEXT } from './i18n';
@@ -25,6 +27,10 @@ export interface CasePageInput {
   failed?: Failed;
   /** The server's time: whether a completed case may still be reopened. */
   now?: Date;
+  /** The page is a helper's (delegation/): only their steps have forms, nothing of the citizen's own. */
+  delegate?: DelegateContext;
+  /** A helper the citizen just added: their link, shown once. */
+  created?: Created;
 }
 
 /** The step whose posted form failed: invalid fields, or (retry) the engine stopped waiting just then. */
@@ -72,8 +78,13 @@ function stepCard(view: StepView, input: CasePageInput, org: string): string {
     `<div class="cp-meta">${meta.join('')}</div>`,
   ];
   if (view.status === 'DONE') lines.push(answers(def.form.fields, view.data, locale));
+  if (view.status === 'DONE' && view.answeredBy)
+    lines.push(answeredByLine(view.answeredBy, locale, input.delegate === undefined));
+  const delegate = input.delegate;
+  const handedOver = !delegate || delegate.steps === 'all' || delegate.steps.includes(view.stepId);
   if (view.status === 'OPEN' && dto.status === 'ACTIVE') {
-    if (view.actor === 'citizen') {
+    if (view.actor === 'citizen' && !handedOver) lines.push(notYoursLine(locale));
+    else if (view.actor === 'citizen') {
       const state = input.failed?.stepId === view.stepId ? input.failed : { values: {}, errors: {} };
       const action = `${input.basePath}/steps/${encodeURIComponent(view.stepId)}?lang=${locale}`;
       lines.push(p(esc(def.instructions[locale])), stepForm(def, action, input.csrf, state, locale));
@@ -152,22 +163,28 @@ export function casePage(input: CasePageInput): string {
     `<p class="utrecht-paragraph utrecht-paragraph--lead">${esc(dto.service.summary[locale])}</p>`,
     p(`${t.caseLabel}: <strong>${t.caseStatus[dto.status]}</strong>`),
   ];
+  if (input.delegate) parts.push(delegateBanner(input.delegate, input.service, locale));
   if (dto.erased) parts.push(erasedNotice(input, dto.erased.at));
   if (dto.status === 'FAILED') parts.push(failedNotice(input));
   const reopen = reopenSection({ ...input, now: input.now ?? new Date() });
   const doneStep = input.done && dto.steps.find((s) => s.stepId === input.done);
   if (doneStep) parts.push(alert('ok', 'role="status"', p(`${t.thanks}: ‘${esc(doneStep.title[locale])}’`)));
   if (input.failed) parts.push(errorSummary(input.failed, input));
-  if (dto.status === 'ACTIVE') parts.push(reopen);
+  // A helper answers their steps only: no reopening, no helpers, no processing log, no export.
+  const own = !input.delegate;
+  if (dto.status === 'ACTIVE' && own) parts.push(reopen);
   parts.push(...dto.stages.map((stage, i) => stageSection(stage, i, input)));
-  if (dto.status !== 'ACTIVE') parts.push(reopen);
+  if (dto.status !== 'ACTIVE' && own) parts.push(reopen);
   parts.push(waitingSection(dto, locale));
-  parts.push(processingSection(dto.processingLog, locale));
-  parts.push(
-    p(
-      `<a class="utrecht-link utrecht-link--html-a" href="${esc(input.basePath)}/export" download>${esc(t.exportLink)}</a>`,
-    ),
-  );
+  if (own) {
+    parts.push(delegatesSection(input));
+    parts.push(processingSection(dto.processingLog, locale));
+    parts.push(
+      p(
+        `<a class="utrecht-link utrecht-link--html-a" href="${esc(input.basePath)}/export" download>${esc(t.exportLink)}</a>`,
+      ),
+    );
+  }
   return page(locale, dto.service.title[locale], parts.join('\n'), {
     root: input.root,
     brand: orgDisplayName(dto.org),

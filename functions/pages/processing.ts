@@ -17,6 +17,8 @@ type Words = {
   sentence: (org: string, what: string, action: ProcessingAction, date: string) => string;
   times: (n: number) => string;
   and: string;
+  /** A helper of the citizen (delegation/) used the data through their own link. */
+  helper: (name: string | undefined) => string;
 };
 
 export const PROCESSING_WORDS: Record<Locale, Words> = {
@@ -38,6 +40,7 @@ export const PROCESSING_WORDS: Record<Locale, Words> = {
       `${org} heeft ${what} ${{ read: 'bekeken', create: 'vastgelegd', update: 'aangevuld', erase: 'verwijderd' }[action]} op ${date}.`,
     times: (n) => ` (${n} keer)`,
     and: 'en',
+    helper: (name) => `${name ?? 'Iemand die u helpt'} (met de link die u gaf)`,
   },
   en: {
     heading: 'Who has used your data',
@@ -57,6 +60,7 @@ export const PROCESSING_WORDS: Record<Locale, Words> = {
       `${org} ${{ read: 'viewed', create: 'recorded', update: 'added to', erase: 'erased' }[action]} ${what} on ${date}.`,
     times: (n) => ` (${n} times)`,
     and: 'and',
+    helper: (name) => `${name ?? 'Someone who helps you'} (with the link you gave)`,
   },
 };
 
@@ -67,6 +71,11 @@ export function dayOf(iso: string, locale: Locale): string {
     year: 'numeric',
     timeZone: 'Europe/Amsterdam',
   }).format(new Date(iso));
+}
+
+/** Who used the data: the organisation, or a helper of the citizen by name. */
+function who(e: ProcessingEntry, locale: Locale): string {
+  return e.delegate ? PROCESSING_WORDS[locale].helper(e.delegate.name) : e.organisation;
 }
 
 function list(items: string[], and: string): string {
@@ -86,7 +95,7 @@ export function processingSentences(entries: readonly ProcessingEntry[], locale:
             w.and,
           )
         : w.everything;
-    const sentence = w.sentence(e.organisation, what, e.action, dayOf(e.at, locale));
+    const sentence = w.sentence(who(e, locale), what, e.action, dayOf(e.at, locale));
     counted.set(sentence, (counted.get(sentence) ?? 0) + 1);
   }
   return [...counted].map(([sentence, n]) => (n > 1 ? `${sentence.slice(0, -1)}${w.times(n)}.` : sentence));
@@ -96,9 +105,9 @@ export function processingSentences(entries: readonly ProcessingEntry[], locale:
 export function processingGroups(entries: readonly ProcessingEntry[], locale: Locale) {
   const groups = new Map<string, { organisation: string; purpose: string; entries: ProcessingEntry[] }>();
   for (const e of entries) {
-    const key = `${e.organisation}\u0000${e.purpose[locale]}`;
+    const key = `${who(e, locale)}\u0000${e.purpose[locale]}`;
     const group = groups.get(key) ?? {
-      organisation: e.organisation,
+      organisation: who(e, locale),
       purpose: e.purpose[locale],
       entries: [],
     };

@@ -42,6 +42,12 @@ export class LinkExpiredError extends AppError {
     super('LINK_EXPIRED', 'This link has expired. Ask your contact for a new one.');
   }
 }
+/** A delegate's link the citizen withdrew (delegation/): gone, like an expired one. */
+export class LinkRevokedError extends AppError {
+  constructor() {
+    super('LINK_REVOKED', 'This link was withdrawn by the person who gave it to you.');
+  }
+}
 export class PayloadTooLargeError extends AppError {
   constructor(limit: number) {
     super('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes.`);
@@ -67,6 +73,7 @@ const STATUS: [new (...args: never[]) => AppError, number][] = [
   [TokenRejectedError, 409],
   [ConflictError, 409],
   [LinkExpiredError, 410],
+  [LinkRevokedError, 410],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
 ];

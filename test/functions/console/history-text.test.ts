@@ -49,6 +49,11 @@ const SAMPLE: Record<CaseEventType, Omit<HistoryEvent, 'at' | 'type'>> = {
     channel: 'sms',
     detail: { message: 'invitation', reason: 'failed', error: 'Throttled' },
   },
+  DELEGATE_ADDED: {
+    actor: 'citizen',
+    detail: { delegateId: 'd-1', steps: ['present'], expiresAt: at, delegate: 'Anna' },
+  },
+  DELEGATE_REVOKED: { actor: 'citizen', detail: { delegateId: 'd-1', delegate: 'Anna' } },
 };
 
 const line = (type: CaseEventType, locale: Locale) =>
@@ -122,5 +127,26 @@ describe('the case history in words', () => {
     expect(historyLine(again, names('nl'))).toBe('Fase ‘Aanbieden en ophalen’ opnieuw begonnen');
     const old = { at, type: 'STEP_SKIPPED' } as unknown as HistoryEvent;
     expect(historyLine(old, names('en'))).toBe('STEP_SKIPPED');
+  });
+
+  it('says who answered for the citizen, and when a helper was added or withdrawn', () => {
+    const done = {
+      at,
+      type: 'STEP_SUBMITTED',
+      actor: 'citizen',
+      stepId: 'present',
+      channel: 'web',
+      detail: { visit: 1, delegateId: 'd-1', delegate: 'Anna' },
+    } as const;
+    expect(historyLine(done, names('nl'))).toBe(
+      'Stap ‘Afval aangeboden?’ ingevuld door Anna namens de burger via de burgerpagina',
+    );
+    expect(historyLine(done, names('en'))).toBe(
+      'Step ‘Waste put out?’ completed by Anna on behalf of the citizen on the citizen page',
+    );
+    expect(line('DELEGATE_ADDED', 'nl')).toBe('De burger heeft Anna gevraagd te helpen, met een eigen link');
+    expect(line('DELEGATE_REVOKED', 'en')).toBe('The citizen withdrew the link of Anna');
+    const erased = { at, type: 'DELEGATE_REVOKED', actor: 'citizen', detail: { delegateId: 'd-1' } } as const;
+    expect(historyLine(erased, names('nl'))).toBe('De burger heeft de link van een helper ingetrokken');
   });
 });

@@ -1,0 +1,70 @@
+import type { Service } from '../../workflows/schema';
+import type { CaseRecord } from '../domain/model';
+import type { Clock } from '../domain/ports';
+import {
+  type DataCategory,
+  newSpanId,
+  type ProcessingAction,
+  type ProcessingLog,
+  type ProcessingRecord,
+  type Trace,
+} from '../domain/processing-log';
+import type { CaseDto } from '../domain/views';
+import { covers, type DelegateRecord } from './model';
+
+// What a delegate sees: the case's steps and where they stand, the answers of the steps handed to them
+// (and, with the whole case handed over, the organisation's too), nothing of the citizen's other
+// answers, no processing log, no other helpers, no event details. Their every use of the case's data
+// is in the processing log, as theirs, so the citizen sees it.
+
+export function delegateDto(dto: CaseDto, delegate: DelegateRecord): CaseDto {
+  const whole = delegate.steps === 'all';
+  const steps = dto.steps.map((step) => {
+    const visible = step.actor === 'citizen' ? covers(delegate, step.stepId) : whole;
+    if (visible) return step;
+    const { data: _data, answeredBy: _by, ...rest } = step;
+    return rest;
+  });
+  const { delegates: _others, ...rest } = dto;
+  return {
+    ...rest,
+    steps,
+    events: dto.events.map(({ detail: _detail, ...event }) => event),
+    processingLog: [],
+  };
+}
+
+/** One processing log record of a delegate's read or answer (within the case's organisation's log). */
+export function delegateRecord(
+  trace: Trace,
+  record: Pick<CaseRecord, 'caseId' | 'serviceId' | 'org'>,
+  service: Service,
+  delegate: DelegateRecord,
+  action: ProcessingAction,
+  categories: readonly DataCategory[],
+  clock: Clock,
+): ProcessingRecord {
+  return {
+    caseId: record.caseId,
+    at: clock.now().toISOString(),
+    action,
+    categories: [...categories],
+    org: record.org,
+    by: `delegate:${delegate.delegateId}`,
+    serviceId: record.serviceId,
+    activity: service.processingActivity.id,
+    traceId: trace.traceId,
+    spanId: newSpanId(),
+    parentSpanId: trace.spanId,
+    delegateId: delegate.delegateId,
+  };
+}
+
+/** Logs it before the data leaves (a use that cannot be logged does not happen); nothing used, nothing logged. */
+export async function logDelegateUse(
+  log: ProcessingLog,
+  ...args: Parameters<typeof delegateRecord>
+): Promise<void> {
+  const record = delegateRecord(...args);
+  if (record.categories.length > 0) await log.append([record]);
+}
