@@ -1,4 +1,5 @@
 import type { Service } from '../../workflows/schema';
+import { isProposalEvent, type ProposalView, proposalDetail, proposalViews } from '../proposals/view';
 import { caseCipher, type DataCipher } from './case-keys';
 import type {
   Actor,
@@ -66,6 +67,8 @@ export interface CaseDto {
   events: Pick<CaseEvent, 'at' | 'type' | 'actor' | 'stepId' | 'channel' | 'detail'>[];
   /** Every time staff read or changed the case's personal data (newest last). */
   processingLog: ProcessingView[];
+  /** Proposed due dates of either partner, oldest first (functions/proposals/view.ts). */
+  proposals?: ProposalView[];
 }
 
 /**
@@ -167,12 +170,16 @@ export function caseDto(
       ...(audience === 'citizen' &&
         type === 'CASE_REOPENED' &&
         detail !== undefined && { detail: reopenedDetail(cipher, detail) }),
+      // Both partners see a proposal's history with its reason and note.
+      ...(isProposalEvent(type) && detail !== undefined && { detail: proposalDetail(cipher, detail) }),
     })),
     processingLog: (view.processing ?? []).map((record) => ({
       ...processingEntry(record, service),
       ...(audience === 'provider' && { by: record.by, traceId: record.traceId }),
     })),
   };
+  const proposals = proposalViews(view.steps, cipher);
+  if (proposals.length > 0) dto.proposals = proposals;
   // The citizen's own case only ever reaches this function through their link token.
   const context = contextOf(cipher, c.contextEnc);
   if (context !== undefined) dto.context = context;
@@ -243,7 +250,18 @@ export function caseSummary(c: CaseRecord, reference: string | undefined) {
 }
 
 /** A step record as it may leave the server: without the task token or sealed values. */
-export function publicStep(step: StepRecord): Omit<StepRecord, 'taskToken' | 'dataEnc'> {
-  const { taskToken: _secret, dataEnc: _sealed, ...rest } = step;
+export function publicStep(
+  step: StepRecord,
+): Omit<StepRecord, 'taskToken' | 'dataEnc' | 'proposals' | 'proposalOpen' | 'proposalSeq' | 'retime'> {
+  // Proposals hold sealed reasons; the case view shows them opened (proposals/view.ts).
+  const {
+    taskToken: _secret,
+    dataEnc: _sealed,
+    proposals: _proposals,
+    proposalOpen: _open,
+    proposalSeq: _seq,
+    retime: _retime,
+    ...rest
+  } = step;
   return rest;
 }
