@@ -133,6 +133,7 @@ export class CoproduceStack extends Stack {
           service,
           table: this.table.table,
           openStep: fn.get('open-step'),
+          retimeStep: fn.get('retime-step'),
           logLevel,
         }),
     );

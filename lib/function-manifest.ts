@@ -82,6 +82,11 @@ export interface FunctionManifest {
   readonly serviceExecutions?: readonly ExecutionRight[];
   /** states:SendTaskSuccess: the function completes a step's waiting task with its token. */
   readonly completesTasks?: boolean;
+  /**
+   * states:SendTaskFailure: the function ends a step's waiting task with Step.Retimed, so the state
+   * machine re-arms it on a moved schedule (negotiated due dates, functions/proposals/).
+   */
+  readonly failsTasks?: boolean;
   /** StartExecution of the round machine (ROUND_STATE_MACHINE_ARN). */
   readonly startsRounds?: boolean;
   /** What it may do with the round files (ROUND_BUCKET); only these files, of any round. */
@@ -288,6 +293,8 @@ export const FUNCTIONS = {
     trigger: { by: 'service-machines' },
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], indexes: ['byPhone'] },
     completesTasks: true,
+    // A wait planned on a schedule an accepted proposal has moved since is ended with Step.Retimed.
+    failsTasks: true,
     secrets: ['piiKey'],
     sendsSms: true,
     settings: ['publicUrl', 'retention'],
@@ -384,6 +391,52 @@ export const FUNCTIONS = {
     },
     // One query of the service's aggregate items (functions/adapters/dynamo-report.ts).
     table: { actions: ['Query'] },
+  },
+  'retime-step': {
+    purpose: "says how a step's wait goes on after an accepted proposal moved its schedule",
+    trigger: { by: 'service-machines' },
+    table: { actions: ['GetItem'] },
+  },
+  'case-proposals': {
+    purpose: 'staff propose a new due date for a step, or answer the citizen’s proposal',
+    trigger: {
+      routes: [
+        { method: 'POST', path: '/cases/{caseId}/steps/{stepId}/proposals', access: 'staff' },
+        { method: 'POST', path: '/cases/{caseId}/proposals/{proposalId}', access: 'staff' },
+      ],
+    },
+    // UpdateItem: the proposal on its step; PutItem: its events.
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    // An accepted proposal re-arms the step's wait (Step.Retimed).
+    failsTasks: true,
+    // The reason and note are sealed with the case's key.
+    secrets: ['piiKey'],
+    // The citizen is told of the proposal by SMS (with their link when it is not their step).
+    sendsSms: true,
+    settings: ['publicUrl'],
+  },
+  'citizen-proposals': {
+    purpose: 'the citizen proposes a new due date for a step, or answers the provider’s proposal',
+    trigger: {
+      routes: [
+        {
+          method: 'POST',
+          path: '/c/{linkToken}/steps/{stepId}/proposals',
+          access: 'public',
+          why: CITIZEN_LINK,
+        },
+        {
+          method: 'POST',
+          path: '/c/{linkToken}/proposals/{proposalId}',
+          access: 'public',
+          why: CITIZEN_LINK,
+        },
+      ],
+    },
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    failsTasks: true,
+    secrets: ['piiKey'],
+    settings: ['publicUrl'],
   },
 } as const satisfies Record<string, FunctionManifest>;
 

@@ -35,7 +35,7 @@ export function normalizeService(input: ServiceInput): Service {
 }
 
 function normalizeStep(step: InputStep): Step {
-  const { sms, backTo, ...rest } = step;
+  const { sms, backTo, proposals, ...rest } = step;
   return {
     ...rest,
     title: text(step.title),
@@ -44,6 +44,12 @@ function normalizeStep(step: InputStep): Step {
     reminders: [...(step.reminders ?? [])],
     ...(sms && { sms: { ...sms } }),
     ...(backTo && { backTo: { stage: backTo.stage, when: { ...backTo.when } } }),
+    ...(proposals && {
+      proposals: {
+        ...(proposals.maxShift !== undefined && { maxShift: proposals.maxShift }),
+        perSide: proposals.perSide ?? 2,
+      },
+    }),
   };
 }
 

@@ -70,6 +70,18 @@ export const backToSchema = z
   })
   .strict();
 
+/**
+ * Either partner may propose another due date for the step, the other accepts or declines. `maxShift`:
+ * how far the due date may move from the definition's, either way (default: the step's expiry period);
+ * `perSide`: how many proposals each partner may make per visit of the step.
+ */
+export const proposalsSchema = z
+  .object({
+    maxShift: isoDuration.optional(),
+    perSide: z.number().int().min(1, 'rule: a side may make at least one proposal').max(5).default(2),
+  })
+  .strict();
+
 export const stepSchema = z
   .object({
     id: slug,
@@ -85,6 +97,8 @@ export const stepSchema = z
     /** Which field a citizen's SMS reply fills, and which optional field takes the rest of the text. */
     sms: z.object({ field: z.string(), note: z.string().optional() }).strict().optional(),
     backTo: backToSchema.optional(),
+    /** Negotiated due dates (issue 12): absent, the step's due date is the definition's alone. */
+    proposals: proposalsSchema.optional(),
   })
   .strict();
 
@@ -175,7 +189,9 @@ function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx
         fail([...at, 'id'], `rule: step ids are unique in a service ('${step.id}' repeats)`);
       stepIds.add(step.id);
       checkDurations(step, at, fail);
-      longest = Math.max(longest, seconds(step.expiry));
+      // An accepted proposal can move the expiry by up to its maximum shift (proposals/limits.ts).
+      const shift = step.proposals ? seconds(step.proposals.maxShift ?? step.expiry) : 0;
+      longest = Math.max(longest, seconds(step.expiry) + shift);
       checkFields(step, at, fail);
       if (step.backTo) {
         const target = service.stages.findIndex((s) => s.id === step.backTo?.stage);

@@ -164,7 +164,10 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     return this.steps.get(caseId, stepId);
   }
 
-  openStep(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult> {
+  openStep(
+    input: OpenStepInput,
+    kind: 'invite' | 'reminder' | 'escalation' | 'none',
+  ): Promise<OpenStepResult> {
     return this.steps.open(input, kind);
   }
 

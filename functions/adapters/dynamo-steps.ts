@@ -14,10 +14,26 @@ import { keys } from './table-keys';
 // keys again in the write that makes the step OPEN. A FilterExpression on status alone would
 // keep every answered step of a phone in the index until retention and make SMS look-ups slower
 // over time.
+//
+// An accepted proposal shifts a step's schedule (`retime`, functions/proposals/). Every wait carries
+// the shift it was planned with, and its write holds only while the step's shift is that one: a wait
+// planned on the old schedule is refused ('retimed') and re-armed on the new one, whatever the order
+// of the answer and the wait's start.
 
 const NAMES = { '#status': 'status' } as const;
 // Lambda retries and a revert racing an open are rare; three rounds settle any interleaving seen.
 const ATTEMPTS = 3;
+
+/** The step's schedule is the definition's in visit :v (no accepted proposal moved it). */
+const UNSHIFTED = '(attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift)';
+/** The step's schedule in visit :v is shifted by :shift. */
+const SHIFTED = '(retime.visit = :v AND retime.shiftSeconds = :shift)';
+
+/** The shift of the step's schedule in `visit` (0: none). */
+function shiftOf(item: Item, visit: number): number {
+  const retime = item.retime as { visit?: number; shiftSeconds?: number } | undefined;
+  return retime && Number(retime.visit) === visit ? Number(retime.shiftSeconds ?? 0) : 0;
+}
 
 export class StepStore {
   constructor(
@@ -31,13 +47,22 @@ export class StepStore {
     return item && toStep(item);
   }
 
-  async open(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult> {
+  async open(
+    input: OpenStepInput,
+    kind: 'invite' | 'reminder' | 'escalation' | 'none',
+  ): Promise<OpenStepResult> {
     const ttl = kind === 'invite' ? await this.ttlOf(input.caseId) : 0;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const written = kind === 'invite' ? await this.invite(input, ttl) : await this.rearm(input, kind);
       if (written) return { kind: kind === 'invite' ? 'opened' : 'rearmed', step: toStep(written) };
       const current = await this.read(input.caseId, input.stepId);
       if (!current || Number(current.visit) > input.visit) return { kind: 'stale' };
+      if (
+        Number(current.visit) === input.visit &&
+        current.status === 'OPEN' &&
+        shiftOf(current, input.visit) !== (input.shiftSeconds ?? 0)
+      )
+        return { kind: 'retimed' };
       if (Number(current.visit) === input.visit && current.status === 'DONE') {
         const done = await this.handOverToken(input);
         if (done) return { kind: 'already-done', step: toStep(done) };
@@ -77,6 +102,7 @@ export class StepStore {
       ':dueAt': input.dueAt,
       ':expiresAt': input.expiresAt,
       ':zero': 0,
+      ':zeroShift': 0,
       ':false': false,
       ':ttl': ttl,
     };
@@ -98,27 +124,32 @@ export class StepStore {
     return this.update({
       Key: keys.step(input.caseId, input.stepId),
       UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-      ConditionExpression: 'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open)',
+      ConditionExpression: `attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open AND ${UNSHIFTED})`,
       ExpressionAttributeNames: { ...NAMES, '#data': 'data', '#ttl': 'ttl' },
       ExpressionAttributeValues: values,
     });
   }
 
   /** Same attempt, next wait segment: only the token and the notice bookkeeping change. */
-  private rearm(input: OpenStepInput, kind: 'reminder' | 'escalation'): Promise<Item | undefined> {
-    const reminder = kind === 'reminder';
+  private rearm(input: OpenStepInput, kind: 'reminder' | 'escalation' | 'none'): Promise<Item | undefined> {
+    const shift = input.shiftSeconds ?? 0;
+    const update = {
+      reminder: 'SET taskToken = :t ADD reminders :one',
+      escalation: 'SET taskToken = :t, escalated = :true',
+      none: 'SET taskToken = :t',
+    }[kind];
     return this.update({
       Key: keys.step(input.caseId, input.stepId),
-      UpdateExpression: reminder
-        ? 'SET taskToken = :t ADD reminders :one'
-        : 'SET taskToken = :t, escalated = :true',
-      ConditionExpression: 'visit = :v AND #status = :open',
+      UpdateExpression: update,
+      ConditionExpression: `visit = :v AND #status = :open AND ${shift === 0 ? UNSHIFTED : SHIFTED}`,
       ExpressionAttributeNames: NAMES,
       ExpressionAttributeValues: {
         ':t': input.taskToken,
         ':v': input.visit,
         ':open': 'OPEN',
-        ...(reminder ? { ':one': 1 } : { ':true': true }),
+        ...(kind === 'reminder' && { ':one': 1 }),
+        ...(kind === 'escalation' && { ':true': true }),
+        ...(shift === 0 ? { ':zeroShift': 0 } : { ':shift': shift }),
       },
     });
   }

@@ -32,6 +32,7 @@ export const detailText = (event: HistoryEvent, key: string): string | undefined
   const value = event.detail?.[key];
   return typeof value === 'string' ? value : undefined;
 };
+const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const visit = (event: HistoryEvent) => (typeof event.detail?.visit === 'number' ? event.detail.visit : 1);
 
 /** The side a step belongs to: the step's own actor from the detail, else the event's actor. */
@@ -64,6 +65,13 @@ function due(event: HistoryEvent, names: HistoryNames, word: string): string {
   const at = detailText(event, 'dueAt');
   return at ? `, ${word} ${formatDate(at, names.locale)}` : '';
 }
+
+/** The proposed due date of a proposal event (YYYY-MM-DD), or where a step was moved to. */
+const day = (event: HistoryEvent, names: HistoryNames, key = 'dueAt'): string => {
+  const at = detailText(event, key);
+  // A proposal names a day; a retimed step's due date is a moment (its time of day kept).
+  return at ? formatDate(key === 'dueAt' ? at.slice(0, 10) : at, names.locale) : '?';
+};
 
 const NL: HistoryWords = {
   citizen: 'de burger',
@@ -103,6 +111,16 @@ const NL: HistoryWords = {
       `Zaak loopt verder in een nieuwe uitvoering, bij fase ‘${n.stage(detailText(e, 'stageId'))}’`,
     CASE_REOPENED: (e, n) =>
       `Zaak heropend door ${party(e, n, NL.citizen)}, bij fase ‘${n.stage(detailText(e, 'stageId'))}’`,
+    PROPOSAL_MADE: (e, n) =>
+      `${cap(party(e, n, NL.citizen))} vroeg om ${day(e, n)} voor stap ‘${n.step(e.stepId)}’`,
+    PROPOSAL_ACCEPTED: (e, n) =>
+      `${cap(party(e, n, NL.citizen))} ging akkoord met ${day(e, n)} voor stap ‘${n.step(e.stepId)}’`,
+    PROPOSAL_DECLINED: (e, n) =>
+      `${cap(party(e, n, NL.citizen))} ging niet akkoord met ${day(e, n)} voor stap ‘${n.step(e.stepId)}’`,
+    PROPOSAL_EXPIRED: (e, n) =>
+      `Voorstel voor ${day(e, n)} vervallen: stap ‘${n.step(e.stepId)}’ was al gesloten`,
+    STEP_RETIMED: (e, n) =>
+      `Nieuwe uiterste datum voor stap ‘${n.step(e.stepId)}’: ${day(e, n, 'to')}; herinneringen schuiven mee`,
     CASE_ERASED: (_, n) => `Persoonsgegevens verwijderd door ${n.org}`,
     DATA_EXPORTED: () => 'Gegevens gedownload door de burger',
     SMS_SENT: (e) => `${message(e, NL)} per SMS verstuurd`,
@@ -151,6 +169,16 @@ const EN: HistoryWords = {
       `Case continues in a new execution, at stage ‘${n.stage(detailText(e, 'stageId'))}’`,
     CASE_REOPENED: (e, n) =>
       `Case reopened by ${party(e, n, EN.citizen)}, at stage ‘${n.stage(detailText(e, 'stageId'))}’`,
+    PROPOSAL_MADE: (e, n) =>
+      `${cap(party(e, n, EN.citizen))} asked for ${day(e, n)} for step ‘${n.step(e.stepId)}’`,
+    PROPOSAL_ACCEPTED: (e, n) =>
+      `${cap(party(e, n, EN.citizen))} agreed to ${day(e, n)} for step ‘${n.step(e.stepId)}’`,
+    PROPOSAL_DECLINED: (e, n) =>
+      `${cap(party(e, n, EN.citizen))} did not agree to ${day(e, n)} for step ‘${n.step(e.stepId)}’`,
+    PROPOSAL_EXPIRED: (e, n) =>
+      `Proposal for ${day(e, n)} lapsed: step ‘${n.step(e.stepId)}’ had already closed`,
+    STEP_RETIMED: (e, n) =>
+      `New due date for step ‘${n.step(e.stepId)}’: ${day(e, n, 'to')}; reminders move along`,
     CASE_ERASED: (_, n) => `Personal data erased by ${n.org}`,
     DATA_EXPORTED: () => 'Data downloaded by the citizen',
     SMS_SENT: (e) => `${message(e, EN)} sent by SMS`,

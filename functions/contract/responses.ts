@@ -187,6 +187,16 @@ export const cancelled = z.looseObject({ caseId: text, status, cancelReason: tex
 export const redriven = z.looseObject({ caseId: text, status });
 export const reopened = z.looseObject({ caseId: text, status, stage: text });
 
+/** A proposed due date, made (negotiated due dates, functions/proposals/). */
+export const proposalMade = z.looseObject({ proposalId: text, status: z.literal('OPEN') });
+/** The answer to a proposal: the step's due date after it. */
+export const proposalAnswered = z.looseObject({
+  proposalId: text,
+  status: z.enum(['ACCEPTED', 'DECLINED']),
+  stepId: text,
+  dueAt: isoTime,
+});
+
 export const catalogue = z.looseObject({
   items: z.array(
     z.looseObject({

@@ -11,6 +11,12 @@ import { request as getCase } from './get-case';
 import { request as getRound } from './get-round';
 import { request as listCases } from './list-cases';
 import { request as openapi } from './openapi';
+import {
+  answerBody,
+  request as caseProposals,
+  citizenRequest as citizenProposals,
+  proposalBody,
+} from './proposals';
 import { request as redriveCase } from './redrive-case';
 import { reopenBody, request as reopenCase } from './reopen-case';
 import * as out from './responses';
@@ -152,6 +158,39 @@ export const ROUTES: Record<string, RouteContract> = {
       ...STAFF_ERRORS,
     },
   },
+  'POST /cases/{caseId}/steps/{stepId}/proposals': {
+    summary:
+      'Proposes a new due date for an open step (either partner’s) with a reason; the citizen answers it (on their page or by SMS).',
+    request: caseProposals,
+    bodies: { 'application/json': proposalBody },
+    answers: {
+      '201': [json('Proposed: it waits for the citizen’s answer.', out.proposalMade)],
+      '409': [
+        failed(
+          'STEP_NOT_OPEN, PROPOSALS_NOT_OFFERED, PROPOSAL_ALREADY_OPEN, PROPOSAL_LIMIT_REACHED, CASE_CLOSED or CASE_ERASED.',
+        ),
+      ],
+      ...STAFF_ERRORS,
+    },
+  },
+  'POST /cases/{caseId}/proposals/{proposalId}': {
+    summary:
+      'Answers the citizen’s proposal: accepted, the step’s due date, reminders, escalation and expiry move by the same shift.',
+    request: caseProposals,
+    bodies: { 'application/json': answerBody },
+    answers: {
+      '200': [json('Answered.', out.proposalAnswered)],
+      '409': [
+        failed('PROPOSAL_ANSWERED (answered before), PROPOSAL_EXPIRED (its step closed) or CASE_ERASED.'),
+      ],
+      ...STAFF_ERRORS,
+      '403': [
+        failed(
+          'NOT_YOURS_TO_ANSWER (the organisation’s own proposal), or the token names no valid organisation kind.',
+        ),
+      ],
+    },
+  },
   'GET /c/{linkToken}': {
     summary: "The citizen's page (HTML), or with `Accept: application/json` the case as JSON.",
     request: citizenPage,
@@ -243,6 +282,28 @@ export const ROUTES: Record<string, RouteContract> = {
       '415': [page('Another media type.'), failed('Another media type.')],
     },
   },
+  'POST /c/{linkToken}/steps/{stepId}/proposals': {
+    summary:
+      'The citizen proposes a new due date for an open step (either partner’s): the page’s form (with its `_csrf` value) or JSON `{ dueAt, reason }`.',
+    request: citizenProposals,
+    bodies: { 'application/json': proposalBody, 'application/x-www-form-urlencoded': form },
+    answers: {
+      '303': [moved('Proposed: back to the page.')],
+      '201': [json('Proposed (JSON).', out.proposalMade)],
+      '400': [page('A day that cannot be proposed, or no reason.'), failed('Invalid proposal.')],
+      '403': [page('Not this page’s form (CSRF).'), failed('Not this page’s form.')],
+      '404': [page('No such case or step.'), failed('No such case or step.')],
+      '409': [
+        page('The step is not open, or takes no (more) proposals.'),
+        failed(
+          'STEP_NOT_OPEN, PROPOSALS_NOT_OFFERED, PROPOSAL_ALREADY_OPEN, PROPOSAL_LIMIT_REACHED or CASE_CLOSED.',
+        ),
+      ],
+      '410': [page('The link expired.'), failed('The link expired.')],
+      '413': [page('Too large.'), failed('Too large.')],
+      '415': [page('Another media type.'), failed('Another media type.')],
+    },
+  },
   'DELETE /c/{linkToken}/delegates/{delegateId}': {
     summary: "Withdraws a helper's link at once. The citizen's own link only.",
     request: citizenPage,
@@ -270,6 +331,26 @@ export const ROUTES: Record<string, RouteContract> = {
       '404': [page('No such case or helper.'), failed('No such case or helper.')],
       '409': [page('Withdrawn already.'), failed('DELEGATE_REVOKED.')],
       '410': [page('The link expired or was withdrawn.'), failed('LINK_EXPIRED or LINK_REVOKED.')],
+      '413': [page('Too large.'), failed('Too large.')],
+      '415': [page('Another media type.'), failed('Another media type.')],
+    },
+  },
+  'POST /c/{linkToken}/proposals/{proposalId}': {
+    summary:
+      "The citizen answers the provider's proposal: the page's form (accept=true or false, with its `_csrf` value) or JSON `{ accept, note? }`.",
+    request: citizenProposals,
+    bodies: { 'application/json': answerBody, 'application/x-www-form-urlencoded': form },
+    answers: {
+      '303': [moved('Answered: back to the page.')],
+      '200': [json('Answered (JSON).', out.proposalAnswered)],
+      '400': [page('No answer given.'), failed('Invalid answer.')],
+      '403': [
+        page('Not this page’s form (CSRF), or the citizen’s own proposal.'),
+        failed('CSRF, or NOT_YOURS_TO_ANSWER: the citizen’s own proposal.'),
+      ],
+      '404': [page('No such proposal.'), failed('No such proposal.')],
+      '409': [page('Answered before, or its step closed.'), failed('PROPOSAL_ANSWERED or PROPOSAL_EXPIRED.')],
+      '410': [page('The link expired.'), failed('The link expired.')],
       '413': [page('Too large.'), failed('Too large.')],
       '415': [page('Another media type.'), failed('Another media type.')],
     },

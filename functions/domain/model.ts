@@ -124,6 +124,33 @@ export interface StepRecord {
   submittedBy?: string;
   /** The citizen's delegate who answered (delegation/), when not the citizen themselves. */
   delegateId?: string;
+  /** Negotiated due dates (functions/proposals/): every proposal about this step, by id. */
+  proposals?: Record<string, ProposalRecord>;
+  /** The id of the proposal awaiting its answer, if any (one at a time). */
+  proposalOpen?: string;
+  /** How many proposals were ever made on this step: the optimistic lock of a new one. */
+  proposalSeq?: number;
+  /** The shift accepted proposals gave this visit's schedule (reminders, due date, expiry). */
+  retime?: { visit: number; shiftSeconds: number };
+}
+
+export type ProposalStatus = 'OPEN' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED';
+
+/** A proposed due date, kept on its step's item; the reason and note are sealed with the case's key. */
+export interface ProposalRecord {
+  proposalId: string;
+  visit: number;
+  by: Actor;
+  /** The proposed due date, YYYY-MM-DD (Europe/Amsterdam). */
+  dueAt: string;
+  /** The step's due date when it was proposed. */
+  fromDueAt: string;
+  shiftSeconds: number;
+  reasonEnc: string;
+  at: string;
+  status: ProposalStatus;
+  answeredAt?: string;
+  noteEnc?: string;
 }
 
 /** Every event the code writes to a case's log; the console has words for each (console/history-text.ts). */
@@ -140,6 +167,11 @@ export const CASE_EVENT_TYPES = [
   'CASE_REDRIVEN',
   'CASE_CONTINUED',
   'CASE_REOPENED',
+  'PROPOSAL_MADE',
+  'PROPOSAL_ACCEPTED',
+  'PROPOSAL_DECLINED',
+  'PROPOSAL_EXPIRED',
+  'STEP_RETIMED',
   'CASE_ERASED',
   'DATA_EXPORTED',
   'SMS_SENT',

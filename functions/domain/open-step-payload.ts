@@ -4,7 +4,8 @@ import * as z from 'zod/mini';
 // once here, for the state machine compiler (lib/constructs/workflow/step-branch.ts), the handler
 // (which parses it) and the domain (which takes the parsed value).
 
-export const NOTICES = ['invite', 'reminder', 'escalation'] as const;
+/** 'none': a wait re-armed after its schedule moved, whose segment's notice was sent already. */
+export const NOTICES = ['invite', 'reminder', 'escalation', 'none'] as const;
 export type Notice = (typeof NOTICES)[number];
 
 const id = z.string().check(z.minLength(1), z.maxLength(200));
@@ -30,6 +31,12 @@ export const openStepPayload = z.object({
    * themselves.
    */
   stageEnteredAt: z.optional(time),
+  /**
+   * The shift of the step's schedule this wait was planned with (0 for the definition's own segments,
+   * retime-step's for a re-armed one): when the step's shift differs, open-step re-times the wait.
+   * Absent from executions of machines from before negotiated due dates (0).
+   */
+  shiftSeconds: z.optional(z.int()),
 });
 
 /** The payload as open-step takes it (visit a number). */

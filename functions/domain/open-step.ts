@@ -1,6 +1,7 @@
 import { durationSeconds } from '../../workflows/duration';
 import { routingData } from '../../workflows/routing';
 import type { Service, Step } from '../../workflows/schema';
+import type { TaskRetimer } from '../proposals/ports';
 import type { ReportTally } from '../reports/ports';
 import { tallyNotice } from '../reports/tally';
 import { caseCipher } from './case-keys';
@@ -24,6 +25,8 @@ export type { Notice, OpenStepPayload } from './open-step-payload';
 export interface OpenStepDeps {
   repo: CaseRepository;
   engine: TaskCompleter;
+  /** Ends a wait planned on a schedule that has moved since (Step.Retimed), so it re-arms on the new one. */
+  retimer: TaskRetimer;
   notifier: Notifier;
   vault: PiiVault;
   publicUrl: string;
@@ -46,12 +49,12 @@ export class OpenStepError extends Error {
   }
 }
 
-const EVENT: Record<Notice, CaseEventType> = {
+const EVENT: Record<Exclude<Notice, 'none'>, CaseEventType> = {
   invite: 'STEP_OPENED',
   reminder: 'STEP_REMINDED',
   escalation: 'STEP_ESCALATED',
 };
-const MESSAGE: Record<Notice, MessageKind> = {
+const MESSAGE: Record<Exclude<Notice, 'none'>, MessageKind> = {
   invite: 'invitation',
   reminder: 'reminder',
   escalation: 'escalation',
@@ -86,11 +89,17 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
       dueAt: after(p.enteredAt, definition.due),
       expiresAt: after(p.enteredAt, definition.expiry),
       ...(phoneHash && { phoneHash, shortCode: await shortCodeFor(repo, phoneHash, p) }),
+      shiftSeconds: p.shiftSeconds ?? 0,
     },
     p.notice,
   );
 
   if (result.kind === 'stale') return { result: result.kind };
+  // The step's due date moved after this wait was planned: it re-arms on the new schedule, unannounced.
+  if (result.kind === 'retimed') {
+    await deps.retimer.retimeTask(p.taskToken);
+    return { result: result.kind };
+  }
   const cipher = caseCipher(deps.vault, record);
   if (result.kind === 'already-done') {
     // Answered while no token was waiting: hand the stored answer's routing values to the new token,
@@ -108,16 +117,19 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
     return { result: result.kind };
   }
 
+  // A re-armed wait whose notice this visit already sent: the new token is all there is to record.
+  if (p.notice === 'none') return { result: result.kind };
+  const notice = p.notice;
   const at = p.enteredAt;
-  const { step } = result;
+  const step = result.step;
   // One wait segment, whichever invocation of it this is: Step Functions retries a throttled or timed
   // out invocation within the same state entry, so its events are keyed by the segment, not written anew.
-  const segment = `${p.notice}-${p.stepId}-${p.visit}`;
+  const segment = `${notice}-${p.stepId}-${p.visit}`;
   await repo.appendEvent(
     {
       caseId: p.caseId,
       at,
-      type: EVENT[p.notice],
+      type: EVENT[notice],
       actor: 'system',
       stepId: p.stepId,
       detail: { visit: p.visit, actor: step.actor, dueAt: step.dueAt },
@@ -141,9 +153,9 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   // A text that cannot go out leaves the step open and reachable through the link; the next reminder
   // tries again. Failing the task here would end the whole case.
   const outcome = await textCitizen(deps, record, cipher, () =>
-    renderMessage(service, MESSAGE[p.notice], record.citizen.locale, values),
+    renderMessage(service, MESSAGE[notice], record.citizen.locale, values),
   );
-  await repo.appendEvent(smsEvent(p.caseId, smsAt, MESSAGE[p.notice], outcome, p.stepId), smsEventId);
+  await repo.appendEvent(smsEvent(p.caseId, smsAt, MESSAGE[notice], outcome, p.stepId), smsEventId);
   return { result: result.kind, sms: outcome.sms };
 }
 

@@ -57,6 +57,8 @@ export interface OpenStepInput {
   /** Set for citizen steps of a case with a phone: puts the step in the phone index. */
   phoneHash?: string;
   shortCode?: string;
+  /** The schedule shift the wait was planned with; the write is refused ('retimed') when the step's differs. */
+  shiftSeconds?: number;
 }
 
 /**
@@ -65,11 +67,14 @@ export interface OpenStepInput {
  * 'already-done': the step was submitted between two wait segments; complete the new token with the
  * routing values of its stored answers.
  * 'stale': the invocation belongs to an older visit; ignore it.
+ * 'retimed': the step's schedule moved since this wait was planned (an accepted proposal): the wait
+ * must be re-armed on the new schedule (functions/proposals/).
  */
 export type OpenStepResult =
   | { kind: 'opened' | 'rearmed'; step: StepRecord }
   | { kind: 'already-done'; step: StepRecord }
-  | { kind: 'stale' };
+  | { kind: 'stale' }
+  | { kind: 'retimed' };
 
 export interface CaseRepository {
   /** Creates case and link; 'exists' when the caseId is taken (an idempotent replay or a clash). */
@@ -82,7 +87,10 @@ export interface CaseRepository {
   ): Promise<{ caseId: string; expiresAt: string; delegateId?: string } | undefined>;
   listCases(query: CaseListQuery): Promise<CasePage>;
   getStep(caseId: string, stepId: string): Promise<StepRecord | undefined>;
-  openStep(input: OpenStepInput, kind: 'invite' | 'reminder' | 'escalation'): Promise<OpenStepResult>;
+  openStep(
+    input: OpenStepInput,
+    kind: 'invite' | 'reminder' | 'escalation' | 'none',
+  ): Promise<OpenStepResult>;
   /** OPEN -> DONE exactly once, only while the step still holds `taskToken`. */
   completeStep(
     caseId: string,

@@ -1,5 +1,4 @@
 import type { Service } from '../../workflows/schema';
-import { type CaseWaiting, caseWaiting } from '../reports/waiting';
 import {
   type AnsweredBy,
   answeredBy,
@@ -7,6 +6,8 @@ import {
   delegateNames,
   namedDetail,
 } from '../delegation/views';
+import { isProposalEvent, type ProposalView, proposalDetail, proposalViews } from '../proposals/view';
+import { type CaseWaiting, caseWaiting } from '../reports/waiting';
 import { caseCipher, type DataCipher } from './case-keys';
 import type {
   Actor,
@@ -82,6 +83,8 @@ export interface CaseDto {
   linkExpiresAt?: string;
   /** The citizen's active delegates (delegation/): set by the routes that show them. */
   delegates?: DelegateView[];
+  /** Proposed due dates of either partner, oldest first (functions/proposals/view.ts). */
+  proposals?: ProposalView[];
 }
 
 /**
@@ -188,6 +191,8 @@ export function caseDto(
       ...(audience === 'citizen' &&
         type === 'CASE_REOPENED' &&
         detail !== undefined && { detail: reopenedDetail(cipher, detail) }),
+      // Both partners see a proposal's history with its reason and note.
+      ...(isProposalEvent(type) && detail !== undefined && { detail: proposalDetail(cipher, detail) }),
     })),
     processingLog: (view.processing ?? []).map((record) => ({
       ...processingEntry(record, service),
@@ -196,6 +201,8 @@ export function caseDto(
     })),
     waiting: caseWaiting(service, view.events, { status: c.status, at: c.updatedAt }, now),
   };
+  const proposals = proposalViews(view.steps, cipher);
+  if (proposals.length > 0) dto.proposals = proposals;
   // The citizen's own case only ever reaches this function through their link token.
   const context = contextOf(cipher, c.contextEnc);
   if (context !== undefined) dto.context = context;
@@ -266,7 +273,18 @@ export function caseSummary(c: CaseRecord, reference: string | undefined) {
 }
 
 /** A step record as it may leave the server: without the task token or sealed values. */
-export function publicStep(step: StepRecord): Omit<StepRecord, 'taskToken' | 'dataEnc'> {
-  const { taskToken: _secret, dataEnc: _sealed, ...rest } = step;
+export function publicStep(
+  step: StepRecord,
+): Omit<StepRecord, 'taskToken' | 'dataEnc' | 'proposals' | 'proposalOpen' | 'proposalSeq' | 'retime'> {
+  // Proposals hold sealed reasons; the case view shows them opened (proposals/view.ts).
+  const {
+    taskToken: _secret,
+    dataEnc: _sealed,
+    proposals: _proposals,
+    proposalOpen: _open,
+    proposalSeq: _seq,
+    retime: _retime,
+    ...rest
+  } = step;
   return rest;
 }

@@ -6,6 +6,7 @@ import { repository } from '../adapters/repository';
 import { taskCompleter } from '../adapters/task-completer';
 import { OpenStepError, openStep } from '../domain/open-step';
 import { openStepPayload } from '../domain/open-step-payload';
+import { taskRetimer } from '../proposals/retimer';
 import { log } from '../shared/logger';
 import { loadSecrets } from '../shared/secret-loading';
 import { publicUrl } from '../shared/settings';
@@ -14,7 +15,16 @@ import { vault } from '../shared/vault';
 // Invoked by Step Functions only (Lambda task with .waitForTaskToken). A payload that does not fit
 // is a bug in the state machine: it fails the task with a named error the execution history shows.
 
-const deps = { repo: repository, engine: taskCompleter, notifier, vault, publicUrl, findService, tally };
+const deps = {
+  repo: repository,
+  engine: taskCompleter,
+  retimer: taskRetimer,
+  notifier,
+  vault,
+  publicUrl,
+  findService,
+  tally,
+};
 
 export const handler = middy<unknown>().handler(async (event) => {
   const parsed = openStepPayload.safeParse(event);

@@ -101,6 +101,14 @@ export function permissionsOf(
         'states:SendTaskSuccess supports no resource-level permissions (AWS service authorization reference); the task token itself is the capability.',
     });
   }
+  if (manifest.failsTasks) {
+    allow(['states:SendTaskFailure'], ['*']);
+    acknowledgements.push({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'states:SendTaskFailure supports no resource-level permissions (AWS service authorization reference); the task token itself is the capability.',
+    });
+  }
   if (manifest.startsRounds) allow(['states:StartExecution'], [states('stateMachine', from.machines.round)]);
 
   const bucketId = stack.getLogicalId(from.rounds.bucket.node.defaultChild as CfnElement);

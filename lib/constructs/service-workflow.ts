@@ -35,6 +35,8 @@ export interface ServiceWorkflowProps {
   readonly service: Service;
   readonly table: ITable;
   readonly openStep: IFunction;
+  /** Re-arms a step's wait after an accepted proposal moved its schedule (steps that take proposals). */
+  readonly retimeStep: IFunction;
   readonly retention: RetentionDays;
   readonly removalPolicy?: RemovalPolicy;
   /** ERROR by default; ALL to follow every transition. */
@@ -89,7 +91,7 @@ export class ServiceWorkflow extends Construct {
       const enter = enterStage(this, `Enter stage ${stage.id}`, table, stage.id, budget.visit);
       const parallel = new Parallel(this, `Stage ${stage.id}`, { resultPath: '$.last' });
       for (const step of stage.steps) {
-        parallel.branch(stepBranch(this, service.id, stage.id, step, props.openStep));
+        parallel.branch(stepBranch(this, service.id, stage.id, step, props));
       }
       parallel.addCatch(expire, { errors: [EXPIRED_ERROR], resultPath: '$.error' });
       enter.addCatch(ended, guard).next(parallel);
@@ -167,6 +169,10 @@ export class ServiceWorkflow extends Construct {
         includeExecutionData: props.includeExecutionData ?? false,
       },
     });
-    acknowledgeServiceMachine(this.stateMachine, props.logLevel ?? LogLevel.ERROR, props.openStep);
+    const retimes = service.stages.some((stage) => stage.steps.some((step) => step.proposals));
+    acknowledgeServiceMachine(this.stateMachine, props.logLevel ?? LogLevel.ERROR, {
+      'open-step': props.openStep,
+      ...(retimes && { 'retime-step': props.retimeStep }),
+    });
   }
 }

@@ -78,6 +78,7 @@ export interface AslState {
   End?: boolean;
   Default?: string;
   TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
   Resource?: string;
   ResultPath?: string | null;
   Parameters?: Record<string, unknown>;

@@ -69,6 +69,8 @@ export default defineService({
           reminders: ['P3D'],
           due: 'P7D',
           expiry: 'P21D',
+          // Illness or a hospital stay: the patient asks for more time (up to the expiry period again).
+          proposals: {},
         },
         {
           id: 'provider-assessment',
@@ -96,6 +98,7 @@ export default defineService({
           reminders: ['P3D'],
           due: 'P7D',
           expiry: 'P21D',
+          proposals: {},
         },
       ],
     },
@@ -152,6 +155,7 @@ export default defineService({
           reminders: ['P3D'],
           due: 'P7D',
           expiry: 'P14D',
+          proposals: {},
         },
         {
           id: 'accept-plan',
@@ -180,6 +184,8 @@ export default defineService({
           reminders: ['P3D', 'P5D'],
           due: 'P7D',
           expiry: 'P14D',
+          // Time to talk the plan over with family before saying yes or no.
+          proposals: {},
           sms: { field: 'agrees', note: 'note' },
           backTo: { stage: 'assessment', when: { field: 'agrees', equals: false } },
         },
@@ -219,6 +225,8 @@ export default defineService({
           reminders: ['P5W', 'P6W'],
           due: 'P6W3D',
           expiry: 'P8W',
+          // The evaluation moves with holidays and hospital stays: four weeks at most, so a plan is not left unevaluated.
+          proposals: { maxShift: 'P4W' },
           sms: { field: 'helps', note: 'note' },
         },
         {
@@ -247,6 +255,7 @@ export default defineService({
           reminders: ['P5W', 'P6W'],
           due: 'P6W3D',
           expiry: 'P8W',
+          proposals: { maxShift: 'P4W' },
         },
       ],
     },

@@ -71,6 +71,8 @@ export default defineService({
           reminders: ['P5D', 'P10D'],
           due: 'P14D',
           expiry: 'P28D',
+          // Parents and teacher plan around each other's weeks; up to the expiry period again.
+          proposals: {},
         },
         {
           id: 'teacher-observations',
@@ -98,6 +100,7 @@ export default defineService({
           reminders: ['P5D', 'P10D'],
           due: 'P14D',
           expiry: 'P28D',
+          proposals: {},
         },
       ],
     },
@@ -137,6 +140,7 @@ export default defineService({
           reminders: ['P3D'],
           due: 'P7D',
           expiry: 'P21D',
+          proposals: {},
         },
         {
           id: 'agree-goals',
@@ -165,6 +169,7 @@ export default defineService({
           reminders: ['P3D'],
           due: 'P7D',
           expiry: 'P21D',
+          proposals: {},
           sms: { field: 'agrees', note: 'note' },
         },
       ],
@@ -195,6 +200,8 @@ export default defineService({
           reminders: ['P6W', 'P7W'],
           due: 'P8W',
           expiry: 'P10W',
+          // School holidays move a review; four weeks at most, once the school year runs on.
+          proposals: { maxShift: 'P4W' },
         },
         {
           id: 'teacher-review',
@@ -228,6 +235,7 @@ export default defineService({
           reminders: ['P6W', 'P7W'],
           due: 'P8W',
           expiry: 'P10W',
+          proposals: { maxShift: 'P4W' },
         },
       ],
     },

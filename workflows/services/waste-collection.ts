@@ -90,6 +90,9 @@ export default defineService({
           reminders: ['PT20H'],
           due: 'P2D',
           expiry: 'P7D',
+          // A household that is away on collection day asks for the next one, or the municipality moves a
+          // collection after a holiday: at most a week either way, twice per side.
+          proposals: { maxShift: 'P7D', perSide: 2 },
           sms: { field: 'presented', note: 'note' },
         },
         {
@@ -131,6 +134,8 @@ export default defineService({
           reminders: ['P1D'],
           due: 'P2D',
           expiry: 'P5D',
+          // "Can you collect on Friday instead?": the household asks, the municipality answers; a week at most.
+          proposals: { maxShift: 'P7D', perSide: 2 },
         },
       ],
     },

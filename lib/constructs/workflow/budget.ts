@@ -1,4 +1,5 @@
-import type { Service, Stage } from '../../../workflows/schema';
+import { durationSeconds } from '../../../workflows/duration';
+import type { Service, Stage, Step } from '../../../workflows/schema';
 import { CASE_BACKOFF, retryDelaySeconds } from './retry';
 import { waitSegments } from './segments';
 
@@ -55,11 +56,30 @@ export function stageCost(stage: Stage, choiceAfter: boolean): Cost {
   const branches = stage.steps.map((step) =>
     waitSegments(step)
       .map((segment) => taskCost(segment.seconds))
-      .reduce(add, FLOW_STATE /* the branch's Fail state on expiry */),
+      .reduce(add, add(FLOW_STATE /* the branch's Fail state on expiry */, retimeCost(step))),
   );
   const events = branches.reduce((n, b) => n + b.events, 0);
   const seconds = Math.max(...branches.map((b) => b.seconds));
   return [taskCost(), PARALLEL, { seconds, events }, choiceAfter ? FLOW_STATE : ZERO].reduce(add, ZERO);
+}
+
+/**
+ * What the re-time loop (retime-loop.ts) can add to a step that takes proposals. Time: its expiry moves
+ * by at most the maximum shift, plus the tasks' own attempts. Passes through the loop (re-time task,
+ * Choice, re-armed wait): one per accepted proposal (at most `perSide` per side), one more per
+ * proposal when its answer races a wait's start (open-step re-times that wait), and one per segment
+ * boundary the re-armed waits cross.
+ */
+export function retimeCost(step: Step): Cost {
+  const limits = step.proposals;
+  if (!limits) return ZERO;
+  const accepted = 2 * limits.perSide;
+  const passes = 2 * accepted + waitSegments(step).length;
+  const pass = [taskCost(), FLOW_STATE, taskCost()].reduce(add, ZERO);
+  return {
+    seconds: durationSeconds(limits.maxShift ?? step.expiry) + passes * pass.seconds,
+    events: passes * pass.events,
+  };
 }
 
 /** Once per execution: ExecutionStarted, its end event, and the Choice that routes on resumeAt. */

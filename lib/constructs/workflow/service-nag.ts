@@ -7,7 +7,7 @@ import { LogLevel, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 export function acknowledgeServiceMachine(
   machine: StateMachine,
   level: LogLevel,
-  openStepFn: IFunction,
+  functions: Readonly<Record<string, IFunction>>,
 ): void {
   const role = Validations.of(machine.role);
   role.acknowledge({
@@ -15,12 +15,14 @@ export function acknowledgeServiceMachine(
     reason:
       'Vended log delivery (logs:CreateLogDelivery, logs:DescribeResourcePolicies, ...) and X-Ray tracing support no resource-level permissions.',
   });
-  const openStep = Stack.of(machine).getLogicalId(openStepFn.node.defaultChild as CfnElement);
-  role.acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${openStep}.Arn>:*]`,
-    reason:
-      'The open-step function and its versions/aliases (added by the LambdaInvoke task), no other function.',
-  });
+  // open-step, and retime-step where a step takes proposals.
+  for (const [name, fn] of Object.entries(functions)) {
+    const id = Stack.of(machine).getLogicalId(fn.node.defaultChild as CfnElement);
+    role.acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${id}.Arn>:*]`,
+      reason: `The ${name} function and its versions/aliases (added by the LambdaInvoke task), no other function.`,
+    });
+  }
   if (level !== LogLevel.ALL) {
     Validations.of(machine).acknowledge({
       id: 'AwsSolutions-SF1',

@@ -34,6 +34,33 @@ const SAMPLE: Record<CaseEventType, Omit<HistoryEvent, 'at' | 'type'>> = {
     actor: 'citizen',
     detail: { by: 'citizen', stageId: 'round', reason: 'Bak niet geleegd' },
   },
+  PROPOSAL_MADE: {
+    actor: 'citizen',
+    stepId: 'collect',
+    detail: { proposalId: 'collect-0123456789', dueAt: '2026-12-05', reason: 'Dan ben ik thuis', visit: 1 },
+  },
+  PROPOSAL_ACCEPTED: {
+    actor: 'provider',
+    stepId: 'collect',
+    channel: 'web',
+    detail: { proposalId: 'collect-0123456789', dueAt: '2026-12-05' },
+  },
+  PROPOSAL_DECLINED: {
+    actor: 'citizen',
+    stepId: 'present',
+    channel: 'sms',
+    detail: { proposalId: 'present-0123456789', dueAt: '2026-12-05', note: 'Liever niet' },
+  },
+  PROPOSAL_EXPIRED: {
+    actor: 'system',
+    stepId: 'present',
+    detail: { proposalId: 'present-0123456789', dueAt: '2026-12-05' },
+  },
+  STEP_RETIMED: {
+    actor: 'system',
+    stepId: 'collect',
+    detail: { from: at, to: '2026-03-05T09:00:00.000Z', shiftSeconds: 259_200, visit: 1 },
+  },
   CASE_ERASED: { actor: 'provider', detail: { by: 'staff-1' } },
   DATA_EXPORTED: { actor: 'citizen' },
   SMS_SENT: { actor: 'system', stepId: 'present', channel: 'sms', detail: { message: 'reminder' } },
@@ -86,6 +113,18 @@ describe('the case history in words', () => {
     expect(line('STEP_SUBMITTED', 'nl')).toBe('Stap ‘Afval aangeboden?’ ingevuld door de burger per SMS');
     expect(line('SMS_SENT', 'nl')).toBe('Herinnering per SMS verstuurd');
     expect(line('STAGE_ENTERED', 'en')).toBe('Stage ‘Presenting and collecting’ started');
+  });
+
+  it('tells who asked for which day, and who agreed', () => {
+    expect(line('PROPOSAL_MADE', 'nl')).toBe(
+      'De burger vroeg om 5 december 2026 voor stap ‘Afval ophalen’: Dan ben ik thuis',
+    );
+    expect(line('PROPOSAL_ACCEPTED', 'nl')).toBe(
+      'Gemeente Utrecht ging akkoord met 5 december 2026 voor stap ‘Afval ophalen’',
+    );
+    expect(line('PROPOSAL_DECLINED', 'en')).toBe(
+      'The citizen did not agree to 5 December 2026 for step ‘Waste put out?’',
+    );
   });
 
   it('follows with the detail worth a glance, in words where the code has some', () => {

@@ -43,7 +43,8 @@ const payload = (over: Partial<OpenStepPayload>): OpenStepPayload => ({
 
 describe('openStep on DynamoDB: the stage event', () => {
   it('is one item however many branches and retries write it, and one per visit', async () => {
-    const deps = { repo, engine: new MemoryEngine(), notifier, vault, publicUrl, findService };
+    const engine = new MemoryEngine();
+    const deps = { repo, engine, retimer: engine, notifier, vault, publicUrl, findService };
     await Promise.all([
       openStep(deps, payload({})),
       openStep(deps, payload({ stepId: 'collect', taskToken: 'token-c' })),

@@ -33,7 +33,7 @@ const expectedText = (kind: 'invitation' | 'reminder' | 'escalation', locale: 'n
 let repo: MemoryRepo;
 let engine: MemoryEngine;
 let notifier: MemoryNotifier;
-const deps = () => ({ repo, engine, notifier, vault, publicUrl, findService });
+const deps = () => ({ repo, engine, retimer: engine, notifier, vault, publicUrl, findService });
 
 function payload(over: Partial<OpenStepPayload> = {}): OpenStepPayload {
   return {

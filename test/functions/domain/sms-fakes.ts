@@ -18,6 +18,7 @@ import type {
   OpenStepResult,
   WorkflowEngine,
 } from '../../../functions/domain/ports';
+import type { TaskRetimer } from '../../../functions/proposals/ports';
 import { TokenRejectedError } from '../../../functions/shared/errors';
 import { findService } from '../../../workflows/catalog';
 import type { Service } from '../../../workflows/schema';
@@ -152,9 +153,16 @@ export class MemoryRepo implements CaseRepository {
   }
 }
 
-export class MemoryEngine implements WorkflowEngine {
+export class MemoryEngine implements WorkflowEngine, TaskRetimer {
   completed: { taskToken: string; output: Submission }[] = [];
+  /** Waits ended with Step.Retimed. */
+  retimed: string[] = [];
   rejected = new Set<string>();
+  async retimeTask(taskToken: string) {
+    if (this.rejected.has(taskToken)) return 'gone' as const;
+    this.retimed.push(taskToken);
+    return 'sent' as const;
+  }
   async startCase() {
     return 'arn';
   }

@@ -20,7 +20,7 @@ let phone: string;
 let n = 0;
 
 const clock = fixedClock('2026-03-02T09:00:00.000Z');
-const openDeps = () => ({ repo, engine, notifier, vault, publicUrl, findService });
+const openDeps = () => ({ repo, engine, retimer: engine, notifier, vault, publicUrl, findService });
 const smsDeps = () => ({ repo, engine, clock, vault, publicUrl, findService });
 const sms = (body: string, messageSid = `SM-${++n}-${Math.random()}`) =>
   receiveSms(smsDeps(), { from: phone, body, messageSid });

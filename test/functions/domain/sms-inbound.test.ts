@@ -37,7 +37,7 @@ async function open(
   repo.cases.set(caseId, { ...record, citizen: { ...record.citizen, locale: over.locale ?? 'nl' } });
   const notifier = new MemoryNotifier();
   await openStep(
-    { repo, engine, notifier, vault, publicUrl, findService },
+    { repo, engine, retimer: engine, notifier, vault, publicUrl, findService },
     {
       caseId,
       serviceId: over.serviceId ?? 'waste-collection',

@@ -86,7 +86,7 @@ describe('Handlers', () => {
         ),
       );
       const found = pairs(aws.statementsFor(name, 'states')).filter(
-        (p) => !p.startsWith('states:SendTaskSuccess'),
+        (p) => !/^states:SendTask(Success|Failure)/.test(p),
       );
       expect(found, name).toEqual(expected.sort());
     }
@@ -120,9 +120,27 @@ describe('Handlers', () => {
     for (const name of handlersFor('aws')) {
       const completes = aws
         .statements(name)
-        .some((s) => s.Action === 'states:SendTaskSuccess' && s.Resource === '*');
+        .some((s) => [s.Action].flat().includes('states:SendTaskSuccess') && s.Resource === '*');
       expect(completes, name).toBe(manifestOf(name).completesTasks === true);
     }
+  });
+
+  it('grants SendTaskFailure (Step.Retimed) only to the functions that re-time a step’s wait', () => {
+    const failing = handlersFor('aws').filter((name) =>
+      aws
+        .statements(name)
+        .some((s) => [s.Action].flat().includes('states:SendTaskFailure') && s.Resource === '*'),
+    );
+    expect(failing.sort()).toEqual(
+      handlersFor('aws')
+        .filter((name) => manifestOf(name).failsTasks === true)
+        .sort(),
+    );
+    expect(failing).toEqual(expect.arrayContaining(['open-step', 'case-proposals', 'citizen-proposals']));
+    // The re-time task reads the step, nothing more.
+    expect(
+      aws.actions('retime-step').filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')),
+    ).toEqual(['dynamodb:GetItem']);
   });
 
   it('gives each round function exactly its S3 actions on its kind of round file, and ROUND_BUCKET', () => {
@@ -157,6 +175,8 @@ describe('Handlers', () => {
     const senders = handlersFor('aws').filter((n) => aws.actions(n).includes('sms-voice:SendTextMessage'));
     // A reopening texts the citizen from whichever function reopens: the API, the citizen page, the console.
     expect(senders.sort()).toEqual([
+      // The citizen is texted of the organisation's proposed due date.
+      'case-proposals',
       'citizen-page',
       'console',
       'open-step',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { services } from '../../../../workflows/catalog';
-import type { Service } from '../../../../workflows/schema';
+import { durationSeconds } from '../../../../workflows/duration';
+import type { Service, Step } from '../../../../workflows/schema';
 import type { Asl } from '../../support';
 import { compileService, type State } from './compile';
 import { threeStageService } from './services';
@@ -16,6 +17,14 @@ import { threeStageService } from './services';
 //    new execution once the budget passes a threshold, and threshold + the longest way from the
 //    target stage to its end or next back-jump fits.
 // So between two checks (and from the start to the first) an execution stays under both limits.
+//
+// A step that takes proposals has a loop in its branch: 'Step <id> retime' -> Choice -> re-armed wait
+// -> back (retime-loop.ts). The loop's bound is not in the definition's states but in the domain's
+// rules: at most `perSide` proposals per side are accepted per visit (each one Step.Retimed), each may
+// race one wait's start (open-step re-times it once more), and the re-armed waits cross each segment
+// boundary once; all their waiting ends at the shifted expiry, at most `maxShift` (default the expiry
+// period) after the planned one. So the branch costs its longest way without the loop plus that many
+// passes, and `maxShift` more time.
 
 const DAY = 86_400;
 const AWS = { seconds: 365 * DAY, events: 25_000 };
@@ -53,13 +62,39 @@ function stateCost(s: State): Cost {
     return { events: 2 + 4 * tries, seconds: (s.TimeoutSeconds ?? 0) + delay + tries * ATTEMPT_SECONDS };
   }
   if (s.Type === 'Parallel') {
-    const branches = (s.Branches ?? []).map((b) => longest(b, b.StartAt, () => false));
+    const branches = (s.Branches ?? []).map((b) =>
+      add(
+        longest(b, b.StartAt, (_, to) => RETIME.test(to)),
+        retimeLoop(b),
+      ),
+    );
     return {
       events: 4 + branches.reduce((n, b) => n + b.events, 0), // Entered, Started, Succeeded|Failed, Exited
       seconds: Math.max(...branches.map((b) => b.seconds)),
     };
   }
   return { events: 2, seconds: 0 };
+}
+
+const RETIME = /^Step (.+) retime$/;
+
+/** The steps of every service, by id: where a branch's loop bound comes from (see above). */
+const stepsById = new Map<string, Step>();
+
+/** What the re-time loop of a branch can add (nothing for a branch without one). */
+function retimeLoop(branch: Pick<Asl, 'States'>): Cost {
+  const head = Object.keys(branch.States).find((name) => RETIME.test(name));
+  if (!head) return { seconds: 0, events: 0 };
+  const step = stepsById.get(RETIME.exec(head)?.[1] ?? '');
+  if (!step?.proposals) throw new Error(`${head}: a loop on a step that takes no proposals`);
+  const passes = 2 * (2 * step.proposals.perSide) + step.reminders.length + 2;
+  const retime = branch.States[head] as State;
+  const choice = branch.States[retime.Next as string] as State;
+  const rearmed = branch.States[choice.Default as string] as State;
+  expect(rearmed.TimeoutSecondsPath, head).toBe('$.retime.seconds');
+  const pass = [retime, choice, rearmed].map(stateCost).reduce(add);
+  const shift = durationSeconds(step.proposals.maxShift ?? step.expiry);
+  return { seconds: shift + passes * pass.seconds, events: passes * pass.events };
 }
 
 function successors(s: State): string[] {
@@ -94,6 +129,7 @@ function longest(graph: Pick<Asl, 'States'>, from: string, cut: (a: string, b: s
 }
 
 function prove(service: Service) {
+  for (const step of service.stages.flatMap((st) => st.steps)) stepsById.set(step.id, step);
   const { asl } = compileService(service);
   const order = new Map(service.stages.map((st, i) => [`Enter stage ${st.id}`, i]));
   const stageOf = (state: string) => order.get(state.replace(/^After stage /, 'Enter stage ')) ?? -1;

@@ -43,10 +43,16 @@ export function compileService(
     handler: 'index.handler',
     runtime: Runtime.NODEJS_24_X,
   });
+  const retimeStep = new LambdaFunction(stack, 'RetimeStep', {
+    code: Code.fromInline('exports.handler = async () => {}'),
+    handler: 'index.handler',
+    runtime: Runtime.NODEJS_24_X,
+  });
   const workflow = new ServiceWorkflow(stack, 'Workflow', {
     service,
     table: table.table,
     openStep,
+    retimeStep,
     retention: RetentionDays.ONE_WEEK,
     logLevel: options.logLevel,
     executionLimits: options.executionLimits,

@@ -1,0 +1,27 @@
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { IntegrationPattern, TaskInput, type Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { OpenStepField } from '../../../functions/domain/open-step-payload';
+import { LAMBDA_TRANSIENT, OPEN_STEP_TRANSIENT, retryTransient } from './retry';
+
+/** One wait of a step: a callback task to open-step with a fresh token, waiting `timeout`. */
+export function waitTask(
+  scope: Construct,
+  id: string,
+  openStep: IFunction,
+  payload: Record<OpenStepField, unknown>,
+  timeout: Timeout,
+): LambdaInvoke {
+  const task = new LambdaInvoke(scope, id, {
+    lambdaFunction: openStep,
+    integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: TaskInput.fromObject(payload),
+    taskTimeout: timeout,
+    // The case policy below replaces CDK's default Lambda retry.
+    retryOnServiceExceptions: false,
+  });
+  // Lambda's transient errors, and open-step's own: it is idempotent. Never States.Timeout.
+  retryTransient(task, [...LAMBDA_TRANSIENT, ...OPEN_STEP_TRANSIENT]);
+  return task;
+}
