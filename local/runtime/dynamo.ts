@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type Consumed, type Gate, UNMETERED } from './capacity';
 import type { EngineClock } from './clock';
-import { startDynamoThread } from './dynamo-thread';
+import { dynamoThreadSetting, startDynamoStore } from './dynamo-thread';
 import { physicalName } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
@@ -103,9 +103,10 @@ export async function startDynamo(
   tables: TableSpec[],
   gate?: Gate,
   clock?: EngineClock,
+  threaded = dynamoThreadSetting(),
 ): Promise<LocalDynamo> {
-  // dynalite runs in a thread of its own (dynamo-store.ts); this endpoint counts, gates and relays.
-  const thread = await startDynamoThread(path);
+  // dynalite runs in a thread of its own by default (dynamo-store.ts); this endpoint counts, gates and relays.
+  const thread = await startDynamoStore(path, threaded);
   const requests = new Map<string, number>();
   const server = createServer((req, res) => {
     const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';

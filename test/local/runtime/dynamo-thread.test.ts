@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { startDynamoThread } from '../../../local/runtime/dynamo-thread';
+import { dynamoThreadSetting, startDynamoStore } from '../../../local/runtime/dynamo-thread';
 
 // dynalite in a thread of its own: requests go in as messages and come back with dynalite's own
 // answer and the meter's totals; its LevelDB is closed when it stops, so a new thread reopens the data.
@@ -23,11 +23,20 @@ const request = (target: string, body: unknown) => ({
 });
 
 describe('the DynamoDB thread', () => {
-  it('serves dynalite off the main thread, meters it, and keeps its data across a restart', async () => {
+  it('is on unless LOCAL_DYNAMO_THREAD=off', () => {
+    expect(dynamoThreadSetting(undefined)).toBe(true);
+    expect(dynamoThreadSetting('off')).toBe(false);
+    expect(() => dynamoThreadSetting('no')).toThrow(/on or off/);
+  });
+
+  it.each([
+    ['in a thread of its own', true],
+    ['on the main thread', false],
+  ])('serves dynalite %s, meters it, and keeps its data across a restart', async (_, threaded) => {
     expect(isMainThread).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'coproduce-dynamo-thread-'));
     try {
-      let thread = await startDynamoThread(dir);
+      let thread = await startDynamoStore(dir, threaded);
       const created = await thread.send(
         request('CreateTable', {
           TableName: 'things',
@@ -38,14 +47,20 @@ describe('the DynamoDB thread', () => {
       );
       expect(created.body).toContain('TableDescription');
       expect(created.status).toBe(200);
+      // dynalite activates a new table on a timer.
+      for (let i = 0; i < 100; i++) {
+        const d = await thread.send(request('DescribeTable', { TableName: 'things' }));
+        if (JSON.parse(d.body).Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
       const put = await thread.send(request('PutItem', { TableName: 'things', Item: { pk: { S: 'a' } } }));
       expect(put.status).toBe(200);
       expect(put.headers['x-amz-crc32']).toBeDefined();
       expect(thread.consumed().writeUnits).toBe(1);
       await thread.stop();
-      await expect(thread.send(request('ListTables', {}))).rejects.toThrow(/exited/);
+      if (threaded) await expect(thread.send(request('ListTables', {}))).rejects.toThrow(/exited/);
 
-      thread = await startDynamoThread(dir);
+      thread = await startDynamoStore(dir, threaded);
       const got = await thread.send(request('GetItem', { TableName: 'things', Key: { pk: { S: 'a' } } }));
       expect(JSON.parse(got.body)).toEqual({ Item: { pk: { S: 'a' } } });
       await thread.stop();
