@@ -14,11 +14,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { providerToken } from '../local/runtime/demo';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
 import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
+import type { DriverJob, DriverMessage } from './local-driver';
 import { installTrace } from './local-trace';
 import { positiveInt } from './settings';
 
@@ -38,19 +40,8 @@ const started = performance.now();
 const secs = () => ((performance.now() - started) / 1000).toFixed(1).padStart(6);
 const say = (line: string) => console.log(`[${secs()} s] ${line}`);
 
-/** Runs `work(0..count-1)`, `width` at a time, until done or `stop` aborts; returns how many finished. */
-async function pool(count: number, width: number, stop: AbortSignal, work: (i: number) => Promise<void>) {
-  let next = 0;
-  let done = 0;
-  const lane = async () => {
-    while (next < count && !stop.aborted) {
-      await work(next++);
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, count) }, lane));
-  return done;
-}
+/** A function by its handler's name (functions/handlers/<name>.ts). */
+const shortName = (rt: Runtime, name: string) => rt.lambda.find(name)?.handlerName ?? name;
 
 const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms.toFixed(1));
 const stat = (v: number[]) =>
@@ -58,20 +49,18 @@ const stat = (v: number[]) =>
 
 async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   const samples = new Samples();
-  const driver = new CaseDriver(
-    {
-      url: rt.url,
-      staffToken: providerToken(rt.issuer, 'gemeente-bench', 'municipality'),
-      twilioToken: TWILIO,
-      citizen: CITIZEN,
-      signal: deadline,
-      caseTimeoutMs: CASE_TIMEOUT_S * 1000,
-      pollMs: POLL_MS,
-      requestTimeoutMs: 30_000,
-    },
-    samples,
-  );
+  const options = {
+    url: rt.url,
+    staffToken: providerToken(rt.issuer, 'gemeente-bench', 'municipality'),
+    twilioToken: TWILIO,
+    citizen: CITIZEN,
+    caseTimeoutMs: CASE_TIMEOUT_S * 1000,
+    pollMs: POLL_MS,
+    requestTimeoutMs: 30_000,
+  };
+  const driver = new CaseDriver({ ...options, signal: deadline }, samples);
   const ops = () => new Map(rt.dynamo.requests);
+  const invocations = () => new Map([...rt.lambda.stats].map(([name, st]) => [name, st.invocations]));
   const writes = (m: Map<string, number>) => WRITE_OPS.reduce((n, op) => n + (m.get(op) ?? 0), 0);
 
   // One warm-up case loads every function (cold starts are bench:coldstart's business).
@@ -97,41 +86,59 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   });
   say(`${N} waste-collection cases, concurrency ${CONCURRENCY}, citizen by ${CITIZEN}`);
   const before = ops();
+  const invokedBefore = invocations();
   const failures: string[] = [];
   let completed = 0;
   let cut = 0;
-  let inFlight = 0;
-  const stopOnFailures = new AbortController(); // many failures: something is broken, stop early
-  const stop = AbortSignal.any([deadline, stopOnFailures.signal]);
   trace?.reset();
+  const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const progress = setInterval(() => {
     const s = (performance.now() - t0) / 1000;
     say(
-      `${completed}/${N} completed, ${failures.length} failed, ${inFlight} in flight, ` +
-        `${(completed / s).toFixed(1)} cases/s, submit ${stat(samples.all('submit'))}`,
+      `${completed}/${N} completed, ${failures.length} failed, ${Math.min(CONCURRENCY, N - completed - failures.length - cut)} in flight, ` +
+        `${(completed / s).toFixed(1)} cases/s`,
     );
   }, 5000);
-  await pool(N, CONCURRENCY, stop, async (i) => {
-    inFlight++;
-    try {
-      await driver.run(i);
-      completed++;
-    } catch (e) {
-      if (deadline.aborted) {
-        cut++; // cut off, not failed: reported as not completed
-        return;
-      }
-      failures.push((e as Error).message);
-      if (failures.length <= 3) say(`FAILED ${(e as Error).message}`);
-      if (failures.length >= 10) stopOnFailures.abort();
-    } finally {
-      inFlight--;
-    }
+  // The cases are driven from a thread of their own (local-driver.ts), as clients in other processes would.
+  const client = new Worker(join(__dirname, 'local-driver.js'), {
+    workerData: {
+      options,
+      count: N,
+      width: CONCURRENCY,
+    } satisfies DriverJob,
+    execArgv: [],
   });
+  const halt = () => client.postMessage({ type: 'stop' });
+  deadline.addEventListener('abort', halt);
+  await new Promise<void>((ok, fail) => {
+    client.on('error', fail);
+    client.on('message', (m: DriverMessage) => {
+      if (m.type === 'done') {
+        for (const [label, values] of m.samples) for (const v of values) samples.add(label, v);
+        return ok();
+      }
+      if (m.ok) completed++;
+      else if (m.cut || deadline.aborted)
+        cut++; // cut off, not failed: reported as not completed
+      else {
+        failures.push(m.error);
+        if (failures.length <= 3) say(`FAILED ${m.error}`);
+        if (failures.length >= 10) halt(); // many failures: something is broken, stop early
+      }
+    });
+  });
+  deadline.removeEventListener('abort', halt);
+  await client.terminate();
   clearInterval(progress);
   const wall = performance.now() - t0;
+  // Where the time goes: the main thread (gateway, engine, every emulated service, the driver) and the
+  // process's CPU over all its threads (the functions' workers too), per completed case.
+  const mainBusy = performance.eventLoopUtilization(elu0).utilization;
+  const cpu = process.cpuUsage(cpu0);
   const after = ops();
+  const invokedAfter = invocations();
   const finished = completed + failures.length;
   const perCase = (op: string) => ((after.get(op) ?? 0) - (before.get(op) ?? 0)) / Math.max(1, finished);
   const writesPerCase = (writes(after) - writes(before)) / Math.max(1, finished);
@@ -164,7 +171,18 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
       .filter(([, n]) => n > 0)
       .map(([op, n]) => `${op} ${n.toFixed(1)}`)
       .join(', ')}`,
+    `invocations per case    ${[...invokedAfter]
+      .map(
+        ([name, n]) =>
+          [shortName(rt, name), (n - (invokedBefore.get(name) ?? 0)) / Math.max(1, finished)] as const,
+      )
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => `${name} ${n.toFixed(1)}`)
+      .join(', ')}`,
     `bare writes per case    ${Math.round(writesPerCase)} PutItem: ${bare.toFixed(2)} ms per case (before the cases ${before1.msPerCase.toFixed(2)} ms over ${before1.cases}, after ${after1.msPerCase.toFixed(2)} ms over ${after1.cases})`,
+    `main thread busy        ${(mainBusy * 100).toFixed(0)}% of the wall time`,
+    `CPU per case            ${((cpu.user + cpu.system) / 1000 / Math.max(1, completed)).toFixed(1)} ms (all threads of this process)`,
     `wall / bare writes      ${(wallPerCase / bare).toFixed(2)}x (target <= 3)`,
   ];
   console.log([...lines, ...traced].join('\n'));

@@ -19,10 +19,8 @@
  * meter. A request is charged to the meter of the server that received it (AsyncLocalStorage).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import { PassThrough } from 'node:stream';
 import { type Item, indexWriteUnits, itemSize, readUnits, type Table, writeUnits } from './item-size';
 
 export interface Consumed {
@@ -53,48 +51,19 @@ export type Gate = (
 ) => { status: number; body: string } | undefined;
 
 /**
- * Charges the requests a dynalite server handles to a new meter. dynalite reads the body in
- * 'data'/'end' listeners, which run outside the request's async context, so it is handed a replay of
- * the body, started inside the meter's context. `gate` may refuse a request first (IAM, faults): a
- * refused request costs nothing, as on DynamoDB.
+ * Runs `serve` (dynalite handling one request) charged to `meter`. dynalite reads the body in
+ * 'data'/'end' listeners, which run outside the request's async context, so `serve` must hand it a
+ * replay of the body started inside (dynamo-store.ts does). Requests a gate refused never get here:
+ * a refused request costs nothing, as on DynamoDB.
  */
-export function meterServer(server: Server, gate?: Gate): CapacityMeter {
+export function metered(meter: CapacityMeter, serve: () => void): void {
   installCapacityHooks();
-  const meter = new CapacityMeter();
-  const serve = server.listeners('request')[0] as RequestListener;
-  server.removeListener('request', serve);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const housekeeping = req.headers[UNMETERED] !== undefined;
-      const refused = gate?.(req, Buffer.concat(chunks), housekeeping);
-      if (refused) {
-        res.writeHead(refused.status, {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amzn-requestid': randomUUID(),
-        });
-        return void res.end(refused.body);
-      }
-      const replay = Object.assign(new PassThrough(), {
-        headers: req.headers,
-        method: req.method,
-        url: req.url,
-      });
-      const handle = () => {
-        serve.call(server, replay as unknown as IncomingMessage, res);
-        replay.end(Buffer.concat(chunks));
-      };
-      if (!housekeeping) meters.run(meter, handle);
-      else handle();
-    });
-  });
-  return meter;
+  meters.run(meter, serve);
 }
 
 type Fn = (...args: unknown[]) => unknown;
 
-/** Wraps dynalite's storage functions once per process; fails loudly if dynalite's layout changed. */
+/** Wraps dynalite's storage functions once per thread; fails loudly if dynalite's layout changed. */
 function installCapacityHooks(): void {
   if (installed) return;
   const db = createRequire(__filename)('dynalite/db') as Record<string, Fn>;

@@ -1,9 +1,11 @@
 /**
- * DynamoDB: an in-process dynalite server on LevelDB under DATA_DIR, with the template's tables.
+ * DynamoDB: dynalite on LevelDB under DATA_DIR, in a thread of its own, with the template's tables.
  * dynalite has no TTL, so a sweeper deletes expired items, judged by the engine's clock (TTL deletes
  * are free on AWS: the sweeper's requests are not metered). Every other request is metered in
  * on-demand read and write units (capacity.ts).
  */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type AttributeValue,
@@ -15,12 +17,14 @@ import {
   ScanCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { type Consumed, type Gate, meterServer, UNMETERED } from './capacity';
+import { type Consumed, type Gate, UNMETERED } from './capacity';
 import type { EngineClock } from './clock';
+import { dynamoThreadSetting, startDynamoStore } from './dynamo-thread';
 import { physicalName } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
+
+const JSON_1_0 = 'application/x-amz-json-1.0';
 
 export interface TableSpec {
   name: string;
@@ -99,20 +103,38 @@ export async function startDynamo(
   tables: TableSpec[],
   gate?: Gate,
   clock?: EngineClock,
+  threaded = dynamoThreadSetting(),
 ): Promise<LocalDynamo> {
-  const server = dynalite({
-    ...(path ? { path } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
+  // dynalite runs in a thread of its own by default (dynamo-store.ts); this endpoint counts, gates and relays.
+  const thread = await startDynamoStore(path, threaded);
   const requests = new Map<string, number>();
-  server.on('request', (req: { headers: Record<string, unknown> }) => {
+  const server = createServer((req, res) => {
     const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
     requests.set(op, (requests.get(op) ?? 0) + 1);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const housekeeping = req.headers[UNMETERED] !== undefined;
+      const refused = gate?.(req, body, housekeeping);
+      if (refused) {
+        res.writeHead(refused.status, { 'content-type': JSON_1_0, 'x-amzn-requestid': randomUUID() });
+        return void res.end(refused.body);
+      }
+      const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers };
+      thread.send({ ...request, body, housekeeping }).then(
+        (reply) => res.writeHead(reply.status, reply.headers).end(reply.body),
+        (e: Error) => {
+          const error = {
+            __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+            message: e.message,
+          };
+          if (!res.headersSent) res.writeHead(500, { 'content-type': JSON_1_0 }).end(JSON.stringify(error));
+        },
+      );
+    });
   });
-  const meter = meterServer(server, gate);
-  clock?.stamp(server); // after the meter, which takes over dynalite's own (first) listener
+  clock?.stamp(server);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientFor = (unmetered: boolean) => {
@@ -191,7 +213,7 @@ export async function startDynamo(
     client,
     tables,
     requests,
-    consumed: () => meter.consumed(),
+    consumed: () => thread.consumed(),
     async sweep(nowMs) {
       let n = 0;
       for (const t of tables) n += await sweepTable(t, Math.floor(nowMs / 1000));
@@ -204,6 +226,7 @@ export async function startDynamo(
         server.close(() => ok());
         server.closeAllConnections(); // idle keep-alive sockets of the functions' SDK clients
       });
+      await thread.stop();
     },
   };
 }

@@ -4,23 +4,23 @@
  * before the bundle, without the TypeScript loader (lambda-worker.js), and the main thread gives it to
  * s3rver's signature check (s3-clock.ts). `new Date()`, `Date()` and `Date.now()` follow `now`; every
  * other use (`new Date(ms)`, `Date.parse`, `Date.UTC`, `instanceof Date`, subclasses) is the real Date.
+ * A plain function sharing Date's prototype rather than a Proxy: the AWS SDK reads the date on every
+ * call, and a Proxy's traps cost on each property read.
  */
 
 /** @param {() => number} now  @returns {DateConstructor} */
 function engineDate(now) {
   const RealDate = Date;
-  return new Proxy(RealDate, {
-    construct(target, args, newTarget) {
-      return Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget);
-    },
-    apply() {
-      return new RealDate(now()).toString();
-    },
-    get(target, property, receiver) {
-      if (property === 'now') return now;
-      return Reflect.get(target, property, receiver);
-    },
-  });
+  function EngineDate(...args) {
+    if (new.target === undefined) return new RealDate(now()).toString();
+    return Reflect.construct(RealDate, args.length === 0 ? [now()] : args, new.target);
+  }
+  EngineDate.prototype = RealDate.prototype;
+  EngineDate.now = now;
+  EngineDate.parse = RealDate.parse;
+  EngineDate.UTC = RealDate.UTC;
+  Object.defineProperty(EngineDate, 'name', { value: 'Date' });
+  return EngineDate;
 }
 
 /**

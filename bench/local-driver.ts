@@ -1,0 +1,46 @@
+/**
+ * The client of bench:local in a thread of its own. `npm start`'s runtime has its clients in other
+ * processes; driving the cases (fetch, JSON, HMAC of the SMS webhook, the polls' timers) from the
+ * runtime's own event loop would charge the client's work to the runtime. This thread runs `count`
+ * cases, `width` at a time, and reports each outcome and, at the end, the latency samples.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CaseDriver, type DriverOptions, Samples } from './local-case';
+
+export interface DriverJob {
+  options: Omit<DriverOptions, 'signal'>;
+  count: number;
+  width: number;
+}
+
+export type DriverMessage =
+  | { type: 'case'; ok: true }
+  | { type: 'case'; ok: false; error: string; cut: boolean }
+  | { type: 'done'; samples: [string, number[]][] };
+
+const port = parentPort;
+if (!port) throw new Error('local-driver.ts runs in a worker thread');
+const job = workerData as DriverJob;
+const stop = new AbortController();
+port.on('message', (m: { type: 'stop' }) => {
+  if (m.type === 'stop') stop.abort();
+});
+const samples = new Samples();
+const driver = new CaseDriver({ ...job.options, signal: stop.signal }, samples);
+
+let next = 0;
+const lane = async () => {
+  while (next < job.count && !stop.signal.aborted) {
+    const i = next++;
+    try {
+      await driver.run(i);
+      port.postMessage({ type: 'case', ok: true } satisfies DriverMessage);
+    } catch (e) {
+      const error = (e as Error).message;
+      port.postMessage({ type: 'case', ok: false, error, cut: stop.signal.aborted } satisfies DriverMessage);
+    }
+  }
+};
+void Promise.all(Array.from({ length: Math.min(job.width, job.count) }, lane)).then(() =>
+  port.postMessage({ type: 'done', samples: [...samples.byLabel] } satisfies DriverMessage),
+);
