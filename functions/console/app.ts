@@ -6,6 +6,7 @@ import { type Ctx, render, serviceFor } from './context';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
 import { homeBody } from './list-page';
 import { casePage, chartPage, listPage, startPage } from './pages';
+import { reportPage } from './report-routes';
 import { roundPage, roundsPage } from './round-routes';
 import { csrfToken } from './session';
 
@@ -27,6 +28,7 @@ const R = {
   redrive: route('/cases/:id/redrive'),
   erase: route('/cases/:id/erase'),
   reopen: route('/cases/:id/reopen'),
+  report: route('/services/:id/report'),
 };
 
 export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promise<ConsoleResult> {
@@ -75,6 +77,8 @@ export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promis
     if (m) return roundsPage(ctx, serviceFor(ctx, m[1] as string));
     m = R.round.exec(rel);
     if (m) return roundPage(ctx, m[1] as string);
+    m = R.report.exec(rel);
+    if (m) return reportPage(ctx, serviceFor(ctx, m[1] as string));
   }
   throw new NotFoundError('There is no such page.');
 }

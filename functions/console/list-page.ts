@@ -4,6 +4,7 @@ import type { CaseDto } from '../domain/views';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
 import type { CaseProgress } from './progress';
+import { REPORT_TITLE } from './report-page';
 import { WORDS } from './text';
 
 const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
@@ -17,7 +18,7 @@ export function homeBody(services: Service[], base: string, locale: Locale): str
   const items = services.map((s) => {
     const path = `${base}/services/${encodeURIComponent(s.id)}`;
     return `<li><h2>${esc(s.title[locale])}</h2><p>${esc(s.summary[locale])}</p>
-<nav aria-label="${esc(s.title[locale])}"><ul class="cp-nav"><li><a href="${esc(path)}">${t.cases}</a></li><li><a href="${esc(path)}/new">${t.newCase}</a></li><li><a href="${esc(path)}/chart">${t.chart}</a></li><li><a href="${esc(path)}/rounds">${t.rounds}</a></li></ul></nav></li>`;
+<nav aria-label="${esc(s.title[locale])}"><ul class="cp-nav"><li><a href="${esc(path)}">${t.cases}</a></li><li><a href="${esc(path)}/new">${t.newCase}</a></li><li><a href="${esc(path)}/chart">${t.chart}</a></li><li><a href="${esc(path)}/report">${REPORT_TITLE[locale]}</a></li><li><a href="${esc(path)}/rounds">${t.rounds}</a></li></ul></nav></li>`;
   });
   return `<h1>${t.services}</h1><ul class="plain">${items.join('')}</ul>`;
 }
@@ -89,6 +90,6 @@ export function listBody(input: ListInput): string {
       : '',
   ].join('');
   return `<h1>${esc(service.title[locale])}</h1>
-<nav aria-label="${esc(service.title[locale])}"><ul class="cp-nav"><li><a href="${esc(path)}/new">${t.newCase}</a></li><li><a href="${esc(path)}/chart">${t.chart}</a></li><li><a href="${esc(path)}/rounds">${t.rounds}</a></li></ul></nav>
+<nav aria-label="${esc(service.title[locale])}"><ul class="cp-nav"><li><a href="${esc(path)}/new">${t.newCase}</a></li><li><a href="${esc(path)}/chart">${t.chart}</a></li><li><a href="${esc(path)}/report">${REPORT_TITLE[locale]}</a></li><li><a href="${esc(path)}/rounds">${t.rounds}</a></li></ul></nav>
 <h2>${t.cases}</h2>${filters}${table}${pages ? `<nav aria-label="${t.next}"><ul class="cp-nav">${pages}</ul></nav>` : ''}`;
 }

@@ -376,7 +376,13 @@ export const ROUTES: Record<string, RouteContract> = {
     summary: "The console's pages; /console/login and /console/signed-out need no session.",
     request: consoleRoutes,
     answers: {
-      '200': [page('A page.')],
+      '200': [
+        page('A page.'),
+        {
+          description: 'A service report as CSV (/console/services/{id}/report?format=csv).',
+          type: 'text/csv',
+        },
+      ],
       '302': [moved('Sign in first, or on to the managed login.')],
       '303': [moved('Signed in.')],
       '400': [page('A bad request.')],

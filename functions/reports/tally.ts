@@ -4,7 +4,7 @@ import type { CaseRepository } from '../domain/ports';
 import { log } from '../shared/logger';
 import { bucketOf } from './histogram';
 import type { Addition, Counters, ReportTally } from './ports';
-import { caseWaiting } from './waiting';
+import { caseWaiting, type StageWaiting } from './waiting';
 
 // The running aggregates of the service report, kept up as the events happen (the report never reads
 // the cases themselves). Three hooks: a submission that completes a stage visit adds its waiting
@@ -22,7 +22,7 @@ const FEEDBACK = { stageId: 'feedback', field: 'satisfied' } as const;
 
 export const dayOf = (iso: string) => iso.slice(0, 10);
 
-const keyOf = (record: CaseRecord, day: string, stageId: string, side: Actor) => ({
+const keyOf = (record: Pick<CaseRecord, 'org' | 'serviceId'>, day: string, stageId: string, side: Actor) => ({
   org: record.org,
   serviceId: record.serviceId,
   day,
@@ -73,16 +73,22 @@ async function tallyStageVisit(deps: TallyDeps, s: Submitted): Promise<void> {
   const waiting = caseWaiting(s.service, view.events, closed, new Date(s.submittedAt));
   const visit = waiting.stages.find((v) => v.visit === s.visit && v.stageId === s.stage.id);
   if (!visit?.complete || visit.endedAt === undefined) return;
+  const ended = { ...visit, endedAt: visit.endedAt };
+  const mark = { caseId: s.record.caseId, id: `visit-${visit.stageId}-${visit.visit}`, ttl: s.record.ttl };
+  await deps.tally.addOnce(mark, visitAdditions(s.record, ended));
+}
+
+/** What a complete stage visit adds: per side one visit, its waiting and its histogram bucket. */
+export function visitAdditions(
+  record: Pick<CaseRecord, 'org' | 'serviceId'>,
+  visit: StageWaiting & { endedAt: string },
+): Addition[] {
   const day = dayOf(visit.endedAt);
   const side = (actor: Actor, waited: number): Addition => ({
-    key: keyOf(s.record, day, visit.stageId, actor),
+    key: keyOf(record, day, visit.stageId, actor),
     counts: { visits: 1, waited, shared: visit.shared, [`h${bucketOf(waited)}`]: 1 },
   });
-  const mark = { caseId: s.record.caseId, id: `visit-${visit.stageId}-${visit.visit}`, ttl: s.record.ttl };
-  await deps.tally.addOnce(mark, [
-    side('citizen', visit.citizenOnProvider),
-    side('provider', visit.providerOnCitizen),
-  ]);
+  return [side('citizen', visit.citizenOnProvider), side('provider', visit.providerOnCitizen)];
 }
 
 export interface Noticed {

@@ -9,8 +9,20 @@ import type { Waited } from './waiting';
 export type Reader = 'citizen' | 'provider';
 
 const UNITS = {
-  nl: { day: ['dag', 'dagen'], hour: ['uur', 'uur'], minute: ['minuut', 'minuten'], and: 'en' },
-  en: { day: ['day', 'days'], hour: ['hour', 'hours'], minute: ['minute', 'minutes'], and: 'and' },
+  nl: {
+    day: ['dag', 'dagen'],
+    hour: ['uur', 'uur'],
+    minute: ['minuut', 'minuten'],
+    and: 'en',
+    less: 'minder dan een minuut',
+  },
+  en: {
+    day: ['day', 'days'],
+    hour: ['hour', 'hours'],
+    minute: ['minute', 'minutes'],
+    and: 'and',
+    less: 'less than a minute',
+  },
 } as const;
 
 /** A duration as people say it: "2 dagen", "1 dag en 4 uur", "3 uur en 10 minuten", "5 minuten". */
@@ -29,7 +41,7 @@ export function spokenDuration(seconds: number, locale: Locale): string {
     return hours < 5 && minutes > 0
       ? `${count(hours, u.hour)} ${u.and} ${count(minutes, u.minute)}`
       : count(hours, u.hour);
-  return count(Math.max(minutes, seconds > 0 ? 1 : 0), u.minute);
+  return minutes > 0 || seconds === 0 ? count(minutes, u.minute) : u.less;
 }
 
 const SENTENCES = {

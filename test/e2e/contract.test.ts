@@ -43,8 +43,10 @@ async function snapshot() {
     listing.push(...page.json.items);
     cursor = page.json.cursor ? `&cursor=${page.json.cursor}` : '';
   } while (cursor);
-  const kept = ({ processingLog: _log, events, ...rest }: Loose) => ({
+  const kept = ({ processingLog: _log, events, waiting, ...rest }: Loose) => ({
     ...rest,
+    // A running stage's waiting counts up with the clock by itself: the ended stage visits are state.
+    waiting: (waiting.stages as Loose[]).filter((s) => s.endedAt !== undefined),
     // What a request may leave without changing the case: a refused submission, and each download of
     // the citizen's export (a GET that works with any extra query or header is logged, as it should be).
     events: (events as Loose[]).filter((e) => !['SUBMISSION_REFUSED', 'DATA_EXPORTED'].includes(e.type)),

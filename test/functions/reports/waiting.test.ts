@@ -146,7 +146,8 @@ describe('in words', () => {
     expect(spokenDuration(86_400 + 4 * 3600, 'nl')).toBe('1 dag en 4 uur');
     expect(spokenDuration(10 * 86_400 + 4 * 3600, 'en')).toBe('10 days');
     expect(spokenDuration(3 * 3600 + 600, 'en')).toBe('3 hours and 10 minutes');
-    expect(spokenDuration(20, 'nl')).toBe('1 minuut');
+    expect(spokenDuration(20, 'nl')).toBe('minder dan een minuut');
+    expect(spokenDuration(150, 'en')).toBe('2 minutes');
   });
 
   it('tells each partner who waited on whom, with the organisation by its name', () => {
