@@ -45,7 +45,8 @@ function parameters(request: z.ZodMiniObject, path: string): Json[] {
       // The gateway's own header and the one the route decides by body are documented elsewhere.
       if (location === 'header' && name === 'content-type') continue;
       const inPath = location === 'path';
-      if (inPath && !path.includes(`{${name}}`)) continue;
+      const bare = name.replace(/\+$/, '');
+      if (inPath && !path.includes(`{${bare}}`) && !path.includes(`{${bare}+}`)) continue;
       found.push({
         name: name.replace(/\+$/, ''),
         in: location,
