@@ -16,7 +16,18 @@ export function omit(item: Item, names: readonly string[]): Item {
 }
 
 // `visits` is the state machine's stage counter, not part of the record.
-const CASE_INTERNAL = ['pk', 'sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'visits'] as const;
+// `delegateIndex`/`delegateVersion`: the delegates' limit and its lock (delegation/dynamo-delegates.ts).
+const CASE_INTERNAL = [
+  'pk',
+  'sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'visits',
+  'delegateIndex',
+  'delegateVersion',
+] as const;
 // `phoneHash` is kept on the step only to restore the phone index on a revert (see dynamo-steps.ts);
 // `ttl` is retention bookkeeping copied from the case.
 const STEP_INTERNAL = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'phoneHash', 'ttl'] as const;

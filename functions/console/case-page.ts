@@ -5,6 +5,7 @@ import type { CaseDto, StepView } from '../domain/views';
 import { type FormState, stepForm } from '../pages/form';
 import { esc } from '../pages/html';
 import { fieldMessage, formatDate, TEXT } from '../pages/i18n';
+import { answeredByText } from './case-delegates';
 import { failureSection, type RedriveRefusal } from './case-failure';
 import { erasedNotice, privacySection } from './case-privacy';
 import { REOPEN_WORDS, reopenForm } from './case-reopen';
@@ -50,7 +51,7 @@ function stepCard(view: StepView, input: CasePageInput): string {
   if (view.status === 'OPEN' && view.dueAt) parts.push(` · ${t.due} ${esc(formatDate(view.dueAt, locale))}`);
   if (view.status === 'DONE' && view.submittedAt)
     parts.push(
-      ` · ${t.submitted} ${esc(formatDate(view.submittedAt, locale))}${view.channel ? ` (${HISTORY_WORDS[locale].channel[view.actor][view.channel]})` : ''}`,
+      ` · ${t.submitted} ${esc(formatDate(view.submittedAt, locale))}${view.channel ? ` (${HISTORY_WORDS[locale].channel[view.actor][view.channel]})` : ''}${answeredByText(view.answeredBy, locale)}`,
     );
   parts.push('</p>');
   if (view.status === 'DONE' && view.data) {

@@ -24,8 +24,11 @@ function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): Json {
 
 const shapeOf = (schema: z.ZodMiniObject) => schema._zod.def.shape as Record<string, z.ZodMiniType>;
 
-/** The named members of an edge object (path, query, headers) as OpenAPI parameters. */
-function parameters(request: z.ZodMiniObject): Json[] {
+/**
+ * The named members of an edge object (path, query, headers) as OpenAPI parameters. Routes of one
+ * handler share its request schema: a path member is a parameter only of the routes whose path has it.
+ */
+function parameters(request: z.ZodMiniObject, path: string): Json[] {
   const shape = shapeOf(request);
   const found: Json[] = [];
   for (const [part, location] of [
@@ -42,6 +45,8 @@ function parameters(request: z.ZodMiniObject): Json[] {
       // The gateway's own header and the one the route decides by body are documented elsewhere.
       if (location === 'header' && name === 'content-type') continue;
       const inPath = location === 'path';
+      const bare = name.replace(/\+$/, '');
+      if (inPath && !path.includes(`{${bare}}`) && !path.includes(`{${bare}+}`)) continue;
       found.push({
         name: name.replace(/\+$/, ''),
         in: location,
@@ -91,7 +96,7 @@ function operation(name: string, manifest: FunctionManifest, route: Route, contr
       route.access === 'public' ? ` No gateway authorizer: ${route.why}` : ''
     }`,
     ...(route.access === 'staff' && { security: [{ staff: [] }] }),
-    parameters: parameters(contract.request),
+    parameters: parameters(contract.request, route.path),
     ...(body && { requestBody: body }),
     responses: {
       ...Object.fromEntries(Object.entries(contract.answers).map(([status, a]) => [status, response(a)])),

@@ -156,7 +156,8 @@ const linkEnd = (dto: CaseDto) => dto.linkExpiresAt ?? dto.updatedAt;
 export function delegatesSection(input: DelegatesInput): string {
   const { dto, locale } = input;
   const w = WORDS[locale];
-  const open = (dto.status === 'ACTIVE' || dto.status === 'FAILED') && !dto.erased;
+  // A new helper while the case runs (not while it is on hold: nothing can be done meanwhile).
+  const open = dto.status === 'ACTIVE' && !dto.erased;
   if (!open && (dto.delegates ?? []).length === 0) return '';
   const parts = [
     `<h2 class="utrecht-heading-2" id="delegates-heading">${w.heading}</h2>`,

@@ -37,10 +37,12 @@ function wrongType(schema: Loose): fc.Arbitrary<unknown> {
     array: fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
     object: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
   };
-  const own = schema.type === 'integer' ? 'number' : schema.type;
+  // A union (anyOf) takes each of its members' types.
+  const types = Array.isArray(schema.anyOf) ? (schema.anyOf as Loose[]).map((m) => m.type) : [schema.type];
+  const own = new Set(types.map((t) => (t === 'integer' ? 'number' : t)));
   return fc.oneof(
     ...Object.entries(all)
-      .filter(([type]) => type !== own)
+      .filter(([type]) => !own.has(type))
       .map(([, a]) => a),
   );
 }
@@ -48,7 +50,7 @@ function wrongType(schema: Loose): fc.Arbitrary<unknown> {
 /** Values the schema refuses (with the input policy its description names); undefined: none known. */
 export function invalidFor(schema: Loose, valid: unknown): fc.Arbitrary<unknown> {
   const options: fc.Arbitrary<unknown>[] = [];
-  if (schema.type) options.push(wrongType(schema));
+  if (schema.type || Array.isArray(schema.anyOf)) options.push(wrongType(schema));
   if (schema.type === 'string') {
     const max = schema.maxLength as number | undefined;
     // Visible characters only: the policy trims before it counts.

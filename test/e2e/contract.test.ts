@@ -96,6 +96,8 @@ function valid(
       roundId,
       linkToken: real.linkToken,
       stepId: citizen ? 'present' : 'collect',
+      // No such helper: a withdrawal of it changes nothing.
+      delegateId: 'fuzz-helper-0',
       file: 'app.css',
       proxy: 'cases',
     },
@@ -113,6 +115,8 @@ function valid(
         'POST /rounds': { serviceId: SERVICE, name: 'fuzz' },
         'POST /cases/{caseId}/steps/{stepId}': { data: answers(SERVICE, 'collect') },
         'POST /c/{linkToken}/steps/{stepId}': { data: answers(SERVICE, 'present') },
+        'POST /c/{linkToken}/delegates': { name: 'Fuzz', steps: ['present'] },
+        'POST /c/{linkToken}/delegates/{delegateId}/revoke': {},
       } as Record<string, unknown>
     )[`${method} ${path}`],
   };

@@ -1,3 +1,4 @@
+import type { DelegateRecord } from '../../functions/delegation/model';
 import {
   type CaseErasure,
   type CaseEvent,
@@ -38,6 +39,8 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
   steps = new Map<string, StepRecord>();
   events: CaseEvent[] = [];
   processing: ProcessingRecord[] = [];
+  /** The citizen's delegates (delegation/), as the case partition holds them. */
+  delegates: DelegateRecord[] = [];
   optOuts = new Set<string>();
   messages = new Map<string, InboundClaim>();
 
@@ -58,7 +61,14 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
     if (!c) return undefined;
     const steps = [...this.steps.values()].filter((s) => s.caseId === caseId);
     const processing = this.processing.filter((r) => r.caseId === caseId);
-    return copy({ case: c, steps, events: this.events.filter((e) => e.caseId === caseId), processing });
+    const delegates = this.delegates.filter((d) => d.caseId === caseId);
+    return copy({
+      case: c,
+      steps,
+      events: this.events.filter((e) => e.caseId === caseId),
+      processing,
+      delegates,
+    });
   }
   async append(records: readonly ProcessingRecord[]) {
     this.processing.push(...copy(records));

@@ -1,0 +1,97 @@
+/// <reference lib="dom" />
+/**
+ * Delegation in a real browser (Debian's chromium through playwright-core) against the real local
+ * runtime: the citizen hands a step to a helper with the plain form (no JavaScript), the link is shown
+ * once, the helper's limited page answers that step, the citizen sees who answered and withdraws the
+ * link; axe-core WCAG 2.1 A/AA on every new state (both languages for the helper), screenshots in
+ * screenshots/.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCase, ORG, stepOpen } from '../e2e/cases';
+import { loadCatalogue } from '../e2e/forms';
+import { LocalSystem, prepareAssembly } from '../e2e/harness';
+import { checkPage, launchChromium } from './browser';
+
+let sys: LocalSystem;
+let staff: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  await prepareAssembly();
+  [sys, browser] = await Promise.all([LocalSystem.start(), launchChromium()]);
+  staff = sys.token(ORG);
+  await loadCatalogue(sys);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sys?.dispose();
+});
+
+async function newPage(locale = 'nl-NL'): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  // Every request stays on the app's own origin; the pages have no script at all (CSP script-src
+  // 'none'), so what works here works without JavaScript.
+  page.on('request', (r) => {
+    if (!r.url().startsWith(sys.url)) throw new Error(`third-party request: ${r.url()}`);
+  });
+  return page;
+}
+
+const check = (page: Page, name: string) => checkPage(page, `delegation-${name}`);
+
+describe('letting someone help, in a browser', () => {
+  it('the citizen makes a link for one step, the helper answers it, the citizen withdraws the link', async () => {
+    const c = await createCase(sys, 'waste-collection', staff);
+    await stepOpen(sys, c.caseId, 'present', staff);
+    const citizenUrl = `${sys.url}/c/${c.linkToken}`;
+    const page = await newPage();
+    await page.goto(citizenUrl);
+    await expect(page.locator('#delegates h2').textContent()).resolves.toBe('Iemand laten helpen');
+    await check(page, 'form-nl');
+
+    // The form, by its labels.
+    await page.getByLabel('Naam van wie u helpt').fill('Anna de Vries');
+    await page.locator('#delegate-step-present').check();
+    await page.getByRole('button', { name: 'Link maken' }).click();
+    await expect(page.locator('#delegate-created h3').textContent()).resolves.toBe(
+      'Link voor Anna de Vries gemaakt',
+    );
+    const link = await page.getByLabel('De link').inputValue();
+    expect(link).toMatch(/\/c\/[A-Za-z0-9_-]{32}$/);
+    await expect(page.locator('#delegates li').textContent()).resolves.toContain('Anna de Vries');
+    await check(page, 'created-nl');
+
+    // The helper's page: whom they help with what, a form for their step only, none of the rest.
+    const helper = await newPage();
+    await helper.goto(link);
+    await expect(helper.locator('#delegate').textContent()).resolves.toContain('U helpt iemand');
+    expect(await helper.locator('#delegates').count()).toBe(0);
+    expect(await helper.locator('#processing-log').count()).toBe(0);
+    expect(await helper.locator('a[href$="/export"]').count()).toBe(0);
+    await check(helper, 'helper-nl');
+    await helper.goto(`${link}?lang=en`);
+    await expect(helper.locator('#delegate').textContent()).resolves.toContain('You are helping someone');
+    await check(helper, 'helper-en');
+    await helper.goto(link);
+    await helper.locator('#step-present input[type="radio"]').first().check();
+    await helper.locator('#step-present button[type="submit"]').click();
+    await expect(helper.locator('[role="status"]').last().textContent()).resolves.toContain('Dank u');
+
+    // The citizen sees who answered; then withdraws the link, and the helper's page is gone.
+    await stepOpen(sys, c.caseId, 'collect', staff);
+    await page.goto(citizenUrl);
+    await expect(page.locator('#step-present').textContent()).resolves.toContain(
+      'Ingevuld door Anna de Vries, namens u',
+    );
+    await check(page, 'answered-nl');
+    await page.getByRole('button', { name: 'Link van Anna de Vries intrekken' }).click();
+    await expect(page.locator('#delegates').textContent()).resolves.toContain('Er helpt nu niemand');
+    const gone = await helper.goto(link);
+    expect(gone?.status()).toBe(410);
+    await check(helper, 'withdrawn-nl');
+  }, 180_000);
+});
