@@ -254,6 +254,8 @@ export const FUNCTIONS = {
     },
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['byPhone'] },
     completesTasks: true,
+    // "<code> JA" accepts the organisation's proposed due date: the step's wait is re-timed.
+    failsTasks: true,
     secrets: ['piiKey', 'twilioAuthToken'],
     settings: ['publicUrl', 'retention'],
   },
@@ -263,6 +265,8 @@ export const FUNCTIONS = {
     trigger: { by: 'inbound-sms-topic' },
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['byPhone'] },
     completesTasks: true,
+    // "<code> JA" accepts the organisation's proposed due date: the step's wait is re-timed.
+    failsTasks: true,
     secrets: ['piiKey'],
     sendsSms: true,
     settings: ['publicUrl', 'retention'],

@@ -161,4 +161,36 @@ describe('negotiated due dates, end to end', () => {
     expect((view.proposals as Loose[]).map((p) => p.status)).toEqual(['DECLINED', 'DECLINED']);
     expect(step(view, 'present').dueAt).toBe(opened.dueAt);
   });
+
+  it('the organisation proposes, the citizen is texted and answers by SMS with the step’s code', async () => {
+    const c = await createCase(sys, 'waste-collection', staff);
+    const opened = step(await stepOpen(sys, c.caseId, 'present', staff), 'present');
+    await eventually(async () => (await textsTo(c.phone)).length === 1, 'the invitation');
+    const dueAt = dayAfter(opened.dueAt, 2);
+    const made = await sys.request('POST', `/cases/${c.caseId}/steps/present/proposals`, {
+      token: staff,
+      json: { dueAt, reason: 'Feestdag' },
+    });
+    expect(made.status).toBe(201);
+    const texted = await eventually(async () => {
+      const all = await textsTo(c.phone);
+      return all.length === 2 ? all[1] : undefined;
+    }, 'the proposal SMS');
+    const code = /Stuur (\w\d) JA of \1 NEE/.exec(texted.body)?.[1];
+    expect(code, texted.body).toBeDefined();
+    expect(texted.body).toContain(dueAt.split('-').reverse().join('-'));
+
+    const reply = await sys.sms(c.phone, `${code} ja, prima`);
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain('nieuwe datum');
+    const view = await getCase(sys, c.caseId, staff);
+    expect(view.proposals).toEqual([
+      expect.objectContaining({ by: 'provider', status: 'ACCEPTED', reason: 'Feestdag', note: 'prima' }),
+    ]);
+    // The step itself is still open: the yes answered the proposal, not the step.
+    expect(step(view, 'present').status).toBe('OPEN');
+    expect(Date.parse(step(view, 'present').dueAt) - Date.parse(opened.dueAt)).toBe(2 * DAY * 1000);
+    const answered = (view.events as Loose[]).find((e) => e.type === 'PROPOSAL_ACCEPTED');
+    expect(answered).toMatchObject({ actor: 'citizen', channel: 'sms' });
+  });
 });
