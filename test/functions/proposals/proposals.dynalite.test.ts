@@ -89,14 +89,6 @@ describe('proposing a due date', () => {
       reason: 'Op vakantie',
     });
     expect(made.status).toBe('OPEN');
-    const answer = (by: 'citizen' | 'provider', accept: boolean) =>
-      answerProposal(deps(), {
-        record: {} as never,
-        proposalId: made.proposalId,
-        by,
-        accept,
-        channel: 'api',
-      });
     const stored = async (by: 'citizen' | 'provider', accept: boolean) =>
       answerProposal(deps(), {
         record: await record(),
