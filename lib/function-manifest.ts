@@ -305,6 +305,8 @@ export const FUNCTIONS = {
     },
     serviceExecutions: ['start', 'describe', 'stop', 'redrive'],
     completesTasks: true,
+    // "Akkoord" on the citizen's proposed due date re-times the step's wait.
+    failsTasks: true,
     secrets: ['piiKey'],
     // "Heropenen" tells the citizen by SMS.
     sendsSms: true,

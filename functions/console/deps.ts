@@ -12,6 +12,7 @@ import type {
 } from '../domain/ports';
 import type { ProcessingLog, Trace } from '../domain/processing-log';
 import type { RoundRepository } from '../domain/round-ports';
+import type { ProposalStore, TaskRetimer } from '../proposals/ports';
 import type { HttpResult } from '../shared/http';
 import type { Fetch, Jwks, OidcConfig } from './oidc';
 import type { SessionStore } from './session';
@@ -41,6 +42,8 @@ export interface ConsoleDeps {
   jwks: Jwks;
   fetch: Fetch;
   services: readonly Service[];
+  /** Negotiated due dates (functions/proposals/): the store and the wait's re-timing. */
+  proposals?: { store: ProposalStore; retimer: TaskRetimer };
 }
 
 /** One request as the console sees it. */

@@ -15,6 +15,8 @@ import { LANG_COOKIE, readCookie, setCookie } from '../console/session';
 import { request } from '../contract/console';
 import { systemClock } from '../domain/clock';
 import type { Locale } from '../domain/model';
+import { proposalStore } from '../proposals/adapters';
+import { taskRetimer } from '../proposals/retimer';
 import { UnauthenticatedError } from '../shared/errors';
 import { type HttpEvent, html, httpRoute } from '../shared/http';
 import { linkTtlDays, publicUrl, retentionDays } from '../shared/settings';
@@ -43,6 +45,7 @@ const deps: ConsoleDeps = {
   jwks: new Jwks(oidcConfig.jwksUrl, fetcher),
   fetch: fetcher,
   services,
+  proposals: { store: proposalStore, retimer: taskRetimer },
 };
 
 function localeOf(event: HttpEvent): { locale: Locale; chosen: boolean } {

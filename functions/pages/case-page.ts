@@ -6,6 +6,7 @@ import { type FormState, stepForm } from './form';
 import { esc, page } from './html';
 import { fieldMessage, formatDate, TEXT } from './i18n';
 import { dayOf, processingSection } from './processing';
+import { proposalsSection } from './proposals';
 import { reopenSection } from './reopen';
 
 // The citizen's page: per stage two lanes (you / the provider), each step with its status, due date
@@ -159,6 +160,7 @@ export function casePage(input: CasePageInput): string {
   if (input.failed) parts.push(errorSummary(input.failed, input));
   if (dto.status === 'ACTIVE') parts.push(reopen);
   parts.push(...dto.stages.map((stage, i) => stageSection(stage, i, input)));
+  parts.push(proposalsSection(input));
   if (dto.status !== 'ACTIVE') parts.push(reopen);
   parts.push(processingSection(dto.processingLog, locale));
   parts.push(
