@@ -274,6 +274,8 @@ export const FUNCTIONS = {
     // Query: an answer may end its stage visit, counted in the service report (functions/reports/tally.ts).
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], indexes: ['byPhone'] },
     completesTasks: true,
+    // "<code> JA" accepts the organisation's proposed due date: the step's wait is re-timed.
+    failsTasks: true,
     secrets: ['piiKey', 'twilioAuthToken'],
     settings: ['publicUrl', 'retention'],
   },
@@ -284,6 +286,8 @@ export const FUNCTIONS = {
     // Query: an answer may end its stage visit, counted in the service report (functions/reports/tally.ts).
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], indexes: ['byPhone'] },
     completesTasks: true,
+    // "<code> JA" accepts the organisation's proposed due date: the step's wait is re-timed.
+    failsTasks: true,
     secrets: ['piiKey'],
     sendsSms: true,
     settings: ['publicUrl', 'retention'],
@@ -322,6 +326,8 @@ export const FUNCTIONS = {
     },
     serviceExecutions: ['start', 'describe', 'stop', 'redrive'],
     completesTasks: true,
+    // "Akkoord" on the citizen's proposed due date re-times the step's wait.
+    failsTasks: true,
     secrets: ['piiKey'],
     // "Heropenen" tells the citizen by SMS.
     sendsSms: true,

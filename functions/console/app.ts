@@ -2,6 +2,7 @@ import { sameSecret } from '../domain/pii';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { cancel, erase, redrive, reopen, start, submit } from './actions';
 import { currentSession, finishLogin, logout, signedOut, startLogin, toLogin } from './auth';
+import { answerDate, proposeDate } from './case-proposals';
 import { type Ctx, render, serviceFor } from './context';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
 import { homeBody } from './list-page';
@@ -29,6 +30,8 @@ const R = {
   erase: route('/cases/:id/erase'),
   reopen: route('/cases/:id/reopen'),
   report: route('/services/:id/report'),
+  propose: route('/cases/:id/steps/:id/proposals'),
+  answer: route('/cases/:id/proposals/:id'),
 };
 
 export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promise<ConsoleResult> {
@@ -60,6 +63,10 @@ export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promis
     if (m) return erase(ctx, m[1] as string);
     m = R.reopen.exec(rel);
     if (m) return reopen(ctx, m[1] as string);
+    m = R.propose.exec(rel);
+    if (m) return proposeDate(ctx, m[1] as string, m[2] as string);
+    m = R.answer.exec(rel);
+    if (m) return answerDate(ctx, m[1] as string, m[2] as string);
   } else if (method === 'GET') {
     if (rel === '' || rel === '/') {
       const mine = deps.services.filter((s) => s.providerKind === session.orgKind);

@@ -8,6 +8,7 @@ import { fieldMessage, formatDate, TEXT } from '../pages/i18n';
 import { answeredByText } from './case-delegates';
 import { failureSection, type RedriveRefusal } from './case-failure';
 import { erasedNotice, privacySection } from './case-privacy';
+import { proposalsPart } from './case-proposals';
 import { REOPEN_WORDS, reopenForm } from './case-reopen';
 import { waitingSection } from './case-waiting';
 import { historyLine, historyNames } from './history-text';
@@ -139,5 +140,5 @@ export function caseBody(input: CasePageInput): string {
 <h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${failure}
 <dl><dt>${t.status}</dt><dd>${t.caseStatus[dto.status]}${dto.cancelReason ? ` (${esc(dto.cancelReason)})` : ''}</dd><dt>${t.citizen}</dt><dd>${who || '—'}</dd>
 <dt>${t.citizenLink}</dt><dd class="cp-citizen-link"><a href="${esc(input.citizenLink)}">${esc(input.citizenLink)}</a></dd></dl>
-${stages(input)}${waitingSection(dto, locale)}${history(input)}${cancel}${reopenForm(dto, input.service, { ...input, now: input.now ?? new Date() })}${privacySection(dto, locale, input.base, input.csrf)}`;
+${stages(input)}${proposalsPart(dto, input.service, input)}${waitingSection(dto, locale)}${history(input)}${cancel}${reopenForm(dto, input.service, { ...input, now: input.now ?? new Date() })}${privacySection(dto, locale, input.base, input.csrf)}`;
 }

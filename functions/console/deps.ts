@@ -12,6 +12,7 @@ import type {
 } from '../domain/ports';
 import type { ProcessingLog, Trace } from '../domain/processing-log';
 import type { RoundRepository } from '../domain/round-ports';
+import type { ProposalStore, TaskRetimer } from '../proposals/ports';
 import type { ReportTally } from '../reports/ports';
 import type { HttpResult } from '../shared/http';
 import type { Fetch, Jwks, OidcConfig } from './oidc';
@@ -44,6 +45,8 @@ export interface ConsoleDeps {
   services: readonly Service[];
   /** The service report's running aggregates: counted on submission, read by the report page. */
   tally: ReportTally;
+  /** Negotiated due dates (functions/proposals/): the store and the wait's re-timing. */
+  proposals?: { store: ProposalStore; retimer: TaskRetimer };
 }
 
 /** One request as the console sees it. */

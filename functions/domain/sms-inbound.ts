@@ -1,4 +1,6 @@
 import type { Service, Step } from '../../workflows/schema';
+import type { ProposalStore, TaskRetimer } from '../proposals/ports';
+import { answerBySms, openProviderProposal, readYesNo } from '../proposals/sms-answer';
 import type { ReportTally } from '../reports/ports';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { findStep } from './definitions';
@@ -33,6 +35,8 @@ export interface SmsInboundDeps {
   findService: (serviceId: string) => Service | undefined;
   /** The service report's running aggregates (submitStep counts). */
   tally?: ReportTally;
+  /** A yes or no to the provider's proposed due date (functions/proposals/): where the function can answer one. */
+  proposals?: { store: ProposalStore; retimer: TaskRetimer };
 }
 
 export interface InboundSms {
@@ -85,6 +89,16 @@ export async function receiveSms(deps: SmsInboundDeps, sms: InboundSms): Promise
     return code ? fitList(list, (l) => t.unknownCode(code, l)) : fitList(list, t.needCode);
   }
   const answers = { caseId: target.step.caseId, stepId: target.step.stepId, visit: target.step.visit };
+  // While the organisation's proposed due date for this step waits, a yes or no answers that.
+  const proposal = deps.proposals && openProviderProposal(target.step);
+  const yesNo = proposal && readYesNo(rest);
+  if (deps.proposals && proposal && yesNo) {
+    const first = await claim({ outcome: 'settled', answers });
+    if (!first.fresh) return REPLAYED;
+    const { store, retimer } = deps.proposals;
+    const answerDeps = { repo, proposals: store, retimer, clock: deps.clock, vault };
+    return answerBySms(answerDeps, target.record, proposal, yesNo);
+  }
   const parsed = target.definition.sms ? parseAnswer(target.definition, rest) : undefined;
   const first = await claim({ outcome: parsed?.ok ? 'submitting' : 'settled', answers });
   if (!first.fresh) return replayed(deps, sms, first.claim);

@@ -16,6 +16,8 @@ import { LANG_COOKIE, readCookie, setCookie } from '../console/session';
 import { request } from '../contract/console';
 import { systemClock } from '../domain/clock';
 import type { Locale } from '../domain/model';
+import { proposalStore } from '../proposals/adapters';
+import { taskRetimer } from '../proposals/retimer';
 import { UnauthenticatedError } from '../shared/errors';
 import { type HttpEvent, html, httpRoute } from '../shared/http';
 import { linkTtlDays, publicUrl, retentionDays } from '../shared/settings';
@@ -45,6 +47,7 @@ const deps: ConsoleDeps = {
   fetch: fetcher,
   services,
   tally,
+  proposals: { store: proposalStore, retimer: taskRetimer },
 };
 
 function localeOf(event: HttpEvent): { locale: Locale; chosen: boolean } {

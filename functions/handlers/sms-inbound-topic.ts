@@ -8,6 +8,8 @@ import { SmsNotifier } from '../adapters/sms-notifier';
 import { taskCompleter as engine } from '../adapters/task-completer';
 import { systemClock } from '../domain/clock';
 import { receiveSms } from '../domain/sms-inbound';
+import { proposalStore } from '../proposals/adapters';
+import { taskRetimer } from '../proposals/retimer';
 import { smsClient } from '../shared/clients';
 import { log } from '../shared/logger';
 import { loadSecrets } from '../shared/secret-loading';
@@ -44,7 +46,17 @@ const FINAL_SEND_ERRORS = new Set([
   'ResourceNotFoundException',
 ]);
 
-const deps = { repo: repository, engine, clock: systemClock, vault, publicUrl, findService, tally };
+const deps = {
+  repo: repository,
+  engine,
+  clock: systemClock,
+  vault,
+  publicUrl,
+  findService,
+  tally,
+  // "<code> JA" / "<code> NEE" answers the organisation's proposed due date for that step.
+  proposals: { store: proposalStore, retimer: taskRetimer },
+};
 
 export const handler = middy<unknown, void, Error, Context>()
   .use(loadSecrets())

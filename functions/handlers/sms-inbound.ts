@@ -8,6 +8,8 @@ import { systemClock } from '../domain/clock';
 import { receiveSms } from '../domain/sms-inbound';
 import { say } from '../domain/sms-texts';
 import { formParams, verifyTwilioSignature } from '../domain/twilio-signature';
+import { proposalStore } from '../proposals/adapters';
+import { taskRetimer } from '../proposals/retimer';
 import { rawBody } from '../shared/edge';
 import { requireEnv } from '../shared/env';
 import { ForbiddenError } from '../shared/errors';
@@ -27,7 +29,17 @@ const authToken = secretReader(requireEnv('TWILIO_AUTH_TOKEN_SECRET_ARN'), TWILI
 /** The URL Twilio signs: the one configured on the number, i.e. the public route. */
 const webhookUrl = `${publicUrl}/sms/inbound`;
 
-const deps = { repo: repository, engine, clock: systemClock, vault, publicUrl, findService, tally };
+const deps = {
+  repo: repository,
+  engine,
+  clock: systemClock,
+  vault,
+  publicUrl,
+  findService,
+  tally,
+  // "<code> JA" / "<code> NEE" answers the organisation's proposed due date for that step.
+  proposals: { store: proposalStore, retimer: taskRetimer },
+};
 
 export const handler = httpRoute(request, async (input, event) => {
   const params = formParams(rawBody(event));

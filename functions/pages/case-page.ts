@@ -8,6 +8,7 @@ import { type FormState, stepForm } from './form';
 import { esc, page } from './html';
 import { fieldMessage, formatDate, TEXT } from './i18n';
 import { dayOf, processingSection } from './processing';
+import { proposalsSection } from './proposals';
 import { reopenSection } from './reopen';
 import { waitingSection } from './waiting';
 
@@ -174,6 +175,8 @@ export function casePage(input: CasePageInput): string {
   const own = !input.delegate;
   if (dto.status === 'ACTIVE' && own) parts.push(reopen);
   parts.push(...dto.stages.map((stage, i) => stageSection(stage, i, input)));
+  // Negotiating a due date is the citizen's own: a helper's link answers steps only.
+  if (own) parts.push(proposalsSection(input));
   if (dto.status !== 'ACTIVE' && own) parts.push(reopen);
   parts.push(waitingSection(dto, locale));
   if (own) {

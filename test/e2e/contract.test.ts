@@ -100,6 +100,8 @@ function valid(
       delegateId: 'fuzz-helper-0',
       file: 'app.css',
       proxy: 'cases',
+      // A well-formed id of no proposal: a valid answer is a 404, so nothing changes.
+      proposalId: 'collect-0123456789',
     },
     query: { serviceId: SERVICE, status: 'ACTIVE', limit: '10', cursor: cursors[0] as string, lang: 'en' },
     body: (
@@ -117,6 +119,11 @@ function valid(
         'POST /c/{linkToken}/steps/{stepId}': { data: answers(SERVICE, 'present') },
         'POST /c/{linkToken}/delegates': { name: 'Fuzz', steps: ['present'] },
         'POST /c/{linkToken}/delegates/{delegateId}/revoke': {},
+        // Further than the step's maximum shift: a valid request, refused by the domain (nothing changes).
+        'POST /cases/{caseId}/steps/{stepId}/proposals': { dueAt: '2099-01-01', reason: 'fuzz' },
+        'POST /c/{linkToken}/steps/{stepId}/proposals': { dueAt: '2099-01-01', reason: 'fuzz' },
+        'POST /cases/{caseId}/proposals/{proposalId}': { accept: true },
+        'POST /c/{linkToken}/proposals/{proposalId}': { accept: false, note: 'fuzz' },
       } as Record<string, unknown>
     )[`${method} ${path}`],
   };
@@ -227,7 +234,7 @@ function badRequests(method: string, template: string, operation: Loose): fc.Arb
         .map((type) => request(`a ${type} body`, { headers: [...auth, ['content-type', type]] })),
     );
   }
-  if (template.includes('/steps/'))
+  if (template.includes('/steps/') && (base.body as Loose)?.data)
     // Answers the input policy refuses, whatever the field's type.
     faults.push(
       fc

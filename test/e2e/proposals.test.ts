@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCase, getCase, ORG, step, stepOpen } from './cases';
+import { createCase, getCase, ORG, openPage, step, stepOpen } from './cases';
 import { eventually, type LocalSystem, type Loose } from './harness';
 import { withLocalSystem } from './setup';
 
@@ -160,5 +160,81 @@ describe('negotiated due dates, end to end', () => {
     const view = await getCase(sys, c.caseId, staff);
     expect((view.proposals as Loose[]).map((p) => p.status)).toEqual(['DECLINED', 'DECLINED']);
     expect(step(view, 'present').dueAt).toBe(opened.dueAt);
+  });
+
+  it('the organisation proposes, the citizen is texted and answers by SMS with the step’s code', async () => {
+    const c = await createCase(sys, 'waste-collection', staff);
+    const opened = step(await stepOpen(sys, c.caseId, 'present', staff), 'present');
+    await eventually(async () => (await textsTo(c.phone)).length === 1, 'the invitation');
+    const dueAt = dayAfter(opened.dueAt, 2);
+    const made = await sys.request('POST', `/cases/${c.caseId}/steps/present/proposals`, {
+      token: staff,
+      json: { dueAt, reason: 'Feestdag' },
+    });
+    expect(made.status).toBe(201);
+    const texted = await eventually(async () => {
+      const all = await textsTo(c.phone);
+      return all.length === 2 ? all[1] : undefined;
+    }, 'the proposal SMS');
+    const code = /Stuur (\w\d) JA of \1 NEE/.exec(texted.body)?.[1];
+    expect(code, texted.body).toBeDefined();
+    expect(texted.body).toContain(dueAt.split('-').reverse().join('-'));
+
+    const reply = await sys.sms(c.phone, `${code} ja, prima`);
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain('nieuwe datum');
+    const view = await getCase(sys, c.caseId, staff);
+    expect(view.proposals).toEqual([
+      expect.objectContaining({ by: 'provider', status: 'ACCEPTED', reason: 'Feestdag', note: 'prima' }),
+    ]);
+    // The step itself is still open: the yes answered the proposal, not the step.
+    expect(step(view, 'present').status).toBe('OPEN');
+    expect(Date.parse(step(view, 'present').dueAt) - Date.parse(opened.dueAt)).toBe(2 * DAY * 1000);
+    const answered = (view.events as Loose[]).find((e) => e.type === 'PROPOSAL_ACCEPTED');
+    expect(answered).toMatchObject({ actor: 'citizen', channel: 'sms' });
+  });
+
+  it('on the citizen page: a plain form asks for another day, and the organisation’s proposal is answered there', async () => {
+    const c = await createCase(sys, 'waste-collection', staff);
+    const opened = step(await stepOpen(sys, c.caseId, 'present', staff), 'present');
+    const page = await openPage(sys, c.linkToken);
+    expect(page.text).toContain(`action="/c/${c.linkToken}/steps/present/proposals?lang=nl"`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const dueAt = dayAfter(opened.dueAt, 1);
+    const asked = await sys.request('POST', `/c/${c.linkToken}/steps/present/proposals?lang=nl`, {
+      form: { _csrf: csrf, dueAt, reason: 'Dan ben ik thuis' },
+    });
+    expect(asked.status).toBe(303);
+    const id = String((await getCase(sys, c.caseId, staff)).proposals[0].proposalId);
+    await sys.request('POST', `/cases/${c.caseId}/proposals/${id}`, {
+      token: staff,
+      json: { accept: false, note: 'Helaas' },
+    });
+    // The organisation proposes in turn; the page shows the history and a form to answer.
+    const other = await sys.request('POST', `/cases/${c.caseId}/steps/collect/proposals`, {
+      token: staff,
+      json: { dueAt: dayAfter(opened.dueAt, 2), reason: 'Route verlegd' },
+    });
+    expect(other.status).toBe(201);
+    const shown = await openPage(sys, c.linkToken);
+    expect(shown.text).toContain('U vroeg om');
+    expect(shown.text).toContain('ging niet akkoord');
+    expect(shown.text).toContain(`action="/c/${c.linkToken}/proposals/${other.json.proposalId}?lang=nl"`);
+    const answered = await sys.request(
+      'POST',
+      `/c/${c.linkToken}/proposals/${other.json.proposalId}?lang=nl`,
+      {
+        form: { _csrf: csrf, accept: 'true', note: '' },
+      },
+    );
+    expect(answered.status).toBe(303);
+    const view = await getCase(sys, c.caseId, staff);
+    expect((view.proposals as Loose[]).map((p) => p.status)).toEqual(['DECLINED', 'ACCEPTED']);
+    expect(Date.parse(step(view, 'collect').dueAt) - Date.parse(opened.dueAt)).toBeGreaterThan(0);
+    // Without the page's CSRF value, a form changes nothing.
+    const forged = await sys.request('POST', `/c/${c.linkToken}/steps/present/proposals`, {
+      form: { dueAt, reason: 'x' },
+    });
+    expect(forged.status).toBe(403);
   });
 });

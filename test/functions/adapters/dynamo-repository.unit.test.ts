@@ -73,7 +73,9 @@ describe('openStep invite', () => {
         'openedAt = :openedAt, dueAt = :dueAt, expiresAt = :expiresAt, reminders = :zero, escalated = :false, ' +
         '#ttl = :ttl, shortCode = :shortCode, phoneHash = :phoneHash, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk ' +
         'REMOVE #data, dataEnc, submittedAt, channel, submittedBy',
-      ConditionExpression: 'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open)',
+      // ... while the step's schedule is the definition's (no accepted proposal moved it this visit).
+      ConditionExpression:
+        'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift))',
       ExpressionAttributeNames: { '#status': 'status', '#data': 'data', '#ttl': 'ttl' },
       ExpressionAttributeValues: {
         ':caseId': 'c1',
@@ -86,6 +88,7 @@ describe('openStep invite', () => {
         ':dueAt': input.dueAt,
         ':expiresAt': input.expiresAt,
         ':zero': 0,
+        ':zeroShift': 0,
         ':false': false,
         ':ttl': 1_800_000_000,
         ':shortCode': 'A',

@@ -84,7 +84,9 @@ describe('open-step handler', () => {
     expect(update).toMatchObject({
       TableName: TABLE,
       Key: keys.step('case1', 'present'),
-      ConditionExpression: 'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open)',
+      // The schedule this wait was planned on: the definition's (no accepted proposal moved it).
+      ConditionExpression:
+        'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift))',
       ExpressionAttributeValues: expect.objectContaining({
         ':t': 'tok-new',
         ':v': 1,
@@ -170,7 +172,8 @@ describe('open-step handler', () => {
     });
     expect(await handler(payload({ notice: 'reminder' }), lambdaContext)).toEqual({ result: 'already-done' });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      ConditionExpression: 'visit = :v AND #status = :open',
+      ConditionExpression:
+        'visit = :v AND #status = :open AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift)',
     });
     expect(sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, {
       taskToken: 'tok-new',
@@ -200,9 +203,10 @@ describe('open-step handler', () => {
       TableName: TABLE,
       Key: keys.step('case1', 'present'),
       UpdateExpression: 'SET taskToken = :t ADD reminders :one',
-      ConditionExpression: 'visit = :v AND #status = :open',
+      ConditionExpression:
+        'visit = :v AND #status = :open AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':t': 'tok-new', ':v': 2, ':open': 'OPEN', ':one': 1 },
+      ExpressionAttributeValues: { ':t': 'tok-new', ':v': 2, ':open': 'OPEN', ':one': 1, ':zeroShift': 0 },
     });
     // The service report counts the reminder for the citizen's side, once per wait segment.
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
