@@ -229,7 +229,9 @@ describe('POST /c/{linkToken}/steps/{stepId}', () => {
     // The case item is read once. The provider's step of the stage was done already, so this answer
     // ended the stage visit: the partition is read once (its events), for the service report's waiting.
     expect(ddb.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.sk === 'CASE')).toHaveLength(1);
-    expect(ddb.commandCalls(QueryCommand).filter((c) => c.args[0].input.IndexName === undefined)).toHaveLength(1);
+    expect(
+      ddb.commandCalls(QueryCommand).filter((c) => c.args[0].input.IndexName === undefined),
+    ).toHaveLength(1);
   });
 
   it('refuses a form without the right CSRF value (403) and saves nothing', async () => {
