@@ -205,6 +205,7 @@ describe('CoproduceStack', () => {
       ['GET /console', 'NONE'],
       ['GET /console/{proxy+}', 'NONE'],
       ['POST /console/{proxy+}', 'NONE'],
+      ['GET /services/{serviceId}/report', 'JWT'],
     ];
     // AWS: inbound SMS arrives through SNS, so there is no public webhook at all.
     expect(routes(view)).toEqual([...common].sort());
