@@ -1,4 +1,5 @@
 import type { Service } from '../../workflows/schema';
+import type { ProposalView } from '../proposals/view';
 import { caseCipher } from './case-keys';
 import type { FormData, Locale } from './model';
 import { orgDisplayName } from './org-name';
@@ -29,6 +30,8 @@ export interface CaseExport {
   reference?: string;
   context?: FormData;
   steps: StepView[];
+  /** Proposed due dates of both partners, with their reasons and notes (functions/proposals/). */
+  proposals?: ProposalView[];
   events: { at: string; type: string; actor?: string; stepId?: string; channel?: string }[];
   processingLog: ProcessingEntry[];
 }
@@ -64,6 +67,7 @@ export function caseExport(service: Service, view: CaseView, vault: PiiVault, no
     ...(staff.reference !== undefined && { reference: staff.reference }),
     ...(own.context !== undefined && { context: own.context }),
     steps: own.steps,
+    ...(own.proposals && { proposals: own.proposals }),
     events: own.events,
     processingLog: own.processingLog,
   };
