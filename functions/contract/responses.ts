@@ -80,6 +80,19 @@ const stepView = z.looseObject({
   taskToken: absent,
 });
 
+/** A proposed due date in a case view (functions/proposals/view.ts): reason and note opened, never sealed. */
+const proposalView = z.looseObject({
+  proposalId: text,
+  stepId: text,
+  by: actor,
+  dueAt: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  status: z.enum(['OPEN', 'ACCEPTED', 'DECLINED', 'EXPIRED']),
+  reason: z.optional(text),
+  note: z.optional(text),
+  reasonEnc: absent,
+  noteEnc: absent,
+});
+
 const caseView = {
   caseId: text,
   serviceId: text,
@@ -94,6 +107,7 @@ const caseView = {
   steps: z.array(stepView),
   events: z.array(z.looseObject({ at: isoTime, type: text })),
   waiting: z.optional(caseWaiting()),
+  proposals: z.optional(z.array(proposalView)),
   // Never sealed personal data, keys or hashes.
   requestHash: absent,
   dataKey: absent,

@@ -1,5 +1,6 @@
 import type { Service } from '../../workflows/schema';
 import { type DelegateView, delegateNames, exportedDelegates } from '../delegation/views';
+import type { ProposalView } from '../proposals/view';
 import { caseCipher } from './case-keys';
 import type { FormData, Locale } from './model';
 import { orgDisplayName } from './org-name';
@@ -30,6 +31,8 @@ export interface CaseExport {
   reference?: string;
   context?: FormData;
   steps: StepView[];
+  /** Proposed due dates of both partners, with their reasons and notes (functions/proposals/). */
+  proposals?: ProposalView[];
   events: { at: string; type: string; actor?: string; stepId?: string; channel?: string }[];
   processingLog: ProcessingEntry[];
   /** The helpers the citizen gave a link (delegation/), withdrawn ones too. */
@@ -67,6 +70,7 @@ export function caseExport(service: Service, view: CaseView, vault: PiiVault, no
     ...(staff.reference !== undefined && { reference: staff.reference }),
     ...(own.context !== undefined && { context: own.context }),
     steps: own.steps,
+    ...(own.proposals && { proposals: own.proposals }),
     events: own.events,
     processingLog: own.processingLog,
     delegates: exportedDelegates(delegateNames(cipher, view.delegates ?? []), view.delegates ?? []),

@@ -28,13 +28,13 @@ export function limitsOf(step: Step): ProposalLimits | undefined {
 
 /** The day (YYYY-MM-DD) of a moment in Europe/Amsterdam. */
 export function dutchDay(at: Date | string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  // en-CA writes a date as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
     timeZone: 'Europe/Amsterdam',
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
   }).format(new Date(at));
-  return parts;
 }
 
 /** A real calendar day (no 2026-02-30), or a 400 naming the field. */

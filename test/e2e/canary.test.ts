@@ -111,7 +111,20 @@ describe('no personal data in clear outside the functions', () => {
     await citizenStep(plan, care, 'own-possibilities', own());
     await staffStep(plan.caseId, care, 'provider-assessment', assess());
     await staffStep(plan.caseId, care, 'propose-plan', propose());
-    await stepOpen(sys, plan.caseId, 'accept-plan', care);
+    const review = step(await stepOpen(sys, plan.caseId, 'accept-plan', care), 'accept-plan');
+    // A proposed due date with a canary reason, accepted with a canary note: the wait is re-timed.
+    const later = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(
+      new Date(Date.parse(review.dueAt) + 2 * 86_400_000),
+    );
+    const asked = await sys.request('POST', `/c/${plan.linkToken}/steps/accept-plan/proposals`, {
+      json: { dueAt: later, reason: canaries.text('care-plan proposal reason') },
+    });
+    expect(asked.status, asked.text).toBe(201);
+    const agreed = await sys.request('POST', `/cases/${plan.caseId}/proposals/${asked.json.proposalId}`, {
+      token: care,
+      json: { accept: true, note: canaries.text('care-plan proposal note') },
+    });
+    expect(agreed.status, agreed.text).toBe(200);
     await smsAnswer(plan.phone, 'NEE', 'care-plan sms note (rejection)', 'aws');
     const back = await eventually(async () => {
       const view = await getCase(sys, plan.caseId, care);
