@@ -264,3 +264,30 @@ describe('DELETE /c/{linkToken}/delegates/{delegateId}', () => {
     expect([again.statusCode, errorCode(again)]).toEqual([409, 'DELEGATE_REVOKED']);
   });
 });
+
+describe('the citizen’s export', () => {
+  it('lists every helper the citizen gave a link, by name, withdrawn ones with when', async () => {
+    const cipher = caseCipher(vault, { caseId: 'case1', dataKey });
+    const helper = (id: string, name: string, over: Partial<DelegateRecord> = {}) => ({
+      ...keys.delegate('case1', id),
+      caseId: 'case1',
+      delegateId: id,
+      nameEnc: cipher.seal(name),
+      steps: 'all',
+      createdAt: '2026-03-01T09:00:00.000Z',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      ...over,
+    });
+    const head = caseItem({ dataKey });
+    ddb.on(QueryCommand).resolves({
+      Items: [head, helper('h1', 'Anna'), helper('h2', 'Bob', { revokedAt: '2026-03-02T09:00:00.000Z' })],
+    });
+    const res = await call('GET', '/c/{linkToken}/export', `/c/${token}/export`, { linkToken: token });
+    expect(res.statusCode).toBe(200);
+    expect(res.json?.delegates).toEqual([
+      expect.objectContaining({ delegateId: 'h1', name: 'Anna', steps: 'all' }),
+      expect.objectContaining({ delegateId: 'h2', name: 'Bob', revokedAt: '2026-03-02T09:00:00.000Z' }),
+    ]);
+    expect(JSON.stringify(res.json)).not.toContain('nameEnc');
+  });
+});
