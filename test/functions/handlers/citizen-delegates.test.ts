@@ -147,6 +147,15 @@ describe('POST /c/{linkToken}/delegates', () => {
     expect(ok.body).toContain('Link voor Els gemaakt');
   });
 
+  it('gives the page’s form back (400) with what was typed and what to fix, in Dutch', async () => {
+    const res = await add(`_csrf=${encodeURIComponent(csrf)}&name=Els&expiresAt=2001-01-01`);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('De link is nog niet gemaakt');
+    expect(res.body).toContain('Kies de hele zaak of minstens één van uw eigen stappen.');
+    expect(res.body).toContain('value="Els"');
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
   it('answers 409 when the index moved on under every attempt (concurrent additions)', async () => {
     ddb.on(UpdateCommand, { Key: keys.case('case1') }).rejects(conditionFailed());
     const res = await add({ name: 'Anna', steps: 'all' });
