@@ -14,3 +14,9 @@ export interface Created {
   name: string;
   link: string;
 }
+
+/** The helper form as it was sent when it failed: what was typed, and which fields to fix. */
+export interface DelegateFormState {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}

@@ -7,7 +7,7 @@ import { request } from '../contract/citizen-page';
 import { reopenBody } from '../contract/reopen-case';
 import { stepAnswers } from '../contract/submit-step';
 import { citizenOnly, type LinkAccess, mayAnswer, whoAsks } from '../delegation/link-access';
-import type { Created } from '../delegation/page-input';
+import type { Created, DelegateFormState } from '../delegation/page-input';
 import { addFromRequest, revokeFromRequest } from '../delegation/routes';
 import { delegateDto, logDelegateUse } from '../delegation/scope';
 import { delegateStore } from '../delegation/store';
@@ -66,13 +66,15 @@ async function loadCase(token: string) {
   return { view, link, service: requireService(view.case.serviceId) };
 }
 
-async function render(
-  input: Input,
-  status: number,
-  failed?: Failed,
-  created?: Created,
-  event?: HttpEvent,
-): Promise<HttpResult> {
+interface Rendered {
+  failed?: Failed;
+  created?: Created;
+  delegateForm?: DelegateFormState;
+  event?: HttpEvent;
+}
+
+async function render(input: Input, status: number, opts: Rendered = {}): Promise<HttpResult> {
+  const { failed, created, delegateForm, event } = opts;
   const token = input.path.linkToken ?? '';
   const { view, link, service } = await loadCase(token);
   const now = systemClock.now();
@@ -111,6 +113,7 @@ async function render(
     ...(input.query.done && { done: input.query.done }),
     ...(failed && { failed }),
     ...(created && { created }),
+    ...(delegateForm && { delegateForm }),
     ...(link.asker.kind === 'delegate' && { delegate: delegateOf(link, view) }),
   });
   return page(status, body, { 'content-language': locale });
@@ -169,11 +172,20 @@ async function delegates(input: Input, event: HttpEvent): Promise<HttpResult> {
     asJson || event.requestContext.http.method === 'DELETE' ? input.body : formValues(input.body, token);
   const locale = pickLocale(input.query.lang, event.headers['accept-language'], record.citizen.locale);
   if (event.routeKey === ADD_DELEGATE_ROUTE) {
-    const added = await addFromRequest(delegationDeps, record, body, !asJson);
+    let added: Awaited<ReturnType<typeof addFromRequest>>;
+    try {
+      added = await addFromRequest(delegationDeps, record, body, !asJson);
+    } catch (error) {
+      // The page's form comes back with what was typed and what to fix.
+      if (asJson || !(error instanceof ValidationError)) throw error;
+      const { _csrf, ...values } = (body ?? {}) as Record<string, string>;
+      const errors = (error.details?.fields ?? {}) as Record<string, string>;
+      return render(input, 400, { delegateForm: { values, errors }, event });
+    }
     const delegateLink = `${publicUrl}/c/${added.token}`;
     const { delegateId, steps, expiresAt } = added.delegate;
     if (asJson) return json(201, { delegateId, link: delegateLink, steps, expiresAt });
-    return render(input, 201, undefined, { name: added.name, link: delegateLink }, event);
+    return render(input, 201, { created: { name: added.name, link: delegateLink }, event });
   }
   const revoked = await revokeFromRequest(delegationDeps, record, input.path.delegateId ?? '');
   if (event.requestContext.http.method === 'DELETE' || asJson)
@@ -235,13 +247,11 @@ async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
     if (asJson) throw error;
     if (error instanceof ValidationError) {
       return render(input, 400, {
-        stepId,
-        values,
-        errors: (error.details?.fields ?? {}) as Record<string, string>,
+        failed: { stepId, values, errors: (error.details?.fields ?? {}) as Record<string, string> },
       });
     }
     if (error instanceof ConflictError && error.code === 'TOKEN_EXPIRED') {
-      return render(input, 409, { stepId, values, errors: {}, retry: true });
+      return render(input, 409, { failed: { stepId, values, errors: {}, retry: true } });
     }
     throw error;
   }
@@ -271,9 +281,7 @@ export const handler = httpRoute(
     if (event.routeKey === ADD_DELEGATE_ROUTE || REVOKE_ROUTES.includes(event.routeKey))
       return delegates(input, event);
     if (event.requestContext.http.method === 'POST') return submit(input, event);
-    return event.routeKey === EXPORT_ROUTE
-      ? exportCase(input)
-      : render(input, 200, undefined, undefined, event);
+    return event.routeKey === EXPORT_ROUTE ? exportCase(input) : render(input, 200, { event });
   },
   renderError,
 );

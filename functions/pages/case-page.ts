@@ -1,5 +1,5 @@
 import type { Field, Service } from '../../workflows/schema';
-import type { Created, DelegateContext } from '../delegation/page-input';
+import type { Created, DelegateContext, DelegateFormState } from '../delegation/page-input';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import type { CaseDto, StepView } from '../domain/views';
@@ -32,6 +32,8 @@ export interface CasePageInput {
   delegate?: DelegateContext;
   /** A helper the citizen just added: their link, shown once. */
   created?: Created;
+  /** The helper form that failed: what was typed and what to fix. */
+  delegateForm?: DelegateFormState;
 }
 
 /** The step whose posted form failed: invalid fields, or (retry) the engine stopped waiting just then. */

@@ -1,6 +1,6 @@
 import type { Service } from '../../workflows/schema';
 import { type DelegateScope, MAX_ACTIVE_DELEGATES } from '../delegation/model';
-import type { Created, DelegateContext } from '../delegation/page-input';
+import type { Created, DelegateContext, DelegateFormState } from '../delegation/page-input';
 import type { AnsweredBy } from '../delegation/views';
 import type { Locale } from '../domain/model';
 import type { CaseDto } from '../domain/views';
@@ -42,6 +42,13 @@ const WORDS = {
     byHelperForYou: (name: string) => `Ingevuld door ${name}, namens u`,
     byHelper: (name: string) => `Ingevuld door ${name}`,
     someone: 'iemand die u helpt',
+    errorTitle: 'De link is nog niet gemaakt',
+    errors: {
+      name: 'Vul de naam in: zichtbare tekens, op één regel, hoogstens 100.',
+      steps: 'Kies de hele zaak of minstens één van uw eigen stappen.',
+      expiresAt: 'Kies een datum in de toekomst, niet later dan uw eigen link werkt.',
+    } as Record<string, string>,
+    otherError: 'Controleer wat u invulde.',
   },
   en: {
     heading: 'Let someone help',
@@ -73,6 +80,13 @@ const WORDS = {
     byHelperForYou: (name: string) => `Filled in by ${name}, on your behalf`,
     byHelper: (name: string) => `Filled in by ${name}`,
     someone: 'someone who helps you',
+    errorTitle: 'The link was not made yet',
+    errors: {
+      name: 'Give the name: visible characters, on one line, at most 100.',
+      steps: 'Choose the whole case or at least one of your own steps.',
+      expiresAt: 'Choose a date in the future, no later than your own link works.',
+    } as Record<string, string>,
+    otherError: 'Please check what you filled in.',
   },
 } as const;
 
@@ -85,6 +99,7 @@ export interface DelegatesInput {
   basePath: string;
   csrf: string;
   created?: Created;
+  delegateForm?: DelegateFormState;
 }
 
 function citizenSteps(service: Service) {
@@ -135,18 +150,62 @@ function current(input: DelegatesInput): string {
   return `<h3 class="utrecht-heading-3">${w.current}</h3><ul class="utrecht-unordered-list">${items.join('')}</ul>`;
 }
 
+const checkbox = (id: string, name: string, label: string, checked: boolean) =>
+  `<div class="utrecht-form-field utrecht-form-field--checkbox"><div class="utrecht-form-field__label"><label class="utrecht-form-label utrecht-form-label--checkbox" for="${id}"><input type="checkbox" class="utrecht-checkbox utrecht-checkbox--html-input utrecht-form-field__input" id="${id}" name="${name}" value="yes"${checked ? ' checked' : ''}> ${label}</label></div></div>`;
+
+/** A field's error, next to it and named by aria-describedby. */
+function fieldError(id: string, field: string, state: DelegateFormState | undefined, locale: Locale) {
+  if (state?.errors[field] === undefined) return { note: '', describedBy: [] as string[] };
+  const w = WORDS[locale];
+  const text = w.errors[field] ?? w.otherError;
+  return {
+    note: `<div class="utrecht-form-field-error-message" id="${id}-error">${esc(text)}</div>`,
+    describedBy: [`${id}-error`],
+  };
+}
+
+function errorSummary(state: DelegateFormState, locale: Locale): string {
+  const w = WORDS[locale];
+  const targets: Record<string, string> = {
+    name: 'delegate-name',
+    steps: 'delegate-all',
+    expiresAt: 'delegate-expires',
+  };
+  const items = Object.keys(state.errors).map((field) => {
+    const text = esc(w.errors[field] ?? w.otherError);
+    const target = targets[field];
+    return target
+      ? `<li><a class="utrecht-link utrecht-link--html-a" href="#${target}">${text}</a></li>`
+      : `<li>${text}</li>`;
+  });
+  return `<div class="utrecht-alert utrecht-alert--error" role="alert" id="delegate-errors"><div class="utrecht-alert__content"><div class="utrecht-alert__message"><h3 class="utrecht-heading-3">${w.errorTitle}</h3><ul class="utrecht-unordered-list">${items.join('')}</ul></div></div></div>`;
+}
+
 function addForm(input: DelegatesInput): string {
   const { dto, service, locale, basePath, csrf } = input;
   const w = WORDS[locale];
   if ((dto.delegates ?? []).length >= MAX_ACTIVE_DELEGATES) return p(w.limit);
-  const boxes = citizenSteps(service).map(
-    (s) =>
-      `<div class="utrecht-form-field utrecht-form-field--checkbox"><div class="utrecht-form-field__label"><label class="utrecht-form-label utrecht-form-label--checkbox" for="delegate-step-${esc(s.id)}"><input type="checkbox" class="utrecht-checkbox utrecht-checkbox--html-input utrecht-form-field__input" id="delegate-step-${esc(s.id)}" name="step:${esc(s.id)}" value="yes"> ${esc(s.title[locale])}</label></div></div>`,
+  const state = input.delegateForm;
+  const values = state?.values ?? {};
+  const boxes = citizenSteps(service).map((s) =>
+    checkbox(
+      `delegate-step-${esc(s.id)}`,
+      `step:${esc(s.id)}`,
+      esc(s.title[locale]),
+      values[`step:${s.id}`] === 'yes',
+    ),
   );
-  const all = `<div class="utrecht-form-field utrecht-form-field--checkbox"><div class="utrecht-form-field__label"><label class="utrecht-form-label utrecht-form-label--checkbox" for="delegate-all"><input type="checkbox" class="utrecht-checkbox utrecht-checkbox--html-input utrecht-form-field__input" id="delegate-all" name="all" value="yes"> ${w.all}</label></div></div>`;
+  const all = checkbox('delegate-all', 'all', w.all, values.all === 'yes');
   const action = `${basePath}/delegates?lang=${locale}`;
   const help = w.expiresHelp(formatDate(linkEnd(dto), locale));
-  return `<form class="utrecht-form" method="post" action="${esc(action)}" novalidate><input type="hidden" name="_csrf" value="${esc(csrf)}"><div class="utrecht-form-field utrecht-form-field--text"><div class="utrecht-form-field__label"><label class="utrecht-form-label" for="delegate-name">${w.name}</label></div><div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input" id="delegate-name" name="name" type="text" autocomplete="off" maxlength="100" aria-required="true"></div></div><fieldset class="utrecht-form-fieldset"><legend class="utrecht-form-fieldset__legend">${w.steps}</legend>${all}${boxes.join('')}</fieldset><div class="utrecht-form-field utrecht-form-field--text"><div class="utrecht-form-field__label"><label class="utrecht-form-label" for="delegate-expires">${w.expires}</label></div><div class="utrecht-form-field-description" id="delegate-expires-help">${esc(help)}</div><div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input" id="delegate-expires" name="expiresAt" type="date" aria-describedby="delegate-expires-help"></div></div><div class="utrecht-button-group"><button type="submit" class="utrecht-button utrecht-button--secondary-action utrecht-button--submit">${w.add}</button></div></form>`;
+  const name = fieldError('delegate-name', 'name', state, locale);
+  const steps = fieldError('delegate-steps', 'steps', state, locale);
+  const expires = fieldError('delegate-expires', 'expiresAt', state, locale);
+  const invalid = (e: { describedBy: string[] }) => (e.describedBy.length > 0 ? ' aria-invalid="true"' : '');
+  const nameDescribed =
+    name.describedBy.length > 0 ? ` aria-describedby="${name.describedBy.join(' ')}"` : '';
+  const expiresDescribed = ['delegate-expires-help', ...expires.describedBy].join(' ');
+  return `${state ? errorSummary(state, locale) : ''}<form class="utrecht-form" method="post" action="${esc(action)}" novalidate><input type="hidden" name="_csrf" value="${esc(csrf)}"><div class="utrecht-form-field utrecht-form-field--text"><div class="utrecht-form-field__label"><label class="utrecht-form-label" for="delegate-name">${w.name}</label></div>${name.note}<div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input" id="delegate-name" name="name" type="text" autocomplete="off" maxlength="100" aria-required="true" value="${esc(values.name ?? '')}"${invalid(name)}${nameDescribed}></div></div><fieldset class="utrecht-form-fieldset"${steps.describedBy.length > 0 ? ` aria-describedby="${steps.describedBy.join(' ')}"` : ''}><legend class="utrecht-form-fieldset__legend">${w.steps}</legend>${steps.note}${all}${boxes.join('')}</fieldset><div class="utrecht-form-field utrecht-form-field--text"><div class="utrecht-form-field__label"><label class="utrecht-form-label" for="delegate-expires">${w.expires}</label></div><div class="utrecht-form-field-description" id="delegate-expires-help">${esc(help)}</div>${expires.note}<div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input" id="delegate-expires" name="expiresAt" type="date" value="${esc(values.expiresAt ?? '')}" aria-describedby="${expiresDescribed}"${invalid(expires)}></div></div><div class="utrecht-button-group"><button type="submit" class="utrecht-button utrecht-button--secondary-action utrecht-button--submit">${w.add}</button></div></form>`;
 }
 
 /** The case link's own end: the latest a helper's link may work. */

@@ -53,6 +53,14 @@ describe('letting someone help, in a browser', () => {
     await expect(page.locator('#delegates h2').textContent()).resolves.toBe('Iemand laten helpen');
     await check(page, 'form-nl');
 
+    // Sent empty: the form comes back with what to fix, next to each field and linked from the top.
+    await page.getByRole('button', { name: 'Link maken' }).click();
+    await expect(page.locator('#delegate-errors h3').textContent()).resolves.toBe(
+      'De link is nog niet gemaakt',
+    );
+    expect(await page.getAttribute('#delegate-name', 'aria-invalid')).toBe('true');
+    await check(page, 'form-errors-nl');
+
     // The form, by its labels.
     await page.getByLabel('Naam van wie u helpt').fill('Anna de Vries');
     await page.locator('#delegate-step-present').check();

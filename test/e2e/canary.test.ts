@@ -142,7 +142,19 @@ describe('no personal data in clear outside the functions', () => {
       'accept-plan',
       filled('care-plan', 'accept-plan', ['note'], { agrees: 'ja' }),
     );
-    await citizenStep(plan, care, 'patient-evaluation', filled('care-plan', 'patient-evaluation', ['note']));
+    // A helper of the patient (delegation/), named by a canary, answers the evaluation with their link.
+    const helper = await sys.request('POST', `/c/${plan.linkToken}/delegates`, {
+      json: { name: canaries.text('care-plan helper name'), steps: ['patient-evaluation'] },
+    });
+    expect(helper.status, helper.text).toBe(201);
+    const helperToken = String(helper.json.link).slice(String(helper.json.link).lastIndexOf('/c/') + 3);
+    await stepOpen(sys, plan.caseId, 'patient-evaluation', care);
+    expect((await sys.request('GET', `/c/${helperToken}`)).status).toBe(200);
+    const evaluation = filled('care-plan', 'patient-evaluation', ['note']);
+    const byHelper = await sys.request('POST', `/c/${helperToken}/steps/patient-evaluation`, {
+      json: { data: evaluation },
+    });
+    expect(byHelper.status, byHelper.text).toBe(200);
     await staffStep(
       plan.caseId,
       care,
