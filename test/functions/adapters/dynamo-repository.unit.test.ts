@@ -27,7 +27,7 @@ describe('completeStep', () => {
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
       UpdateExpression:
-        'SET #status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel REMOVE #data, submittedBy, gsi1pk, gsi1sk',
+        'SET #status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel REMOVE #data, submittedBy, delegateId, gsi1pk, gsi1sk',
       ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
       ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
       ExpressionAttributeValues: {
@@ -72,7 +72,7 @@ describe('openStep invite', () => {
         'SET caseId = :caseId, stepId = :stepId, actor = :actor, #status = :open, visit = :v, taskToken = :t, ' +
         'openedAt = :openedAt, dueAt = :dueAt, expiresAt = :expiresAt, reminders = :zero, escalated = :false, ' +
         '#ttl = :ttl, shortCode = :shortCode, phoneHash = :phoneHash, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk ' +
-        'REMOVE #data, dataEnc, submittedAt, channel, submittedBy',
+        'REMOVE #data, dataEnc, submittedAt, channel, submittedBy, delegateId',
       // ... while the step's schedule is the definition's (no accepted proposal moved it this visit).
       ConditionExpression:
         'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift))',
