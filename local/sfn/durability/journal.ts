@@ -80,17 +80,17 @@ export class Journal {
 
   /** Appends a line (`text` ends with a newline); its Location leaves the newline out. */
   append(text: string): Location {
-    const bytes = Buffer.from(text, 'utf8');
-    const line = { fileId: journalFileId(this.generation), offset: this.bytes, bytes };
+    const length = Buffer.byteLength(text, 'utf8');
+    const line: Line = { fileId: journalFileId(this.generation), offset: this.bytes, text, length };
     this.pending.push(line);
-    this.bytes += bytes.length;
+    this.bytes += length;
     this.kick();
-    return [line.fileId, line.offset, bytes.length - 1];
+    return [line.fileId, line.offset, length - 1];
   }
 
   read([fileId, offset, length]: Location): string {
     const unwritten = find(this.pending, fileId, offset) ?? find(this.writing, fileId, offset);
-    if (unwritten) return unwritten.bytes.toString('utf8', 0, length);
+    if (unwritten) return unwritten.text.slice(0, -1);
     let fd = this.readFds.get(fileId);
     if (fd === undefined) {
       fd = fs.openSync(fileName(this.dir, fileId), 'r');
@@ -143,6 +143,9 @@ export class Journal {
         for (const fd of fds) await fdatasync(fd);
         this.writing = [];
         for (const w of done) w();
+        // Let the callers just released run first: what they append now (the next executions'
+        // starts) joins the next write instead of waiting for the one after it.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (e) {
       this.failed = e as Error;

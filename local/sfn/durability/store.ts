@@ -22,8 +22,11 @@ export interface ExecutionEntry {
   /** Durable: where its state lines and history lines are, as [fileId, offset, length] triples. */
   stateLines: number[];
   historyLines: number[];
-  /** In memory mode: the whole history. */
-  history?: HistoryEvent[];
+  /**
+   * In memory mode: the history as the JSON text of each batch's events, not as objects. Most
+   * histories are never read, and text costs the garbage collector nothing to keep.
+   */
+  historyTexts?: string[];
 }
 
 export class Store {
@@ -123,12 +126,11 @@ export class Store {
   history(key: number): HistoryEvent[] {
     const entry = this.entries.get(key);
     if (!entry) return [];
-    if (!this.durable) return entry.history ?? [];
     const pending = entry.execution ? this.changes.eventsOf(entry.execution) : [];
-    const events = collectHistory(
-      lines(entry.historyLines, this.journal as Journal),
-      entry.record.nextEventId,
-    );
+    const texts = this.durable
+      ? lines(entry.historyLines, this.journal as Journal)
+      : (entry.historyTexts ?? []).map((text) => `{"events":${text}}`);
+    const events = collectHistory(texts, entry.record.nextEventId);
     return pending.length
       ? [...events.filter((e) => e.id < (pending[0] as HistoryEvent).id), ...pending]
       : events;
@@ -137,7 +139,7 @@ export class Store {
   addExecution(execution: Execution): void {
     const entry = this.index(execution.record, [], []);
     entry.execution = execution;
-    if (!this.durable) entry.history = [];
+    if (!this.durable) entry.historyTexts = [];
     this.resident.set(execution.record.key, execution);
     this.changes.payloads(execution);
   }
@@ -180,8 +182,7 @@ export class Store {
   }
 
   addEvent(execution: Execution, event: HistoryEvent): void {
-    if (this.durable) this.changes.event(execution, event);
-    else this.entries.get(execution.record.key)?.history?.push(event);
+    this.changes.event(execution, event);
   }
 
   putMachine(machine: StateMachine): void {
@@ -207,7 +208,13 @@ export class Store {
 
   /** Journals the changes since the last commit (one history and one state line per execution). */
   commit(): void {
-    if (!this.journal || this.changes.empty) return;
+    if (this.changes.empty) return;
+    if (!this.durable) {
+      for (const [execution, events] of this.changes.takeEvents())
+        this.entries.get(execution.record.key)?.historyTexts?.push(JSON.stringify(events));
+      return;
+    }
+    if (!this.journal) return;
     for (const { execution, state, history } of this.changes.commit(this.journal)) {
       const entry = this.entries.get(execution.record.key) as ExecutionEntry;
       entry.stateLines.push(...state);
