@@ -72,14 +72,6 @@ export class ChangeLog {
     this.of(execution).events.push(event);
   }
 
-  /** Memory mode: the events since the last commit, per execution (nothing else is recorded). */
-  takeEvents(): [Execution, HistoryEvent[]][] {
-    const taken: [Execution, HistoryEvent[]][] = [];
-    for (const [execution, changes] of this.executions) taken.push([execution, changes.events]);
-    this.executions = new Map();
-    return taken;
-  }
-
   machine(machine: StateMachineRecord): void {
     this.machines.push(machine);
   }

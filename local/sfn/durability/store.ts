@@ -1,19 +1,16 @@
 /**
  * The engine's state: state machines, and an index of every execution (its record, always in
- * memory) with, for a durable engine, where its lines are in the journal. An execution's
- * payloads and threads are in memory only while it is resident: one that waits (a task token,
- * a timer) is written out and evicted, least recently used first, once more than
- * `residentLimit` are resident, and loaded again from its state lines when something wakes it.
- * Histories of a durable engine stay on disk and are read on demand.
- *
- * Every change goes through here (touch*, addThread, dropThread, addEvent) so that `commit`
- * can journal it (change-log.ts).
+ * memory) with, for a durable engine, where its lines are in the journal. Payloads and threads
+ * are in memory only while the execution is resident (resident-executions.ts); histories of a
+ * durable engine stay on disk and are read on demand. Every change goes through here (touch*,
+ * addThread, dropThread, addEvent) so that `commit` can journal it (change-log.ts).
  */
-import { Execution, type ExecutionRecord, type StateMachine, type Thread } from '../interpreter/execution';
+import type { Execution, ExecutionRecord, StateMachine, Thread } from '../interpreter/execution';
 import type { HistoryEvent } from '../interpreter/history';
 import { ChangeLog } from './change-log';
-import { collectHistory, foldStateLines, lines, machineRecord } from './execution-lines';
+import { collectHistory, executionFromLines, lines, machineRecord, withPending } from './execution-lines';
 import type { Journal } from './journal';
+import { ResidentExecutions } from './resident-executions';
 
 export interface ExecutionEntry {
   record: ExecutionRecord;
@@ -22,11 +19,8 @@ export interface ExecutionEntry {
   /** Durable: where its state lines and history lines are, as [fileId, offset, length] triples. */
   stateLines: number[];
   historyLines: number[];
-  /**
-   * In memory mode: the history as the JSON text of each batch's events, not as objects. Most
-   * histories are never read, and text costs the garbage collector nothing to keep.
-   */
-  historyTexts?: string[];
+  /** In memory mode: the whole history. */
+  history?: HistoryEvent[];
 }
 
 export class Store {
@@ -37,8 +31,7 @@ export class Store {
   readonly byMachine = new Map<string, ExecutionEntry[]>();
   readonly entries = new Map<number, ExecutionEntry>();
   private readonly byArn = new Map<string, ExecutionEntry>();
-  /** Resident executions, least recently used first. */
-  private readonly resident = new Map<number, Execution>();
+  private readonly resident: ResidentExecutions;
   private readonly changes = new ChangeLog();
   private journal: Journal | null = null;
   clockOffset = 0;
@@ -50,8 +43,10 @@ export class Store {
   constructor(
     /** False in memory mode: everything stays resident, nothing is journaled. */
     readonly durable: boolean,
-    private readonly residentLimit: number,
-  ) {}
+    residentLimit: number,
+  ) {
+    this.resident = new ResidentExecutions(residentLimit);
+  }
 
   /** Called after an execution was loaded from disk (the engine then evicts at its next batch). */
   onLoad: () => void = () => {};
@@ -88,20 +83,14 @@ export class Store {
     const key = entry.record.key;
     const loaded = entry.execution;
     if (loaded) {
-      if (this.durable) {
-        this.resident.delete(key);
-        this.resident.set(key, loaded);
-      }
+      if (this.durable) this.resident.used(key, loaded);
       return loaded;
     }
-    const journal = this.journal as Journal;
-    const { payloads, threads } = foldStateLines(lines(entry.stateLines, journal));
     const machine = this.revision(entry.record.stateMachineArn, entry.record.revision);
     if (!machine) throw new Error(`execution ${entry.record.arn} runs an unknown machine revision`);
-    const execution = new Execution(entry.record, payloads, machine);
-    for (const thread of threads.values()) execution.addThread(thread);
+    const execution = executionFromLines(entry.record, entry.stateLines, this.journal as Journal, machine);
     entry.execution = execution;
-    this.resident.set(key, execution);
+    this.resident.add(key, execution);
     this.onLoad();
     return execution;
   }
@@ -114,34 +103,31 @@ export class Store {
    */
   evict(pinned?: Set<number>): void {
     if (!this.durable) return;
-    for (const [key, execution] of this.resident) {
-      if (this.resident.size <= this.residentLimit) return;
-      if (this.changes.has(execution) || pinned?.has(key)) continue;
-      this.resident.delete(key);
+    const keep = (key: number, execution: Execution) =>
+      this.changes.has(execution) || pinned?.has(key) === true;
+    for (const key of this.resident.evict(keep))
       (this.entries.get(key) as ExecutionEntry).execution = undefined;
-    }
   }
 
   /** The history, from disk for a durable engine (with the events not journaled yet). */
   history(key: number): HistoryEvent[] {
     const entry = this.entries.get(key);
-    if (!entry) return [];
+    if (!entry || !this.durable) return entry?.history ?? [];
     const pending = entry.execution ? this.changes.eventsOf(entry.execution) : [];
-    const texts = this.durable
-      ? lines(entry.historyLines, this.journal as Journal)
-      : (entry.historyTexts ?? []).map((text) => `{"events":${text}}`);
-    const events = collectHistory(texts, entry.record.nextEventId);
-    return pending.length
-      ? [...events.filter((e) => e.id < (pending[0] as HistoryEvent).id), ...pending]
-      : events;
+    const events = collectHistory(
+      lines(entry.historyLines, this.journal as Journal),
+      entry.record.nextEventId,
+    );
+    return withPending(events, pending);
   }
 
   addExecution(execution: Execution): void {
     const entry = this.index(execution.record, [], []);
     entry.execution = execution;
-    if (!this.durable) entry.historyTexts = [];
-    this.resident.set(execution.record.key, execution);
-    this.changes.payloads(execution);
+    if (!this.durable) entry.history = [];
+    this.resident.add(execution.record.key, execution);
+    // In memory mode nothing is journaled: a change recorded here would be kept for ever.
+    if (this.durable) this.changes.payloads(execution);
   }
 
   /** Replay: an execution's entry as the journal describes it (not loaded). */
@@ -182,7 +168,8 @@ export class Store {
   }
 
   addEvent(execution: Execution, event: HistoryEvent): void {
-    this.changes.event(execution, event);
+    if (this.durable) this.changes.event(execution, event);
+    else this.entries.get(execution.record.key)?.history?.push(event);
   }
 
   putMachine(machine: StateMachine): void {
@@ -208,13 +195,7 @@ export class Store {
 
   /** Journals the changes since the last commit (one history and one state line per execution). */
   commit(): void {
-    if (this.changes.empty) return;
-    if (!this.durable) {
-      for (const [execution, events] of this.changes.takeEvents())
-        this.entries.get(execution.record.key)?.historyTexts?.push(JSON.stringify(events));
-      return;
-    }
-    if (!this.journal) return;
+    if (!this.journal || this.changes.empty) return;
     for (const { execution, state, history } of this.changes.commit(this.journal)) {
       const entry = this.entries.get(execution.record.key) as ExecutionEntry;
       entry.stateLines.push(...state);
