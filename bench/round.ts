@@ -7,7 +7,10 @@
  * MaxConcurrency), so the figure means something on a noisy machine.
  * Memory per started case: the peak RSS growth, and the heap and RSS growth once the round's cases
  * rest (waiting for answers), divided by N; run with NODE_OPTIONS=--expose-gc to collect first.
- * BENCH_DEADLINE_S (default 600) bounds the run after the synth.
+ * Where the memory is (round-memory.ts): the main heap, the Lambda environments (worker threads),
+ * the resident memory by kind of mapping, the outbox; HEAP_SNAPSHOT=1 writes the main heap at rest.
+ * `npm run bench:round -- 100000` (or N=100000) runs a round of 100,000 rows.
+ * BENCH_DEADLINE_S (default 600 + N / 10) bounds the run after the synth.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,8 +167,8 @@ async function main(): Promise<number> {
         `resident by mapping      ${residentByKind()}`,
         `outbox                   ${rt.outbox.list().length} messages in memory`,
         `engine at rest           ${stats.executions} executions, ${stats.running} running, ${stats.resident} in memory, ${stats.tasksInFlight} task calls in flight, ${stats.tasksQueued} queued`,
-        'The rest is the started cases themselves: their executions in the engine and the queued open-step',
-        'invocations (two per case), which a round of N rows adds whatever the file size.',
+        'A waiting case costs the engine about 1 KB of heap (test/local/sfn/memory-per-waiting.test.ts): the',
+        "RSS beyond the main heap is the Lambda environments' isolates and native memory, set by concurrency, not N.",
       ].join('\n'),
     );
     return 0;
