@@ -131,9 +131,6 @@ export class Journal {
         for (const fd of fds) await fdatasync(fd);
         this.writing = [];
         for (const w of done) w();
-        // Let the callers just released run first: what they append now (the next executions'
-        // starts) joins the next write instead of waiting for the one after it.
-        await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (e) {
       this.failed = e as Error;
