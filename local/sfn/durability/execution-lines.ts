@@ -10,12 +10,13 @@
  * state line; their ids are at or past the record's nextEventId, so reading ignores them (and
  * the events the execution writes when it runs that part again replace them).
  */
-import type {
-  ExecutionPayloads,
-  ExecutionRecord,
-  StateMachine,
-  StateMachineRecord,
-  Thread,
+import {
+  Execution,
+  type ExecutionPayloads,
+  type ExecutionRecord,
+  type StateMachine,
+  type StateMachineRecord,
+  type Thread,
 } from '../interpreter/execution';
 import type { HistoryEvent } from '../interpreter/history';
 import type { Journal } from './journal';
@@ -67,6 +68,19 @@ export function foldStateLines(texts: Iterable<string>): FoldedState {
   return { payloads, threads };
 }
 
+/** An execution as its state lines describe it (loaded again after it was evicted). */
+export function executionFromLines(
+  record: ExecutionRecord,
+  stateLines: number[],
+  journal: Journal,
+  machine: StateMachine,
+): Execution {
+  const { payloads, threads } = foldStateLines(lines(stateLines, journal));
+  const execution = new Execution(record, payloads, machine);
+  for (const thread of threads.values()) execution.addThread(thread);
+  return execution;
+}
+
 /** An execution's events from its history lines: each id once (the last written), below `nextEventId`. */
 export function collectHistory(texts: Iterable<string>, nextEventId: number): HistoryEvent[] {
   const byId = new Map<number, HistoryEvent>();
@@ -80,6 +94,12 @@ export function collectHistory(texts: Iterable<string>, nextEventId: number): Hi
     for (const event of line.events) if (event.id < nextEventId) byId.set(event.id, event);
   }
   return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/** Events read from disk followed by those not journaled yet (which replace any with their ids). */
+export function withPending(events: HistoryEvent[], pending: HistoryEvent[]): HistoryEvent[] {
+  const first = pending[0];
+  return first ? [...events.filter((e) => e.id < first.id), ...pending] : events;
 }
 
 /** The execution key of a history line from its first bytes, without parsing the events. */

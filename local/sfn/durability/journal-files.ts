@@ -98,11 +98,16 @@ export function writeAll(fd: number, data: Buffer, position: number): Promise<vo
 export const fdatasync = (fd: number) =>
   new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
 
-/** A journal line not written yet: where it will be, and its bytes. */
+/**
+ * A journal line not written yet: where it will be, its text (with the newline) and its length
+ * in bytes. Kept as text until the writer encodes a whole batch at once: one buffer per batch,
+ * not one per line.
+ */
 export interface Line {
   fileId: number;
   offset: number;
-  bytes: Buffer;
+  text: string;
+  length: number;
 }
 
 /** The line at (fileId, offset) in a list ordered by place. */
@@ -120,9 +125,11 @@ export function find(lines: Line[], fileId: number, offset: number): Line | unde
   return undefined;
 }
 
-/** Writes the lines' bytes, in order, at the end of `fd`. */
+/** Writes the lines, in order, at the end of `fd`. */
 export function writeLines(fd: number, lines: Line[]): Promise<void> {
-  const data = lines.length === 1 ? (lines[0] as Line).bytes : Buffer.concat(lines.map((l) => l.bytes));
+  let text = '';
+  for (const line of lines) text += line.text;
+  const data = Buffer.from(text, 'utf8');
   return new Promise((resolve, reject) => {
     const step = (done: number) => {
       if (done >= data.length) return resolve();

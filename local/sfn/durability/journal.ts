@@ -3,16 +3,13 @@
  * writer loop writes whatever has accumulated and fdatasyncs it, so many executions share one
  * fsync (group commit). `append` returns the line's Location at once, and `read` returns a line
  * from its Location, from the list while it is not written yet, else from the file.
- *
- * Recovery (`open`) replays the newest snapshot K and then journals K, K+1, ... in order, and
- * cuts a torn last line off so that new appends start on a clean line.
+ * Recovery (`open`) replays the directory first (journal-replay.ts).
  */
 import * as fs from 'node:fs';
 import {
   fdatasync,
   fileName,
   find,
-  forEachLine,
   generationOf,
   generations,
   journalFileId,
@@ -23,6 +20,7 @@ import {
   syncDirectory,
   writeLines,
 } from './journal-files';
+import { replayDirectory } from './journal-replay';
 
 export class Journal {
   /** Appended and not yet written; being written. */
@@ -53,18 +51,8 @@ export class Journal {
 
   /** Replays the directory through `visit` (false = the line is not valid: stop), then opens it. */
   static open(dir: string, visit: (line: RawLine) => boolean, compactBytes = 64 * 1024 * 1024): Journal {
-    fs.mkdirSync(dir, { recursive: true });
-    const { snapshots, journals } = generations(dir);
-    const base = snapshots.at(-1) ?? 0;
-    let snapshotBytes = 0;
-    if (snapshots.length)
-      snapshotBytes = forEachLine(fileName(dir, snapshotFileId(base)), snapshotFileId(base), visit);
-    const replayed = journals.filter((g) => g >= base);
-    let valid = 0;
-    for (const g of replayed) valid = forEachLine(fileName(dir, journalFileId(g)), journalFileId(g), visit);
-    const last = replayed.at(-1) ?? base;
-    if (replayed.length) fs.truncateSync(fileName(dir, journalFileId(last)), valid);
-    const journal = new Journal(dir, last, compactBytes);
+    const { generation, snapshotBytes } = replayDirectory(dir, visit);
+    const journal = new Journal(dir, generation, compactBytes);
     journal.snapshotBytes = snapshotBytes;
     return journal;
   }
@@ -80,17 +68,17 @@ export class Journal {
 
   /** Appends a line (`text` ends with a newline); its Location leaves the newline out. */
   append(text: string): Location {
-    const bytes = Buffer.from(text, 'utf8');
-    const line = { fileId: journalFileId(this.generation), offset: this.bytes, bytes };
+    const length = Buffer.byteLength(text, 'utf8');
+    const line: Line = { fileId: journalFileId(this.generation), offset: this.bytes, text, length };
     this.pending.push(line);
-    this.bytes += bytes.length;
+    this.bytes += length;
     this.kick();
-    return [line.fileId, line.offset, bytes.length - 1];
+    return [line.fileId, line.offset, length - 1];
   }
 
   read([fileId, offset, length]: Location): string {
     const unwritten = find(this.pending, fileId, offset) ?? find(this.writing, fileId, offset);
-    if (unwritten) return unwritten.bytes.toString('utf8', 0, length);
+    if (unwritten) return unwritten.text.slice(0, -1);
     let fd = this.readFds.get(fileId);
     if (fd === undefined) {
       fd = fs.openSync(fileName(this.dir, fileId), 'r');

@@ -1,19 +1,16 @@
 /**
  * The engine's state: state machines, and an index of every execution (its record, always in
- * memory) with, for a durable engine, where its lines are in the journal. An execution's
- * payloads and threads are in memory only while it is resident: one that waits (a task token,
- * a timer) is written out and evicted, least recently used first, once more than
- * `residentLimit` are resident, and loaded again from its state lines when something wakes it.
- * Histories of a durable engine stay on disk and are read on demand.
- *
- * Every change goes through here (touch*, addThread, dropThread, addEvent) so that `commit`
- * can journal it (change-log.ts).
+ * memory) with, for a durable engine, where its lines are in the journal. Payloads and threads
+ * are in memory only while the execution is resident (resident-executions.ts); histories of a
+ * durable engine stay on disk and are read on demand. Every change goes through here (touch*,
+ * addThread, dropThread, addEvent) so that `commit` can journal it (change-log.ts).
  */
-import { Execution, type ExecutionRecord, type StateMachine, type Thread } from '../interpreter/execution';
+import type { Execution, ExecutionRecord, StateMachine, Thread } from '../interpreter/execution';
 import type { HistoryEvent } from '../interpreter/history';
 import { ChangeLog } from './change-log';
-import { collectHistory, foldStateLines, lines, machineRecord } from './execution-lines';
+import { collectHistory, executionFromLines, lines, machineRecord, withPending } from './execution-lines';
 import type { Journal } from './journal';
+import { ResidentExecutions } from './resident-executions';
 
 export interface ExecutionEntry {
   record: ExecutionRecord;
@@ -34,8 +31,7 @@ export class Store {
   readonly byMachine = new Map<string, ExecutionEntry[]>();
   readonly entries = new Map<number, ExecutionEntry>();
   private readonly byArn = new Map<string, ExecutionEntry>();
-  /** Resident executions, least recently used first. */
-  private readonly resident = new Map<number, Execution>();
+  private readonly resident: ResidentExecutions;
   private readonly changes = new ChangeLog();
   private journal: Journal | null = null;
   clockOffset = 0;
@@ -47,8 +43,10 @@ export class Store {
   constructor(
     /** False in memory mode: everything stays resident, nothing is journaled. */
     readonly durable: boolean,
-    private readonly residentLimit: number,
-  ) {}
+    residentLimit: number,
+  ) {
+    this.resident = new ResidentExecutions(residentLimit);
+  }
 
   /** Called after an execution was loaded from disk (the engine then evicts at its next batch). */
   onLoad: () => void = () => {};
@@ -85,20 +83,14 @@ export class Store {
     const key = entry.record.key;
     const loaded = entry.execution;
     if (loaded) {
-      if (this.durable) {
-        this.resident.delete(key);
-        this.resident.set(key, loaded);
-      }
+      if (this.durable) this.resident.used(key, loaded);
       return loaded;
     }
-    const journal = this.journal as Journal;
-    const { payloads, threads } = foldStateLines(lines(entry.stateLines, journal));
     const machine = this.revision(entry.record.stateMachineArn, entry.record.revision);
     if (!machine) throw new Error(`execution ${entry.record.arn} runs an unknown machine revision`);
-    const execution = new Execution(entry.record, payloads, machine);
-    for (const thread of threads.values()) execution.addThread(thread);
+    const execution = executionFromLines(entry.record, entry.stateLines, this.journal as Journal, machine);
     entry.execution = execution;
-    this.resident.set(key, execution);
+    this.resident.add(key, execution);
     this.onLoad();
     return execution;
   }
@@ -111,35 +103,31 @@ export class Store {
    */
   evict(pinned?: Set<number>): void {
     if (!this.durable) return;
-    for (const [key, execution] of this.resident) {
-      if (this.resident.size <= this.residentLimit) return;
-      if (this.changes.has(execution) || pinned?.has(key)) continue;
-      this.resident.delete(key);
+    const keep = (key: number, execution: Execution) =>
+      this.changes.has(execution) || pinned?.has(key) === true;
+    for (const key of this.resident.evict(keep))
       (this.entries.get(key) as ExecutionEntry).execution = undefined;
-    }
   }
 
   /** The history, from disk for a durable engine (with the events not journaled yet). */
   history(key: number): HistoryEvent[] {
     const entry = this.entries.get(key);
-    if (!entry) return [];
-    if (!this.durable) return entry.history ?? [];
+    if (!entry || !this.durable) return entry?.history ?? [];
     const pending = entry.execution ? this.changes.eventsOf(entry.execution) : [];
     const events = collectHistory(
       lines(entry.historyLines, this.journal as Journal),
       entry.record.nextEventId,
     );
-    return pending.length
-      ? [...events.filter((e) => e.id < (pending[0] as HistoryEvent).id), ...pending]
-      : events;
+    return withPending(events, pending);
   }
 
   addExecution(execution: Execution): void {
     const entry = this.index(execution.record, [], []);
     entry.execution = execution;
     if (!this.durable) entry.history = [];
-    this.resident.set(execution.record.key, execution);
-    this.changes.payloads(execution);
+    this.resident.add(execution.record.key, execution);
+    // In memory mode nothing is journaled: a change recorded here would be kept for ever.
+    if (this.durable) this.changes.payloads(execution);
   }
 
   /** Replay: an execution's entry as the journal describes it (not loaded). */
