@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseStatus, citizenWeb, type Created, createCase, getCase, provider, step, stepOpen } from './cases';
+import { type Created, caseStatus, citizenWeb, createCase, getCase, provider, step, stepOpen } from './cases';
 import { answers } from './forms';
 import { eventually, type LocalSystem, type Loose } from './harness';
 import {
