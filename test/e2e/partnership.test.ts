@@ -49,6 +49,7 @@ let b: Created;
 let presentDue: string; // A's `present`, as first planned
 let helper: string; // the helper's link token
 let delegateId: string;
+let shortHelper: string; // a helper's link that ends with tomorrow
 /** On the engine clock (ms): A's round entered, `collect` answered, `present` answered, and the feedback. */
 const at = { entered: 0, collect: 0, present: 0, feedbackEntered: 0, household: 0, municipality: 0 };
 
@@ -174,6 +175,17 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.json.error.code).toBe('DELEGATE_LINK');
     }
+    // A second helper, for the whole case, whose link works until the end of tomorrow.
+    const brief = await sys.request('POST', `/c/${a.linkToken}/delegates`, {
+      json: {
+        name: 'Buurman Kees',
+        steps: 'all',
+        expiresAt: dayAfter(new Date(clock.now()).toISOString(), 1),
+      },
+    });
+    expect(brief.status, brief.text).toBe(201);
+    shortHelper = tokenOf(brief.json.link);
+    expect((await sys.request('GET', `/c/${shortHelper}`)).status).toBe(200);
   });
 
   it('the re-timed reminder and escalation arrive 3 days late; the declined step keeps its timing', async () => {
@@ -214,6 +226,10 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
   });
 
   it('the helper answers the step handed over, is refused elsewhere, and not at all once withdrawn', async () => {
+    // Five days on, the other helper's link has ended on the engine's clock.
+    const ended = await sys.request('GET', `/c/${shortHelper}`, { headers: asJson });
+    expect(ended.status).toBe(410);
+    expect(ended.json.error.code).toBe('LINK_EXPIRED');
     at.present = clock.now();
     const answered = await sys.request('POST', `/c/${helper}/steps/present`, {
       json: { data: answers('waste-collection', 'present') },
@@ -279,6 +295,12 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
     expect(view.waiting.citizenOnProvider).toBe(round.citizenOnProvider + feedback.citizenOnProvider);
     expect(view.waiting.providerOnCitizen).toBe(round.providerOnCitizen + feedback.providerOnCitizen);
     expect((await own(a)).json.waiting).toEqual(view.waiting);
+    // The citizen's page says it in words: a day on the municipality, three days of it on them.
+    const page = (await sys.request('GET', `/c/${a.linkToken}`)).text;
+    expect(page).toMatch(
+      /U wachtte 1 dag op Gemeente Samen [^;<]+; Gemeente Samen [^<]+ wachtte 3 dagen op u\./,
+    );
+    expect(page).toContain('Samen tegelijk bezig: 2 dagen en 1 uur.');
     // Case B answered within seconds, the household first.
     const bView = await getCase(sys, b.caseId, staff);
     expect(stageOf(bView, 'round')).toMatchObject(visitFromEvents(bView, 'round', 'present', 'collect'));
