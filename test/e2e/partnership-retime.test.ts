@@ -39,6 +39,7 @@ describe('re-timed notices, end to end on the engine clock', () => {
     const c = await createCase(sys, 'waste-collection', staff); // the household's step, moved late
     const d = await createCase(sys, 'waste-collection', staff); // the municipality's step, moved
     const e = await createCase(sys, 'waste-collection', staff); // a proposal that lapses
+    const f = await createCase(sys, 'waste-collection', staff); // the municipality's step, a day earlier
     const cOpened = step(await stepOpen(sys, c.caseId, 'present', staff), 'present');
     const dOpened = step(await stepOpen(sys, d.caseId, 'collect', staff), 'collect');
     await stepOpen(sys, e.caseId, 'present', staff);
@@ -60,6 +61,22 @@ describe('re-timed notices, end to end on the engine clock', () => {
     );
     expect(agreed.status, agreed.text).toBe(200);
 
+    // F: "can you collect a day earlier?": the due date moves back a day, and so does the escalation.
+    const fOpened = step(await stepOpen(sys, f.caseId, 'collect', staff), 'collect');
+    const earlier = await proposal(`/c/${f.linkToken}/steps/collect/proposals`, {
+      dueAt: dayAfter(fOpened.dueAt, -1),
+      reason: 'Morgen ben ik weg',
+    });
+    expect(earlier.status, earlier.text).toBe(201);
+    const fine = await proposal(
+      `/cases/${f.caseId}/proposals/${earlier.json.proposalId}`,
+      { accept: true },
+      staff,
+    );
+    expect(fine.status, fine.text).toBe(200);
+    const fCollect = async () => step(await getCase(sys, f.caseId, staff), 'collect');
+    expect(Date.parse((await fCollect()).dueAt) - Date.parse(fOpened.dueAt)).toBe(-DAY * 1000);
+
     // E: the organisation's proposal is open when the household answers the step: it lapses.
     const open = await proposal(
       `/cases/${e.caseId}/steps/present/proposals`,
@@ -79,6 +96,7 @@ describe('re-timed notices, end to end on the engine clock', () => {
     // 21 h: C's reminder (20 h) went out. Then the organisation moves C's step 2 days; the household agrees.
     await clock.advance(21 * HOUR);
     await textsArrive(sys, c.phone, isReminder, 1);
+    expect((await fCollect()).escalated).toBeFalsy(); // F is due at 24 h, not yet
     const moved = await proposal(
       `/cases/${c.caseId}/steps/present/proposals`,
       { dueAt: dayAfter(cOpened.dueAt, 2), reason: 'Route verlegd' },
@@ -89,8 +107,10 @@ describe('re-timed notices, end to end on the engine clock', () => {
     expect(yes.status, yes.text).toBe(200);
 
     const collect = async () => step(await getCase(sys, d.caseId, staff), 'collect');
-    await clock.advance(4 * HOUR); // 25 h: past D's old reminder (1 d)
-    await sleep(1500);
+    await clock.advance(4 * HOUR); // 25 h: past D's old reminder (1 d); F's new due date (1 d)
+    await eventually(async () => (await fCollect()).escalated === true, "F's earlier escalation");
+    expect((await fCollect()).reminders).toBeLessThanOrEqual(1);
+    expect((await provider(sys, f.caseId, 'collect', staff, collected)).status).toBe(200);
     expect(await collect()).toMatchObject({ status: 'OPEN', reminders: 0 });
     await clock.advance(24 * HOUR); // 49 h: D's new reminder (2 d); past C's old due date (2 d)
     await eventually(async () => (await collect()).reminders === 1, "D's re-timed reminder");
