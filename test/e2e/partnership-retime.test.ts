@@ -144,4 +144,34 @@ describe('re-timed notices, end to end on the engine clock', () => {
     expect(Date.parse(expired.updatedAt)).toBeGreaterThanOrEqual(Date.parse(expiresAt));
     expect((await textsTo(sys, c.phone)).filter((m) => isReminder(m.body))).toHaveLength(1);
   });
+
+  it('counts concurrent proposals and answers once: one proposal opens, one answer moves the date', async () => {
+    const g = await createCase(sys, 'waste-collection', staff);
+    const opened = step(await stepOpen(sys, g.caseId, 'present', staff), 'present');
+    const both = await Promise.all(
+      [1, 2].map((days) =>
+        proposal(`/c/${g.linkToken}/steps/present/proposals`, {
+          dueAt: dayAfter(opened.dueAt, days),
+          reason: 'Liever later',
+        }),
+      ),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const made = both.find((r) => r.status === 201)?.json;
+    const answered = await Promise.all(
+      [true, true, false].map((accept) =>
+        proposal(`/cases/${g.caseId}/proposals/${made.proposalId}`, { accept }, staff),
+      ),
+    );
+    expect(answered.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    const view = await getCase(sys, g.caseId, staff);
+    expect(view.proposals).toHaveLength(1);
+    const [only] = view.proposals as { status: string; dueAt: string }[];
+    // Whichever answer came first counts; an acceptance moves the date by the days asked, once.
+    const asked =
+      only?.status === 'ACCEPTED' ? Date.parse(only.dueAt) - Date.parse(dayAfter(opened.dueAt, 0)) : 0;
+    expect(Date.parse(step(view, 'present').dueAt) - Date.parse(opened.dueAt)).toBe(asked);
+    const retimed = (view.events as { type: string }[]).filter((e) => e.type === 'STEP_RETIMED');
+    expect(retimed).toHaveLength(only?.status === 'ACCEPTED' ? 1 : 0);
+  });
 });

@@ -204,6 +204,11 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
     expect(await escalations()).toHaveLength(0);
     expect(await reminders()).toHaveLength(0);
 
+    // A running stage counts up to now, on the engine's clock: so far all of it shared.
+    const running = stageOf(await getCase(sys, a.caseId, staff), 'round');
+    expect(running).toMatchObject({ complete: false, citizenOnProvider: 0, providerOnCitizen: 0 });
+    expect(near(running.shared, Math.round((clock.now() - at.entered) / 1000))).toBe(true);
+
     // The municipality collects now: from here on it waits on the household.
     at.collect = clock.now();
     expect(
@@ -390,5 +395,17 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
       }),
     ]);
     expect((await getCase(sys, b.caseId, staff)).status).toBe('COMPLETED');
+
+    // The round runs again as a new visit: its own proposals (the limits count per visit) and waiting.
+    const reopenedAt = clock.now();
+    const present = step(reopened, 'present');
+    const anew = await proposeAsCitizen(a, 'present', dayAfter(present.dueAt, 1));
+    expect(anew.status, anew.text).toBe(201);
+    await clock.advance(HOUR);
+    const view = await getCase(sys, a.caseId, staff);
+    const visits = (view.waiting.stages as Loose[]).filter((v) => v.stageId === 'round');
+    expect(visits).toHaveLength(2);
+    expect(visits[1]).toMatchObject({ complete: false, citizenOnProvider: 0, providerOnCitizen: 0 });
+    expect(near(visits[1].shared, Math.round((clock.now() - reopenedAt) / 1000))).toBe(true);
   });
 });
