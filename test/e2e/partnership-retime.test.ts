@@ -143,6 +143,15 @@ describe('re-timed notices, end to end on the engine clock', () => {
     // It ended at the moved expiry (the engine's clock), not at the planned one.
     expect(Date.parse(expired.updatedAt)).toBeGreaterThanOrEqual(Date.parse(expiresAt));
     expect((await textsTo(sys, c.phone)).filter((m) => isReminder(m.body))).toHaveLength(1);
+    // The municipality collected at once and waited on the household until the moved expiry; then it stops.
+    const round = (expired.waiting.stages as { stageId: string }[]).find((v) => v.stageId === 'round');
+    const collectedAt = (expired.events as { type: string; stepId?: string; at: string }[]).find(
+      (ev) => ev.type === 'STEP_SUBMITTED' && ev.stepId === 'collect',
+    )?.at;
+    const waited = Math.floor((Date.parse(expired.updatedAt) - Date.parse(String(collectedAt))) / 1000);
+    expect(round).toMatchObject({ complete: false, citizenOnProvider: 0, providerOnCitizen: waited });
+    await clock.advance(DAY);
+    expect((await getCase(sys, c.caseId, staff)).waiting).toEqual(expired.waiting);
   });
 
   it('counts concurrent proposals and answers once: one proposal opens, one answer moves the date', async () => {
