@@ -407,5 +407,15 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
     expect(visits).toHaveLength(2);
     expect(visits[1]).toMatchObject({ complete: false, citizenOnProvider: 0, providerOnCitizen: 0 });
     expect(near(visits[1].shared, Math.round((clock.now() - reopenedAt) / 1000))).toBe(true);
+
+    // Accepted in the reopened round's own execution: its reminder moves a day too (20 h -> 44 h).
+    expect((await answerAsStaff(a, anew.json.proposalId, true)).status).toBe(200);
+    const reminders = async () => (await textsTo(sys, a.phone)).filter((m) => isReminder(m.body));
+    expect(await reminders()).toHaveLength(1); // visit 1's
+    await clock.advance(21 * HOUR); // 22 h after the reopening
+    await sleep(1500);
+    expect(await reminders()).toHaveLength(1);
+    await clock.advance(23 * HOUR); // 45 h
+    expect(await textsArrive(sys, a.phone, isReminder, 2)).toHaveLength(2);
   });
 });
