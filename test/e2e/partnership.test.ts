@@ -10,11 +10,14 @@ import {
   HOUR,
   isEscalation,
   isReminder,
+  type Moment,
   near,
   sleep,
+  spans,
   stageOf,
   textsArrive,
   textsTo,
+  timed,
   visitFromEvents,
 } from './partnership';
 import { withLocalSystem } from './setup';
@@ -50,8 +53,16 @@ let presentDue: string; // A's `present`, as first planned
 let helper: string; // the helper's link token
 let delegateId: string;
 let shortHelper: string; // a helper's link that ends with tomorrow
-/** On the engine clock (ms): A's round entered, `collect` answered, `present` answered, and the feedback. */
-const at = { entered: 0, collect: 0, present: 0, feedbackEntered: 0, household: 0, municipality: 0 };
+/** On the engine clock: A's round entered, `collect` answered, `present` answered, and the feedback. */
+const never: Moment = { before: 0, after: 0 };
+const at = {
+  entered: never,
+  collect: never,
+  present: never,
+  feedbackEntered: never,
+  household: never,
+  municipality: never,
+};
 
 function proposeAsStaff(c: Created, stepId: string, dueAt: string) {
   return sys.request('POST', `/cases/${c.caseId}/steps/${stepId}/proposals`, {
@@ -71,11 +82,12 @@ const answerAsCitizen = (c: Created, id: unknown, accept: boolean) =>
 
 describe('partners, not customers: the acceptance scenario of issue 12', () => {
   it('proposals both ways: accepted, declined (JSON and by SMS), and every limit refused clearly', async () => {
+    const entering = clock.now();
     a = await createCase(sys, 'waste-collection', staff);
-    at.entered = clock.now();
-    b = await createCase(sys, 'waste-collection', staff);
     const opened = await stepOpen(sys, a.caseId, 'present', staff);
     await stepOpen(sys, a.caseId, 'collect', staff);
+    at.entered = { before: entering, after: clock.now() };
+    b = await createCase(sys, 'waste-collection', staff);
     presentDue = step(opened, 'present').dueAt;
     const collectDue = step(opened, 'collect').dueAt;
 
@@ -205,15 +217,18 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
     expect(await reminders()).toHaveLength(0);
 
     // A running stage counts up to now, on the engine's clock: so far all of it shared.
-    const running = stageOf(await getCase(sys, a.caseId, staff), 'round');
+    const [now, asked] = await timed(clock, () => getCase(sys, a.caseId, staff));
+    const running = stageOf(now, 'round');
     expect(running).toMatchObject({ complete: false, citizenOnProvider: 0, providerOnCitizen: 0 });
-    expect(near(running.shared, Math.round((clock.now() - at.entered) / 1000))).toBe(true);
+    expect(spans(running.shared, at.entered, asked), `${running.shared}`).toBe(true);
 
     // The municipality collects now: from here on it waits on the household.
-    at.collect = clock.now();
-    expect(
-      (await provider(sys, a.caseId, 'collect', staff, answers('waste-collection', 'collect'))).status,
-    ).toBe(200);
+    const collected = answers('waste-collection', 'collect');
+    const [done, collectedAt] = await timed(clock, () =>
+      provider(sys, a.caseId, 'collect', staff, collected),
+    );
+    expect(done.status).toBe(200);
+    at.collect = collectedAt;
 
     await clock.advance(42 * HOUR); // 91 h: just before the new reminder (20 h + 3 d = 92 h)
     await sleep(1500);
@@ -235,13 +250,15 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
     const ended = await sys.request('GET', `/c/${shortHelper}`, { headers: asJson });
     expect(ended.status).toBe(410);
     expect(ended.json.error.code).toBe('LINK_EXPIRED');
-    at.present = clock.now();
-    const answered = await sys.request('POST', `/c/${helper}/steps/present`, {
-      json: { data: answers('waste-collection', 'present') },
-    });
+    const [answered, presentAt] = await timed(clock, () =>
+      sys.request('POST', `/c/${helper}/steps/present`, {
+        json: { data: answers('waste-collection', 'present') },
+      }),
+    );
     expect(answered.status, answered.text).toBe(200);
+    at.present = presentAt;
     const moved = await stepOpen(sys, a.caseId, 'household-feedback', staff);
-    at.feedbackEntered = clock.now();
+    at.feedbackEntered = { before: presentAt.before, after: clock.now() };
     expect(step(moved, 'present').answeredBy).toEqual({ delegateId, name: 'Anna de Vries' });
     const submitted = (moved.events as Loose[]).find(
       (e) => e.type === 'STEP_SUBMITTED' && e.stepId === 'present',
@@ -265,33 +282,36 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
     expect(late.status).toBe(410);
 
     // The feedback: the household at once, the municipality a day later; the case completes.
-    at.household = clock.now();
     const feedback = answers('waste-collection', 'household-feedback', { satisfied: 'ja' });
-    expect((await citizenWeb(sys, a.linkToken, 'household-feedback', feedback)).status).toBe(303);
+    const [household, householdAt] = await timed(clock, () =>
+      citizenWeb(sys, a.linkToken, 'household-feedback', feedback),
+    );
+    expect(household.status).toBe(303);
+    at.household = householdAt;
     await clock.advance(DAY);
-    at.municipality = clock.now();
     const last = answers('waste-collection', 'municipality-feedback');
-    expect((await provider(sys, a.caseId, 'municipality-feedback', staff, last)).status).toBe(200);
+    const [municipality, municipalityAt] = await timed(clock, () =>
+      provider(sys, a.caseId, 'municipality-feedback', staff, last),
+    );
+    expect(municipality.status).toBe(200);
+    at.municipality = municipalityAt;
     await caseStatus(sys, a.caseId, staff, 'COMPLETED');
   });
 
   it('waiting follows the clock moves and the events, in both views', async () => {
     const view = await getCase(sys, a.caseId, staff);
-    const s = (ms: number) => Math.round(ms / 1000);
     const round = stageOf(view, 'round');
     const feedback = stageOf(view, 'feedback');
     // From the clock moves: shared until the municipality collected (49 h), then it waited on the
     // household until the helper answered (72 h); in the feedback the household waited a day.
     expect(round).toMatchObject({ complete: true, citizenOnProvider: 0 });
-    expect(near(round.shared, s(at.collect - at.entered)), `shared ${round.shared}`).toBe(true);
-    expect(near(round.providerOnCitizen, s(at.present - at.collect)), `${round.providerOnCitizen}`).toBe(
-      true,
-    );
+    expect(spans(round.shared, at.entered, at.collect), `shared ${round.shared}`).toBe(true);
+    expect(spans(round.providerOnCitizen, at.collect, at.present), `${round.providerOnCitizen}`).toBe(true);
     expect(near(round.providerOnCitizen, 72 * HOUR, 60)).toBe(true);
     expect(feedback).toMatchObject({ complete: true, providerOnCitizen: 0 });
-    expect(near(feedback.citizenOnProvider, s(at.municipality - at.household))).toBe(true);
+    expect(spans(feedback.citizenOnProvider, at.household, at.municipality)).toBe(true);
     expect(near(feedback.citizenOnProvider, DAY, 60)).toBe(true);
-    expect(near(feedback.shared, s(at.household - at.feedbackEntered))).toBe(true);
+    expect(spans(feedback.shared, at.feedbackEntered, at.household)).toBe(true);
     // And exactly as the events say.
     expect(round).toMatchObject(visitFromEvents(view, 'round', 'present', 'collect'));
     expect(feedback).toMatchObject(
@@ -314,7 +334,7 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
 
   it('the service report and its CSV hold both cases, with their reminders and overdue steps', async () => {
     const [aView, bView] = [await getCase(sys, a.caseId, staff), await getCase(sys, b.caseId, staff)];
-    const from = new Date(at.entered).toISOString().slice(0, 10);
+    const from = new Date(at.entered.before).toISOString().slice(0, 10);
     const to = clock.today();
     const report = await sys.request('GET', `/services/waste-collection/report?from=${from}&to=${to}`, {
       token: staff,
@@ -382,12 +402,14 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
       json: { reason: 'Overgeslagen' },
     });
     expect(byStaff.status).toBe(409);
+    const reopening = clock.now();
     const inside = await sys.request('POST', `/c/${a.linkToken}/reopen`, {
       json: { reason: 'Niet geleegd' },
     });
     expect(inside.status, inside.text).toBe(200);
     expect(inside.json).toMatchObject({ caseId: a.caseId, status: 'ACTIVE', stage: 'round' });
     const reopened = await stepOpen(sys, a.caseId, 'present', staff);
+    const reopenedAt: Moment = { before: reopening, after: clock.now() };
     expect((reopened.events as Loose[]).filter((e) => e.type === 'CASE_REOPENED')).toEqual([
       expect.objectContaining({
         actor: 'citizen',
@@ -397,16 +419,15 @@ describe('partners, not customers: the acceptance scenario of issue 12', () => {
     expect((await getCase(sys, b.caseId, staff)).status).toBe('COMPLETED');
 
     // The round runs again as a new visit: its own proposals (the limits count per visit) and waiting.
-    const reopenedAt = clock.now();
     const present = step(reopened, 'present');
     const anew = await proposeAsCitizen(a, 'present', dayAfter(present.dueAt, 1));
     expect(anew.status, anew.text).toBe(201);
     await clock.advance(HOUR);
-    const view = await getCase(sys, a.caseId, staff);
+    const [view, asked] = await timed(clock, () => getCase(sys, a.caseId, staff));
     const visits = (view.waiting.stages as Loose[]).filter((v) => v.stageId === 'round');
     expect(visits).toHaveLength(2);
     expect(visits[1]).toMatchObject({ complete: false, citizenOnProvider: 0, providerOnCitizen: 0 });
-    expect(near(visits[1].shared, Math.round((clock.now() - reopenedAt) / 1000))).toBe(true);
+    expect(spans(visits[1].shared, reopenedAt, asked), `${visits[1].shared}`).toBe(true);
 
     // Accepted in the reopened round's own execution: its reminder moves a day too (20 h -> 44 h).
     expect((await answerAsStaff(a, anew.json.proposalId, true)).status).toBe(200);

@@ -76,9 +76,29 @@ export function stageOf(view: Loose, stageId: string): Loose {
   return (view.waiting.stages as Loose[]).find((s) => s.stageId === stageId);
 }
 
-/** `actual` is `expected` seconds to within `slack` (a request's latency on the engine clock). */
-export function near(actual: number, expected: number, slack = 5): boolean {
+/** `actual` is `expected` seconds to within `slack`. */
+export function near(actual: number, expected: number, slack: number): boolean {
   return Math.abs(actual - expected) <= slack;
+}
+
+/** A moment on the engine clock, known to lie between two readings (ms): before and after what made it. */
+export interface Moment {
+  before: number;
+  after: number;
+}
+
+/** Runs `act` and returns its result with the moment it happened, bracketed on the engine clock. */
+export async function timed<T>(clock: EngineClock, act: () => Promise<T>): Promise<[T, Moment]> {
+  const before = clock.now();
+  const result = await act();
+  return [result, { before, after: clock.now() }];
+}
+
+/** The seconds a function can have measured from one moment to the other (whole seconds, rounded either way). */
+export function spans(actual: number, from: Moment, to: Moment): boolean {
+  const low = Math.floor((to.before - from.after) / 1000) - 1;
+  const high = Math.ceil((to.after - from.before) / 1000) + 1;
+  return actual >= low && actual <= high;
 }
 
 /** The report's CSV as rows of cells keyed by the header (no cell here holds a comma). */
