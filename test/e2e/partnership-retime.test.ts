@@ -183,4 +183,39 @@ describe('re-timed notices, end to end on the engine clock', () => {
     const retimed = (view.events as { type: string }[]).filter((e) => e.type === 'STEP_RETIMED');
     expect(retimed).toHaveLength(only?.status === 'ACCEPTED' ? 1 : 0);
   });
+
+  it('an answer racing the acceptance of its step’s proposal counts once, or is refused to be sent again', async () => {
+    const cases = await Promise.all([1, 2, 3].map(() => createCase(sys, 'waste-collection', staff)));
+    for (const h of cases) {
+      const opened = step(await stepOpen(sys, h.caseId, 'present', staff), 'present');
+      const asked = await proposal(`/c/${h.linkToken}/steps/present/proposals`, {
+        dueAt: dayAfter(opened.dueAt, 2),
+        reason: 'Liever later',
+      });
+      const data = answers('waste-collection', 'present');
+      const answer = () => sys.request('POST', `/c/${h.linkToken}/steps/present`, { json: { data } });
+      const [accepted, answered] = await Promise.all([
+        proposal(`/cases/${h.caseId}/proposals/${asked.json.proposalId}`, { accept: true }, staff),
+        answer(),
+      ]);
+      // Either may come first: the proposal lapses with its closed step, or the answer meets the
+      // re-armed wait and is refused with nothing saved; then sending it again is answered.
+      expect([200, 409]).toContain(accepted.status);
+      expect([200, 409]).toContain(answered.status);
+      if (answered.status === 409) {
+        expect(answered.json.error.code).toMatch(/^(TOKEN_EXPIRED|STEP_NOT_OPEN)$/);
+        const again = await eventually(async () => {
+          const res = await answer();
+          return res.status === 200 ? res : undefined;
+        }, 'the answer sent again');
+        expect(again.status).toBe(200);
+      }
+      const view = await stepOpen(sys, h.caseId, 'collect', staff);
+      const submitted = (view.events as { type: string; stepId?: string }[]).filter(
+        (ev) => ev.type === 'STEP_SUBMITTED' && ev.stepId === 'present',
+      );
+      expect(submitted).toHaveLength(1);
+      expect(step(view, 'present').status).toBe('DONE');
+    }
+  });
 });
