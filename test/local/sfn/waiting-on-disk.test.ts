@@ -73,7 +73,9 @@ async function startAll(engine: Engine, count: number) {
     const w = await engine.startExecution({
       stateMachineArn: waits.stateMachineArn,
       name: who,
-      input: JSON.stringify({ seconds: 600 + i }),
+      // A minute apart: the engine clock also runs with real time, so timers one second apart would let a
+      // slow machine fire the next one before the test looks (wait[31] stays 90 s ahead of the check below).
+      input: JSON.stringify({ seconds: 600 + i * 60 }),
     });
     arns.wait.push(w.executionArn as string);
   }
@@ -117,11 +119,11 @@ describe('waiting executions on disk', () => {
         expectCompleteHistory(engine, arn, 'ExecutionSucceeded');
       }
       // The Wait timers fire in due order while their executions are on disk.
-      await engine.advance(630);
+      await engine.advance(2370);
       for (const arn of arns.wait.slice(0, 30))
         expect((await engine.waitForExecution(arn)).status).toBe('SUCCEEDED');
       expect(engine.describeExecution({ executionArn: arns.wait[31] }).status).toBe('RUNNING');
-      await engine.advance(60);
+      await engine.advance(1800);
       for (const arn of arns.wait) expectCompleteHistory(engine, arn, 'ExecutionSucceeded');
       // Executions loaded to answer the calls above are evicted again at the next batch.
       await until(() => engine.stats().resident <= 5);
@@ -163,7 +165,7 @@ describe('waiting executions on disk', () => {
       await expect(
         second.engine.sendTaskSuccess({ taskToken: first.tokens.get('p3') as string, output: '"again"' }),
       ).rejects.toMatchObject({ name: 'TaskTimedOut' });
-      await second.engine.advance(700);
+      await second.engine.advance(6000);
       for (const arn of arns.wait)
         expect((await second.engine.waitForExecution(arn)).status).toBe('SUCCEEDED');
     } finally {
