@@ -1,9 +1,21 @@
 import { sameSecret } from '../domain/pii';
-import { ForbiddenError } from '../shared/errors';
+import { errorPage } from '../pages/error-page';
+import { errorBody, ForbiddenError } from '../shared/errors';
+import { type HttpEvent, type HttpResult, html, json } from '../shared/http';
+import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
 
-// What the citizen page's POSTs share: JSON or a form by its media type, and a form's CSRF value,
-// derived from the link token (the page that served the form knew it).
+// What the citizen page's routes share (citizen-page, citizen-proposals): JSON or a form by its media
+// type, a form's CSRF value derived from the link token (the page that served the form knew it), the
+// pages' headers, and how a failure is answered.
+
+/** The path the citizen pages live under: PUBLIC_URL's, without a trailing slash. */
+export const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
+// No script at all, styles from this origin only, never framed, forms post back here only.
+const CSP =
+  "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const citizenHtml = (status: number, body: string, headers: Record<string, string> = {}) =>
+  html(status, body, { 'content-security-policy': CSP, ...headers });
 
 export const csrfFor = (token: string) => vault.hash(`csrf:${token}`);
 
@@ -24,4 +36,18 @@ export function formValues(body: unknown, token: string): Record<string, string>
     throw new ForbiddenError('The form did not come from this page; open the page again.', undefined, 'CSRF');
   }
   return values;
+}
+
+/** A failure: JSON gets the error body; a form gets a page, with the way back where the case itself is fine. */
+export function citizenError(status: number, error: unknown, event: HttpEvent): HttpResult {
+  const headers = { accept: event.headers.accept, 'content-type': event.headers['content-type'] };
+  // DELETE is for JSON clients only (a page withdraws a helper with a form).
+  if (wantsJson(headers) || event.requestContext.http.method === 'DELETE')
+    return json(status, errorBody(error));
+  const token = event.pathParameters?.linkToken;
+  const back =
+    token && [400, 403, 409, 413, 415].includes(status)
+      ? `${rootPath}/c/${encodeURIComponent(token)}`
+      : undefined;
+  return citizenHtml(status, errorPage(status, error, rootPath, back));
 }

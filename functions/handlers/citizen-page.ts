@@ -21,14 +21,21 @@ import { submitStep } from '../domain/submit';
 import { caseDto, categoriesShown, publicStep } from '../domain/views';
 import type { Failed } from '../pages/case-page';
 import { casePage } from '../pages/case-page';
-import { errorPage } from '../pages/error-page';
 import { pickLocale } from '../pages/i18n';
-import { ConflictError, errorBody, LinkExpiredError, NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, LinkExpiredError, NotFoundError, ValidationError } from '../shared/errors';
 import { type HttpEvent, type HttpResult, html, httpRoute, json } from '../shared/http';
 import { publicUrl } from '../shared/settings';
 import { traceOf } from '../shared/trace';
 import { vault } from '../shared/vault';
-import { csrfFor, formValues, isJsonType, wantsJson } from './citizen-forms';
+import {
+  citizenError,
+  citizenHtml,
+  csrfFor,
+  formValues,
+  isJsonType,
+  rootPath,
+  wantsJson,
+} from './citizen-forms';
 
 // GET /c/{linkToken}, GET /c/{linkToken}/export, POST /c/{linkToken}/steps/{stepId}, POST
 // /c/{linkToken}/reopen and the delegates' routes: the citizen's page, the download of everything the
@@ -49,12 +56,7 @@ const REVOKE_ROUTES = [
   'DELETE /c/{linkToken}/delegates/{delegateId}',
   'POST /c/{linkToken}/delegates/{delegateId}/revoke',
 ];
-const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
-// No script at all, styles from this origin only, never framed, forms post back here only.
-const CSP =
-  "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const page = (status: number, body: string, headers: Record<string, string> = {}) =>
-  html(status, body, { 'content-security-policy': CSP, ...headers });
+const page = citizenHtml;
 
 const access = (token: string) => whoAsks(repository, delegateStore, systemClock, token);
 
@@ -260,20 +262,6 @@ async function submit(input: Input, event: HttpEvent): Promise<HttpResult> {
   return html(303, '', { location });
 }
 
-function renderError(status: number, error: unknown, event: HttpEvent): HttpResult {
-  const headers = { accept: event.headers.accept, 'content-type': event.headers['content-type'] };
-  // DELETE is for JSON clients only (a page withdraws a helper with a form).
-  if (wantsJson(headers) || event.requestContext.http.method === 'DELETE')
-    return json(status, errorBody(error));
-  const token = event.pathParameters?.linkToken;
-  // Only where the case itself is fine: a way back to it.
-  const back =
-    token && [400, 403, 409, 413, 415].includes(status)
-      ? `${rootPath}/c/${encodeURIComponent(token)}`
-      : undefined;
-  return page(status, errorPage(status, error, rootPath, back));
-}
-
 export const handler = httpRoute(
   request,
   (input, event) => {
@@ -283,5 +271,5 @@ export const handler = httpRoute(
     if (event.requestContext.http.method === 'POST') return submit(input, event);
     return event.routeKey === EXPORT_ROUTE ? exportCase(input) : render(input, 200, { event });
   },
-  renderError,
+  citizenError,
 );

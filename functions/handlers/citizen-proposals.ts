@@ -2,17 +2,16 @@ import { repository } from '../adapters/repository';
 import { answerBody, answerFromForm, citizenRequest, parseBody, proposalBody } from '../contract/proposals';
 import { caseIdForLinkToken } from '../domain/access';
 import { systemClock } from '../domain/clock';
-import { errorPage } from '../pages/error-page';
 import { pickLocale } from '../pages/i18n';
 import { proposalStore } from '../proposals/adapters';
 import { answerProposal } from '../proposals/answer';
 import { propose } from '../proposals/propose';
 import { taskRetimer } from '../proposals/retimer';
-import { errorBody, NotFoundError } from '../shared/errors';
-import { type HttpEvent, type HttpResult, html, httpRoute, json } from '../shared/http';
+import { NotFoundError } from '../shared/errors';
+import { html, httpRoute, json } from '../shared/http';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
-import { formValues, isJsonType, wantsJson } from './citizen-forms';
+import { citizenError, formValues, isJsonType } from './citizen-forms';
 
 // POST /c/{linkToken}/steps/{stepId}/proposals and POST /c/{linkToken}/proposals/{proposalId}: the
 // citizen proposes a new due date for a step of their case, or answers the provider's proposal, by
@@ -25,9 +24,6 @@ const deps = {
   clock: systemClock,
   vault,
 };
-const rootPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
-const CSP =
-  "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export const handler = httpRoute(
   citizenRequest,
@@ -57,17 +53,5 @@ export const handler = httpRoute(
     const locale = pickLocale(query.lang, event.headers['accept-language'], record.citizen.locale);
     return html(303, '', { location: `${publicUrl}/c/${token}?lang=${locale}#proposals` });
   },
-  renderError,
+  citizenError,
 );
-
-/** A form that failed gets a page with the way back; JSON gets the error body. */
-function renderError(status: number, error: unknown, event: HttpEvent): HttpResult {
-  const headers = { accept: event.headers.accept, 'content-type': event.headers['content-type'] };
-  if (wantsJson(headers)) return json(status, errorBody(error));
-  const token = event.pathParameters?.linkToken;
-  const back =
-    token && [400, 403, 409, 413, 415].includes(status)
-      ? `${rootPath}/c/${encodeURIComponent(token)}`
-      : undefined;
-  return html(status, errorPage(status, error, rootPath, back), { 'content-security-policy': CSP });
-}
