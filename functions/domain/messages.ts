@@ -70,6 +70,9 @@ export function smsKindsFor(step: Pick<Step, 'actor' | 'sms'>): MessageKind[] {
 }
 
 /** dd-mm-yyyy in the Netherlands' time zone, the form `{due}` takes in every message. */
+/** A calendar day (YYYY-MM-DD, already in Dutch time) as every text writes a date: dd-mm-yyyy. */
+export const formatDay = (day: string): string => day.split('-').reverse().join('-');
+
 export function formatDue(iso: string): string {
   const parts = new Intl.DateTimeFormat('nl-NL', {
     timeZone: 'Europe/Amsterdam',

@@ -1,6 +1,7 @@
 import type { Step } from '../../workflows/schema';
 import { caseCipher } from '../domain/case-keys';
 import { smsEvent, textCitizen } from '../domain/citizen-sms';
+import { formatDay } from '../domain/messages';
 import type { CaseRecord, Locale, ProposalRecord, StepRecord } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import type { PiiVault } from '../domain/pii';
@@ -19,9 +20,6 @@ export interface ProposalSmsDeps {
   publicUrl: string;
 }
 
-/** dd-mm-yyyy, as every other text writes a date. */
-const written = (day: string) => day.split('-').reverse().join('-');
-
 export const PROPOSAL_TEXTS: Record<
   Locale,
   {
@@ -31,14 +29,14 @@ export const PROPOSAL_TEXTS: Record<
 > = {
   nl: {
     byCode: (org, step, day, code) =>
-      `${org} stelt voor: ${step} uiterlijk ${written(day)}. Akkoord? Stuur ${code} JA of ${code} NEE.`,
+      `${org} stelt voor: ${step} uiterlijk ${formatDay(day)}. Akkoord? Stuur ${code} JA of ${code} NEE.`,
     byLink: (step, day, link) =>
-      `Nieuwe datum voorgesteld: ${step} uiterlijk ${written(day)}. Antwoord via ${link}`,
+      `Nieuwe datum voorgesteld: ${step} uiterlijk ${formatDay(day)}. Antwoord via ${link}`,
   },
   en: {
     byCode: (org, step, day, code) =>
-      `${org} proposes: ${step} by ${written(day)}. Agreed? Send ${code} YES or ${code} NO.`,
-    byLink: (step, day, link) => `New date proposed: ${step} by ${written(day)}. Please answer via ${link}`,
+      `${org} proposes: ${step} by ${formatDay(day)}. Agreed? Send ${code} YES or ${code} NO.`,
+    byLink: (step, day, link) => `New date proposed: ${step} by ${formatDay(day)}. Please answer via ${link}`,
   },
 };
 

@@ -1,3 +1,4 @@
+import { formatDay } from '../domain/messages';
 import type { CaseRecord, Locale, ProposalRecord, StepRecord } from '../domain/model';
 import { fold } from '../domain/sms-reply';
 import { AppError } from '../shared/errors';
@@ -33,19 +34,17 @@ export function readYesNo(text: string): { accept: boolean; note?: string } | un
   return rest.length > 0 && note !== '' ? { accept, note } : { accept };
 }
 
-const written = (day: string) => day.split('-').reverse().join('-');
-
 export const SMS_ANSWER_TEXTS: Record<
   Locale,
   { accepted: (day: string) => string; declined: string; gone: string }
 > = {
   nl: {
-    accepted: (day) => `Dank u. De nieuwe datum is ${written(day)}; herinneringen schuiven mee.`,
+    accepted: (day) => `Dank u. De nieuwe datum is ${formatDay(day)}; herinneringen schuiven mee.`,
     declined: 'Dank u. U ging niet akkoord; de datum blijft zoals hij was.',
     gone: 'Dit voorstel staat niet meer open, dus we hebben niets opgeslagen.',
   },
   en: {
-    accepted: (day) => `Thank you. The new date is ${written(day)}; reminders move along.`,
+    accepted: (day) => `Thank you. The new date is ${formatDay(day)}; reminders move along.`,
     declined: 'Thank you. You did not agree; the date stays as it was.',
     gone: 'This proposal is no longer open, so nothing was saved.',
   },
