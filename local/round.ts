@@ -124,7 +124,8 @@ async function main(): Promise<number> {
   const api = new Api(argv.url, token(org));
   const name = argv.name ?? basename(argv.file, extname(argv.file));
   const created = await api.createRound(argv.serviceId, name, argv.skipInvalid ? 'skip' : 'reject');
-  let attempt = created.attempt ?? 0;
+  // Following a round started elsewhere: any attempt that ends counts (POST /rounds does not name one).
+  let attempt = 0;
   if (created.status === 'VALIDATING' || created.status === 'STARTING') {
     process.stderr.write(`Round ${created.roundId} is already running; following it.\n`);
   } else {

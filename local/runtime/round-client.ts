@@ -6,41 +6,12 @@ import { createReadStream, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
+import { createdRound, round, startedRound } from '../../functions/contract/responses';
 
-const count = z.number().int().nonnegative().catch(0);
-export const RoundBody = z.object({
-  roundId: z.string(),
-  name: z.string().catch(''),
-  serviceId: z.string().catch(''),
-  status: z.string(),
-  onInvalid: z.string().catch('reject'),
-  attempt: count,
-  total: count,
-  validated: count,
-  invalid: count,
-  started: count,
-  failed: count,
-  completed: count,
-  expired: count,
-  cancelled: count,
-  error: z.string().optional(),
-  errors: z.array(z.object({ line: z.number(), column: z.string(), reason: z.string() })).catch([]),
-  failures: z.array(z.object({ line: z.number(), reference: z.string(), reason: z.string() })).catch([]),
-});
-export type RoundBody = z.infer<typeof RoundBody>;
-
-const Created = z.object({
-  roundId: z.string(),
-  status: z.string(),
-  attempt: z.number().optional(),
-  upload: z.object({
-    method: z.string(),
-    url: z.string(),
-    headers: z.record(z.string(), z.string()).catch({}),
-  }),
-});
-export type Upload = z.infer<typeof Created>['upload'];
+// The API's own response contract, so the CLI reads a round exactly as the API writes it.
+export type RoundBody = z.infer<typeof round>;
+export type Upload = z.infer<typeof createdRound>['upload'];
 
 export class ApiError extends Error {
   constructor(
@@ -96,14 +67,14 @@ export class Api {
   }
 
   async createRound(serviceId: string, name: string, onInvalid: 'skip' | 'reject') {
-    return Created.parse(await this.call('POST', '/rounds', { serviceId, name, onInvalid }));
+    return createdRound.parse(await this.call('POST', '/rounds', { serviceId, name, onInvalid }));
   }
 
   /** The new attempt, or 'running' when another start is in progress (409 ROUND_RUNNING). */
   async startRound(roundId: string): Promise<{ attempt: number } | 'running'> {
     try {
-      const out = (await this.call('POST', `/rounds/${roundId}/start`)) as { attempt?: number };
-      return { attempt: out.attempt ?? 0 };
+      const out = startedRound.parse(await this.call('POST', `/rounds/${roundId}/start`));
+      return { attempt: out.attempt };
     } catch (e) {
       if (e instanceof ApiError && e.code === 'ROUND_RUNNING') return 'running';
       throw e;
@@ -111,7 +82,7 @@ export class Api {
   }
 
   async round(roundId: string): Promise<RoundBody> {
-    return RoundBody.parse(await this.call('GET', `/rounds/${roundId}`));
+    return round.parse(await this.call('GET', `/rounds/${roundId}`));
   }
 }
 
