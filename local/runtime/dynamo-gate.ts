@@ -9,13 +9,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultRates } from './fault-rates';
 import type { AccessCheck, LocalIam } from './iam';
+import { deniedCall, type Refusal, refusal } from './json10-refusal';
 import { ACCOUNT, REGION } from './names';
-import { signedAccessKey } from './sigv4';
-
-export interface Refusal {
-  status: number;
-  body: string;
-}
 
 type Obj = Record<string, unknown>;
 type Keys = { table: string[]; indexes: Map<string, string> };
@@ -26,11 +21,6 @@ export interface DynamoGateSetup {
   /** Partition key attribute of each table, and of each of its indexes. */
   keys: Map<string, Keys>;
 }
-
-const refusal = (status: number, type: string, message: string, capital = false): Refusal => ({
-  status,
-  body: JSON.stringify({ __type: type, [capital ? 'Message' : 'message']: message }),
-});
 
 const THROTTLES = [
   refusal(
@@ -146,18 +136,8 @@ export function gateDynamo(
 ): Refusal | undefined {
   if (housekeeping) return undefined;
   const operation = String(headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-  const principal = setup.iam?.principal(signedAccessKey(headers));
-  if (principal && setup.iam) {
-    let input: Obj;
-    try {
-      input = JSON.parse(body.toString('utf8') || '{}') as Obj;
-    } catch {
-      return undefined; // dynalite answers the SerializationException
-    }
-    const verdict = setup.iam.check(principal, dynamoChecks(operation, input, setup.keys));
-    if (!verdict.allowed)
-      return refusal(400, 'com.amazon.coral.service#AccessDeniedException', verdict.message, true);
-  }
+  const denied = deniedCall(setup.iam, headers, body, (input) => dynamoChecks(operation, input, setup.keys));
+  if (denied) return refusal(400, 'com.amazon.coral.service#AccessDeniedException', denied, true);
   if (setup.rates?.roll('dynamodb.throttle')) return setup.rates.pick('dynamodb.throttle', THROTTLES);
   if (setup.rates?.roll('dynamodb.error'))
     return refusal(500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', 'Internal server error');

@@ -8,21 +8,15 @@
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Refusal } from './dynamo-gate';
 import type { FaultRates } from './fault-rates';
 import type { AccessCheck, LocalIam } from './iam';
+import { deniedCall, type Refusal, refusal } from './json10-refusal';
 import { stateMachineArn } from './names';
-import { signedAccessKey } from './sigv4';
 
 export interface SfnGateSetup {
   iam?: LocalIam;
   rates?: FaultRates;
 }
-
-const refusal = (status: number, type: string, message: string): Refusal => ({
-  status,
-  body: JSON.stringify({ __type: type, message }),
-});
 
 /** The IAM check of one Step Functions API call. */
 export function sfnCheck(action: string, input: Record<string, unknown>): AccessCheck {
@@ -49,17 +43,8 @@ export function gateSfn(
   body: Buffer,
 ): Refusal | undefined {
   const action = String(headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
-  const principal = setup.iam?.principal(signedAccessKey(headers));
-  if (principal && setup.iam) {
-    let input: Record<string, unknown>;
-    try {
-      input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
-    } catch {
-      return undefined; // the engine answers the SerializationException
-    }
-    const verdict = setup.iam.check(principal, [sfnCheck(action, input)]);
-    if (!verdict.allowed) return refusal(400, 'AccessDeniedException', verdict.message);
-  }
+  const denied = deniedCall(setup.iam, headers, body, (input) => [sfnCheck(action, input)]);
+  if (denied) return refusal(400, 'AccessDeniedException', denied);
   if (setup.rates?.roll('sfn.throttle')) return refusal(400, 'ThrottlingException', 'Rate exceeded');
   if (setup.rates?.roll('sfn.error'))
     return refusal(

@@ -19,7 +19,7 @@ import {
   type StatusListener,
 } from '../sfn/index';
 import type { EngineClock } from './clock';
-import type { Refusal } from './dynamo-gate';
+import type { Refusal } from './json10-refusal';
 import { LambdaServiceError } from './lambda';
 import { physicalName, stateMachineArn } from './names';
 import { type ResolveContext, resolve } from './resolve';
