@@ -4,38 +4,13 @@
  * local runtime: keyboard only, both languages, field errors, axe-core WCAG 2.1 A/AA on every state,
  * and screenshots at phone and desktop width in screenshots/.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseStatus, citizenWeb, createCase, ORG, provider, stepOpen } from '../e2e/cases';
-import { answers, loadCatalogue } from '../e2e/forms';
-import { LocalSystem, prepareAssembly } from '../e2e/harness';
-import { checkPage, launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { caseStatus, citizenWeb, createCase, provider, stepOpen } from '../e2e/cases';
+import { answers } from '../e2e/forms';
+import { checkPage, systemAndBrowser } from './browser';
 
-let sys: LocalSystem;
-let staff: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  await prepareAssembly();
-  [sys, browser] = await Promise.all([LocalSystem.start(), launchChromium()]);
-  staff = sys.token(ORG);
-  await loadCatalogue(sys);
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await sys?.dispose();
-});
-
-async function newPage(locale = 'nl-NL'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  // Every request must stay on the app's own origin: no fonts, scripts or styles from elsewhere.
-  page.on('request', (r) => {
-    if (!r.url().startsWith(sys.url)) throw new Error(`third-party request: ${r.url()}`);
-  });
-  return page;
-}
+const pages = systemAndBrowser();
 
 /** Presses Tab until the element matching `selector` has focus; fails if it never does. */
 async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
@@ -49,8 +24,8 @@ async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
 const check = (page: Page, name: string) => checkPage(page, `citizen-${name}`);
 
 async function openCase() {
-  const c = await createCase(sys, 'waste-collection', staff);
-  await stepOpen(sys, c.caseId, 'present', staff);
+  const c = await createCase(pages.sys, 'waste-collection', pages.staff);
+  await stepOpen(pages.sys, c.caseId, 'present', pages.staff);
   return c;
 }
 
@@ -59,8 +34,8 @@ const providerLane = (page: Page) => page.locator('.cp-lane').nth(1);
 describe('citizen page in a browser', () => {
   it('a citizen answers with the keyboard alone and sees the provider act', async () => {
     const c = await openCase();
-    const page = await newPage();
-    await page.goto(`${sys.url}/c/${c.linkToken}`);
+    const page = await pages.newPage();
+    await page.goto(`${pages.sys.url}/c/${c.linkToken}`);
     expect(await page.getAttribute('html', 'lang')).toBe('nl');
     // The NL Design System stylesheet is applied: lanes side by side on a wide screen, stacked on a phone.
     const columns = () =>
@@ -89,13 +64,19 @@ describe('citizen page in a browser', () => {
     expect(await page.locator('.cp-step form').count()).toBe(0);
     await check(page, 'confirmation-nl');
 
-    const collect = await stepOpen(sys, c.caseId, 'collect', staff);
+    const collect = await stepOpen(pages.sys, c.caseId, 'collect', pages.staff);
     expect(collect).toBeDefined();
     await page.reload();
     expect(await providerLane(page).locator('#step-collect .utrecht-status-badge').textContent()).toBe(
       'Open',
     );
-    const done = await provider(sys, c.caseId, 'collect', staff, answers('waste-collection', 'collect'));
+    const done = await provider(
+      pages.sys,
+      c.caseId,
+      'collect',
+      pages.staff,
+      answers('waste-collection', 'collect'),
+    );
     expect(done.status).toBe(200);
     await page.reload();
     expect(await providerLane(page).locator('#step-collect .utrecht-status-badge').textContent()).toBe(
@@ -106,8 +87,8 @@ describe('citizen page in a browser', () => {
 
   it('does the same in English, chosen with the language switch', async () => {
     const c = await openCase();
-    const page = await newPage();
-    await page.goto(`${sys.url}/c/${c.linkToken}`);
+    const page = await pages.newPage();
+    await page.goto(`${pages.sys.url}/c/${c.linkToken}`);
     await tabTo(page, 'a[hreflang=en]');
     await page.keyboard.press('Enter');
     await page.waitForURL(/lang=en/);
@@ -130,8 +111,8 @@ describe('citizen page in a browser', () => {
 
   it('shows the field error, linked from the summary, and keeps what was typed', async () => {
     const c = await openCase();
-    const page = await newPage('en-GB');
-    await page.goto(`${sys.url}/c/${c.linkToken}`);
+    const page = await pages.newPage('en-GB');
+    await page.goto(`${pages.sys.url}/c/${c.linkToken}`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await page.fill('#f-present-note', 'I typed this first');
     await page.click('button[type=submit]');
@@ -154,16 +135,22 @@ describe('citizen page in a browser', () => {
   it('reopens a completed case with the keyboard: the form, then who reopened it and why', async () => {
     const c = await openCase();
     const answer = (stepId: string) => answers('waste-collection', stepId);
-    await citizenWeb(sys, c.linkToken, 'present', answer('present'));
-    await stepOpen(sys, c.caseId, 'collect', staff);
-    await provider(sys, c.caseId, 'collect', staff, answer('collect'));
-    await stepOpen(sys, c.caseId, 'household-feedback', staff);
-    await citizenWeb(sys, c.linkToken, 'household-feedback', answer('household-feedback'));
-    await stepOpen(sys, c.caseId, 'municipality-feedback', staff);
-    await provider(sys, c.caseId, 'municipality-feedback', staff, answer('municipality-feedback'));
-    await caseStatus(sys, c.caseId, staff, 'COMPLETED');
-    const page = await newPage();
-    await page.goto(`${sys.url}/c/${c.linkToken}`);
+    await citizenWeb(pages.sys, c.linkToken, 'present', answer('present'));
+    await stepOpen(pages.sys, c.caseId, 'collect', pages.staff);
+    await provider(pages.sys, c.caseId, 'collect', pages.staff, answer('collect'));
+    await stepOpen(pages.sys, c.caseId, 'household-feedback', pages.staff);
+    await citizenWeb(pages.sys, c.linkToken, 'household-feedback', answer('household-feedback'));
+    await stepOpen(pages.sys, c.caseId, 'municipality-feedback', pages.staff);
+    await provider(
+      pages.sys,
+      c.caseId,
+      'municipality-feedback',
+      pages.staff,
+      answer('municipality-feedback'),
+    );
+    await caseStatus(pages.sys, c.caseId, pages.staff, 'COMPLETED');
+    const page = await pages.newPage();
+    await page.goto(`${pages.sys.url}/c/${c.linkToken}`);
     await check(page, 'reopen-form');
     await tabTo(page, '#reopen-reason');
     await page.keyboard.type('De container is niet geleegd');
@@ -176,8 +163,8 @@ describe('citizen page in a browser', () => {
   });
 
   it('explains an unknown link', async () => {
-    const page = await newPage();
-    const res = await page.goto(`${sys.url}/c/${'A'.repeat(22)}`);
+    const page = await pages.newPage();
+    const res = await page.goto(`${pages.sys.url}/c/${'A'.repeat(22)}`);
     expect(res?.status()).toBe(404);
     expect(await page.locator('h1').textContent()).toBe('Niet gevonden');
     await check(page, 'unknown-link');

@@ -6,49 +6,21 @@
  * link; axe-core WCAG 2.1 A/AA on every new state (both languages for the helper), screenshots in
  * screenshots/.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCase, ORG, stepOpen } from '../e2e/cases';
-import { loadCatalogue } from '../e2e/forms';
-import { LocalSystem, prepareAssembly } from '../e2e/harness';
-import { checkPage, launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createCase, stepOpen } from '../e2e/cases';
+import { checkPage, systemAndBrowser } from './browser';
 
-let sys: LocalSystem;
-let staff: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  await prepareAssembly();
-  [sys, browser] = await Promise.all([LocalSystem.start(), launchChromium()]);
-  staff = sys.token(ORG);
-  await loadCatalogue(sys);
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await sys?.dispose();
-});
-
-async function newPage(locale = 'nl-NL'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  // Every request stays on the app's own origin; the pages have no script at all (CSP script-src
-  // 'none'), so what works here works without JavaScript.
-  page.on('request', (r) => {
-    if (!r.url().startsWith(sys.url)) throw new Error(`third-party request: ${r.url()}`);
-  });
-  return page;
-}
+const pages = systemAndBrowser();
 
 const check = (page: Page, name: string) => checkPage(page, `delegation-${name}`);
 
 describe('letting someone help, in a browser', () => {
   it('the citizen makes a link for one step, the helper answers it, the citizen withdraws the link', async () => {
-    const c = await createCase(sys, 'waste-collection', staff);
-    await stepOpen(sys, c.caseId, 'present', staff);
-    const citizenUrl = `${sys.url}/c/${c.linkToken}`;
-    const page = await newPage();
+    const c = await createCase(pages.sys, 'waste-collection', pages.staff);
+    await stepOpen(pages.sys, c.caseId, 'present', pages.staff);
+    const citizenUrl = `${pages.sys.url}/c/${c.linkToken}`;
+    const page = await pages.newPage();
     await page.goto(citizenUrl);
     await expect(page.locator('#delegates h2').textContent()).resolves.toBe('Iemand laten helpen');
     await check(page, 'form-nl');
@@ -74,7 +46,7 @@ describe('letting someone help, in a browser', () => {
     await check(page, 'created-nl');
 
     // The helper's page: whom they help with what, a form for their step only, none of the rest.
-    const helper = await newPage();
+    const helper = await pages.newPage();
     await helper.goto(link);
     await expect(helper.locator('#delegate').textContent()).resolves.toContain('U helpt iemand');
     expect(await helper.locator('#delegates').count()).toBe(0);
@@ -90,7 +62,7 @@ describe('letting someone help, in a browser', () => {
     await expect(helper.locator('[role="status"]').last().textContent()).resolves.toContain('Dank u');
 
     // The citizen sees who answered; then withdraws the link, and the helper's page is gone.
-    await stepOpen(sys, c.caseId, 'collect', staff);
+    await stepOpen(pages.sys, c.caseId, 'collect', pages.staff);
     await page.goto(citizenUrl);
     await expect(page.locator('#step-present').textContent()).resolves.toContain(
       'Ingevuld door Anna de Vries, namens u',
