@@ -39,16 +39,15 @@ export async function startExecution(
   if (old) {
     // Same name and input on a running execution is an idempotent retry (AWS behaviour).
     if (old.running && old.payloads.input === text) {
-      await core.journal?.sync();
+      await core.journaled();
       return { executionArn: arn, startDate: new Date(old.record.startDate) };
     }
     throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
   }
   const execution = begin(core, machine, arn, name, text);
-  // Journal the start now (the run itself happens on the next tick), then wait until durable.
-  core.commit();
-  core.kick();
-  await core.journal?.sync();
+  // The start is journaled with the next tick, which also runs the execution, and answered once
+  // that commit is durable (in memory mode at once).
+  await core.journaled();
   return { executionArn: arn, startDate: new Date(execution.record.startDate) };
 }
 
