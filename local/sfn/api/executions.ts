@@ -7,7 +7,7 @@ import type * as Sfn from '@aws-sdk/client-sfn';
 import { Execution, type StateMachine, type Thread } from '../interpreter/execution';
 import { eventView } from '../interpreter/history';
 import { redriveBlocker } from '../interpreter/redrive';
-import type { Json } from '../language/json';
+import { flat, type Json } from '../language/json';
 import type { EngineCore } from '../scheduler/engine-core';
 import { executionTimeoutId } from '../scheduler/timers';
 import { ACCOUNT, checkArn, checkName, checkPayloadText, SfnApiError } from './api-errors';
@@ -26,29 +26,28 @@ export async function startExecution(
   input: Sfn.StartExecutionInput,
 ): Promise<Sfn.StartExecutionOutput> {
   const machine = stateMachineOf(core, input.stateMachineArn);
-  const name = input.name === undefined ? randomUUID() : checkName(input.name);
-  const text = input.input ?? '{}';
+  const name = flat(input.name === undefined ? randomUUID() : checkName(input.name));
+  const text = flat(input.input ?? '{}');
   checkPayloadText(text, 'input');
   try {
     JSON.parse(text);
   } catch {
     throw new SfnApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${text}'`);
   }
-  const arn = `arn:aws:states:${core.region}:${ACCOUNT}:execution:${machine.name}:${name}`;
+  const arn = flat(`arn:aws:states:${core.region}:${ACCOUNT}:execution:${machine.name}:${name}`);
   const old = core.store.executionByArn(arn);
   if (old) {
     // Same name and input on a running execution is an idempotent retry (AWS behaviour).
     if (old.running && old.payloads.input === text) {
-      await core.journal?.sync();
+      await core.journaled();
       return { executionArn: arn, startDate: new Date(old.record.startDate) };
     }
     throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
   }
   const execution = begin(core, machine, arn, name, text);
-  // Journal the start now (the run itself happens on the next tick), then wait until durable.
-  core.commit();
-  core.kick();
-  await core.journal?.sync();
+  // The start is journaled with the next tick, which also runs the execution, and answered once
+  // that commit is durable (in memory mode at once).
+  await core.journaled();
   return { executionArn: arn, startDate: new Date(execution.record.startDate) };
 }
 

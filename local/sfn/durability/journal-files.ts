@@ -125,6 +125,31 @@ export function find(lines: Line[], fileId: number, offset: number): Line | unde
   return undefined;
 }
 
+/**
+ * Writes the lines in order, each run of lines of one file to that file (`fdOf`): a switch of
+ * generation leaves the old one's last lines before the new one's. Records in `writtenEnd` how
+ * far each file is now completely written; returns the descriptors written to.
+ */
+export async function writeByFile(
+  lines: Line[],
+  fdOf: (fileId: number) => number,
+  writtenEnd: Map<number, number>,
+): Promise<Set<number>> {
+  const fds = new Set<number>();
+  for (let i = 0; i < lines.length; ) {
+    const fileId = (lines[i] as Line).fileId;
+    let j = i;
+    while (j < lines.length && (lines[j] as Line).fileId === fileId) j++;
+    const fd = fdOf(fileId);
+    await writeLines(fd, lines.slice(i, j));
+    const last = lines[j - 1] as Line;
+    writtenEnd.set(fileId, last.offset + last.length);
+    fds.add(fd);
+    i = j;
+  }
+  return fds;
+}
+
 /** Writes the lines, in order, at the end of `fd`. */
 export function writeLines(fd: number, lines: Line[]): Promise<void> {
   let text = '';
@@ -137,4 +162,31 @@ export function writeLines(fd: number, lines: Line[]): Promise<void> {
     };
     step(0);
   });
+}
+
+/**
+ * A window on one file for a reader that goes through it in order (a compaction copies every
+ * line): one read of 1 MiB serves the lines after it, instead of one read per line. `limit` is
+ * how far the file is completely written: bytes past it are never served.
+ */
+export class ReadWindow {
+  private fileId = -1;
+  private start = 0;
+  private bytes = Buffer.alloc(0);
+
+  read(fd: number, fileId: number, offset: number, length: number, limit: number): Buffer {
+    const from = offset - this.start;
+    if (fileId !== this.fileId || from < 0 || from + length > this.bytes.length) {
+      // A fresh buffer each time: lines handed out earlier may still be referenced.
+      const size = Math.max(1 << 20, length);
+      const buffer = Buffer.allocUnsafe(size);
+      const n = fs.readSync(fd, buffer, 0, Math.min(size, Math.max(length, limit - offset)), offset);
+      this.fileId = fileId;
+      this.start = offset;
+      this.bytes = buffer.subarray(0, n);
+      if (n < length) throw new Error(`journal file ${fileId}: short read at ${offset}`);
+      return this.bytes.subarray(0, length);
+    }
+    return this.bytes.subarray(from, from + length);
+  }
 }

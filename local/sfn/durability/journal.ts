@@ -16,9 +16,10 @@ import {
   type Line,
   type Location,
   type RawLine,
+  type ReadWindow,
   snapshotFileId,
   syncDirectory,
-  writeLines,
+  writeByFile,
 } from './journal-files';
 import { replayDirectory } from './journal-replay';
 
@@ -34,6 +35,8 @@ export class Journal {
   private writeFd: number;
   private bytes: number;
   private readonly readFds = new Map<number, number>();
+  /** Per journal file written to since open: the end of what is completely written. */
+  private readonly writtenEnd = new Map<number, number>();
   /** Size of the last snapshot: the journal is compacted once it outgrows it (and compactBytes). */
   snapshotBytes = 0;
 
@@ -47,6 +50,7 @@ export class Journal {
     // The directory entry of a new journal must be durable before records in it count as such.
     syncDirectory(dir);
     this.bytes = fs.fstatSync(this.writeFd).size;
+    this.writtenEnd.set(journalFileId(generation), this.bytes);
   }
 
   /** Replays the directory through `visit` (false = the line is not valid: stop), then opens it. */
@@ -79,14 +83,26 @@ export class Journal {
   read([fileId, offset, length]: Location): string {
     const unwritten = find(this.pending, fileId, offset) ?? find(this.writing, fileId, offset);
     if (unwritten) return unwritten.text.slice(0, -1);
+    const buffer = Buffer.allocUnsafe(length);
+    const n = fs.readSync(this.readFdOf(fileId), buffer, 0, length, offset);
+    return buffer.toString('utf8', 0, n);
+  }
+
+  /** The line's bytes (no newline) as `read` finds them, files read through `window`. */
+  readBytes([fileId, offset, length]: Location, window: ReadWindow): Buffer {
+    const unwritten = find(this.pending, fileId, offset) ?? find(this.writing, fileId, offset);
+    if (unwritten) return Buffer.from(unwritten.text.slice(0, -1), 'utf8');
+    const limit = this.writtenEnd.get(fileId) ?? Number.POSITIVE_INFINITY;
+    return window.read(this.readFdOf(fileId), fileId, offset, length, limit);
+  }
+
+  private readFdOf(fileId: number): number {
     let fd = this.readFds.get(fileId);
     if (fd === undefined) {
       fd = fs.openSync(fileName(this.dir, fileId), 'r');
       this.readFds.set(fileId, fd);
     }
-    const buffer = Buffer.allocUnsafe(length);
-    const n = fs.readSync(fd, buffer, 0, length, offset);
-    return buffer.toString('utf8', 0, n);
+    return fd;
   }
 
   /** Resolves once everything appended so far is on disk. */
@@ -117,17 +133,7 @@ export class Journal {
         this.pending = [];
         const done = this.waiters;
         this.waiters = [];
-        // Lines go to their generation's file in order; a switch of generation closes the old one.
-        const fds = new Set<number>();
-        for (let i = 0; i < this.writing.length; ) {
-          const fileId = (this.writing[i] as Line).fileId;
-          let j = i;
-          while (j < this.writing.length && (this.writing[j] as Line).fileId === fileId) j++;
-          const fd = this.writeFdOf(fileId);
-          await writeLines(fd, this.writing.slice(i, j));
-          fds.add(fd);
-          i = j;
-        }
+        const fds = await writeByFile(this.writing, (fileId) => this.writeFdOf(fileId), this.writtenEnd);
         for (const fd of fds) await fdatasync(fd);
         this.writing = [];
         for (const w of done) w();
@@ -158,28 +164,37 @@ export class Journal {
     this.writeFd = fs.openSync(fileName(this.dir, journalFileId(this.generation)), 'a');
     syncDirectory(this.dir);
     this.bytes = 0;
+    this.writtenEnd.set(journalFileId(this.generation), 0);
     return old;
   }
 
   /** Removes the files of generations before `generation` (their content is in its snapshot). */
   async retireBefore(generation: number): Promise<void> {
     await this.sync();
-    this.removeBefore(generation);
+    // Unlinking a journal of many MiB takes milliseconds: off the event loop.
+    await Promise.all(this.release(generation).map((file) => fs.promises.rm(file, { force: true })));
   }
 
   /** retireBefore, when nothing of those generations can still be waiting to be written. */
   removeBefore(generation: number): void {
+    for (const file of this.release(generation)) fs.rmSync(file, { force: true });
+  }
+
+  /** Closes what the journal holds of generations before `generation`; returns their files. */
+  private release(generation: number): string[] {
     for (const [fileId, fd] of [...this.readFds, ...this.oldWriteFds]) {
       if (generationOf(fileId) >= generation) continue;
       fs.closeSync(fd);
       this.readFds.delete(fileId);
       this.oldWriteFds.delete(fileId);
     }
+    for (const fileId of this.writtenEnd.keys())
+      if (generationOf(fileId) < generation) this.writtenEnd.delete(fileId);
     const { snapshots, journals } = generations(this.dir);
-    for (const g of snapshots)
-      if (g < generation) fs.rmSync(fileName(this.dir, snapshotFileId(g)), { force: true });
-    for (const g of journals)
-      if (g < generation) fs.rmSync(fileName(this.dir, journalFileId(g)), { force: true });
+    return [
+      ...snapshots.filter((g) => g < generation).map((g) => fileName(this.dir, snapshotFileId(g))),
+      ...journals.filter((g) => g < generation).map((g) => fileName(this.dir, journalFileId(g))),
+    ];
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import { fileName, type Location, snapshotFileId, syncDirectory } from './journal-files';
 
+const NEWLINE = Buffer.from('\n');
+
 export class SnapshotFile {
   readonly fileId: number;
   private readonly path: string;
@@ -31,21 +33,32 @@ export class SnapshotFile {
     return location;
   }
 
+  /** add, for a line's bytes (without its newline) copied from another file. */
+  addBytes(line: Buffer): Location {
+    const location: Location = [this.fileId, this.bytes, line.length];
+    this.chunk.push(line, NEWLINE);
+    this.chunkBytes += line.length + 1;
+    this.bytes += line.length + 1;
+    return location;
+  }
+
   get buffered(): number {
     return this.chunkBytes;
   }
 
+  /** Writes the buffered lines as they are (one writev, no copy into one buffer). */
   async flush(): Promise<void> {
-    const data = Buffer.concat(this.chunk);
+    let buffers = this.chunk;
     this.chunk = [];
     this.chunkBytes = 0;
-    await new Promise<void>((resolve, reject) => {
-      const step = (done: number) => {
-        if (done >= data.length) return resolve();
-        fs.write(this.fd, data, done, data.length - done, null, (e, n) => (e ? reject(e) : step(done + n)));
-      };
-      step(0);
-    });
+    while (buffers.length) {
+      // writev takes at most IOV_MAX (1024) buffers per call and may write less than given.
+      const batch = buffers.slice(0, 1024);
+      const written = await new Promise<number>((resolve, reject) =>
+        fs.writev(this.fd, batch, (e, n) => (e ? reject(e) : resolve(n))),
+      );
+      buffers = rest(buffers, written);
+    }
   }
 
   flushSync(): void {
@@ -72,4 +85,14 @@ export class SnapshotFile {
     fs.closeSync(this.fd);
     fs.rmSync(`${this.path}.tmp`, { force: true });
   }
+}
+
+/** The buffers left once the first `bytes` bytes of `buffers` are written. */
+function rest(buffers: Buffer[], bytes: number): Buffer[] {
+  let i = 0;
+  let left = bytes;
+  while (i < buffers.length && left >= (buffers[i] as Buffer).length) left -= (buffers[i++] as Buffer).length;
+  const remaining = buffers.slice(i);
+  if (left > 0 && remaining.length) remaining[0] = (remaining[0] as Buffer).subarray(left);
+  return remaining;
 }

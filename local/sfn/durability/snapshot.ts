@@ -13,7 +13,7 @@
 import type { Execution } from '../interpreter/execution';
 import { collectHistory, foldStateLines, historyLine, lines, machineRecord } from './execution-lines';
 import type { Journal } from './journal';
-import { generationOf, type Location } from './journal-files';
+import { generationOf, type Location, ReadWindow } from './journal-files';
 import type { LegacyExecution } from './legacy-journal';
 import { SnapshotFile } from './snapshot-file';
 import type { ExecutionEntry, Store } from './store';
@@ -53,6 +53,8 @@ export class Compactor {
     this.commitPending();
     writeEngineLines(file, store);
     const moved = new Map<number, { state: number[]; history: number[] }>();
+    // Executions go in key order, which is about the order their lines have in the files.
+    const window = new ReadWindow();
     for (const key of [...store.entries.keys()].sort((a, b) => a - b)) {
       if (file.buffered >= CHUNK_BYTES) {
         await file.flush();
@@ -60,8 +62,8 @@ export class Compactor {
       }
       const entry = store.entries.get(key) as ExecutionEntry;
       moved.set(key, {
-        state: file.add(stateText(entry, journal)),
-        history: olderHistory(entry, journal, generation).flatMap((text) => file.add(text)),
+        state: copyState(entry, journal, file, window),
+        history: copyOlderHistory(entry, journal, generation, file, window),
       });
     }
     await file.syncData();
@@ -86,25 +88,44 @@ function writeEngineLines(file: SnapshotFile, store: Store): void {
   file.add(JSON.stringify({ clock: store.clockOffset, announced: store.announced }));
 }
 
-/** The execution's whole state as one state line. */
-function stateText(entry: ExecutionEntry, journal: Journal): string {
+/**
+ * The execution's whole state as one state line in the snapshot: its one state line copied as
+ * it is (bytes, never parsed), or its lines folded.
+ */
+function copyState(
+  entry: ExecutionEntry,
+  journal: Journal,
+  file: SnapshotFile,
+  window: ReadWindow,
+): number[] {
   const execution = entry.execution;
-  if (!execution && entry.stateLines.length === 3) return journal.read(entry.stateLines as Location);
+  if (!execution && entry.stateLines.length === 3)
+    return file.addBytes(journal.readBytes(entry.stateLines as Location, window));
   const { payloads, threads } = execution ?? foldStateLines(lines(entry.stateLines, journal));
-  return JSON.stringify({ execution: entry.record, payloads, threads: [...threads.values()] });
+  return file.add(JSON.stringify({ execution: entry.record, payloads, threads: [...threads.values()] }));
 }
 
 /** The history lines before `generation`: copied as they are, or merged when there are many. */
-function olderHistory(entry: ExecutionEntry, journal: Journal, generation: number): string[] {
+function copyOlderHistory(
+  entry: ExecutionEntry,
+  journal: Journal,
+  generation: number,
+  file: SnapshotFile,
+  window: ReadWindow,
+): number[] {
   const older: number[] = [];
   for (let i = 0; i < entry.historyLines.length; i += 3) {
     if (generationOf(entry.historyLines[i] as number) < generation)
       older.push(...entry.historyLines.slice(i, i + 3));
   }
-  const texts = [...lines(older, journal)];
-  if (texts.length <= MERGE_HISTORY_LINES) return texts;
-  const events = collectHistory(texts, entry.record.nextEventId);
-  return events.length ? [historyLine(entry.record.key, events).slice(0, -1)] : [];
+  if (older.length <= 3 * MERGE_HISTORY_LINES) {
+    const copied: number[] = [];
+    for (let i = 0; i < older.length; i += 3)
+      copied.push(...file.addBytes(journal.readBytes(older.slice(i, i + 3) as Location, window)));
+    return copied;
+  }
+  const events = collectHistory(lines(older, journal), entry.record.nextEventId);
+  return events.length ? file.add(historyLine(entry.record.key, events).slice(0, -1)) : [];
 }
 
 function fromGeneration(locations: number[], generation: number): number[] {

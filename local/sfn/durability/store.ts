@@ -10,6 +10,7 @@ import type { HistoryEvent } from '../interpreter/history';
 import { ChangeLog } from './change-log';
 import { collectHistory, executionFromLines, lines, machineRecord, withPending } from './execution-lines';
 import type { Journal } from './journal';
+import { MemoryHistory } from './memory-history';
 import { ResidentExecutions } from './resident-executions';
 
 export interface ExecutionEntry {
@@ -20,7 +21,7 @@ export interface ExecutionEntry {
   stateLines: number[];
   historyLines: number[];
   /** In memory mode: the whole history. */
-  history?: HistoryEvent[];
+  history?: MemoryHistory;
 }
 
 export class Store {
@@ -112,7 +113,7 @@ export class Store {
   /** The history, from disk for a durable engine (with the events not journaled yet). */
   history(key: number): HistoryEvent[] {
     const entry = this.entries.get(key);
-    if (!entry || !this.durable) return entry?.history ?? [];
+    if (!entry || !this.durable) return entry?.history?.events() ?? [];
     const pending = entry.execution ? this.changes.eventsOf(entry.execution) : [];
     const events = collectHistory(
       lines(entry.historyLines, this.journal as Journal),
@@ -124,7 +125,7 @@ export class Store {
   addExecution(execution: Execution): void {
     const entry = this.index(execution.record, [], []);
     entry.execution = execution;
-    if (!this.durable) entry.history = [];
+    if (!this.durable) entry.history = new MemoryHistory();
     this.resident.add(execution.record.key, execution);
     // In memory mode nothing is journaled: a change recorded here would be kept for ever.
     if (this.durable) this.changes.payloads(execution);

@@ -23,6 +23,21 @@ function detailsKey(type: string): string {
   return `${type[0]?.toLowerCase()}${type.slice(1)}EventDetails`;
 }
 
+/**
+ * `${stateType}${suffix}`, built once per pair: the types of a kept history then share a few
+ * strings instead of holding a concatenated one per event.
+ */
+const eventTypes = { StateEntered: new Map<string, string>(), StateExited: new Map<string, string>() };
+function eventType(stateType: string, suffix: 'StateEntered' | 'StateExited'): string {
+  const types = eventTypes[suffix];
+  let type = types.get(stateType);
+  if (type === undefined) {
+    type = `${stateType}${suffix}`;
+    types.set(stateType, type);
+  }
+  return type;
+}
+
 export class History {
   constructor(
     private readonly store: Store,
@@ -55,11 +70,11 @@ export class History {
   // API's JSON strings only when the history is read: most histories are never read, and the
   // journal serialises a value more cheaply than an escaped string. Values are never mutated.
   entered(execution: Execution, thread: Thread, type: string, name: string, input: Json): number {
-    return this.emit(execution, thread, `${type}StateEntered`, { name, inputValue: input });
+    return this.emit(execution, thread, eventType(type, 'StateEntered'), { name, inputValue: input });
   }
 
   exited(execution: Execution, thread: Thread, type: string, name: string, output: Json): number {
-    return this.emit(execution, thread, `${type}StateExited`, { name, outputValue: output });
+    return this.emit(execution, thread, eventType(type, 'StateExited'), { name, outputValue: output });
   }
 }
 

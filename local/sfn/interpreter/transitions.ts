@@ -3,7 +3,7 @@
  * execution succeeds, or a branch or iteration reports to its parent), failing for good, and
  * how a closed execution's threads are parked (for RedriveExecution) or dropped.
  */
-import type { Json } from '../language/json';
+import { flat, type Json } from '../language/json';
 import { overLimit } from '../language/payload-size';
 import { DataLimitExceeded, type StatesError } from '../language/states-errors';
 import type { Execution, ExecutionStatus, Thread } from './execution';
@@ -50,7 +50,7 @@ function finishThread(interpreter: Interpreter, execution: Execution, thread: Th
     return;
   }
   dropTree(interpreter, execution, thread);
-  execution.payloads.output = JSON.stringify(output);
+  execution.payloads.output = flat(JSON.stringify(output));
   closeExecution(
     interpreter,
     execution,

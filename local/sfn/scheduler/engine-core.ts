@@ -36,6 +36,9 @@ export class EngineCore {
   readonly waiters = new Map<string, (() => void)[]>();
   private ticking = false;
   private closed = false;
+  /** Callers of `journaled`, released together once the next commit is durable. */
+  private nextCommit: { resolve: () => void; reject: (e: unknown) => void; promise: Promise<void> } | null =
+    null;
 
   constructor(options: EngineOptions, extraResolvers: TaskResolver[] = []) {
     this.region = options.region ?? 'eu-west-1';
@@ -151,6 +154,31 @@ export class EngineCore {
     await this.journal?.sync();
   }
 
+  /**
+   * Resolves once the changes made so far are journaled by the next tick's commit and durable.
+   * A start waits here rather than committing at once: the run that follows in that tick then
+   * shares its commit (one history and one state line for start and run) and its fsync.
+   */
+  journaled(): Promise<void> {
+    const journal = this.journal;
+    this.kick();
+    if (!journal) return Promise.resolve();
+    if (this.closed) {
+      this.commit();
+      return journal.sync();
+    }
+    if (!this.nextCommit) {
+      let resolve: () => void = () => {};
+      let reject: (e: unknown) => void = () => {};
+      const promise = new Promise<void>((a, b) => {
+        resolve = a;
+        reject = b;
+      });
+      this.nextCommit = { resolve, reject, promise };
+    }
+    return this.nextCommit.promise;
+  }
+
   kick(): void {
     if (this.ticking || this.closed) return;
     this.ticking = true;
@@ -173,6 +201,11 @@ export class EngineCore {
   /** Journals the changes since the last commit (per changed execution a history and a state line). */
   commit(): void {
     this.store.commit();
+    const waiting = this.nextCommit;
+    if (waiting && this.journal) {
+      this.nextCommit = null;
+      this.journal.sync().then(waiting.resolve, waiting.reject);
+    }
     // Status changes are announced once the line recording them is durable.
     if (this.notices.waiting) this.notices.committed();
     this.compactor?.maybeStart();
