@@ -165,13 +165,12 @@ export class StepStore {
     });
   }
 
-  /** The answers are stored sealed (dataEnc); a clear `data` from before data keys goes. */
-  async complete(
-    caseId: string,
-    visit: number,
-    taskToken: string,
-    submission: StoredSubmission,
-  ): Promise<boolean> {
+  /**
+   * The answers are stored sealed (dataEnc); a clear `data` from before data keys goes. Whatever wait
+   * is open at the write is the one answered: the step after the write names its token and visit, so
+   * a reminder that re-armed the step just before cannot leave the answer with a stale token.
+   */
+  async complete(caseId: string, submission: StoredSubmission): Promise<StepRecord | undefined> {
     const by = submission.submittedBy;
     const delegate = submission.delegateId;
     // Who answered: staff (submittedBy) or a delegate of the citizen; whatever is not set goes.
@@ -190,7 +189,7 @@ export class StepStore {
     const written = await this.update({
       Key: keys.step(caseId, submission.stepId),
       UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-      ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
+      ConditionExpression: '#status = :open AND actor = :actor AND attribute_exists(taskToken)',
       ExpressionAttributeNames: { ...NAMES, '#data': 'data' },
       ExpressionAttributeValues: {
         ':done': 'DONE',
@@ -198,14 +197,12 @@ export class StepStore {
         ':dataEnc': submission.dataEnc,
         ':submittedAt': submission.submittedAt,
         ':channel': submission.channel,
-        ':v': visit,
-        ':t': taskToken,
         ':actor': submission.actor,
         ...(by === undefined ? {} : { ':by': by }),
         ...(delegate === undefined ? {} : { ':delegate': delegate }),
       },
     });
-    return written !== undefined;
+    return written && toStep(written);
   }
 
   async revert(caseId: string, stepId: string, taskToken: string): Promise<boolean> {

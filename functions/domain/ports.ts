@@ -91,13 +91,12 @@ export interface CaseRepository {
     input: OpenStepInput,
     kind: 'invite' | 'reminder' | 'escalation' | 'none',
   ): Promise<OpenStepResult>;
-  /** OPEN -> DONE exactly once, only while the step still holds `taskToken`. */
-  completeStep(
-    caseId: string,
-    visit: number,
-    taskToken: string,
-    submission: StoredSubmission,
-  ): Promise<boolean>;
+  /**
+   * OPEN -> DONE exactly once, for the actor of `submission`: answers the wait the step holds at the
+   * moment of the write, so no read comes first. The step as written, with the token of that wait (for
+   * the engine); undefined when the step is not open for this actor.
+   */
+  completeStep(caseId: string, submission: StoredSubmission): Promise<StepRecord | undefined>;
   /** Undo a completion whose SendTaskSuccess was refused, while the step still holds `taskToken`. */
   revertStep(caseId: string, stepId: string, taskToken: string): Promise<boolean>;
   /**

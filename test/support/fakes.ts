@@ -130,9 +130,9 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
     this.putStep(step);
     return { kind: 'opened', step: copy(step) };
   }
-  async completeStep(caseId: string, visit: number, taskToken: string, submission: StoredSubmission) {
+  async completeStep(caseId: string, submission: StoredSubmission) {
     const s = this.steps.get(this.key(caseId, submission.stepId));
-    if (s?.status !== 'OPEN' || s.visit !== visit || s.taskToken !== taskToken) return false;
+    if (s?.status !== 'OPEN' || s.actor !== submission.actor || !s.taskToken) return undefined;
     delete s.data;
     Object.assign(s, {
       status: 'DONE',
@@ -141,7 +141,7 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
       channel: submission.channel,
       ...(submission.submittedBy && { submittedBy: submission.submittedBy }),
     });
-    return true;
+    return copy(s);
   }
   async revertStep(caseId: string, stepId: string, taskToken: string) {
     const s = this.steps.get(this.key(caseId, stepId));

@@ -19,16 +19,18 @@ afterEach(() => {
 });
 
 describe('completeStep', () => {
-  it('moves the step OPEN -> DONE only with the right visit, token and actor, leaving the phone index', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: { status: 'DONE' } });
-    expect(await repo().completeStep('c1', 4, 'tok', submission())).toBe(true);
+  it('moves an OPEN step of the actor to DONE, leaving the phone index, and answers the step as written', async () => {
+    const written = { caseId: 'c1', stepId: 'separate-waste', status: 'DONE', visit: 4, taskToken: 'tok' };
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...written, pk: 'CASE#c1', sk: 'STEP#separate-waste' } });
+    expect(await repo().completeStep('c1', submission())).toEqual(written);
     expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
       UpdateExpression:
         'SET #status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel REMOVE #data, submittedBy, delegateId, gsi1pk, gsi1sk',
-      ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
+      ConditionExpression: '#status = :open AND actor = :actor AND attribute_exists(taskToken)',
       ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
       ExpressionAttributeValues: {
         ':done': 'DONE',
@@ -36,18 +38,16 @@ describe('completeStep', () => {
         ':dataEnc': 'v2.iv.sealed-answers.tag',
         ':submittedAt': '2025-03-02T10:00:00.000Z',
         ':channel': 'web',
-        ':v': 4,
-        ':t': 'tok',
         ':actor': 'citizen',
       },
       ReturnValues: 'ALL_NEW',
     });
   });
 
-  it('answers false when the condition fails and rethrows any other error', async () => {
+  it('answers undefined when the condition fails and rethrows any other error', async () => {
     ddb.on(UpdateCommand).rejectsOnce(conditionFailed()).rejectsOnce(new Error('throttled'));
-    expect(await repo().completeStep('c1', 4, 'tok', submission())).toBe(false);
-    await expect(repo().completeStep('c1', 4, 'tok', submission())).rejects.toThrow('throttled');
+    expect(await repo().completeStep('c1', submission())).toBeUndefined();
+    await expect(repo().completeStep('c1', submission())).rejects.toThrow('throttled');
   });
 });
 

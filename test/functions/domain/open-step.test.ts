@@ -283,7 +283,7 @@ describe('openStep: later segments', () => {
       submittedAt: '2026-03-02T09:00:00.000Z',
       dataEnc: cipher.sealJson({ presented: true, note: 'prima' }),
     };
-    expect(await repo.completeStep('case-1', 1, 'token-1', stored)).toBe(true);
+    expect(await repo.completeStep('case-1', stored)).toMatchObject({ status: 'DONE' });
     expect(await openStep(deps(), payload({ notice: 'reminder', taskToken: 'token-2' }))).toEqual({
       result: 'already-done',
     });
@@ -307,7 +307,7 @@ describe('openStep: later segments', () => {
       submittedAt: '2026-03-02T09:00:00.000Z',
       dataEnc: cipher.sealJson({ satisfied: false, note: 'de bak bleef staan' }),
     };
-    await repo.completeStep('case-1', 1, 'token-1', stored);
+    await repo.completeStep('case-1', stored);
     await openStep(deps(), { ...feedback, notice: 'reminder', taskToken: 'token-2' });
     expect(engine.completed.map((c) => c.output.data)).toEqual([{ satisfied: false }]);
     expect(JSON.stringify(engine.completed)).not.toContain('bak');

@@ -88,16 +88,16 @@ export class MemoryRepo implements CaseRepository {
     else current.escalated = true;
     return { kind: 'rearmed', step: { ...current } };
   }
-  async completeStep(caseId: string, visit: number, taskToken: string, submission: StoredSubmission) {
+  async completeStep(caseId: string, submission: StoredSubmission) {
     const step = this.steps.get(`${caseId}#${submission.stepId}`);
-    if (step?.status !== 'OPEN' || step.visit !== visit || step.taskToken !== taskToken) return false;
+    if (step?.status !== 'OPEN' || step.actor !== submission.actor || !step.taskToken) return undefined;
     Object.assign(step, {
       status: 'DONE',
       dataEnc: submission.dataEnc,
       submittedAt: submission.submittedAt,
       channel: submission.channel,
     });
-    return true;
+    return { ...step };
   }
   async revertStep(caseId: string, stepId: string, taskToken: string) {
     const step = this.steps.get(`${caseId}#${stepId}`);
