@@ -127,8 +127,9 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
   async openStep(input: OpenStepInput): Promise<OpenStepResult> {
     const { phoneHash: _p, ...rest } = input;
     const step: StepRecord = { ...rest, status: 'OPEN', reminders: 0, escalated: false };
+    const before = this.steps.get(this.key(input.caseId, input.stepId));
     this.putStep(step);
-    return { kind: 'opened', step: copy(step) };
+    return { kind: 'opened', step: copy(step), fresh: !before || before.visit < input.visit };
   }
   async completeStep(caseId: string, submission: StoredSubmission) {
     const s = this.steps.get(this.key(caseId, submission.stepId));

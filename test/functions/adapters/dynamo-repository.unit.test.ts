@@ -56,47 +56,66 @@ describe('openStep invite', () => {
 
   it('writes the whole attempt under the visit condition, with the case ttl and phone index', async () => {
     ddb.on(GetCommand).resolves({ Item: { ttl: 1_800_000_000 } });
-    ddb.on(UpdateCommand).resolves({ Attributes: { caseId: 'c1', status: 'OPEN', ttl: 1_800_000_000 } });
+    // ReturnValues ALL_OLD: the step as it was, an answer of visit 1 (so this open is fresh).
+    const before = { pk: 'CASE#c1', sk: 'STEP#separate-waste', visit: 1, status: 'DONE', dataEnc: 'x' };
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...before, retime: { visit: 1, shiftSeconds: 60 } } });
+    const fields = {
+      caseId: 'c1',
+      stepId: 'separate-waste',
+      actor: 'citizen',
+      status: 'OPEN',
+      visit: 2,
+      taskToken: 'tok',
+      openedAt: input.openedAt,
+      dueAt: input.dueAt,
+      expiresAt: input.expiresAt,
+      reminders: 0,
+      escalated: false,
+      ttl: 1_800_000_000,
+      shortCode: 'A',
+      phoneHash: 'ph',
+      gsi1pk: 'PHONE#ph',
+      gsi1sk: 'c1#separate-waste',
+    };
+    const { ttl: _ttl, phoneHash: _hash, gsi1pk: _pk, gsi1sk: _sk, ...step } = fields;
     expect(await repo().openStep(input, 'invite')).toEqual({
       kind: 'opened',
-      step: { caseId: 'c1', status: 'OPEN' },
+      step: { ...step, retime: { visit: 1, shiftSeconds: 60 } },
+      fresh: true,
     });
     expect(ddb).toHaveReceivedCommandWith(GetCommand, {
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'CASE' },
     });
+    const removed = ['data', 'dataEnc', 'submittedAt', 'channel', 'submittedBy', 'delegateId'];
+    const names = [...Object.keys(fields), ...removed];
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
       UpdateExpression:
-        'SET caseId = :caseId, stepId = :stepId, actor = :actor, #status = :open, visit = :v, taskToken = :t, ' +
-        'openedAt = :openedAt, dueAt = :dueAt, expiresAt = :expiresAt, reminders = :zero, escalated = :false, ' +
-        '#ttl = :ttl, shortCode = :shortCode, phoneHash = :phoneHash, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk ' +
-        'REMOVE #data, dataEnc, submittedAt, channel, submittedBy, delegateId',
+        `SET ${Object.keys(fields)
+          .map((name) => `#${name} = :${name}`)
+          .join(', ')} ` + `REMOVE ${removed.map((name) => `#${name}`).join(', ')}`,
       // ... while the step's schedule is the definition's (no accepted proposal moved it this visit).
       ConditionExpression:
-        'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift))',
-      ExpressionAttributeNames: { '#status': 'status', '#data': 'data', '#ttl': 'ttl' },
+        'attribute_not_exists(pk) OR #visit < :v OR (#visit = :v AND #status = :status AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift))',
+      ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
       ExpressionAttributeValues: {
-        ':caseId': 'c1',
-        ':stepId': 'separate-waste',
-        ':actor': 'citizen',
-        ':open': 'OPEN',
+        ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])),
         ':v': 2,
-        ':t': 'tok',
-        ':openedAt': input.openedAt,
-        ':dueAt': input.dueAt,
-        ':expiresAt': input.expiresAt,
-        ':zero': 0,
         ':zeroShift': 0,
-        ':false': false,
-        ':ttl': 1_800_000_000,
-        ':shortCode': 'A',
-        ':phoneHash': 'ph',
-        ':gsi1pk': 'PHONE#ph',
-        ':gsi1sk': 'c1#separate-waste',
       },
-      ReturnValues: 'ALL_NEW',
+      ReturnValues: 'ALL_OLD',
+    });
+  });
+
+  it('is not fresh when the visit was open already (a repeated invite)', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ttl: 1 } });
+    ddb.on(UpdateCommand).resolves({ Attributes: { visit: 2, status: 'OPEN', taskToken: 'first' } });
+    expect(await repo().openStep(input, 'invite')).toMatchObject({
+      kind: 'opened',
+      step: { taskToken: 'tok', visit: 2 },
+      fresh: false,
     });
   });
 

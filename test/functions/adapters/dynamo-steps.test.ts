@@ -38,7 +38,7 @@ describe('openStep invite', () => {
     const result = await repo.openStep(input, 'invite');
     const { phoneHash: _, ...fields } = input;
     const expected = { ...fields, status: 'OPEN', reminders: 0, escalated: false };
-    expect(result).toEqual({ kind: 'opened', step: expected });
+    expect(result).toEqual({ kind: 'opened', step: expected, fresh: true });
     expect(await repo.getStep(record.caseId, input.stepId)).toEqual(expected);
     expect(await rawStep()).toMatchObject({
       ttl: record.ttl,
@@ -49,9 +49,27 @@ describe('openStep invite', () => {
   it('is idempotent for a retry and lets a newer token of the same visit win', async () => {
     const input = stepInput(record.caseId);
     await repo.openStep(input, 'invite');
-    expect((await repo.openStep(input, 'invite')).kind).toBe('opened');
+    // Not fresh: this visit was open already, so an earlier invocation may have sent the invitation.
+    expect(await repo.openStep(input, 'invite')).toMatchObject({ kind: 'opened', fresh: false });
     const retried = await repo.openStep({ ...input, taskToken: 'newer' }, 'invite');
-    expect(retried).toMatchObject({ kind: 'opened', step: { taskToken: 'newer', visit: 1 } });
+    expect(retried).toMatchObject({ kind: 'opened', step: { taskToken: 'newer', visit: 1 }, fresh: false });
+  });
+
+  it('answers the step as written, keeping what the invite does not write (a retime of the visit)', async () => {
+    const input = stepInput(record.caseId, { phoneHash: phone(), shortCode: 'C' });
+    await repo.openStep(input, 'invite');
+    const retime = { visit: 1, shiftSeconds: 0 };
+    await db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.step(record.caseId, input.stepId),
+        UpdateExpression: 'SET retime = :retime',
+        ExpressionAttributeValues: { ':retime': retime },
+      }),
+    );
+    const again = await repo.openStep({ ...input, taskToken: 'again' }, 'invite');
+    expect(again.kind === 'opened' && again.step).toEqual(await repo.getStep(record.caseId, input.stepId));
+    expect(again).toMatchObject({ step: { retime, taskToken: 'again', shortCode: 'C' } });
   });
 
   it('ignores an invite of an older visit and re-opens for a newer one, clearing the old answer', async () => {
@@ -63,6 +81,7 @@ describe('openStep invite', () => {
     expect(await repo.openStep(second, 'invite')).toMatchObject({
       kind: 'opened',
       step: { visit: 3, status: 'OPEN' },
+      fresh: true,
     });
     const step = await repo.getStep(record.caseId, second.stepId);
     expect(step).not.toHaveProperty('dataEnc');

@@ -119,6 +119,15 @@ describe('openStep: invite', () => {
     expect((await repo.getStep('case-1', 'present'))?.shortCode).toBe(first);
   });
 
+  it('looks up whether the segment already texted only when the step was open in this visit before', async () => {
+    const lookups = vi.spyOn(repo, 'hasEvent');
+    await openStep(deps(), payload());
+    expect(lookups).not.toHaveBeenCalled();
+    await openStep(deps(), payload());
+    expect(lookups).toHaveBeenCalledTimes(1);
+    expect(notifier.sent).toHaveLength(1);
+  });
+
   it('texts once and logs once when the same segment is invoked again (a retried invocation)', async () => {
     await openStep(deps(), payload());
     // Step Functions retries a timed-out or throttled invocation within the same state entry.

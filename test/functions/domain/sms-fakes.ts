@@ -80,7 +80,7 @@ export class MemoryRepo implements CaseRepository {
         ...(phoneHash && { phoneHash }),
       };
       this.steps.set(key, step);
-      return { kind: 'opened', step: { ...step } };
+      return { kind: 'opened', step: { ...step }, fresh: !current || current.visit < input.visit };
     }
     if (!current || current.visit !== input.visit) return { kind: 'stale' };
     current.taskToken = input.taskToken;
