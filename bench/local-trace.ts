@@ -1,13 +1,14 @@
 /**
  * BENCH_TRACE=1 for bench/local.ts: which function makes which AWS calls, and how long its
- * invocations take. Nothing in the runtime changes: the runtime's `lambda.invoke` is wrapped to
- * run each invocation in an AsyncLocalStorage context, and Node's `http.client.request.start`
- * diagnostics channel attributes every outgoing request (X-Amz-Target) to the invocation that made it.
- * Requests outside any invocation (the engine's DynamoDB integrations, the bench itself) count as 'other'.
+ * invocations take. Nothing in the runtime changes: the runtime's `lambda.invoke` is wrapped to time
+ * each invocation, and Node's `http.server.request.start` diagnostics channel sees every request the
+ * emulated services receive. The functions run in worker threads, so a client-side hook on this thread
+ * would miss their calls; the server side names the caller by the access key it signed with (each
+ * function has its own, iam.ts). Unsigned or account-signed requests (the engine's DynamoDB
+ * integrations, the bench itself) count as 'other'.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Runtime } from '../local/runtime/runtime';
 
@@ -17,30 +18,32 @@ export interface Trace {
 }
 
 export function installTrace(rt: Runtime): Trace {
-  const current = new AsyncLocalStorage<string>();
   const calls = new Map<string, number>();
   const invocations = new Map<string, { n: number; ms: number }>();
   const short = (name: string) => /Functions(.+?)[0-9A-F]{8}$/.exec(name)?.[1] ?? name;
+  const handlerOf = (arn: string) => rt.lambda.find(arn)?.handlerName ?? short(arn);
 
   const invoke = rt.lambda.invoke.bind(rt.lambda);
   rt.lambda.invoke = async (arn: string, payload: unknown) => {
-    const name = short(rt.lambda.find(arn)?.logicalId ?? arn);
-    const t = performance.now();
+    const name = handlerOf(arn);
+    const started = performance.now();
     try {
-      return await current.run(name, () => invoke(arn, payload));
+      return await invoke(arn, payload);
     } finally {
       const s = invocations.get(name) ?? { n: 0, ms: 0 };
       s.n++;
-      s.ms += performance.now() - t;
+      s.ms += performance.now() - started;
       invocations.set(name, s);
     }
   };
-  subscribe('http.client.request.start', (message) => {
-    const req = (message as { request: ClientRequest }).request;
-    const target = String(req.getHeader('x-amz-target') ?? '').split('.')[1];
-    if (!target) return; // a request to the gateway (the bench's own)
-    const key = `${current.getStore() ?? 'other'} ${target}`;
-    calls.set(key, (calls.get(key) ?? 0) + 1);
+  subscribe('http.server.request.start', (message) => {
+    const request = (message as { request: IncomingMessage }).request;
+    const target = String(request.headers['x-amz-target'] ?? '').split('.')[1];
+    if (!target) return; // a request to the gateway (the bench's own), or a service without targets
+    const key = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+    const label = rt.iam.principal(key)?.label.replace(/^function /, '') ?? 'other';
+    const entry = `${label} ${target}`;
+    calls.set(entry, (calls.get(entry) ?? 0) + 1);
   });
 
   return {
@@ -50,17 +53,16 @@ export function installTrace(rt: Runtime): Trace {
     },
     report(cases) {
       const per = (n: number) => (n / Math.max(1, cases)).toFixed(1);
-      const lines = ['trace (per case): function invocations, mean duration, AWS calls'];
-      for (const [name, s] of [...invocations].sort((a, b) => b[1].ms - a[1].ms)) {
-        const own = [...calls]
+      const callsOf = (name: string) =>
+        [...calls]
           .filter(([k]) => k.startsWith(`${name} `))
           .map(([k, n]) => `${k.slice(name.length + 1)} ${per(n)}`)
           .join(', ');
-        lines.push(`  ${name.padEnd(14)} ${per(s.n)} x ${(s.ms / s.n).toFixed(1)} ms   ${own}`);
-      }
-      const other = [...calls].filter(([k]) => k.startsWith('other '));
-      if (other.length)
-        lines.push(`  ${'other'.padEnd(14)} ${other.map(([k, n]) => `${k.slice(6)} ${per(n)}`).join(', ')}`);
+      const lines = ['trace (per case): function invocations, mean duration, AWS calls'];
+      for (const [name, s] of [...invocations].sort((a, b) => b[1].ms - a[1].ms))
+        lines.push(`  ${name.padEnd(18)} ${per(s.n)} x ${(s.ms / s.n).toFixed(1)} ms   ${callsOf(name)}`);
+      const other = callsOf('other');
+      if (other) lines.push(`  ${'other'.padEnd(18)} ${other}`);
       return lines;
     },
   };

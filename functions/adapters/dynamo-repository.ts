@@ -171,13 +171,8 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     return this.steps.open(input, kind);
   }
 
-  completeStep(
-    caseId: string,
-    visit: number,
-    taskToken: string,
-    submission: StoredSubmission,
-  ): Promise<boolean> {
-    return this.steps.complete(caseId, visit, taskToken, submission);
+  completeStep(caseId: string, submission: StoredSubmission): Promise<StepRecord | undefined> {
+    return this.steps.complete(caseId, submission);
   }
 
   revertStep(caseId: string, stepId: string, taskToken: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StepRecord, StoredSubmission } from '../domain/model';
 import type { OpenStepInput, OpenStepResult } from '../domain/ports';
-import { type Item, isConditionFailed, toStep } from './dynamo-items';
+import { type Item, isConditionFailed, omit, toStep } from './dynamo-items';
 import { keys } from './table-keys';
 
 // Step items. Every transition is one conditional UpdateItem, so concurrent submissions, Lambda
@@ -53,8 +53,13 @@ export class StepStore {
   ): Promise<OpenStepResult> {
     const ttl = kind === 'invite' ? await this.ttlOf(input.caseId) : 0;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const written = kind === 'invite' ? await this.invite(input, ttl) : await this.rearm(input, kind);
-      if (written) return { kind: kind === 'invite' ? 'opened' : 'rearmed', step: toStep(written) };
+      if (kind === 'invite') {
+        const invited = await this.invite(input, ttl);
+        if (invited) return { kind: 'opened', step: toStep(invited.item), fresh: invited.fresh };
+      } else {
+        const written = await this.rearm(input, kind);
+        if (written) return { kind: 'rearmed', step: toStep(written) };
+      }
       const current = await this.read(input.caseId, input.stepId);
       if (!current || Number(current.visit) > input.visit) return { kind: 'stale' };
       if (
@@ -74,60 +79,63 @@ export class StepStore {
     throw new Error(`openStep ${input.caseId}/${input.stepId} visit ${input.visit} did not settle`);
   }
 
-  /** A new attempt: every field is (re)written, the previous attempt's answer removed. */
-  private invite(input: OpenStepInput, ttl: number): Promise<Item | undefined> {
-    const set = [
-      'caseId = :caseId',
-      'stepId = :stepId',
-      'actor = :actor',
-      '#status = :open',
-      'visit = :v',
-      'taskToken = :t',
-      'openedAt = :openedAt',
-      'dueAt = :dueAt',
-      'expiresAt = :expiresAt',
-      'reminders = :zero',
-      'escalated = :false',
-      '#ttl = :ttl',
-    ];
-    const remove = ['#data', 'dataEnc', 'submittedAt', 'channel', 'submittedBy', 'delegateId'];
-    const values: Item = {
-      ':caseId': input.caseId,
-      ':stepId': input.stepId,
-      ':actor': input.actor,
-      ':open': 'OPEN',
-      ':v': input.visit,
-      ':t': input.taskToken,
-      ':openedAt': input.openedAt,
-      ':dueAt': input.dueAt,
-      ':expiresAt': input.expiresAt,
-      ':zero': 0,
-      ':zeroShift': 0,
-      ':false': false,
-      ':ttl': ttl,
+  /**
+   * A new attempt: every field is (re)written, the previous attempt's answer removed. The write returns
+   * the item before it (ALL_OLD), so it also tells whether this visit was open already (a repeated
+   * invite, `fresh` false); the item after it is that one with these fields set and removed.
+   */
+  private async invite(
+    input: OpenStepInput,
+    ttl: number,
+  ): Promise<{ item: Item; fresh: boolean } | undefined> {
+    const { caseId, stepId, phoneHash, shortCode } = input;
+    const fields: Item = {
+      caseId,
+      stepId,
+      actor: input.actor,
+      status: 'OPEN',
+      visit: input.visit,
+      taskToken: input.taskToken,
+      openedAt: input.openedAt,
+      dueAt: input.dueAt,
+      expiresAt: input.expiresAt,
+      reminders: 0,
+      escalated: false,
+      ttl,
+      ...(shortCode !== undefined && { shortCode }),
+      ...(phoneHash !== undefined && { phoneHash, ...keys.phoneIndex(phoneHash, caseId, stepId) }),
     };
-    if (input.shortCode === undefined) remove.push('shortCode');
-    else {
-      set.push('shortCode = :shortCode');
-      values[':shortCode'] = input.shortCode;
-    }
-    if (input.phoneHash === undefined) remove.push('phoneHash', 'gsi1pk', 'gsi1sk');
-    else {
-      const index = keys.phoneIndex(input.phoneHash, input.caseId, input.stepId);
-      set.push('phoneHash = :phoneHash', 'gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
-      Object.assign(values, {
-        ':phoneHash': input.phoneHash,
-        ':gsi1pk': index.gsi1pk,
-        ':gsi1sk': index.gsi1sk,
-      });
-    }
-    return this.update({
-      Key: keys.step(input.caseId, input.stepId),
-      UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-      ConditionExpression: `attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open AND ${UNSHIFTED})`,
-      ExpressionAttributeNames: { ...NAMES, '#data': 'data', '#ttl': 'ttl' },
-      ExpressionAttributeValues: values,
-    });
+    const remove = [
+      'data',
+      'dataEnc',
+      'submittedAt',
+      'channel',
+      'submittedBy',
+      'delegateId',
+      ...(shortCode === undefined ? ['shortCode'] : []),
+      ...(phoneHash === undefined ? ['phoneHash', 'gsi1pk', 'gsi1sk'] : []),
+    ];
+    const set = Object.keys(fields).map((name) => `#${name} = :${name}`);
+    const Key = keys.step(caseId, stepId);
+    const before = await this.update(
+      {
+        Key,
+        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.map((name) => `#${name}`).join(', ')}`,
+        ConditionExpression: `attribute_not_exists(pk) OR #visit < :v OR (#visit = :v AND #status = :status AND ${UNSHIFTED})`,
+        ExpressionAttributeNames: Object.fromEntries(
+          [...Object.keys(fields), ...remove].map((name) => [`#${name}`, name]),
+        ),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])),
+          ':v': input.visit,
+          ':zeroShift': 0,
+        },
+      },
+      'ALL_OLD',
+    );
+    if (!before) return undefined;
+    const fresh = before.visit === undefined || Number(before.visit) < input.visit;
+    return { item: { ...omit(before, remove), ...Key, ...fields }, fresh };
   }
 
   /** Same attempt, next wait segment: only the token and the notice bookkeeping change. */
@@ -165,13 +173,12 @@ export class StepStore {
     });
   }
 
-  /** The answers are stored sealed (dataEnc); a clear `data` from before data keys goes. */
-  async complete(
-    caseId: string,
-    visit: number,
-    taskToken: string,
-    submission: StoredSubmission,
-  ): Promise<boolean> {
+  /**
+   * The answers are stored sealed (dataEnc); a clear `data` from before data keys goes. Whatever wait
+   * is open at the write is the one answered: the step after the write names its token and visit, so
+   * a reminder that re-armed the step just before cannot leave the answer with a stale token.
+   */
+  async complete(caseId: string, submission: StoredSubmission): Promise<StepRecord | undefined> {
     const by = submission.submittedBy;
     const delegate = submission.delegateId;
     // Who answered: staff (submittedBy) or a delegate of the citizen; whatever is not set goes.
@@ -190,7 +197,7 @@ export class StepStore {
     const written = await this.update({
       Key: keys.step(caseId, submission.stepId),
       UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-      ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
+      ConditionExpression: '#status = :open AND actor = :actor AND attribute_exists(taskToken)',
       ExpressionAttributeNames: { ...NAMES, '#data': 'data' },
       ExpressionAttributeValues: {
         ':done': 'DONE',
@@ -198,14 +205,12 @@ export class StepStore {
         ':dataEnc': submission.dataEnc,
         ':submittedAt': submission.submittedAt,
         ':channel': submission.channel,
-        ':v': visit,
-        ':t': taskToken,
         ':actor': submission.actor,
         ...(by === undefined ? {} : { ':by': by }),
         ...(delegate === undefined ? {} : { ':delegate': delegate }),
       },
     });
-    return written !== undefined;
+    return written && toStep(written);
   }
 
   async revert(caseId: string, stepId: string, taskToken: string): Promise<boolean> {
@@ -239,13 +244,14 @@ export class StepStore {
     return out.Item;
   }
 
-  /** The item after the write, or undefined when the condition did not hold. */
+  /** The item after the write (or before it: ALL_OLD), or undefined when the condition did not hold. */
   private async update(
     input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'ReturnValues'>,
+    returned: 'ALL_NEW' | 'ALL_OLD' = 'ALL_NEW',
   ): Promise<Item | undefined> {
     try {
       const out = await this.db.send(
-        new UpdateCommand({ TableName: this.table, ReturnValues: 'ALL_NEW', ...input }),
+        new UpdateCommand({ TableName: this.table, ReturnValues: returned, ...input }),
       );
       return out.Attributes ?? {};
     } catch (error) {

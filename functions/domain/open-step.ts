@@ -146,8 +146,11 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   const smsAt = new Date(Date.parse(at) + 1).toISOString();
   const smsEventId = `sms-${segment}`;
   // An earlier invocation of this segment got as far as the SMS: the citizen is not texted twice. (Only
-  // a crash between the send and this record's write, milliseconds, can still repeat one.)
-  if (await repo.hasEvent(p.caseId, smsAt, smsEventId)) return { result: result.kind, sms: 'repeated' };
+  // a crash between the send and this record's write, milliseconds, can still repeat one.) A fresh open
+  // had no earlier invocation past its write, so there is nothing to look up.
+  const fresh = result.kind === 'opened' && result.fresh;
+  if (!fresh && (await repo.hasEvent(p.caseId, smsAt, smsEventId)))
+    return { result: result.kind, sms: 'repeated' };
   const link = `${deps.publicUrl}/c/${deps.vault.linkToken(p.caseId)}`;
   const values = messageValues(service, definition, record, step, link);
   // A text that cannot go out leaves the step open and reachable through the link; the next reminder

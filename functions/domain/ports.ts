@@ -62,7 +62,8 @@ export interface OpenStepInput {
 }
 
 /**
- * 'opened': a new attempt (or a retry of the same invocation).
+ * 'opened': a new attempt (or a retry of the same invocation). `fresh`: the step was not open in this
+ * visit before this write, so no other invocation of this wait segment got past it (none sent its notices).
  * 'rearmed': same attempt, new token after a reminder or escalation timeout.
  * 'already-done': the step was submitted between two wait segments; complete the new token with the
  * routing values of its stored answers.
@@ -71,7 +72,8 @@ export interface OpenStepInput {
  * must be re-armed on the new schedule (functions/proposals/).
  */
 export type OpenStepResult =
-  | { kind: 'opened' | 'rearmed'; step: StepRecord }
+  | { kind: 'opened'; step: StepRecord; fresh: boolean }
+  | { kind: 'rearmed'; step: StepRecord }
   | { kind: 'already-done'; step: StepRecord }
   | { kind: 'stale' }
   | { kind: 'retimed' };
@@ -91,13 +93,12 @@ export interface CaseRepository {
     input: OpenStepInput,
     kind: 'invite' | 'reminder' | 'escalation' | 'none',
   ): Promise<OpenStepResult>;
-  /** OPEN -> DONE exactly once, only while the step still holds `taskToken`. */
-  completeStep(
-    caseId: string,
-    visit: number,
-    taskToken: string,
-    submission: StoredSubmission,
-  ): Promise<boolean>;
+  /**
+   * OPEN -> DONE exactly once, for the actor of `submission`: answers the wait the step holds at the
+   * moment of the write, so no read comes first. The step as written, with the token of that wait (for
+   * the engine); undefined when the step is not open for this actor.
+   */
+  completeStep(caseId: string, submission: StoredSubmission): Promise<StepRecord | undefined>;
   /** Undo a completion whose SendTaskSuccess was refused, while the step still holds `taskToken`. */
   revertStep(caseId: string, stepId: string, taskToken: string): Promise<boolean>;
   /**

@@ -133,6 +133,7 @@ async function replayed(deps: SmsInboundDeps, sms: InboundSms, first: InboundCla
       actor: 'citizen',
       channel: 'sms',
       data: parsed.data,
+      record,
     });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -149,8 +150,10 @@ async function answer(
 ): Promise<string> {
   const locale = target.record.citizen.locale;
   const { caseId, stepId } = target.step;
+  // The case as candidates() read it, consistently, a moment ago: submitStep does not read it again.
+  const request = { caseId, stepId, actor: 'citizen', channel: 'sms', data, record: target.record } as const;
   try {
-    const { step } = await submitStep(deps, { caseId, stepId, actor: 'citizen', channel: 'sms', data });
+    const { step } = await submitStep(deps, request);
     return renderMessage(target.service, 'confirmation', locale, values(deps, target, step));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

@@ -1,11 +1,18 @@
 import { routingData } from '../../workflows/routing';
+import type { Field } from '../../workflows/schema';
 import type { ReportTally } from '../reports/ports';
 import { tallySubmission } from '../reports/tally';
-import { ConflictError, ForbiddenError, NotFoundError, TokenRejectedError } from '../shared/errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TokenRejectedError,
+  ValidationError,
+} from '../shared/errors';
 import { CaseErasedError, caseCipher } from './case-keys';
 import { findStep, requireService } from './definitions';
 import { validateForm } from './forms';
-import type { Actor, CaseRecord, Channel, StepRecord, StoredSubmission, Submission } from './model';
+import type { Actor, CaseRecord, Channel, FormData, StepRecord, StoredSubmission, Submission } from './model';
 import { orgDisplayName } from './org-name';
 import type { PiiVault } from './pii';
 import type { CaseRepository, Clock, TaskCompleter } from './ports';
@@ -73,9 +80,7 @@ export async function submitStep(
     throw new ConflictError(
       'CASE_CLOSED',
       `The case is ${record.status.toLowerCase()}; it takes no more answers.`,
-      {
-        status: record.status,
-      },
+      { status: record.status },
     );
   }
   const service = requireService(record.serviceId);
@@ -83,8 +88,7 @@ export async function submitStep(
   if (!located) throw new NotFoundError(`This case has no step '${req.stepId}'.`, { stepId: req.stepId });
   if (located.step.actor !== req.actor) throw wrongActor(req.stepId, req.actor, located.step.actor);
 
-  let step = await openStep(repo, req);
-  const data = validateForm(located.step.form.fields, req.data);
+  const data = await validated(repo, req, located.step.form.fields);
   const submittedAt = clock.now().toISOString();
   const submission: Submission = {
     stepId: req.stepId,
@@ -104,13 +108,9 @@ export async function submitStep(
     ...(req.submittedBy && { submittedBy: req.submittedBy }),
     ...(req.delegateId && { delegateId: req.delegateId }),
   };
-  let token = step.taskToken as string;
-  if (!(await repo.completeStep(req.caseId, step.visit, token, stored))) {
-    // A reminder may have re-armed the step with a new token in between: one more try with it.
-    step = await openStep(repo, req);
-    token = step.taskToken as string;
-    if (!(await repo.completeStep(req.caseId, step.visit, token, stored))) throw notOpen(req.stepId, 'DONE');
-  }
+  // No read first: the write itself finds out whether the step is open, and which wait it answers.
+  const step = (await repo.completeStep(req.caseId, stored)) ?? (await notCompleted(repo, req, stored));
+  const token = step.taskToken as string;
   try {
     await engine.completeTask(token, submission);
   } catch (error) {
@@ -160,9 +160,33 @@ export async function submitStep(
   };
 }
 
-async function openStep(repo: CaseRepository, req: SubmitRequest): Promise<StepRecord> {
+/**
+ * The answers, checked against the form. Answers to a step that is not open are refused as such (409),
+ * whatever they hold: the step is read only when the answers fail, to say which it is.
+ */
+async function validated(
+  repo: CaseRepository,
+  req: SubmitRequest,
+  fields: readonly Field[],
+): Promise<FormData> {
+  try {
+    return validateForm(fields, req.data);
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      const step = await repo.getStep(req.caseId, req.stepId);
+      if (step?.status !== 'OPEN') throw notOpen(req.stepId, step?.status ?? 'PENDING');
+    }
+    throw error;
+  }
+}
+
+/**
+ * The completion did not hold: the step is not open, and the error says what it is. A step open again
+ * by the time it is read (a refused answer reverted it meanwhile) gets one more try.
+ */
+async function notCompleted(repo: CaseRepository, req: SubmitRequest, stored: StoredSubmission) {
   const step = await repo.getStep(req.caseId, req.stepId);
-  if (!step) throw notOpen(req.stepId, 'PENDING');
-  if (step.status !== 'OPEN' || !step.taskToken) throw notOpen(req.stepId, step.status);
-  return step;
+  const again = step?.status === 'OPEN' ? await repo.completeStep(req.caseId, stored) : undefined;
+  if (again) return again;
+  throw notOpen(req.stepId, step === undefined ? 'PENDING' : step.status === 'OPEN' ? 'DONE' : step.status);
 }

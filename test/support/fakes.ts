@@ -127,12 +127,13 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
   async openStep(input: OpenStepInput): Promise<OpenStepResult> {
     const { phoneHash: _p, ...rest } = input;
     const step: StepRecord = { ...rest, status: 'OPEN', reminders: 0, escalated: false };
+    const before = this.steps.get(this.key(input.caseId, input.stepId));
     this.putStep(step);
-    return { kind: 'opened', step: copy(step) };
+    return { kind: 'opened', step: copy(step), fresh: !before || before.visit < input.visit };
   }
-  async completeStep(caseId: string, visit: number, taskToken: string, submission: StoredSubmission) {
+  async completeStep(caseId: string, submission: StoredSubmission) {
     const s = this.steps.get(this.key(caseId, submission.stepId));
-    if (s?.status !== 'OPEN' || s.visit !== visit || s.taskToken !== taskToken) return false;
+    if (s?.status !== 'OPEN' || s.actor !== submission.actor || !s.taskToken) return undefined;
     delete s.data;
     Object.assign(s, {
       status: 'DONE',
@@ -141,7 +142,7 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
       channel: submission.channel,
       ...(submission.submittedBy && { submittedBy: submission.submittedBy }),
     });
-    return true;
+    return copy(s);
   }
   async revertStep(caseId: string, stepId: string, taskToken: string) {
     const s = this.steps.get(this.key(caseId, stepId));

@@ -19,16 +19,18 @@ afterEach(() => {
 });
 
 describe('completeStep', () => {
-  it('moves the step OPEN -> DONE only with the right visit, token and actor, leaving the phone index', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: { status: 'DONE' } });
-    expect(await repo().completeStep('c1', 4, 'tok', submission())).toBe(true);
+  it('moves an OPEN step of the actor to DONE, leaving the phone index, and answers the step as written', async () => {
+    const written = { caseId: 'c1', stepId: 'separate-waste', status: 'DONE', visit: 4, taskToken: 'tok' };
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...written, pk: 'CASE#c1', sk: 'STEP#separate-waste' } });
+    expect(await repo().completeStep('c1', submission())).toEqual(written);
     expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
       UpdateExpression:
         'SET #status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel REMOVE #data, submittedBy, delegateId, gsi1pk, gsi1sk',
-      ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
+      ConditionExpression: '#status = :open AND actor = :actor AND attribute_exists(taskToken)',
       ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
       ExpressionAttributeValues: {
         ':done': 'DONE',
@@ -36,18 +38,16 @@ describe('completeStep', () => {
         ':dataEnc': 'v2.iv.sealed-answers.tag',
         ':submittedAt': '2025-03-02T10:00:00.000Z',
         ':channel': 'web',
-        ':v': 4,
-        ':t': 'tok',
         ':actor': 'citizen',
       },
       ReturnValues: 'ALL_NEW',
     });
   });
 
-  it('answers false when the condition fails and rethrows any other error', async () => {
+  it('answers undefined when the condition fails and rethrows any other error', async () => {
     ddb.on(UpdateCommand).rejectsOnce(conditionFailed()).rejectsOnce(new Error('throttled'));
-    expect(await repo().completeStep('c1', 4, 'tok', submission())).toBe(false);
-    await expect(repo().completeStep('c1', 4, 'tok', submission())).rejects.toThrow('throttled');
+    expect(await repo().completeStep('c1', submission())).toBeUndefined();
+    await expect(repo().completeStep('c1', submission())).rejects.toThrow('throttled');
   });
 });
 
@@ -56,47 +56,66 @@ describe('openStep invite', () => {
 
   it('writes the whole attempt under the visit condition, with the case ttl and phone index', async () => {
     ddb.on(GetCommand).resolves({ Item: { ttl: 1_800_000_000 } });
-    ddb.on(UpdateCommand).resolves({ Attributes: { caseId: 'c1', status: 'OPEN', ttl: 1_800_000_000 } });
+    // ReturnValues ALL_OLD: the step as it was, an answer of visit 1 (so this open is fresh).
+    const before = { pk: 'CASE#c1', sk: 'STEP#separate-waste', visit: 1, status: 'DONE', dataEnc: 'x' };
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...before, retime: { visit: 1, shiftSeconds: 60 } } });
+    const fields = {
+      caseId: 'c1',
+      stepId: 'separate-waste',
+      actor: 'citizen',
+      status: 'OPEN',
+      visit: 2,
+      taskToken: 'tok',
+      openedAt: input.openedAt,
+      dueAt: input.dueAt,
+      expiresAt: input.expiresAt,
+      reminders: 0,
+      escalated: false,
+      ttl: 1_800_000_000,
+      shortCode: 'A',
+      phoneHash: 'ph',
+      gsi1pk: 'PHONE#ph',
+      gsi1sk: 'c1#separate-waste',
+    };
+    const { ttl: _ttl, phoneHash: _hash, gsi1pk: _pk, gsi1sk: _sk, ...step } = fields;
     expect(await repo().openStep(input, 'invite')).toEqual({
       kind: 'opened',
-      step: { caseId: 'c1', status: 'OPEN' },
+      step: { ...step, retime: { visit: 1, shiftSeconds: 60 } },
+      fresh: true,
     });
     expect(ddb).toHaveReceivedCommandWith(GetCommand, {
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'CASE' },
     });
+    const removed = ['data', 'dataEnc', 'submittedAt', 'channel', 'submittedBy', 'delegateId'];
+    const names = [...Object.keys(fields), ...removed];
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
       UpdateExpression:
-        'SET caseId = :caseId, stepId = :stepId, actor = :actor, #status = :open, visit = :v, taskToken = :t, ' +
-        'openedAt = :openedAt, dueAt = :dueAt, expiresAt = :expiresAt, reminders = :zero, escalated = :false, ' +
-        '#ttl = :ttl, shortCode = :shortCode, phoneHash = :phoneHash, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk ' +
-        'REMOVE #data, dataEnc, submittedAt, channel, submittedBy, delegateId',
+        `SET ${Object.keys(fields)
+          .map((name) => `#${name} = :${name}`)
+          .join(', ')} ` + `REMOVE ${removed.map((name) => `#${name}`).join(', ')}`,
       // ... while the step's schedule is the definition's (no accepted proposal moved it this visit).
       ConditionExpression:
-        'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift))',
-      ExpressionAttributeNames: { '#status': 'status', '#data': 'data', '#ttl': 'ttl' },
+        'attribute_not_exists(pk) OR #visit < :v OR (#visit = :v AND #status = :status AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift))',
+      ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
       ExpressionAttributeValues: {
-        ':caseId': 'c1',
-        ':stepId': 'separate-waste',
-        ':actor': 'citizen',
-        ':open': 'OPEN',
+        ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])),
         ':v': 2,
-        ':t': 'tok',
-        ':openedAt': input.openedAt,
-        ':dueAt': input.dueAt,
-        ':expiresAt': input.expiresAt,
-        ':zero': 0,
         ':zeroShift': 0,
-        ':false': false,
-        ':ttl': 1_800_000_000,
-        ':shortCode': 'A',
-        ':phoneHash': 'ph',
-        ':gsi1pk': 'PHONE#ph',
-        ':gsi1sk': 'c1#separate-waste',
       },
-      ReturnValues: 'ALL_NEW',
+      ReturnValues: 'ALL_OLD',
+    });
+  });
+
+  it('is not fresh when the visit was open already (a repeated invite)', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ttl: 1 } });
+    ddb.on(UpdateCommand).resolves({ Attributes: { visit: 2, status: 'OPEN', taskToken: 'first' } });
+    expect(await repo().openStep(input, 'invite')).toMatchObject({
+      kind: 'opened',
+      step: { taskToken: 'tok', visit: 2 },
+      fresh: false,
     });
   });
 

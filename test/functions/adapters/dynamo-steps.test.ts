@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
@@ -38,7 +38,7 @@ describe('openStep invite', () => {
     const result = await repo.openStep(input, 'invite');
     const { phoneHash: _, ...fields } = input;
     const expected = { ...fields, status: 'OPEN', reminders: 0, escalated: false };
-    expect(result).toEqual({ kind: 'opened', step: expected });
+    expect(result).toEqual({ kind: 'opened', step: expected, fresh: true });
     expect(await repo.getStep(record.caseId, input.stepId)).toEqual(expected);
     expect(await rawStep()).toMatchObject({
       ttl: record.ttl,
@@ -49,20 +49,39 @@ describe('openStep invite', () => {
   it('is idempotent for a retry and lets a newer token of the same visit win', async () => {
     const input = stepInput(record.caseId);
     await repo.openStep(input, 'invite');
-    expect((await repo.openStep(input, 'invite')).kind).toBe('opened');
+    // Not fresh: this visit was open already, so an earlier invocation may have sent the invitation.
+    expect(await repo.openStep(input, 'invite')).toMatchObject({ kind: 'opened', fresh: false });
     const retried = await repo.openStep({ ...input, taskToken: 'newer' }, 'invite');
-    expect(retried).toMatchObject({ kind: 'opened', step: { taskToken: 'newer', visit: 1 } });
+    expect(retried).toMatchObject({ kind: 'opened', step: { taskToken: 'newer', visit: 1 }, fresh: false });
+  });
+
+  it('answers the step as written, keeping what the invite does not write (a retime of the visit)', async () => {
+    const input = stepInput(record.caseId, { phoneHash: phone(), shortCode: 'C' });
+    await repo.openStep(input, 'invite');
+    const retime = { visit: 1, shiftSeconds: 0 };
+    await db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.step(record.caseId, input.stepId),
+        UpdateExpression: 'SET retime = :retime',
+        ExpressionAttributeValues: { ':retime': retime },
+      }),
+    );
+    const again = await repo.openStep({ ...input, taskToken: 'again' }, 'invite');
+    expect(again.kind === 'opened' && again.step).toEqual(await repo.getStep(record.caseId, input.stepId));
+    expect(again).toMatchObject({ step: { retime, taskToken: 'again', shortCode: 'C' } });
   });
 
   it('ignores an invite of an older visit and re-opens for a newer one, clearing the old answer', async () => {
     const first = stepInput(record.caseId, { visit: 1, phoneHash: phone() });
     await repo.openStep(first, 'invite');
-    expect(await repo.completeStep(record.caseId, 1, first.taskToken, submission())).toBe(true);
+    expect(await repo.completeStep(record.caseId, submission())).toMatchObject({ status: 'DONE', visit: 1 });
 
     const second = stepInput(record.caseId, { visit: 3 });
     expect(await repo.openStep(second, 'invite')).toMatchObject({
       kind: 'opened',
       step: { visit: 3, status: 'OPEN' },
+      fresh: true,
     });
     const step = await repo.getStep(record.caseId, second.stepId);
     expect(step).not.toHaveProperty('dataEnc');
@@ -75,7 +94,7 @@ describe('openStep invite', () => {
   it('hands a retried invite of an answered visit the new token as already-done', async () => {
     const input = stepInput(record.caseId);
     await repo.openStep(input, 'invite');
-    await repo.completeStep(record.caseId, 1, input.taskToken, submission());
+    await repo.completeStep(record.caseId, submission());
     const result = await repo.openStep({ ...input, taskToken: 'after-answer' }, 'invite');
     expect(result).toMatchObject({
       kind: 'already-done',
@@ -108,7 +127,7 @@ describe('openStep reminder and escalation', () => {
   it('answers already-done with the data when the step was answered between segments', async () => {
     const input = stepInput(record.caseId);
     await repo.openStep(input, 'invite');
-    await repo.completeStep(record.caseId, 1, input.taskToken, submission());
+    await repo.completeStep(record.caseId, submission());
     const result = await repo.openStep({ ...input, taskToken: 'reminder-token' }, 'reminder');
     expect(result).toMatchObject({
       kind: 'already-done',
@@ -140,37 +159,55 @@ describe('completeStep', () => {
     await repo.openStep(input, 'invite');
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        repo.completeStep(record.caseId, 1, input.taskToken, submission({ dataEnc: `v2.attempt-${i}` })),
+        repo.completeStep(record.caseId, submission({ dataEnc: `v2.attempt-${i}` })),
       ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
-    const winner = results.indexOf(true);
+    const winner = results.findIndex(Boolean);
     const step = await repo.getStep(record.caseId, input.stepId);
     expect(step).toMatchObject({ status: 'DONE', dataEnc: `v2.attempt-${winner}`, channel: 'web' });
+    expect(results[winner]).toEqual(step);
     expect(step?.submittedAt).toBe(submission().submittedAt);
     expect(await rawStep()).not.toHaveProperty('gsi1pk');
   });
 
-  it('refuses a wrong token, visit or actor, a closed step and an unknown step', async () => {
+  it('answers the wait the step holds at the write: a re-armed token, with its visit', async () => {
+    const input = stepInput(record.caseId, { visit: 2 });
+    await repo.openStep(input, 'invite');
+    await repo.openStep({ ...input, taskToken: 'reminder-token' }, 'reminder');
+    expect(await repo.completeStep(record.caseId, submission())).toMatchObject({
+      status: 'DONE',
+      visit: 2,
+      taskToken: 'reminder-token',
+      dataEnc: submission().dataEnc,
+    });
+  });
+
+  it('refuses another actor, a closed step, an unknown step and a step without a token', async () => {
     const input = stepInput(record.caseId);
     await repo.openStep(input, 'invite');
-    expect(await repo.completeStep(record.caseId, 1, 'wrong-token', submission())).toBe(false);
-    expect(await repo.completeStep(record.caseId, 2, input.taskToken, submission())).toBe(false);
-    expect(
-      await repo.completeStep(record.caseId, 1, input.taskToken, submission({ actor: 'provider' })),
-    ).toBe(false);
-    expect(
-      await repo.completeStep(record.caseId, 1, input.taskToken, submission({ stepId: 'unknown' })),
-    ).toBe(false);
+    expect(await repo.completeStep(record.caseId, submission({ actor: 'provider' }))).toBeUndefined();
+    expect(await repo.completeStep(record.caseId, submission({ stepId: 'unknown' }))).toBeUndefined();
     expect(await rawStep('unknown')).toBeUndefined();
     expect((await repo.getStep(record.caseId, input.stepId))?.status).toBe('OPEN');
     const staff = { ...submission({ channel: 'api' }), submittedBy: 'staff-sub' };
-    expect(await repo.completeStep(record.caseId, 1, input.taskToken, staff)).toBe(true);
+    expect(await repo.completeStep(record.caseId, staff)).toMatchObject({ taskToken: input.taskToken });
     expect(await repo.getStep(record.caseId, input.stepId)).toMatchObject({
       submittedBy: 'staff-sub',
       channel: 'api',
     });
-    expect(await repo.completeStep(record.caseId, 1, input.taskToken, submission())).toBe(false);
+    expect(await repo.completeStep(record.caseId, submission())).toBeUndefined();
+    // An OPEN step always holds its wait's token; one that does not is not answerable.
+    await db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.step(record.caseId, input.stepId),
+        UpdateExpression: 'SET #status = :open REMOVE taskToken',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':open': 'OPEN' },
+      }),
+    );
+    expect(await repo.completeStep(record.caseId, submission())).toBeUndefined();
   });
 });
 
@@ -180,7 +217,7 @@ describe('revertStep and the phone index', () => {
     await repo.openStep(input, 'invite');
     expect((await repo.openStepsForPhone(phone())).map((s) => s.stepId)).toEqual([input.stepId]);
 
-    await repo.completeStep(record.caseId, 1, input.taskToken, submission());
+    await repo.completeStep(record.caseId, submission());
     expect(await repo.openStepsForPhone(phone())).toEqual([]);
 
     expect(await repo.revertStep(record.caseId, input.stepId, 'other-token')).toBe(false);
@@ -192,16 +229,16 @@ describe('revertStep and the phone index', () => {
     expect(reopened).not.toHaveProperty('channel');
     expect(await repo.openStepsForPhone(phone())).toEqual([reopened]);
 
-    expect(
-      await repo.completeStep(record.caseId, 1, input.taskToken, submission({ dataEnc: 'v2.bags-3' })),
-    ).toBe(true);
+    expect(await repo.completeStep(record.caseId, submission({ dataEnc: 'v2.bags-3' }))).toMatchObject({
+      taskToken: input.taskToken,
+    });
     expect((await repo.getStep(record.caseId, input.stepId))?.dataEnc).toBe('v2.bags-3');
   });
 
   it('does not revert once a later segment handed the step a new token', async () => {
     const input = stepInput(record.caseId);
     await repo.openStep(input, 'invite');
-    await repo.completeStep(record.caseId, 1, input.taskToken, submission());
+    await repo.completeStep(record.caseId, submission());
     await repo.openStep({ ...input, taskToken: 'reminder-token' }, 'reminder');
     expect(await repo.revertStep(record.caseId, input.stepId, input.taskToken)).toBe(false);
     expect((await repo.getStep(record.caseId, input.stepId))?.status).toBe('DONE');
@@ -220,7 +257,7 @@ describe('revertStep and the phone index', () => {
       stepInput(record.caseId, { stepId: 'elsewhere', phoneHash: 'another-phone' }),
       'invite',
     );
-    await repo.completeStep(record.caseId, 1, answered.taskToken, submission({ stepId: 'answered' }));
+    await repo.completeStep(record.caseId, submission({ stepId: 'answered' }));
 
     const open = await repo.openStepsForPhone(phone());
     expect(open.map((s) => `${s.caseId}/${s.shortCode}`).sort()).toEqual(

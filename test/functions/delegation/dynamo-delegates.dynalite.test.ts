@@ -120,7 +120,7 @@ describe('DynamoDelegateStore', () => {
     const input = stepInput(record.caseId);
     await repo.openStep(input, 'invite');
     const done = submission({ delegateId: 'helper-1' });
-    expect(await repo.completeStep(record.caseId, 1, input.taskToken, done)).toBe(true);
+    expect(await repo.completeStep(record.caseId, done)).toMatchObject({ taskToken: input.taskToken });
     expect(await repo.getStep(record.caseId, input.stepId)).toMatchObject({
       status: 'DONE',
       delegateId: 'helper-1',

@@ -119,6 +119,15 @@ describe('openStep: invite', () => {
     expect((await repo.getStep('case-1', 'present'))?.shortCode).toBe(first);
   });
 
+  it('looks up whether the segment already texted only when the step was open in this visit before', async () => {
+    const lookups = vi.spyOn(repo, 'hasEvent');
+    await openStep(deps(), payload());
+    expect(lookups).not.toHaveBeenCalled();
+    await openStep(deps(), payload());
+    expect(lookups).toHaveBeenCalledTimes(1);
+    expect(notifier.sent).toHaveLength(1);
+  });
+
   it('texts once and logs once when the same segment is invoked again (a retried invocation)', async () => {
     await openStep(deps(), payload());
     // Step Functions retries a timed-out or throttled invocation within the same state entry.
@@ -283,7 +292,7 @@ describe('openStep: later segments', () => {
       submittedAt: '2026-03-02T09:00:00.000Z',
       dataEnc: cipher.sealJson({ presented: true, note: 'prima' }),
     };
-    expect(await repo.completeStep('case-1', 1, 'token-1', stored)).toBe(true);
+    expect(await repo.completeStep('case-1', stored)).toMatchObject({ status: 'DONE' });
     expect(await openStep(deps(), payload({ notice: 'reminder', taskToken: 'token-2' }))).toEqual({
       result: 'already-done',
     });
@@ -307,7 +316,7 @@ describe('openStep: later segments', () => {
       submittedAt: '2026-03-02T09:00:00.000Z',
       dataEnc: cipher.sealJson({ satisfied: false, note: 'de bak bleef staan' }),
     };
-    await repo.completeStep('case-1', 1, 'token-1', stored);
+    await repo.completeStep('case-1', stored);
     await openStep(deps(), { ...feedback, notice: 'reminder', taskToken: 'token-2' });
     expect(engine.completed.map((c) => c.output.data)).toEqual([{ satisfied: false }]);
     expect(JSON.stringify(engine.completed)).not.toContain('bak');

@@ -80,7 +80,7 @@ export class MemoryRepo implements CaseRepository {
         ...(phoneHash && { phoneHash }),
       };
       this.steps.set(key, step);
-      return { kind: 'opened', step: { ...step } };
+      return { kind: 'opened', step: { ...step }, fresh: !current || current.visit < input.visit };
     }
     if (!current || current.visit !== input.visit) return { kind: 'stale' };
     current.taskToken = input.taskToken;
@@ -88,16 +88,16 @@ export class MemoryRepo implements CaseRepository {
     else current.escalated = true;
     return { kind: 'rearmed', step: { ...current } };
   }
-  async completeStep(caseId: string, visit: number, taskToken: string, submission: StoredSubmission) {
+  async completeStep(caseId: string, submission: StoredSubmission) {
     const step = this.steps.get(`${caseId}#${submission.stepId}`);
-    if (step?.status !== 'OPEN' || step.visit !== visit || step.taskToken !== taskToken) return false;
+    if (step?.status !== 'OPEN' || step.actor !== submission.actor || !step.taskToken) return undefined;
     Object.assign(step, {
       status: 'DONE',
       dataEnc: submission.dataEnc,
       submittedAt: submission.submittedAt,
       channel: submission.channel,
     });
-    return true;
+    return { ...step };
   }
   async revertStep(caseId: string, stepId: string, taskToken: string) {
     const step = this.steps.get(`${caseId}#${stepId}`);

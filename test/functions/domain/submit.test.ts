@@ -187,18 +187,33 @@ describe('submitStep', () => {
     expect(repo.events.map((e) => e.type)).toEqual(['STEP_SUBMITTED']);
   });
 
-  it('retries once with the new token when a reminder re-armed the step in between', async () => {
+  it('answers the wait the step holds at the write, without reading the step first', async () => {
+    // A reminder re-armed the step after the page was shown: the answer goes with the new token.
+    repo.putStep(openStep({ taskToken: 'token-2', reminders: 1 }));
+    const read = vi.spyOn(repo, 'getStep');
+    await submitStep(deps, request());
+    expect(engine.completed.map((c) => c.taskToken)).toEqual(['token-2']);
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it('tries once more when a refused answer reopened the step between the write and the read', async () => {
     const original = repo.completeStep.bind(repo);
     let first = true;
     repo.completeStep = async (...args) => {
-      if (first) {
-        first = false;
-        repo.putStep(openStep({ taskToken: 'token-2', reminders: 1 }));
-      }
-      return original(...args);
+      if (!first) return original(...args);
+      first = false;
+      return undefined; // lost to another answer, which was then refused and reverted
     };
     await submitStep(deps, request());
-    expect(engine.completed.map((c) => c.taskToken)).toEqual(['token-2']);
+    expect(engine.completed.map((c) => c.taskToken)).toEqual(['token-1']);
+  });
+
+  it('refuses invalid answers to a step that is not open as not open, without storing them', async () => {
+    await submitStep(deps, request());
+    const error = await failure(submitStep(deps, request({ data: { correct: 'maybe' } })));
+    expect([statusOf(error), error.code, error.details?.status]).toEqual([409, 'STEP_NOT_OPEN', 'DONE']);
+    const pending = await failure(submitStep(deps, request({ stepId: 'put-out', data: { done: 'maybe' } })));
+    expect([statusOf(pending), pending.details?.status]).toEqual([409, 'PENDING']);
   });
 
   it('records who submitted for provider steps', async () => {

@@ -268,9 +268,9 @@ describe('POST /c/{linkToken}/steps/{stepId}', () => {
 
   it('keeps the typed answers when the engine stopped waiting just then (409, nothing saved)', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'timed out', $metadata: {} }));
+    // The revert reads the step the completion wrote; the page after it shows the step open again.
     ddb
       .on(GetCommand, { Key: keys.step('case1', 'confirm-address') })
-      .resolvesOnce({ Item: citizenStep })
       .resolvesOnce({ Item: { ...citizenStep, status: 'DONE' } })
       .resolves({ Item: citizenStep });
     const res = await post(`_csrf=${encodeURIComponent(csrf)}&correct=nee&note=voortuin`);
@@ -298,13 +298,18 @@ describe('POST /c/{linkToken}/steps/{stepId}', () => {
     const provider = await post(`_csrf=${encodeURIComponent(csrf)}&day=2026-03-10`, 'plan-route');
     expect(provider.statusCode).toBe(403);
     expect(provider.body).toContain(`href="/c/${token}"`);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    // Already answered: the conditional completion is refused, and the read after it says why.
+    ddb
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('cond'), { name: 'ConditionalCheckFailedException' }));
     ddb
       .on(GetCommand, { Key: keys.step('case1', 'confirm-address') })
       .resolves({ Item: { ...citizenStep, status: 'DONE' } });
     const done = await post(`_csrf=${encodeURIComponent(csrf)}&correct=ja`);
     expect(done.statusCode).toBe(409);
     expect(done.body).toContain('al ingevuld');
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 });
 

@@ -42,7 +42,7 @@ const payload = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-/** UpdateItem with ReturnValues ALL_NEW: echo the written step back, as DynamoDB does. */
+/** The step item an UpdateItem returns (ALL_NEW: as written; ALL_OLD for an invite: as it was before). */
 const written = (over: Record<string, unknown> = {}) =>
   stepItem({
     stepId: 'present',
@@ -73,11 +73,8 @@ afterEach(() => {
 
 describe('open-step handler', () => {
   it('records the token with the invite condition and texts the invitation', async () => {
-    ddb.on(UpdateCommand).callsFake((input) =>
-      Promise.resolve({
-        Attributes: written({ shortCode: input.ExpressionAttributeValues[':shortCode'] }),
-      }),
-    );
+    // ReturnValues ALL_OLD: no step item before this invite (its first open).
+    ddb.on(UpdateCommand).resolves({});
     expect(await handler(payload(), lambdaContext)).toEqual({ result: 'opened', sms: 'sent' });
 
     const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
@@ -86,10 +83,11 @@ describe('open-step handler', () => {
       Key: keys.step('case1', 'present'),
       // The schedule this wait was planned on: the definition's (no accepted proposal moved it).
       ConditionExpression:
-        'attribute_not_exists(pk) OR visit < :v OR (visit = :v AND #status = :open AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift))',
+        'attribute_not_exists(pk) OR #visit < :v OR (#visit = :v AND #status = :status AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift))',
       ExpressionAttributeValues: expect.objectContaining({
-        ':t': 'tok-new',
+        ':taskToken': 'tok-new',
         ':v': 1,
+        ':status': 'OPEN',
         ':actor': 'citizen',
         ':openedAt': '2026-03-02T06:00:00.000Z',
         ':dueAt': '2026-03-04T06:00:00.000Z',
@@ -100,10 +98,9 @@ describe('open-step handler', () => {
     const code = update?.ExpressionAttributeValues?.[':shortCode'];
     expect(code).toMatch(/^[A-HJ-NP-Z]\d$/);
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'byPhone' });
-    // Before texting, a consistent read of this segment's SMS event: a retried invocation texts no one twice.
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+    // The step's first open in this visit: no earlier invocation can have texted, nothing to look up.
+    expect(ddb).not.toHaveReceivedCommandWith(GetCommand, {
       Key: keys.event('case1', '2026-03-02T06:00:00.001Z', 'sms-invite-present-1'),
-      ConsistentRead: true,
     });
 
     const text = renderMessage(waste, 'invitation', 'nl', {
@@ -121,6 +118,16 @@ describe('open-step handler', () => {
     const events = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
     expect(events.map((e) => e?.type)).toEqual(['STEP_OPENED', 'SMS_SENT']);
     expect(JSON.stringify(events)).not.toContain('612345678');
+  });
+
+  it('texts no one twice when the invite is repeated: it reads whether the segment already texted', async () => {
+    // ALL_OLD: the step was open in this visit already (an earlier invocation of the same segment).
+    ddb.on(UpdateCommand).resolves({ Attributes: written({ shortCode: 'A1', taskToken: 'tok-first' }) });
+    const smsEvent = keys.event('case1', '2026-03-02T06:00:00.001Z', 'sms-invite-present-1');
+    ddb.on(GetCommand, { Key: smsEvent }).resolves({ Item: smsEvent });
+    expect(await handler(payload(), lambdaContext)).toEqual({ result: 'opened', sms: 'repeated' });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: smsEvent, ConsistentRead: true });
+    expect(sms).not.toHaveReceivedAnyCommand();
   });
 
   it('logs STAGE_ENTERED on an invite under the key every branch of the stage writes', async () => {

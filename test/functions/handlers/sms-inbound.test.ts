@@ -141,10 +141,9 @@ describe('POST /sms/inbound: messages', () => {
     expect(ddb).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       TableName: TABLE,
       Key: keys.step('case1', 'present'),
-      ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
+      ConditionExpression: '#status = :open AND actor = :actor AND attribute_exists(taskToken)',
       ExpressionAttributeValues: expect.objectContaining({
         ':done': 'DONE',
-        ':t': 'tok-sms',
         ':channel': 'sms',
         ':actor': 'citizen',
       }),
@@ -164,6 +163,9 @@ describe('POST /sms/inbound: messages', () => {
       // `present` has no outcome rule: the answer stays sealed in the table.
       data: {},
     });
+    // The case is read once (to find the step), the step not at all: the write says which wait it answers.
+    expect(ddb.commandCalls(GetCommand, { Key: keys.case('case1') })).toHaveLength(1);
+    expect(ddb.commandCalls(GetCommand, { Key: keys.step('case1', 'present') })).toHaveLength(0);
     // The write comes before the task completion: a refused token can then be undone.
     const update = ddb.commandCalls(UpdateCommand)[0];
     expect(update && success[0] && update.calledBefore(success[0])).toBe(true);

@@ -57,16 +57,17 @@ describe('POST /cases/{caseId}/steps/{stepId}', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: TABLE,
       Key: keys.step('case1', 'plan-route'),
-      ConditionExpression: '#status = :open AND visit = :v AND taskToken = :t AND actor = :actor',
+      ConditionExpression: '#status = :open AND actor = :actor AND attribute_exists(taskToken)',
       ExpressionAttributeValues: expect.objectContaining({
         ':open': 'OPEN',
         ':done': 'DONE',
-        ':t': 'tok-p',
-        ':v': 1,
+        ':actor': 'provider',
         ':dataEnc': expect.any(String),
         ':by': 'staff-1',
       }),
     });
+    // The write says which wait it answered: the step is not read before it.
+    expect(ddb).not.toHaveReceivedCommandWith(GetCommand, { Key: keys.step('case1', 'plan-route') });
     // The answers are stored sealed, and only so.
     const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     const sealed = update?.ExpressionAttributeValues?.[':dataEnc'] as string;
@@ -101,9 +102,9 @@ describe('POST /cases/{caseId}/steps/{stepId}', () => {
 
   it('reverts the step and answers 409 TOKEN_EXPIRED when the token timed out', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'timed out', $metadata: {} }));
+    // The revert reads the step the completion wrote.
     ddb
       .on(GetCommand, { Key: keys.step('case1', 'plan-route') })
-      .resolvesOnce({ Item: providerStep })
       .resolves({ Item: { ...providerStep, status: 'DONE' } });
     const res = await route({ data: { day: '2026-03-10', kind: 'gft' } });
     expect(res.statusCode).toBe(409);
@@ -126,9 +127,9 @@ describe('POST /cases/{caseId}/steps/{stepId}', () => {
     ddb
       .on(UpdateCommand)
       .rejects(Object.assign(new Error('cond'), { name: 'ConditionalCheckFailedException' }));
+    // Read after the refused write, to say what the step is.
     ddb
       .on(GetCommand, { Key: keys.step('case1', 'plan-route') })
-      .resolvesOnce({ Item: providerStep })
       .resolves({ Item: { ...providerStep, status: 'DONE' } });
     const res = await route({ data: { day: '2026-03-10', kind: 'gft' } });
     expect([res.statusCode, errorCode(res)]).toEqual([409, 'STEP_NOT_OPEN']);

@@ -171,14 +171,14 @@ describe('proposing a due date', () => {
       reason: 'r',
     });
     // The step is answered meanwhile (its visit done).
-    const submitted = await repo.completeStep(caseId, 1, 'token-1', {
+    const submitted = await repo.completeStep(caseId, {
       stepId: 'present',
       actor: 'citizen',
       channel: 'web',
       submittedAt: '2026-03-02T10:00:00.000Z',
       dataEnc: 'x',
     });
-    expect(submitted).toBe(true);
+    expect(submitted).toMatchObject({ status: 'DONE', visit: 1 });
     const late = answerProposal(deps(), {
       record: await record(),
       proposalId: made.proposalId,
