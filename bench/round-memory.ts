@@ -141,7 +141,8 @@ export function residentByKind(): string {
 /** A mapped file's kind: LevelDB's tables, the node binary, a shared library, or its own path. */
 function fileKind(path: string): string {
   const name = path.replace(/ \(deleted\)$/, '');
-  if (/\/[0-9]{6}\.(ldb|sst)$/.test(name)) return 'LevelDB tables';
+  // Deleted tables still mapped: compaction replaced them, something (an open iterator) still reads them.
+  if (/\/[0-9]{6}\.(ldb|sst)$/.test(name)) return name === path ? 'LevelDB tables' : 'deleted LevelDB tables';
   if (/\/[0-9]{6}\.log$/.test(name)) return 'LevelDB logs';
   if (/\.node$/.test(name)) return `addon ${name.split('/').slice(-1)[0]}`;
   if (/\.so(\.[0-9.]+)?$/.test(name)) return 'shared libraries';
