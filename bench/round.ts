@@ -22,6 +22,7 @@ import { Api, putFile } from '../local/runtime/round-client';
 import { wasteRow, writeWasteCsv } from '../local/runtime/round-csv';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { failedExecutions } from './round-failures';
 import { kb, mb, Peaks, residentByKind, restingMemory, WorkerMemory } from './round-memory';
 import { positiveInt } from './settings';
 
@@ -167,6 +168,7 @@ async function main(): Promise<number> {
         `Lambda environments      at the peak ${workers.peak.environments}, ~${mb(workers.peak.megabytes * 2 ** 20)} heap used: ${workers.peak.lines.join(', ')}`,
         `resident by mapping      ${residentByKind()}`,
         `outbox                   ${rt.outbox.list().length} messages in memory`,
+        `failed executions        ${failedExecutions(rt.engine.engine)}`,
         `engine at rest           ${stats.executions} executions, ${stats.running} running, ${stats.resident} in memory, ${stats.tasksInFlight} task calls in flight, ${stats.tasksQueued} queued`,
         'A waiting case costs the engine about 1 KB of heap (test/local/sfn/memory-per-waiting.test.ts): the',
         "RSS beyond the main heap is the Lambda environments' isolates and native memory, set by concurrency, not N.",
