@@ -88,10 +88,11 @@ export class WorkerMemory {
 
 /**
  * The process's resident memory by kind of mapping (/proc/self/smaps, Linux): file-backed (code,
- * the node binary and libraries), the brk heap (malloc's main arena), anonymous mappings of 64 MB
- * reservations (malloc's per-thread arenas: LevelDB, the libuv pool, worker threads' native
- * allocations) and the other anonymous mappings (V8 heaps of the main isolate and the workers,
- * thread stacks, big malloc blocks).
+ * the node binary and libraries, LevelDB's table files, which it maps into memory to read them), the
+ * brk heap (malloc's main arena), anonymous mappings of 64 MB reservations (malloc's per-thread
+ * arenas: LevelDB, the libuv pool, worker threads' native allocations) and the other anonymous
+ * mappings (V8 heaps of the main isolate and the workers, thread stacks, big malloc blocks).
+ * `files`: the file-backed part by kind of file, the biggest first (which files the growth is).
  */
 export function residentByKind(): string {
   let text: string;
@@ -101,13 +102,15 @@ export function residentByKind(): string {
     return 'not available (no /proc/self/smaps)';
   }
   const kinds = { file: 0, brk: 0, arenas: 0, anonymous: 0 };
+  const files = new Map<string, { bytes: number; paths: Set<string> }>();
   let kind: keyof typeof kinds = 'anonymous';
+  let path = '';
   let arenaBase = -1;
   for (const line of text.split('\n')) {
     const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (head) {
       const start = Number.parseInt(head[1] as string, 16);
-      const path = head[3] as string;
+      path = head[3] as string;
       // A malloc arena is a 64 MB-aligned reservation: its used part and the rest (---p) follow each other.
       if (path === '[heap]') kind = 'brk';
       else if (path.startsWith('/')) kind = 'file';
@@ -118,7 +121,31 @@ export function residentByKind(): string {
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
-    if (rss) kinds[kind] += Number(rss[1]) * 1024;
+    if (!rss) continue;
+    const bytes = Number(rss[1]) * 1024;
+    kinds[kind] += bytes;
+    if (kind !== 'file' || bytes === 0) continue;
+    const group = fileKind(path);
+    const entry = files.get(group) ?? { bytes: 0, paths: new Set() };
+    entry.bytes += bytes;
+    entry.paths.add(path);
+    files.set(group, entry);
   }
-  return `file-backed ${mb(kinds.file)}, brk heap ${mb(kinds.brk)}, 64 MB-aligned (malloc arenas) ${mb(kinds.arenas)}, other anonymous (V8 heaps, stacks) ${mb(kinds.anonymous)}`;
+  const top = [...files].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 6);
+  return [
+    `file-backed ${mb(kinds.file)}, brk heap ${mb(kinds.brk)}, 64 MB-aligned (malloc arenas) ${mb(kinds.arenas)}, other anonymous (V8 heaps, stacks) ${mb(kinds.anonymous)}`,
+    `file-backed by kind: ${top.map(([group, e]) => `${group} ${mb(e.bytes)} (${e.paths.size} files)`).join(', ')}`,
+  ].join('\n                         ');
+}
+
+/** A mapped file's kind: LevelDB's tables, the node binary, a shared library, or its own path. */
+function fileKind(path: string): string {
+  const name = path.replace(/ \(deleted\)$/, '');
+  // Deleted tables still mapped: compaction replaced them, something (an open iterator) still reads them.
+  if (/\/[0-9]{6}\.(ldb|sst)$/.test(name)) return name === path ? 'LevelDB tables' : 'deleted LevelDB tables';
+  if (/\/[0-9]{6}\.log$/.test(name)) return 'LevelDB logs';
+  if (/\.node$/.test(name)) return `addon ${name.split('/').slice(-1)[0]}`;
+  if (/\.so(\.[0-9.]+)?$/.test(name)) return 'shared libraries';
+  if (/\/node$/.test(name)) return 'node binary';
+  return name;
 }

@@ -22,6 +22,7 @@ import { Api, putFile } from '../local/runtime/round-client';
 import { wasteRow, writeWasteCsv } from '../local/runtime/round-csv';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { failedExecutions } from './round-failures';
 import { kb, mb, Peaks, residentByKind, restingMemory, WorkerMemory } from './round-memory';
 import { positiveInt } from './settings';
 
@@ -146,6 +147,7 @@ async function main(): Promise<number> {
     await settle(rt);
     const resting = await restingMemory();
     const stats = rt.engine.engine.stats();
+    const dynamoHeap = (await rt.dynamo.threadHeap()) ?? { used: 0, total: 0 };
     // HEAP_SNAPSHOT=1: the main isolate at rest, for a look at what the started cases left in it.
     if (process.env.HEAP_SNAPSHOT) say(`heap snapshot ${writeHeapSnapshot()}`);
     const rest = workers.estimate(rt);
@@ -162,10 +164,11 @@ async function main(): Promise<number> {
         `before the round         RSS ${mb(before.rss)}, heap ${mb(before.heapUsed)} (after the warm-up and the baseline cases)`,
         `peak while validating    RSS ${mb(r.validation.rss)}, heap ${mb(r.validation.heap)} (the file streamed once)`,
         `per started case         peak RSS +${kb((peaks.rss - before.rss) / N)}, heap at rest +${kb((resting.heapUsed - before.heapUsed) / N)}, RSS at rest +${kb((resting.rss - before.rss) / N)}, external at rest +${kb((resting.external - before.external) / N)}${resting.collected ? '' : ' (no --expose-gc: heap not collected first)'}`,
-        `memory at rest           RSS ${mb(resting.rss)}: main heap used ${mb(resting.heapUsed)} (of ${mb(resting.heapTotal)}), external ${mb(resting.external)}, Lambda environments ~${mb(rest.megabytes * 2 ** 20)} (${rest.environments}), the rest ${mb(resting.rss - resting.heapTotal - resting.external - rest.megabytes * 2 ** 20)} (LevelDB, code, stacks)`,
+        `memory at rest           RSS ${mb(resting.rss)}: main heap used ${mb(resting.heapUsed)} (of ${mb(resting.heapTotal)}), external ${mb(resting.external)}, Lambda environments ~${mb(rest.megabytes * 2 ** 20)} (${rest.environments}), DynamoDB thread heap used ${mb(dynamoHeap.used)} (of ${mb(dynamoHeap.total)}), the rest ${mb(resting.rss - resting.heapTotal - resting.external - rest.megabytes * 2 ** 20 - dynamoHeap.total)} (LevelDB, code, stacks)`,
         `Lambda environments      at the peak ${workers.peak.environments}, ~${mb(workers.peak.megabytes * 2 ** 20)} heap used: ${workers.peak.lines.join(', ')}`,
         `resident by mapping      ${residentByKind()}`,
         `outbox                   ${rt.outbox.list().length} messages in memory`,
+        `failed executions        ${failedExecutions(rt.engine.engine)}`,
         `engine at rest           ${stats.executions} executions, ${stats.running} running, ${stats.resident} in memory, ${stats.tasksInFlight} task calls in flight, ${stats.tasksQueued} queued`,
         'A waiting case costs the engine about 1 KB of heap (test/local/sfn/memory-per-waiting.test.ts): the',
         "RSS beyond the main heap is the Lambda environments' isolates and native memory, set by concurrency, not N.",

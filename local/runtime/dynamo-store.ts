@@ -10,6 +10,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { PassThrough } from 'node:stream';
 import dynalite from 'dynalite';
 import { CapacityMeter, metered } from './capacity';
+import { closeLevelIteratorsOnReturn } from './level-iterators';
 
 export interface StoreRequest {
   method: string;
@@ -33,6 +34,8 @@ export interface Store {
 }
 
 export async function openStore(path: string | undefined): Promise<Store> {
+  // Else every Query and Scan leaves its LevelDB iterator open (level-iterators.ts).
+  closeLevelIteratorsOnReturn();
   const server = dynalite({
     ...(path ? { path } : {}),
     createTableMs: 0,

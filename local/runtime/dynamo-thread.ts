@@ -12,7 +12,14 @@ import { openStore, type StoreReply, type StoreRequest } from './dynamo-store';
 export interface DynamoStore {
   send(request: StoreRequest): Promise<StoreReply>;
   consumed(): Consumed;
+  /** The thread's heap (bytes), for benchmarks; undefined when dynalite runs on the main thread. */
+  heap(): Promise<ThreadHeap | undefined>;
   stop(): Promise<void>;
+}
+
+export interface ThreadHeap {
+  used: number;
+  total: number;
 }
 
 /** LOCAL_DYNAMO_THREAD: on (the default) or off. */
@@ -34,13 +41,18 @@ export async function startDynamoStore(path: string | undefined, thread = true):
     return {
       send: async (request) => count(await store.serve(request)),
       consumed: () => ({ ...totals }),
+      heap: async () => undefined,
       stop: () => store.close(),
     };
   }
   return startThread(path, count, totals);
 }
 
-type Message = (StoreReply & { type: 'reply'; id: number }) | { type: 'ready' } | { type: 'closed' };
+type Message =
+  | (StoreReply & { type: 'reply'; id: number })
+  | { type: 'ready' }
+  | { type: 'closed' }
+  | (ThreadHeap & { type: 'heap' });
 
 async function startThread(
   path: string | undefined,
@@ -56,10 +68,12 @@ async function startThread(
   let next = 0;
   let gone: Error | undefined;
   let closed: (() => void) | undefined;
+  const heapAsked: ((heap: ThreadHeap) => void)[] = [];
   await new Promise<void>((ok, fail) => {
     worker.on('message', (m: Message) => {
       if (m.type === 'ready') return ok();
       if (m.type === 'closed') return closed?.();
+      if (m.type === 'heap') return heapAsked.shift()?.({ used: m.used, total: m.total });
       const w = waiting.get(m.id);
       waiting.delete(m.id);
       w?.ok(count(m));
@@ -84,6 +98,13 @@ async function startThread(
       });
     },
     consumed: () => ({ ...totals }),
+    heap() {
+      if (gone) return Promise.resolve(undefined);
+      return new Promise((ok) => {
+        heapAsked.push(ok);
+        worker.postMessage({ type: 'heap' });
+      });
+    },
     async stop() {
       if (gone) return;
       await new Promise<void>((ok) => {

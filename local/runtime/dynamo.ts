@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type Consumed, type Gate, UNMETERED } from './capacity';
 import type { EngineClock } from './clock';
-import { dynamoThreadSetting, startDynamoStore } from './dynamo-thread';
+import { dynamoThreadSetting, startDynamoStore, type ThreadHeap } from './dynamo-thread';
 import { physicalName } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
@@ -73,6 +73,8 @@ export interface LocalDynamo {
   requests: Map<string, number>;
   /** Read and write request units of every request served (functions and state machines), as billed on demand. */
   consumed(): Consumed;
+  /** dynalite's thread's heap (bytes), for benchmarks; undefined when it runs on the main thread. */
+  threadHeap(): Promise<ThreadHeap | undefined>;
   stop(): Promise<void>;
 }
 
@@ -214,6 +216,7 @@ export async function startDynamo(
     tables,
     requests,
     consumed: () => thread.consumed(),
+    threadHeap: () => thread.heap(),
     async sweep(nowMs) {
       let n = 0;
       for (const t of tables) n += await sweepTable(t, Math.floor(nowMs / 1000));

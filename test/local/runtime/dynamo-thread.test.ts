@@ -57,6 +57,10 @@ describe('the DynamoDB thread', () => {
       expect(put.status).toBe(200);
       expect(put.headers['x-amz-crc32']).toBeDefined();
       expect(thread.consumed().writeUnits).toBe(1);
+      // The thread's own heap, for bench:round; none of its own on the main thread.
+      const heap = await thread.heap();
+      if (threaded) expect(heap?.used).toBeGreaterThan(0);
+      else expect(heap).toBeUndefined();
       await thread.stop();
       if (threaded) await expect(thread.send(request('ListTables', {}))).rejects.toThrow(/exited/);
 
