@@ -29,8 +29,9 @@ export async function startExecution(
   const name = flat(input.name === undefined ? randomUUID() : checkName(input.name));
   const text = flat(input.input ?? '{}');
   checkPayloadText(text, 'input');
+  let value: Json;
   try {
-    JSON.parse(text);
+    value = JSON.parse(text) as Json;
   } catch {
     throw new SfnApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${text}'`);
   }
@@ -44,14 +45,21 @@ export async function startExecution(
     }
     throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
   }
-  const execution = begin(core, machine, arn, name, text);
+  const execution = begin(core, machine, arn, name, text, value);
   // The start is journaled with the next tick, which also runs the execution, and answered once
   // that commit is durable (in memory mode at once).
   await core.journaled();
   return { executionArn: arn, startDate: new Date(execution.record.startDate) };
 }
 
-function begin(core: EngineCore, machine: StateMachine, arn: string, name: string, input: string): Execution {
+function begin(
+  core: EngineCore,
+  machine: StateMachine,
+  arn: string,
+  name: string,
+  input: string,
+  value: Json,
+): Execution {
   const startDate = core.now();
   const key = core.store.nextExecutionKey;
   const record = {
@@ -72,7 +80,7 @@ function begin(core: EngineCore, machine: StateMachine, arn: string, name: strin
     executionKey: key,
     graph: 0,
     state: machine.compiled.graphs[0]?.startAt ?? '',
-    input: JSON.parse(input) as Json,
+    input: value,
     phase: 'enter',
     enteredAt: startDate,
     retryCount: 0,
