@@ -36,7 +36,8 @@ export async function startExecution(
     throw new SfnApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${text}'`);
   }
   const arn = flat(`arn:aws:states:${core.region}:${ACCOUNT}:execution:${machine.name}:${name}`);
-  const old = core.store.executionByArn(arn);
+  // A name we drew (randomUUID) is new: only a caller's name can repeat one.
+  const old = input.name === undefined ? undefined : core.store.executionByArn(arn);
   if (old) {
     // Same name and input on a running execution is an idempotent retry (AWS behaviour).
     if (old.running && old.payloads.input === text) {
