@@ -29,13 +29,15 @@ export async function startExecution(
   const name = flat(input.name === undefined ? randomUUID() : checkName(input.name));
   const text = flat(input.input ?? '{}');
   checkPayloadText(text, 'input');
+  let value: Json;
   try {
-    JSON.parse(text);
+    value = JSON.parse(text) as Json;
   } catch {
     throw new SfnApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${text}'`);
   }
   const arn = flat(`arn:aws:states:${core.region}:${ACCOUNT}:execution:${machine.name}:${name}`);
-  const old = core.store.executionByArn(arn);
+  // A name we drew (randomUUID) is new: only a caller's name can repeat one.
+  const old = input.name === undefined ? undefined : core.store.executionByArn(arn);
   if (old) {
     // Same name and input on a running execution is an idempotent retry (AWS behaviour).
     if (old.running && old.payloads.input === text) {
@@ -44,14 +46,21 @@ export async function startExecution(
     }
     throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
   }
-  const execution = begin(core, machine, arn, name, text);
+  const execution = begin(core, machine, arn, name, text, value);
   // The start is journaled with the next tick, which also runs the execution, and answered once
   // that commit is durable (in memory mode at once).
   await core.journaled();
   return { executionArn: arn, startDate: new Date(execution.record.startDate) };
 }
 
-function begin(core: EngineCore, machine: StateMachine, arn: string, name: string, input: string): Execution {
+function begin(
+  core: EngineCore,
+  machine: StateMachine,
+  arn: string,
+  name: string,
+  input: string,
+  value: Json,
+): Execution {
   const startDate = core.now();
   const key = core.store.nextExecutionKey;
   const record = {
@@ -72,7 +81,7 @@ function begin(core: EngineCore, machine: StateMachine, arn: string, name: strin
     executionKey: key,
     graph: 0,
     state: machine.compiled.graphs[0]?.startAt ?? '',
-    input: JSON.parse(input) as Json,
+    input: value,
     phase: 'enter',
     enteredAt: startDate,
     retryCount: 0,

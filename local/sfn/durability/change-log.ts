@@ -28,12 +28,19 @@ export class ChangeLog {
   private machines: StateMachineRecord[] = [];
   private clock: { offset: number; announced: number } | null = null;
 
+  /** The execution changed last and its changes: every state touches one execution many times. */
+  private last: Execution | null = null;
+  private lastChanges: ExecutionChanges | null = null;
+
   private of(execution: Execution): ExecutionChanges {
+    if (execution === this.last) return this.lastChanges as ExecutionChanges;
     let changes = this.executions.get(execution);
     if (!changes) {
       changes = { payloads: false, threads: new Set(), dropped: [], events: [] };
       this.executions.set(execution, changes);
     }
+    this.last = execution;
+    this.lastChanges = changes;
     return changes;
   }
 
@@ -105,6 +112,8 @@ export class ChangeLog {
       written.push({ execution, state, history });
     }
     this.executions = new Map();
+    this.last = null;
+    this.lastChanges = null;
     return written;
   }
 }

@@ -19,6 +19,7 @@ import {
   type Thread,
 } from '../interpreter/execution';
 import type { HistoryEvent } from '../interpreter/history';
+import { eventOf, type StoredEvent, storedEvent } from './event-codec';
 import type { Journal } from './journal';
 import type { Location } from './journal-files';
 
@@ -31,7 +32,7 @@ export interface StateLine {
 
 export interface HistoryLine {
   history: number;
-  events: HistoryEvent[];
+  events: StoredEvent[];
 }
 
 export interface EngineLine {
@@ -47,7 +48,7 @@ export function stateLine(line: StateLine): string {
 }
 
 export function historyLine(key: number, events: HistoryEvent[]): string {
-  return `${HISTORY_PREFIX}${key},"events":${JSON.stringify(events)}}\n`;
+  return `${HISTORY_PREFIX}${key},"events":${JSON.stringify(events.map(storedEvent))}}\n`;
 }
 
 /** What an execution's state lines add up to: its payloads and its live threads. */
@@ -91,7 +92,10 @@ export function collectHistory(texts: Iterable<string>, nextEventId: number): Hi
     } catch {
       continue; // a line the replay could not vouch for (it does not parse history lines)
     }
-    for (const event of line.events) if (event.id < nextEventId) byId.set(event.id, event);
+    for (const stored of line.events) {
+      const event = eventOf(stored);
+      if (event.id < nextEventId) byId.set(event.id, event);
+    }
   }
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }

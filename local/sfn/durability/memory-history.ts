@@ -8,7 +8,7 @@
  * GetExecutionHistory. Events of other shapes are kept whole.
  */
 import type { HistoryEvent } from '../interpreter/history';
-import type { Json } from '../language/json';
+import { eventOf, type StoredEvent, storedEvent } from './event-codec';
 
 /** Numbers per event: timestamp, id, previousEventId. Fields per event: type, name, value. */
 const NUMBERS = 3;
@@ -17,23 +17,6 @@ const FIELDS = 3;
 const WHOLE = Symbol('whole event');
 /** Events after which nothing is added until a redrive. */
 const CLOSING = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
-
-interface StateDetails {
-  name: string;
-  inputValue?: Json;
-  outputValue?: Json;
-}
-
-/**
- * The details of a StateEntered/StateExited event as History.entered/exited write them (a name
- * and the value), else undefined.
- */
-function stateDetails(event: HistoryEvent): StateDetails | undefined {
-  const entered = event.stateEnteredEventDetails as StateDetails | undefined;
-  if (entered) return 'inputValue' in entered ? entered : undefined;
-  const exited = event.stateExitedEventDetails as StateDetails | undefined;
-  return exited && 'outputValue' in exited ? exited : undefined;
-}
 
 export class MemoryHistory {
   /** timestamp, id, previousEventId of each event; only numbers, so V8 keeps them unboxed. */
@@ -45,11 +28,16 @@ export class MemoryHistory {
   }
 
   push(event: HistoryEvent): void {
-    this.numbers.push(event.timestamp, event.id, event.previousEventId);
-    const details = stateDetails(event);
-    if (details === undefined) this.fields.push(WHOLE, event, undefined);
-    else if (event.stateEnteredEventDetails) this.fields.push(event.type, details.name, details.inputValue);
-    else this.fields.push(event.type, details.name, details.outputValue);
+    // The journal's compact form of an event (event-codec.ts) says which events to take apart.
+    const stored = storedEvent(event);
+    if (Array.isArray(stored)) {
+      const [id, previousEventId, timestamp, type, name, value] = stored;
+      this.numbers.push(timestamp, id, previousEventId);
+      this.fields.push(type, name, value);
+    } else {
+      this.numbers.push(event.timestamp, event.id, event.previousEventId);
+      this.fields.push(WHOLE, event, undefined);
+    }
     // Arrays grow by half again and more: once the execution closed, keep copies of exact size.
     if (CLOSING.has(event.type)) {
       this.numbers = this.numbers.slice();
@@ -60,23 +48,12 @@ export class MemoryHistory {
   events(): HistoryEvent[] {
     const events: HistoryEvent[] = [];
     for (let i = 0; i < this.length; i++) {
-      const type = this.fields[i * FIELDS];
-      const name = this.fields[i * FIELDS + 1];
-      const value = this.fields[i * FIELDS + 2] as Json;
-      if (type === WHOLE) {
-        events.push(name as HistoryEvent);
-        continue;
+      const [type, name, value] = this.fields.slice(i * FIELDS, i * FIELDS + FIELDS);
+      if (type === WHOLE) events.push(name as HistoryEvent);
+      else {
+        const [timestamp, id, previousEventId] = this.numbers.slice(i * NUMBERS, i * NUMBERS + NUMBERS);
+        events.push(eventOf([id, previousEventId, timestamp, type, name, value] as StoredEvent));
       }
-      const event: HistoryEvent = {
-        timestamp: this.numbers[i * NUMBERS] as number,
-        type: type as string,
-        id: this.numbers[i * NUMBERS + 1] as number,
-        previousEventId: this.numbers[i * NUMBERS + 2] as number,
-      };
-      if ((type as string).endsWith('StateEntered'))
-        event.stateEnteredEventDetails = { name, inputValue: value };
-      else event.stateExitedEventDetails = { name, outputValue: value };
-      events.push(event);
     }
     return events;
   }

@@ -7,6 +7,8 @@ import type { Execution } from '../interpreter/execution';
 
 export class ResidentExecutions {
   private readonly byKey = new Map<number, Execution>();
+  /** The most recently used key (the interpreter uses one execution many times in a row). */
+  private last = -1;
 
   constructor(private readonly limit: number) {}
 
@@ -16,10 +18,13 @@ export class ResidentExecutions {
 
   add(key: number, execution: Execution): void {
     this.byKey.set(key, execution);
+    this.last = key;
   }
 
   /** It was used: it is now the most recently used. */
   used(key: number, execution: Execution): void {
+    if (key === this.last) return;
+    this.last = key;
     this.byKey.delete(key);
     this.byKey.set(key, execution);
   }
@@ -31,6 +36,7 @@ export class ResidentExecutions {
       if (this.byKey.size <= this.limit) break;
       if (keep(key, execution)) continue;
       this.byKey.delete(key);
+      if (key === this.last) this.last = -1;
       dropped.push(key);
     }
     return dropped;

@@ -36,9 +36,9 @@ export class EngineCore {
   readonly waiters = new Map<string, (() => void)[]>();
   private ticking = false;
   private closed = false;
-  /** Callers of `journaled`, released together once the next commit is durable. */
-  private nextCommit: { resolve: () => void; reject: (e: unknown) => void; promise: Promise<void> } | null =
-    null;
+  /** What callers of `journaled` share: the next commit, then durable; and its trigger. */
+  private nextCommit: Promise<void> | null = null;
+  private committed: (() => void) | null = null;
 
   constructor(options: EngineOptions, extraResolvers: TaskResolver[] = []) {
     this.region = options.region ?? 'eu-west-1';
@@ -167,16 +167,10 @@ export class EngineCore {
       this.commit();
       return journal.sync();
     }
-    if (!this.nextCommit) {
-      let resolve: () => void = () => {};
-      let reject: (e: unknown) => void = () => {};
-      const promise = new Promise<void>((a, b) => {
-        resolve = a;
-        reject = b;
-      });
-      this.nextCommit = { resolve, reject, promise };
-    }
-    return this.nextCommit.promise;
+    this.nextCommit ??= new Promise<void>((resolve) => {
+      this.committed = resolve;
+    }).then(() => journal.sync());
+    return this.nextCommit;
   }
 
   kick(): void {
@@ -201,11 +195,8 @@ export class EngineCore {
   /** Journals the changes since the last commit (per changed execution a history and a state line). */
   commit(): void {
     this.store.commit();
-    const waiting = this.nextCommit;
-    if (waiting && this.journal) {
-      this.nextCommit = null;
-      this.journal.sync().then(waiting.resolve, waiting.reject);
-    }
+    this.committed?.();
+    this.nextCommit = this.committed = null;
     // Status changes are announced once the line recording them is durable.
     if (this.notices.waiting) this.notices.committed();
     this.compactor?.maybeStart();

@@ -1,14 +1,17 @@
 /**
- * The in-memory engine keeps histories taken apart (durability/memory-history.ts): what
- * GetExecutionHistory returns must be what a durable engine, which journals the events as they
- * are, returns for the same run, also after a redrive appends to a closed history.
+ * The forms a history is kept in. The in-memory engine keeps histories taken apart
+ * (durability/memory-history.ts), a durable engine journals state events as arrays
+ * (durability/event-codec.ts) and reads the object form journals written before hold: what
+ * GetExecutionHistory returns must be the same in every case, also after a redrive appends to a
+ * closed history.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Sfn from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/api/engine';
+import { eventOf, type StoredEvent } from '../../../local/sfn/durability/event-codec';
 import { MemoryHistory } from '../../../local/sfn/durability/memory-history';
 import type { HistoryEvent } from '../../../local/sfn/interpreter/history';
 import { benchMachine } from './corpus';
@@ -46,7 +49,7 @@ function history(engine: Engine, executionArn: string): unknown[] {
   );
 }
 
-describe('in-memory histories', () => {
+describe('history forms', () => {
   it('read back as the durable engine journals them: Pass, Parallel, Choice, Succeed', async () => {
     const { both } = engines2();
     const [memory, durable] = await Promise.all(
@@ -130,5 +133,34 @@ describe('in-memory histories', () => {
     for (const event of pushed) kept.push(event);
     expect(kept.length).toBe(pushed.length);
     expect(kept.events()).toEqual(pushed);
+  });
+
+  it('read back the same from journals that hold state events as objects (written before)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfn-history-objects-'));
+    dirs.push(dir);
+    const first = new Engine({ dataDir: dir });
+    const { stateMachineArn } = await first.createStateMachine({
+      name: 'objects',
+      definition: JSON.stringify(benchMachine),
+    });
+    const { executionArn } = await first.startExecution({ stateMachineArn, input: '{"id":"a","amount":5}' });
+    await first.waitForExecution(executionArn as string);
+    const before = history(first, executionArn as string);
+    await first.close();
+    let arrays = 0;
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('journal.'))) {
+      const lines = readFileSync(join(dir, file), 'utf8').split('\n');
+      const rewritten = lines.map((line) => {
+        if (!line.startsWith('{"history":')) return line;
+        const parsed = JSON.parse(line) as { history: number; events: StoredEvent[] };
+        arrays += parsed.events.filter((e) => Array.isArray(e)).length;
+        return JSON.stringify({ history: parsed.history, events: parsed.events.map(eventOf) });
+      });
+      writeFileSync(join(dir, file), rewritten.join('\n'));
+    }
+    expect(arrays).toBe(14); // 7 states entered and exited (amount 5 skips Review)
+    const second = new Engine({ dataDir: dir });
+    engines.push(second);
+    expect(history(second, executionArn as string)).toEqual(before);
   });
 });
