@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StepRecord, StoredSubmission } from '../domain/model';
 import type { OpenStepInput, OpenStepResult } from '../domain/ports';
-import { type Item, isConditionFailed, omit, toStep } from './dynamo-items';
+import { type Item, isConditionFailed, toStep } from './dynamo-items';
+import { inviteWrite, SHIFTED, shiftOf, UNSHIFTED } from './dynamo-step-invite';
 import { keys } from './table-keys';
 
 // Step items. Every transition is one conditional UpdateItem, so concurrent submissions, Lambda
@@ -23,17 +24,6 @@ import { keys } from './table-keys';
 const NAMES = { '#status': 'status' } as const;
 // Lambda retries and a revert racing an open are rare; three rounds settle any interleaving seen.
 const ATTEMPTS = 3;
-
-/** The step's schedule is the definition's in visit :v (no accepted proposal moved it). */
-const UNSHIFTED = '(attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift)';
-/** The step's schedule in visit :v is shifted by :shift. */
-const SHIFTED = '(retime.visit = :v AND retime.shiftSeconds = :shift)';
-
-/** The shift of the step's schedule in `visit` (0: none). */
-function shiftOf(item: Item, visit: number): number {
-  const retime = item.retime as { visit?: number; shiftSeconds?: number } | undefined;
-  return retime && Number(retime.visit) === visit ? Number(retime.shiftSeconds ?? 0) : 0;
-}
 
 export class StepStore {
   constructor(
@@ -79,63 +69,14 @@ export class StepStore {
     throw new Error(`openStep ${input.caseId}/${input.stepId} visit ${input.visit} did not settle`);
   }
 
-  /**
-   * A new attempt: every field is (re)written, the previous attempt's answer removed. The write returns
-   * the item before it (ALL_OLD), so it also tells whether this visit was open already (a repeated
-   * invite, `fresh` false); the item after it is that one with these fields set and removed.
-   */
+  /** A new attempt (dynamo-step-invite.ts): the item as written, and whether this visit was open before. */
   private async invite(
     input: OpenStepInput,
     ttl: number,
   ): Promise<{ item: Item; fresh: boolean } | undefined> {
-    const { caseId, stepId, phoneHash, shortCode } = input;
-    const fields: Item = {
-      caseId,
-      stepId,
-      actor: input.actor,
-      status: 'OPEN',
-      visit: input.visit,
-      taskToken: input.taskToken,
-      openedAt: input.openedAt,
-      dueAt: input.dueAt,
-      expiresAt: input.expiresAt,
-      reminders: 0,
-      escalated: false,
-      ttl,
-      ...(shortCode !== undefined && { shortCode }),
-      ...(phoneHash !== undefined && { phoneHash, ...keys.phoneIndex(phoneHash, caseId, stepId) }),
-    };
-    const remove = [
-      'data',
-      'dataEnc',
-      'submittedAt',
-      'channel',
-      'submittedBy',
-      'delegateId',
-      ...(shortCode === undefined ? ['shortCode'] : []),
-      ...(phoneHash === undefined ? ['phoneHash', 'gsi1pk', 'gsi1sk'] : []),
-    ];
-    const set = Object.keys(fields).map((name) => `#${name} = :${name}`);
-    const Key = keys.step(caseId, stepId);
-    const before = await this.update(
-      {
-        Key,
-        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.map((name) => `#${name}`).join(', ')}`,
-        ConditionExpression: `attribute_not_exists(pk) OR #visit < :v OR (#visit = :v AND #status = :status AND ${UNSHIFTED})`,
-        ExpressionAttributeNames: Object.fromEntries(
-          [...Object.keys(fields), ...remove].map((name) => [`#${name}`, name]),
-        ),
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])),
-          ':v': input.visit,
-          ':zeroShift': 0,
-        },
-      },
-      'ALL_OLD',
-    );
-    if (!before) return undefined;
-    const fresh = before.visit === undefined || Number(before.visit) < input.visit;
-    return { item: { ...omit(before, remove), ...Key, ...fields }, fresh };
+    const invite = inviteWrite(input, ttl);
+    const before = await this.update(invite.update, 'ALL_OLD');
+    return before && invite.outcome(before);
   }
 
   /** Same attempt, next wait segment: only the token and the notice bookkeeping change. */
