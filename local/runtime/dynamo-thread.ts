@@ -68,7 +68,7 @@ async function startThread(
   let next = 0;
   let gone: Error | undefined;
   let closed: (() => void) | undefined;
-  const heapAsked: ((heap: ThreadHeap) => void)[] = [];
+  const heapAsked: ((heap: ThreadHeap | undefined) => void)[] = [];
   await new Promise<void>((ok, fail) => {
     worker.on('message', (m: Message) => {
       if (m.type === 'ready') return ok();
@@ -83,6 +83,7 @@ async function startThread(
       fail(e);
       for (const w of waiting.values()) w.fail(e);
       waiting.clear();
+      for (const asked of heapAsked.splice(0)) asked(undefined);
       closed?.();
     };
     worker.on('error', down);
