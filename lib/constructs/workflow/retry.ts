@@ -28,9 +28,13 @@ export const LAMBDA_TRANSIENT = [
  * (`DynamoDB.<exception>`). The server error and the account limit are listed both as Step
  * Functions names its SDK's exceptions (…Exception, "Learning to use AWS service SDK integrations")
  * and as the API does (InternalServerError, RequestLimitExceeded), which is also what the local
- * engine reports from the JavaScript SDK: a name that never occurs costs nothing.
+ * engine reports from the JavaScript SDK: a name that never occurs costs nothing. A request that
+ * got no answer (a connection reset or timed out) is `DynamoDB.SdkClientException`, "Unable to
+ * execute HTTP request": like a 5xx, the write may or may not have been applied, so it is retried
+ * on the same terms (the guards on status keep a repeat from moving an ended case).
  */
 export const DYNAMODB_TRANSIENT = [
+  'DynamoDB.SdkClientException',
   'DynamoDB.ProvisionedThroughputExceededException',
   'DynamoDB.ThrottlingException',
   'DynamoDB.InternalServerErrorException',

@@ -133,8 +133,12 @@ async function dynamo(host: TaskHost, op: string, params: Json): Promise<Json> {
     return normalise(rest);
   } catch (e) {
     const err = e as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } };
+    // No HTTP answer at all (a reset or timed-out connection): Step Functions' own SDK client
+    // reports that as <Service>.SdkClientException, never as the JavaScript SDK's error names.
+    if (err.$metadata?.httpStatusCode === undefined)
+      throw new StatesError('DynamoDB.SdkClientException', `Unable to execute HTTP request: ${err.message}`);
     const code = err.name && err.name !== 'Error' ? err.name : 'AmazonDynamoDBException';
-    const status = err.$metadata?.httpStatusCode ?? 400;
+    const status = err.$metadata.httpStatusCode;
     throw new StatesError(
       `DynamoDB.${code}`,
       `${err.message} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${code}; Request ID: ${err.$metadata?.requestId ?? randomUUID()}; Proxy: null)`,

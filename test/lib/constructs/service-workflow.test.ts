@@ -491,6 +491,7 @@ describe('every state machine of the stack', () => {
     'Lambda.Unknown',
   ];
   const DYNAMODB = [
+    'DynamoDB.SdkClientException',
     'DynamoDB.ProvisionedThroughputExceededException',
     'DynamoDB.ThrottlingException',
     'DynamoDB.InternalServerErrorException',

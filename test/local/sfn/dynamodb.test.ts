@@ -6,7 +6,7 @@
 
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/api/engine';
@@ -149,5 +149,44 @@ describe('DynamoDB integration', () => {
     const d = await engine.waitForExecution(executionArn as string);
     expect(d.status).toBe('FAILED');
     expect(d.error).toBe('DynamoDB.ResourceNotFoundException');
+  });
+
+  it('reports a request that got no answer as DynamoDB.SdkClientException, as Step Functions does', async () => {
+    // An endpoint that drops every connection as soon as a request arrives (a reset, no HTTP answer).
+    const dropping = createServer((socket) => socket.on('data', () => socket.destroy()));
+    await new Promise<void>((r) => dropping.listen(0, '127.0.0.1', () => r()));
+    const unanswered = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
+    const dropped = new Engine({ dynamodb: unanswered });
+    try {
+      const definition = {
+        StartAt: 'Get',
+        States: {
+          Get: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::dynamodb:getItem',
+            Parameters: { TableName: 'sfn-items', Key: { pk: { S: 'x' } } },
+            End: true,
+          },
+        },
+      };
+      const { stateMachineArn } = await dropped.createStateMachine({
+        name: 'ddb3',
+        definition: JSON.stringify(definition),
+      });
+      const { executionArn } = await dropped.startExecution({ stateMachineArn });
+      const d = await dropped.waitForExecution(executionArn as string);
+      expect(d.status).toBe('FAILED');
+      expect(d.error).toBe('DynamoDB.SdkClientException');
+      expect(d.cause).toMatch(/^Unable to execute HTTP request: /);
+    } finally {
+      await dropped.close();
+      unanswered.destroy();
+      await new Promise((r) => dropping.close(r));
+    }
   });
 });
