@@ -4,23 +4,10 @@ import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { dynamoThreadSetting, startDynamoStore } from '../../../local/runtime/dynamo-thread';
+import { dynamoRequest } from './dynamo-request';
 
 // dynalite in a thread of its own: requests go in as messages and come back with dynalite's own
 // answer and the meter's totals; its LevelDB is closed when it stops, so a new thread reopens the data.
-
-const request = (target: string, body: unknown) => ({
-  method: 'POST',
-  url: '/',
-  headers: {
-    'content-type': 'application/x-amz-json-1.0',
-    'x-amz-target': `DynamoDB_20120810.${target}`,
-    authorization:
-      'AWS4-HMAC-SHA256 Credential=local/20260101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x',
-    'x-amz-date': '20260101T000000Z',
-  },
-  body: Buffer.from(JSON.stringify(body)),
-  housekeeping: false,
-});
 
 describe('the DynamoDB thread', () => {
   it('is on unless LOCAL_DYNAMO_THREAD=off', () => {
@@ -38,7 +25,7 @@ describe('the DynamoDB thread', () => {
     try {
       let thread = await startDynamoStore(dir, threaded);
       const created = await thread.send(
-        request('CreateTable', {
+        dynamoRequest('CreateTable', {
           TableName: 'things',
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
           AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
@@ -49,11 +36,13 @@ describe('the DynamoDB thread', () => {
       expect(created.status).toBe(200);
       // dynalite activates a new table on a timer.
       for (let i = 0; i < 100; i++) {
-        const d = await thread.send(request('DescribeTable', { TableName: 'things' }));
+        const d = await thread.send(dynamoRequest('DescribeTable', { TableName: 'things' }));
         if (JSON.parse(d.body).Table?.TableStatus === 'ACTIVE') break;
         await new Promise((r) => setTimeout(r, 10));
       }
-      const put = await thread.send(request('PutItem', { TableName: 'things', Item: { pk: { S: 'a' } } }));
+      const put = await thread.send(
+        dynamoRequest('PutItem', { TableName: 'things', Item: { pk: { S: 'a' } } }),
+      );
       expect(put.status).toBe(200);
       expect(put.headers['x-amz-crc32']).toBeDefined();
       expect(thread.consumed().writeUnits).toBe(1);
@@ -62,10 +51,12 @@ describe('the DynamoDB thread', () => {
       if (threaded) expect(heap?.used).toBeGreaterThan(0);
       else expect(heap).toBeUndefined();
       await thread.stop();
-      if (threaded) await expect(thread.send(request('ListTables', {}))).rejects.toThrow(/exited/);
+      if (threaded) await expect(thread.send(dynamoRequest('ListTables', {}))).rejects.toThrow(/exited/);
 
       thread = await startDynamoStore(dir, threaded);
-      const got = await thread.send(request('GetItem', { TableName: 'things', Key: { pk: { S: 'a' } } }));
+      const got = await thread.send(
+        dynamoRequest('GetItem', { TableName: 'things', Key: { pk: { S: 'a' } } }),
+      );
       expect(JSON.parse(got.body)).toEqual({ Item: { pk: { S: 'a' } } });
       await thread.stop();
     } finally {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../local/runtime/dynamo-store';
+import { dynamoRequest } from './dynamo-request';
 
 // Every Query and Scan dynalite serves reads through a LevelDB iterator; each must be closed once
 // its answer is out, or it pins the database's old table files in memory (level-iterators.ts). The
@@ -33,26 +34,12 @@ function countResources() {
   return () => Object.assign(proto, { attachResource, detachResource });
 }
 
-const request = (target: string, body: unknown) => ({
-  method: 'POST',
-  url: '/',
-  headers: {
-    'content-type': 'application/x-amz-json-1.0',
-    'x-amz-target': `DynamoDB_20120810.${target}`,
-    authorization:
-      'AWS4-HMAC-SHA256 Credential=local/20260101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x',
-    'x-amz-date': '20260101T000000Z',
-  },
-  body: Buffer.from(JSON.stringify(body)),
-  housekeeping: false,
-});
-
 describe("dynalite's LevelDB iterators", () => {
   const dir = mkdtempSync(join(tmpdir(), 'coproduce-level-iterators-'));
   let store: Store;
   let restore: () => void;
   const send = async (target: string, body: unknown) => {
-    const reply = await store.serve(request(target, body));
+    const reply = await store.serve(dynamoRequest(target, body));
     expect(reply.status, reply.body).toBe(200);
     return JSON.parse(reply.body);
   };

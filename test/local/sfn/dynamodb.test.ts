@@ -43,6 +43,24 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+/** Runs a machine of one getItem Task on `table` and describes how it ended. */
+async function getItemRun(on: Engine, name: string, table: string) {
+  const definition = {
+    StartAt: 'Get',
+    States: {
+      Get: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::dynamodb:getItem',
+        Parameters: { TableName: table, Key: { pk: { S: 'x' } } },
+        End: true,
+      },
+    },
+  };
+  const { stateMachineArn } = await on.createStateMachine({ name, definition: JSON.stringify(definition) });
+  const { executionArn } = await on.startExecution({ stateMachineArn });
+  return on.waitForExecution(executionArn as string);
+}
+
 describe('DynamoDB integration', () => {
   it('puts, conditionally fails, reads, updates and deletes', async () => {
     const definition = {
@@ -130,23 +148,7 @@ describe('DynamoDB integration', () => {
   });
 
   it('reports a missing table as DynamoDB.ResourceNotFoundException', async () => {
-    const definition = {
-      StartAt: 'Get',
-      States: {
-        Get: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::dynamodb:getItem',
-          Parameters: { TableName: 'no-such-table', Key: { pk: { S: 'x' } } },
-          End: true,
-        },
-      },
-    };
-    const { stateMachineArn } = await engine.createStateMachine({
-      name: 'ddb2',
-      definition: JSON.stringify(definition),
-    });
-    const { executionArn } = await engine.startExecution({ stateMachineArn });
-    const d = await engine.waitForExecution(executionArn as string);
+    const d = await getItemRun(engine, 'ddb2', 'no-such-table');
     expect(d.status).toBe('FAILED');
     expect(d.error).toBe('DynamoDB.ResourceNotFoundException');
   });
@@ -163,23 +165,7 @@ describe('DynamoDB integration', () => {
     });
     const dropped = new Engine({ dynamodb: unanswered });
     try {
-      const definition = {
-        StartAt: 'Get',
-        States: {
-          Get: {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::dynamodb:getItem',
-            Parameters: { TableName: 'sfn-items', Key: { pk: { S: 'x' } } },
-            End: true,
-          },
-        },
-      };
-      const { stateMachineArn } = await dropped.createStateMachine({
-        name: 'ddb3',
-        definition: JSON.stringify(definition),
-      });
-      const { executionArn } = await dropped.startExecution({ stateMachineArn });
-      const d = await dropped.waitForExecution(executionArn as string);
+      const d = await getItemRun(dropped, 'ddb3', 'sfn-items');
       expect(d.status).toBe('FAILED');
       expect(d.error).toBe('DynamoDB.SdkClientException');
       expect(d.cause).toMatch(/^Unable to execute HTTP request: /);
