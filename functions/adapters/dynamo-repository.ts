@@ -23,6 +23,7 @@ import type {
 } from '../domain/ports';
 import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
 import { NotFoundError } from '../shared/errors';
+import { readCaseEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
 import {
@@ -141,6 +142,12 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
       .filter((item) => String(item.sk).startsWith(CASE_PARTITION.delegate))
       .map((item) => omit(item, ['pk', 'sk', 'ttl']) as unknown as DelegateRecord);
     return { case: toCase(head), steps, events, processing, delegates };
+  }
+
+  async getCaseEvents(caseId: string): Promise<Pick<CaseView, 'case' | 'events'> | undefined> {
+    const head = await readCaseEvents(this.db, this.table, caseId);
+    if (typeof head?.case.ttl === 'number') this.remember(caseId, head.case.ttl);
+    return head;
   }
 
   async caseIdForLink(

@@ -27,8 +27,9 @@ export const openStepPayload = z.object({
   enteredAt: time,
   /**
    * When the stage was entered (the stage-entry write's time); an invite writes STAGE_ENTERED at
-   * it. Absent from executions that started on a machine from before it, which write that event
-   * themselves.
+   * it. Only the stage's first step gets it (machines from before that give it to every step, which
+   * rewrite the same item). Absent from executions that started on a machine from before it, which
+   * write that event themselves.
    */
   stageEnteredAt: z.optional(time),
   /**

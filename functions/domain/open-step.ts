@@ -17,8 +17,8 @@ import type { CaseRepository, Notifier, OpenStepResult, TaskCompleter } from './
 // A step's wait segment begins: the state machine hands over a task token, the step item records it,
 // and the actor hears about it. Step Functions may invoke this more than once for one segment, and
 // an answer may arrive between two segments; the repository's conditional writes sort that out and
-// say which case this is (OpenStepResult). The invite also logs that the stage was entered: every
-// step of the stage writes the same event under the same key, so it is there once.
+// say which case this is (OpenStepResult). The invite of the stage's first step also logs that the
+// stage was entered (only its payload carries stageEnteredAt), under a key that makes it there once.
 
 export type { Notice, OpenStepPayload } from './open-step-payload';
 
@@ -162,7 +162,7 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   return { result: result.kind, sms: outcome.sms };
 }
 
-/** STAGE_ENTERED at the stage-entry time, keyed by stage and visit: the same item from every branch. */
+/** STAGE_ENTERED at the stage-entry time, keyed by stage and visit: a retry writes the same item. */
 function logStageEntered(repo: CaseRepository, p: OpenStepPayload, at: string): Promise<void> {
   const event = {
     caseId: p.caseId,

@@ -83,6 +83,8 @@ export interface CaseRepository {
   createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseView(caseId: string): Promise<CaseView | undefined>;
+  /** The case and its event log alone (read consistently): what its waiting is computed from. */
+  getCaseEvents(caseId: string): Promise<Pick<CaseView, 'case' | 'events'> | undefined>;
   /** `delegateId`: the link is a delegate's (delegation/), not the citizen's own. */
   caseIdForLink(
     linkHash: string,

@@ -13,7 +13,7 @@ import { caseWaiting, type StageWaiting } from './waiting';
 // tally is logged and never fails the submission or the step it counts: the case comes first.
 
 export interface TallyDeps {
-  repo: Pick<CaseRepository, 'getCaseView' | 'getStep'>;
+  repo: Pick<CaseRepository, 'getCaseEvents'>;
   tally: ReportTally;
 }
 
@@ -58,19 +58,16 @@ export async function tallySubmission(deps: TallyDeps, s: Submitted): Promise<vo
 }
 
 /**
- * When this submission completed its stage visit (both sides done), the visit's waiting counts. Read
- * consistently after the submission's own event: of two last steps submitted at once, the later
- * reader sees both, and the marker lets only one of them count it. The stage's other steps are read
- * by key first, so only the last answer of a stage reads the case's events.
+ * When this submission completed its stage visit (both sides done), the visit's waiting counts. The
+ * case's events are read consistently after the submission's own event: of two last steps submitted at
+ * once, the later reader sees both, and the marker lets only one of them count it. One read, whichever
+ * answer this is: the events say whether the visit is complete, as they do for the case view.
  */
 async function tallyStageVisit(deps: TallyDeps, s: Submitted): Promise<void> {
-  const others = s.stage.steps.filter((step) => step.id !== s.stepId);
-  const steps = await Promise.all(others.map((step) => deps.repo.getStep(s.record.caseId, step.id)));
-  if (!steps.every((step) => step?.status === 'DONE' && step.visit === s.visit)) return;
-  const view = await deps.repo.getCaseView(s.record.caseId);
-  if (!view) return;
-  const closed = { status: view.case.status, at: view.case.updatedAt };
-  const waiting = caseWaiting(s.service, view.events, closed, new Date(s.submittedAt));
+  const head = await deps.repo.getCaseEvents(s.record.caseId);
+  if (!head) return;
+  const closed = { status: head.case.status, at: head.case.updatedAt };
+  const waiting = caseWaiting(s.service, head.events, closed, new Date(s.submittedAt));
   const visit = waiting.stages.find((v) => v.visit === s.visit && v.stageId === s.stage.id);
   if (!visit?.complete || visit.endedAt === undefined) return;
   const ended = { ...visit, endedAt: visit.endedAt };

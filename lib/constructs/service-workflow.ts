@@ -90,9 +90,9 @@ export class ServiceWorkflow extends Construct {
       const budget = budgets[i] as (typeof budgets)[number];
       const enter = enterStage(this, `Enter stage ${stage.id}`, table, stage.id, budget.visit);
       const parallel = new Parallel(this, `Stage ${stage.id}`, { resultPath: '$.last' });
-      for (const step of stage.steps) {
-        parallel.branch(stepBranch(this, service.id, stage.id, step, props));
-      }
+      stage.steps.forEach((step, j) => {
+        parallel.branch(stepBranch(this, service.id, stage.id, step, props, j === 0));
+      });
       parallel.addCatch(expire, { errors: [EXPIRED_ERROR], resultPath: '$.error' });
       enter.addCatch(ended, guard).next(parallel);
       return { stage, enter, parallel, budget };

@@ -70,6 +70,10 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
       delegates,
     });
   }
+  async getCaseEvents(caseId: string) {
+    const c = this.cases.get(caseId);
+    return c && copy({ case: c, events: this.events.filter((e) => e.caseId === caseId) });
+  }
   async append(records: readonly ProcessingRecord[]) {
     this.processing.push(...copy(records));
   }

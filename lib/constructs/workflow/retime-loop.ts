@@ -34,6 +34,7 @@ export function retimeLoop(
   stepId: string,
   fns: { openStep: IFunction; retimeStep: IFunction },
   expired: Fail,
+  logsStageEntry: boolean,
 ): IChainable {
   const input: Record<RetimeField, unknown> = {
     caseId: JsonPath.stringAt('$.caseId'),
@@ -50,7 +51,7 @@ export function retimeLoop(
     retryOnServiceExceptions: false,
   });
   retryTransient(retime, LAMBDA_TRANSIENT);
-  const payload: Record<OpenStepField, unknown> = {
+  const contract: Record<OpenStepField, unknown> = {
     caseId: JsonPath.stringAt('$.caseId'),
     serviceId,
     stageId,
@@ -62,6 +63,9 @@ export function retimeLoop(
     stageEnteredAt: JsonPath.stringAt('$.entry.at'),
     shiftSeconds: JsonPath.numberAt(`${RESULT}.shiftSeconds`),
   };
+  // As in step-branch.ts: only the stage's first step logs its entry.
+  const { stageEnteredAt: _entry, ...withoutEntry } = contract;
+  const payload = logsStageEntry ? contract : withoutEntry;
   const rearmed = waitTask(
     scope,
     `Step ${stepId} rearmed`,

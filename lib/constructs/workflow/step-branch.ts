@@ -23,6 +23,12 @@ export interface StepFunctions {
  * token. A segment's timeout starts the next one; the last one's timeout fails with Case.Expired.
  * The branch's output is the Submission that completed the token (SendTaskSuccess output).
  *
+ * Only the stage's first step (`logsStageEntry`) hands open-step the stage entry time, so one
+ * invocation writes STAGE_ENTERED instead of one per step, all the same item. Every branch of the
+ * stage's Parallel runs its invite at the stage entry, the first one's included, and that invite logs
+ * the entry before it opens its step: the stage's last answer, which counts its visit in the report,
+ * always finds the entry logged.
+ *
  * A step whose definition takes proposals also catches Step.Retimed on every segment: an accepted
  * proposal moved its schedule, and the wait goes on in the re-time loop (retime-loop.ts). The happy
  * path, without proposals accepted, is the same states and transitions as without the loop.
@@ -33,6 +39,7 @@ export function stepBranch(
   stageId: string,
   step: Step,
   fns: StepFunctions,
+  logsStageEntry: boolean,
 ): IChainable {
   const expired = new Fail(scope, `Step ${step.id} expired`, {
     error: EXPIRED_ERROR,
@@ -41,7 +48,7 @@ export function stepBranch(
   const tasks = waitSegments(step).map((segment) => {
     const label = segment.notice === 'reminder' ? `reminder ${segment.reminder}` : segment.notice;
     // Every field of the open-step payload contract, and nothing else (checked by the type).
-    const payload: Record<OpenStepField, unknown> = {
+    const contract: Record<OpenStepField, unknown> = {
       caseId: JsonPath.stringAt('$.caseId'),
       serviceId,
       stageId,
@@ -54,10 +61,14 @@ export function stepBranch(
       // The definition's own schedule.
       shiftSeconds: 0,
     };
+    const { stageEnteredAt: _entry, ...withoutEntry } = contract;
+    const payload = logsStageEntry ? contract : withoutEntry;
     const timeout = Timeout.duration(Duration.seconds(segment.seconds));
     return waitTask(scope, `Step ${step.id} ${label}`, fns.openStep, payload, timeout);
   });
-  const retime = step.proposals ? retimeLoop(scope, serviceId, stageId, step.id, fns, expired) : undefined;
+  const retime = step.proposals
+    ? retimeLoop(scope, serviceId, stageId, step.id, fns, expired, logsStageEntry)
+    : undefined;
   tasks.forEach((task, i) => {
     // DISCARD keeps the branch input (caseId, entry.visit) for the next segment's payload.
     task.addCatch(tasks[i + 1] ?? expired, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });

@@ -5,12 +5,17 @@ import type { Construct } from 'constructs';
 import type { OpenStepField } from '../../../functions/domain/open-step-payload';
 import { LAMBDA_TRANSIENT, OPEN_STEP_TRANSIENT, retryTransient } from './retry';
 
+/** The open-step payload's fields; only the stage's first step hands over the stage entry time (step-branch.ts). */
+export type WaitPayload = Omit<Record<OpenStepField, unknown>, 'stageEnteredAt'> & {
+  stageEnteredAt?: unknown;
+};
+
 /** One wait of a step: a callback task to open-step with a fresh token, waiting `timeout`. */
 export function waitTask(
   scope: Construct,
   id: string,
   openStep: IFunction,
-  payload: Record<OpenStepField, unknown>,
+  payload: WaitPayload,
   timeout: Timeout,
 ): LambdaInvoke {
   const task = new LambdaInvoke(scope, id, {

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
@@ -104,6 +104,22 @@ describe('getCaseView and appendEvent', () => {
         expect(thing).not.toHaveProperty(name);
       }
     }
+  });
+
+  it('getCaseEvents reads the case and its events, none of the steps, logs, delegates or markers', async () => {
+    const record = caseRecord();
+    await repo.createCase(record, 'link-events');
+    await repo.openStep(stepInput(record.caseId, { phoneHash: 'ph-events', shortCode: 'B' }), 'invite');
+    await repo.appendEvent({ caseId: record.caseId, at: '2025-03-03T00:00:00.000Z', type: 'STEP_OPENED' });
+    const pk = keys.case(record.caseId).pk;
+    for (const sk of ['LOG#2025-03-04T00:00:00.000Z#span', 'DELEGATE#d1', 'TALLY#visit-round-1'])
+      await db.send(new PutCommand({ TableName: table.tableName, Item: { pk, sk, at: record.createdAt } }));
+
+    const head = await repo.getCaseEvents(record.caseId);
+    expect(head?.case).toEqual(record);
+    expect(head?.events.map((e) => e.type)).toEqual(['CASE_CREATED', 'STEP_OPENED']);
+    expect(head && Object.keys(head).sort()).toEqual(['case', 'events']);
+    expect(await repo.getCaseEvents('missing')).toBeUndefined();
   });
 
   it('reads a case partition larger than one query page', async () => {

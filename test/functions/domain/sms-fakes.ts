@@ -51,6 +51,10 @@ export class MemoryRepo implements CaseRepository {
     const steps = [...this.steps.values()].filter((s) => s.caseId === caseId);
     return { case: record, steps, events: this.events.filter((e) => e.caseId === caseId) };
   }
+  async getCaseEvents(caseId: string) {
+    const record = this.cases.get(caseId);
+    return record && { case: record, events: this.events.filter((e) => e.caseId === caseId) };
+  }
   async caseIdForLink() {
     return undefined;
   }

@@ -151,6 +151,30 @@ describe('ServiceWorkflow compiler', () => {
     expect(fields.sort()).toEqual([...OPEN_STEP_FIELDS].sort());
   });
 
+  it("hands the stage entry time to the stage's first step only, so one invocation logs STAGE_ENTERED", () => {
+    const { asl } = compiled();
+    const payloads = (stageId: string, stepId: string) =>
+      Object.entries(branch(asl, stageId, stepId))
+        .filter(
+          ([name, task]) => name.startsWith(`Step ${stepId} `) && /waitForTaskToken/.test(`${task.Resource}`),
+        )
+        .map(([, task]) => task.Parameters?.Payload as Record<string, unknown>);
+    for (const [stageId, first, other] of [
+      ['report', 'describe', 'acknowledge'],
+      ['plan', 'propose', 'agree'],
+    ] as const) {
+      const firsts = payloads(stageId, first);
+      const others = payloads(stageId, other);
+      expect(firsts.length).toBeGreaterThan(0);
+      expect(others.length).toBeGreaterThan(0);
+      for (const payload of firsts) expect(payload['stageEnteredAt.$']).toBe('$.entry.at');
+      for (const payload of others) {
+        expect(payload).not.toHaveProperty('stageEnteredAt.$');
+        expect(payload).toMatchObject({ stepId: other, 'visit.$': '$.entry.visit' });
+      }
+    }
+  });
+
   it('expires the case when a branch fails with Case.Expired: one write, counted on the round for a round case', () => {
     const { asl } = compiled();
     for (const stageId of ['report', 'plan']) {

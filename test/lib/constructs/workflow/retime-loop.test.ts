@@ -54,6 +54,16 @@ describe('the re-time loop in the state machine', () => {
     ]);
   });
 
+  it("hands the stage entry time to the stage's first step only, re-armed or not", () => {
+    const payloadOf = (name: string) => stateOf(asl, name).Parameters?.Payload as Record<string, unknown>;
+    expect(payloadOf('Step present rearmed')['stageEnteredAt.$']).toBe('$.entry.at');
+    expect(payloadOf('Step collect rearmed')).toMatchObject({
+      stepId: 'collect',
+      'notice.$': '$.retime.notice',
+    });
+    expect(payloadOf('Step collect rearmed')).not.toHaveProperty('stageEnteredAt.$');
+  });
+
   it('leaves steps without proposals as they were', () => {
     const names = allStates(asl).map(([name]) => name);
     expect(names.filter((n) => n.startsWith('Step household-feedback'))).toEqual(

@@ -1,0 +1,34 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CaseView } from '../domain/ports';
+import { byTime, queryAll, toCase, toEvent } from './dynamo-items';
+import { CASE_PARTITION, keys } from './table-keys';
+
+// The case item and its event log in one query, without the rest of the partition: the sort keys from
+// CASE up to the last EVENT# are the case, its delegates (few, skipped) and its events, while the
+// processing log (LOG#, one record per read of the case), the steps and the report's markers sort after.
+
+/** Just past every EVENT# key: '$' follows '#'. */
+const AFTER_EVENTS = `${CASE_PARTITION.event.slice(0, -1)}$`;
+
+export async function readCaseEvents(
+  db: DynamoDBDocumentClient,
+  table: string,
+  caseId: string,
+): Promise<Pick<CaseView, 'case' | 'events'> | undefined> {
+  const items = await queryAll(db, table, {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': keys.case(caseId).pk,
+      ':from': CASE_PARTITION.case,
+      ':to': AFTER_EVENTS,
+    },
+    ConsistentRead: true,
+  });
+  const head = items.find((item) => item.sk === CASE_PARTITION.case);
+  if (!head) return undefined;
+  const events = items
+    .filter((item) => String(item.sk).startsWith(CASE_PARTITION.event))
+    .sort(byTime)
+    .map(toEvent);
+  return { case: toCase(head), events };
+}
