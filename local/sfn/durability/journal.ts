@@ -115,6 +115,11 @@ export class Journal {
     });
   }
 
+  /** Nothing is waiting to be written, being written or being synced. */
+  get idle(): boolean {
+    return !this.looping && !this.scheduled && this.pending.length === 0;
+  }
+
   private kick(): void {
     if (this.scheduled || this.looping) return;
     this.scheduled = true;
@@ -133,7 +138,7 @@ export class Journal {
         this.pending = [];
         const done = this.waiters;
         this.waiters = [];
-        const fds = await writeByFile(this.writing, (fileId) => this.writeFdOf(fileId), this.writtenEnd);
+        const fds = writeByFile(this.writing, (fileId) => this.writeFdOf(fileId), this.writtenEnd);
         for (const fd of fds) await fdatasync(fd);
         this.writing = [];
         for (const w of done) w();
