@@ -37,21 +37,26 @@ export async function startExecution(
   }
   const arn = flat(`arn:aws:states:${core.region}:${ACCOUNT}:execution:${machine.name}:${name}`);
   // A name we drew (randomUUID) is new: only a caller's name can repeat one.
-  const old = input.name === undefined ? undefined : core.store.executionByArn(arn);
-  if (old) {
+  if (input.name !== undefined) {
+    const old = core.store.executionByArn(arn);
     // Same name and input on a running execution is an idempotent retry (AWS behaviour).
-    if (old.running && old.payloads.input === text) {
+    if (old?.running && old.payloads.input === text) {
       await core.journaled();
       return { executionArn: arn, startDate: new Date(old.record.startDate) };
     }
-    throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    const queued = old ? undefined : core.starts.find(arn);
+    if (queued?.input === text) return answer(await queued.done);
+    if (old || queued) throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
   }
-  const execution = begin(core, machine, arn, name, text, value);
-  // The start is journaled with the next tick, which also runs the execution, and answered once
-  // that commit is durable (in memory mode at once).
-  await core.journaled();
-  return { executionArn: arn, startDate: new Date(execution.record.startDate) };
+  // The start is begun and run by the next tick and answered once that commit is durable (in
+  // memory mode at once).
+  return answer(await core.start(arn, text, () => begin(core, machine, arn, name, text, value)));
 }
+
+const answer = ({ record }: Execution): Sfn.StartExecutionOutput => ({
+  executionArn: record.arn,
+  startDate: new Date(record.startDate),
+});
 
 function begin(
   core: EngineCore,

@@ -1,15 +1,14 @@
 /**
- * The journal: where a journal line is written. Lines are appended to an in-memory list; one
- * writer loop writes whatever has accumulated and fdatasyncs it, so many executions share one
- * fsync (group commit). `append` returns the line's Location at once, and `read` returns a line
- * from its Location, from the list while it is not written yet, else from the file.
+ * The journal: where a journal line is written. Lines are appended to an in-memory list that is
+ * written and fdatasynced in batches, so many executions share one fsync (group-commit.ts).
+ * `append` returns the line's Location at once, and `read` returns a line from its Location,
+ * from the list while it is not written yet, else from the file.
  * Recovery (`open`) replays the directory first (journal-replay.ts).
  */
 import * as fs from 'node:fs';
+import { GroupCommit } from './group-commit';
 import {
-  fdatasync,
   fileName,
-  find,
   generationOf,
   generations,
   journalFileId,
@@ -24,13 +23,9 @@ import {
 import { replayDirectory } from './journal-replay';
 
 export class Journal {
-  /** Appended and not yet written; being written. */
-  private pending: Line[] = [];
-  private writing: Line[] = [];
-  private waiters: (() => void)[] = [];
-  private looping = false;
-  private scheduled = false;
-  private failed: Error | null = null;
+  private readonly commits = new GroupCommit((lines) =>
+    writeByFile(lines, (fileId) => this.writeFdOf(fileId), this.writtenEnd),
+  );
   private generation: number;
   private writeFd: number;
   private bytes: number;
@@ -74,14 +69,13 @@ export class Journal {
   append(text: string): Location {
     const length = Buffer.byteLength(text, 'utf8');
     const line: Line = { fileId: journalFileId(this.generation), offset: this.bytes, text, length };
-    this.pending.push(line);
+    this.commits.add(line);
     this.bytes += length;
-    this.kick();
     return [line.fileId, line.offset, length - 1];
   }
 
   read([fileId, offset, length]: Location): string {
-    const unwritten = find(this.pending, fileId, offset) ?? find(this.writing, fileId, offset);
+    const unwritten = this.commits.unwritten(fileId, offset);
     if (unwritten) return unwritten.text.slice(0, -1);
     const buffer = Buffer.allocUnsafe(length);
     const n = fs.readSync(this.readFdOf(fileId), buffer, 0, length, offset);
@@ -90,7 +84,7 @@ export class Journal {
 
   /** The line's bytes (no newline) as `read` finds them, files read through `window`. */
   readBytes([fileId, offset, length]: Location, window: ReadWindow): Buffer {
-    const unwritten = find(this.pending, fileId, offset) ?? find(this.writing, fileId, offset);
+    const unwritten = this.commits.unwritten(fileId, offset);
     if (unwritten) return Buffer.from(unwritten.text.slice(0, -1), 'utf8');
     const limit = this.writtenEnd.get(fileId) ?? Number.POSITIVE_INFINITY;
     return window.read(this.readFdOf(fileId), fileId, offset, length, limit);
@@ -107,46 +101,12 @@ export class Journal {
 
   /** Resolves once everything appended so far is on disk. */
   sync(): Promise<void> {
-    if (this.failed) return Promise.reject(this.failed);
-    if (!this.looping && this.pending.length === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      this.kick();
-    });
+    return this.commits.sync();
   }
 
-  private kick(): void {
-    if (this.scheduled || this.looping) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.loop();
-    });
-  }
-
-  private async loop(): Promise<void> {
-    if (this.looping) return;
-    this.looping = true;
-    try {
-      while (this.pending.length) {
-        this.writing = this.pending;
-        this.pending = [];
-        const done = this.waiters;
-        this.waiters = [];
-        const fds = await writeByFile(this.writing, (fileId) => this.writeFdOf(fileId), this.writtenEnd);
-        for (const fd of fds) await fdatasync(fd);
-        this.writing = [];
-        for (const w of done) w();
-      }
-    } catch (e) {
-      this.failed = e as Error;
-      console.error('[sfn journal] write failed', e);
-    } finally {
-      this.looping = false;
-      const rest = this.waiters;
-      this.waiters = [];
-      for (const w of rest) w();
-    }
+  /** Nothing is waiting to be written or being synced. */
+  get idle(): boolean {
+    return this.commits.idle;
   }
 
   private readonly oldWriteFds = new Map<number, number>();

@@ -1,8 +1,9 @@
 /**
  * The engine core: store, interpreter, journal, timers and task dispatch, composed (the API
  * facade, api/engine.ts, holds one). Scheduling model: API calls and task outcomes only change
- * state and queue work; `tick` runs the queue, journals the whole batch as one line, then starts
- * the task integrations the batch asked for.
+ * state and queue work; `tick` begins queued starts, runs the queue, journals the whole batch
+ * (per changed execution one history and one state line), then starts the task integrations
+ * the batch asked for.
  */
 import type { EngineOptions } from '../api/engine-options';
 import { StatusNotices } from '../api/status-notices';
@@ -11,16 +12,16 @@ import { recover } from '../durability/recovery';
 import { Replay } from '../durability/replay';
 import { Compactor, migrate } from '../durability/snapshot';
 import { Store } from '../durability/store';
-import { encodeToken } from '../durability/task-tokens';
 import { ItemFeeds } from '../integrations/item-feeds';
 import { TaskDispatcher } from '../integrations/task-dispatcher';
 import { builtinResolver, type TaskResolver } from '../integrations/task-resources';
 import type { Execution } from '../interpreter/execution';
-import { Interpreter, type InterpreterHost } from '../interpreter/interpreter';
-import { REDRIVABLE_PERIOD_MS } from '../interpreter/redrive';
+import { Interpreter } from '../interpreter/interpreter';
 import { compileMachine } from '../language/definition';
-import { handleTimer } from './timer-actions';
-import { redrivePeriodId, Timers } from './timers';
+import { interpreterHost } from './interpreter-host';
+import { NextCommit, StartQueue } from './start-queue';
+import { advanceClock, fireDueTimers } from './timer-actions';
+import { Timers } from './timers';
 
 export class EngineCore {
   readonly region: string;
@@ -32,13 +33,12 @@ export class EngineCore {
   private readonly compactor: Compactor | null = null;
   readonly feeds: ItemFeeds;
   readonly notices: StatusNotices;
+  readonly starts = new StartQueue();
   /** waitForExecution callers, by execution ARN. */
   readonly waiters = new Map<string, (() => void)[]>();
   private ticking = false;
   private closed = false;
-  /** What callers of `journaled` share: the next commit, then durable; and its trigger. */
-  private nextCommit: Promise<void> | null = null;
-  private committed: (() => void) | null = null;
+  private readonly nextCommit = new NextCommit();
 
   constructor(options: EngineOptions, extraResolvers: TaskResolver[] = []) {
     this.region = options.region ?? 'eu-west-1';
@@ -46,11 +46,11 @@ export class EngineCore {
     this.timers = new Timers(
       () => this.now(),
       () => {
-        this.fireTimers();
+        fireDueTimers(this);
         this.tick();
       },
     );
-    this.interpreter = new Interpreter(this.store, this.interpreterHost());
+    this.interpreter = new Interpreter(this.store, interpreterHost(this));
     const resolvers = [...(options.resolvers ?? []), builtinResolver(options), ...extraResolvers];
     this.dispatcher = new TaskDispatcher({
       store: this.store,
@@ -85,19 +85,6 @@ export class EngineCore {
     }
   }
 
-  private interpreterHost(): InterpreterHost {
-    return {
-      region: this.region,
-      now: () => this.now(),
-      setTimer: (due, id) => this.timers.add(due, id),
-      dispatchTask: (execution, thread) => this.dispatcher.schedule(execution, thread),
-      issueToken: (_execution, thread) => encodeToken(thread.id, thread.attempt),
-      executionClosed: (execution) => this.executionClosed(execution),
-      itemFeed: (execution, thread) => this.feeds.feed(execution, thread),
-      closeItemFeed: (threadId) => this.feeds.close(threadId),
-    };
-  }
-
   // ---------------------------------------------------------------- clock
 
   /** Engine time in ms: real time plus the persisted fast-forward offset. */
@@ -106,36 +93,8 @@ export class EngineCore {
   }
 
   /** Fast-forwards the clock; every timer due by the new time fires, in due order. */
-  async advance(seconds: number): Promise<void> {
-    this.store.setClockOffset(this.store.clockOffset + seconds * 1000);
-    // Timers set by states that ran because of earlier timers (Wait after Wait) may also be due
-    // by the new time: keep firing until nothing due is left, so they fire in due order too.
-    for (let i = 0; i < 10_000; i++) {
-      this.fireTimers();
-      this.tick();
-      const next = this.timers.next();
-      if (next === undefined || next > this.now()) break;
-    }
-    await this.journal?.sync();
-  }
-
-  private fireTimers(): void {
-    for (const id of this.timers.popDue()) handleTimer(this, id);
-    this.kick();
-  }
-
-  /** An execution closed (any status). */
-  private executionClosed(execution: Execution): void {
-    const record = execution.record;
-    this.notices.record(execution);
-    // An unsuccessful execution keeps its threads for RedriveExecution until the redrivable
-    // period is over; then they are dropped to keep memory and snapshots small.
-    if (record.status !== 'SUCCEEDED')
-      this.timers.add((record.stopDate ?? this.now()) + REDRIVABLE_PERIOD_MS, redrivePeriodId(record.key));
-    const waiting = this.waiters.get(record.arn);
-    if (!waiting) return;
-    this.waiters.delete(record.arn);
-    for (const resolve of waiting) resolve();
+  advance(seconds: number): Promise<void> {
+    return advanceClock(this, seconds);
   }
 
   private itemsReady(key: number, threadId: string): void {
@@ -155,10 +114,20 @@ export class EngineCore {
   }
 
   /**
-   * Resolves once the changes made so far are journaled by the next tick's commit and durable.
-   * A start waits here rather than committing at once: the run that follows in that tick then
-   * shares its commit (one history and one state line for start and run) and its fsync.
+   * Begins an execution through `begin` and resolves with it once that is durable. A durable
+   * engine queues the start for the next tick (start-queue.ts), which begins and runs it: start
+   * and run then share one commit (one history and one state line) and its fsync.
    */
+  start(arn: string, input: string, begin: () => Execution): Promise<Execution> {
+    if (!this.journal || this.closed) {
+      const execution = begin();
+      return this.journaled().then(() => execution);
+    }
+    this.kick();
+    return this.starts.add(arn, input, begin);
+  }
+
+  /** Resolves once the changes made so far are journaled by the next tick's commit and durable. */
   journaled(): Promise<void> {
     const journal = this.journal;
     this.kick();
@@ -167,10 +136,12 @@ export class EngineCore {
       this.commit();
       return journal.sync();
     }
-    this.nextCommit ??= new Promise<void>((resolve) => {
-      this.committed = resolve;
-    }).then(() => journal.sync());
-    return this.nextCommit;
+    return this.nextCommit.durable(journal);
+  }
+
+  /** Begins queued starts (half of them when `split`); they are durable after the next commit. */
+  private beginStarts(split: boolean): void {
+    if (this.journal && this.starts.length) this.starts.begin(split, this.nextCommit.durable(this.journal));
   }
 
   kick(): void {
@@ -184,10 +155,12 @@ export class EngineCore {
 
   tick(): void {
     if (this.closed) return;
+    // An idle journal writes at once: half the starts now, the rest while that is written.
+    this.beginStarts(this.journal?.idle === true);
     this.interpreter.drain();
     this.commit();
     this.dispatcher.dispatchScheduled();
-    if (this.interpreter.queue.length) this.kick();
+    if (this.interpreter.queue.length || this.starts.length) this.kick();
     else this.store.evict();
     this.timers.arm();
   }
@@ -195,8 +168,7 @@ export class EngineCore {
   /** Journals the changes since the last commit (per changed execution a history and a state line). */
   commit(): void {
     this.store.commit();
-    this.committed?.();
-    this.nextCommit = this.committed = null;
+    this.nextCommit.committed();
     // Status changes are announced once the line recording them is durable.
     if (this.notices.waiting) this.notices.committed();
     this.compactor?.maybeStart();
@@ -208,6 +180,7 @@ export class EngineCore {
    */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.beginStarts(false);
     this.tick();
     this.closed = true;
     this.timers.stop();

@@ -1,14 +1,34 @@
 /**
  * What a fired timer does: wake its thread (Wait over, retry due, task timeout or missed
  * heartbeat), time out its execution, or end an execution's redrivable period (its parked
- * threads are dropped). A timer that no longer matters does nothing.
+ * threads are dropped). A timer that no longer matters does nothing. Also the engine clock's
+ * fast-forward, which fires the timers it makes due.
  */
 
 import { REDRIVABLE_PERIOD_MS } from '../interpreter/redrive';
 import { closeExecution, dropTree, parkTree } from '../interpreter/transitions';
 import type { EngineCore } from './engine-core';
 
-export function handleTimer(core: EngineCore, id: string): void {
+/** Fast-forwards the engine clock; every timer due by the new time fires, in due order. */
+export async function advanceClock(core: EngineCore, seconds: number): Promise<void> {
+  core.store.setClockOffset(core.store.clockOffset + seconds * 1000);
+  // Timers set by states that ran because of earlier timers (Wait after Wait) may also be due
+  // by the new time: keep firing until nothing due is left, so they fire in due order too.
+  for (let i = 0; i < 10_000; i++) {
+    fireDueTimers(core);
+    core.tick();
+    const next = core.timers.next();
+    if (next === undefined || next > core.now()) break;
+  }
+  await core.journal?.sync();
+}
+
+export function fireDueTimers(core: EngineCore): void {
+  for (const id of core.timers.popDue()) handleTimer(core, id);
+  core.kick();
+}
+
+function handleTimer(core: EngineCore, id: string): void {
   if (id.startsWith('r')) endRedrivablePeriod(core, Number(id.slice(1)));
   else if (id.startsWith('x')) timeOutExecution(core, Number(id.slice(1)));
   else {
