@@ -52,18 +52,31 @@ const compare = (parse: (s: string) => number, test: (a: number, b: number) => b
   };
 };
 
+const splitArn = (arn: string) => {
+  const parts = arn.split(':');
+  return parts.length < 6 ? undefined : [...parts.slice(0, 5), parts.slice(5).join(':')];
+};
+
+/** A segment without a wildcard matches only itself (glob is case-sensitive): a string, no pattern. */
+type Segment = string | RegExp;
+const arnPatterns = new Map<string, Segment[] | undefined>();
+
+/** The pattern's segments, compiled once per pattern (the same bound as glob's). */
+function arnPattern(pattern: string): Segment[] | undefined {
+  if (arnPatterns.has(pattern)) return arnPatterns.get(pattern);
+  if (arnPatterns.size >= GLOB_CACHE_LIMIT) arnPatterns.clear();
+  const segments = splitArn(pattern)?.map((s) => (/[*?]/.test(s) ? glob(s) : s));
+  arnPatterns.set(pattern, segments);
+  return segments;
+}
+
 /** ARN matching: segment by segment for partition, service, region and account; the resource part as a whole. */
 export function arnLike(actual: string, pattern: string): boolean {
-  const split = (arn: string) => {
-    const parts = arn.split(':');
-    return parts.length < 6 ? undefined : [...parts.slice(0, 5), parts.slice(5).join(':')];
-  };
-  const a = split(actual);
-  const p = split(pattern);
-  if (!a || !p) return glob(pattern).test(actual);
-  // A segment without a wildcard matches only itself (glob is case-sensitive): no pattern needed.
+  const p = arnPattern(pattern);
+  const a = p && splitArn(actual);
+  if (!p || !a) return glob(pattern).test(actual);
   return p.every((segment, i) =>
-    /[*?]/.test(segment) ? glob(segment).test(a[i] as string) : segment === a[i],
+    typeof segment === 'string' ? segment === a[i] : segment.test(a[i] as string),
   );
 }
 
