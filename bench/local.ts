@@ -23,6 +23,7 @@ import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-ca
 import type { DriverJob, DriverMessage } from './local-driver';
 import { installTrace } from './local-trace';
 import { positiveInt } from './settings';
+import { threadCpu, threadCpuLines } from './thread-cpu';
 
 const N = positiveInt('N', process.argv[2] ?? process.env.N, 500);
 const CONCURRENCY = positiveInt('CONCURRENCY', process.env.CONCURRENCY, 4);
@@ -93,6 +94,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   trace?.reset();
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
   const t0 = performance.now();
   const progress = setInterval(() => {
     const s = (performance.now() - t0) / 1000;
@@ -130,6 +132,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     });
   });
   deadline.removeEventListener('abort', halt);
+  const threads = threadCpu(); // before the driver's thread ends
   await client.terminate();
   clearInterval(progress);
   const wall = performance.now() - t0;
@@ -183,6 +186,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     `bare writes per case    ${Math.round(writesPerCase)} PutItem: ${bare.toFixed(2)} ms per case (before the cases ${before1.msPerCase.toFixed(2)} ms over ${before1.cases}, after ${after1.msPerCase.toFixed(2)} ms over ${after1.cases})`,
     `main thread busy        ${(mainBusy * 100).toFixed(0)}% of the wall time`,
     `CPU per case            ${((cpu.user + cpu.system) / 1000 / Math.max(1, completed)).toFixed(1)} ms (all threads of this process)`,
+    ...threadCpuLines(threads0, threads, completed),
     `wall / bare writes      ${(wallPerCase / bare).toFixed(2)}x (target <= 3)`,
   ];
   console.log([...lines, ...traced].join('\n'));
