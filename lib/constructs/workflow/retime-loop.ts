@@ -15,7 +15,7 @@ import type { OpenStepField } from '../../../functions/domain/open-step-payload'
 import { RETIMED_ERROR } from '../../../functions/proposals/ports';
 import type { RetimeField } from '../../../functions/proposals/retime-payload';
 import { LAMBDA_TRANSIENT, retryTransient } from './retry';
-import { waitTask } from './wait-task';
+import { waitPayload, waitTask } from './wait-task';
 
 // The re-time loop of a step that takes proposals. A wait that ends with Step.Retimed (an accepted
 // proposal moved the schedule) comes here: retime-step reads the step's shifted schedule at the
@@ -64,8 +64,7 @@ export function retimeLoop(
     shiftSeconds: JsonPath.numberAt(`${RESULT}.shiftSeconds`),
   };
   // As in step-branch.ts: only the stage's first step logs its entry.
-  const { stageEnteredAt: _entry, ...withoutEntry } = contract;
-  const payload = logsStageEntry ? contract : withoutEntry;
+  const payload = waitPayload(contract, logsStageEntry);
   const rearmed = waitTask(
     scope,
     `Step ${stepId} rearmed`,

@@ -7,7 +7,7 @@ import { RETIMED_ERROR } from '../../../functions/proposals/ports';
 import type { Step } from '../../../workflows/schema';
 import { retimeLoop } from './retime-loop';
 import { waitSegments } from './segments';
-import { waitTask } from './wait-task';
+import { waitPayload, waitTask } from './wait-task';
 
 export const EXPIRED_ERROR = 'Case.Expired';
 
@@ -61,8 +61,7 @@ export function stepBranch(
       // The definition's own schedule.
       shiftSeconds: 0,
     };
-    const { stageEnteredAt: _entry, ...withoutEntry } = contract;
-    const payload = logsStageEntry ? contract : withoutEntry;
+    const payload = waitPayload(contract, logsStageEntry);
     const timeout = Timeout.duration(Duration.seconds(segment.seconds));
     return waitTask(scope, `Step ${step.id} ${label}`, fns.openStep, payload, timeout);
   });

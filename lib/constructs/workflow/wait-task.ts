@@ -10,6 +10,13 @@ export type WaitPayload = Omit<Record<OpenStepField, unknown>, 'stageEnteredAt'>
   stageEnteredAt?: unknown;
 };
 
+/** A wait's payload: every field of the contract, but the stage entry time only from the stage's first step. */
+export function waitPayload(contract: Record<OpenStepField, unknown>, logsStageEntry: boolean): WaitPayload {
+  if (logsStageEntry) return contract;
+  const { stageEnteredAt: _entry, ...withoutEntry } = contract;
+  return withoutEntry;
+}
+
 /** One wait of a step: a callback task to open-step with a fresh token, waiting `timeout`. */
 export function waitTask(
   scope: Construct,
