@@ -42,7 +42,7 @@ export async function startExecution(
     // Same name and input on a running execution is an idempotent retry (AWS behaviour).
     if (old?.running && old.payloads.input === text) {
       await core.journaled();
-      return { executionArn: arn, startDate: new Date(old.record.startDate) };
+      return answer(old);
     }
     const queued = old ? undefined : core.starts.find(arn);
     if (queued?.input === text) return answer(await queued.done);
