@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseView } from '../domain/ports';
-import { byTime, queryAll, toCase, toEvent } from './dynamo-items';
+import { eventsOf, queryAll, toCase } from './dynamo-items';
 import { CASE_PARTITION, keys } from './table-keys';
 
 // The case item and its event log in one query, without the rest of the partition: the sort keys from
@@ -26,9 +26,6 @@ export async function readCaseEvents(
   });
   const head = items.find((item) => item.sk === CASE_PARTITION.case);
   if (!head) return undefined;
-  const events = items
-    .filter((item) => String(item.sk).startsWith(CASE_PARTITION.event))
-    .sort(byTime)
-    .map(toEvent);
+  const events = eventsOf(items);
   return { case: toCase(head), events };
 }

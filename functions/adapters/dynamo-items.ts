@@ -3,6 +3,7 @@ import type { CaseEvent, CaseRecord, StepRecord } from '../domain/model';
 import type { PageKey } from '../domain/ports';
 import type { ProcessingRecord } from '../domain/processing-log';
 import { ValidationError } from '../shared/errors';
+import { CASE_PARTITION } from './table-keys';
 
 // Mapping between table items and domain records. Key and index attributes (and the bookkeeping
 // the state machine and the phone index need) never leave the adapter.
@@ -45,6 +46,14 @@ export function byTime(a: Item, b: Item): number {
   const diff = Date.parse(String(a.at)) - Date.parse(String(b.at));
   if (diff !== 0 && !Number.isNaN(diff)) return diff;
   return String(a.sk).localeCompare(String(b.sk));
+}
+
+/** The case events among a case partition's items, in time order. */
+export function eventsOf(items: readonly Item[]): CaseEvent[] {
+  return items
+    .filter((item) => String(item.sk).startsWith(CASE_PARTITION.event))
+    .sort(byTime)
+    .map(toEvent);
 }
 
 export function isConditionFailed(error: unknown): boolean {

@@ -27,13 +27,12 @@ import { readCaseEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
 import {
-  byTime,
+  eventsOf,
   type Item,
   isConditionFailed,
   omit,
   queryAll,
   toCase,
-  toEvent,
   toProcessing,
   toStep,
 } from './dynamo-items';
@@ -130,10 +129,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     // A read of the case is logged next (processing log): its records copy this ttl.
     if (typeof head.ttl === 'number') this.remember(caseId, head.ttl);
     const steps = items.filter((item) => String(item.sk).startsWith(CASE_PARTITION.step)).map(toStep);
-    const events = items
-      .filter((item) => String(item.sk).startsWith(CASE_PARTITION.event))
-      .sort(byTime)
-      .map(toEvent);
+    const events = eventsOf(items);
     // The sort key orders them by time already.
     const processing = items
       .filter((item) => String(item.sk).startsWith(CASE_PARTITION.processing))
