@@ -1,6 +1,6 @@
 /**
  * DynamoDB: dynalite on LevelDB under DATA_DIR, in a thread of its own, with the template's tables.
- * dynalite has no TTL, so a sweeper deletes expired items, judged by the engine's clock (TTL deletes
+ * dynalite has no TTL, so a sweeper (ttl-sweeper.ts) deletes expired items, judged by the engine's clock (TTL deletes
  * are free on AWS: the sweeper's requests are not metered). Every other request is metered in
  * on-demand read and write units (capacity.ts).
  */
@@ -8,13 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  type AttributeValue,
   CreateTableCommand,
   type CreateTableCommandInput,
-  DeleteItemCommand,
   DynamoDBClient,
   ListTablesCommand,
-  ScanCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { type Consumed, type Gate, UNMETERED } from './capacity';
@@ -23,6 +20,7 @@ import { dynamoThreadSetting, startDynamoStore, type ThreadHeap } from './dynamo
 import { physicalName } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
+import { ITEMS_PER_STEP, TtlSweeper } from './ttl-sweeper';
 
 const JSON_1_0 = 'application/x-amz-json-1.0';
 
@@ -67,8 +65,10 @@ export interface LocalDynamo {
   endpoint: string;
   client: DynamoDBClient;
   tables: TableSpec[];
-  /** Deletes items whose TTL attribute (epoch seconds) is before `nowMs`; returns how many. */
+  /** Deletes items whose TTL attribute (epoch seconds) is before `nowMs`, in every table; returns how many. */
   sweep(nowMs: number): Promise<number>;
+  /** The same for the next few thousand items, going on where the last step stopped (ttl-sweeper.ts). */
+  sweepStep(nowMs: number): Promise<number>;
   /** Requests served, per operation (X-Amz-Target without the API version), for benchmarks. */
   requests: Map<string, number>;
   /** Read and write request units of every request served (functions and state machines), as billed on demand. */
@@ -106,6 +106,7 @@ export async function startDynamo(
   gate?: Gate,
   clock?: EngineClock,
   threaded = dynamoThreadSetting(),
+  itemsPerSweepStep = ITEMS_PER_STEP,
 ): Promise<LocalDynamo> {
   // dynalite runs in a thread of its own by default (dynamo-store.ts); this endpoint counts, gates and relays.
   const thread = await startDynamoStore(path, threaded);
@@ -169,46 +170,7 @@ export async function startDynamo(
     );
   }
 
-  async function sweepTable(t: TableSpec, nowSec: number): Promise<number> {
-    if (!t.ttlAttribute) return 0;
-    let deleted = 0;
-    let start: Record<string, AttributeValue> | undefined;
-    const names: Record<string, string> = { '#ttl': t.ttlAttribute };
-    t.keyNames.forEach((k, i) => {
-      names[`#k${i}`] = k;
-    });
-    do {
-      const page = await admin.send(
-        new ScanCommand({
-          TableName: t.name,
-          FilterExpression: '#ttl < :now',
-          ProjectionExpression: t.keyNames.map((_, i) => `#k${i}`).join(', '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':now': { N: String(nowSec) } },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const key of page.Items ?? []) {
-        try {
-          // Conditional: an item rewritten with a later TTL since the scan stays.
-          await admin.send(
-            new DeleteItemCommand({
-              TableName: t.name,
-              Key: key,
-              ConditionExpression: '#ttl < :now',
-              ExpressionAttributeNames: { '#ttl': t.ttlAttribute },
-              ExpressionAttributeValues: { ':now': { N: String(nowSec) } },
-            }),
-          );
-          deleted++;
-        } catch (e) {
-          if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-        }
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return deleted;
-  }
+  const sweeper = new TtlSweeper(admin, tables, itemsPerSweepStep);
 
   return {
     endpoint,
@@ -217,11 +179,8 @@ export async function startDynamo(
     requests,
     consumed: () => thread.consumed(),
     threadHeap: () => thread.heap(),
-    async sweep(nowMs) {
-      let n = 0;
-      for (const t of tables) n += await sweepTable(t, Math.floor(nowMs / 1000));
-      return n;
-    },
+    sweep: (nowMs) => sweeper.sweep(nowMs),
+    sweepStep: (nowMs) => sweeper.step(nowMs),
     async stop() {
       client.destroy();
       admin.destroy();

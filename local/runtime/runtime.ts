@@ -264,23 +264,33 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const inbound = new LocalSmsInbound(inboundSetup({ functions, routes, sns, outbox, url, twilio, secrets }));
 
-  const sweep = async () => {
-    const n = await dynamo.sweep(running.now());
-    if (n > 0) log(`TTL sweeper: deleted ${n} expired item(s)`);
-  };
+  // Sweeps run one at a time; the background one reads a slice of the tables per interval, and
+  // skips its turn while a sweep still runs (ttl-sweeper.ts says why it need not be prompt).
   let sweeping = Promise.resolve();
-  const sweepSoon = () => {
-    sweeping = sweeping.then(sweep).catch((e: Error) => log(`TTL sweeper failed: ${e.message}`));
+  let pending = 0;
+  const sweepWith = (pass: (nowMs: number) => Promise<number>) => {
+    pending++;
+    sweeping = sweeping
+      .then(async () => {
+        const n = await pass(running.now());
+        if (n > 0) log(`TTL sweeper: deleted ${n} expired item(s)`);
+      })
+      .catch((e: Error) => log(`TTL sweeper failed: ${e.message}`))
+      .finally(() => {
+        pending--;
+      });
     return sweeping;
   };
-  const sweeper = setInterval(sweepSoon, options.sweepIntervalMs ?? 60_000);
+  const sweeper = setInterval(() => {
+    if (pending === 0) void sweepWith(dynamo.sweepStep);
+  }, options.sweepIntervalMs ?? 60_000);
   sweeper.unref();
 
   const advance = async (seconds: number) => {
     await running.advance(seconds);
     scheduler.runDue();
     await asyncLambda.idle();
-    await sweepSoon();
+    await sweepWith(dynamo.sweep);
   };
 
   handle = frontDoor({
