@@ -40,8 +40,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until the engine's background work (invitations after the last StartExecution) settles. */
 async function settle(rt: Runtime) {
-  for (let last = -1, n = rt.outbox.list().length; n !== last; last = n, n = rt.outbox.list().length)
-    await sleep(1000);
+  for (let last = -1, n = rt.outbox.count; n !== last; last = n, n = rt.outbox.count) await sleep(1000);
 }
 
 async function baseline(rt: Runtime, token: string): Promise<number> {
@@ -188,7 +187,7 @@ async function main(): Promise<number> {
         `memory at rest           RSS ${mb(resting.rss)}: main heap used ${mb(resting.heapUsed)} (of ${mb(resting.heapTotal)}), external ${mb(resting.external)}, Lambda environments ~${mb(rest.megabytes * 2 ** 20)} (${rest.environments}), DynamoDB thread heap used ${mb(dynamoHeap.used)} (of ${mb(dynamoHeap.total)}), the rest ${mb(resting.rss - resting.heapTotal - resting.external - rest.megabytes * 2 ** 20 - dynamoHeap.total)} (LevelDB, code, stacks)`,
         `Lambda environments      at the peak ${workers.peak.environments}, ~${mb(workers.peak.megabytes * 2 ** 20)} heap used: ${workers.peak.lines.join(', ')}`,
         `resident by mapping      ${residentByKind()}`,
-        `outbox                   ${rt.outbox.list().length} messages in memory`,
+        `outbox                   ${rt.outbox.count} messages, the latest ${rt.outbox.list().length} in memory`,
         `failed executions        ${failedExecutions(rt.engine.engine)}`,
         `status polls unanswered  ${unansweredPolls} (5xx, polled again)`,
         `engine at rest           ${stats.executions} executions, ${stats.running} running, ${stats.resident} in memory, ${stats.tasksInFlight} task calls in flight, ${stats.tasksQueued} queued`,

@@ -24,7 +24,13 @@ export interface FrontDoor {
   lambda: LocalLambda;
   inbound: LocalSmsInbound;
   /** Serves a /local/ route; false when there is none for the method and path. */
-  local: (method: string, path: string, body: Buffer, res: ServerResponse) => Promise<boolean>;
+  local: (
+    method: string,
+    path: string,
+    body: Buffer,
+    res: ServerResponse,
+    query: URLSearchParams,
+  ) => Promise<boolean>;
   log: (line: string) => void;
   /** The engine clock (clock.ts). */
   now?: () => number;
@@ -38,13 +44,14 @@ const TIMED_OUT = Symbol('integration timeout');
 export function frontDoor(door: FrontDoor) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = newRequestId();
-    const path = (req.url ?? '/').split('?')[0] as string;
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
     const method = req.method ?? 'GET';
     const body = await readBody(req);
     if (body === undefined) return message(res, 413, 'Request Entity Too Large', requestId);
     if (path.startsWith(`${OAUTH_PREFIX}/`)) return void door.oauth.handle(req, body, res);
     if (path.startsWith('/local/')) {
-      if (!(await door.local(method, path, body, res))) message(res, 404, 'Not Found', requestId);
+      if (!(await door.local(method, path, body, res, new URLSearchParams(search))))
+        message(res, 404, 'Not Found', requestId);
       return;
     }
     const found = match(door.routes, method, path);

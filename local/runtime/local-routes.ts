@@ -1,6 +1,7 @@
 /**
  * The local-only routes under /local/ (DESIGN.md, "Local-only conventions"):
- *   GET  /local/outbox                       the SMS either provider would have sent
+ *   GET  /local/outbox                       the SMS either provider would have sent: the latest 1,000
+ *                                            (`total`: how many in all); ?to=+316… every one to that number
  *   GET  /local/clock, POST /local/clock     the engine clock; {"advanceSeconds": N} fast-forwards it
  *   POST /local/sms   {"from", "body"}       a phone texting the service number, through the configured
  *                                            provider's inbound path -> {"provider", "messageId", "replies"}
@@ -11,7 +12,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FaultRates } from './fault-rates';
 import { FaultInputError, type Faults } from './faults';
-import type { Outbox } from './sms';
+import type { Outbox } from './outbox';
 import { InboundError, type LocalSmsInbound } from './sms-inbound';
 
 export interface LocalRoutesSetup {
@@ -26,7 +27,13 @@ export interface LocalRoutesSetup {
 const E164 = /^\+[1-9]\d{7,14}$/;
 
 export function localRoutes(setup: LocalRoutesSetup) {
-  return async (method: string, path: string, body: Buffer, res: ServerResponse): Promise<boolean> => {
+  return async (
+    method: string,
+    path: string,
+    body: Buffer,
+    res: ServerResponse,
+    query = new URLSearchParams(),
+  ): Promise<boolean> => {
     const send = (status: number, value: unknown) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
     const fail = (status: number, code: string, message: string) =>
@@ -44,9 +51,17 @@ export function localRoutes(setup: LocalRoutesSetup) {
     const clock = () => ({ now: new Date(setup.now()).toISOString() });
     const route = `${method} ${path}`;
     switch (route) {
-      case 'GET /local/outbox':
-        send(200, { messages: setup.outbox.list() });
+      case 'GET /local/outbox': {
+        // An unencoded `+` in a query is a space to URLSearchParams; E.164 has no spaces, so it was a `+`.
+        const to = query.get('to')?.replace(/^ /, '+') ?? null;
+        if (to !== null && !E164.test(to)) {
+          fail(400, 'VALIDATION', 'to must be a phone number in E.164 form, e.g. +31612345678.');
+          return true;
+        }
+        const messages = to === null ? setup.outbox.list() : setup.outbox.to(to);
+        send(200, { messages, total: setup.outbox.count });
         return true;
+      }
       case 'GET /local/clock':
         send(200, clock());
         return true;

@@ -27,13 +27,14 @@ import { localRoutes } from './local-routes';
 import { messaging } from './messaging';
 import { REGION } from './names';
 import { LocalOAuth } from './oauth';
+import { Outbox } from './outbox';
 import type { ResolveContext } from './resolve';
 import { bucketNames, type LocalS3, S3_CREDENTIALS, startS3 } from './s3';
 import { LocalSecrets, secretSpecs } from './secrets';
 import { type ServiceGuard, startServices } from './services';
 import { type LocalEngine, startEngine, stateMachineSpecs } from './sfn';
 import { gateSfn } from './sfn-gate';
-import { maskedNumber, Outbox } from './sms';
+import { maskedNumber, SmsApi } from './sms';
 import { inboundSetup, LocalSmsInbound } from './sms-inbound';
 import type { LocalSns } from './sns';
 import { snsQueryHandler } from './sns-query';
@@ -236,8 +237,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { scheduler, asyncLambda, sns, events } = messaging({ ctx, functions, lambda, now, log });
   const twilio = twilioAccount(functions);
   const twilioApi = new TwilioApi(twilio, () => (secrets as LocalSecrets).twilioToken(), outbox, now);
-  for (const part of [outbox, secrets, twilioApi]) part.guard = guard;
-  for (const handler of [outbox.handle, secrets.handle, snsQueryHandler(sns, guard), twilioApi.handle])
+  const smsApi = new SmsApi(outbox);
+  for (const part of [smsApi, secrets, twilioApi]) part.guard = guard;
+  for (const handler of [smsApi.handle, secrets.handle, snsQueryHandler(sns, guard), twilioApi.handle])
     services.use(handler);
 
   // The state machines' DynamoDB integrations make one attempt: a throttle reaches the state's Retry.

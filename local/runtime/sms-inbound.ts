@@ -19,8 +19,8 @@ import {
 import { match, type RouteSpec } from './gateway';
 import type { FunctionSpec } from './lambda';
 import { ACCOUNT } from './names';
+import type { Outbox, SmsProvider } from './outbox';
 import type { LocalSecrets } from './secrets';
-import type { Outbox, SmsProvider } from './sms';
 import type { LocalSns, TopicSpec } from './sns';
 import { LOCAL_TWILIO_FROM, type TwilioAccount } from './twilio';
 import { twimlMessages, twimlResponse } from './twiml';
@@ -82,11 +82,8 @@ export class LocalSmsInbound {
   private async publish(from: string, body: string, inboundMessageId: string): Promise<InboundResult> {
     const aws = this.setup.aws as NonNullable<InboundSetup['aws']>;
     const outbox = this.setup.outbox;
-    const before = outbox.list().length;
-    const previous = outbox
-      .list()
-      .filter((m) => m.to === from && m.provider === 'aws')
-      .at(-1)?.messageId;
+    const before = outbox.count;
+    const previous = outbox.lastAwsMessageTo(from);
     const first = body.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
     const payload = {
       originationNumber: from,
@@ -98,10 +95,7 @@ export class LocalSmsInbound {
     };
     const { deliveries } = aws.sns.publish({ TopicArn: aws.topic.arn, Message: JSON.stringify(payload) });
     await Promise.all(deliveries.map((d) => d.firstAttempt));
-    const replies = outbox
-      .list()
-      .slice(before)
-      .filter((m) => m.to === from);
+    const replies = outbox.since(before).filter((m) => m.to === from);
     return { provider: 'aws', messageId: inboundMessageId, replies: replies.map((m) => m.body) };
   }
 
@@ -118,7 +112,7 @@ export class LocalSmsInbound {
       ['To', this.setup.serviceNumber],
     ];
     const outbox = this.setup.outbox;
-    const before = outbox.list().length;
+    const before = outbox.count;
     const res = await fetch(`${this.setup.gatewayUrl}/sms/inbound`, {
       method: 'POST',
       headers: {
@@ -139,8 +133,7 @@ export class LocalSmsInbound {
         `POST /sms/inbound answered ${res.status}: ${text.slice(0, 300)}`,
       );
     const sent = outbox
-      .list()
-      .slice(before)
+      .since(before)
       .filter((m) => m.to === from)
       .map((m) => m.body);
     const twiml = twimlMessages(text);

@@ -1,31 +1,15 @@
 /**
- * The outbox: every SMS either provider would have sent, appended to DATA_DIR/outbox.jsonl instead.
- * End User Messaging's SendTextMessage (pinpoint-sms-voice-v2, AWS JSON 1.0) is emulated here; the
- * Twilio Messages API in twilio.ts. The recipient's number is personal data: on disk it is sealed
- * (AES-256-GCM) with a key of the outbox's own (`outbox.jsonl.key`, mode 600), like the table's data;
- * GET /local/outbox shows it opened.
+ * End User Messaging's SendTextMessage (pinpoint-sms-voice-v2, AWS JSON 1.0), emulated on the local
+ * AWS endpoint: checked as IAM and LOCAL_FAULTS would, then written to the outbox (outbox.ts) instead
+ * of sent. Twilio's Messages API is in twilio.ts.
  */
 
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AccessCheck } from './iam';
 import { ACCOUNT, REGION } from './names';
+import type { Outbox } from './outbox';
 import { callerOf, type ServiceGuard, type ServiceHandler } from './services';
-
-export type SmsProvider = 'aws' | 'twilio';
-
-export interface OutboxMessage {
-  messageId: string;
-  /** Engine clock time (fast-forwarded), ISO. */
-  at: string;
-  /** Who would have sent it: End User Messaging SMS ('aws') or Twilio. */
-  provider: SmsProvider;
-  to: string;
-  from?: string;
-  body: string;
-  messageType?: string;
-}
 
 /**
  * The resources a SendTextMessage acts on, as IAM sees them: the origination identity (a phone
@@ -52,49 +36,11 @@ export function smsChecks(input: Record<string, unknown>): AccessCheck[] {
   return resources.map((resource) => ({ action: 'sms-voice:SendTextMessage', resource }));
 }
 
-export class Outbox {
-  private readonly messages: OutboxMessage[] = [];
+export class SmsApi {
   /** IAM and faults for SendTextMessage callers (set by the runtime). */
   guard: ServiceGuard = {};
-  private readonly key: Buffer;
 
-  constructor(
-    private readonly file: string,
-    private readonly now: () => number,
-    private readonly print: (m: OutboxMessage) => void = () => {},
-  ) {
-    this.key = outboxKey(`${file}.key`);
-    if (existsSync(file)) {
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        try {
-          // Entries from before there were two providers were all sent through AWS; entries from
-          // before sealing have `to` in clear.
-          const { toSealed, ...entry } = JSON.parse(line) as Omit<OutboxMessage, 'provider'> & {
-            toSealed?: string;
-          };
-          const to = toSealed === undefined ? entry.to : openTo(this.key, toSealed);
-          this.messages.push({ provider: 'aws', ...entry, to });
-        } catch {
-          // a line torn by a kill in mid-write: skip it
-        }
-      }
-    }
-  }
-
-  list(): OutboxMessage[] {
-    return [...this.messages];
-  }
-
-  add(m: Omit<OutboxMessage, 'messageId' | 'at'>, messageId: string = randomUUID()): OutboxMessage {
-    const { provider, ...rest } = m;
-    const msg: OutboxMessage = { messageId, at: new Date(this.now()).toISOString(), provider, ...rest };
-    const { to, ...stored } = msg;
-    appendFileSync(this.file, `${JSON.stringify({ ...stored, toSealed: sealTo(this.key, to) })}\n`);
-    this.messages.push(msg);
-    this.print(msg);
-    return msg;
-  }
+  constructor(private readonly outbox: Outbox) {}
 
   /** Serves `PinpointSMSVoiceV2.SendTextMessage` on the local AWS endpoint. */
   readonly handle: ServiceHandler = (req, res) => {
@@ -133,7 +79,7 @@ export class Outbox {
       fail('ValidationException', 'MessageBody is required');
       return true;
     }
-    const msg = this.add({
+    const msg = this.outbox.add({
       provider: 'aws',
       to,
       body: input.MessageBody,
@@ -145,28 +91,6 @@ export class Outbox {
       .end(JSON.stringify({ MessageId: msg.messageId }));
     return true;
   };
-}
-
-/** The outbox's key: made once, kept beside the outbox, readable by its owner only. */
-function outboxKey(file: string): Buffer {
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  const key = randomBytes(32);
-  writeFileSync(file, key.toString('base64'), { mode: 0o600 });
-  return key;
-}
-
-function sealTo(key: Buffer, to: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(to, 'utf8'), cipher.final()]);
-  return [iv, body, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
-}
-
-function openTo(key: Buffer, sealed: string): string {
-  const [iv = '', body = '', tag = ''] = sealed.split('.');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
 }
 
 /** A phone number for a log line: country code and the last two digits, e.g. +316******78. */

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FunctionSpec } from './lambda';
+import type { Outbox } from './outbox';
 import type { ServiceGuard, ServiceHandler } from './services';
-import type { Outbox } from './sms';
 
 /** The local defaults `npm start` synthesizes with for smsProvider=twilio (the plan's contract). */
 export const LOCAL_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';

@@ -166,6 +166,19 @@ describe('step functions, dynamodb and sms together', () => {
     expect(rt.dynamo.consumed().readUnits - before.readUnits).toBeGreaterThanOrEqual(0.5);
     const outbox = (await (await fetch(`${rt.url}/local/outbox`)).json()) as { messages: { to: string }[] };
     expect(outbox.messages.some((m) => m.to === '+31612345678')).toBe(true);
+    // One number's messages, with the + typed as it is (a space to a query parser) or encoded.
+    for (const to of ['+31612345678', '%2B31612345678']) {
+      const one = (await (await fetch(`${rt.url}/local/outbox?to=${to}`)).json()) as {
+        messages: { to: string; body: string }[];
+        total: number;
+      };
+      expect(one.messages.map((m) => m.body)).toContain('Open: case-1');
+      expect(one.messages.every((m) => m.to === '+31612345678')).toBe(true);
+      expect(one.total).toBe(rt.outbox.count);
+    }
+    const bad = await fetch(`${rt.url}/local/outbox?to=0612345678`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION');
   });
 
   it('times a task out when the clock is fast-forwarded, and refuses its token afterwards', async () => {
