@@ -123,7 +123,11 @@ async function round(rt: Runtime, api: Api, name: string, rows: number, peaks?: 
     peaks?.sample();
     if (performance.now() - lastSaid > 30_000) {
       lastSaid = performance.now();
-      say(`${r.status}: ${r.started ?? 0} started, RSS ${mb(process.memoryUsage().rss)}`);
+      const { rss, heapUsed } = process.memoryUsage();
+      const resident = rt.engine.engine.stats().resident;
+      say(
+        `${r.status}: ${r.started ?? 0} started, RSS ${mb(rss)}, heap ${mb(heapUsed)}, ${resident} executions in memory`,
+      );
     }
     await sleep(200);
   }
