@@ -155,30 +155,3 @@ export function writeLines(fd: number, lines: Line[], from: number, to: number):
   if (at !== size) throw new Error(`journal lines encode to ${at} bytes, not ${size}`);
   for (let done = 0; done < size; ) done += fs.writeSync(fd, data, done, size - done, null);
 }
-
-/**
- * A window on one file for a reader that goes through it in order (a compaction copies every
- * line): one read of 1 MiB serves the lines after it, instead of one read per line. `limit` is
- * how far the file is completely written: bytes past it are never served.
- */
-export class ReadWindow {
-  private fileId = -1;
-  private start = 0;
-  private bytes = Buffer.alloc(0);
-
-  read(fd: number, fileId: number, offset: number, length: number, limit: number): Buffer {
-    const from = offset - this.start;
-    if (fileId !== this.fileId || from < 0 || from + length > this.bytes.length) {
-      // A fresh buffer each time: lines handed out earlier may still be referenced.
-      const size = Math.max(1 << 20, length);
-      const buffer = Buffer.allocUnsafe(size);
-      const n = fs.readSync(fd, buffer, 0, Math.min(size, Math.max(length, limit - offset)), offset);
-      this.fileId = fileId;
-      this.start = offset;
-      this.bytes = buffer.subarray(0, n);
-      if (n < length) throw new Error(`journal file ${fileId}: short read at ${offset}`);
-      return this.bytes.subarray(0, length);
-    }
-    return this.bytes.subarray(from, from + length);
-  }
-}

@@ -6,6 +6,7 @@
  * Recovery (`open`) replays the directory first (journal-replay.ts).
  */
 import * as fs from 'node:fs';
+import type { BlockReader } from './block-reader';
 import { GroupCommit } from './group-commit';
 import {
   fileName,
@@ -15,7 +16,6 @@ import {
   type Line,
   type Location,
   type RawLine,
-  type ReadWindow,
   snapshotFileId,
   syncDirectory,
   writeByFile,
@@ -82,12 +82,12 @@ export class Journal {
     return buffer.toString('utf8', 0, n);
   }
 
-  /** The line's bytes (no newline) as `read` finds them, files read through `window`. */
-  readBytes([fileId, offset, length]: Location, window: ReadWindow): Buffer {
+  /** The line's bytes (no newline) as `read` finds them, files read through the compaction's block reader (a view: copy what you keep). */
+  readBytes([fileId, offset, length]: Location, reader: BlockReader): Buffer {
     const unwritten = this.commits.unwritten(fileId, offset);
     if (unwritten) return Buffer.from(unwritten.text.slice(0, -1), 'utf8');
     const limit = this.writtenEnd.get(fileId) ?? Number.POSITIVE_INFINITY;
-    return window.read(this.readFdOf(fileId), fileId, offset, length, limit);
+    return reader.read(this.readFdOf(fileId), fileId, offset, length, limit);
   }
 
   private readFdOf(fileId: number): number {

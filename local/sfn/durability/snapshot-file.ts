@@ -36,7 +36,8 @@ export class SnapshotFile {
   /** add, for a line's bytes (without its newline) copied from another file. */
   addBytes(line: Buffer): Location {
     const location: Location = [this.fileId, this.bytes, line.length];
-    this.chunk.push(line, NEWLINE);
+    // A copy: `line` may be a view on a whole block read from the journal, which it would keep alive.
+    this.chunk.push(Buffer.from(line), NEWLINE);
     this.chunkBytes += line.length + 1;
     this.bytes += line.length + 1;
     return location;

@@ -11,9 +11,10 @@
  * upserted or dropped by id, events kept once per id), so replaying both is safe.
  */
 import type { Execution } from '../interpreter/execution';
+import { BlockReader } from './block-reader';
 import { collectHistory, foldStateLines, historyLine, lines, machineRecord } from './execution-lines';
 import type { Journal } from './journal';
-import { generationOf, type Location, ReadWindow } from './journal-files';
+import { generationOf, type Location } from './journal-files';
 import type { LegacyExecution } from './legacy-journal';
 import { SnapshotFile } from './snapshot-file';
 import type { ExecutionEntry, Store } from './store';
@@ -53,8 +54,8 @@ export class Compactor {
     this.commitPending();
     writeEngineLines(file, store);
     const moved = new Map<number, { state: number[]; history: number[] }>();
-    // Executions go in key order, which is about the order their lines have in the files.
-    const window = new ReadWindow();
+    // Executions go in key order, which moves through the files about in order (block-reader.ts).
+    const reader = new BlockReader();
     for (const key of [...store.entries.keys()].sort((a, b) => a - b)) {
       if (file.buffered >= CHUNK_BYTES) {
         await file.flush();
@@ -62,8 +63,8 @@ export class Compactor {
       }
       const entry = store.entries.get(key) as ExecutionEntry;
       moved.set(key, {
-        state: copyState(entry, journal, file, window),
-        history: copyOlderHistory(entry, journal, generation, file, window),
+        state: copyState(entry, journal, file, reader),
+        history: copyOlderHistory(entry, journal, generation, file, reader),
       });
     }
     await file.syncData();
@@ -96,11 +97,11 @@ function copyState(
   entry: ExecutionEntry,
   journal: Journal,
   file: SnapshotFile,
-  window: ReadWindow,
+  reader: BlockReader,
 ): number[] {
   const execution = entry.execution;
   if (!execution && entry.stateLines.length === 3)
-    return file.addBytes(journal.readBytes(entry.stateLines as Location, window));
+    return file.addBytes(journal.readBytes(entry.stateLines as Location, reader));
   const { payloads, threads } = execution ?? foldStateLines(lines(entry.stateLines, journal));
   return file.add(JSON.stringify({ execution: entry.record, payloads, threads: [...threads.values()] }));
 }
@@ -111,7 +112,7 @@ function copyOlderHistory(
   journal: Journal,
   generation: number,
   file: SnapshotFile,
-  window: ReadWindow,
+  reader: BlockReader,
 ): number[] {
   const older: number[] = [];
   for (let i = 0; i < entry.historyLines.length; i += 3) {
@@ -121,7 +122,7 @@ function copyOlderHistory(
   if (older.length <= 3 * MERGE_HISTORY_LINES) {
     const copied: number[] = [];
     for (let i = 0; i < older.length; i += 3)
-      copied.push(...file.addBytes(journal.readBytes(older.slice(i, i + 3) as Location, window)));
+      copied.push(...file.addBytes(journal.readBytes(older.slice(i, i + 3) as Location, reader)));
     return copied;
   }
   const events = collectHistory(lines(older, journal), entry.record.nextEventId);
