@@ -1,7 +1,7 @@
 /**
  * The local-only routes under /local/ (DESIGN.md, "Local-only conventions"):
- *   GET  /local/outbox                       the SMS either provider would have sent: the latest 1,000
- *                                            (`total`: how many in all); ?to=+316… every one to that number
+ *   GET  /local/outbox                       the SMS either provider would have sent (read from the
+ *                                            outbox's file), with `total`; ?to=+316… the ones to that number
  *   GET  /local/clock, POST /local/clock     the engine clock; {"advanceSeconds": N} fast-forwards it
  *   POST /local/sms   {"from", "body"}       a phone texting the service number, through the configured
  *                                            provider's inbound path -> {"provider", "messageId", "replies"}
@@ -58,7 +58,7 @@ export function localRoutes(setup: LocalRoutesSetup) {
           fail(400, 'VALIDATION', 'to must be a phone number in E.164 form, e.g. +31612345678.');
           return true;
         }
-        const messages = to === null ? setup.outbox.list() : setup.outbox.to(to);
+        const messages = to === null ? setup.outbox.all() : setup.outbox.to(to);
         send(200, { messages, total: setup.outbox.count });
         return true;
       }

@@ -5,8 +5,8 @@
  * own (`outbox.jsonl.key`, mode 600), like the table's data; GET /local/outbox shows it opened.
  *
  * Memory holds the latest messages only (a round of 100,000 households sends ~70,000 SMS): the file
- * is the whole outbox, read again to find every message to one number. Besides those, memory holds
- * per number the last message sent to it through AWS (an inbound SMS names it, previousPublishedMessageId).
+ * is the whole outbox, read again when all of it is asked for. Besides those, memory holds per
+ * number the last message sent to it through AWS (an inbound SMS names it, previousPublishedMessageId).
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,6 +63,11 @@ export class Outbox {
   /** The id of the last message sent to `to` through AWS. */
   lastAwsMessageTo(to: string): string | undefined {
     return this.lastThroughAws.get(to);
+  }
+
+  /** Every message, oldest first, read from the file. */
+  all(): OutboxMessage[] {
+    return this.read();
   }
 
   /** Every message sent to `to`, oldest first, read from the file. */

@@ -23,6 +23,7 @@ describe('outbox', () => {
       outbox.add({ provider: i % 2 ? 'twilio' : 'aws', to: number(i), body: `m${i}` });
     expect(outbox.count).toBe(23);
     expect(outbox.list().map((m) => m.body)).toEqual(['m18', 'm19', 'm20', 'm21', 'm22']);
+    expect(outbox.all().map((m) => m.body)).toEqual(Array.from({ length: 23 }, (_, i) => `m${i}`));
     // Every 7th message went to number(0): m0, m7, m14, m21, of which only m21 is still in memory.
     expect(outbox.to(number(0)).map((m) => m.body)).toEqual(['m0', 'm7', 'm14', 'm21']);
     // The last one through AWS to number(3) is m10 (m3 and m17 went through Twilio), out of memory.
