@@ -4,9 +4,9 @@
  * and bills nothing for it (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html),
  * so readers must not rely on it and the local sweeper need not be prompt either:
  * - `step` is the background pass: it reads at most `itemsPerStep` items, from where the last step
- *   stopped, and wraps around at the end of the table. A Scan of the whole table every minute cost a
- *   100,000-row round about a core by its end (~2 s of CPU per 100,000 items, the table growing
- *   ~30 items per case), for deletes nobody waits for.
+ *   stopped, and wraps around at the end of the table. A Scan of the whole table every minute cost
+ *   ~2 s of CPU per 100,000 items (scratch measurement), and a round's table grows by tens of items
+ *   per case: a 10,000-row round started 14% fewer cases per second with it, for deletes nobody waits for.
  * - `sweep` reads every table from the start: what a fast-forward of the clock asks for (the local
  *   clock route and tests want the items gone now).
  * Its requests carry the housekeeping header (not metered, not gated).
