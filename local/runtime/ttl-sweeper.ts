@@ -47,14 +47,7 @@ export class TtlSweeper {
   /** Every table, whole: returns how many items were deleted. */
   async sweep(nowMs: number): Promise<number> {
     let deleted = 0;
-    for (const table of this.tables) {
-      let start: Key | undefined;
-      do {
-        const page = await this.page(table, nowMs, start, PAGE_ITEMS);
-        deleted += page.deleted;
-        start = page.next;
-      } while (start);
-    }
+    for (const table of this.tables) deleted += (await this.scan(table, nowMs, undefined, Infinity)).deleted;
     return deleted;
   }
 
@@ -65,17 +58,32 @@ export class TtlSweeper {
     // A table read to its end hands the rest of the budget to the next one, each table at most once a step.
     for (let visited = 0; budget > 0 && visited < this.tables.length; visited++) {
       const table = this.tables[this.next] as SweptTable;
-      let start = this.cursors.get(table.name);
-      do {
-        const page = await this.page(table, nowMs, start, Math.min(PAGE_ITEMS, budget));
-        deleted += page.deleted;
-        budget -= Math.max(1, page.scanned);
-        start = page.next;
-      } while (start && budget > 0);
-      this.cursors.set(table.name, start);
-      if (!start) this.next = (this.next + 1) % this.tables.length;
+      const read = await this.scan(table, nowMs, this.cursors.get(table.name), budget);
+      deleted += read.deleted;
+      budget -= read.scanned;
+      this.cursors.set(table.name, read.next);
+      if (!read.next) this.next = (this.next + 1) % this.tables.length;
     }
     return deleted;
+  }
+
+  /** Reads `table` from `start` page by page, to its end or until `budget` items were read. */
+  private async scan(
+    table: SweptTable,
+    nowMs: number,
+    start: Key | undefined,
+    budget: number,
+  ): Promise<{ deleted: number; scanned: number; next?: Key }> {
+    let deleted = 0;
+    let scanned = 0;
+    let next = start;
+    do {
+      const page = await this.page(table, nowMs, next, Math.min(PAGE_ITEMS, budget - scanned));
+      deleted += page.deleted;
+      scanned += Math.max(1, page.scanned);
+      next = page.next;
+    } while (next && scanned < budget);
+    return { deleted, scanned, ...(next ? { next } : {}) };
   }
 
   private async page(
