@@ -1,18 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Outbox } from '../../../local/runtime/outbox';
+import { tempDirs } from '../../support/temp-dirs';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const newFile = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coproduce-outbox-'));
-  dirs.push(dir);
-  return join(dir, 'outbox.jsonl');
-};
+const tempDir = tempDirs('coproduce-outbox-');
+const newFile = () => join(tempDir(), 'outbox.jsonl');
 const number = (i: number) => `+316${String(10_000_000 + (i % 7)).slice(-8)}`;
 
 describe('outbox', () => {

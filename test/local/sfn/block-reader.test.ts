@@ -1,11 +1,10 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BlockReader } from '../../../local/sfn/durability/block-reader';
+import { tempDirs } from '../../support/temp-dirs';
 
-const dir = mkdtempSync(join(tmpdir(), 'coproduce-blocks-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDirs('coproduce-blocks-')();
 
 /**
  * A journal as a round writes it: an execution's first line when it starts, its other lines when

@@ -4,17 +4,13 @@
  * finished do not run again; only batches in flight at the kill (at most MaxConcurrency) may.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/api/engine';
+import { tempDirs } from '../../support/temp-dirs';
 import { BATCH, CONCURRENCY, mapS3, ROUND_INPUT, ROWS } from './fixtures/map-machine';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('sfn-dmap-kill-');
 
 interface ChildRun {
   executionArn: string;
@@ -62,8 +58,7 @@ function runAndKill(dir: string, killAfter: number): Promise<ChildRun> {
 
 describe('Distributed Map durability across SIGKILL', () => {
   it('finishes the map after a restart without re-running finished batches', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sfn-dmap-kill-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const child = await runAndKill(dir, 15);
     const batches = ROWS / BATCH;
     expect(child.done.length).toBeGreaterThanOrEqual(15);

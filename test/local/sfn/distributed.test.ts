@@ -2,12 +2,12 @@
  * Distributed Map on the local engine: ItemReader (S3 CSV / JSON / JSONL), ItemSelector,
  * ItemBatcher, MaxConcurrency, tolerated failures, streaming with backpressure, compile checks.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/api/engine';
 import type { Json } from '../../../local/sfn/language/json';
+import { tempDirs } from '../../support/temp-dirs';
 import { type MemoryS3, memoryS3, roundCsv } from './fixtures/map-data';
 import { runLocal } from './helpers';
 
@@ -58,10 +58,7 @@ function worker(fn: (p: Json) => Json | Promise<Json> = (p) => p, delayMs = 0) {
   return w;
 }
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('sfn-dmap-');
 
 describe('Distributed Map with ItemReader', () => {
   it('reads a CSV from S3 in batches with BatchInput, ItemSelector index and a dynamic Key', async () => {
@@ -368,8 +365,7 @@ describe('Distributed Map at scale', () => {
   });
 
   it('keeps the journal small for a big durable map (no per-item history)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sfn-dmap-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const s3 = memoryS3({ 'bucket/in.csv': roundCsv(2_000) });
     const engine = new Engine({ dataDir: dir, compactBytes: 200_000, s3, invoke: worker(() => 1).invoke });
     const def = mapOf({

@@ -4,25 +4,21 @@
  * where they were, its tokens still answer, its histories are intact, and it is rewritten once
  * in today's format.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/index';
+import { tempDirs } from '../../support/temp-dirs';
 
 const fixture = join(__dirname, 'fixtures', 'legacy-journal');
 const { arns, tokens } = JSON.parse(readFileSync(join(fixture, 'executions.json'), 'utf8')) as {
   arns: Record<'wait' | 'ask' | 'branches' | 'done', string>;
   tokens: Record<'ask' | 'branch', string>;
 };
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('sfn-legacy-');
 
 function copyOfFixture(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sfn-legacy-'));
-  dirs.push(dir);
+  const dir = tempDir();
   cpSync(join(fixture, 'journal.0.log'), join(dir, 'journal.0.log'));
   return dir;
 }

@@ -5,27 +5,19 @@
  * break the engine.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Engine, type EngineOptions } from '../../../local/sfn/api/engine';
 import type { ExecutionStatusChange } from '../../../local/sfn/api/status-notices';
+import { tempDirs } from '../../support/temp-dirs';
 
 const engines: Engine[] = [];
-const dirs: string[] = [];
+const tempDir = tempDirs('sfn-notices-');
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.close();
   vi.restoreAllMocks();
 });
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'sfn-notices-'));
-  dirs.push(d);
-  return d;
-};
 const turn = () => new Promise((r) => setTimeout(r, 20));
 
 function setup(options: EngineOptions = {}) {

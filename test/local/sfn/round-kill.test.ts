@@ -4,17 +4,13 @@
  * on its task token (most of them on disk, not in memory), is still answerable.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../local/sfn/api/engine';
+import { tempDirs } from '../../support/temp-dirs';
 import { CASE_MACHINE, type Report, ROUND_EXECUTION, ROWS, roundEngine } from './fixtures/round-kill';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('sfn-round-kill-');
 
 /** Runs the child until `killAfter` cases were started, then SIGKILLs it; returns its reports. */
 function runAndKill(dir: string, killAfter: number): Promise<Report[]> {
@@ -61,8 +57,7 @@ function executionsOf(engine: Engine, stateMachineArn: string) {
 
 describe('a round killed midway', () => {
   it('starts every row exactly once after a restart, and every waiting case stays answerable', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sfn-round-kill-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const before = await runAndKill(dir, 3000);
     const startedBefore = new Set(before.flatMap((r) => ('started' in r ? [r.started] : [])));
     expect(startedBefore.size).toBeGreaterThanOrEqual(3000);

@@ -3,20 +3,14 @@
  * a tick that finds the journal idle begins only half of them. Names must stay unique across
  * that wait, every start must run, and a start is answered only once it is on disk.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/api/engine';
+import { tempDirs } from '../../support/temp-dirs';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('sfn-starts-');
 
 async function durableEngine(): Promise<{ engine: Engine; dir: string; machine: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'sfn-starts-'));
-  dirs.push(dir);
+  const dir = tempDir();
   const engine = new Engine({ dataDir: dir });
   const { stateMachineArn } = await engine.createStateMachine({
     name: 'm',

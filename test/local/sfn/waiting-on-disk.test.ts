@@ -3,21 +3,12 @@
  * memory, writes the others out, and loads one again when a task token, a timer or an API call
  * needs it. Histories are read from the journal on demand, also after compaction and a restart.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { Engine, type EngineOptions } from '../../../local/sfn/index';
+import { tempDirs } from '../../support/temp-dirs';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'sfn-disk-'));
-  dirs.push(d);
-  return d;
-};
+const tempDir = tempDirs('sfn-disk-');
 const turn = () => new Promise((r) => setTimeout(r, 5));
 /** Waits until `done()` holds, up to 20 s: journal syncs are slow on a busy machine. */
 async function until(done: () => boolean): Promise<void> {
