@@ -1,4 +1,5 @@
 import type { Service, Step } from '../../workflows/schema';
+import { dateFormat } from '../shared/date-format';
 import type { Locale } from './model';
 
 // Fills the SMS templates of a service. Plain string work, so the notifier, the SMS webhook and the
@@ -69,12 +70,12 @@ export function smsKindsFor(step: Pick<Step, 'actor' | 'sms'>): MessageKind[] {
   return kinds;
 }
 
-/** dd-mm-yyyy in the Netherlands' time zone, the form `{due}` takes in every message. */
 /** A calendar day (YYYY-MM-DD, already in Dutch time) as every text writes a date: dd-mm-yyyy. */
 export const formatDay = (day: string): string => day.split('-').reverse().join('-');
 
+/** dd-mm-yyyy in the Netherlands' time zone, the form `{due}` takes in every message. */
 export function formatDue(iso: string): string {
-  const parts = new Intl.DateTimeFormat('nl-NL', {
+  const parts = dateFormat('nl-NL', {
     timeZone: 'Europe/Amsterdam',
     day: '2-digit',
     month: '2-digit',

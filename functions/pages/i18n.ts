@@ -1,4 +1,5 @@
 import type { Locale } from '../domain/model';
+import { dateFormat } from '../shared/date-format';
 
 // The citizen page's own words. Service texts come bilingual from the definitions.
 
@@ -132,7 +133,7 @@ export function formatDate(iso: string, locale: Locale): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
   const d = new Date(dateOnly ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+  return dateFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
     dateStyle: 'long',
     ...(dateOnly ? { timeZone: 'UTC' } : { timeStyle: 'short', timeZone: 'Europe/Amsterdam' }),
   }).format(d);

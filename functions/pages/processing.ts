@@ -1,5 +1,6 @@
 import type { Locale } from '../domain/model';
 import type { DataCategory, ProcessingAction, ProcessingEntry } from '../domain/processing-log';
+import { dateFormat } from '../shared/date-format';
 import { esc } from './html';
 
 // The processing log in plain words ("Gemeente Utrecht heeft uw antwoorden bekeken op 3 december
@@ -65,7 +66,7 @@ export const PROCESSING_WORDS: Record<Locale, Words> = {
 };
 
 export function dayOf(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+  return dateFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
     day: 'numeric',
     month: 'long',
     year: 'numeric',

@@ -1,5 +1,6 @@
 import { durationSeconds } from '../../workflows/duration';
 import type { Step } from '../../workflows/schema';
+import { dateFormat } from '../shared/date-format';
 import { ValidationError } from '../shared/errors';
 
 // What a definition allows a proposal to do, and the calendar arithmetic of a proposed date. A due
@@ -29,7 +30,7 @@ export function limitsOf(step: Step): ProposalLimits | undefined {
 /** The day (YYYY-MM-DD) of a moment in Europe/Amsterdam. */
 export function dutchDay(at: Date | string): string {
   // en-CA writes a date as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
+  return dateFormat('en-CA', {
     timeZone: 'Europe/Amsterdam',
     year: 'numeric',
     month: '2-digit',
