@@ -62,13 +62,24 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   const driver = new CaseDriver({ ...options, signal: deadline }, samples);
   const ops = () => new Map(rt.dynamo.requests);
   const invocations = () => new Map([...rt.lambda.stats].map(([name, st]) => [name, st.invocations]));
+  const coldStarts = () => [...rt.lambda.stats.values()].reduce((n, st) => n + st.coldStarts, 0);
   const writes = (m: Map<string, number>) => WRITE_OPS.reduce((n, op) => n + (m.get(op) ?? 0), 0);
 
-  // One warm-up case loads every function (cold starts are bench:coldstart's business).
-  say('warm-up case');
+  // Warm-up, untimed: one case alone (its writes size the bare floor), then two cases per lane at the
+  // bench's width, so the timed cases find the Lambda environments that width keeps busy already
+  // started (cold starts are bench:coldstart's business). One case alone started one environment per
+  // function, and the timed run then started ~15 more, each an Init inside the timing.
+  say(`warm-up: 1 case, then ${2 * CONCURRENCY} at ${CONCURRENCY} at a time`);
   const writesAtStart = writes(ops());
+  let warmWrites = 0;
   try {
     await driver.run(-1);
+    warmWrites = writes(ops()) - writesAtStart;
+    let next = 0;
+    const lane = async () => {
+      while (next < 2 * CONCURRENCY) await driver.run(-2 - next++);
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
   } catch (e) {
     say(`warm-up FAILED, no figures: ${(e as Error).message}`);
     return false;
@@ -76,7 +87,6 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   samples.byLabel.clear();
   const trace = process.env.BENCH_TRACE ? installTrace(rt) : undefined;
 
-  const warmWrites = writes(ops()) - writesAtStart;
   say(`timing the bare writes (${warmWrites} PutItems per case, as the warm-up case wrote)`);
   const before1 = await bareWrites(rt, {
     tag: 'before',
@@ -88,6 +98,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   say(`${N} waste-collection cases, concurrency ${CONCURRENCY}, citizen by ${CITIZEN}`);
   const before = ops();
   const invokedBefore = invocations();
+  const coldBefore = coldStarts();
   const failures: string[] = [];
   let completed = 0;
   let cut = 0;
@@ -142,6 +153,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   const cpu = process.cpuUsage(cpu0);
   const after = ops();
   const invokedAfter = invocations();
+  const coldInCases = coldStarts() - coldBefore;
   const finished = completed + failures.length;
   const perCase = (op: string) => ((after.get(op) ?? 0) - (before.get(op) ?? 0)) / Math.max(1, finished);
   const writesPerCase = (writes(after) - writes(before)) / Math.max(1, finished);
@@ -183,6 +195,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
       .sort((a, b) => b[1] - a[1])
       .map(([name, n]) => `${name} ${n.toFixed(1)}`)
       .join(', ')}`,
+    `cold starts while timed ${coldInCases} (Lambda environments the timed cases had to start)`,
     `bare writes per case    ${Math.round(writesPerCase)} PutItem: ${bare.toFixed(2)} ms per case (before the cases ${before1.msPerCase.toFixed(2)} ms over ${before1.cases}, after ${after1.msPerCase.toFixed(2)} ms over ${after1.cases})`,
     `main thread busy        ${(mainBusy * 100).toFixed(0)}% of the wall time`,
     `CPU per case            ${((cpu.user + cpu.system) / 1000 / Math.max(1, completed)).toFixed(1)} ms (all threads of this process)`,

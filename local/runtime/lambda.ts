@@ -92,6 +92,8 @@ export class LambdaServiceError extends Error {
 
 export interface FunctionStats {
   initMs?: number;
+  /** Invocations that started an environment (a cold start each). */
+  coldStarts: number;
   invocations: number;
   errors: number;
 }
@@ -148,7 +150,7 @@ export class LocalLambda {
     }
     for (const f of functions) {
       for (const key of [f.name, f.arn, f.logicalId]) this.byKey.set(key, f);
-      this.stats.set(f.name, { invocations: 0, errors: 0 });
+      this.stats.set(f.name, { coldStarts: 0, invocations: 0, errors: 0 });
       this.pools.set(f.name, { idle: [], count: 0, queue: [] });
       this.environments.set(f.name, { ...host, ...own(f), ...f.env, ...lambdaEnv(f) });
     }
@@ -265,6 +267,7 @@ export class LocalLambda {
     const started = performance.now();
     try {
       if (used.cold) {
+        stats.coldStarts++;
         initMs = await used.env.ready;
         stats.initMs = initMs;
       }

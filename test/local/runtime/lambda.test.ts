@@ -56,6 +56,10 @@ describe('lambda concurrency', () => {
     // Three environments, each reused (warm) for four invocations in turn.
     expect(out.map((o) => o.runs).sort()).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
     expect(lambda.stats.get('stack-Slow')?.invocations).toBe(12);
+    expect(lambda.stats.get('stack-Slow')?.coldStarts).toBe(3);
+    // Run one at a time, the next invocation finds a warm environment.
+    await lambda.invoke('stack-Slow', { ms: 1 });
+    expect(lambda.stats.get('stack-Slow')?.coldStarts).toBe(3);
     await lambda.close();
   });
 
