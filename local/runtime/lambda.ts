@@ -2,8 +2,9 @@
  * Lambda: the synthesized bundles, each invocation run in an execution environment of its function
  * (lambda-environment.ts: a worker thread with the function's own environment, credentials, memory
  * and timeout). As on Lambda, an environment runs one invocation at a time and is reused while warm;
- * a function has at most `concurrency` environments and further invocations wait for one, and an
- * invocation's timeout counts from when it starts, not from when it was queued.
+ * a function has at most `concurrency` environments (more when a Distributed Map runs it: map-widths.ts)
+ * and further invocations wait for one, and an invocation's timeout counts from when it starts, not
+ * from when it was queued.
  *
  * What the Invoke API itself refuses (AWS's error names, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html,
  * limits from https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) is a
@@ -101,6 +102,8 @@ export interface FunctionStats {
 interface Pool {
   idle: Environment[];
   count: number;
+  /** Environments the function may have at once. */
+  limit: number;
   queue: { ok: (env: Environment | undefined) => void; fail: (e: Error) => void }[];
 }
 
@@ -130,7 +133,7 @@ export class LocalLambda {
     /** Debug lines (a REPORT per invocation) are printed; otherwise they are not even built. */
     private readonly verbose = false,
     /** Execution environments per function; more invocations wait for one. */
-    private readonly concurrency = 8,
+    concurrency = 8,
     /** Each function's own variables besides its template environment (its credentials). */
     own: (f: FunctionSpec) => Record<string, string> = () => ({}),
   ) {
@@ -151,7 +154,7 @@ export class LocalLambda {
     for (const f of functions) {
       for (const key of [f.name, f.arn, f.logicalId]) this.byKey.set(key, f);
       this.stats.set(f.name, { coldStarts: 0, invocations: 0, errors: 0 });
-      this.pools.set(f.name, { idle: [], count: 0, queue: [] });
+      this.pools.set(f.name, { idle: [], count: 0, limit: concurrency, queue: [] });
       this.environments.set(f.name, { ...host, ...own(f), ...f.env, ...lambdaEnv(f) });
     }
   }
@@ -160,6 +163,18 @@ export class LocalLambda {
   setCommon(vars: Record<string, string>): void {
     Object.assign(process.env, vars);
     for (const env of this.environments.values()) Object.assign(env, vars);
+  }
+
+  /**
+   * Lets a function have `count` environments at once when that is more than it has (a function that a
+   * Distributed Map runs in `count` children at once: map-widths.ts). False for an unknown function.
+   */
+  allowEnvironments(nameOrArn: string, count: number): boolean {
+    const f = this.find(nameOrArn);
+    const pool = f && this.pools.get(f.name);
+    if (!pool) return false;
+    pool.limit = Math.max(pool.limit, count);
+    return true;
   }
 
   find(nameOrArn: string): FunctionSpec | undefined {
@@ -205,13 +220,13 @@ export class LocalLambda {
     }
   }
 
-  /** A warm environment, or a new one while the function has fewer than `concurrency`; else waits. */
+  /** A warm environment, or a new one while the function has fewer than its limit; else waits. */
   private async acquire(pool: Pool, f: FunctionSpec): Promise<{ env: Environment; cold: boolean }> {
     for (;;) {
       const warm = pool.idle.pop();
       if (warm?.alive) return { env: warm, cold: false };
       if (warm) continue;
-      if (pool.count < this.concurrency) {
+      if (pool.count < pool.limit) {
         pool.count++;
         const env = new Environment({
           file: f.file,

@@ -24,6 +24,7 @@ import { templatePolicies } from './iam-roles';
 import { LocalIssuer } from './jwt';
 import { functionSpecs, LocalLambda } from './lambda';
 import { localRoutes } from './local-routes';
+import { distributedMapWidths } from './map-widths';
 import { messaging } from './messaging';
 import { REGION } from './names';
 import { LocalOAuth } from './oauth';
@@ -65,6 +66,8 @@ export interface RuntimeOptions {
  * starts and contention: a burst (a round starting its cases) then cold-starts many environments at
  * once, and their first invocations, slowed by the others, can pass the function's timeout where AWS
  * would not come near it. Further invocations wait for a free environment (not counted in their timeout).
+ * A function a Distributed Map runs gets as many as the map runs children at once (map-widths.ts): those
+ * mostly wait, and the round's pacing counts on all of them running.
  */
 const ENVIRONMENTS_PER_FUNCTION = Math.max(2, 2 * availableParallelism());
 
@@ -229,6 +232,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       };
     },
   );
+  const machines = stateMachineSpecs(ctx);
+  for (const [name, width] of distributedMapWidths(machines.map((m) => m.definition)))
+    lambda.allowEnvironments(name, width);
   const faults = new Faults(functions);
   lambda.faults = faults;
   lambda.rates = rates;
@@ -251,7 +257,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const running = await startEngine({
     dir: join(dataDir, 'sfn'),
-    machines: stateMachineSpecs(ctx),
+    machines,
     invoke: (arn, payload) => lambda.invoke(arn, payload),
     dynamodb: integrations,
     s3,

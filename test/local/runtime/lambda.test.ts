@@ -63,6 +63,22 @@ describe('lambda concurrency', () => {
     await lambda.close();
   });
 
+  it('lets a function that a Distributed Map runs have as many environments as the map runs children', async () => {
+    const lambda = new LocalLambda([spec(5)], {}, () => {}, false, 2);
+    expect(
+      lambda.allowEnvironments('arn:aws:lambda:eu-west-1:000000000000:function:stack-Slow:$LATEST', 5),
+    ).toBe(true);
+    // Never fewer than the runtime's own number, and an unknown function is refused.
+    expect(lambda.allowEnvironments('stack-Slow', 1)).toBe(true);
+    expect(lambda.allowEnvironments('stack-Other', 5)).toBe(false);
+    const out = (await Promise.all(
+      Array.from({ length: 10 }, () => lambda.invoke('stack-Slow', { ms: 150 })),
+    )) as { start: number; end: number }[];
+    expect(overlap(out)).toBe(5);
+    expect(lambda.stats.get('stack-Slow')?.coldStarts).toBe(5);
+    await lambda.close();
+  });
+
   it('counts the timeout from the start of an invocation, not from when it was queued', async () => {
     // 1 s timeout; six 400 ms invocations one at a time: the last waits 2 s, yet none times out.
     const lambda = new LocalLambda([spec(1)], {}, () => {}, false, 1);
