@@ -25,6 +25,7 @@ import { ensureSynth } from '../local/runtime/synth';
 import { failedExecutions } from './round-failures';
 import { kb, mb, Peaks, residentByKind, restingMemory, WorkerMemory } from './round-memory';
 import { positiveInt } from './settings';
+import { threadCpu, threadCpuLines } from './thread-cpu';
 
 const N = positiveInt('N', process.argv[2] ?? process.env.N, 10_000);
 const BASE_N = positiveInt('BASE_N', process.env.BASE_N, 500);
@@ -37,6 +38,12 @@ const t00 = performance.now();
 const say = (line: string) =>
   console.log(`[${((performance.now() - t00) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU time of the whole process (all threads) since `start`, in ms. */
+const cpuSince = (start: NodeJS.CpuUsage) => () => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
 
 /** Waits until the engine's background work (invitations after the last StartExecution) settles. */
 async function settle(rt: Runtime) {
@@ -160,15 +167,24 @@ async function main(): Promise<number> {
     await round(rt, api, 'warmup', 20);
     await settle(rt);
     say(`baseline: ${BASE_N} single POST /cases, ${BASE_CONCURRENCY} at a time`);
+    const baseCpu = cpuSince(process.cpuUsage());
+    const baseThreads = threadCpu();
     const base = await baseline(rt, token);
     await settle(rt);
+    const baseCpuMs = baseCpu();
+    const baseThreadsAfter = threadCpu();
     say(`round of ${N} rows`);
     peaks.reset();
     const before = process.memoryUsage();
+    const roundCpu = cpuSince(process.cpuUsage());
+    const roundThreads = threadCpu();
     const r = await round(rt, api, `bench-${N}`, N, peaks);
     const rate = N / r.run;
     // The started cases at rest: each waits for an answer (a task token) and a timer.
     await settle(rt);
+    // Up to here each case has had its invitations sent: the same work as a baseline case.
+    const roundCpuMs = roundCpu();
+    const roundThreadsAfter = threadCpu();
     const resting = await restingMemory();
     const stats = rt.engine.engine.stats();
     const dynamoHeap = (await rt.dynamo.threadHeap()) ?? { used: 0, total: 0 };
@@ -183,6 +199,9 @@ async function main(): Promise<number> {
         `total time               ${r.total.toFixed(1)} s  (file, create, upload, start, wait)`,
         `baseline POST /cases/s   ${base.toFixed(1)}  (${BASE_N} at concurrency ${BASE_CONCURRENCY})`,
         `round / baseline         ${(rate / base).toFixed(2)}x`,
+        `CPU per started case     ${(roundCpuMs / N).toFixed(1)} ms in the round, ${(baseCpuMs / BASE_N).toFixed(1)} ms in the baseline (all threads, until the invitations are sent)`,
+        ...threadCpuLines(roundThreads, roundThreadsAfter, N, 'round: '),
+        ...threadCpuLines(baseThreads, baseThreadsAfter, BASE_N, 'baseline: '),
         `peak RSS                 ${mb(peaks.rss)} during the round, ${mb(idle.rss)} idle: +${mb(peaks.rss - idle.rss)}`,
         `peak heap used           ${mb(peaks.heap)} during the round, ${mb(idle.heap)} idle`,
         `before the round         RSS ${mb(before.rss)}, heap ${mb(before.heapUsed)} (after the warm-up and the baseline cases)`,

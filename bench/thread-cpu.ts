@@ -38,10 +38,15 @@ export function threadCpu(): ThreadCpu | undefined {
 }
 
 /** The bench's line: CPU per completed case of the main thread and of the others (none without /proc). */
-export function threadCpuLines(before: ThreadCpu | undefined, after: ThreadCpu | undefined, cases: number) {
+export function threadCpuLines(
+  before: ThreadCpu | undefined,
+  after: ThreadCpu | undefined,
+  cases: number,
+  label = '',
+) {
   if (!before || !after) return [];
   const per = (ms: number) => (ms / Math.max(1, cases)).toFixed(1);
   return [
-    `  main thread           ${per(after.mainMs - before.mainMs)} ms; other threads ${per(after.othersMs - before.othersMs)} ms (functions, DynamoDB, driver, V8 helpers; ended threads not counted)`,
+    `  ${`${label}main thread`.padEnd(22)}${per(after.mainMs - before.mainMs)} ms; other threads ${per(after.othersMs - before.othersMs)} ms (functions, DynamoDB, driver, V8 helpers; ended threads not counted)`,
   ];
 }
