@@ -9,7 +9,8 @@
  * rest (waiting for answers), divided by N; run with NODE_OPTIONS=--expose-gc to collect first.
  * Where the memory is (round-memory.ts): the main heap, the Lambda environments (worker threads),
  * the resident memory by kind of mapping, the outbox; HEAP_SNAPSHOT=1 writes the main heap at rest.
- * `npm run bench:round -- 100000` (or N=100000) runs a round of 100,000 rows.
+ * `npm run bench:round -- 100000` (or N=100000) runs a round of 100,000 rows. BENCH_TRACE=1: the AWS
+ * calls and mean duration per function, per started case (local-trace.ts).
  * BENCH_DEADLINE_S (default 600 + N / 10) bounds the run after the synth.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
 import { failedExecutions } from './round-failures';
 import { kb, mb, Peaks, residentByKind, restingMemory, WorkerMemory } from './round-memory';
+import { installTrace } from './local-trace';
 import { positiveInt } from './settings';
 import { threadCpu, threadCpuLines } from './thread-cpu';
 
@@ -174,6 +176,7 @@ async function main(): Promise<number> {
     const baseCpuMs = baseCpu();
     const baseThreadsAfter = threadCpu();
     say(`round of ${N} rows`);
+    const trace = process.env.BENCH_TRACE ? installTrace(rt) : undefined;
     peaks.reset();
     const before = process.memoryUsage();
     const roundCpu = cpuSince(process.cpuUsage());
@@ -216,6 +219,7 @@ async function main(): Promise<number> {
         `engine at rest           ${stats.executions} executions, ${stats.running} running, ${stats.resident} in memory, ${stats.tasksInFlight} task calls in flight, ${stats.tasksQueued} queued`,
         'A waiting case costs the engine about 1 KB of heap (test/local/sfn/memory-per-waiting.test.ts): the',
         "RSS beyond the main heap is the Lambda environments' isolates and native memory, set by concurrency, not N.",
+        ...(trace?.report(N) ?? []),
       ].join('\n'),
     );
     return 0;
