@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { distributedMapWidths, MAP_ENVIRONMENTS_LIMIT } from '../../../local/runtime/map-widths';
+import { buildStack, definitions, STACK_NAME } from '../../lib/support';
+import { StackView } from '../../lib/template';
 
 const fn = (name: string) => `arn:aws:lambda:eu-west-1:000000000000:function:${name}`;
 const invoke = (name: string, end = true) => ({
@@ -75,4 +77,17 @@ describe('distributedMapWidths', () => {
       distributedMapWidths(['{ not json', machine({ Start: distributed({ B: invoke('d') }, 2) })]),
     ).toEqual(new Map([[fn('d'), 2]]));
   });
+});
+
+describe('the synthesized stack', () => {
+  it("lets round-start-cases have as many environments as the round's Distributed Map runs batches", () => {
+    const test = buildStack();
+    const machines = definitions(test.template);
+    const map = machines.get(`${STACK_NAME}-round`)?.States['Start cases'] as { MaxConcurrency?: number };
+    expect(map.MaxConcurrency).toBeGreaterThan(1);
+    // resolveFake names a function's ARN after its logical id.
+    const startCases = `arn:aws:lambda:eu-west-1:123456789012:function:${new StackView(test).fnId('round-start-cases')}`;
+    const asl = [...machines.values()].map((d) => JSON.stringify(d));
+    expect(distributedMapWidths(asl)).toEqual(new Map([[startCases, map.MaxConcurrency]]));
+  }, 60_000);
 });
