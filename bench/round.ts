@@ -23,9 +23,9 @@ import { Api, ApiError, putFile } from '../local/runtime/round-client';
 import { wasteRow, writeWasteCsv } from '../local/runtime/round-csv';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { installTrace } from './local-trace';
 import { failedExecutions } from './round-failures';
 import { kb, mb, Peaks, residentByKind, restingMemory, WorkerMemory } from './round-memory';
-import { installTrace } from './local-trace';
 import { positiveInt } from './settings';
 import { threadCpu, threadCpuLines } from './thread-cpu';
 
