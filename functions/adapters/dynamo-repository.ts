@@ -17,25 +17,18 @@ import type {
   CaseView,
   Clock,
   InboundClaim,
+  NewCase,
   OpenStepInput,
   OpenStepResult,
   Reopened,
 } from '../domain/ports';
 import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
 import { NotFoundError } from '../shared/errors';
+import { CaseCreator } from './dynamo-case-create';
 import { readCaseEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
-import {
-  eventsOf,
-  type Item,
-  isConditionFailed,
-  omit,
-  queryAll,
-  toCase,
-  toProcessing,
-  toStep,
-} from './dynamo-items';
+import { eventsOf, type Item, omit, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
 import { CaseReopenStore } from './dynamo-reopen';
@@ -55,6 +48,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
   private readonly statuses: CaseStatusStore;
   private readonly lister: CaseLister;
   private readonly reopener: CaseReopenStore;
+  private readonly creator: CaseCreator;
   // A case's ttl never changes, so a warm container need not read it again for every event.
   private readonly ttls = new Map<string, number>();
 
@@ -69,42 +63,20 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     this.lister = new CaseLister(db, table);
     this.reopener = new CaseReopenStore(db, table);
     this.processing = new DynamoProcessingLog(db, table, (caseId) => this.ttlOf(caseId));
+    this.creator = new CaseCreator(
+      db,
+      table,
+      (caseId) => this.getCase(caseId),
+      (caseId, ttl) => this.remember(caseId, ttl),
+    );
   }
 
-  async createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'> {
-    // The link first: it is derived from the caseId, so rewriting it on a replay is harmless, and a
-    // case item never exists without its link.
-    await this.put({
-      ...keys.link(linkHash),
-      caseId: record.caseId,
-      expiresAt: record.linkExpiresAt,
-      ttl: record.ttl,
-    });
-    const index = keys.serviceIndex(
-      record.org,
-      record.serviceId,
-      record.status,
-      record.createdAt,
-      record.caseId,
-    );
-    try {
-      // A round's case is also in byRound, which the round's counts and spread query.
-      const roundIndex = record.roundId === undefined ? {} : keys.roundIndex(record.roundId, record.caseId);
-      await this.put(
-        { ...keys.case(record.caseId), ...record, ...index, ...roundIndex, visits: 0 },
-        'attribute_not_exists(pk)',
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      // A replay of the same request also (re)writes the creation event, in case the first run
-      // crashed before it; its key is deterministic, so this never duplicates it.
-      const existing = await this.getCase(record.caseId);
-      if (existing?.requestHash === record.requestHash) await this.putCreated(existing);
-      return 'exists';
-    }
-    this.remember(record.caseId, record.ttl);
-    await this.putCreated(record);
-    return 'created';
+  createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'> {
+    return this.creator.createOne(record, linkHash);
+  }
+
+  createCases(cases: readonly NewCase[]): Promise<('created' | 'exists')[]> {
+    return this.creator.createMany(cases);
   }
 
   async getCase(caseId: string): Promise<CaseRecord | undefined> {
@@ -241,16 +213,6 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
 
   settleInboundMessage(messageId: string): Promise<void> {
     return this.phones.settleInbound(messageId);
-  }
-
-  private putCreated(record: CaseRecord): Promise<void> {
-    const event: CaseEvent = {
-      caseId: record.caseId,
-      at: record.createdAt,
-      type: 'CASE_CREATED',
-      actor: 'provider',
-    };
-    return this.put({ ...keys.event(record.caseId, record.createdAt, 'created'), ...event, ttl: record.ttl });
   }
 
   private async ttlOf(caseId: string): Promise<number> {

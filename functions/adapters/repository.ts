@@ -1,5 +1,6 @@
 import type { CaseReopener, CaseRepository } from '../domain/ports';
 import type { ProcessingLog } from '../domain/processing-log';
+import type { CaseBatchCreator } from '../domain/round-ports';
 import { documentClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { DynamoCaseRepository } from './dynamo-repository';
@@ -11,5 +12,7 @@ const cases = new DynamoCaseRepository(documentClient(), tableName);
 export const repository: CaseRepository = cases;
 /** The processing log shares the repository's cache of case ttls (a record lives as long as its case). */
 export const processingLog: ProcessingLog = cases;
+/** A round batch's cases, written together (dynamo-case-create.ts). */
+export const caseBatches: CaseBatchCreator = cases;
 /** Reopening a completed case: a conditional write of its own (dynamo-reopen.ts). */
 export const reopener: CaseReopener = cases;

@@ -128,6 +128,20 @@ function contextValues(fields: Service['context'], context: Record<string, unkno
   }
 }
 
+/** A new case as its create request makes it, before anything is written (see createCase). */
+export interface PreparedCase {
+  service: Service;
+  record: CaseRecord;
+  linkHash: string;
+  /** What the case's requestHash covers: a replay must send the same. */
+  request: CreateCaseBody;
+}
+
+/**
+ * Creates a case (or finds the one an earlier request with the same Idempotency-Key created) and starts
+ * its execution: `prepareCase`, the repository's write, then `completeCreate`. A round's batch does the
+ * same with one write for many cases (round-start.ts).
+ */
 export async function createCase(
   deps: CaseDeps,
   staff: Staff,
@@ -135,6 +149,19 @@ export async function createCase(
   idempotencyKey?: string,
   options: CreateCaseOptions = {},
 ): Promise<{ created: boolean; result: CreatedCase }> {
+  const prepared = prepareCase(deps, staff, body, idempotencyKey, options);
+  const outcome = await deps.repo.createCase(prepared.record, prepared.linkHash);
+  return completeCreate(deps, staff, prepared, outcome);
+}
+
+/** Checks the request and seals its personal data with a new key of the case's own; writes nothing. */
+export function prepareCase(
+  deps: Pick<CaseDeps, 'clock' | 'vault' | 'linkTtlDays' | 'retentionDays'>,
+  staff: Staff,
+  body: CreateCaseBody,
+  idempotencyKey?: string,
+  options: CreateCaseOptions = {},
+): PreparedCase {
   const { provider } = staff;
   const service = serviceFromInput(body.serviceId);
   if (service.providerKind !== provider.orgKind) {
@@ -170,12 +197,25 @@ export async function createCase(
     linkExpiresAt: new Date(now.getTime() + deps.linkTtlDays * DAY_MS).toISOString(),
     ttl: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
   };
-  const linkHash = sha256(deps.vault.linkToken(caseId));
+  return { service, record, linkHash: sha256(deps.vault.linkToken(caseId)), request };
+}
+
+/**
+ * After the case's write: a replay must be the same request by the same organisation; a new case is
+ * logged as created; either way the execution is started.
+ */
+export async function completeCreate(
+  deps: CaseDeps,
+  staff: Staff,
+  prepared: PreparedCase,
+  outcome: 'created' | 'exists',
+): Promise<{ created: boolean; result: CreatedCase }> {
+  const { service, record, request } = prepared;
+  const caseId = record.caseId;
   let stored = record;
-  const outcome = await deps.repo.createCase(record, linkHash);
   if (outcome === 'exists') {
     const existing = await deps.repo.getCase(caseId);
-    if (!existing || existing.org !== provider.org || !sameRequest(deps.vault, existing, request)) {
+    if (!existing || existing.org !== staff.provider.org || !sameRequest(deps.vault, existing, request)) {
       throw new ConflictError(
         'IDEMPOTENCY_KEY_REUSED',
         'This Idempotency-Key was already used for a different request. Use a new key for a new case.',

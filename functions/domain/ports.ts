@@ -78,6 +78,12 @@ export type OpenStepResult =
   | { kind: 'stale' }
   | { kind: 'retimed' };
 
+/** A case to create, and the hash of its citizen link. */
+export interface NewCase {
+  record: CaseRecord;
+  linkHash: string;
+}
+
 export interface CaseRepository {
   /** Creates case and link; 'exists' when the caseId is taken (an idempotent replay or a clash). */
   createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'>;

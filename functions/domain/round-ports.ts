@@ -1,8 +1,13 @@
-import type { PageKey } from './ports';
+import type { NewCase, PageKey } from './ports';
 import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from './round-model';
 
 // How the round use cases reach storage, files and the round state machine. Implemented in
 // functions/adapters/ (DynamoDB, S3, Step Functions); the domain never sees an AWS type.
+
+/** A round batch's cases written together: fewer calls than a createCase each. Outcomes in order. */
+export interface CaseBatchCreator {
+  createCases(cases: readonly NewCase[]): Promise<('created' | 'exists')[]>;
+}
 
 export interface RoundRepository {
   /** Creates the round; 'exists' when the roundId is taken (the same name again). */

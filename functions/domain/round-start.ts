@@ -1,11 +1,11 @@
 import { AppError, ConflictError } from '../shared/errors';
 import { dataCipher, roundOwner } from './case-keys';
-import { type CaseDeps, type CreateCaseBody, createCase } from './cases';
+import { type CaseDeps, type CreateCaseBody, completeCreate, type PreparedCase, prepareCase } from './cases';
 import { requireService } from './definitions';
 import type { Locale } from './model';
 import type { Staff, Trace } from './processing-log';
 import type { RowFailure } from './round-model';
-import type { RoundRepository } from './round-ports';
+import type { CaseBatchCreator, RoundRepository } from './round-ports';
 
 // One batch of the round machine's Distributed Map: a case for every valid row. The case id comes
 // from the round and the row's reference, so a batch that runs twice (a retry, or a restart after a
@@ -14,6 +14,8 @@ import type { RoundRepository } from './round-ports';
 // member who created the round.
 
 export interface StartCasesDeps extends CaseDeps {
+  /** Writes the batch's cases together: the same repository as `repo`, seen through another port. */
+  batches: CaseBatchCreator;
   rounds: RoundRepository;
   /** Pacing per batch; STARTS_PER_SECOND unless a test needs another. */
   startsPerSecond?: number;
@@ -78,28 +80,43 @@ export async function startRoundCases(
   const result: StartedBatch = { started: 0, existing: 0, failed: 0 };
   const failures: RowFailure[] = [];
 
-  const startRow = async (row: ValidCsvRow) => {
+  // A row's failure is the row's own (a client error); anything else is infrastructure and fails the batch.
+  const rowFailed = (line: string, reference: string, error: unknown) => {
+    if (!(error instanceof AppError)) throw error;
+    const reason =
+      error instanceof ConflictError && error.code === 'IDEMPOTENCY_KEY_REUSED'
+        ? FAILURE_REASONS.conflict
+        : error.message;
+    failures.push({ line: Number(line), referenceEnc: cipher.seal(reference), reason });
+  };
+
+  // Every row's case first, written together (links and creation events in batches); then the starts.
+  const rows: { line: string; reference: string; prepared: PreparedCase }[] = [];
+  for (const row of batch.Items) {
     const cells = cipher.openJson<Record<string, string>>(row.row);
     if (!cells) {
       failures.push({ line: Number(row.line), reason: FAILURE_REASONS.unreadable });
-      return;
+      continue;
     }
     const body = rowBody(serviceId, contextIds, cells);
     const reference = body.reference ?? '';
     try {
-      const { created } = await createCase(deps, staff, body, `round:${roundId}:${reference}`, {
-        roundId,
-      });
+      const prepared = prepareCase(deps, staff, body, `round:${roundId}:${reference}`, { roundId });
+      rows.push({ line: row.line as string, reference, prepared });
+    } catch (error) {
+      rowFailed(row.line as string, reference, error);
+    }
+  }
+  const outcomes = await deps.batches.createCases(rows.map(({ prepared }) => prepared));
+
+  const startRow = async (index: number) => {
+    const { line, reference, prepared } = rows[index] as (typeof rows)[number];
+    try {
+      const { created } = await completeCreate(deps, staff, prepared, outcomes[index] ?? 'exists');
       if (created) result.started++;
       else result.existing++;
     } catch (error) {
-      // Client errors belong to the row; anything else is infrastructure and fails the batch (retried).
-      if (!(error instanceof AppError)) throw error;
-      const reason =
-        error instanceof ConflictError && error.code === 'IDEMPOTENCY_KEY_REUSED'
-          ? FAILURE_REASONS.conflict
-          : error.message;
-      failures.push({ line: Number(row.line), referenceEnc: cipher.seal(reference), reason });
+      rowFailed(line, reference, error);
     }
   };
 
@@ -109,17 +126,16 @@ export async function startRoundCases(
   const gap = 1000 / (deps.startsPerSecond ?? STARTS_PER_SECOND);
   const began = Date.now();
   const worker = async () => {
-    while (!broken && next < batch.Items.length) {
+    while (!broken && next < rows.length) {
       const index = next++;
-      const row = batch.Items[index] as ValidCsvRow;
       const wait = began + index * gap - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      await startRow(row).catch((error: unknown) => {
+      await startRow(index).catch((error: unknown) => {
         broken ??= { error };
       });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batch.Items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rows.length) }, worker));
   result.failed = failures.length;
   if (failures.length > 0) await deps.rounds.putRowFailures(roundId, failures);
   if (result.started > 0 || result.failed > 0)

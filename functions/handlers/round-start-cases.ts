@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { engine } from '../adapters/engine';
-import { processingLog, repository } from '../adapters/repository';
+import { caseBatches, processingLog, repository } from '../adapters/repository';
 import { rounds } from '../adapters/rounds';
 import { systemClock } from '../domain/clock';
 import { startRoundCases } from '../domain/round-start';
@@ -22,6 +22,7 @@ const schema = z.object({
 
 const deps = {
   repo: repository,
+  batches: caseBatches,
   log: processingLog,
   engine,
   rounds,

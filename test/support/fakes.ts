@@ -20,6 +20,7 @@ import type {
   CaseView,
   Clock,
   InboundClaim,
+  NewCase,
   OpenStepInput,
   OpenStepResult,
   PageKey,
@@ -36,6 +37,8 @@ const copy = <T>(value: T): T => structuredClone(value);
 export class FakeRepository implements CaseRepository, CaseReopener, ProcessingLog, CaseEraser {
   cases = new Map<string, CaseRecord>();
   links = new Map<string, { caseId: string; expiresAt: string }>();
+  /** Calls of createCases (a round batch's cases written together). */
+  batchedCreates = 0;
   steps = new Map<string, StepRecord>();
   events: CaseEvent[] = [];
   processing: ProcessingRecord[] = [];
@@ -51,6 +54,12 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
     this.cases.set(record.caseId, copy(record));
     this.links.set(linkHash, { caseId: record.caseId, expiresAt: record.linkExpiresAt });
     return 'created';
+  }
+  async createCases(cases: readonly NewCase[]): Promise<('created' | 'exists')[]> {
+    this.batchedCreates++;
+    const outcomes: ('created' | 'exists')[] = [];
+    for (const { record, linkHash } of cases) outcomes.push(await this.createCase(record, linkHash));
+    return outcomes;
   }
   async getCase(caseId: string) {
     const c = this.cases.get(caseId);

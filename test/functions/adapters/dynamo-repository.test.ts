@@ -81,6 +81,57 @@ describe('createCase', () => {
   });
 });
 
+describe('createCases (a round batch)', () => {
+  it('creates 60 cases with their links, indexes and CASE_CREATED events, answering per case', async () => {
+    const records = Array.from({ length: 60 }, (_, i) =>
+      caseRecord({ roundId: 'r-batch', reference: `B-${i}` }),
+    );
+    const cases = records.map((record, i) => ({ record, linkHash: `batch-link-${i}` }));
+    expect(await repo.createCases(cases)).toEqual(records.map(() => 'created'));
+    for (const [i, record] of records.entries()) {
+      expect(await repo.getCase(record.caseId)).toEqual(record);
+      expect(await repo.caseIdForLink(`batch-link-${i}`)).toEqual({
+        caseId: record.caseId,
+        expiresAt: record.linkExpiresAt,
+      });
+      expect(await raw(keys.case(record.caseId))).toMatchObject({
+        gsi2pk: `SVC#${record.org}#${record.serviceId}`,
+      });
+      expect((await repo.getCaseView(record.caseId))?.events.map((e) => e.type)).toEqual(['CASE_CREATED']);
+    }
+  });
+
+  it('answers exists for a replayed case, restores its lost CASE_CREATED, and writes nothing into a clash', async () => {
+    const [kept, lost, clash] = [caseRecord(), caseRecord(), caseRecord()];
+    await repo.createCases([kept, lost, clash].map((record, i) => ({ record, linkHash: `replay-${i}` })));
+    await db.send(
+      new DeleteCommand({
+        TableName: table.tableName,
+        Key: keys.event(lost.caseId, lost.createdAt, 'created'),
+      }),
+    );
+    await db.send(
+      new DeleteCommand({
+        TableName: table.tableName,
+        Key: keys.event(clash.caseId, clash.createdAt, 'created'),
+      }),
+    );
+    // A row twice in one batch: the same case and link twice, which one BatchWriteItem may not hold.
+    const fresh = caseRecord();
+    const again = [kept, lost, { ...clash, requestHash: 'other' }, fresh, fresh];
+    const outcomes = await repo.createCases(
+      again.map((record, i) => ({ record, linkHash: record === fresh ? 'replay-fresh' : `replay-${i}` })),
+    );
+    expect(outcomes.slice(0, 3)).toEqual(['exists', 'exists', 'exists']);
+    expect(outcomes.slice(3).sort()).toEqual(['created', 'exists']);
+    const events = async (caseId: string) => (await repo.getCaseView(caseId))?.events.map((e) => e.type);
+    expect(await events(kept.caseId)).toEqual(['CASE_CREATED']);
+    expect(await events(lost.caseId)).toEqual(['CASE_CREATED']);
+    expect(await events(clash.caseId)).toEqual([]);
+    expect(await events(fresh.caseId)).toEqual(['CASE_CREATED']);
+  });
+});
+
 describe('getCaseView and appendEvent', () => {
   it('returns the case, its steps and its events sorted by time, without key attributes', async () => {
     const record = caseRecord();

@@ -49,11 +49,17 @@ const batch = (items: Record<string, string>[]): StartBatch => ({
 });
 
 describe('startRoundCases', () => {
-  let deps: StartCasesDeps & { repo: FakeRepository; engine: FakeEngine; rounds: FakeRoundRepository };
+  let deps: StartCasesDeps & {
+    repo: FakeRepository;
+    batches: FakeRepository;
+    engine: FakeEngine;
+    rounds: FakeRoundRepository;
+  };
   beforeEach(async () => {
     const repo = new FakeRepository();
     deps = {
       repo,
+      batches: repo,
       log: repo,
       engine: new FakeEngine(),
       rounds: new FakeRoundRepository(() => repo.cases.values()),
@@ -71,6 +77,8 @@ describe('startRoundCases', () => {
   it('creates each row a case with an id from round and reference, and starts it with the round', async () => {
     const result = await runBatch(deps, [row(1), row(2, { email: 'b@example.nl', phone: '' })]);
     expect(result).toEqual({ started: 2, existing: 0, failed: 0 });
+    // The batch's cases are written together (links and creation events in batches), then started.
+    expect(deps.repo.batchedCreates).toBe(1);
     const caseId = newCaseId(vault, 'gm0363', 'round:r1:R-1');
     const stored = deps.repo.cases.get(caseId);
     if (!stored) throw new Error('no case');
