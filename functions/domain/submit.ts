@@ -111,12 +111,38 @@ export async function submitStep(
   // No read first: the write itself finds out whether the step is open, and which wait it answers.
   const step = (await repo.completeStep(req.caseId, stored)) ?? (await notCompleted(repo, req, stored));
   const token = step.taskToken as string;
+  // The answer counts from here on: logged as submitted, and tallied for the service report.
+  const recordSubmitted = async () => {
+    await repo.appendEvent({
+      caseId: req.caseId,
+      at: submittedAt,
+      type: 'STEP_SUBMITTED',
+      actor: req.actor,
+      stepId: req.stepId,
+      channel: req.channel,
+      detail: {
+        visit: step.visit,
+        ...(req.submittedBy && { by: req.submittedBy }),
+        ...(req.delegateId && { delegateId: req.delegateId }),
+      },
+    });
+    if (deps.tally) {
+      const { stage } = located;
+      const at = { stage, stepId: req.stepId, actor: req.actor, visit: step.visit, data, submittedAt };
+      await tallySubmission({ repo, tally: deps.tally }, { record, service, ...at });
+    }
+  };
   try {
     await engine.completeTask(token, submission);
   } catch (error) {
-    // Any other failure leaves the step DONE: open-step completes the next token with the stored
-    // data ('already-done'), so nothing is lost and nothing is submitted twice.
-    if (!(error instanceof TokenRejectedError)) throw error;
+    if (!(error instanceof TokenRejectedError)) {
+      // Any other failure leaves the step DONE: open-step completes the next token with the stored
+      // data ('already-done'), so nothing is lost and nothing is submitted twice. The answer stands, so
+      // it is logged as one before the error goes back; should that write fail too, the error to report
+      // is still the engine's.
+      await recordSubmitted().catch(() => undefined);
+      throw error;
+    }
     // false: open-step already re-armed and completed the step with this data, so it counts.
     if (await repo.revertStep(req.caseId, req.stepId, token)) {
       throw new ConflictError(
@@ -126,25 +152,7 @@ export async function submitStep(
       );
     }
   }
-
-  await repo.appendEvent({
-    caseId: req.caseId,
-    at: submittedAt,
-    type: 'STEP_SUBMITTED',
-    actor: req.actor,
-    stepId: req.stepId,
-    channel: req.channel,
-    detail: {
-      visit: step.visit,
-      ...(req.submittedBy && { by: req.submittedBy }),
-      ...(req.delegateId && { delegateId: req.delegateId }),
-    },
-  });
-  if (deps.tally) {
-    const { stage } = located;
-    const at = { stage, stepId: req.stepId, actor: req.actor, visit: step.visit, data, submittedAt };
-    await tallySubmission({ repo, tally: deps.tally }, { record, service, ...at });
-  }
+  await recordSubmitted();
   const { taskToken: _secret, dataEnc: _sealed, ...rest } = step;
   return {
     step: {

@@ -174,6 +174,22 @@ describe('submitStep', () => {
     expect(repo.events).toHaveLength(0);
   });
 
+  it('logs an answer the engine could not take (a throttle): the step stays DONE for open-step to hand over', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    engine.completeTask = async () => {
+      throw throttled;
+    };
+    await expect(submitStep(deps, request())).rejects.toBe(throttled);
+    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('DONE');
+    expect(repo.events.map((e) => [e.type, e.stepId])).toEqual([['STEP_SUBMITTED', 'confirm-address']]);
+    // Should the log's write fail as well, the engine's error is still the one reported.
+    repo.putStep(openStep());
+    repo.appendEvent = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    await expect(submitStep(deps, request())).rejects.toBe(throttled);
+  });
+
   it('counts the submission when open-step already completed the re-armed step with the stored data', async () => {
     engine.rejected.add('token-1');
     // open-step, seeing the step DONE, re-arms it with a new token and completes that one.
