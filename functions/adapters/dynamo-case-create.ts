@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseEvent, CaseRecord } from '../domain/model';
 import type { NewCase } from '../domain/ports';
 import { batchWrite } from './dynamo-batch';
-import { type Item, isConditionFailed } from './dynamo-items';
+import { type Item, isConditionFailed, putItem } from './dynamo-items';
 import { keys } from './table-keys';
 
 // Creating cases: one (POST /cases), or a round batch's at once. Three writes per case, in an order that
@@ -88,21 +88,15 @@ export class CaseCreator {
     return existing?.requestHash === record.requestHash ? createdItem(existing) : undefined;
   }
 
+  private put(item: Item, condition?: string): Promise<void> {
+    return putItem(this.db, this.table, item, condition);
+  }
+
   private putAll(items: Item[]): Promise<void> {
     return batchWrite(
       this.db,
       this.table,
       items.map((item) => ({ PutRequest: { Item: item } })),
-    );
-  }
-
-  private async put(item: Item, condition?: string): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: item,
-        ...(condition && { ConditionExpression: condition }),
-      }),
     );
   }
 }

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { CaseEvent, CaseRecord, StepRecord } from '../domain/model';
 import type { PageKey } from '../domain/ports';
 import type { ProcessingRecord } from '../domain/processing-log';
@@ -110,4 +115,16 @@ export async function queryAll(
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** One PutItem, conditional when `condition` is given (a failed condition throws; see isConditionFailed). */
+export async function putItem(
+  db: DynamoDBDocumentClient,
+  table: string,
+  item: Item,
+  condition?: string,
+): Promise<void> {
+  await db.send(
+    new PutCommand({ TableName: table, Item: item, ...(condition && { ConditionExpression: condition }) }),
+  );
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DelegateRecord } from '../delegation/model';
 import type {
   CaseEvent,
@@ -28,7 +28,7 @@ import { CaseCreator } from './dynamo-case-create';
 import { readCaseEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
-import { eventsOf, type Item, omit, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
+import { eventsOf, omit, putItem, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
 import { CaseReopenStore } from './dynamo-reopen';
@@ -176,7 +176,11 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
 
   async appendEvent(event: CaseEvent, eventId?: string): Promise<void> {
     const ttl = await this.ttlOf(event.caseId);
-    await this.put({ ...keys.event(event.caseId, event.at, eventId ?? randomUUID()), ...event, ttl });
+    await putItem(this.db, this.table, {
+      ...keys.event(event.caseId, event.at, eventId ?? randomUUID()),
+      ...event,
+      ttl,
+    });
   }
 
   async hasEvent(caseId: string, at: string, eventId: string): Promise<boolean> {
@@ -237,15 +241,5 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
   private remember(caseId: string, ttl: number): void {
     if (this.ttls.size >= TTL_CACHE_SIZE) this.ttls.clear();
     this.ttls.set(caseId, ttl);
-  }
-
-  private async put(item: Item, condition?: string): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: item,
-        ...(condition && { ConditionExpression: condition }),
-      }),
-    );
   }
 }
