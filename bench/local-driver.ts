@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CaseDriver, type DriverOptions, Samples } from './local-case';
+import { ownThreadCpuMs } from './thread-cpu';
 
 export interface DriverJob {
   options: Omit<DriverOptions, 'signal'>;
@@ -16,7 +17,7 @@ export interface DriverJob {
 export type DriverMessage =
   | { type: 'case'; ok: true }
   | { type: 'case'; ok: false; error: string; cut: boolean }
-  | { type: 'done'; samples: [string, number[]][] };
+  | { type: 'done'; samples: [string, number[]][]; cpuMs: number | undefined };
 
 const port = parentPort;
 if (!port) throw new Error('local-driver.ts runs in a worker thread');
@@ -26,6 +27,7 @@ port.on('message', (m: { type: 'stop' }) => {
   if (m.type === 'stop') stop.abort();
 });
 const samples = new Samples();
+const cpuAtStart = ownThreadCpuMs();
 const driver = new CaseDriver({ ...job.options, signal: stop.signal }, samples);
 
 let next = 0;
@@ -42,5 +44,15 @@ const lane = async () => {
   }
 };
 void Promise.all(Array.from({ length: Math.min(job.width, job.count) }, lane)).then(() =>
-  port.postMessage({ type: 'done', samples: [...samples.byLabel] } satisfies DriverMessage),
+  port.postMessage({
+    type: 'done',
+    samples: [...samples.byLabel],
+    // The client's own work, which a client in another process would not take from the runtime.
+    cpuMs: ticksSince(cpuAtStart),
+  } satisfies DriverMessage),
 );
+
+function ticksSince(start: number | undefined): number | undefined {
+  const now = ownThreadCpuMs();
+  return start === undefined || now === undefined ? undefined : now - start;
+}

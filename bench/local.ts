@@ -102,6 +102,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   const failures: string[] = [];
   let completed = 0;
   let cut = 0;
+  let driverCpuMs: number | undefined;
   trace?.reset();
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
@@ -130,6 +131,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     client.on('message', (m: DriverMessage) => {
       if (m.type === 'done') {
         for (const [label, values] of m.samples) for (const v of values) samples.add(label, v);
+        driverCpuMs = m.cpuMs;
         return ok();
       }
       if (m.ok) completed++;
@@ -200,6 +202,11 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     `main thread busy        ${(mainBusy * 100).toFixed(0)}% of the wall time`,
     `CPU per case            ${((cpu.user + cpu.system) / 1000 / Math.max(1, completed)).toFixed(1)} ms (all threads of this process)`,
     ...threadCpuLines(threads0, threads, completed),
+    ...(driverCpuMs === undefined
+      ? []
+      : [
+          `  of which the driver   ${(driverCpuMs / Math.max(1, completed)).toFixed(1)} ms (the clients' HTTP, JSON and polls, counted in the other threads)`,
+        ]),
     `wall / bare writes      ${(wallPerCase / bare).toFixed(2)}x (target <= 3)`,
   ];
   console.log([...lines, ...traced].join('\n'));

@@ -13,10 +13,21 @@ export interface ThreadCpu {
   othersMs: number;
 }
 
-function ticks(task: string): number {
+function statMs(file: string): number {
   // The fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-  const fields = (readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  const fields = (readFileSync(file, 'utf8').split(') ')[1] ?? '').split(' ');
   return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+}
+
+const ticks = (task: string) => statMs(`/proc/self/task/${task}/stat`);
+
+/** The calling thread's own CPU time so far (ms), or undefined where there is no /proc. */
+export function ownThreadCpuMs(): number | undefined {
+  try {
+    return statMs('/proc/thread-self/stat');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The CPU time so far, or undefined where there is no /proc. Threads that ended are not counted. */
