@@ -113,19 +113,7 @@ export async function submitStep(
   const token = step.taskToken as string;
   // The answer counts from here on: logged as submitted, and tallied for the service report.
   const recordSubmitted = async () => {
-    await repo.appendEvent({
-      caseId: req.caseId,
-      at: submittedAt,
-      type: 'STEP_SUBMITTED',
-      actor: req.actor,
-      stepId: req.stepId,
-      channel: req.channel,
-      detail: {
-        visit: step.visit,
-        ...(req.submittedBy && { by: req.submittedBy }),
-        ...(req.delegateId && { delegateId: req.delegateId }),
-      },
-    });
+    await logSubmitted(repo, { ...stored, caseId: req.caseId, visit: step.visit });
     if (deps.tally) {
       const { stage } = located;
       const at = { stage, stepId: req.stepId, actor: req.actor, visit: step.visit, data, submittedAt };
@@ -196,5 +184,38 @@ async function notCompleted(repo: CaseRepository, req: SubmitRequest, stored: St
   const step = await repo.getStep(req.caseId, req.stepId);
   const again = step?.status === 'OPEN' ? await repo.completeStep(req.caseId, stored) : undefined;
   if (again) return again;
+  // The answer that made it DONE counts; its event may have failed after the engine took it (the
+  // submitter then sees an error and tries again, landing here). Written again under its own key.
+  if (step?.status === 'DONE' && step.submittedAt)
+    await logSubmitted(repo, { ...step, submittedAt: step.submittedAt }).catch(() => undefined);
   throw notOpen(req.stepId, step === undefined ? 'PENDING' : step.status === 'OPEN' ? 'DONE' : step.status);
+}
+
+/**
+ * STEP_SUBMITTED of one answer, keyed by step and visit: whichever path writes it (the submission, or a
+ * later attempt that finds the step DONE), it is one item.
+ */
+function logSubmitted(
+  repo: CaseRepository,
+  answer: Pick<StepRecord, 'caseId' | 'stepId' | 'actor' | 'visit' | 'submittedBy' | 'delegateId'> & {
+    submittedAt: string;
+    channel?: Channel;
+  },
+): Promise<void> {
+  return repo.appendEvent(
+    {
+      caseId: answer.caseId,
+      at: answer.submittedAt,
+      type: 'STEP_SUBMITTED',
+      actor: answer.actor,
+      stepId: answer.stepId,
+      channel: answer.channel ?? 'web',
+      detail: {
+        visit: answer.visit,
+        ...(answer.submittedBy && { by: answer.submittedBy }),
+        ...(answer.delegateId && { delegateId: answer.delegateId }),
+      },
+    },
+    `submitted-${answer.stepId}-${answer.visit}`,
+  );
 }

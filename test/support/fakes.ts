@@ -154,6 +154,8 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
       submittedAt: submission.submittedAt,
       channel: submission.channel,
       ...(submission.submittedBy && { submittedBy: submission.submittedBy }),
+      // As the table's write: a delegate's answer names the delegate on the step.
+      ...(submission.delegateId && { delegateId: submission.delegateId }),
     });
     return copy(s);
   }
@@ -166,6 +168,7 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
     delete s.submittedAt;
     delete s.channel;
     delete s.submittedBy;
+    delete s.delegateId;
     return true;
   }
   async closeCase(caseId: string, to: ClosedStatus, sealedReason?: string) {

@@ -190,6 +190,37 @@ describe('submitStep', () => {
     await expect(submitStep(deps, request())).rejects.toBe(throttled);
   });
 
+  it("writes an answer's event again when it was lost after the engine took the answer, and only once", async () => {
+    const append = repo.appendEvent.bind(repo);
+    repo.appendEvent = async () => {
+      throw Object.assign(new Error('Throughput exceeds the current capacity'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
+    };
+    await expect(
+      submitStep(deps, request({ actor: 'citizen', submittedBy: 'helper', delegateId: 'd1' })),
+    ).rejects.toThrow('capacity');
+    expect(engine.completed).toHaveLength(1);
+    expect(repo.events).toEqual([]);
+    // The submitter tries again: the step is DONE, so it is refused, and the stored answer is logged.
+    repo.appendEvent = append;
+    const again = await failure(submitStep(deps, request()));
+    expect([again.code, again.details?.status]).toEqual(['STEP_NOT_OPEN', 'DONE']);
+    const logged = {
+      type: 'STEP_SUBMITTED',
+      stepId: 'confirm-address',
+      actor: 'citizen',
+      channel: 'web',
+      at: '2026-03-02T10:00:00.000Z',
+      detail: { visit: 1, by: 'helper', delegateId: 'd1' },
+    };
+    expect(repo.events).toEqual([expect.objectContaining(logged)]);
+    // Once more: the same item, not a second answer.
+    await failure(submitStep(deps, request()));
+    expect(repo.events).toEqual([expect.objectContaining(logged)]);
+    expect(engine.completed).toHaveLength(1);
+  });
+
   it('counts the submission when open-step already completed the re-armed step with the stored data', async () => {
     engine.rejected.add('token-1');
     // open-step, seeing the step DONE, re-arms it with a new token and completes that one.
