@@ -48,11 +48,11 @@ void Promise.all(Array.from({ length: Math.min(job.width, job.count) }, lane)).t
     type: 'done',
     samples: [...samples.byLabel],
     // The client's own work, which a client in another process would not take from the runtime.
-    cpuMs: ticksSince(cpuAtStart),
+    cpuMs: cpuMsSince(cpuAtStart),
   } satisfies DriverMessage),
 );
 
-function ticksSince(start: number | undefined): number | undefined {
+function cpuMsSince(start: number | undefined): number | undefined {
   const now = ownThreadCpuMs();
   return start === undefined || now === undefined ? undefined : now - start;
 }

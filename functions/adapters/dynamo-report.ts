@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../domain/model';
 import type { Addition, Counters, ReportTally, TallyMark, TallyRow } from '../reports/ports';
-import { isConditionFailed, queryAll } from './dynamo-items';
+import { isConditionFailed, putItem, queryAll } from './dynamo-items';
 import { keys } from './table-keys';
 
 // The service report's running aggregates: one item per organisation's service, day, stage and side,
@@ -20,12 +20,11 @@ export class DynamoReportTally implements ReportTally {
 
   async addOnce(mark: TallyMark, additions: readonly Addition[]): Promise<boolean> {
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.tallyMark(mark.caseId, mark.id), ttl: mark.ttl },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+      await putItem(
+        this.db,
+        this.table,
+        { ...keys.tallyMark(mark.caseId, mark.id), ttl: mark.ttl },
+        'attribute_not_exists(pk)',
       );
     } catch (error) {
       if (isConditionFailed(error)) return false;
