@@ -108,18 +108,24 @@ export async function submitStep(
     ...(req.submittedBy && { submittedBy: req.submittedBy }),
     ...(req.delegateId && { delegateId: req.delegateId }),
   };
-  // No read first: the write itself finds out whether the step is open, and which wait it answers.
-  const step = (await repo.completeStep(req.caseId, stored)) ?? (await notCompleted(repo, req, stored));
-  const token = step.taskToken as string;
-  // The answer counts from here on: logged as submitted, and tallied for the service report.
-  const recordSubmitted = async () => {
-    await logSubmitted(repo, { ...stored, caseId: req.caseId, visit: step.visit });
-    if (deps.tally) {
-      const { stage } = located;
-      const at = { stage, stepId: req.stepId, actor: req.actor, visit: step.visit, data, submittedAt };
-      await tallySubmission({ repo, tally: deps.tally }, { record, service, ...at });
-    }
+  // An answer counts once it stands: logged as submitted, and tallied for the service report. Both are
+  // keyed by the step's visit, so doing it again (a retry that finds the step DONE) adds nothing twice.
+  const countAnswer = async (answer: Answer, answers: FormData) => {
+    await logSubmitted(repo, answer);
+    if (!deps.tally) return;
+    const { stage } = located;
+    const { stepId, actor, visit, submittedAt: at } = answer;
+    const counted = { stage, stepId, actor, visit, data: answers, submittedAt: at };
+    await tallySubmission({ repo, tally: deps.tally }, { record, service, ...counted });
   };
+  // No read first: the write itself finds out whether the step is open, and which wait it answers.
+  const step =
+    (await repo.completeStep(req.caseId, stored)) ??
+    (await notCompleted(repo, req, stored, async (done) =>
+      countAnswer(done, done.data ?? caseCipher(deps.vault, record).openJson<FormData>(done.dataEnc) ?? {}),
+    ));
+  const token = step.taskToken as string;
+  const recordSubmitted = () => countAnswer({ ...stored, caseId: req.caseId, visit: step.visit }, data);
   try {
     await engine.completeTask(token, submission);
   } catch (error) {
@@ -176,18 +182,30 @@ async function validated(
   }
 }
 
+/** Who answered which step's visit, and when: what the answer's event and tally are written from. */
+type Answer = Pick<StepRecord, 'caseId' | 'stepId' | 'actor' | 'visit' | 'submittedBy' | 'delegateId'> & {
+  submittedAt: string;
+  channel?: Channel;
+};
+
 /**
  * The completion did not hold: the step is not open, and the error says what it is. A step open again
  * by the time it is read (a refused answer reverted it meanwhile) gets one more try.
  */
-async function notCompleted(repo: CaseRepository, req: SubmitRequest, stored: StoredSubmission) {
+async function notCompleted(
+  repo: CaseRepository,
+  req: SubmitRequest,
+  stored: StoredSubmission,
+  countAgain: (done: StepRecord & Answer) => Promise<void>,
+) {
   const step = await repo.getStep(req.caseId, req.stepId);
   const again = step?.status === 'OPEN' ? await repo.completeStep(req.caseId, stored) : undefined;
   if (again) return again;
-  // The answer that made it DONE counts; its event may have failed after the engine took it (the
-  // submitter then sees an error and tries again, landing here). Written again under its own key.
+  // The answer that made it DONE counts; its event, and so its tally, may have failed after the engine
+  // took it (the submitter then sees an error and tries again, landing here). Both are done again, each
+  // under its own key or marker, so an answer already counted is not counted twice.
   if (step?.status === 'DONE' && step.submittedAt)
-    await logSubmitted(repo, { ...step, submittedAt: step.submittedAt }).catch(() => undefined);
+    await countAgain({ ...step, submittedAt: step.submittedAt }).catch(() => undefined);
   throw notOpen(req.stepId, step === undefined ? 'PENDING' : step.status === 'OPEN' ? 'DONE' : step.status);
 }
 
@@ -195,13 +213,7 @@ async function notCompleted(repo: CaseRepository, req: SubmitRequest, stored: St
  * STEP_SUBMITTED of one answer, keyed by step and visit: whichever path writes it (the submission, or a
  * later attempt that finds the step DONE), it is one item.
  */
-function logSubmitted(
-  repo: CaseRepository,
-  answer: Pick<StepRecord, 'caseId' | 'stepId' | 'actor' | 'visit' | 'submittedBy' | 'delegateId'> & {
-    submittedAt: string;
-    channel?: Channel;
-  },
-): Promise<void> {
+function logSubmitted(repo: CaseRepository, answer: Answer): Promise<void> {
   return repo.appendEvent(
     {
       caseId: answer.caseId,

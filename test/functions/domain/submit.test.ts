@@ -5,6 +5,7 @@ import { PiiVault } from '../../../functions/domain/pii';
 import { type SubmitRequest, submitStep } from '../../../functions/domain/submit';
 import { type AppError, statusOf } from '../../../functions/shared/errors';
 import { FakeEngine, FakeRepository, failure, fixedClock } from '../../support/fakes';
+import { MemoryReportTally } from '../reports/memory-tally';
 
 vi.mock(
   '../../../workflows/catalog',
@@ -219,6 +220,48 @@ describe('submitStep', () => {
     await failure(submitStep(deps, request()));
     expect(repo.events).toEqual([expect.objectContaining(logged)]);
     expect(engine.completed).toHaveLength(1);
+  });
+
+  it('tallies a lost answer for the service report on the retry that restores its event, once', async () => {
+    const tally = new MemoryReportTally();
+    const counted = { ...deps, tally };
+    // The provider's side of the visit is done; the citizen's answer completes it.
+    const event = { caseId: 'case1', actor: 'system' as const };
+    await repo.appendEvent({
+      ...event,
+      at: '2026-03-02T09:00:00.000Z',
+      type: 'STAGE_ENTERED',
+      detail: { stageId: 'prepare', visit: 1 },
+    });
+    await repo.appendEvent({
+      ...event,
+      at: '2026-03-02T09:30:00.000Z',
+      type: 'STEP_SUBMITTED',
+      actor: 'provider',
+      stepId: 'plan-route',
+      detail: { visit: 1 },
+    });
+    const append = repo.appendEvent.bind(repo);
+    repo.appendEvent = async () => {
+      throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+    };
+    await expect(submitStep(counted, request())).rejects.toThrow('Internal');
+    expect(tally.rows.size).toBe(0);
+    repo.appendEvent = append;
+    const again = await failure(submitStep(counted, request()));
+    expect([again.code, again.details?.status]).toEqual(['STEP_NOT_OPEN', 'DONE']);
+    const visits = () => [...tally.rows.values()].map((row) => [row.stageId, row.side, row.counts.visits]);
+    // The visit ended with the citizen's answer at 10:00: each side counts it once.
+    expect(visits()).toEqual([
+      ['prepare', 'citizen', 1],
+      ['prepare', 'provider', 1],
+    ]);
+    await failure(submitStep(counted, request()));
+    expect(visits()).toEqual([
+      ['prepare', 'citizen', 1],
+      ['prepare', 'provider', 1],
+    ]);
+    expect(repo.events.filter((e) => e.type === 'STEP_SUBMITTED')).toHaveLength(2);
   });
 
   it('counts the submission when open-step already completed the re-armed step with the stored data', async () => {
