@@ -128,3 +128,17 @@ export async function putItem(
     new PutCommand({ TableName: table, Item: item, ...(condition && { ConditionExpression: condition }) }),
   );
 }
+
+/**
+ * Writes an item whose key is not taken yet: false, and nothing written, when it is. The once-only
+ * writes (a claim, a marker, a log record that a retry writes again) are all this one PutItem.
+ */
+export async function putNew(db: DynamoDBDocumentClient, table: string, item: Item): Promise<boolean> {
+  try {
+    await putItem(db, table, item, 'attribute_not_exists(pk)');
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { StepRecord } from '../domain/model';
 import type { Clock, InboundClaim } from '../domain/ports';
-import { isConditionFailed, queryAll, toStep } from './dynamo-items';
+import { isConditionFailed, putNew, queryAll, toStep } from './dynamo-items';
 import { keys, TABLE } from './table-keys';
 
 // What the SMS webhook needs: open steps by phone, STOP/START, and the claims of inbound message ids.
@@ -70,18 +70,8 @@ export class PhoneStore {
     ttl: number,
     claim: InboundClaim,
   ): Promise<{ fresh: true } | { fresh: false; claim: InboundClaim }> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.inbound(messageId), ttl, ...claim },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+    if (await putNew(this.db, this.table, { ...keys.inbound(messageId), ttl, ...claim }))
       return { fresh: true };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: keys.inbound(messageId), ConsistentRead: true }),
     );

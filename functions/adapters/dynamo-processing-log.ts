@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
-import { isConditionFailed } from './dynamo-items';
+import { putNew } from './dynamo-items';
 import { keys } from './table-keys';
 
 // The processing log in the case's partition (LOG#<time>#<span>), with the case's ttl: kept exactly as
@@ -26,17 +26,11 @@ export class DynamoProcessingLog implements ProcessingLog {
 
   private async put(record: ProcessingRecord): Promise<void> {
     const ttl = await this.ttlOf(record.caseId);
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.processing(record.caseId, record.at, record.spanId), ...record, ttl },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      // The same record again (a retried request that reuses its span): it is there already.
-      if (!isConditionFailed(error)) throw error;
-    }
+    // false: the same record again (a retried request that reuses its span), which is there already.
+    await putNew(this.db, this.table, {
+      ...keys.processing(record.caseId, record.at, record.spanId),
+      ...record,
+      ttl,
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../domain/model';
 import type { Addition, Counters, ReportTally, TallyMark, TallyRow } from '../reports/ports';
-import { isConditionFailed, putItem, queryAll } from './dynamo-items';
+import { putNew, queryAll } from './dynamo-items';
 import { keys } from './table-keys';
 
 // The service report's running aggregates: one item per organisation's service, day, stage and side,
@@ -19,17 +19,11 @@ export class DynamoReportTally implements ReportTally {
   ) {}
 
   async addOnce(mark: TallyMark, additions: readonly Addition[]): Promise<boolean> {
-    try {
-      await putItem(
-        this.db,
-        this.table,
-        { ...keys.tallyMark(mark.caseId, mark.id), ttl: mark.ttl },
-        'attribute_not_exists(pk)',
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const marked = await putNew(this.db, this.table, {
+      ...keys.tallyMark(mark.caseId, mark.id),
+      ttl: mark.ttl,
+    });
+    if (!marked) return false;
     await Promise.all(additions.map((addition) => this.add(addition)));
     return true;
   }

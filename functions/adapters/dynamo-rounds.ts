@@ -1,17 +1,19 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../domain/clock';
 import type { Clock, PageKey } from '../domain/ports';
 import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from '../domain/round-model';
 import type { RoundRepository } from '../domain/round-ports';
 import { NotFoundError } from '../shared/errors';
 import { countQuery } from './dynamo-batch';
-import { type Item, isConditionFailed, omit, type PageShape, pageKey, startKey } from './dynamo-items';
+import {
+  type Item,
+  isConditionFailed,
+  omit,
+  type PageShape,
+  pageKey,
+  putNew,
+  startKey,
+} from './dynamo-items';
 import { byRoundQuery, spreadOfRound } from './dynamo-round-cases';
 import { RoundReports } from './dynamo-round-reports';
 import { keys, TABLE } from './table-keys';
@@ -44,19 +46,8 @@ export class DynamoRoundRepository implements RoundRepository {
 
   async createRound(record: RoundRecord): Promise<'created' | 'exists'> {
     const index = keys.roundList(record.org, record.serviceId, record.createdAt, record.roundId);
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.round(record.roundId), ...record, ...index },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return 'created';
-    } catch (error) {
-      if (isConditionFailed(error)) return 'exists';
-      throw error;
-    }
+    const created = await putNew(this.db, this.table, { ...keys.round(record.roundId), ...record, ...index });
+    return created ? 'created' : 'exists';
   }
 
   async getRound(roundId: string): Promise<RoundRecord | undefined> {
