@@ -7,7 +7,8 @@
  * BENCH_DEADLINE_S (whole run after the synth, default 300), CASE_TIMEOUT_S (one case, default 60),
  * POLL_MS (first pause between polls of a case, default 20), BENCH_CITIZEN (sms | json | mixed: how
  * the citizen answers, default mixed), BENCH_DEBUG=1 (REPORT lines), BENCH_TRACE=1 (AWS calls and
- * mean duration per function, see local-trace.ts).
+ * mean duration per function, see local-trace.ts), BENCH_PROFILE=<folder> (every Lambda environment
+ * writes a CPU profile there; printed at the end by origin and function, see cpu-profiles.ts).
  * Past the deadline, or when any case fails, it prints what it got and exits 1.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { providerToken } from '../local/runtime/demo';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { cpuSummaryLines, summarizeCpuProfiles } from './cpu-profiles';
 import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
 import type { DriverJob, DriverMessage } from './local-driver';
@@ -33,6 +35,7 @@ const POLL_MS = positiveInt('POLL_MS', process.env.POLL_MS, 20);
 /** Cases' worth of bare writes timed before and after the cases (each also bounded to 30 s). */
 const BARE_CASES = 200;
 const CITIZEN = (process.env.BENCH_CITIZEN ?? 'mixed') as CitizenChannel;
+const PROFILE_DIR = process.env.BENCH_PROFILE && resolve(process.env.BENCH_PROFILE);
 if (!['sms', 'json', 'mixed'].includes(CITIZEN)) throw new Error(`BENCH_CITIZEN: sms, json or mixed`);
 const TWILIO = 'bench-twilio-token';
 const WRITE_OPS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'];
@@ -256,12 +259,15 @@ async function main(): Promise<number> {
       dataDir,
       port: 0,
       ...(process.env.BENCH_DEBUG ? { log: console.log, verbose: true } : {}),
+      ...(PROFILE_DIR ? { cpuProfileDir: PROFILE_DIR } : {}),
     });
     say(`runtime at ${rt.url}, data in ${dataDir}`);
     return (await bench(rt, deadline.signal)) ? 0 : 1;
   } finally {
     await cleanup();
     say('runtime stopped, data removed');
+    // The environments write their profiles as they end, that is when the runtime stops.
+    if (PROFILE_DIR) console.log(cpuSummaryLines(summarizeCpuProfiles(PROFILE_DIR)).join('\n'));
   }
 }
 

@@ -24,6 +24,8 @@ export interface EnvironmentSetup {
   sourceMaps: boolean;
   /** The engine clock's shared offset (clock.ts); the worker's Date follows it. */
   clock?: SharedArrayBuffer;
+  /** LOCAL_CPU_PROFILE: the environment writes a V8 CPU profile of its life here when it ends. */
+  cpuProfileDir?: string;
 }
 
 export interface InvocationOutcome {
@@ -74,7 +76,7 @@ export class Environment {
       },
       env: setup.env,
       // Not the runtime's own loader flags (tsx): the bundle is plain JavaScript, as on Lambda.
-      execArgv: [],
+      execArgv: setup.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.cpuProfileDir}`] : [],
       resourceLimits: { maxOldGenerationSizeMb: setup.memoryMb },
     });
     this.worker.unref();

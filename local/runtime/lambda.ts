@@ -124,6 +124,8 @@ export class LocalLambda {
   rates?: FaultRates;
   /** The engine clock the functions' Date follows (without it they run on real time). */
   clock?: EngineClock;
+  /** LOCAL_CPU_PROFILE: each environment writes a CPU profile here when it ends (bench/cpu-profiles.ts reads them). */
+  cpuProfileDir?: string;
 
   constructor(
     readonly functions: FunctionSpec[],
@@ -237,6 +239,7 @@ export class LocalLambda {
           env: this.environments.get(f.name) as Record<string, string>,
           sourceMaps: f.env.NODE_OPTIONS?.includes('--enable-source-maps') === true,
           ...(this.clock ? { clock: this.clock.buffer } : {}),
+          ...(this.cpuProfileDir ? { cpuProfileDir: this.cpuProfileDir } : {}),
         });
         return { env, cold: true };
       }

@@ -58,6 +58,11 @@ export interface RuntimeOptions {
   iam?: boolean;
   /** Transient faults at rates (LOCAL_FAULTS) and their seed (LOCAL_FAULTS_SEED). Default: from the environment. */
   faults?: { spec?: string; seed?: string };
+  /**
+   * A folder where every Lambda environment writes a V8 CPU profile when it ends (at stop, or when it
+   * times out). Default: LOCAL_CPU_PROFILE. For finding where the functions' CPU goes (bench/cpu-profiles.ts).
+   */
+  cpuProfileDir?: string;
 }
 
 /**
@@ -239,6 +244,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   lambda.faults = faults;
   lambda.rates = rates;
   lambda.clock = clock;
+  const cpuProfileDir = options.cpuProfileDir ?? process.env.LOCAL_CPU_PROFILE;
+  if (cpuProfileDir) lambda.cpuProfileDir = cpuProfileDir;
 
   const { scheduler, asyncLambda, sns, events } = messaging({ ctx, functions, lambda, now, log });
   const twilio = twilioAccount(functions);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -102,5 +102,38 @@ describe('closing', () => {
     await closing;
     await expect(running).resolves.toMatchObject({ runs: 1 });
     await expect(lambda.invoke('stack-Slow', { ms: 1 })).rejects.toThrow('stopping');
+  });
+});
+
+describe('CPU profiles (LOCAL_CPU_PROFILE)', () => {
+  it('has each environment write a V8 CPU profile of its life when the runtime closes', async () => {
+    writeFileSync(
+      join(dir, 'busy.js'),
+      `exports.handler = async ({ ms }) => {
+         const end = Date.now() + ms;
+         let n = 0;
+         while (Date.now() < end) n += Math.sqrt(n + 1);
+         return n;
+       };`,
+    );
+    const busy: FunctionSpec = {
+      ...spec(5),
+      logicalId: 'Busy',
+      name: 'stack-Busy',
+      file: join(dir, 'busy.js'),
+    };
+    busy.arn = busy.arn.replace('stack-Slow', 'stack-Busy');
+    const profiles = join(dir, 'profiles');
+    const lambda = new LocalLambda([busy], {}, () => {}, false, 2);
+    lambda.cpuProfileDir = profiles;
+    await Promise.all([lambda.invoke('stack-Busy', { ms: 150 }), lambda.invoke('stack-Busy', { ms: 150 })]);
+    await lambda.close();
+    const written = readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'));
+    expect(written).toHaveLength(2);
+    for (const file of written) {
+      const profile = JSON.parse(readFileSync(join(profiles, file), 'utf8'));
+      const urls = profile.nodes.map((n: { callFrame: { url: string } }) => n.callFrame.url);
+      expect(urls).toContain(`file://${join(dir, 'busy.js')}`);
+    }
   });
 });

@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cpuSummaryLines, familyOf, originOf, summarizeCpuProfiles } from '../../bench/cpu-profiles';
+
+// A real profile of a real minified bundle: two busy loops, one from a package in node_modules and one
+// from a file under functions/, bundled and minified by esbuild with its source map, run by node
+// --cpu-prof. The summary must name both by where they came from, though the bundle names neither.
+
+const dir = mkdtempSync(join(tmpdir(), 'cpu-profiles-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const busy = (name: string) => `export function ${name}(ms) {
+  const end = Date.now() + ms;
+  let n = 0;
+  while (Date.now() < end) n += Math.sqrt(n + 1);
+  return n;
+}`;
+
+describe('CPU profiles of Lambda environments', () => {
+  it('names minified bundle code by its package or source folder, as shares of the busy time', () => {
+    mkdirSync(join(dir, 'node_modules/@aws-sdk/busy'), { recursive: true });
+    mkdirSync(join(dir, 'functions/domain'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules/@aws-sdk/busy/index.js'), busy('sdkWork'));
+    writeFileSync(join(dir, 'functions/domain/work.js'), busy('ownWork'));
+    writeFileSync(
+      join(dir, 'entry.js'),
+      "import { sdkWork } from '@aws-sdk/busy';\nimport { ownWork } from './functions/domain/work.js';\nsdkWork(600); ownWork(200);\n",
+    );
+    const bundle = join(dir, 'bundle/index.js');
+    buildSync({
+      entryPoints: [join(dir, 'entry.js')],
+      bundle: true,
+      minify: true,
+      sourcemap: true,
+      platform: 'node',
+      outfile: bundle,
+      absWorkingDir: dir,
+      logLevel: 'silent',
+    });
+    const profiles = join(dir, 'profiles');
+    execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, bundle]);
+
+    const summary = summarizeCpuProfiles(profiles);
+    expect(summary.profiles).toBe(1);
+    const sdk = summary.byOrigin.get('@aws-sdk/busy') ?? 0;
+    const own = summary.byOrigin.get('functions/domain') ?? 0;
+    // 600 and 200 ms of spinning on a shared machine: each seen, the larger one larger.
+    expect(own).toBeGreaterThan(50);
+    expect(sdk).toBeGreaterThan(own);
+    expect(sdk + own).toBeLessThanOrEqual(summary.busyMs);
+    const lines = cpuSummaryLines(summary);
+    expect(lines[1]).toMatch(/^ {2}AWS SDK \d+\.\d%, .*this project \d+\.\d%/);
+    expect(lines.some((line) => / {2}\d+\.\d% .* @aws-sdk\/busy\/index\.js:\d+$/.test(line))).toBe(true);
+  });
+
+  it('sorts origins into families', () => {
+    expect(originOf('/x/node_modules/@smithy/core/dist-es/a.js')).toBe('@smithy/core');
+    expect(originOf('/x/node_modules/zod/v4/core.js')).toBe('zod');
+    expect(originOf('../../functions/adapters/dynamo-items.ts')).toBe('functions/adapters');
+    expect(originOf('/work/cdk.out/asset.abc/index.js')).toBe('a bundle (no source map entry)');
+    expect(
+      [
+        '@smithy/core',
+        'node:_http_client',
+        'native writev',
+        'functions/domain',
+        '(garbage collector)',
+        'zod',
+      ].map(familyOf),
+    ).toEqual(['AWS SDK', 'Node.js', 'Node.js', 'this project', 'V8', 'other packages']);
+  });
+});
