@@ -59,8 +59,8 @@ export interface RuntimeOptions {
   /** Transient faults at rates (LOCAL_FAULTS) and their seed (LOCAL_FAULTS_SEED). Default: from the environment. */
   faults?: { spec?: string; seed?: string };
   /**
-   * A folder where every Lambda environment writes a V8 CPU profile when it ends (at stop, or when it
-   * times out). Default: LOCAL_CPU_PROFILE. For finding where the functions' CPU goes (bench/cpu-profiles.ts).
+   * A folder where every Lambda environment writes a V8 CPU profile when it ends (when the runtime
+   * stops). Default: LOCAL_CPU_PROFILE. For finding where the functions' CPU goes (bench/cpu-profiles.ts).
    */
   cpuProfileDir?: string;
 }
