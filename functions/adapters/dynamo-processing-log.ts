@@ -1,6 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
-import { putNew } from './dynamo-items';
+import { isConditionFailed } from './dynamo-items';
 import { keys } from './table-keys';
 
 // The processing log in the case's partition (LOG#<time>#<span>), with the case's ttl: kept exactly as
@@ -26,11 +26,19 @@ export class DynamoProcessingLog implements ProcessingLog {
 
   private async put(record: ProcessingRecord): Promise<void> {
     const ttl = await this.ttlOf(record.caseId);
-    // false: the same record again (a retried request that reuses its span), which is there already.
-    await putNew(this.db, this.table, {
-      ...keys.processing(record.caseId, record.at, record.spanId),
-      ...record,
-      ttl,
-    });
+    // Its own PutCommand, not dynamo-items' shared putNew: test/lib/least-privilege.test.ts proves from
+    // the code that a function that only reads a case writes nothing but this record, by where it is built.
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.processing(record.caseId, record.at, record.spanId), ...record, ttl },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // The same record again (a retried request that reuses its span): it is there already.
+      if (!isConditionFailed(error)) throw error;
+    }
   }
 }
