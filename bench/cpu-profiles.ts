@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join } from 'node:path';
+import type { LocalLambda } from '../local/runtime/lambda';
 
 interface CallFrame {
   functionName: string;
@@ -27,6 +28,8 @@ export interface CpuSummary {
   byOrigin: Map<string, number>;
   /** Busy ms per function, named by its source file and line. */
   byFunction: Map<string, number>;
+  /** Busy ms per Lambda function, for the bundles `summarizeCpuProfiles` was given names of. */
+  byLambda: Map<string, number>;
 }
 
 /** The npm package of a path in node_modules, else the path from its top source folder. */
@@ -48,8 +51,11 @@ export function familyOf(origin: string): string {
   return 'other packages';
 }
 
-/** Reads every .cpuprofile in `dir`; frames of a file with a source map are named by their original source. */
-export function summarizeCpuProfiles(dir: string): CpuSummary {
+/**
+ * Reads every .cpuprofile in `dir`; frames of a file with a source map are named by their original
+ * source. `lambdas` names bundles (their file) by function: a profile whose frames run one counts for it.
+ */
+export function summarizeCpuProfiles(dir: string, lambdas = new Map<string, string>()): CpuSummary {
   const maps = new Map<string, SourceMap | undefined>();
   const mapOf = (file: string) => {
     if (!maps.has(file)) {
@@ -63,7 +69,13 @@ export function summarizeCpuProfiles(dir: string): CpuSummary {
     }
     return maps.get(file);
   };
-  const summary: CpuSummary = { profiles: 0, busyMs: 0, byOrigin: new Map(), byFunction: new Map() };
+  const summary: CpuSummary = {
+    profiles: 0,
+    busyMs: 0,
+    byOrigin: new Map(),
+    byFunction: new Map(),
+    byLambda: new Map(),
+  };
   const add = (into: Map<string, number>, key: string, ms: number) =>
     into.set(key, (into.get(key) ?? 0) + ms);
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
@@ -73,7 +85,10 @@ export function summarizeCpuProfiles(dir: string): CpuSummary {
     profile.samples.forEach((id, i) => {
       selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
     });
+    const busyBefore = summary.busyMs;
+    let lambda: string | undefined;
     for (const { id, callFrame: frame } of profile.nodes) {
+      lambda ??= lambdas.get(frame.url.replace(/^file:\/\//, ''));
       const ms = (selfUs.get(id) ?? 0) / 1000;
       if (ms === 0 || frame.functionName === '(idle)') continue;
       summary.busyMs += ms;
@@ -91,12 +106,20 @@ export function summarizeCpuProfiles(dir: string): CpuSummary {
       const where = `${source.replace(/.*node_modules\//, '')}:${line + 1}`;
       add(summary.byFunction, `${frame.functionName || '(anonymous)'} ${where}`, ms);
     }
+    if (lambda) add(summary.byLambda, lambda, summary.busyMs - busyBefore);
   }
   return summary;
 }
 
-/** The summary as lines: the largest origins and functions, each as a share of the busy time. */
-export function cpuSummaryLines(summary: CpuSummary, top = { origins: 12, functions: 12 }): string[] {
+/**
+ * The summary as lines: the largest origins and functions, each as a share of the busy time; and per Lambda
+ * function its share and, given its invocations, its busy time per invocation.
+ */
+export function cpuSummaryLines(
+  summary: CpuSummary,
+  invocations = new Map<string, number>(),
+  top = { origins: 12, functions: 12 },
+): string[] {
   const share = (ms: number) => `${((ms / Math.max(summary.busyMs, 1e-9)) * 100).toFixed(1).padStart(5)}%`;
   const largest = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
   const families = new Map<string, number>();
@@ -107,9 +130,24 @@ export function cpuSummaryLines(summary: CpuSummary, top = { origins: 12, functi
     `  ${largest(families, families.size)
       .map(([family, ms]) => `${family} ${share(ms).trim()}`)
       .join(', ')}`,
+    ...(summary.byLambda.size > 0 ? ['  by Lambda function (busy ms per invocation, warm-up included)'] : []),
+    ...largest(summary.byLambda, summary.byLambda.size).map(([name, ms]) => {
+      const count = invocations.get(name);
+      return `    ${share(ms)} ${name}${count ? `: ${(ms / count).toFixed(1)} ms x ${count}` : ''}`;
+    }),
     '  by origin',
     ...largest(summary.byOrigin, top.origins).map(([origin, ms]) => `    ${share(ms)} ${origin}`),
     '  by function (self time)',
     ...largest(summary.byFunction, top.functions).map(([fn, ms]) => `    ${share(ms)} ${fn}`),
   ];
+}
+
+/** The lines for a runtime's profiles: its functions named as their handlers, with their invocations. */
+export function runtimeProfileLines(lambda: LocalLambda, dir: string): string[] {
+  const nameOf = (f: LocalLambda['functions'][number]) => f.handlerName ?? f.name;
+  const lambdas = new Map(lambda.functions.map((f) => [f.file, nameOf(f)]));
+  const invocations = new Map(
+    lambda.functions.map((f) => [nameOf(f), lambda.stats.get(f.name)?.invocations ?? 0]),
+  );
+  return cpuSummaryLines(summarizeCpuProfiles(dir, lambdas), invocations);
 }

@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { providerToken } from '../local/runtime/demo';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
-import { cpuSummaryLines, summarizeCpuProfiles } from './cpu-profiles';
+import { runtimeProfileLines } from './cpu-profiles';
 import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
 import type { DriverJob, DriverMessage } from './local-driver';
@@ -267,7 +267,7 @@ async function main(): Promise<number> {
     await cleanup();
     say('runtime stopped, data removed');
     // The environments write their profiles as they end, that is when the runtime stops.
-    if (PROFILE_DIR) console.log(cpuSummaryLines(summarizeCpuProfiles(PROFILE_DIR)).join('\n'));
+    if (PROFILE_DIR && rt) console.log(runtimeProfileLines(rt.lambda, PROFILE_DIR).join('\n'));
   }
 }
 

@@ -10,7 +10,8 @@
  * Where the memory is (round-memory.ts): the main heap, the Lambda environments (worker threads),
  * the resident memory by kind of mapping, the outbox; HEAP_SNAPSHOT=1 writes the main heap at rest.
  * `npm run bench:round -- 100000` (or N=100000) runs a round of 100,000 rows. BENCH_TRACE=1: the AWS
- * calls and mean duration per function, per started case (local-trace.ts).
+ * calls and mean duration per function, per started case (local-trace.ts). BENCH_PROFILE=<folder>: every
+ * Lambda environment writes a CPU profile there, printed at the end by origin and function (cpu-profiles.ts).
  * BENCH_DEADLINE_S (default 600 + N / 10) bounds the run after the synth.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { Api, ApiError, putFile } from '../local/runtime/round-client';
 import { wasteRow, writeWasteCsv } from '../local/runtime/round-csv';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { runtimeProfileLines } from './cpu-profiles';
 import { installTrace } from './local-trace';
 import { failedExecutions } from './round-failures';
 import { kb, mb, Peaks, residentByKind, restingMemory, WorkerMemory } from './round-memory';
@@ -35,6 +37,7 @@ const BASE_CONCURRENCY = positiveInt('BASE_CONCURRENCY', process.env.BASE_CONCUR
 // A round of N rows needs about N / 58 s on this machine's kind; a busy machine up to three times that.
 const DEADLINE_S = positiveInt('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 600 + Math.ceil(N / 10));
 const ORG = 'gemeente-bench';
+const PROFILE_DIR = process.env.BENCH_PROFILE && resolve(process.env.BENCH_PROFILE);
 const root = resolve(__dirname, '..');
 const t00 = performance.now();
 const say = (line: string) =>
@@ -158,6 +161,7 @@ async function main(): Promise<number> {
     port: 0,
     log: workers.log,
     verbose: true,
+    ...(PROFILE_DIR ? { cpuProfileDir: PROFILE_DIR } : {}),
   });
   const token = providerToken(rt.issuer, ORG, 'municipality');
   const api = new Api(rt.url, token);
@@ -227,6 +231,8 @@ async function main(): Promise<number> {
     peaks.stop();
     clearTimeout(deadline);
     await rt.stop();
+    // The environments write their profiles as they end, that is when the runtime stops.
+    if (PROFILE_DIR) console.log(runtimeProfileLines(rt.lambda, PROFILE_DIR).join('\n'));
   }
 }
 

@@ -44,7 +44,7 @@ describe('CPU profiles of Lambda environments', () => {
     const profiles = join(dir, 'profiles');
     execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, bundle]);
 
-    const summary = summarizeCpuProfiles(profiles);
+    const summary = summarizeCpuProfiles(profiles, new Map([[bundle, 'busy-function']]));
     expect(summary.profiles).toBe(1);
     const sdk = summary.byOrigin.get('@aws-sdk/busy') ?? 0;
     const own = summary.byOrigin.get('functions/domain') ?? 0;
@@ -52,8 +52,12 @@ describe('CPU profiles of Lambda environments', () => {
     expect(own).toBeGreaterThan(50);
     expect(sdk).toBeGreaterThan(own);
     expect(sdk + own).toBeLessThanOrEqual(summary.busyMs);
-    const lines = cpuSummaryLines(summary);
+    // The profile ran the named bundle: all of its busy time is that function's.
+    expect(summary.byLambda.get('busy-function')).toBe(summary.busyMs);
+    const lines = cpuSummaryLines(summary, new Map([['busy-function', 4]]));
     expect(lines[1]).toMatch(/^ {2}AWS SDK \d+\.\d%, .*this project \d+\.\d%/);
+    const perInvocation = (summary.busyMs / 4).toFixed(1);
+    expect(lines).toContain(`    100.0% busy-function: ${perInvocation} ms x 4`);
     expect(lines.some((line) => / {2}\d+\.\d% .* @aws-sdk\/busy\/index\.js:\d+$/.test(line))).toBe(true);
   });
 
