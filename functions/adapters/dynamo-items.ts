@@ -131,7 +131,7 @@ export async function putItem(
 
 /**
  * Writes an item whose key is not taken yet: false, and nothing written, when it is. The once-only
- * writes (a claim, a marker, a log record that a retry writes again) are all this one PutItem.
+ * writes (an inbound SMS claim, a report marker, a round) are all this one PutItem.
  */
 export async function putNew(db: DynamoDBDocumentClient, table: string, item: Item): Promise<boolean> {
   try {
