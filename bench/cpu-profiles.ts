@@ -6,8 +6,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LocalLambda } from '../local/runtime/lambda';
+
+/** BENCH_PROFILE: the folder the benches have the runtime's environments write their profiles to. */
+export function benchProfileDir(): string | undefined {
+  return process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
+}
 
 interface CallFrame {
   functionName: string;
@@ -88,7 +93,8 @@ export function summarizeCpuProfiles(dir: string, lambdas = new Map<string, stri
     const busyBefore = summary.busyMs;
     let lambda: string | undefined;
     for (const { id, callFrame: frame } of profile.nodes) {
-      lambda ??= lambdas.get(frame.url.replace(/^file:\/\//, ''));
+      const file = frame.url.replace(/^file:\/\//, '');
+      lambda ??= lambdas.get(file);
       const ms = (selfUs.get(id) ?? 0) / 1000;
       if (ms === 0 || frame.functionName === '(idle)') continue;
       summary.busyMs += ms;
@@ -98,7 +104,6 @@ export function summarizeCpuProfiles(dir: string, lambdas = new Map<string, stri
         add(summary.byOrigin, name.startsWith('(') ? name : `native ${name}`, ms);
         continue;
       }
-      const file = frame.url.replace(/^file:\/\//, '');
       const entry = mapOf(file)?.findEntry(frame.lineNumber, frame.columnNumber);
       const source = entry && 'originalSource' in entry ? entry.originalSource : file;
       const line = entry && 'originalLine' in entry ? entry.originalLine : frame.lineNumber;

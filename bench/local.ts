@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { providerToken } from '../local/runtime/demo';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
-import { runtimeProfileLines } from './cpu-profiles';
+import { benchProfileDir, runtimeProfileLines } from './cpu-profiles';
 import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
 import type { DriverJob, DriverMessage } from './local-driver';
@@ -35,7 +35,7 @@ const POLL_MS = positiveInt('POLL_MS', process.env.POLL_MS, 20);
 /** Cases' worth of bare writes timed before and after the cases (each also bounded to 30 s). */
 const BARE_CASES = 200;
 const CITIZEN = (process.env.BENCH_CITIZEN ?? 'mixed') as CitizenChannel;
-const PROFILE_DIR = process.env.BENCH_PROFILE && resolve(process.env.BENCH_PROFILE);
+const PROFILE_DIR = benchProfileDir();
 if (!['sms', 'json', 'mixed'].includes(CITIZEN)) throw new Error(`BENCH_CITIZEN: sms, json or mixed`);
 const TWILIO = 'bench-twilio-token';
 const WRITE_OPS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'];

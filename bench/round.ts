@@ -24,7 +24,7 @@ import { Api, ApiError, putFile } from '../local/runtime/round-client';
 import { wasteRow, writeWasteCsv } from '../local/runtime/round-csv';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
-import { runtimeProfileLines } from './cpu-profiles';
+import { benchProfileDir, runtimeProfileLines } from './cpu-profiles';
 import { installTrace } from './local-trace';
 import { failedExecutions } from './round-failures';
 import { kb, mb, Peaks, residentByKind, restingMemory, WorkerMemory } from './round-memory';
@@ -37,7 +37,7 @@ const BASE_CONCURRENCY = positiveInt('BASE_CONCURRENCY', process.env.BASE_CONCUR
 // A round of N rows needs about N / 58 s on this machine's kind; a busy machine up to three times that.
 const DEADLINE_S = positiveInt('BENCH_DEADLINE_S', process.env.BENCH_DEADLINE_S, 600 + Math.ceil(N / 10));
 const ORG = 'gemeente-bench';
-const PROFILE_DIR = process.env.BENCH_PROFILE && resolve(process.env.BENCH_PROFILE);
+const PROFILE_DIR = benchProfileDir();
 const root = resolve(__dirname, '..');
 const t00 = performance.now();
 const say = (line: string) =>
