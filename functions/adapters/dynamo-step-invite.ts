@@ -47,6 +47,7 @@ export function inviteWrite(input: OpenStepInput, ttl: number) {
     'channel',
     'submittedBy',
     'delegateId',
+    'tokenRetimed',
     ...(shortCode === undefined ? ['shortCode'] : []),
     ...(phoneHash === undefined ? ['phoneHash', 'gsi1pk', 'gsi1sk'] : []),
   ];

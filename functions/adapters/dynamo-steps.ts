@@ -82,10 +82,11 @@ export class StepStore {
   /** Same attempt, next wait segment: only the token and the notice bookkeeping change. */
   private rearm(input: OpenStepInput, kind: 'reminder' | 'escalation' | 'none'): Promise<Item | undefined> {
     const shift = input.shiftSeconds ?? 0;
+    // A new token waits: whatever a retime said about the previous one (tokenRetimed) is over.
     const update = {
-      reminder: 'SET taskToken = :t ADD reminders :one',
-      escalation: 'SET taskToken = :t, escalated = :true',
-      none: 'SET taskToken = :t',
+      reminder: 'SET taskToken = :t REMOVE tokenRetimed ADD reminders :one',
+      escalation: 'SET taskToken = :t, escalated = :true REMOVE tokenRetimed',
+      none: 'SET taskToken = :t REMOVE tokenRetimed',
     }[kind];
     return this.update({
       Key: keys.step(input.caseId, input.stepId),
@@ -107,7 +108,7 @@ export class StepStore {
   private handOverToken(input: OpenStepInput): Promise<Item | undefined> {
     return this.update({
       Key: keys.step(input.caseId, input.stepId),
-      UpdateExpression: 'SET taskToken = :t',
+      UpdateExpression: 'SET taskToken = :t REMOVE tokenRetimed',
       ConditionExpression: 'visit = :v AND #status = :done',
       ExpressionAttributeNames: NAMES,
       ExpressionAttributeValues: { ':t': input.taskToken, ':v': input.visit, ':done': 'DONE' },

@@ -132,6 +132,11 @@ export interface StepRecord {
   proposalSeq?: number;
   /** The shift accepted proposals gave this visit's schedule (reminders, due date, expiry). */
   retime?: { visit: number; shiftSeconds: number };
+  /**
+   * An accepted proposal ended the wait of `taskToken` with Step.Retimed, and no wait has recorded its
+   * token since: the re-armed wait will take over an answer that the old token can no longer deliver.
+   */
+  tokenRetimed?: boolean;
 }
 
 export type ProposalStatus = 'OPEN' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED';

@@ -19,7 +19,8 @@ import type { CaseRepository, Clock, TaskCompleter } from './ports';
 
 // Submitting a step, for every channel (web form, console, API, SMS). The conditional OPEN -> DONE
 // write is what makes a submission count exactly once; SendTaskSuccess follows, and a token the
-// engine refuses undoes the write so the citizen can simply try again. The answers are stored sealed
+// engine refuses undoes the write so the citizen can simply try again (but for a wait that an accepted
+// proposal is re-arming: the next wait takes the answer). The answers are stored sealed
 // with the case's key; the engine gets only the values its routing reads (workflows/routing.ts).
 
 export interface SubmitDeps {
@@ -137,8 +138,10 @@ export async function submitStep(
       await recordSubmitted().catch(() => undefined);
       throw error;
     }
-    // false: open-step already re-armed and completed the step with this data, so it counts.
-    if (await repo.revertStep(req.caseId, req.stepId, token)) {
+    // An accepted proposal ended this wait (tokenRetimed): the re-armed one takes the answer over
+    // (open-step, 'already-done'), so it stands. Otherwise the wait is over: the answer is undone, unless
+    // (false) open-step already re-armed and completed the step with this data, so it counts.
+    if (!step.tokenRetimed && (await repo.revertStep(req.caseId, req.stepId, token))) {
       throw new ConflictError(
         'TOKEN_EXPIRED',
         'The step stopped waiting for this answer just now. Nothing was saved; please try again.',

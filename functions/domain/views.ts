@@ -275,7 +275,10 @@ export function caseSummary(c: CaseRecord, reference: string | undefined) {
 /** A step record as it may leave the server: without the task token or sealed values. */
 export function publicStep(
   step: StepRecord,
-): Omit<StepRecord, 'taskToken' | 'dataEnc' | 'proposals' | 'proposalOpen' | 'proposalSeq' | 'retime'> {
+): Omit<
+  StepRecord,
+  'taskToken' | 'dataEnc' | 'proposals' | 'proposalOpen' | 'proposalSeq' | 'retime' | 'tokenRetimed'
+> {
   // Proposals hold sealed reasons; the case view shows them opened (proposals/view.ts).
   const {
     taskToken: _secret,
@@ -284,6 +287,7 @@ export function publicStep(
     proposalOpen: _open,
     proposalSeq: _seq,
     retime: _retime,
+    tokenRetimed: _retimed,
     ...rest
   } = step;
   return rest;

@@ -50,7 +50,9 @@ export class DynamoProposalStore implements ProposalStore {
       values[':note'] = answer.noteEnc;
     }
     if (answer.move) {
-      set.push('dueAt = :dueAt', 'expiresAt = :expiresAt', 'retime = :retime');
+      // The running wait is ended next (Step.Retimed): an answer in between goes to the re-armed one.
+      set.push('dueAt = :dueAt', 'expiresAt = :expiresAt', 'retime = :retime', 'tokenRetimed = :true');
+      values[':true'] = true;
       values[':dueAt'] = answer.move.dueAt;
       values[':expiresAt'] = answer.move.expiresAt;
       values[':retime'] = { visit: answer.visit, shiftSeconds: answer.move.shiftSeconds };

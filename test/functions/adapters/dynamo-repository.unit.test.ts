@@ -87,7 +87,15 @@ describe('openStep invite', () => {
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'CASE' },
     });
-    const removed = ['data', 'dataEnc', 'submittedAt', 'channel', 'submittedBy', 'delegateId'];
+    const removed = [
+      'data',
+      'dataEnc',
+      'submittedAt',
+      'channel',
+      'submittedBy',
+      'delegateId',
+      'tokenRetimed',
+    ];
     const names = [...Object.keys(fields), ...removed];
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
@@ -135,7 +143,7 @@ describe('openStep invite', () => {
     expect(ddb.commandCalls(UpdateCommand)[1]?.args[0].input).toEqual({
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
-      UpdateExpression: 'SET taskToken = :t',
+      UpdateExpression: 'SET taskToken = :t REMOVE tokenRetimed',
       ConditionExpression: 'visit = :v AND #status = :done',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':t': 'tok', ':v': 2, ':done': 'DONE' },

@@ -175,6 +175,21 @@ describe('submitStep', () => {
     expect(repo.events).toHaveLength(0);
   });
 
+  it('keeps an answer whose wait an accepted proposal just ended: the re-armed wait takes it over', async () => {
+    // The proposal's write marked the token (tokenRetimed) before ending its wait with Step.Retimed.
+    repo.putStep(openStep({ tokenRetimed: true }));
+    engine.rejected.add('token-1');
+    const { step } = await submitStep(deps, request());
+    expect(step.status).toBe('DONE');
+    const stored = await repo.getStep('case1', 'confirm-address');
+    expect(stored?.status).toBe('DONE');
+    expect(caseCipher(vault, caseRecord()).openJson(stored?.dataEnc)).toEqual({
+      correct: true,
+      note: 'achterom',
+    });
+    expect(repo.events.map((e) => [e.type, e.stepId])).toEqual([['STEP_SUBMITTED', 'confirm-address']]);
+  });
+
   it('logs an answer the engine could not take (a throttle): the step stays DONE for open-step to hand over', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     engine.completeTask = async () => {

@@ -209,7 +209,7 @@ describe('open-step handler', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: TABLE,
       Key: keys.step('case1', 'present'),
-      UpdateExpression: 'SET taskToken = :t ADD reminders :one',
+      UpdateExpression: 'SET taskToken = :t REMOVE tokenRetimed ADD reminders :one',
       ConditionExpression:
         'visit = :v AND #status = :open AND (attribute_not_exists(retime) OR retime.visit <> :v OR retime.shiftSeconds = :zeroShift)',
       ExpressionAttributeNames: { '#status': 'status' },

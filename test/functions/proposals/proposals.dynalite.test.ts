@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { openStep } from '../../../functions/domain/open-step';
 import type { OpenStepPayload } from '../../../functions/domain/open-step-payload';
+import { submitStep } from '../../../functions/domain/submit';
 import { answerProposal } from '../../../functions/proposals/answer';
 import { DynamoProposalStore } from '../../../functions/proposals/dynamo-proposals';
 import { propose } from '../../../functions/proposals/propose';
@@ -13,7 +14,7 @@ import { fixedClock, MemoryEngine, MemoryNotifier, makeCase, publicUrl, vault } 
 // The rules of negotiated due dates against a real DynamoDB API (dynalite) with the real repository
 // and proposal store: who may answer, once, the limits per side and step, a proposal that lapses with
 // its step, and an accepted one re-timing the running wait (and a wait planned on the old schedule
-// re-timing itself).
+// re-timing itself), and an answer sent while that wait re-arms.
 
 let table: LocalTable;
 let repo: DynamoCaseRepository;
@@ -192,6 +193,49 @@ describe('proposing a due date', () => {
     expect((await repo.getStep(caseId, 'present'))?.proposals?.[made.proposalId]?.status).toBe('EXPIRED');
   });
 
+  it('counts an answer sent while the accepted proposal re-arms the wait: the re-armed wait takes it over', async () => {
+    const made = await propose(deps(), {
+      record: await record(),
+      stepId: 'present',
+      by: 'citizen',
+      dueAt: '2026-03-06',
+      reason: 'r',
+    });
+    await answerProposal(deps(), {
+      record: await record(),
+      proposalId: made.proposalId,
+      by: 'provider',
+      accept: true,
+      channel: 'api',
+    });
+    expect(engine.retimed).toContain('token-1');
+    engine.rejected.add('token-1'); // Step.Retimed ended that wait; the re-armed one has not started yet
+    expect((await repo.getStep(caseId, 'present'))?.tokenRetimed).toBe(true);
+    const answered = await submitStep(
+      { repo, engine, clock, vault },
+      { caseId, stepId: 'present', actor: 'citizen', channel: 'sms', data: { presented: true } },
+    );
+    expect(answered.step.status).toBe('DONE');
+    // The re-armed wait (retime-step found the step answered: a short wait, no notice) gets the answer.
+    const rearmed = await openStep(
+      openDeps(),
+      payload({
+        notice: 'none',
+        taskToken: 'token-2',
+        enteredAt: '2026-03-02T09:00:01.000Z',
+        shiftSeconds: 2 * 86_400,
+      }),
+    );
+    expect(rearmed.result).toBe('already-done');
+    const handed = engine.completed.filter((c) => c.taskToken === 'token-2').map((c) => c.output);
+    expect(handed).toMatchObject([{ stepId: 'present', actor: 'citizen', channel: 'sms' }]);
+    const step = await repo.getStep(caseId, 'present');
+    expect(step).toMatchObject({ status: 'DONE', taskToken: 'token-2' });
+    expect(step?.tokenRetimed).toBeUndefined();
+    const events = (await repo.getCaseEvents(caseId))?.events ?? [];
+    expect(events.filter((e) => e.type === 'STEP_SUBMITTED')).toHaveLength(1);
+  });
+
   it('re-times a wait that was planned on the old schedule when it starts after the answer', async () => {
     const made = await propose(deps(), {
       record: await record(),
@@ -229,6 +273,9 @@ describe('proposing a due date', () => {
       }),
     );
     expect(rearmed.result).toBe('rearmed');
-    expect((await repo.getStep(caseId, 'present'))?.taskToken).toBe('token-3');
+    const step = await repo.getStep(caseId, 'present');
+    expect(step?.taskToken).toBe('token-3');
+    // A new wait holds the token: an answer it refuses is undone again (submit.ts).
+    expect(step?.tokenRetimed).toBeUndefined();
   });
 });
