@@ -24,6 +24,9 @@ export interface ExecutionEntry {
   history?: MemoryHistory;
 }
 
+/** The journal lines of an in-memory engine's executions: none, ever. */
+const NO_LINES: number[] = Object.freeze([]) as unknown as number[];
+
 export class Store {
   /** The current revision of every state machine, and every revision by `arn#revision`. */
   readonly machines = new Map<string, StateMachine>();
@@ -123,7 +126,10 @@ export class Store {
   }
 
   addExecution(execution: Execution): void {
-    const entry = this.index(execution.record, [], []);
+    // In memory mode nothing is journaled: every entry shares one empty (frozen) list of lines.
+    const entry = this.durable
+      ? this.index(execution.record, [], [])
+      : this.index(execution.record, NO_LINES, NO_LINES);
     entry.execution = execution;
     if (!this.durable) entry.history = new MemoryHistory();
     this.resident.add(execution.record.key, execution);

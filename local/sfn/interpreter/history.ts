@@ -16,7 +16,7 @@ export interface HistoryEvent {
 }
 
 /** `TaskStateEntered` → `stateEnteredEventDetails`, `MapIterationStarted` → `mapIterationStartedEventDetails`... */
-function detailsKey(type: string): string {
+export function detailsKey(type: string): string {
   if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
   if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
   if (type.startsWith('MapIteration')) return `mapIteration${type.slice(12)}EventDetails`;

@@ -59,6 +59,7 @@ function finishThread(interpreter: Interpreter, execution: Execution, thread: Th
     { output: execution.payloads.output, outputDetails: { truncated: false } },
     thread,
   );
+  execution.succeeded();
 }
 
 /**
