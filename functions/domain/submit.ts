@@ -16,11 +16,12 @@ import type { Actor, CaseRecord, Channel, FormData, StepRecord, StoredSubmission
 import { orgDisplayName } from './org-name';
 import type { PiiVault } from './pii';
 import type { CaseRepository, Clock, TaskCompleter } from './ports';
+import { nextWaitTakesOver } from './wait-handover';
 
 // Submitting a step, for every channel (web form, console, API, SMS). The conditional OPEN -> DONE
 // write is what makes a submission count exactly once; SendTaskSuccess follows, and a token the
-// engine refuses undoes the write so the citizen can simply try again (but for a wait that an accepted
-// proposal is re-arming: the next wait takes the answer). The answers are stored sealed
+// engine refuses undoes the write so the citizen can simply try again (unless another wait of the step
+// follows and takes the answer: wait-handover.ts). The answers are stored sealed
 // with the case's key; the engine gets only the values its routing reads (workflows/routing.ts).
 
 export interface SubmitDeps {
@@ -138,10 +139,11 @@ export async function submitStep(
       await recordSubmitted().catch(() => undefined);
       throw error;
     }
-    // An accepted proposal ended this wait (tokenRetimed): the re-armed one takes the answer over
-    // (open-step, 'already-done'), so it stands. Otherwise the wait is over: the answer is undone, unless
-    // (false) open-step already re-armed and completed the step with this data, so it counts.
-    if (!step.tokenRetimed && (await repo.revertStep(req.caseId, req.stepId, token))) {
+    // The wait is over. When another wait of the step follows, it takes the answer over, so it stands
+    // (wait-handover.ts). Otherwise the answer is undone, unless (false) open-step already re-armed and
+    // completed the step with this data, so it counts.
+    const handedOver = await nextWaitTakesOver(repo, step, clock.now());
+    if (!handedOver && (await repo.revertStep(req.caseId, req.stepId, token))) {
       throw new ConflictError(
         'TOKEN_EXPIRED',
         'The step stopped waiting for this answer just now. Nothing was saved; please try again.',

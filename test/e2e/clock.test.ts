@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TEXTS } from '../../functions/domain/sms-texts';
 import {
   caseStatus,
   citizenWeb,
@@ -82,5 +83,36 @@ describe('reminders, escalation and expiry on the fast-forwarded clock', () => {
     await sys.advance(HOUR);
     expect((await events(c.caseId, 'STEP_REMINDED')).filter((e) => e.stepId === 'present')).toHaveLength(0);
     expect((await smsTo(c.phone)).length).toBe(before);
+  });
+
+  it('an SMS answer that comes just as the reminder’s wait begins counts, and no reminder follows it', async () => {
+    const c = await createCase(sys, 'waste-collection', staff);
+    await stepOpen(sys, c.caseId, 'present', staff);
+    await stepOpen(sys, c.caseId, 'collect', staff);
+    await eventually(async () => (await smsTo(c.phone)).length === 1, 'the invitation SMS');
+    // The reminder's open-step takes its time (as a cold start would). Both invites are done, and no
+    // other step of this system has a notice due in the next 21 hours, so the delay is this one's.
+    const slow = await sys.request('POST', '/local/faults', {
+      json: { function: 'open-step', times: 1, delayMs: 3_000 },
+    });
+    expect(slow.status, slow.text).toBe(201);
+    // Past the reminder after 20h: the invite's wait times out. The fast-forward answers once the engine
+    // is idle again, so after the reminder's open-step: the answer goes in while it runs.
+    const advanced = sys.advance(21 * HOUR);
+    await eventually(
+      async () => ((await sys.request('GET', '/local/faults')).json.faults as unknown[]).length === 0,
+      'the reminder on its way',
+    );
+    // The invite's token is refused now, and the reminder's not recorded yet: the answer still counts.
+    const answered = await sys.sms(c.phone, 'ja');
+    expect(answered.status).toBe(200);
+    expect(answered.text).not.toContain(TEXTS.nl.retry.slice(0, 20));
+    expect(step(await getCase(sys, c.caseId, staff), 'present').status).toBe('DONE');
+    await advanced;
+    // The reminder's wait takes the answer over: the case goes on, without a reminder.
+    await provider(sys, c.caseId, 'collect', staff, answers('waste-collection', 'collect'));
+    await stepOpen(sys, c.caseId, 'household-feedback', staff);
+    expect((await events(c.caseId, 'STEP_SUBMITTED')).filter((e) => e.stepId === 'present')).toHaveLength(1);
+    expect((await events(c.caseId, 'STEP_REMINDED')).filter((e) => e.stepId === 'present')).toHaveLength(0);
   });
 });

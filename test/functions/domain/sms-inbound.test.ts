@@ -136,11 +136,36 @@ describe('answers', () => {
     });
   });
 
-  it('asks to send again when the engine stopped waiting for this token', async () => {
+  it('asks to send again when the step stopped waiting for good (its expiry) just before the answer', async () => {
     await open('case-1');
     engine.rejected.add('token-case-1');
-    expect(await sms('ja')).toBe(TEXTS.nl.retry);
+    // present: opened 2 March 06:00, expires 9 March 06:00.
+    const atExpiry = { ...deps(), clock: fixedClock('2026-03-09T06:00:00.000Z') };
+    expect(await receiveSms(atExpiry, { from: phone, body: 'ja', messageSid: 'SM-expiry' })).toBe(
+      TEXTS.nl.retry,
+    );
     expect((await repo.getStep('case-1', 'present'))?.status).toBe('OPEN');
+  });
+
+  it('confirms an answer that comes as a reminder replaces the wait: the next wait takes it', async () => {
+    const code = await open('case-1');
+    engine.rejected.add('token-case-1'); // the invite's wait timed out; the reminder's has no token yet
+    expect(await sms('ja')).toBe(confirmation('case-1', code));
+    const reminder = await openStep(
+      { repo, engine, retimer: engine, notifier: new MemoryNotifier(), vault, publicUrl, findService },
+      {
+        caseId: 'case-1',
+        serviceId: 'waste-collection',
+        stageId: 'round',
+        stepId: 'present',
+        notice: 'reminder',
+        visit: 1,
+        taskToken: 'token-reminder',
+        enteredAt: '2026-03-03T02:00:00.000Z',
+      },
+    );
+    expect(reminder.result).toBe('already-done');
+    expect(engine.completed.map((c) => c.taskToken)).toEqual(['token-reminder']);
   });
 
   it('points to the link for a step that cannot be answered by SMS', async () => {

@@ -98,11 +98,15 @@ describe('submitStep on DynamoDB', () => {
     expect(dto.steps[1]?.status).toBe('PENDING');
   });
 
-  it('puts the step back (also into the phone index) when the engine refuses the token, so a retry works', async () => {
+  it('puts the step back (also into the phone index) when its last wait refused the token, so a retry works', async () => {
     const phone = '+31612340000';
     const caseId = await openCase(phone);
     engine.rejected.add(`tok-${caseId}`);
-    await expect(submitStep({ repo, engine, clock, vault }, request(caseId, true))).rejects.toMatchObject({
+    // At the step's expiry: the refused wait was its last one, so no later wait takes the answer.
+    const atExpiry = fixedClock('2026-03-16T09:00:00.000Z');
+    await expect(
+      submitStep({ repo, engine, clock: atExpiry, vault }, request(caseId, true)),
+    ).rejects.toMatchObject({
       code: 'TOKEN_EXPIRED',
     });
     expect(await repo.getStep(caseId, 'confirm-address')).toMatchObject({ status: 'OPEN' });

@@ -163,7 +163,9 @@ describe('submitStep', () => {
     expect(repo.events.filter((e) => e.type === 'STEP_SUBMITTED')).toHaveLength(1);
   });
 
-  it('reverts the step and answers 409 TOKEN_EXPIRED when the engine refuses the token', async () => {
+  it('reverts the step and answers 409 TOKEN_EXPIRED when the step’s last wait refused the token', async () => {
+    // A minute before its expiry: the refused wait may have been the last one (wait-handover.ts).
+    repo.putStep(openStep({ expiresAt: '2026-03-02T10:00:30.000Z' }));
     engine.rejected.add('token-1');
     const error = await failure(submitStep(deps, request()));
     expect([statusOf(error), error.code]).toEqual([409, 'TOKEN_EXPIRED']);
@@ -172,6 +174,29 @@ describe('submitStep', () => {
     expect(step).toMatchObject({ status: 'OPEN', taskToken: 'token-1' });
     expect(step?.data).toBeUndefined();
     expect(step?.dataEnc).toBeUndefined();
+    expect(repo.events).toHaveLength(0);
+  });
+
+  it('keeps an answer between two waits of the step (a reminder’s wait next): that wait takes it over', async () => {
+    engine.rejected.add('token-1'); // the invite's wait timed out; the expiry is 13 days ahead
+    const { step } = await submitStep(deps, request());
+    expect(step.status).toBe('DONE');
+    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('DONE');
+    expect(repo.events.map((e) => [e.type, e.stepId])).toEqual([['STEP_SUBMITTED', 'confirm-address']]);
+  });
+
+  it('reverts an answer whose token was refused because the case was stopped meanwhile (cancelled)', async () => {
+    engine.rejected.add('token-1');
+    // The case is read ACTIVE at the start; cancelled before the engine is asked.
+    const complete = repo.completeStep.bind(repo);
+    repo.completeStep = async (caseId, stored) => {
+      const done = await complete(caseId, stored);
+      await repo.closeCase('case1', 'CANCELLED');
+      return done;
+    };
+    const error = await failure(submitStep(deps, request()));
+    expect([statusOf(error), error.code]).toEqual([409, 'TOKEN_EXPIRED']);
+    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('OPEN');
     expect(repo.events).toHaveLength(0);
   });
 
