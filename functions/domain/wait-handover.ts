@@ -12,12 +12,13 @@ export const LAST_WAIT_MARGIN_MS = 60_000;
 /**
  * True when another wait of this step follows the one that refused `step`'s token: an accepted
  * proposal ended it (Step.Retimed, tokenRetimed), or its expiry is still ahead, so the wait was a
- * reminder's or the due date's segment, of a case that is still active. A refusal near or after the
- * expiry (the last wait timed out) or of a stopped case (cancelled, erased) has no next wait.
+ * reminder's or the due date's segment; and the case is still active. A refusal near or after the
+ * expiry (the last wait timed out) or of a stopped case (cancelled, erased: its status is written
+ * before the execution is stopped) has no next wait.
  */
 export async function nextWaitTakesOver(repo: CaseRepository, step: StepRecord, now: Date): Promise<boolean> {
-  if (step.tokenRetimed) return true;
-  if (Date.parse(step.expiresAt) - now.getTime() < LAST_WAIT_MARGIN_MS) return false;
+  const expiryAhead = Date.parse(step.expiresAt) - now.getTime() >= LAST_WAIT_MARGIN_MS;
+  if (!step.tokenRetimed && !expiryAhead) return false;
   const record = await repo.getCase(step.caseId);
   return record?.status === 'ACTIVE';
 }
