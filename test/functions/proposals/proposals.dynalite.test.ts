@@ -25,6 +25,7 @@ const engine = new MemoryEngine();
 const clock = fixedClock('2026-03-02T09:00:00.000Z');
 let n = 0;
 let caseId = '';
+type Side = 'citizen' | 'provider';
 
 beforeAll(async () => {
   table = await startDynalite();
@@ -72,6 +73,19 @@ const codeOf = async (call: Promise<unknown>) => {
     throw error;
   }
 };
+/** A proposal about `present`: the citizen's, for 6 March, unless told otherwise. */
+const proposeOnPresent = async (over: { by?: Side; dueAt?: string; reason?: string } = {}) =>
+  propose(deps(), {
+    record: await record(),
+    stepId: 'present',
+    by: 'citizen',
+    dueAt: '2026-03-06',
+    reason: 'r',
+    ...over,
+  });
+/** `by`'s answer to a proposal, over the API unless told otherwise. */
+const answerBy = async (by: Side, proposalId: string, accept: boolean, channel: 'api' | 'web' = 'api') =>
+  answerProposal(deps(), { record: await record(), proposalId, by, accept, channel });
 
 beforeEach(async () => {
   caseId = `case-${++n}`;
@@ -82,22 +96,9 @@ beforeEach(async () => {
 
 describe('proposing a due date', () => {
   it('is answered by the other partner only, once; accepted, it moves the dates and re-times the wait', async () => {
-    const made = await propose(deps(), {
-      record: await record(),
-      stepId: 'present',
-      by: 'citizen',
-      dueAt: '2026-03-06',
-      reason: 'Op vakantie',
-    });
+    const made = await proposeOnPresent({ reason: 'Op vakantie' });
     expect(made.status).toBe('OPEN');
-    const stored = async (by: 'citizen' | 'provider', accept: boolean) =>
-      answerProposal(deps(), {
-        record: await record(),
-        proposalId: made.proposalId,
-        by,
-        accept,
-        channel: 'api',
-      });
+    const stored = (by: Side, accept: boolean) => answerBy(by, made.proposalId, accept);
     expect(await codeOf(stored('citizen', true))).toBe('NOT_YOURS_TO_ANSWER');
     const results = await Promise.all([stored('provider', true), stored('provider', false)].map(codeOf));
     expect(results.sort()).toEqual(['OK', 'PROPOSAL_ANSWERED']);
@@ -115,38 +116,19 @@ describe('proposing a due date', () => {
   });
 
   it('keeps to one open proposal per step, and to the limit per side', async () => {
-    const at = async (by: 'citizen' | 'provider', dueAt: string) =>
-      propose(deps(), { record: await record(), stepId: 'present', by, dueAt, reason: 'r' });
+    const at = (by: Side, dueAt: string) => proposeOnPresent({ by, dueAt });
     const results = await Promise.all(
       [at('citizen', '2026-03-05'), at('provider', '2026-03-06')].map(codeOf),
     );
     expect(results.sort()).toEqual(['OK', 'PROPOSAL_ALREADY_OPEN']);
     for (const p of Object.values((await repo.getStep(caseId, 'present'))?.proposals ?? {}))
-      await answerProposal(deps(), {
-        record: await record(),
-        proposalId: p.proposalId,
-        by: p.by === 'citizen' ? 'provider' : 'citizen',
-        accept: false,
-        channel: 'api',
-      });
+      await answerBy(p.by === 'citizen' ? 'provider' : 'citizen', p.proposalId, false);
     // Two per side (the definition's default): a side's third is refused.
     const side = (await repo.getStep(caseId, 'present'))?.proposals;
     const by = Object.values(side ?? {})[0]?.by ?? 'citizen';
     const other = by === 'citizen' ? 'provider' : 'citizen';
-    const second = await propose(deps(), {
-      record: await record(),
-      stepId: 'present',
-      by,
-      dueAt: '2026-03-07',
-      reason: 'r',
-    });
-    await answerProposal(deps(), {
-      record: await record(),
-      proposalId: second.proposalId,
-      by: other,
-      accept: false,
-      channel: 'api',
-    });
+    const second = await proposeOnPresent({ by, dueAt: '2026-03-07' });
+    await answerBy(other, second.proposalId, false);
     expect(await codeOf(at(by, '2026-03-08'))).toBe('PROPOSAL_LIMIT_REACHED');
     expect(await codeOf(at(other, '2026-03-08'))).toBe('OK');
   });
@@ -164,13 +146,7 @@ describe('proposing a due date', () => {
   });
 
   it('lapses when its step closes: answering it then is a 409, and it shows as EXPIRED', async () => {
-    const made = await propose(deps(), {
-      record: await record(),
-      stepId: 'present',
-      by: 'provider',
-      dueAt: '2026-03-05',
-      reason: 'r',
-    });
+    const made = await proposeOnPresent({ by: 'provider', dueAt: '2026-03-05' });
     // The step is answered meanwhile (its visit done).
     const submitted = await repo.completeStep(caseId, {
       stepId: 'present',
@@ -180,13 +156,7 @@ describe('proposing a due date', () => {
       dataEnc: 'x',
     });
     expect(submitted).toMatchObject({ status: 'DONE', visit: 1 });
-    const late = answerProposal(deps(), {
-      record: await record(),
-      proposalId: made.proposalId,
-      by: 'citizen',
-      accept: true,
-      channel: 'web',
-    });
+    const late = answerBy('citizen', made.proposalId, true, 'web');
     expect(await codeOf(late)).toBe('PROPOSAL_EXPIRED');
     const view = await repo.getCaseView(caseId);
     expect(view?.events.map((e) => e.type)).toContain('PROPOSAL_EXPIRED');
@@ -194,20 +164,8 @@ describe('proposing a due date', () => {
   });
 
   it('counts an answer sent while the accepted proposal re-arms the wait: the re-armed wait takes it over', async () => {
-    const made = await propose(deps(), {
-      record: await record(),
-      stepId: 'present',
-      by: 'citizen',
-      dueAt: '2026-03-06',
-      reason: 'r',
-    });
-    await answerProposal(deps(), {
-      record: await record(),
-      proposalId: made.proposalId,
-      by: 'provider',
-      accept: true,
-      channel: 'api',
-    });
+    const made = await proposeOnPresent();
+    await answerBy('provider', made.proposalId, true);
     expect(engine.retimed).toContain('token-1');
     engine.rejected.add('token-1'); // Step.Retimed ended that wait; the re-armed one has not started yet
     expect((await repo.getStep(caseId, 'present'))?.tokenRetimed).toBe(true);
@@ -237,21 +195,9 @@ describe('proposing a due date', () => {
   });
 
   it('re-times a wait that was planned on the old schedule when it starts after the answer', async () => {
-    const made = await propose(deps(), {
-      record: await record(),
-      stepId: 'present',
-      by: 'citizen',
-      dueAt: '2026-03-06',
-      reason: 'r',
-    });
+    const made = await proposeOnPresent();
     engine.rejected.add('token-1'); // the invite's wait has just timed out: the retime finds no token
-    await answerProposal(deps(), {
-      record: await record(),
-      proposalId: made.proposalId,
-      by: 'provider',
-      accept: true,
-      channel: 'api',
-    });
+    await answerBy('provider', made.proposalId, true);
     // The definition's reminder segment starts now, planned without the shift: it is re-timed, no SMS.
     const texts = notifier.sent.length;
     const outcome = await openStep(
