@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseRecord, StepRecord } from '../../../functions/domain/model';
 import { LAST_WAIT_MARGIN_MS, nextWaitTakesOver } from '../../../functions/domain/wait-handover';
 import { FakeRepository } from '../../support/fakes';
+import { makeCase } from './sms-fakes';
 
 // Whether a refused token's answer is kept for the step's next wait (wait-handover.ts).
 
@@ -9,22 +10,7 @@ const NOW = new Date('2026-03-02T10:00:00.000Z');
 
 async function repoWith(status: CaseRecord['status']) {
   const repo = new FakeRepository();
-  await repo.createCase(
-    {
-      caseId: 'case1',
-      serviceId: 'waste-collection',
-      org: 'gm0363',
-      status,
-      stage: 'round',
-      citizen: { locale: 'nl' },
-      createdAt: '2026-03-01T09:00:00.000Z',
-      updatedAt: '2026-03-01T09:00:00.000Z',
-      requestHash: 'h',
-      linkExpiresAt: '2026-06-01T09:00:00.000Z',
-      ttl: 1_800_000_000,
-    } as CaseRecord,
-    'link-hash',
-  );
+  await repo.createCase(makeCase('case1', { status }), 'link-hash');
   return repo;
 }
 
