@@ -6,22 +6,10 @@
  * execution kept two empty thread indexes and its history kept the event objects of
  * ExecutionStarted, ParallelStateStarted and the like whole.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/index';
 import { benchMachine } from './corpus';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-async function heapAtRest(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-    gc();
-  }
-  return process.memoryUsage().heapUsed;
-}
+import { heapAtRest } from './heap';
 
 describe('memory per finished execution (in memory)', () => {
   it('stays under 2.9 KB, its history still whole', async () => {

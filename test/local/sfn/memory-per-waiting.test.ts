@@ -7,13 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/index';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { heapAtRest } from './heap';
 
 const dir = mkdtempSync(join(tmpdir(), 'sfn-memory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,14 +29,6 @@ const ask = {
     },
   },
 };
-
-async function heapAtRest(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-    gc();
-  }
-  return process.memoryUsage().heapUsed;
-}
 
 describe('memory per waiting execution', () => {
   it('is a few kilobytes at most: the executions wait on disk', async () => {
