@@ -101,12 +101,13 @@ export async function submitStep(
   };
 
   // The step keeps the answers sealed and who submitted; the engine gets the Submission only.
+  const cipher = caseCipher(deps.vault, record);
   const stored: StoredSubmission = {
     stepId: req.stepId,
     actor: req.actor,
     channel: req.channel,
     submittedAt,
-    dataEnc: caseCipher(deps.vault, record).sealJson(data),
+    dataEnc: cipher.sealJson(data),
     ...(req.submittedBy && { submittedBy: req.submittedBy }),
     ...(req.delegateId && { delegateId: req.delegateId }),
   };
@@ -124,7 +125,7 @@ export async function submitStep(
   const step =
     (await repo.completeStep(req.caseId, stored)) ??
     (await notCompleted(repo, req, stored, async (done) =>
-      countAnswer(done, done.data ?? caseCipher(deps.vault, record).openJson<FormData>(done.dataEnc) ?? {}),
+      countAnswer(done, done.data ?? cipher.openJson<FormData>(done.dataEnc) ?? {}),
     ));
   const token = step.taskToken as string;
   const recordSubmitted = () => countAnswer({ ...stored, caseId: req.caseId, visit: step.visit }, data);
