@@ -59,7 +59,7 @@ export function dropChildren(interpreter: Interpreter, execution: Execution, thr
   const children = execution.children.get(thread.id);
   if (!children) return;
   for (const child of children) if (child) dropTree(interpreter, execution, child);
-  execution.dropChildren(thread.id);
+  execution.dropChildSlots(thread.id);
   thread.items = undefined;
   // Without children the thread is no longer waiting for them: should the Catch still fail
   // (its ResultPath), a redrive runs the whole state again.
@@ -72,7 +72,7 @@ export function completeChildren(run: StateRun): void {
   const done = execution.children.get(thread.id) ?? [];
   const results = done.map((child) => child.output ?? null);
   for (const child of done) interpreter.store.dropThread(execution, child);
-  execution.dropChildren(thread.id);
+  execution.dropChildSlots(thread.id);
   interpreter.history.emit(
     execution,
     thread,

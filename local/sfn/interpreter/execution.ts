@@ -200,8 +200,8 @@ export class Execution {
     this.childIndex.delete(thread.id);
   }
 
-  /** A Parallel or Map thread is done with its children (their slots go with them). */
-  dropChildren(threadId: string): void {
+  /** A Parallel or Map thread is done with its children: their slots go (children.ts drops the threads). */
+  dropChildSlots(threadId: string): void {
     this.childIndex.delete(threadId);
   }
 

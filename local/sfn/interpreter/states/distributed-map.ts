@@ -189,6 +189,6 @@ function endRun(run: StateRun, error: StatesError | null): void {
 function stopUnits(interpreter: StateRun['interpreter'], execution: Execution, thread: Thread): void {
   for (const unit of execution.children.get(thread.id) ?? [])
     if (unit) dropTree(interpreter, execution, unit);
-  execution.dropChildren(thread.id);
+  execution.dropChildSlots(thread.id);
   interpreter.host.closeItemFeed(thread.id);
 }
