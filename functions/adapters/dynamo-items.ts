@@ -37,7 +37,8 @@ const CASE_INTERNAL = [
 // `phoneHash` is kept on the step only to restore the phone index on a revert (see dynamo-steps.ts);
 // `ttl` is retention bookkeeping copied from the case.
 const STEP_INTERNAL = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'phoneHash', 'ttl'] as const;
-const EVENT_INTERNAL = ['pk', 'sk', 'ttl'] as const;
+// `followedBy`: the events written in one item with the item's own (appendEventGroup), listed by eventsOf.
+const EVENT_INTERNAL = ['pk', 'sk', 'ttl', 'followedBy'] as const;
 const PROCESSING_INTERNAL = ['pk', 'sk', 'ttl'] as const;
 
 export const toCase = (item: Item): CaseRecord => omit(item, CASE_INTERNAL) as unknown as CaseRecord;
@@ -53,12 +54,21 @@ export function byTime(a: Item, b: Item): number {
   return String(a.sk).localeCompare(String(b.sk));
 }
 
-/** The case events among a case partition's items, in time order. */
+/** The case events among a case partition's items, in time order, each event of a group on its own. */
 export function eventsOf(items: readonly Item[]): CaseEvent[] {
   return items
     .filter((item) => String(item.sk).startsWith(CASE_PARTITION.event))
+    .flatMap(withFollowers)
     .sort(byTime)
     .map(toEvent);
+}
+
+/** An event item and the events written with it, as items of their own that sort after it on a tie. */
+function withFollowers(item: Item): Item[] {
+  const followers = item.followedBy as Item[] | undefined;
+  if (!followers?.length) return [item];
+  const own = (event: Item, index: number) => ({ ...event, caseId: item.caseId, sk: `${item.sk}#${index}` });
+  return [item, ...followers.map(own)];
 }
 
 export function isConditionFailed(error: unknown): boolean {

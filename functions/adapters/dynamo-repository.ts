@@ -174,11 +174,18 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     return this.reopener.reopen(caseId, completedAt, at);
   }
 
-  async appendEvent(event: CaseEvent, eventId?: string): Promise<void> {
-    const ttl = await this.ttlOf(event.caseId);
+  appendEvent(event: CaseEvent, eventId?: string): Promise<void> {
+    return this.appendEventGroup([event], eventId ?? randomUUID());
+  }
+
+  async appendEventGroup([first, ...rest]: readonly [CaseEvent, ...CaseEvent[]], eventId: string) {
+    if (rest.some((event) => event.caseId !== first.caseId))
+      throw new Error('an event group belongs to one case');
+    const ttl = await this.ttlOf(first.caseId);
     await putItem(this.db, this.table, {
-      ...keys.event(event.caseId, event.at, eventId ?? randomUUID()),
-      ...event,
+      ...keys.event(first.caseId, first.at, eventId),
+      ...first,
+      ...(rest.length > 0 && { followedBy: rest.map(({ caseId: _, ...event }) => event) }),
       ttl,
     });
   }

@@ -4,7 +4,8 @@
 //   pk                 sk                      what
 //   CASE#<caseId>      CASE                    the case (gsi2: per org+service, by status)
 //   CASE#<caseId>      STEP#<stepId>           one step of either partner (gsi1 while an SMS answer is possible)
-//   CASE#<caseId>      EVENT#<iso time>#<id>   append-only event log
+//   CASE#<caseId>      EVENT#<iso time>#<id>   append-only event log (an item may hold the events that came of
+//                                              it at once, in followedBy: a step's invite and how its SMS went)
 //   CASE#<caseId>      LOG#<iso time>#<span>   append-only processing log (who read or changed personal data)
 //   CASE#<caseId>      DELEGATE#<delegateId>   someone who helps the citizen (delegation/): scope, expiry, sealed name
 //   LINK#<sha256>      LINK                    citizen link -> case (the token itself is never stored); a

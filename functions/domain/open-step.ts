@@ -8,7 +8,7 @@ import { caseCipher } from './case-keys';
 import { type SmsOutcome, smsEvent, textCitizen } from './citizen-sms';
 import { findStep } from './definitions';
 import { formatDue, type MessageKind, type MessageValues, renderMessage } from './messages';
-import type { CaseEventType, CaseRecord, FormData, StepRecord, Submission } from './model';
+import type { CaseEvent, CaseEventType, CaseRecord, FormData, StepRecord, Submission } from './model';
 import type { Notice, OpenStepPayload } from './open-step-payload';
 import { orgDisplayName } from './org-name';
 import { type PiiVault, sha256 } from './pii';
@@ -125,32 +125,29 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   // One wait segment, whichever invocation of it this is: Step Functions retries a throttled or timed
   // out invocation within the same state entry, so its events are keyed by the segment, not written anew.
   const segment = `${notice}-${p.stepId}-${p.visit}`;
-  await repo.appendEvent(
-    {
-      caseId: p.caseId,
-      at,
-      type: EVENT[notice],
-      actor: 'system',
-      stepId: p.stepId,
-      detail: { visit: p.visit, actor: step.actor, dueAt: step.dueAt },
-    },
-    segment,
-  );
+  const stepEvent: CaseEvent = {
+    caseId: p.caseId,
+    at,
+    type: EVENT[notice],
+    actor: 'system',
+    stepId: p.stepId,
+    detail: { visit: p.visit, actor: step.actor, dueAt: step.dueAt },
+  };
   if (deps.tally && p.notice !== 'invite') {
     const notice = { record, stageId: p.stageId, actor: step.actor, notice: p.notice, segment, at };
     await tallyNotice(deps.tally, notice);
   }
   // Provider steps: the console shows the event; there is no SMS (or other) channel to staff yet.
-  if (definition.actor !== 'citizen') return { result: result.kind };
-  // A millisecond later, so the log lists the SMS after the step event it belongs to.
-  const smsAt = new Date(Date.parse(at) + 1).toISOString();
-  const smsEventId = `sms-${segment}`;
-  // An earlier invocation of this segment got as far as the SMS: the citizen is not texted twice. (Only
-  // a crash between the send and this record's write, milliseconds, can still repeat one.) A fresh open
-  // had no earlier invocation past its write, so there is nothing to look up.
+  if (definition.actor !== 'citizen') {
+    await repo.appendEvent(stepEvent, segment);
+    return { result: result.kind };
+  }
+  // The step's event and its text's are one item, one write, once the text went out (or could not): an
+  // earlier invocation of this segment that wrote it got as far as the SMS, and the citizen is not texted
+  // twice. (Only a crash between the send and the write, milliseconds, can still repeat one.) A fresh
+  // open had no earlier invocation past its write, so there is nothing to look up.
   const fresh = result.kind === 'opened' && result.fresh;
-  if (!fresh && (await repo.hasEvent(p.caseId, smsAt, smsEventId)))
-    return { result: result.kind, sms: 'repeated' };
+  if (!fresh && (await repo.hasEvent(p.caseId, at, segment))) return { result: result.kind, sms: 'repeated' };
   const link = `${deps.publicUrl}/c/${deps.vault.linkToken(p.caseId)}`;
   const values = messageValues(service, definition, record, step, link);
   // A text that cannot go out leaves the step open and reachable through the link; the next reminder
@@ -158,7 +155,10 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   const outcome = await textCitizen(deps, record, cipher, () =>
     renderMessage(service, MESSAGE[notice], record.citizen.locale, values),
   );
-  await repo.appendEvent(smsEvent(p.caseId, smsAt, MESSAGE[notice], outcome, p.stepId), smsEventId);
+  // A millisecond later, so the log lists the SMS after the step event it belongs to.
+  const smsAt = new Date(Date.parse(at) + 1).toISOString();
+  const sms = smsEvent(p.caseId, smsAt, MESSAGE[notice], outcome, p.stepId);
+  await repo.appendEventGroup([stepEvent, sms], segment);
   return { result: result.kind, sms: outcome.sms };
 }
 

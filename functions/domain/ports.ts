@@ -128,6 +128,11 @@ export interface CaseRepository {
   restoreFailure(caseId: string, failure: CaseFailure): Promise<boolean>;
   /** `eventId` makes the event's key deterministic, so writing it again (a retry) does not repeat it. */
   appendEvent(event: CaseEvent, eventId?: string): Promise<void>;
+  /**
+   * Events of one case that come of one another at once (a step's invitation and how its SMS went), in
+   * one write under `eventId` (the first one's key). They read back as events of their own, in order.
+   */
+  appendEventGroup(events: readonly [CaseEvent, ...CaseEvent[]], eventId: string): Promise<void>;
   /** Whether the event written with this time and `eventId` is there (read consistently). */
   hasEvent(caseId: string, at: string, eventId: string): Promise<boolean>;
   openStepsForPhone(phoneHash: string): Promise<StepRecord[]>;

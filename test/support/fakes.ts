@@ -227,6 +227,13 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
       this.events.push(copy(event));
     }
   }
+  /** Listed as events of their own, as the table reads a group back; keyed by the first. */
+  async appendEventGroup([first, ...rest]: readonly [CaseEvent, ...CaseEvent[]], eventId: string) {
+    const key = `${first.caseId}/${first.at}/${eventId}`;
+    if (this.eventIds.has(key)) return;
+    this.eventIds.set(key, this.events.length);
+    this.events.push(...[first, ...rest].map(copy));
+  }
   async hasEvent(caseId: string, at: string, eventId: string) {
     return this.eventIds.has(`${caseId}/${at}/${eventId}`);
   }

@@ -215,6 +215,44 @@ describe('getCaseView and appendEvent', () => {
       repo.appendEvent({ caseId: 'missing', at: record.createdAt, type: 'SMS_SENT' }),
     ).rejects.toThrow(/missing/);
   });
+
+  it('writes an event group as one item, which every read lists as events of their own', async () => {
+    const record = caseRecord();
+    await repo.createCase(record, 'link-group');
+    const opened = {
+      caseId: record.caseId,
+      at: '2025-03-02T08:00:00.000Z',
+      type: 'STEP_OPENED' as const,
+      stepId: 'present',
+    };
+    const sms = {
+      ...opened,
+      at: '2025-03-02T08:00:00.001Z',
+      type: 'SMS_SENT' as const,
+      channel: 'sms' as const,
+    };
+    const later = { caseId: record.caseId, at: '2025-03-02T08:00:00.001Z', type: 'STEP_REMINDED' as const };
+    await repo.appendEventGroup([opened, sms], 'invite-present-1');
+    await repo.appendEvent(later, 'a-later-one'); // sorts after the group's item on the same time
+    const items = await db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+        ExpressionAttributeValues: { ':pk': keys.case(record.caseId).pk, ':event': 'EVENT#' },
+      }),
+    );
+    expect(items.Items?.map((item) => item.type)).toEqual(['CASE_CREATED', 'STEP_OPENED', 'STEP_REMINDED']);
+    expect(await repo.hasEvent(record.caseId, opened.at, 'invite-present-1')).toBe(true);
+    const expected = [{ type: 'CASE_CREATED' }, { ...opened }, { ...sms }, { ...later }];
+    expect((await repo.getCaseView(record.caseId))?.events).toMatchObject(expected);
+    expect((await repo.getCaseEvents(record.caseId))?.events).toMatchObject(expected);
+    // The group's item is the storage's business: no reader sees its key or its followers.
+    const events = (await repo.getCaseView(record.caseId))?.events ?? [];
+    expect(events.every((event) => !('sk' in event) && !('followedBy' in event))).toBe(true);
+    await expect(
+      repo.appendEventGroup([opened, { ...sms, caseId: 'another' }], 'invite-present-2'),
+    ).rejects.toThrow(/one case/);
+  });
 });
 
 describe('closeCase', () => {

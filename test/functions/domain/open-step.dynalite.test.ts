@@ -72,9 +72,22 @@ describe('openStep on DynamoDB: the stage event', () => {
         ttl: 1_900_000_000,
       },
     ]);
-    // One per step: the invite delivered again writes its segment's event again, the same item.
-    expect((await events()).filter((e) => e.type === 'STEP_OPENED')).toHaveLength(2);
-    expect((await events()).filter((e) => e.type === 'SMS_SENT')).toHaveLength(1);
+    // One item per step, the citizen's holding its SMS's event: the invite delivered again finds it
+    // written, and neither texts nor writes again.
+    const opened = (await events()).filter((e) => e.type === 'STEP_OPENED');
+    expect(opened.map((e) => [e.stepId, e.followedBy?.map((f: { type: string }) => f.type)])).toEqual([
+      ['collect', undefined],
+      ['present', ['SMS_SENT']],
+    ]);
+    expect(notifier.sent).toHaveLength(1);
+    // Read back, the SMS is an event of its own, after the step event it belongs to.
+    expect((await repo.getCaseEvents('case-1'))?.events.map((e) => `${e.type} ${e.stepId ?? ''}`)).toEqual([
+      'CASE_CREATED ',
+      'STAGE_ENTERED ',
+      'STEP_OPENED collect',
+      'STEP_OPENED present',
+      'SMS_SENT present',
+    ]);
 
     await openStep(
       deps,

@@ -130,6 +130,12 @@ export class MemoryRepo implements CaseRepository {
     if (key) this.eventIds.add(key);
     this.events.push(event);
   }
+  async appendEventGroup([first, ...rest]: readonly [CaseEvent, ...CaseEvent[]], eventId: string) {
+    const key = `${first.caseId}/${first.at}/${eventId}`;
+    if (this.eventIds.has(key)) return;
+    this.eventIds.add(key);
+    this.events.push(first, ...rest);
+  }
   async hasEvent(caseId: string, at: string, eventId: string) {
     return this.eventIds.has(`${caseId}/${at}/${eventId}`);
   }

@@ -100,7 +100,7 @@ describe('open-step handler', () => {
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'byPhone' });
     // The step's first open in this visit: no earlier invocation can have texted, nothing to look up.
     expect(ddb).not.toHaveReceivedCommandWith(GetCommand, {
-      Key: keys.event('case1', '2026-03-02T06:00:00.001Z', 'sms-invite-present-1'),
+      Key: keys.event('case1', '2026-03-02T06:00:00.000Z', 'invite-present-1'),
     });
 
     const text = renderMessage(waste, 'invitation', 'nl', {
@@ -115,18 +115,23 @@ describe('open-step handler', () => {
       MessageBody: text,
       MessageType: 'TRANSACTIONAL',
     });
+    // One write: the invitation's event holds the SMS's, which reads back as an event of its own.
     const events = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
-    expect(events.map((e) => e?.type)).toEqual(['STEP_OPENED', 'SMS_SENT']);
+    expect(events.map((e) => e?.type)).toEqual(['STEP_OPENED']);
+    expect(events[0]).toMatchObject({
+      ...keys.event('case1', '2026-03-02T06:00:00.000Z', 'invite-present-1'),
+      followedBy: [{ type: 'SMS_SENT', at: '2026-03-02T06:00:00.001Z', detail: { message: 'invitation' } }],
+    });
     expect(JSON.stringify(events)).not.toContain('612345678');
   });
 
   it('texts no one twice when the invite is repeated: it reads whether the segment already texted', async () => {
     // ALL_OLD: the step was open in this visit already (an earlier invocation of the same segment).
     ddb.on(UpdateCommand).resolves({ Attributes: written({ shortCode: 'A1', taskToken: 'tok-first' }) });
-    const smsEvent = keys.event('case1', '2026-03-02T06:00:00.001Z', 'sms-invite-present-1');
-    ddb.on(GetCommand, { Key: smsEvent }).resolves({ Item: smsEvent });
+    const stepEvent = keys.event('case1', '2026-03-02T06:00:00.000Z', 'invite-present-1');
+    ddb.on(GetCommand, { Key: stepEvent }).resolves({ Item: stepEvent });
     expect(await handler(payload(), lambdaContext)).toEqual({ result: 'opened', sms: 'repeated' });
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: smsEvent, ConsistentRead: true });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: stepEvent, ConsistentRead: true });
     expect(sms).not.toHaveReceivedAnyCommand();
   });
 
@@ -157,8 +162,13 @@ describe('open-step handler', () => {
     expect(sms).not.toHaveReceivedAnyCommand();
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({
-        type: 'SMS_SUPPRESSED',
-        detail: { message: 'invitation', reason: 'opted-out' },
+        type: 'STEP_OPENED',
+        followedBy: [
+          expect.objectContaining({
+            type: 'SMS_SUPPRESSED',
+            detail: { message: 'invitation', reason: 'opted-out' },
+          }),
+        ],
       }),
     });
   });
