@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type * as Sfn from '@aws-sdk/client-sfn';
-import { Execution, type StateMachine, type Thread } from '../interpreter/execution';
+import { Execution, type Thread } from '../interpreter/execution';
+import type { StateMachine } from '../interpreter/execution-records';
 import { eventView } from '../interpreter/history';
 import { redriveBlocker } from '../interpreter/redrive';
 import { flat, type Json } from '../language/json';

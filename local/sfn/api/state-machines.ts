@@ -1,6 +1,6 @@
 /** The state machine actions of the Step Functions API: Create, Update, Describe, List, Delete. */
 import type * as Sfn from '@aws-sdk/client-sfn';
-import type { StateMachine } from '../interpreter/execution';
+import type { StateMachine } from '../interpreter/execution-records';
 import { type CompiledMachine, compileMachine } from '../language/definition';
 import { DefinitionError } from '../language/states-errors';
 import type { EngineCore } from '../scheduler/engine-core';

@@ -19,7 +19,8 @@
  * that registers after awaiting its set-up does not miss executions recovered in the meantime.
  */
 import type { Store } from '../durability/store';
-import type { Execution, ExecutionRecord, ExecutionStatus } from '../interpreter/execution';
+import type { Execution } from '../interpreter/execution';
+import type { ExecutionRecord, ExecutionStatus } from '../interpreter/execution-records';
 
 /** One status change, as the `detail` of the EventBridge event carries it (dates in epoch ms). */
 export interface ExecutionStatusChange {

@@ -4,7 +4,8 @@
  * turns them into journal lines (execution-lines.ts) and returns where each execution's lines
  * went.
  */
-import type { Execution, StateMachineRecord, Thread } from '../interpreter/execution';
+import type { Execution, Thread } from '../interpreter/execution';
+import type { StateMachineRecord } from '../interpreter/execution-records';
 import type { HistoryEvent } from '../interpreter/history';
 import { type EngineLine, historyLine, stateLine } from './execution-lines';
 import type { Journal } from './journal';

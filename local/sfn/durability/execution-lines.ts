@@ -10,14 +10,13 @@
  * state line; their ids are at or past the record's nextEventId, so reading ignores them (and
  * the events the execution writes when it runs that part again replace them).
  */
-import {
-  Execution,
-  type ExecutionPayloads,
-  type ExecutionRecord,
-  type StateMachine,
-  type StateMachineRecord,
-  type Thread,
-} from '../interpreter/execution';
+import { Execution, type Thread } from '../interpreter/execution';
+import type {
+  ExecutionPayloads,
+  ExecutionRecord,
+  StateMachine,
+  StateMachineRecord,
+} from '../interpreter/execution-records';
 import type { HistoryEvent } from '../interpreter/history';
 import { eventOf, type StoredEvent, storedEvent } from './event-codec';
 import type { Journal } from './journal';

@@ -4,13 +4,13 @@
  * unchanged; this file is the only place that knows them. In memory everything is whole words
  * (interpreter/execution.ts).
  */
+import type { Phase } from '../interpreter/execution';
 import type {
   ExecutionPayloads,
   ExecutionRecord,
   ExecutionStatus,
-  Phase,
   StateMachineRecord,
-} from '../interpreter/execution';
+} from '../interpreter/execution-records';
 import type { HistoryEvent } from '../interpreter/history';
 import type { Json } from '../language/json';
 

@@ -5,12 +5,8 @@
  * (snapshot.ts, migrate), so an existing data directory keeps working and is read the old way
  * only once.
  */
-import {
-  Execution,
-  type ExecutionPayloads,
-  type ExecutionRecord,
-  type Thread,
-} from '../interpreter/execution';
+import { Execution, type Thread } from '../interpreter/execution';
+import type { ExecutionPayloads, ExecutionRecord } from '../interpreter/execution-records';
 import type { HistoryEvent } from '../interpreter/history';
 import type { CompiledMachine } from '../language/definition';
 import { decodeExecution, decodeMachine, type JournalRecord } from './journal-codec';

@@ -5,7 +5,7 @@
  * even parsed). Journals written before this format (journal-codec.ts) are replayed whole and
  * rewritten as a snapshot of this format (legacy-journal.ts).
  */
-import type { StateMachine } from '../interpreter/execution';
+import type { StateMachine } from '../interpreter/execution-records';
 import type { CompiledMachine } from '../language/definition';
 import { type EngineLine, HISTORY_PREFIX, historyKey, type StateLine } from './execution-lines';
 import type { RawLine } from './journal-files';

@@ -5,7 +5,8 @@
  * durable engine stay on disk and are read on demand. Every change goes through here (touch*,
  * addThread, dropThread, addEvent) so that `commit` can journal it (change-log.ts).
  */
-import type { Execution, ExecutionRecord, StateMachine, Thread } from '../interpreter/execution';
+import type { Execution, Thread } from '../interpreter/execution';
+import type { ExecutionRecord, StateMachine } from '../interpreter/execution-records';
 import type { HistoryEvent } from '../interpreter/history';
 import { ChangeLog } from './change-log';
 import { collectHistory, executionFromLines, lines, machineRecord, withPending } from './execution-lines';

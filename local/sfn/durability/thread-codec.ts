@@ -1,5 +1,6 @@
 /** Threads and Distributed Map runs in the journal's short-key record format (journal-codec.ts). */
-import type { MapRun, Thread } from '../interpreter/execution';
+import type { Thread } from '../interpreter/execution';
+import type { MapRun } from '../interpreter/execution-records';
 import type { StoredThread } from './journal-codec';
 
 export function encodeThread(t: Thread): StoredThread {

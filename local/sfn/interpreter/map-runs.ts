@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DistributedMapConfig } from '../language/distributed-map-config';
 import { ExceedToleratedFailureThreshold, type StatesError } from '../language/states-errors';
-import type { Execution, MapRun } from './execution';
+import type { Execution } from './execution';
+import type { MapRun } from './execution-records';
 
 export function mapRunArn(execution: Execution, region: string, label: string): string {
   const account = execution.record.arn.split(':')[4] ?? '000000000000';

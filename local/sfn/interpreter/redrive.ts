@@ -10,7 +10,8 @@
  * that failed or aborted"); every other thread enters its state again, so a failed Task inside a
  * branch restarts at that Task, not at the branch start.
  */
-import type { Execution, ExecutionRecord, StateMachine, Thread } from './execution';
+import type { Execution, Thread } from './execution';
+import type { ExecutionRecord, StateMachine } from './execution-records';
 import type { Interpreter } from './interpreter';
 import { forgetTask } from './task-outcome';
 

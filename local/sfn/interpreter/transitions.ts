@@ -6,7 +6,8 @@
 import { flat, type Json } from '../language/json';
 import { overLimit } from '../language/payload-size';
 import { DataLimitExceeded, type StatesError } from '../language/states-errors';
-import type { Execution, ExecutionStatus, Thread } from './execution';
+import type { Execution, Thread } from './execution';
+import type { ExecutionStatus } from './execution-records';
 import type { Interpreter, StateRun } from './interpreter';
 
 /**

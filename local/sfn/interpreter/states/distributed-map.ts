@@ -18,7 +18,8 @@ import {
   StatesRuntimeError,
 } from '../../language/states-errors';
 import { finishWithResults, launchChild } from '../children';
-import type { Execution, MapRun, Thread } from '../execution';
+import type { Execution, Thread } from '../execution';
+import type { MapRun } from '../execution-records';
 import type { StateRun } from '../interpreter';
 import { mapRunArn, overThreshold } from '../map-runs';
 import { dropTree } from '../transitions';
