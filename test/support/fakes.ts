@@ -216,23 +216,26 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
     c.failure = copy(failure);
     return true;
   }
-  /** Events written with an id replace the one written before with that id, as a table key would. */
+  /**
+   * Events written with an id replace those written before with that id, as a table key would; a
+   * group's events are listed as events of their own, as the table reads them back (where they start).
+   */
   private eventIds = new Map<string, number>();
   async appendEvent(event: CaseEvent, eventId?: string) {
-    const key = eventId && `${event.caseId}/${event.at}/${eventId}`;
+    this.writeEvents([event], eventId);
+  }
+  async appendEventGroup(events: readonly [CaseEvent, ...CaseEvent[]], eventId: string) {
+    this.writeEvents(events, eventId);
+  }
+  private writeEvents(events: readonly [CaseEvent, ...CaseEvent[]], eventId: string | undefined) {
+    const key = eventId && `${events[0].caseId}/${events[0].at}/${eventId}`;
     const index = key ? this.eventIds.get(key) : undefined;
-    if (index !== undefined) this.events[index] = copy(event);
+    // Written again under its key (a retry): the same events, in the same places.
+    if (index !== undefined) this.events.splice(index, events.length, ...events.map(copy));
     else {
       if (key) this.eventIds.set(key, this.events.length);
-      this.events.push(copy(event));
+      this.events.push(...events.map(copy));
     }
-  }
-  /** Listed as events of their own, as the table reads a group back; keyed by the first. */
-  async appendEventGroup([first, ...rest]: readonly [CaseEvent, ...CaseEvent[]], eventId: string) {
-    const key = `${first.caseId}/${first.at}/${eventId}`;
-    if (this.eventIds.has(key)) return;
-    this.eventIds.set(key, this.events.length);
-    this.events.push(...[first, ...rest].map(copy));
   }
   async hasEvent(caseId: string, at: string, eventId: string) {
     return this.eventIds.has(`${caseId}/${at}/${eventId}`);

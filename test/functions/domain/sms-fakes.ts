@@ -125,16 +125,17 @@ export class MemoryRepo implements CaseRepository {
   }
   private eventIds = new Set<string>();
   async appendEvent(event: CaseEvent, eventId?: string) {
-    const key = eventId && `${event.caseId}/${event.at}/${eventId}`;
+    this.writeEvents([event], eventId);
+  }
+  async appendEventGroup(events: readonly [CaseEvent, ...CaseEvent[]], eventId: string) {
+    this.writeEvents(events, eventId);
+  }
+  /** Events written with an id are written once; a group's are listed as events of their own. */
+  private writeEvents(events: readonly [CaseEvent, ...CaseEvent[]], eventId: string | undefined) {
+    const key = eventId && `${events[0].caseId}/${events[0].at}/${eventId}`;
     if (key && this.eventIds.has(key)) return;
     if (key) this.eventIds.add(key);
-    this.events.push(event);
-  }
-  async appendEventGroup([first, ...rest]: readonly [CaseEvent, ...CaseEvent[]], eventId: string) {
-    const key = `${first.caseId}/${first.at}/${eventId}`;
-    if (this.eventIds.has(key)) return;
-    this.eventIds.add(key);
-    this.events.push(first, ...rest);
+    this.events.push(...events);
   }
   async hasEvent(caseId: string, at: string, eventId: string) {
     return this.eventIds.has(`${caseId}/${at}/${eventId}`);
