@@ -11,6 +11,7 @@ import { PassThrough } from 'node:stream';
 import dynalite from 'dynalite';
 import { CapacityMeter, metered } from './capacity';
 import { closeLevelIteratorsOnReturn } from './level-iterators';
+import { withSynchronousGets } from './level-sync-gets';
 
 export interface StoreRequest {
   method: string;
@@ -36,12 +37,15 @@ export interface Store {
 export async function openStore(path: string | undefined): Promise<Store> {
   // Else every Query and Scan leaves its LevelDB iterator open (level-iterators.ts).
   closeLevelIteratorsOnReturn();
-  const server = dynalite({
-    ...(path ? { path } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
+  // Its reads on this thread, not through libuv's pool (level-sync-gets.ts).
+  const server = withSynchronousGets(() =>
+    dynalite({
+      ...(path ? { path } : {}),
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    }),
+  );
   const handle = server.listeners('request')[0] as RequestListener;
   const meter = new CapacityMeter();
   // dynalite closes its LevelDB when its server closes, so it listens (on a port nobody uses).
