@@ -101,6 +101,8 @@ export interface FunctionStats {
 
 interface Pool {
   idle: Environment[];
+  /** When each idle environment is given up; cleared when it is used again. */
+  reclaims: Map<Environment, NodeJS.Timeout>;
   count: number;
   /** Environments the function may have at once. */
   limit: number;
@@ -126,6 +128,8 @@ export class LocalLambda {
   clock?: EngineClock;
   /** LOCAL_CPU_PROFILE: each environment writes a CPU profile here when it ends (bench/cpu-profiles.ts reads them). */
   cpuProfileDir?: string;
+  /** How long an environment is kept warm once it is idle. */
+  keepWarmMs = KEEP_WARM_MS;
 
   constructor(
     readonly functions: FunctionSpec[],
@@ -156,7 +160,7 @@ export class LocalLambda {
     for (const f of functions) {
       for (const key of [f.name, f.arn, f.logicalId]) this.byKey.set(key, f);
       this.stats.set(f.name, { coldStarts: 0, invocations: 0, errors: 0 });
-      this.pools.set(f.name, { idle: [], count: 0, limit: concurrency, queue: [] });
+      this.pools.set(f.name, { idle: [], reclaims: new Map(), count: 0, limit: concurrency, queue: [] });
       this.environments.set(f.name, { ...host, ...own(f), ...f.env, ...lambdaEnv(f) });
     }
   }
@@ -226,6 +230,10 @@ export class LocalLambda {
   private async acquire(pool: Pool, f: FunctionSpec): Promise<{ env: Environment; cold: boolean }> {
     for (;;) {
       const warm = pool.idle.pop();
+      if (warm) {
+        clearTimeout(pool.reclaims.get(warm));
+        pool.reclaims.delete(warm);
+      }
       if (warm?.alive) return { env: warm, cold: false };
       if (warm) continue;
       if (pool.count < pool.limit) {
@@ -261,14 +269,17 @@ export class LocalLambda {
       return;
     }
     pool.idle.push(env);
+    // Idle for keepWarmMs since this invocation, not since its first: the timer goes when it is used again.
     const timer = setTimeout(() => {
+      pool.reclaims.delete(env);
       const at = pool.idle.indexOf(env);
       if (at < 0) return;
       pool.idle.splice(at, 1);
       pool.count--;
       void env.stop();
-    }, KEEP_WARM_MS);
+    }, this.keepWarmMs);
     timer.unref();
+    pool.reclaims.set(env, timer);
   }
 
   private async run(
@@ -331,6 +342,10 @@ export class LocalLambda {
     const end = Date.now() + ms;
     const busy = () => [...this.pools.values()].some((p) => p.count > p.idle.length);
     while (busy() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    for (const pool of this.pools.values()) {
+      for (const timer of pool.reclaims.values()) clearTimeout(timer);
+      pool.reclaims.clear();
+    }
     await Promise.all([...this.pools.values()].flatMap((p) => p.idle.splice(0).map((env) => env.stop())));
   }
 }

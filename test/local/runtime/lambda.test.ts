@@ -79,6 +79,28 @@ describe('lambda concurrency', () => {
     await lambda.close();
   });
 
+  it('gives up an environment once it has been idle for the keep-warm time since its last invocation', async () => {
+    const lambda = new LocalLambda([spec(5)], {}, () => {}, false, 1);
+    lambda.keepWarmMs = 1000;
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const runs: number[] = [];
+    const invoke = async () =>
+      runs.push(((await lambda.invoke('stack-Slow', { ms: 1 })) as { runs: number }).runs);
+    // Used every 400 ms: 1,600 ms after its first invocation it is still the same environment.
+    for (let i = 0; i < 5; i++) {
+      if (i > 0) await pause(400);
+      await invoke();
+    }
+    expect(runs).toEqual([1, 2, 3, 4, 5]);
+    expect(lambda.stats.get('stack-Slow')?.coldStarts).toBe(1);
+    // Idle longer than 1,000 ms: the next invocation starts a new one.
+    await pause(1500);
+    await invoke();
+    expect(runs.at(-1)).toBe(1);
+    expect(lambda.stats.get('stack-Slow')?.coldStarts).toBe(2);
+    await lambda.close();
+  });
+
   it('counts the timeout from the start of an invocation, not from when it was queued', async () => {
     // 1 s timeout; six 400 ms invocations one at a time: the last waits 2 s, yet none times out.
     const lambda = new LocalLambda([spec(1)], {}, () => {}, false, 1);
