@@ -5,9 +5,10 @@
  * With the Lambda environments keeping both cores busy, each such hand-off waits to be scheduled: in
  * bench:local, `_get` was 29% of the DynamoDB thread's busy time (--cpu-prof), ~0.8 ms a read where the
  * read itself takes ~20 µs. dynalite has a thread of its own (dynamo-thread.ts), so it may as well read
- * there: `getSync` (abstract-level 3) reads the same item at the same point, and handing it back in a
- * Promise keeps dynalite's callbacks in the same order. A database not open yet takes the asynchronous
- * get, which waits for the open.
+ * there (with LOCAL_DYNAMO_THREAD=off, on the main thread: ~20 µs of its loop a read): `getSync`
+ * (abstract-level 3) reads the same item at the same point, and handing it back in a Promise keeps
+ * dynalite's callbacks in the same order. A database not open yet takes the asynchronous get, which waits
+ * for the open.
  */
 import { createRequire } from 'node:module';
 
