@@ -68,14 +68,13 @@ export class WorkerMemory {
 
   /** Per function: environments alive and their estimated memory (MB), largest first. */
   estimate(rt: Runtime): { environments: number; megabytes: number; lines: string[] } {
-    const pools = (rt.lambda as unknown as { pools: Map<string, { count: number; queue: unknown[] }> }).pools;
     const byLogicalId = new Map(rt.lambda.functions.map((f) => [f.logicalId, f.name]));
     const rows: { name: string; count: number; mb: number; queued: number }[] = [];
     for (const [logicalId, largest] of this.largest) {
       const name = byLogicalId.get(logicalId) ?? logicalId;
-      const pool = pools.get(name);
-      if (!pool?.count) continue;
-      rows.push({ name, count: pool.count, mb: pool.count * largest, queued: pool.queue.length });
+      const pool = rt.lambda.environmentsOf(name);
+      if (!pool?.alive) continue;
+      rows.push({ name, count: pool.alive, mb: pool.alive * largest, queued: pool.waiting });
     }
     rows.sort((a, b) => b.mb - a.mb);
     return {

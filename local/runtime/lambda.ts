@@ -3,8 +3,8 @@
  * (lambda-environment.ts: a worker thread with the function's own environment, credentials, memory
  * and timeout). As on Lambda, an environment runs one invocation at a time and is reused while warm;
  * a function has at most `concurrency` environments (more when a Distributed Map runs it: map-widths.ts)
- * and further invocations wait for one, and an invocation's timeout counts from when it starts, not
- * from when it was queued.
+ * and further invocations wait for one (environment-pool.ts), and an invocation's timeout counts from
+ * when it starts, not from when it was queued.
  *
  * What the Invoke API itself refuses (AWS's error names, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html,
  * limits from https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) is a
@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EngineClock } from './clock';
+import { EnvironmentPool } from './environment-pool';
 import type { FaultRates } from './fault-rates';
 import { Environment, FunctionError } from './lambda-environment';
 import { functionArn, physicalName } from './names';
@@ -99,16 +100,6 @@ export interface FunctionStats {
   errors: number;
 }
 
-interface Pool {
-  idle: Environment[];
-  /** When each idle environment is given up; cleared when it is used again. */
-  reclaims: Map<Environment, NodeJS.Timeout>;
-  count: number;
-  /** Environments the function may have at once. */
-  limit: number;
-  queue: { ok: (env: Environment | undefined) => void; fail: (e: Error) => void }[];
-}
-
 /** Faults forced on a function's next invocations (POST /local/faults). */
 export interface ForcedFaults {
   take(functionName: string): { error?: Error; delayMs?: number } | undefined;
@@ -116,7 +107,7 @@ export interface ForcedFaults {
 
 export class LocalLambda {
   private readonly byKey = new Map<string, FunctionSpec>();
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, EnvironmentPool>();
   private readonly environments = new Map<string, Record<string, string>>();
   private closed = false;
   readonly stats = new Map<string, FunctionStats>();
@@ -160,7 +151,14 @@ export class LocalLambda {
     for (const f of functions) {
       for (const key of [f.name, f.arn, f.logicalId]) this.byKey.set(key, f);
       this.stats.set(f.name, { coldStarts: 0, invocations: 0, errors: 0 });
-      this.pools.set(f.name, { idle: [], reclaims: new Map(), count: 0, limit: concurrency, queue: [] });
+      this.pools.set(
+        f.name,
+        new EnvironmentPool(
+          () => this.startEnvironment(f),
+          concurrency,
+          () => this.keepWarmMs,
+        ),
+      );
       this.environments.set(f.name, { ...host, ...own(f), ...f.env, ...lambdaEnv(f) });
     }
   }
@@ -187,6 +185,13 @@ export class LocalLambda {
     // Qualified ARNs (…:function:name:$LATEST) and names both work, as with Lambda.
     const m = /^(arn:aws:lambda:[^:]+:\d+:function:[^:]+)(:.+)?$/.exec(nameOrArn);
     return this.byKey.get(m ? (m[1] as string) : nameOrArn);
+  }
+
+  /** The function's environments alive and the invocations waiting for one (for benchmarks). */
+  environmentsOf(nameOrArn: string): { alive: number; waiting: number } | undefined {
+    const f = this.find(nameOrArn);
+    const pool = f && this.pools.get(f.name);
+    return pool && { alive: pool.alive, waiting: pool.waiting };
   }
 
   /** Invokes the function (RequestResponse; `asynchronous`: as Lambda's event queue does). */
@@ -217,69 +222,28 @@ export class LocalLambda {
         'The Lambda service encountered an internal error.',
         500,
       );
-    const pool = this.pools.get(f.name) as Pool;
-    const used = await this.acquire(pool, f);
+    const pool = this.pools.get(f.name) as EnvironmentPool;
+    const used = await pool.acquire();
     try {
       return await this.run(f, used, event);
     } finally {
-      this.release(pool, used.env);
+      pool.release(used.env, this.closed);
     }
   }
 
-  /** A warm environment, or a new one while the function has fewer than its limit; else waits. */
-  private async acquire(pool: Pool, f: FunctionSpec): Promise<{ env: Environment; cold: boolean }> {
-    for (;;) {
-      const warm = pool.idle.pop();
-      if (warm) {
-        clearTimeout(pool.reclaims.get(warm));
-        pool.reclaims.delete(warm);
-      }
-      if (warm?.alive) return { env: warm, cold: false };
-      if (warm) continue;
-      if (pool.count < pool.limit) {
-        pool.count++;
-        const env = new Environment({
-          file: f.file,
-          exportName: f.exportName,
-          functionName: f.name,
-          functionArn: f.arn,
-          memoryMb: f.memoryMb,
-          env: this.environments.get(f.name) as Record<string, string>,
-          sourceMaps: f.env.NODE_OPTIONS?.includes('--enable-source-maps') === true,
-          ...(this.clock ? { clock: this.clock.buffer } : {}),
-          ...(this.cpuProfileDir ? { cpuProfileDir: this.cpuProfileDir } : {}),
-        });
-        return { env, cold: true };
-      }
-      const handed = await new Promise<Environment | undefined>((ok, fail) => pool.queue.push({ ok, fail }));
-      if (handed) return { env: handed, cold: false };
-    }
-  }
-
-  private release(pool: Pool, env: Environment): void {
-    if (!env.alive || this.closed) {
-      pool.count--;
-      if (this.closed) void env.stop();
-      pool.queue.shift()?.ok(undefined); // a waiter may now start a new environment
-      return;
-    }
-    const next = pool.queue.shift();
-    if (next) {
-      next.ok(env);
-      return;
-    }
-    pool.idle.push(env);
-    // Idle for keepWarmMs since this invocation, not since its first: the timer goes when it is used again.
-    const timer = setTimeout(() => {
-      pool.reclaims.delete(env);
-      const at = pool.idle.indexOf(env);
-      if (at < 0) return;
-      pool.idle.splice(at, 1);
-      pool.count--;
-      void env.stop();
-    }, this.keepWarmMs);
-    timer.unref();
-    pool.reclaims.set(env, timer);
+  /** A new execution environment of `f` (its Init phase starts at once). */
+  private startEnvironment(f: FunctionSpec): Environment {
+    return new Environment({
+      file: f.file,
+      exportName: f.exportName,
+      functionName: f.name,
+      functionArn: f.arn,
+      memoryMb: f.memoryMb,
+      env: this.environments.get(f.name) as Record<string, string>,
+      sourceMaps: f.env.NODE_OPTIONS?.includes('--enable-source-maps') === true,
+      ...(this.clock ? { clock: this.clock.buffer } : {}),
+      ...(this.cpuProfileDir ? { cpuProfileDir: this.cpuProfileDir } : {}),
+    });
   }
 
   private async run(
@@ -337,16 +301,11 @@ export class LocalLambda {
   async close(ms = 5000): Promise<void> {
     this.closed = true;
     const stopping = new FunctionError('Runtime.Stopping', 'The local runtime is stopping');
-    for (const pool of this.pools.values())
-      for (const waiting of pool.queue.splice(0)) waiting.fail(stopping);
+    for (const pool of this.pools.values()) pool.failWaiting(stopping);
     const end = Date.now() + ms;
-    const busy = () => [...this.pools.values()].some((p) => p.count > p.idle.length);
+    const busy = () => [...this.pools.values()].some((p) => p.busy);
     while (busy() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-    for (const pool of this.pools.values()) {
-      for (const timer of pool.reclaims.values()) clearTimeout(timer);
-      pool.reclaims.clear();
-    }
-    await Promise.all([...this.pools.values()].flatMap((p) => p.idle.splice(0).map((env) => env.stop())));
+    await Promise.all([...this.pools.values()].map((p) => p.stopIdle()));
   }
 }
 
