@@ -18,8 +18,8 @@ interface LevelPrototype {
   getSync(key: unknown, options?: unknown): unknown;
 }
 
-/** classic-level as dynalite loads it (through `level`). */
-function classicLevel(): { prototype: LevelPrototype } {
+/** classic-level's class as dynalite loads it (through `level`): the one whose get this changes. */
+export function classicLevel(): { prototype: LevelPrototype } {
   const fromDynalite = createRequire(require.resolve('dynalite'));
   const fromLevel = createRequire(fromDynalite.resolve('level'));
   return fromLevel('classic-level').ClassicLevel;

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../local/runtime/dynamo-store';
+import { classicLevel } from '../../../local/runtime/level-sync-gets';
 import { dynamoRequest } from './dynamo-request';
 
 // dynalite's item reads go through classic-level's getSync on its own thread, not libuv's pool
@@ -19,10 +19,7 @@ interface Level extends LevelPrototype {
   close(): Promise<void>;
 }
 
-const fromDynalite = createRequire(require.resolve('dynalite'));
-const { ClassicLevel } = createRequire(fromDynalite.resolve('level'))('classic-level') as {
-  ClassicLevel: { prototype: LevelPrototype; new (path: string): Level };
-};
+const ClassicLevel = classicLevel() as unknown as { prototype: LevelPrototype; new (path: string): Level };
 
 /** Counts classic-level's synchronous reads, whoever makes them. */
 function countSyncReads() {
