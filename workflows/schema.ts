@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BASE_COLUMNS } from '../functions/domain/round-model';
+import { BASE_COLUMNS } from '../functions/rounds/model';
 import { durationSeconds, isDuration } from './duration';
 import { ROUTING_TYPES } from './routing';
 

@@ -1,6 +1,6 @@
 import type { CaseReopener, CaseRepository } from '../domain/ports';
 import type { ProcessingLog } from '../domain/processing-log';
-import type { CaseBatchCreator } from '../domain/round-ports';
+import type { CaseBatchCreator } from '../rounds/ports';
 import { documentClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { DynamoCaseRepository } from './dynamo-repository';

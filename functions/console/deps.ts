@@ -11,9 +11,9 @@ import type {
   WorkflowEngine,
 } from '../domain/ports';
 import type { ProcessingLog, Trace } from '../domain/processing-log';
-import type { RoundRepository } from '../domain/round-ports';
 import type { ProposalStore, TaskRetimer } from '../proposals/ports';
 import type { ReportTally } from '../reports/ports';
+import type { RoundRepository } from '../rounds/ports';
 import type { HttpResult } from '../shared/http';
 import type { Fetch, Jwks, OidcConfig } from './oidc';
 import type { SessionStore } from './session';

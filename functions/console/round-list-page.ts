@@ -1,8 +1,8 @@
 import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
-import type { RoundRecord, RoundStatus } from '../domain/round-model';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
+import type { RoundRecord, RoundStatus } from '../rounds/model';
 import { cliStart, num, ROUND_WORDS } from './round-text';
 import { WORDS } from './text';
 

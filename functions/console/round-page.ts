@@ -1,9 +1,9 @@
 import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
-import type { RoundRecord, RoundSpread, RoundView } from '../domain/round-model';
-import { RUNNING, roundDto } from '../domain/rounds';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
+import type { RoundRecord, RoundSpread, RoundView } from '../rounds/model';
+import { RUNNING, roundDto } from '../rounds/rounds';
 import { howToStart, roundBadge } from './round-list-page';
 import { spreadSection } from './round-spread';
 import { num, ROUND_WORDS } from './round-text';

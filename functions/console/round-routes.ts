@@ -1,5 +1,5 @@
 import type { Service } from '../../workflows/schema';
-import { getRound, listRounds, roundSpread } from '../domain/rounds';
+import { getRound, listRounds, roundSpread } from '../rounds/rounds';
 import { openCursor, roundsScope, sealCursor } from '../shared/cursor';
 import { NotFoundError } from '../shared/errors';
 import { type Ctx, render, serviceFor } from './context';

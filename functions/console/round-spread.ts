@@ -1,7 +1,7 @@
 import type { Service } from '../../workflows/schema';
 import type { CaseStatus, Locale } from '../domain/model';
-import type { RoundSpread } from '../domain/round-model';
 import { esc } from '../pages/html';
+import type { RoundSpread } from '../rounds/model';
 import { num, ROUND_WORDS } from './round-text';
 import { WORDS } from './text';
 

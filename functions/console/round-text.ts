@@ -1,5 +1,5 @@
 import type { Locale } from '../domain/model';
-import type { RoundStatus } from '../domain/round-model';
+import type { RoundStatus } from '../rounds/model';
 
 // The console's words for rounds (Dutch first). Row reasons and round errors come from the
 // validator and the round machine in English; the pages mark them lang="en".

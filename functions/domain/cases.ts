@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Service } from '../../workflows/schema';
+import type { RoundRepository } from '../rounds/ports';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { caseOfProvider, type Provider } from './access';
 import { caseCipher, caseOwner, type DataCipher, newDataKey } from './case-keys';
@@ -17,7 +18,6 @@ import {
 import { normalizePhone, type PiiVault, sha256 } from './pii';
 import type { CaseRepository, Clock, WorkflowEngine } from './ports';
 import type { ProcessingLog, Staff } from './processing-log';
-import type { RoundRepository } from './round-ports';
 
 // Creating, listing and cancelling cases on behalf of a provider organisation.
 
@@ -140,7 +140,7 @@ export interface PreparedCase {
 /**
  * Creates a case (or finds the one an earlier request with the same Idempotency-Key created) and starts
  * its execution: `prepareCase`, the repository's write, then `completeCreate`. A round's batch does the
- * same with one write for many cases (round-start.ts).
+ * same with one write for many cases (rounds/start-cases.ts).
  */
 export async function createCase(
   deps: CaseDeps,

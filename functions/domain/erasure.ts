@@ -1,3 +1,4 @@
+import type { RoundRepository } from '../rounds/ports';
 import { NotFoundError } from '../shared/errors';
 import { caseOfProvider } from './access';
 import { categoriesHeld, type LogDeps, logChange } from './case-reads';
@@ -5,7 +6,6 @@ import { type CaseRecord, executionName } from './model';
 import type { PiiVault } from './pii';
 import type { CaseEraser, CaseRepository, WorkflowEngine } from './ports';
 import type { Staff } from './processing-log';
-import type { RoundRepository } from './round-ports';
 
 // Erasing a case's personal data on request (AVG art. 17), by staff of the case's organisation with a
 // reason. A running case is stopped first (it cannot go on without its citizen's data), then the

@@ -1,10 +1,10 @@
 import { engine } from '../adapters/engine';
 import { repository } from '../adapters/repository';
-import { rounds } from '../adapters/rounds';
 import { request } from '../contract/cancel-case';
 import { providerOf } from '../domain/access';
 import { cancelCase } from '../domain/cases';
 import { systemClock } from '../domain/clock';
+import { rounds } from '../rounds/repository';
 import { httpRoute, json } from '../shared/http';
 import { vault } from '../shared/vault';
 

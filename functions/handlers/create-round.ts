@@ -1,9 +1,9 @@
-import { roundFiles } from '../adapters/round-files';
-import { rounds } from '../adapters/rounds';
 import { request } from '../contract/create-round';
 import { providerOf } from '../domain/access';
 import { systemClock } from '../domain/clock';
-import { createRound } from '../domain/rounds';
+import { roundFiles } from '../rounds/files';
+import { rounds } from '../rounds/repository';
+import { createRound } from '../rounds/rounds';
 import { httpRoute, json } from '../shared/http';
 import { retentionDays } from '../shared/settings';
 import { vault } from '../shared/vault';

@@ -1,11 +1,11 @@
 import { engine } from '../adapters/engine';
 import { eraser } from '../adapters/eraser';
 import { processingLog, repository } from '../adapters/repository';
-import { rounds } from '../adapters/rounds';
 import { request } from '../contract/erase-case';
 import { providerOf } from '../domain/access';
 import { systemClock } from '../domain/clock';
 import { eraseCase } from '../domain/erasure';
+import { rounds } from '../rounds/repository';
 import { httpRoute, json } from '../shared/http';
 import { traceOf } from '../shared/trace';
 import { vault } from '../shared/vault';

@@ -1,7 +1,7 @@
-import { rounds } from '../adapters/rounds';
 import { request } from '../contract/get-round';
 import { providerOf } from '../domain/access';
-import { getRound, roundDto } from '../domain/rounds';
+import { rounds } from '../rounds/repository';
+import { getRound, roundDto } from '../rounds/rounds';
 import { httpRoute, json } from '../shared/http';
 import { vault } from '../shared/vault';
 

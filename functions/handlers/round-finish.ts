@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { roundFiles } from '../adapters/round-files';
-import { rounds } from '../adapters/rounds';
-import { finishRound } from '../domain/round-finish';
+import { roundFiles } from '../rounds/files';
+import { finishRound } from '../rounds/finish';
+import { rounds } from '../rounds/repository';
 import { roundIdParam } from './round-params';
 import { taskHandler } from './task';
 

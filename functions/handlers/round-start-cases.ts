@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { engine } from '../adapters/engine';
 import { caseBatches, processingLog, repository } from '../adapters/repository';
-import { rounds } from '../adapters/rounds';
 import { systemClock } from '../domain/clock';
-import { startRoundCases } from '../domain/round-start';
+import { rounds } from '../rounds/repository';
+import { startRoundCases } from '../rounds/start-cases';
 import { linkTtlDays, publicUrl, retentionDays } from '../shared/settings';
 import { traceOf } from '../shared/trace';
 import { vault } from '../shared/vault';

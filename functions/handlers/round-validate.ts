@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { roundFiles } from '../adapters/round-files';
-import { rounds } from '../adapters/rounds';
-import { validateRound } from '../domain/round-validate';
+import { roundFiles } from '../rounds/files';
+import { rounds } from '../rounds/repository';
+import { validateRound } from '../rounds/validate';
 import { vault } from '../shared/vault';
 import { roundIdParam } from './round-params';
 import { taskHandler } from './task';

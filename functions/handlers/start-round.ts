@@ -1,10 +1,10 @@
-import { roundEngine } from '../adapters/round-engine';
-import { roundFiles } from '../adapters/round-files';
-import { rounds } from '../adapters/rounds';
 import { request } from '../contract/start-round';
 import { providerOf } from '../domain/access';
 import { systemClock } from '../domain/clock';
-import { startRound } from '../domain/rounds';
+import { roundEngine } from '../rounds/engine';
+import { roundFiles } from '../rounds/files';
+import { rounds } from '../rounds/repository';
+import { startRound } from '../rounds/rounds';
 import { httpRoute, json } from '../shared/http';
 
 // POST /rounds/{roundId}/start: validates the uploaded file and starts its cases, in the round machine.

@@ -14,7 +14,7 @@ export interface RoundBucketProps {
   readonly accessLogDays: number;
 }
 
-/** The key prefix of every round file (functions/domain/round-model.ts `roundKeys`). */
+/** The key prefix of every round file (functions/rounds/model.ts `roundKeys`). */
 export const ROUND_PREFIX = 'rounds/';
 
 /**

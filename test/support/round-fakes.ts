@@ -5,8 +5,8 @@ import type {
   RoundStatus,
   RowError,
   RowFailure,
-} from '../../functions/domain/round-model';
-import type { RoundEngine, RoundFiles, RoundRepository } from '../../functions/domain/round-ports';
+} from '../../functions/rounds/model';
+import type { RoundEngine, RoundFiles, RoundRepository } from '../../functions/rounds/ports';
 import { NotFoundError } from '../../functions/shared/errors';
 import type { Service } from '../../workflows/schema';
 import { testService } from './service-fixture';

@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
-import { DynamoRoundRepository } from '../../../functions/adapters/dynamo-rounds';
 import { keys } from '../../../functions/adapters/table-keys';
 import type { ProcessingRecord } from '../../../functions/domain/processing-log';
+import { DynamoRoundRepository } from '../../../functions/rounds/dynamo-rounds';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
 import { roundRecord } from '../../support/round-fakes';
 import { caseRecord } from './fixtures';

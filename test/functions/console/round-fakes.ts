@@ -1,4 +1,4 @@
-import type { RoundRecord, RoundSpread } from '../../../functions/domain/round-model';
+import type { RoundRecord, RoundSpread } from '../../../functions/rounds/model';
 import { FakeRoundRepository, roundRecord as storedRound } from '../../support/round-fakes';
 
 // The shared in-memory RoundRepository, for the console's page tests: `spreads` stands in for the

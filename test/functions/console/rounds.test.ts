@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consoleApp } from '../../../functions/console/app';
 import { csrfToken } from '../../../functions/console/session';
-import type { RoundRecord } from '../../../functions/domain/round-model';
+import type { RoundRecord } from '../../../functions/rounds/model';
 import { type AppError, NotFoundError, ValidationError } from '../../../functions/shared/errors';
 import { roundRecord } from './round-fakes';
 import { makeDeps, NOW, request, session } from './support';

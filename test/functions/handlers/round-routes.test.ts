@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
 import { PiiVault } from '../../../functions/domain/pii';
-import { newRoundId } from '../../../functions/domain/rounds';
+import { newRoundId } from '../../../functions/rounds/rounds';
 import { errorCode, invoke, staffClaims } from '../../support/http-event';
 import { roundRecord } from '../../support/round-fakes';
 import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MIN_PART_SIZE, S3RoundFiles } from '../../../functions/adapters/s3-files';
+import { MIN_PART_SIZE, S3RoundFiles } from '../../../functions/rounds/s3-round-files';
 import { NotFoundError } from '../../../functions/shared/errors';
-import { type LocalBucket, S3RVER_CREDENTIALS, startS3rver } from './local-s3';
+import { type LocalBucket, S3RVER_CREDENTIALS, startS3rver } from '../adapters/local-s3';
 
 // S3RoundFiles against a real S3 API (s3rver). The client is the one of functions/shared/clients.ts,
 // configured only through the standard variables (AWS_ENDPOINT_URL_S3, credentials), as locally: this

@@ -1,6 +1,6 @@
 // Rounds: one service started for many households at once from a CSV file. Plain data, no AWS types.
 
-import type { CaseStatus } from './model';
+import type { CaseStatus } from '../domain/model';
 
 /** What the caller chose for a file with bad rows: start the good rows, or start nothing. */
 export type OnInvalid = 'skip' | 'reject';

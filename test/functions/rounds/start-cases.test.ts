@@ -2,14 +2,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseCipher, newDataKey, roundOwner } from '../../../functions/domain/case-keys';
 import { newCaseId } from '../../../functions/domain/cases';
 import { PiiVault } from '../../../functions/domain/pii';
-import { finishRound } from '../../../functions/domain/round-finish';
+import { finishRound } from '../../../functions/rounds/finish';
 import {
   FAILURE_REASONS,
   IN_FLIGHT,
   type StartBatch,
   type StartCasesDeps,
   startRoundCases,
-} from '../../../functions/domain/round-start';
+} from '../../../functions/rounds/start-cases';
 import { FakeEngine, FakeRepository, fixedClock } from '../../support/fakes';
 import { FakeRoundFiles, FakeRoundRepository, roundRecord } from '../../support/round-fakes';
 import { TRACE } from '../../support/staff';

@@ -1,10 +1,10 @@
-import { dataCipher, newDataKey, roundOwner } from './case-keys';
-import { CsvError, csvLine, parseCsv } from './csv';
-import { requireService } from './definitions';
-import type { PiiVault } from './pii';
-import { type RoundRecord, type RowError, roundKeys } from './round-model';
-import type { RoundFiles, RoundRepository } from './round-ports';
-import { checkHeader, REASONS, ROW, RowValidator, validColumns, validFields } from './round-rows';
+import { dataCipher, newDataKey, roundOwner } from '../domain/case-keys';
+import { CsvError, csvLine, parseCsv } from '../domain/csv';
+import { requireService } from '../domain/definitions';
+import type { PiiVault } from '../domain/pii';
+import { type RoundRecord, type RowError, roundKeys } from './model';
+import type { RoundFiles, RoundRepository } from './ports';
+import { checkHeader, REASONS, ROW, RowValidator, validColumns, validFields } from './rows';
 
 // The first state of the round machine: every row of upload.csv is checked before anything starts.
 // The file is streamed: read in chunks, parsed record by record, and the good rows are written to

@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { RoundEngine } from '../domain/round-ports';
+import type { RoundEngine } from './ports';
 
 // The round state machine on Step Functions. The execution name `<roundId>-<attempt>` makes a start
 // idempotent: a retried start-round finds the execution of that attempt instead of starting a second.

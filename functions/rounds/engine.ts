@@ -1,6 +1,6 @@
-import type { RoundEngine } from '../domain/round-ports';
 import { sfnClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
+import type { RoundEngine } from './ports';
 import { SfnRoundEngine } from './sfn-round-engine';
 
 // The round state machine start-round uses; a function deployed without its ARN fails at init.

@@ -1,16 +1,22 @@
+import { dataCipher, roundOwner } from '../domain/case-keys';
+import {
+  type CaseDeps,
+  type CreateCaseBody,
+  completeCreate,
+  type PreparedCase,
+  prepareCase,
+} from '../domain/cases';
+import { requireService } from '../domain/definitions';
+import type { Locale } from '../domain/model';
+import type { Staff, Trace } from '../domain/processing-log';
 import { AppError, ConflictError } from '../shared/errors';
-import { dataCipher, roundOwner } from './case-keys';
-import { type CaseDeps, type CreateCaseBody, completeCreate, type PreparedCase, prepareCase } from './cases';
-import { requireService } from './definitions';
-import type { Locale } from './model';
-import type { Staff, Trace } from './processing-log';
-import type { RowFailure } from './round-model';
-import type { CaseBatchCreator, RoundRepository } from './round-ports';
+import type { RowFailure } from './model';
+import type { CaseBatchCreator, RoundRepository } from './ports';
 
 // One batch of the round machine's Distributed Map: a case for every valid row. The case id comes
 // from the round and the row's reference, so a batch that runs twice (a retry, or a restart after a
 // crash) finds its cases instead of creating them again. The rows arrive sealed with the round's key
-// (round-validate.ts) and are opened here, in memory; each new case is logged as created by the staff
+// (validate.ts) and are opened here, in memory; each new case is logged as created by the staff
 // member who created the round.
 
 export interface StartCasesDeps extends CaseDeps {

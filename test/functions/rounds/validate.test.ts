@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { dataCipher, roundOwner } from '../../../functions/domain/case-keys';
 import { PiiVault } from '../../../functions/domain/pii';
-import type { OnInvalid } from '../../../functions/domain/round-model';
-import { validColumns } from '../../../functions/domain/round-rows';
-import { ERROR_BATCH, validateRound } from '../../../functions/domain/round-validate';
+import type { OnInvalid } from '../../../functions/rounds/model';
+import { validColumns } from '../../../functions/rounds/rows';
+import { ERROR_BATCH, validateRound } from '../../../functions/rounds/validate';
 import { FakeRoundFiles, FakeRoundRepository, roundRecord } from '../../support/round-fakes';
 
 vi.mock(

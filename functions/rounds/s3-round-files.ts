@@ -10,8 +10,8 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { RoundFiles } from '../domain/round-ports';
 import { NotFoundError } from '../shared/errors';
+import type { RoundFiles } from './ports';
 
 // RoundFiles on one S3 bucket (s3rver locally). Files are streamed both ways: a round file of
 // 100,000 rows never sits in a Lambda's memory, only one multipart part of it at a time.

@@ -11,7 +11,7 @@ import {
   roundSpread,
   STALE_VALIDATING_MS,
   startRound,
-} from '../../../functions/domain/rounds';
+} from '../../../functions/rounds/rounds';
 import { type AppError, statusOf } from '../../../functions/shared/errors';
 import { failure, fixedClock } from '../../support/fakes';
 import { FakeRoundEngine, FakeRoundFiles, FakeRoundRepository, roundRecord } from '../../support/round-fakes';

@@ -1,10 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { systemClock } from '../domain/clock';
-import type { Clock, PageKey } from '../domain/ports';
-import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from '../domain/round-model';
-import type { RoundRepository } from '../domain/round-ports';
-import { NotFoundError } from '../shared/errors';
-import { countQuery } from './dynamo-batch';
+import { countQuery } from '../adapters/dynamo-batch';
 import {
   type Item,
   isConditionFailed,
@@ -13,10 +8,15 @@ import {
   pageKey,
   putNew,
   startKey,
-} from './dynamo-items';
+} from '../adapters/dynamo-items';
+import { keys, TABLE } from '../adapters/table-keys';
+import { systemClock } from '../domain/clock';
+import type { Clock, PageKey } from '../domain/ports';
+import { NotFoundError } from '../shared/errors';
 import { byRoundQuery, spreadOfRound } from './dynamo-round-cases';
 import { RoundReports } from './dynamo-round-reports';
-import { keys, TABLE } from './table-keys';
+import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from './model';
+import type { RoundRepository } from './ports';
 
 // RoundRepository on the single table: the round item (ROUND#<id>/ROUND, listed per org and service on
 // byService), its row reports (dynamo-round-reports.ts), and its cases through the byRound index.

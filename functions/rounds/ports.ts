@@ -1,8 +1,8 @@
-import type { NewCase, PageKey } from './ports';
-import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from './round-model';
+import type { NewCase, PageKey } from '../domain/ports';
+import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from './model';
 
-// How the round use cases reach storage, files and the round state machine. Implemented in
-// functions/adapters/ (DynamoDB, S3, Step Functions); the domain never sees an AWS type.
+// How the round use cases reach storage, files and the round state machine. Implemented beside them
+// (dynamo-rounds.ts, s3-round-files.ts, sfn-round-engine.ts); the rules never see an AWS type.
 
 /** A round batch's cases written together: fewer calls than a createCase each. Outcomes in order. */
 export interface CaseBatchCreator {

@@ -1,5 +1,5 @@
-import { roundKeys } from './round-model';
-import type { RoundFiles, RoundRepository } from './round-ports';
+import { roundKeys } from './model';
+import type { RoundFiles, RoundRepository } from './ports';
 
 // The last state of the round machine, also its catch-all. The live counters of the batches are
 // replaced by exact counts (a retried batch may have counted twice), so the round ends with the truth.

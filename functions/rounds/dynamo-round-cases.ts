@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { forEachPage } from '../adapters/dynamo-batch';
+import { keys, TABLE } from '../adapters/table-keys';
 import type { CaseStatus } from '../domain/model';
-import type { RoundSpread } from '../domain/round-model';
-import { forEachPage } from './dynamo-batch';
-import { keys, TABLE } from './table-keys';
+import type { RoundSpread } from './model';
 
 // The cases of a round, read from the byRound index. It projects only stage and status, so reading
 // 100,000 cases costs little; pages are handled one at a time, never the whole round in memory.

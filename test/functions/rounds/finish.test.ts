@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../../functions/domain/model';
-import { failureSentence, finishRound } from '../../../functions/domain/round-finish';
+import { failureSentence, finishRound } from '../../../functions/rounds/finish';
 import { FakeRoundFiles, FakeRoundRepository, roundRecord } from '../../support/round-fakes';
 
 const caseOf = (caseId: string, roundId?: string) => ({ caseId, ...(roundId && { roundId }) }) as CaseRecord;

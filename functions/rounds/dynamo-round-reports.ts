@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { RowError, RowFailure } from '../domain/round-model';
+import { batchWrite, countQuery, forEachPage } from '../adapters/dynamo-batch';
+import type { Item } from '../adapters/dynamo-items';
+import { keys } from '../adapters/table-keys';
 import { NotFoundError } from '../shared/errors';
-import { batchWrite, countQuery, forEachPage } from './dynamo-batch';
-import type { Item } from './dynamo-items';
-import { keys } from './table-keys';
+import type { RowError, RowFailure } from './model';
 
 // Row errors and failures of a round, in the round's partition: ERROR#<line> and FAIL#<line>, sorted
 // by line because the line is zero-padded. One item per line: a row can fail on several columns at

@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchWrite } from '../../../functions/adapters/dynamo-batch';
-import { DynamoRoundRepository } from '../../../functions/adapters/dynamo-rounds';
+import { DynamoRoundRepository } from '../../../functions/rounds/dynamo-rounds';
 
 // The exact conditional writes of the round repository, and BatchWriteItem's retry of unprocessed items.
 

@@ -8,8 +8,8 @@ import {
   rowCells,
   validColumns,
   validFields,
-} from '../../../functions/domain/round-rows';
-import { validateRound } from '../../../functions/domain/round-validate';
+} from '../../../functions/rounds/rows';
+import { validateRound } from '../../../functions/rounds/validate';
 import { FakeRoundFiles, FakeRoundRepository, roundRecord, roundService } from '../../support/round-fakes';
 
 vi.mock(

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
-import { DynamoRoundRepository } from '../../../functions/adapters/dynamo-rounds';
 import { keys, TABLE } from '../../../functions/adapters/table-keys';
-import type { RoundRecord, RowError } from '../../../functions/domain/round-model';
+import { DynamoRoundRepository } from '../../../functions/rounds/dynamo-rounds';
+import type { RoundRecord, RowError } from '../../../functions/rounds/model';
 import { NotFoundError, ValidationError } from '../../../functions/shared/errors';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
-import { caseRecord } from './fixtures';
+import { caseRecord } from '../adapters/fixtures';
 
 // The round repository against a real DynamoDB API (dynalite) with the table as CDK creates it,
 // including the byRound index. A page limit of 7 items makes every query loop run over many pages.

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
-import type { DataCipher } from './case-keys';
-import { fieldSchema, MESSAGES } from './forms';
-import { CONTROL, dutchMobile, email, isReachable, RULES, singleLine } from './input-policy';
-import { BASE_COLUMNS, type RowError } from './round-model';
+import type { DataCipher } from '../domain/case-keys';
+import { fieldSchema, MESSAGES } from '../domain/forms';
+import { CONTROL, dutchMobile, email, isReachable, RULES, singleLine } from '../domain/input-policy';
+import { BASE_COLUMNS, type RowError } from './model';
 
 // The rules of a round's CSV file. A reason never repeats the value it refuses: row errors are stored
 // and shown to staff, and the values are personal data.

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
+import { type Provider, reaches } from '../domain/access';
+import { dataCipher, roundOwner } from '../domain/case-keys';
+import { serviceFromInput } from '../domain/definitions';
+import type { PiiVault } from '../domain/pii';
+import type { Clock, PageKey } from '../domain/ports';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors';
-import { type Provider, reaches } from './access';
-import { dataCipher, roundOwner } from './case-keys';
-import { serviceFromInput } from './definitions';
-import type { PiiVault } from './pii';
-import type { Clock, PageKey } from './ports';
 import {
   type OnInvalid,
   type RoundRecord,
@@ -12,8 +12,8 @@ import {
   type RoundStatus,
   type RoundView,
   roundKeys,
-} from './round-model';
-import type { RoundEngine, RoundFiles, RoundRepository } from './round-ports';
+} from './model';
+import type { RoundEngine, RoundFiles, RoundRepository } from './ports';
 
 // A round: one service started for every household in a CSV file. Created (with an upload URL),
 // started (validated, then cases started by the round state machine), and watched.

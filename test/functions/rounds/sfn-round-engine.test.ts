@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SfnRoundEngine } from '../../../functions/adapters/sfn-round-engine';
+import { SfnRoundEngine } from '../../../functions/rounds/sfn-round-engine';
 
 // The round engine's exact Step Functions calls, and the module instance configured at load.
 
@@ -54,15 +54,13 @@ describe('SfnRoundEngine.startRound', () => {
 describe('round adapter modules', () => {
   it('round-engine fails at load, naming ROUND_STATE_MACHINE_ARN, when it is missing', async () => {
     vi.stubEnv('ROUND_STATE_MACHINE_ARN', '');
-    await expect(import('../../../functions/adapters/round-engine')).rejects.toThrow(
-      'ROUND_STATE_MACHINE_ARN',
-    );
+    await expect(import('../../../functions/rounds/engine')).rejects.toThrow('ROUND_STATE_MACHINE_ARN');
   });
 
   it('round-engine starts executions of the configured machine', async () => {
     vi.stubEnv('ROUND_STATE_MACHINE_ARN', machine);
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${machine}:x`, startDate: new Date() });
-    const { roundEngine } = await import('../../../functions/adapters/round-engine');
+    const { roundEngine } = await import('../../../functions/rounds/engine');
     await roundEngine.startRound('b'.repeat(32), 1, {});
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
       stateMachineArn: machine,
@@ -72,22 +70,24 @@ describe('round adapter modules', () => {
 
   it('round-files fails at load, naming ROUND_BUCKET, when it is missing', async () => {
     vi.stubEnv('ROUND_BUCKET', '');
-    await expect(import('../../../functions/adapters/round-files')).rejects.toThrow('ROUND_BUCKET');
+    await expect(import('../../../functions/rounds/files')).rejects.toThrow('ROUND_BUCKET');
   });
 
   it('round-files and rounds give the S3 and DynamoDB adapters when configured', async () => {
     vi.stubEnv('ROUND_BUCKET', 'coproduce-rounds');
     vi.stubEnv('TABLE_NAME', 'coproduce-cases');
-    const { roundFiles } = await import('../../../functions/adapters/round-files');
-    const { rounds } = await import('../../../functions/adapters/rounds');
-    expect(roundFiles).toBeInstanceOf((await import('../../../functions/adapters/s3-files')).S3RoundFiles);
+    const { roundFiles } = await import('../../../functions/rounds/files');
+    const { rounds } = await import('../../../functions/rounds/repository');
+    expect(roundFiles).toBeInstanceOf(
+      (await import('../../../functions/rounds/s3-round-files')).S3RoundFiles,
+    );
     expect(rounds).toBeInstanceOf(
-      (await import('../../../functions/adapters/dynamo-rounds')).DynamoRoundRepository,
+      (await import('../../../functions/rounds/dynamo-rounds')).DynamoRoundRepository,
     );
   });
 
   it('rounds fails at load, naming TABLE_NAME, when it is missing', async () => {
     vi.stubEnv('TABLE_NAME', '');
-    await expect(import('../../../functions/adapters/rounds')).rejects.toThrow('TABLE_NAME');
+    await expect(import('../../../functions/rounds/repository')).rejects.toThrow('TABLE_NAME');
   });
 });
