@@ -1,6 +1,5 @@
-import type { CaseReopener, CaseRepository } from '../domain/ports';
+import type { CaseBatchCreator, CaseReopener, CaseRepository } from '../domain/ports';
 import type { ProcessingLog } from '../domain/processing-log';
-import type { CaseBatchCreator } from '../rounds/ports';
 import { documentClient } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { DynamoCaseRepository } from './dynamo-repository';

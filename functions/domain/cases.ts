@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Service } from '../../workflows/schema';
-import type { RoundRepository } from '../rounds/ports';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { caseOfProvider, type Provider } from './access';
 import { caseCipher, caseOwner, type DataCipher, newDataKey } from './case-keys';
@@ -16,7 +15,7 @@ import {
   type Locale,
 } from './model';
 import { normalizePhone, type PiiVault, sha256 } from './pii';
-import type { CaseRepository, Clock, WorkflowEngine } from './ports';
+import type { CaseRepository, Clock, RoundCounters, WorkflowEngine } from './ports';
 import type { ProcessingLog, Staff } from './processing-log';
 
 // Creating, listing and cancelling cases on behalf of a provider organisation.
@@ -247,7 +246,7 @@ export async function completeCreate(
  */
 export async function cancelCase(
   deps: Pick<CaseDeps, 'repo' | 'engine' | 'clock' | 'vault'> & {
-    rounds: Pick<RoundRepository, 'addToCounters'>;
+    rounds: RoundCounters;
   },
   provider: Provider,
   caseId: string,

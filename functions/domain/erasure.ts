@@ -1,10 +1,9 @@
-import type { RoundRepository } from '../rounds/ports';
 import { NotFoundError } from '../shared/errors';
 import { caseOfProvider } from './access';
 import { categoriesHeld, type LogDeps, logChange } from './case-reads';
 import { type CaseRecord, executionName } from './model';
 import type { PiiVault } from './pii';
-import type { CaseEraser, CaseRepository, WorkflowEngine } from './ports';
+import type { CaseEraser, CaseRepository, RoundCounters, WorkflowEngine } from './ports';
 import type { Staff } from './processing-log';
 
 // Erasing a case's personal data on request (AVG art. 17), by staff of the case's organisation with a
@@ -17,7 +16,7 @@ export interface EraseDeps extends LogDeps {
   repo: CaseRepository;
   eraser: CaseEraser;
   engine: Pick<WorkflowEngine, 'stopCase'>;
-  rounds: Pick<RoundRepository, 'addToCounters'>;
+  rounds: RoundCounters;
   vault: PiiVault;
 }
 

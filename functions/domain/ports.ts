@@ -84,6 +84,19 @@ export interface NewCase {
   linkHash: string;
 }
 
+/** Many cases written together, for a round's batch (rounds/): fewer calls than a createCase each. Outcomes in order. */
+export interface CaseBatchCreator {
+  createCases(cases: readonly NewCase[]): Promise<('created' | 'exists')[]>;
+}
+
+/** A round's live counters (rounds/); a case of a round that ends by cancel or erasure adds to them. */
+export interface RoundCounters {
+  /** ADDs the delta to the round's counters. */
+  addToCounters(roundId: string, delta: Partial<Record<RoundCounter, number>>): Promise<void>;
+}
+
+export type RoundCounter = 'started' | 'failed' | 'completed' | 'expired' | 'cancelled';
+
 export interface CaseRepository {
   /** Creates case and link; 'exists' when the caseId is taken (an idempotent replay or a clash). */
   createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'>;

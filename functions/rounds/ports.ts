@@ -1,15 +1,11 @@
-import type { NewCase, PageKey } from '../domain/ports';
+import type { PageKey, RoundCounters } from '../domain/ports';
 import type { RoundRecord, RoundSpread, RoundStatus, RowError, RowFailure } from './model';
 
 // How the round use cases reach storage, files and the round state machine. Implemented beside them
 // (dynamo-rounds.ts, s3-round-files.ts, sfn-round-engine.ts); the rules never see an AWS type.
 
-/** A round batch's cases written together: fewer calls than a createCase each. Outcomes in order. */
-export interface CaseBatchCreator {
-  createCases(cases: readonly NewCase[]): Promise<('created' | 'exists')[]>;
-}
-
-export interface RoundRepository {
+/** The round item, its row reports and its cases; its live counters through RoundCounters (domain/ports.ts). */
+export interface RoundRepository extends RoundCounters {
   /** Creates the round; 'exists' when the roundId is taken (the same name again). */
   createRound(record: RoundRecord): Promise<'created' | 'exists'>;
   getRound(roundId: string): Promise<RoundRecord | undefined>;
@@ -30,11 +26,6 @@ export interface RoundRepository {
   ensureDataKey(roundId: string, wrapped: string): Promise<string>;
   /** SET fields (status, counters, error...) and updatedAt. */
   updateRound(roundId: string, fields: Partial<RoundRecord>): Promise<void>;
-  /** ADD to the live counters (started, failed, completed, expired, cancelled). */
-  addToCounters(
-    roundId: string,
-    delta: Partial<Record<'started' | 'failed' | 'completed' | 'expired' | 'cancelled', number>>,
-  ): Promise<void>;
   /** Idempotent: the same line again overwrites. Written in batches. */
   putRowErrors(roundId: string, errors: RowError[]): Promise<void>;
   putRowFailures(roundId: string, failures: RowFailure[]): Promise<void>;

@@ -8,10 +8,11 @@ import {
 } from '../domain/cases';
 import { requireService } from '../domain/definitions';
 import type { Locale } from '../domain/model';
+import type { CaseBatchCreator } from '../domain/ports';
 import type { Staff, Trace } from '../domain/processing-log';
 import { AppError, ConflictError } from '../shared/errors';
 import type { RowFailure } from './model';
-import type { CaseBatchCreator, RoundRepository } from './ports';
+import type { RoundRepository } from './ports';
 
 // One batch of the round machine's Distributed Map: a case for every valid row. The case id comes
 // from the round and the row's reference, so a batch that runs twice (a retry, or a restart after a
