@@ -35,7 +35,7 @@ import {
   isJsonType,
   rootPath,
   wantsJson,
-} from './citizen-forms';
+} from '../web/forms';
 
 // GET /c/{linkToken}, GET /c/{linkToken}/export, POST /c/{linkToken}/steps/{stepId}, POST
 // /c/{linkToken}/reopen and the delegates' routes: the citizen's page, the download of everything the

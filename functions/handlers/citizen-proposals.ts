@@ -11,7 +11,7 @@ import { NotFoundError } from '../shared/errors';
 import { html, httpRoute, json } from '../shared/http';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
-import { citizenError, formValues, isJsonType } from './citizen-forms';
+import { citizenError, formValues, isJsonType } from '../web/forms';
 
 // POST /c/{linkToken}/steps/{stepId}/proposals and POST /c/{linkToken}/proposals/{proposalId}: the
 // citizen proposes a new due date for a step of their case, or answers the provider's proposal, by
