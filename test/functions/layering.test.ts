@@ -25,8 +25,11 @@ const specifiers = (file: string): string[] =>
 
 const importsSdk = (file: string) => specifiers(file).some((s) => /^@(aws-sdk|smithy)\//.test(s));
 
+const CLIENTS_AND_ENV = ['shared/clients.ts', 'shared/env.ts'].map((file) => join(FUNCTIONS, file));
+
 /** Builds a client or reads the environment at load: what a module of instances does, never a rule. */
-const builds = (file: string) => specifiers(file).some((s) => /\/shared\/(clients|env)$/.test(s));
+const builds = (file: string) =>
+  specifiers(file).some((s) => s.startsWith('.') && CLIENTS_AND_ENV.includes(resolved(file, s) ?? ''));
 
 /** The feature folders' modules of instances, one per container, which the handlers import. */
 const WIRING = [
