@@ -14,7 +14,7 @@ import type { ProcessingLog, Trace } from '../domain/processing-log';
 import type { ProposalStore, TaskRetimer } from '../proposals/ports';
 import type { ReportTally } from '../reports/ports';
 import type { RoundRepository } from '../rounds/ports';
-import type { HttpResult } from '../shared/http';
+import { type HttpResult, rootPathOf } from '../shared/http';
 import type { Fetch, Jwks, OidcConfig } from './oidc';
 import type { SessionStore } from './session';
 
@@ -65,7 +65,6 @@ export interface ConsoleRequest {
 /** API Gateway (payload 2.0) takes Set-Cookie values from `cookies`. */
 export type ConsoleResult = HttpResult & { cookies?: string[] };
 
-export const rootPathOf = (publicUrl: string) => new URL(publicUrl).pathname.replace(/\/+$/, '');
 export const basePath = (deps: Pick<ConsoleDeps, 'publicUrl'>) => `${rootPathOf(deps.publicUrl)}/console`;
 export const secureCookies = (deps: Pick<ConsoleDeps, 'oidc'>) =>
   !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(deps.oidc.callbackUrl);

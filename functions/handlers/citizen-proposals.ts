@@ -11,7 +11,7 @@ import { NotFoundError } from '../shared/errors';
 import { html, httpRoute, json } from '../shared/http';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
-import { citizenError, formValues, isJsonType } from '../web/forms';
+import { citizenErrors, formValues, isJsonType } from '../web/forms';
 
 // POST /c/{linkToken}/steps/{stepId}/proposals and POST /c/{linkToken}/proposals/{proposalId}: the
 // citizen proposes a new due date for a step of their case, or answers the provider's proposal, by
@@ -33,7 +33,7 @@ export const handler = httpRoute(
     const record = await repository.getCase(caseId);
     if (!record) throw new NotFoundError('There is no case for this link.');
     const asJson = isJsonType(headers['content-type']);
-    const values = asJson ? undefined : formValues(body, token);
+    const values = asJson ? undefined : formValues(vault, body, token);
     let result: unknown;
     if (path.proposalId) {
       const answer = parseBody(answerBody, values ? answerFromForm(values) : body);
@@ -53,5 +53,5 @@ export const handler = httpRoute(
     const locale = pickLocale(query.lang, event.headers['accept-language'], record.citizen.locale);
     return html(303, '', { location: `${publicUrl}/c/${token}?lang=${locale}#proposals` });
   },
-  citizenError,
+  citizenErrors(publicUrl),
 );

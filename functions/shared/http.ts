@@ -15,6 +15,9 @@ export type HttpEvent = APIGatewayProxyEventV2 & {
 };
 export type HttpResult = { statusCode: number; headers: Record<string, string>; body: string };
 
+/** The path a public URL's pages live under (the citizen's, the console's), without a trailing slash. */
+export const rootPathOf = (publicUrl: string) => new URL(publicUrl).pathname.replace(/\/+$/, '');
+
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
