@@ -7,7 +7,6 @@ import { repository } from '../adapters/repository';
 import { SmsNotifier } from '../adapters/sms-notifier';
 import { taskCompleter as engine } from '../adapters/task-completer';
 import { systemClock } from '../domain/clock';
-import { receiveSms } from '../domain/sms-inbound';
 import { proposalStore } from '../proposals/adapters';
 import { taskRetimer } from '../proposals/retimer';
 import { smsClient } from '../shared/clients';
@@ -15,6 +14,7 @@ import { log } from '../shared/logger';
 import { loadSecrets } from '../shared/secret-loading';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
+import { receiveSms } from '../sms/inbound';
 
 // SMS_PROVIDER aws: End User Messaging two-way SMS publishes each text to the service number on an
 // SNS topic, which invokes this function (asynchronously, so a thrown error is retried by Lambda).

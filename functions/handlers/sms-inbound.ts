@@ -5,9 +5,7 @@ import { repository } from '../adapters/repository';
 import { taskCompleter as engine } from '../adapters/task-completer';
 import { message, request } from '../contract/sms-inbound';
 import { systemClock } from '../domain/clock';
-import { receiveSms } from '../domain/sms-inbound';
 import { say } from '../domain/sms-texts';
-import { formParams, verifyTwilioSignature } from '../domain/twilio-signature';
 import { proposalStore } from '../proposals/adapters';
 import { taskRetimer } from '../proposals/retimer';
 import { rawBody } from '../shared/edge';
@@ -18,6 +16,8 @@ import { log } from '../shared/logger';
 import { secretReader, TWILIO_TOKEN_MAX_AGE } from '../shared/secrets';
 import { publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
+import { receiveSms } from '../sms/inbound';
+import { formParams, verifyTwilioSignature } from '../sms/twilio-signature';
 
 // POST /sms/inbound: Twilio's webhook (SMS_PROVIDER twilio). The signature is checked before anything
 // else is read, so an unsigned request learns nothing and changes nothing. Every handled message gets

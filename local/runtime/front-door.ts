@@ -9,7 +9,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formParams } from '../../functions/domain/twilio-signature';
+import { formParams } from '../../functions/sms/twilio-signature';
 import { authorize, match, message, newRequestId, type RouteSpec, toEvent, writeResult } from './gateway';
 import type { LocalIssuer } from './jwt';
 import type { LocalLambda } from './lambda';

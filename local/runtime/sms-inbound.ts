@@ -15,7 +15,7 @@ import {
   type FormParams,
   twilioSignature,
   verifyTwilioSignature,
-} from '../../functions/domain/twilio-signature';
+} from '../../functions/sms/twilio-signature';
 import { match, type RouteSpec } from './gateway';
 import type { FunctionSpec } from './lambda';
 import { ACCOUNT } from './names';

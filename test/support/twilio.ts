@@ -3,7 +3,7 @@ import type { HttpEvent } from '../../functions/shared/http';
 import { httpEvent } from './http-event';
 
 // Twilio webhook requests as API Gateway (HTTP API, payload 2.0) delivers them. The signature is
-// computed here from Twilio's description, independently of functions/domain/twilio-signature.ts.
+// computed here from Twilio's description, independently of functions/sms/twilio-signature.ts.
 
 export const SMS_URL = `${process.env.PUBLIC_URL}/sms/inbound`;
 

@@ -3,7 +3,7 @@ import { isGsm7, smsInfo } from '../../../functions/domain/gsm7';
 import { MAX_VALUES } from '../../../functions/domain/messages';
 import { gsmSafe } from '../../../functions/domain/sms-texts';
 import { PROPOSAL_TEXTS } from '../../../functions/proposals/proposal-sms';
-import { readYesNo, SMS_ANSWER_TEXTS } from '../../../functions/proposals/sms-answer';
+import { readYesNo, SMS_ANSWER_TEXTS } from '../../../functions/sms/proposal-answer';
 import { services } from '../../../workflows/catalog';
 
 // Every text about a proposal, with the longest realistic values and every step that takes proposals,

@@ -1,10 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  formParams,
-  twilioSignature,
-  verifyTwilioSignature,
-} from '../../../functions/domain/twilio-signature';
+import { formParams, twilioSignature, verifyTwilioSignature } from '../../../functions/sms/twilio-signature';
 
 const url = 'https://coproduce.example.nl/sms/inbound';
 const params: [string, string][] = [

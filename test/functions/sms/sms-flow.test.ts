@@ -2,11 +2,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { type OpenStepPayload, openStep } from '../../../functions/domain/open-step';
 import { sha256 } from '../../../functions/domain/pii';
-import { REPLAYED, receiveSms } from '../../../functions/domain/sms-inbound';
 import { TEXTS } from '../../../functions/domain/sms-texts';
+import { REPLAYED, receiveSms } from '../../../functions/sms/inbound';
 import { findService } from '../../../workflows/catalog';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
-import { answersOf, fixedClock, MemoryEngine, MemoryNotifier, makeCase, publicUrl, vault } from './sms-fakes';
+import {
+  answersOf,
+  fixedClock,
+  MemoryEngine,
+  MemoryNotifier,
+  makeCase,
+  publicUrl,
+  vault,
+} from '../domain/sms-fakes';
 
 // Invitation, SMS answer, retry and opt-out against a real DynamoDB API (dynalite): the phone
 // index, the exactly-once completion and the message claims are the repository's real ones.

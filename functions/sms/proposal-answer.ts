@@ -1,13 +1,13 @@
 import { formatDay } from '../domain/messages';
 import type { CaseRecord, Locale, ProposalRecord, StepRecord } from '../domain/model';
-import { fold } from '../domain/sms-reply';
+import { type AnswerDeps, answerProposal } from '../proposals/answer';
 import { AppError } from '../shared/errors';
-import { type AnswerDeps, answerProposal } from './answer';
+import { fold } from './reply';
 
 // The citizen answers the provider's proposal by SMS: "<code> JA" / "<code> NEE" (YES / NO), with an
 // optional note after it, like a step's own SMS answer. While a step has such a proposal open, a yes
 // or no with its code answers the proposal; the step itself is answered on the page or by a later
-// SMS. The replies fit one GSM-7 segment (test/functions/proposals/sms-answer.test.ts).
+// SMS. The replies fit one GSM-7 segment (test/functions/proposals/proposal-sms.test.ts).
 
 const YES = new Set(['ja', 'j', 'yes', 'y']);
 const NO = new Set(['nee', 'n', 'no']);

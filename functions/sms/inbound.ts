@@ -1,17 +1,17 @@
 import type { Service, Step } from '../../workflows/schema';
+import { findStep } from '../domain/definitions';
+import { renderMessage } from '../domain/messages';
+import type { CaseRecord, FormData, Locale, StepRecord } from '../domain/model';
+import { messageValues } from '../domain/open-step';
+import { normalizePhone, type PiiVault } from '../domain/pii';
+import type { CaseRepository, Clock, InboundClaim, TaskCompleter } from '../domain/ports';
+import { fitList, hintFor, say, TEXTS } from '../domain/sms-texts';
+import { submitStep } from '../domain/submit';
 import type { ProposalStore, TaskRetimer } from '../proposals/ports';
-import { answerBySms, openProviderProposal, readYesNo } from '../proposals/sms-answer';
 import type { ReportTally } from '../reports/ports';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
-import { findStep } from './definitions';
-import { renderMessage } from './messages';
-import type { CaseRecord, FormData, Locale, StepRecord } from './model';
-import { messageValues } from './open-step';
-import { normalizePhone, type PiiVault } from './pii';
-import type { CaseRepository, Clock, InboundClaim, TaskCompleter } from './ports';
-import { keywordOf, parseAnswer, splitCode } from './sms-reply';
-import { fitList, hintFor, say, TEXTS } from './sms-texts';
-import { submitStep } from './submit';
+import { answerBySms, openProviderProposal, readYesNo } from './proposal-answer';
+import { keywordOf, parseAnswer, splitCode } from './reply';
 
 // An SMS from a citizen: STOP/START/HELP, or an answer to one of the open citizen steps of that phone.
 // Every outcome is a short reply; only an unexpected failure throws.

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { sameSecret } from './pii';
+import { sameSecret } from '../domain/pii';
 
 // Twilio signs each webhook request: base64(HMAC-SHA1(authToken, url + the POST parameters sorted by
 // name, each as name followed by value)). Only a request signed with our auth token is acted on.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fold, keywordOf, parseAnswer, splitCode } from '../../../functions/domain/sms-reply';
+import { fold, keywordOf, parseAnswer, splitCode } from '../../../functions/sms/reply';
 import type { Field, Step } from '../../../workflows/schema';
 
 const label = (nl: string, en: string) => ({ nl, en });

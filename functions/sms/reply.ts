@@ -1,5 +1,5 @@
 import type { Field, Step } from '../../workflows/schema';
-import type { FieldValue, FormData } from './model';
+import type { FieldValue, FormData } from '../domain/model';
 
 // Reading a citizen's SMS: a keyword, or an optional short code followed by the answer for the
 // step's `sms.field` and, when the step has `sms.note`, a free note. People type on phones, so

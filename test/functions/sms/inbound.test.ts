@@ -3,8 +3,8 @@ import { smsSegments } from '../../../functions/domain/gsm7';
 import { renderMessage } from '../../../functions/domain/messages';
 import type { CaseRecord } from '../../../functions/domain/model';
 import { openStep } from '../../../functions/domain/open-step';
-import { REPLAYED, receiveSms } from '../../../functions/domain/sms-inbound';
 import { TEXTS } from '../../../functions/domain/sms-texts';
+import { REPLAYED, receiveSms } from '../../../functions/sms/inbound';
 import { findService } from '../../../workflows/catalog';
 import {
   answersOf,
@@ -17,7 +17,7 @@ import {
   publicUrl,
   stepTitle,
   vault,
-} from './sms-fakes';
+} from '../domain/sms-fakes';
 
 const phone = '+31612345678';
 const waste = catalogService();
