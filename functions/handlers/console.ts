@@ -1,6 +1,5 @@
 import { services } from '../../workflows/catalog';
 import { engine } from '../adapters/engine';
-import { eraser } from '../adapters/eraser';
 import { notifier } from '../adapters/notifier';
 import { reportTally as tally } from '../adapters/report-tally';
 import { processingLog, reopener, repository } from '../adapters/repository';
@@ -15,6 +14,7 @@ import { LANG_COOKIE, readCookie, setCookie } from '../console/session';
 import { request } from '../contract/console';
 import { systemClock } from '../domain/clock';
 import type { Locale } from '../domain/model';
+import { eraser } from '../privacy/eraser';
 import { proposalStore } from '../proposals/adapters';
 import { taskRetimer } from '../proposals/retimer';
 import { rounds } from '../rounds/repository';

@@ -1,10 +1,10 @@
 import { engine } from '../adapters/engine';
-import { eraser } from '../adapters/eraser';
 import { processingLog, repository } from '../adapters/repository';
 import { request } from '../contract/erase-case';
 import { providerOf } from '../domain/access';
 import { systemClock } from '../domain/clock';
-import { eraseCase } from '../domain/erasure';
+import { eraser } from '../privacy/eraser';
+import { eraseCase } from '../privacy/erasure';
 import { rounds } from '../rounds/repository';
 import { httpRoute, json } from '../shared/http';
 import { traceOf } from '../shared/trace';

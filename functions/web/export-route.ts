@@ -1,5 +1,5 @@
 import { citizenOnly } from '../delegation/link-access';
-import { caseExport } from '../domain/case-export';
+import { caseExport } from '../privacy/case-export';
 import { type HttpResult, json } from '../shared/http';
 import type { CitizenInput, CitizenWebDeps } from './deps';
 import { loadCase } from './link-case';

@@ -3,14 +3,14 @@ import { basename, dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The domain imports no AWS SDK (developers' guide): the rules of the cases and of every feature folder
-// (rounds, proposals, delegation, reports, web, sms) reach the SDK only through ports, which the adapters implement
+// (rounds, proposals, delegation, reports, web, sms, privacy) reach the SDK only through ports, which the adapters implement
 // and the wiring modules (one instance per container, from the environment) hand to the handlers. Read
 // from the sources' own imports, followed to the end, so a rule that reaches the SDK through a helper
 // fails as well as one that imports it.
 
 const ROOT = join(__dirname, '../..');
 const FUNCTIONS = join(ROOT, 'functions');
-const FEATURES = ['rounds', 'proposals', 'delegation', 'reports', 'web', 'sms'];
+const FEATURES = ['rounds', 'proposals', 'delegation', 'reports', 'web', 'sms', 'privacy'];
 const IMPORT = /(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g;
 
 const filesOf = (folder: string): string[] =>
@@ -39,6 +39,7 @@ const WIRING = [
   'proposals/adapters.ts',
   'proposals/retimer.ts',
   'delegation/store.ts',
+  'privacy/eraser.ts',
 ];
 const isWiring = (file: string) => WIRING.includes(relative(FUNCTIONS, file));
 

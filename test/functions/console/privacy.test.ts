@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consoleApp } from '../../../functions/console/app';
 import { csrfToken } from '../../../functions/console/session';
-import { ERASE_CAUSE } from '../../../functions/domain/erasure';
+import { ERASE_CAUSE } from '../../../functions/privacy/erasure';
 import type { AppError } from '../../../functions/shared/errors';
 import { makeDeps, request, session } from './support';
 

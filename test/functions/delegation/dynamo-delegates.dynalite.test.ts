@@ -1,6 +1,5 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoCaseEraser } from '../../../functions/adapters/dynamo-erasure';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
 import { addDelegate, revokeDelegate } from '../../../functions/delegation/delegates';
@@ -10,6 +9,7 @@ import { MAX_ACTIVE_DELEGATES } from '../../../functions/delegation/model';
 import { caseOwner, newDataKey } from '../../../functions/domain/case-keys';
 import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { caseDto } from '../../../functions/domain/views';
+import { DynamoCaseEraser } from '../../../functions/privacy/dynamo-erasure';
 import { statusOf } from '../../../functions/shared/errors';
 import { findService } from '../../../workflows/catalog';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';

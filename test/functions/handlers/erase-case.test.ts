@@ -10,9 +10,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
 import { caseOwner, newDataKey } from '../../../functions/domain/case-keys';
-import { ERASE_CAUSE } from '../../../functions/domain/erasure';
 import { PiiVault } from '../../../functions/domain/pii';
 import { handler } from '../../../functions/handlers/erase-case';
+import { ERASE_CAUSE } from '../../../functions/privacy/erasure';
 import { errorCode, invoke, staffClaims } from '../../support/http-event';
 import { mockSecrets, TEST_PII_KEY } from '../../support/secrets';
 import { caseItem, stepItem } from './items';
@@ -23,7 +23,7 @@ vi.mock(
 );
 
 // POST /cases/{caseId}/erase: the exact table and engine calls of an erasure. (What is left afterwards,
-// on a real table, is tested in test/functions/domain/erasure.dynalite.test.ts.)
+// on a real table, is tested in test/functions/privacy/erasure.dynalite.test.ts.)
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);

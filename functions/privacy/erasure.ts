@@ -1,14 +1,14 @@
+import { caseOfProvider } from '../domain/access';
+import { categoriesHeld, type LogDeps, logChange } from '../domain/case-reads';
+import { type CaseRecord, executionName } from '../domain/model';
+import type { PiiVault } from '../domain/pii';
+import type { CaseEraser, CaseRepository, RoundCounters, WorkflowEngine } from '../domain/ports';
+import type { Staff } from '../domain/processing-log';
 import { NotFoundError } from '../shared/errors';
-import { caseOfProvider } from './access';
-import { categoriesHeld, type LogDeps, logChange } from './case-reads';
-import { type CaseRecord, executionName } from './model';
-import type { PiiVault } from './pii';
-import type { CaseEraser, CaseRepository, RoundCounters, WorkflowEngine } from './ports';
-import type { Staff } from './processing-log';
 
 // Erasing a case's personal data on request (AVG art. 17), by staff of the case's organisation with a
 // reason. A running case is stopped first (it cannot go on without its citizen's data), then the
-// erasure is logged, then the case's data key and every sealed value go (adapters/dynamo-erasure.ts).
+// erasure is logged, then the case's data key and every sealed value go (dynamo-erasure.ts).
 // What stays is anonymous: statuses, stage timings, the event types, and the processing log, whose
 // erase record keeps the reason sealed with the stack's key (it must outlive the case's key).
 

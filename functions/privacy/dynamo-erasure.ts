@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Item, isConditionFailed, queryAll } from '../adapters/dynamo-items';
+import { CASE_PARTITION, keys } from '../adapters/table-keys';
 import type { CaseErasure } from '../domain/model';
 import type { CaseEraser } from '../domain/ports';
 import { NotFoundError } from '../shared/errors';
-import { type Item, isConditionFailed, queryAll } from './dynamo-items';
-import { CASE_PARTITION, keys } from './table-keys';
 
 // Erasing a case's personal data. The first write removes the case's data key together with every
 // sealed value on the case item and marks it erased: from then on nothing of the case can be read,

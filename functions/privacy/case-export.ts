@@ -1,13 +1,13 @@
 import type { Service } from '../../workflows/schema';
 import { type DelegateView, delegateNames, exportedDelegates } from '../delegation/views';
+import { caseCipher } from '../domain/case-keys';
+import type { FormData, Locale } from '../domain/model';
+import { orgDisplayName } from '../domain/org-name';
+import type { PiiVault } from '../domain/pii';
+import type { CaseView } from '../domain/ports';
+import type { ProcessingEntry } from '../domain/processing-log';
+import { caseDto, type StepView } from '../domain/views';
 import type { ProposalView } from '../proposals/view';
-import { caseCipher } from './case-keys';
-import type { FormData, Locale } from './model';
-import { orgDisplayName } from './org-name';
-import type { PiiVault } from './pii';
-import type { CaseView } from './ports';
-import type { ProcessingEntry } from './processing-log';
-import { caseDto, type StepView } from './views';
 
 // GET /c/{linkToken}/export: everything the case holds about the citizen, for the citizen (AVG art. 15
 // and 20): their contact data in full (staff see it masked), the organisation's reference, the

@@ -1,15 +1,15 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoCaseEraser } from '../../../functions/adapters/dynamo-erasure';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys, TABLE } from '../../../functions/adapters/table-keys';
 import { providerOf } from '../../../functions/domain/access';
 import { caseCipher } from '../../../functions/domain/case-keys';
 import { createCase } from '../../../functions/domain/cases';
-import { ERASE_CAUSE, eraseCase } from '../../../functions/domain/erasure';
 import { PiiVault } from '../../../functions/domain/pii';
 import { submitStep } from '../../../functions/domain/submit';
 import { caseDto } from '../../../functions/domain/views';
+import { DynamoCaseEraser } from '../../../functions/privacy/dynamo-erasure';
+import { ERASE_CAUSE, eraseCase } from '../../../functions/privacy/erasure';
 import { DynamoRoundRepository } from '../../../functions/rounds/dynamo-rounds';
 import { statusOf } from '../../../functions/shared/errors';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
