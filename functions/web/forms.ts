@@ -38,10 +38,9 @@ export function formValues(vault: PiiVault, body: unknown, token: string): Recor
  * How the citizen routes answer a failure (the pages live under PUBLIC_URL's path): JSON gets the error
  * body; a form gets a page, with the way back where the case itself is fine.
  */
-export const citizenErrors =
-  (publicUrl: string) =>
-  (status: number, error: unknown, event: HttpEvent): HttpResult => {
-    const rootPath = rootPathOf(publicUrl);
+export function citizenErrors(publicUrl: string) {
+  const rootPath = rootPathOf(publicUrl);
+  return (status: number, error: unknown, event: HttpEvent): HttpResult => {
     const headers = { accept: event.headers.accept, 'content-type': event.headers['content-type'] };
     // DELETE is for JSON clients only (a page withdraws a helper with a form).
     if (wantsJson(headers) || event.requestContext.http.method === 'DELETE')
@@ -53,3 +52,4 @@ export const citizenErrors =
         : undefined;
     return citizenHtml(status, errorPage(status, error, rootPath, back));
   };
+}
