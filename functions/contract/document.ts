@@ -123,7 +123,7 @@ export function openApiDocument(publicUrl: string): Json {
   const paths: Record<string, Json> = {};
   for (const { key, name, manifest, route } of manifestRoutes()) {
     const contract = ROUTES[key];
-    if (!contract) throw new Error(`The contract has no entry for ${key} (functions/contract/routes.ts)`);
+    if (!contract) throw new Error(`The contract has no entry for ${key} (functions/contract/*-routes.ts)`);
     const path = route.path.replace('{proxy+}', '{proxy}');
     paths[path] = {
       ...paths[path],
