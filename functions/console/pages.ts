@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { Service } from '../../workflows/schema';
+import { citizenLink } from '../domain/case-ids';
 import { caseCipher } from '../domain/case-keys';
-import { citizenLink } from '../domain/cases';
 import { CASE_STATUSES, type CaseRecord } from '../domain/model';
 import type { PiiVault } from '../domain/pii';
 import type { PageKey } from '../domain/ports';

@@ -1,24 +1,17 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import type { Service } from '../../workflows/schema';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
-import { caseOfProvider, type Provider } from './access';
-import { caseCipher, caseOwner, type DataCipher, newDataKey } from './case-keys';
+import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors';
+import { citizenLink, newCaseId, requestHash, sameRequest } from './case-ids';
+import { caseOwner, type DataCipher, newDataKey } from './case-keys';
 import { categoriesHeld, logChange } from './case-reads';
 import { serviceFromInput } from './definitions';
 import { validateForm } from './forms';
-import {
-  type CaseRecord,
-  type CaseStatus,
-  type Contact,
-  executionName,
-  type FormData,
-  type Locale,
-} from './model';
+import type { CaseRecord, CaseStatus, Contact, FormData, Locale } from './model';
 import { normalizePhone, type PiiVault, sha256 } from './pii';
-import type { CaseRepository, Clock, RoundCounters, WorkflowEngine } from './ports';
+import type { CaseRepository, Clock, WorkflowEngine } from './ports';
 import type { ProcessingLog, Staff } from './processing-log';
 
-// Creating, listing and cancelling cases on behalf of a provider organisation.
+// Creating cases on behalf of a provider organisation, one by one or a round's batch. Ids and hashes:
+// case-ids.ts; cancelling: case-cancel.ts.
 
 export interface CaseDeps {
   repo: CaseRepository;
@@ -54,45 +47,6 @@ export interface CreatedCase {
 }
 
 const DAY_MS = 86_400_000;
-
-/** Stable JSON (sorted keys), so the same body always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/**
- * The create request, hashed with the stack's key: the body holds the citizen's name and number, which
- * a plain hash would let anyone with the table confirm by guessing.
- */
-export function requestHash(vault: PiiVault, request: unknown): string {
-  return vault.hash(`request:${canonicalJson(request)}`);
-}
-
-/** Cases from before keyed request hashes carry a plain SHA-256 of the request. */
-function sameRequest(vault: PiiVault, existing: CaseRecord, request: unknown): boolean {
-  return (
-    existing.requestHash === requestHash(vault, request) ||
-    existing.requestHash === sha256(canonicalJson(request))
-  );
-}
-
-/** 128 bits, hex. With an Idempotency-Key the id is derived, so a replay lands on the same case. */
-export function newCaseId(vault: PiiVault, org: string, idempotencyKey?: string): string {
-  if (idempotencyKey === undefined) return randomBytes(16).toString('hex');
-  const keyed = vault.hash(`${org}:${idempotencyKey}`);
-  return createHmac('sha256', keyed).update('case-id').digest().subarray(0, 16).toString('hex');
-}
-
-export function citizenLink(deps: Pick<CaseDeps, 'vault' | 'publicUrl'>, caseId: string): string {
-  return `${deps.publicUrl}/c/${deps.vault.linkToken(caseId)}`;
-}
 
 function sealContact(vault: PiiVault, cipher: DataCipher, citizen: CreateCaseBody['citizen']): Contact {
   const contact: Contact = { locale: citizen.locale ?? 'nl' };
@@ -238,48 +192,3 @@ export async function completeCreate(
     result: { caseId, status: stored.status, citizenLink: citizenLink(deps, caseId) },
   };
 }
-
-/**
- * Stops a case for good. Staff write the reason (it may name the citizen), so it is sealed with the
- * case's key like its other personal data, and the execution is stopped with a neutral cause: Step
- * Functions keeps a stop's cause in the history.
- */
-export async function cancelCase(
-  deps: Pick<CaseDeps, 'repo' | 'engine' | 'clock' | 'vault'> & {
-    rounds: RoundCounters;
-  },
-  provider: Provider,
-  caseId: string,
-  reason: string,
-): Promise<CaseRecord> {
-  const record = await caseOfProvider(deps.repo, caseId, provider);
-  const sealed = caseCipher(deps.vault, record).seal(reason);
-  if (!(await deps.repo.closeCase(caseId, 'CANCELLED', sealed))) {
-    // Read ACTIVE or FAILED but refused: another request cancelled it just now.
-    const status = record.status === 'ACTIVE' || record.status === 'FAILED' ? 'CANCELLED' : record.status;
-    throw new ConflictError('CASE_CLOSED', `The case is already ${status.toLowerCase()}.`, { status });
-  }
-  // Only after closeCase succeeded, so a repeated cancel counts once on the round. The round item may
-  // have expired before its cases (it was created first): the case is still cancelled.
-  if (record.roundId)
-    await deps.rounds.addToCounters(record.roundId, { cancelled: 1 }).catch((error: unknown) => {
-      if (!(error instanceof NotFoundError)) throw error;
-    });
-  // The current execution, read again now that the case is closed: a continuation may have begun
-  // since the first read, and the machine names a new one only while the case is ACTIVE.
-  const closed = (await deps.repo.getCase(caseId)) ?? record;
-  await deps.engine.stopCase(record.serviceId, executionName(closed), CANCEL_CAUSE);
-  const at = deps.clock.now().toISOString();
-  await deps.repo.appendEvent({
-    caseId,
-    at,
-    type: 'CASE_CANCELLED',
-    actor: 'provider',
-    detail: { reasonEnc: sealed, by: provider.who },
-  });
-  const { failure: _gone, ...rest } = record;
-  return { ...rest, status: 'CANCELLED', cancelReasonEnc: sealed, updatedAt: at };
-}
-
-/** What Step Functions records as the stop's cause: the reason itself stays sealed on the case. */
-export const CANCEL_CAUSE = 'Cancelled by the provider; the reason is on the case.';

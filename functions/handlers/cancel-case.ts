@@ -2,7 +2,7 @@ import { engine } from '../adapters/engine';
 import { repository } from '../adapters/repository';
 import { request } from '../contract/cancel-case';
 import { providerOf } from '../domain/access';
-import { cancelCase } from '../domain/cases';
+import { cancelCase } from '../domain/case-cancel';
 import { systemClock } from '../domain/clock';
 import { rounds } from '../rounds/repository';
 import { httpRoute, json } from '../shared/http';

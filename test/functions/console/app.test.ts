@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { consoleApp } from '../../../functions/console/app';
 import { csrfToken, openLogin, openSession, readCookie } from '../../../functions/console/session';
+import { CANCEL_CAUSE } from '../../../functions/domain/case-cancel';
 import { caseCipher } from '../../../functions/domain/case-keys';
-import { CANCEL_CAUSE } from '../../../functions/domain/cases';
 import {
   type AppError,
   ForbiddenError,

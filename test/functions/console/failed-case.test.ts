@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { consoleApp } from '../../../functions/console/app';
 import { csrfToken } from '../../../functions/console/session';
+import { CANCEL_CAUSE } from '../../../functions/domain/case-cancel';
 import { markCaseFailed } from '../../../functions/domain/case-failure';
-import { CANCEL_CAUSE } from '../../../functions/domain/cases';
 import { ConflictError } from '../../../functions/shared/errors';
 import { failure } from '../../support/fakes';
 import { makeDeps, request, session } from './support';

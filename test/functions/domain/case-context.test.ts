@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { providerOf } from '../../../functions/domain/access';
+import { cancelCase } from '../../../functions/domain/case-cancel';
 import { caseCipher } from '../../../functions/domain/case-keys';
-import { type CaseDeps, cancelCase, createCase } from '../../../functions/domain/cases';
+import { type CaseDeps, createCase } from '../../../functions/domain/cases';
 import { PiiVault } from '../../../functions/domain/pii';
 import { caseDto } from '../../../functions/domain/views';
 import { statusOf } from '../../../functions/shared/errors';

@@ -1,15 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseIdForLinkToken, providerOf } from '../../../functions/domain/access';
+import { CANCEL_CAUSE, cancelCase } from '../../../functions/domain/case-cancel';
+import { canonicalJson, newCaseId, requestHash } from '../../../functions/domain/case-ids';
 import { caseCipher } from '../../../functions/domain/case-keys';
-import {
-  CANCEL_CAUSE,
-  type CaseDeps,
-  cancelCase,
-  canonicalJson,
-  createCase,
-  newCaseId,
-  requestHash,
-} from '../../../functions/domain/cases';
+import { type CaseDeps, createCase } from '../../../functions/domain/cases';
 import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { caseDto, maskEmail, maskPhone } from '../../../functions/domain/views';
 import { statusOf } from '../../../functions/shared/errors';

@@ -9,8 +9,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
+import { CANCEL_CAUSE } from '../../../functions/domain/case-cancel';
 import { caseCipher, caseOwner, newDataKey } from '../../../functions/domain/case-keys';
-import { CANCEL_CAUSE } from '../../../functions/domain/cases';
 import { PiiVault } from '../../../functions/domain/pii';
 import { handler as cancelCase } from '../../../functions/handlers/cancel-case';
 import { handler as getCase } from '../../../functions/handlers/get-case';

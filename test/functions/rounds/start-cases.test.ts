@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { newCaseId } from '../../../functions/domain/case-ids';
 import { caseCipher, newDataKey, roundOwner } from '../../../functions/domain/case-keys';
-import { newCaseId } from '../../../functions/domain/cases';
 import { PiiVault } from '../../../functions/domain/pii';
 import { finishRound } from '../../../functions/rounds/finish';
 import {
