@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateForm } from '../../../functions/domain/forms';
+import { formSchema, validateForm } from '../../../functions/domain/forms';
 import { ValidationError } from '../../../functions/shared/errors';
 import type { Field } from '../../../workflows/schema';
 
@@ -92,6 +92,15 @@ describe('validateForm', () => {
       agree: 'Answer yes or no.',
       day: 'Enter a real date as YYYY-MM-DD.',
     });
+  });
+
+  it("builds a form's schema once per form and carries nothing from one answer to the next", () => {
+    expect(formSchema(fields)).toBe(formSchema(fields));
+    // Another form (even with the same fields) has a schema of its own.
+    expect(formSchema([...fields])).not.toBe(formSchema(fields));
+    expect(Object.keys(errorsOf({ name: 'far too long' }))).toEqual(['name']);
+    expect(validateForm(fields, { name: 'Ann' })).toEqual({ name: 'Ann' });
+    expect(Object.keys(errorsOf({}))).toEqual(['name']);
   });
 
   it('refuses data that is not an object', () => {
