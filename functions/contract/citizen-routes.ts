@@ -3,7 +3,7 @@ import { request as citizenPage } from './citizen-page';
 import { answerBody, citizenRequest as citizenProposals, proposalBody } from './proposals';
 import { reopenBody } from './reopen-case';
 import * as out from './responses';
-import { failed, form, json, moved, page, type RouteContract } from './route-answers';
+import { FORM_BODY_ERRORS, failed, form, json, moved, page, type RouteContract } from './route-answers';
 import { request as smsInbound, message as smsMessage } from './sms-inbound';
 import { stepAnswers } from './submit-step';
 
@@ -58,8 +58,7 @@ export const CITIZEN_ROUTES: Record<string, RouteContract> = {
       '404': [page('No such case or step.'), failed('No such case or step.')],
       '409': [page('The step is not open.'), failed('The step is not open.')],
       '410': [page('The link expired.'), failed('The link expired.')],
-      '413': [page('Too large.'), failed('Too large.')],
-      '415': [page('Another media type.'), failed('Another media type.')],
+      ...FORM_BODY_ERRORS,
     },
   },
   'POST /c/{linkToken}/reopen': {
@@ -78,8 +77,7 @@ export const CITIZEN_ROUTES: Record<string, RouteContract> = {
         failed('CASE_NOT_COMPLETED, REOPEN_WINDOW_CLOSED, REOPEN_NOT_OFFERED or CASE_ERASED.'),
       ],
       '410': [page('The link expired.'), failed('The link expired.')],
-      '413': [page('Too large.'), failed('Too large.')],
-      '415': [page('Another media type.'), failed('Another media type.')],
+      ...FORM_BODY_ERRORS,
     },
   },
   'POST /c/{linkToken}/steps/{stepId}/proposals': {
@@ -100,8 +98,7 @@ export const CITIZEN_ROUTES: Record<string, RouteContract> = {
         ),
       ],
       '410': [page('The link expired.'), failed('The link expired.')],
-      '413': [page('Too large.'), failed('Too large.')],
-      '415': [page('Another media type.'), failed('Another media type.')],
+      ...FORM_BODY_ERRORS,
     },
   },
   'POST /c/{linkToken}/proposals/{proposalId}': {
@@ -120,8 +117,7 @@ export const CITIZEN_ROUTES: Record<string, RouteContract> = {
       '404': [page('No such proposal.'), failed('No such proposal.')],
       '409': [page('Answered before, or its step closed.'), failed('PROPOSAL_ANSWERED or PROPOSAL_EXPIRED.')],
       '410': [page('The link expired.'), failed('The link expired.')],
-      '413': [page('Too large.'), failed('Too large.')],
-      '415': [page('Another media type.'), failed('Another media type.')],
+      ...FORM_BODY_ERRORS,
     },
   },
   'POST /sms/inbound': {

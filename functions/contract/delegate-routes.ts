@@ -1,7 +1,7 @@
 import { delegateBody } from '../delegation/contract';
 import { request as citizenPage } from './citizen-page';
 import * as out from './responses';
-import { failed, form, json, moved, page, type RouteContract } from './route-answers';
+import { FORM_BODY_ERRORS, failed, form, json, moved, page, type RouteContract } from './route-answers';
 
 // The citizen's helpers: a link of their own for some steps, added and withdrawn by the citizen only.
 
@@ -30,8 +30,7 @@ export const DELEGATE_ROUTES: Record<string, RouteContract> = {
         failed('DELEGATE_LIMIT, CASE_CLOSED, CASE_ERASED or DELEGATES_BUSY.'),
       ],
       '410': [page('The link expired or was withdrawn.'), failed('LINK_EXPIRED or LINK_REVOKED.')],
-      '413': [page('Too large.'), failed('Too large.')],
-      '415': [page('Another media type.'), failed('Another media type.')],
+      ...FORM_BODY_ERRORS,
     },
   },
   'DELETE /c/{linkToken}/delegates/{delegateId}': {
@@ -61,8 +60,7 @@ export const DELEGATE_ROUTES: Record<string, RouteContract> = {
       '404': [page('No such case or helper.'), failed('No such case or helper.')],
       '409': [page('Withdrawn already.'), failed('DELEGATE_REVOKED.')],
       '410': [page('The link expired or was withdrawn.'), failed('LINK_EXPIRED or LINK_REVOKED.')],
-      '413': [page('Too large.'), failed('Too large.')],
-      '415': [page('Another media type.'), failed('Another media type.')],
+      ...FORM_BODY_ERRORS,
     },
   },
 };

@@ -40,3 +40,9 @@ export const STAFF_ERRORS: Record<string, Answer[]> = {
   ],
   '403': [failed('The token names no valid organisation kind, or one this action is not for.')],
 };
+
+/** A citizen form's body refused before it is read: too large, or not a form or JSON (a page or JSON). */
+export const FORM_BODY_ERRORS: Record<string, Answer[]> = {
+  '413': [page('Too large.'), failed('Too large.')],
+  '415': [page('Another media type.'), failed('Another media type.')],
+};
