@@ -1,4 +1,13 @@
-/** Public surface of the local Step Functions engine. */
+/**
+ * Public surface of the local Step Functions engine. Its folders, each importing only those below it:
+ * - api/: the JSON protocol server and the Engine facade (one file per group of API actions);
+ * - scheduler/: what runs when: the start queue, timers, recovery after a restart;
+ * - integrations/: task resources (Lambda, DynamoDB, StartExecution), IAM checks, ItemReader;
+ * - durability/: the journal, snapshots and the store of executions (in memory or on disk);
+ * - interpreter/: one file per state type in states/, retry and catch, transitions; ports.ts holds
+ *   every seam to the folders above;
+ * - language/: the States Language as written: definitions, JSONPath, intrinsics, choice rules.
+ */
 
 export { SfnApiError } from './api/api-errors';
 export { ACCOUNT, Engine, type EngineOptions } from './api/engine';

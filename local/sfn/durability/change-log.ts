@@ -5,8 +5,7 @@
  * went.
  */
 import type { Execution, Thread } from '../interpreter/execution';
-import type { StateMachineRecord } from '../interpreter/execution-records';
-import type { HistoryEvent } from '../interpreter/history';
+import type { HistoryEvent, StateMachineRecord } from '../interpreter/execution-records';
 import { type EngineLine, historyLine, stateLine } from './execution-lines';
 import type { Journal } from './journal';
 import type { Location } from './journal-files';

@@ -5,7 +5,7 @@
  * are written as they are, and lines written before this hold only objects, so reading takes
  * both.
  */
-import type { HistoryEvent } from '../interpreter/history';
+import type { HistoryEvent } from '../interpreter/execution-records';
 import type { Json } from '../language/json';
 
 type StateEvent = [

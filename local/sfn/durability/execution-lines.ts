@@ -14,10 +14,10 @@ import { Execution, type Thread } from '../interpreter/execution';
 import type {
   ExecutionPayloads,
   ExecutionRecord,
+  HistoryEvent,
   StateMachine,
   StateMachineRecord,
 } from '../interpreter/execution-records';
-import type { HistoryEvent } from '../interpreter/history';
 import { eventOf, type StoredEvent, storedEvent } from './event-codec';
 import type { Journal } from './journal';
 import type { Location } from './journal-files';

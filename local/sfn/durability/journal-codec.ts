@@ -9,9 +9,9 @@ import type {
   ExecutionPayloads,
   ExecutionRecord,
   ExecutionStatus,
+  HistoryEvent,
   StateMachineRecord,
 } from '../interpreter/execution-records';
-import type { HistoryEvent } from '../interpreter/history';
 import type { Json } from '../language/json';
 
 export interface StoredMachine {

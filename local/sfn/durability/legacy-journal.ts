@@ -6,8 +6,7 @@
  * only once.
  */
 import { Execution, type Thread } from '../interpreter/execution';
-import type { ExecutionPayloads, ExecutionRecord } from '../interpreter/execution-records';
-import type { HistoryEvent } from '../interpreter/history';
+import type { ExecutionPayloads, ExecutionRecord, HistoryEvent } from '../interpreter/execution-records';
 import type { CompiledMachine } from '../language/definition';
 import { decodeExecution, decodeMachine, type JournalRecord } from './journal-codec';
 import type { Store } from './store';

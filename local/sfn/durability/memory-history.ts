@@ -8,7 +8,8 @@
  * four fields and their type's details) keep only their details object. `events()` builds them
  * again for GetExecutionHistory. Events of other shapes are kept whole.
  */
-import { detailsKey, type HistoryEvent } from '../interpreter/history';
+import type { HistoryEvent } from '../interpreter/execution-records';
+import { detailsKey } from '../interpreter/history';
 import { eventOf, type StoredEvent, storedEvent } from './event-codec';
 
 /** Numbers per event: timestamp, id, previousEventId. Fields per event: type, name, value. */

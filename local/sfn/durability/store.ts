@@ -6,8 +6,8 @@
  * addThread, dropThread, addEvent) so that `commit` can journal it (change-log.ts).
  */
 import type { Execution, Thread } from '../interpreter/execution';
-import type { ExecutionRecord, StateMachine } from '../interpreter/execution-records';
-import type { HistoryEvent } from '../interpreter/history';
+import type { ExecutionRecord, HistoryEvent, StateMachine } from '../interpreter/execution-records';
+import type { ExecutionChanges } from '../interpreter/ports';
 import { ChangeLog } from './change-log';
 import { collectHistory, executionFromLines, lines, machineRecord, withPending } from './execution-lines';
 import type { Journal } from './journal';
@@ -28,7 +28,7 @@ export interface ExecutionEntry {
 /** The journal lines of an in-memory engine's executions: none, ever. */
 const NO_LINES: number[] = Object.freeze([]) as unknown as number[];
 
-export class Store {
+export class Store implements ExecutionChanges {
   /** The current revision of every state machine, and every revision by `arn#revision`. */
   readonly machines = new Map<string, StateMachine>();
   readonly revisions = new Map<string, StateMachine>();

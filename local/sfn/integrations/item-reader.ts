@@ -5,6 +5,7 @@
  * items already handed to children are skipped.
  */
 import { parseCsv } from '../../../functions/domain/csv';
+import type { ItemSource } from '../interpreter/ports';
 import type { ReaderConfig } from '../language/distributed-map-config';
 import type { Json } from '../language/json';
 import { ItemReaderFailed, StatesError } from '../language/states-errors';
@@ -91,7 +92,7 @@ async function* jsonItems(body: AsyncIterable<Uint8Array>): AsyncGenerator<Json>
  * Pull-based buffer between an async item iterator and the (synchronous) interpreter. `take(n)`
  * answers from the buffer or starts reading exactly up to n items and calls `ready` when done.
  */
-export class ItemFeed {
+export class ItemFeed implements ItemSource {
   private buf: Json[] = [];
   private it: AsyncIterator<Json> | null = null;
   private reading = false;

@@ -12,9 +12,10 @@ import type { Execution, Thread } from '../interpreter/execution';
 import type { Interpreter } from '../interpreter/interpreter';
 import { taskFailed, taskSubmitted, taskSucceeded } from '../interpreter/task-outcome';
 import type { Json } from '../language/json';
+import { splitResource } from '../language/resource-arns';
 import { StatesError } from '../language/states-errors';
 import { type Authorize, permissionFor } from './task-permissions';
-import { lambdaError, splitResource, type TaskCall, type TaskResolver } from './task-resources';
+import { lambdaError, type TaskCall, type TaskResolver } from './task-resources';
 import { TicketQueue } from './ticket-queue';
 
 export interface Ticket {

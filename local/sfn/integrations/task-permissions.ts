@@ -15,8 +15,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isObject, type Json } from '../language/json';
+import { isLambdaArn } from '../language/resource-arns';
 import { StatesError } from '../language/states-errors';
-import { isLambdaArn } from './task-resources';
 
 /** One call a state machine's integration makes with its role (the issue 10 contract). */
 export interface IntegrationCall {

@@ -12,6 +12,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { isObject, type Json } from '../language/json';
+import { isLambdaArn } from '../language/resource-arns';
 import { StatesError } from '../language/states-errors';
 
 export interface TaskCall {
@@ -34,23 +35,6 @@ export interface TaskHost {
   /** Extra resolvers, consulted before the built-in ones. */
   resolvers?: TaskResolver[];
 }
-
-/** Splits `arn:...:lambda:invoke.waitForTaskToken` into the base resource and the pattern. */
-export function splitResource(resource: string): { base: string; pattern: 'request' | 'token' | 'sync' } {
-  if (resource.endsWith('.waitForTaskToken')) return { base: resource.slice(0, -17), pattern: 'token' };
-  if (resource.endsWith('.sync')) return { base: resource.slice(0, -5), pattern: 'sync' };
-  if (resource.endsWith('.sync:2')) return { base: resource.slice(0, -7), pattern: 'sync' };
-  return { base: resource, pattern: 'request' };
-}
-
-/** History naming: `arn:aws:states:::lambda:invoke` → type `lambda`, resource `invoke`. */
-export function describeResource(resource: string): { resourceType: string; resource: string } {
-  const m = /^arn:aws:states:[^:]*:[^:]*:([^:]+):(.+)$/.exec(resource);
-  if (m) return { resourceType: m[1] as string, resource: m[2] as string };
-  return { resourceType: 'lambda', resource };
-}
-
-export const isLambdaArn = (r: string) => /^arn:aws[\w-]*:lambda:[^:]*:\d*:function:/.test(r);
 
 /** The error a Lambda function raised, as Step Functions reports it. */
 export function lambdaError(e: unknown): StatesError {

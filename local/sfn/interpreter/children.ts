@@ -12,7 +12,8 @@ import {
   type StatesError,
 } from '../language/states-errors';
 import type { Execution, Thread } from './execution';
-import type { Interpreter, StateRun } from './interpreter';
+import type { InterpreterHub, StateRun } from './ports';
+
 import { dropTree, exitState } from './transitions';
 
 export interface ChildSpec {
@@ -26,7 +27,7 @@ export interface ChildSpec {
 }
 
 export function launchChild(
-  interpreter: Interpreter,
+  interpreter: InterpreterHub,
   execution: Execution,
   parent: Thread,
   spec: ChildSpec,
@@ -55,7 +56,7 @@ export function launchChild(
 }
 
 /** Drops the children of a Parallel/Map thread whose error a Retry or Catch handles. */
-export function dropChildren(interpreter: Interpreter, execution: Execution, thread: Thread): void {
+export function dropChildren(interpreter: InterpreterHub, execution: Execution, thread: Thread): void {
   const children = execution.children.get(thread.id);
   if (!children) return;
   for (const child of children) if (child) dropTree(interpreter, execution, child);
@@ -96,7 +97,7 @@ export function finishWithResults(run: StateRun, results: Json[]): void {
 
 /** A branch or iteration reached its end with `output`. */
 export function childSucceeded(
-  interpreter: Interpreter,
+  interpreter: InterpreterHub,
   execution: Execution,
   child: Thread,
   output: Json,
@@ -122,7 +123,7 @@ export function childSucceeded(
 
 /** A branch or iteration failed for good: the parent state fails with its error. */
 export function childFailed(
-  interpreter: Interpreter,
+  interpreter: InterpreterHub,
   execution: Execution,
   child: Thread,
   error: StatesError,

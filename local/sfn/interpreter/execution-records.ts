@@ -1,10 +1,19 @@
 /**
  * What the engine keeps of state machines and executions beyond their threads: a machine's
- * revisions, an execution's record (status, dates, counters) and payloads, and a Distributed Map
- * run's progress. The journal writes them (durability/journal-codec.ts); execution.ts holds them.
+ * revisions, an execution's record (status, dates, counters), payloads and history events, and a
+ * Distributed Map run's progress. The journal writes them (durability/journal-codec.ts); execution.ts holds them.
  */
 import type { CompiledMachine } from '../language/definition';
 import type { Json } from '../language/json';
+
+/** One event of an execution's history, in the GetExecutionHistory shape (history.ts writes them). */
+export interface HistoryEvent {
+  timestamp: number;
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: unknown;
+}
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 

@@ -3,17 +3,10 @@
  * event so `previousEventId` chains the way AWS chains them (a branch's first event points at
  * its ParallelStateStarted / MapIterationStarted event).
  */
-import type { Store } from '../durability/store';
 import type { Json } from '../language/json';
 import type { Execution, Thread } from './execution';
-
-export interface HistoryEvent {
-  timestamp: number;
-  type: string;
-  id: number;
-  previousEventId: number;
-  [details: string]: unknown;
-}
+import type { HistoryEvent } from './execution-records';
+import type { ExecutionChanges, HistoryWriter } from './ports';
 
 /** `TaskStateEntered` → `stateEnteredEventDetails`, `MapIterationStarted` → `mapIterationStartedEventDetails`... */
 export function detailsKey(type: string): string {
@@ -38,9 +31,9 @@ function eventType(stateType: string, suffix: 'StateEntered' | 'StateExited'): s
   return type;
 }
 
-export class History {
+export class History implements HistoryWriter {
   constructor(
-    private readonly store: Store,
+    private readonly store: ExecutionChanges,
     private readonly now: () => number,
   ) {}
 

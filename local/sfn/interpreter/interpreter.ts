@@ -3,18 +3,16 @@
  * paths, templates) runs in one go; a thread stops only at a Task, a Wait, a retry interval or
  * while its children run. Each state type lives in states/<type>.ts; this hub picks the module,
  * and is the one place the modules reach each other through (no module calls into another's
- * internals, no base class calls down). All changes go through the Store, so the scheduler
- * journals them after each batch.
+ * internals, no base class calls down; they know the hub as ports.ts's InterpreterHub). All
+ * changes go through the store (ExecutionChanges), so the scheduler journals them after each batch.
  */
-import type { Store } from '../durability/store';
-import type { ItemFeed } from '../integrations/item-reader';
-import type { CompiledState } from '../language/definition';
 import type { Json, JsonObject } from '../language/json';
 import { asStatesError, type StatesError } from '../language/states-errors';
 import { childFailed, childSucceeded } from './children';
 import { contextObject } from './context-object';
 import type { Execution, Thread } from './execution';
 import { History } from './history';
+import type { ExecutionChanges, InterpreterHost, InterpreterHub, StateRun } from './ports';
 import { handleError, retryDue } from './retry-and-catch';
 import { runChoice } from './states/choice';
 import { pumpDistributedMap, runDistributedMap, unitEnded } from './states/distributed-map';
@@ -25,32 +23,6 @@ import { runPass } from './states/pass';
 import { runSucceed } from './states/succeed';
 import { runTask, taskTimerFired } from './states/task';
 import { runWait, waitElapsed } from './states/wait';
-
-/** What the interpreter needs from the engine around it. */
-export interface InterpreterHost {
-  readonly region: string;
-  now(): number;
-  /** Wake the thread at `due` (engine ms); stale wake-ups are ignored. */
-  setTimer(due: number, id: string): void;
-  /** Start the thread's task integration once the current batch is journaled. */
-  dispatchTask(execution: Execution, thread: Thread): void;
-  /** A task token for the thread's current task attempt (durability/task-tokens.ts). */
-  issueToken(execution: Execution, thread: Thread): string;
-  executionClosed(execution: Execution): void;
-  /** The ItemReader feed of a Distributed Map thread (opened on first use, also after a restart). */
-  itemFeed(execution: Execution, thread: Thread): ItemFeed;
-  closeItemFeed(threadId: string): void;
-}
-
-/** One state of one thread, as the state modules see it. */
-export interface StateRun {
-  readonly interpreter: Interpreter;
-  readonly execution: Execution;
-  readonly thread: Thread;
-  readonly state: CompiledState;
-  /** The context object ($$), built on demand. */
-  context(extra?: JsonObject): Json;
-}
 
 const RUNNERS: Record<string, (run: StateRun, input: Json) => void> = {
   Pass: runPass,
@@ -72,12 +44,12 @@ function contextOf(execution: Execution, thread: Thread): (extra?: JsonObject) =
   return (extra) => contextObject(execution, thread, extra);
 }
 
-export class Interpreter {
+export class Interpreter implements InterpreterHub {
   readonly queue: Thread[] = [];
   readonly history: History;
 
   constructor(
-    readonly store: Store,
+    readonly store: ExecutionChanges,
     readonly host: InterpreterHost,
   ) {
     this.history = new History(store, () => host.now());

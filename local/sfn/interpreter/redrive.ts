@@ -12,7 +12,7 @@
  */
 import type { Execution, Thread } from './execution';
 import type { ExecutionRecord, StateMachine } from './execution-records';
-import type { Interpreter } from './interpreter';
+import type { InterpreterHub } from './ports';
 import { forgetTask } from './task-outcome';
 
 const DAY_MS = 86_400_000;
@@ -64,7 +64,7 @@ export function earlierRedrive(
  * counts again from now ("the state machine level timeout, if defined, is reset to 0").
  */
 export function resumeExecution(
-  interpreter: Interpreter,
+  interpreter: InterpreterHub,
   execution: Execution,
   now: number,
   token: string | undefined,
@@ -90,7 +90,7 @@ export function resumeExecution(
   if (root) resume(interpreter, execution, root);
 }
 
-function resume(interpreter: Interpreter, execution: Execution, thread: Thread): void {
+function resume(interpreter: InterpreterHub, execution: Execution, thread: Thread): void {
   if (thread.phase === 'done') return;
   thread.retryCount = 0;
   thread.retryAttempts = undefined;

@@ -6,19 +6,14 @@
  * States.DataLimitExceeded "cannot be caught by the States.ALL error type" (only by its own
  * name); States.TaskFailed "matches any known error name except for States.Timeout"; a missed
  * heartbeat is reported as States.Timeout, and `States.HeartbeatTimeout` "is available inside the
- * Catch and Retry fields" to match only that case.
+ * Catch and Retry fields" to match only that case. The fields themselves are read in
+ * language/retriers-and-catchers.ts.
  */
-import type { AslCatcher, AslRetrier } from '../language/asl';
-import { compileResultPath, type ResultMerge } from '../language/data-paths';
-import {
-  asStatesError,
-  DefinitionError,
-  FailStateError,
-  HeartbeatTimeout,
-  type StatesError,
-} from '../language/states-errors';
+import type { ResultMerge } from '../language/data-paths';
+import type { Catcher, Retrier } from '../language/retriers-and-catchers';
+import { asStatesError, FailStateError, HeartbeatTimeout, type StatesError } from '../language/states-errors';
 import { dropChildren } from './children';
-import type { StateRun } from './interpreter';
+import type { StateRun } from './ports';
 import { exitState, terminateThread } from './transitions';
 
 const DATA_LIMIT = 'States.DataLimitExceeded';
@@ -38,51 +33,6 @@ export function errorMatches(names: readonly string[], err: Matched): boolean {
     if (n === 'States.TaskFailed' && wildcard && error !== 'States.Timeout') return true;
   }
   return false;
-}
-
-export interface Retrier {
-  errors: string[];
-  interval: number;
-  maxAttempts: number;
-  backoff: number;
-  maxDelay?: number;
-  jitter: boolean;
-}
-
-export interface Catcher {
-  errors: string[];
-  next: string;
-  merge: ResultMerge;
-}
-
-/** "You must specify a value greater than 0 and less than 31622401 for MaxDelaySeconds." */
-const MAX_DELAY_LIMIT = 31_622_401;
-
-export function compileRetriers(retriers: AslRetrier[] | undefined): Retrier[] {
-  return (retriers ?? []).map((r) => {
-    const max = r.MaxDelaySeconds;
-    if (max !== undefined && (!Number.isInteger(max) || max <= 0 || max >= MAX_DELAY_LIMIT))
-      throw new DefinitionError(`MaxDelaySeconds must be an integer from 1 to ${MAX_DELAY_LIMIT - 1}`);
-    const jitter = r.JitterStrategy ?? 'NONE';
-    if (jitter !== 'FULL' && jitter !== 'NONE')
-      throw new DefinitionError(`JitterStrategy must be FULL or NONE, got ${JSON.stringify(jitter)}`);
-    return {
-      errors: r.ErrorEquals,
-      interval: r.IntervalSeconds ?? 1,
-      maxAttempts: r.MaxAttempts ?? 3,
-      backoff: r.BackoffRate ?? 2,
-      maxDelay: max,
-      jitter: jitter === 'FULL',
-    };
-  });
-}
-
-export function compileCatchers(catchers: AslCatcher[] | undefined): Catcher[] {
-  return (catchers ?? []).map((c) => ({
-    errors: c.ErrorEquals,
-    next: c.Next,
-    merge: compileResultPath(c.ResultPath),
-  }));
 }
 
 /**

@@ -4,12 +4,13 @@
  * integration call returned (TaskSubmitted) and only the token is awaited. Outcomes of an older
  * attempt, or of a thread that moved on, are ignored.
  */
-import { describeResource, isLambdaArn } from '../integrations/task-resources';
+
 import type { Json } from '../language/json';
 import { overLimit } from '../language/payload-size';
+import { describeResource, isLambdaArn } from '../language/resource-arns';
 import { asStatesError, DataLimitExceeded, type StatesError } from '../language/states-errors';
 import type { Execution, Thread } from './execution';
-import type { Interpreter } from './interpreter';
+import type { InterpreterHub } from './ports';
 import { exitState } from './transitions';
 
 function isLive(execution: Execution, thread: Thread, attempt: number): boolean {
@@ -31,14 +32,14 @@ export function forgetTask(thread: Thread): void {
   thread.effectiveInput = undefined;
 }
 
-function leaveTask(interpreter: Interpreter, execution: Execution, thread: Thread): void {
+function leaveTask(interpreter: InterpreterHub, execution: Execution, thread: Thread): void {
   forgetTask(thread);
   thread.phase = 'run';
   interpreter.store.touchThread(execution, thread);
 }
 
 export function taskSucceeded(
-  interpreter: Interpreter,
+  interpreter: InterpreterHub,
   execution: Execution,
   thread: Thread,
   attempt: number,
@@ -72,7 +73,7 @@ export function taskSucceeded(
 }
 
 export function taskFailed(
-  interpreter: Interpreter,
+  interpreter: InterpreterHub,
   execution: Execution,
   thread: Thread,
   attempt: number,
@@ -104,7 +105,7 @@ export function taskFailed(
 
 /** A callback task's integration call returned: the task now waits for its token only. */
 export function taskSubmitted(
-  interpreter: Interpreter,
+  interpreter: InterpreterHub,
   execution: Execution,
   thread: Thread,
   attempt: number,

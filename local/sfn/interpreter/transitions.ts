@@ -8,7 +8,7 @@ import { overLimit } from '../language/payload-size';
 import { DataLimitExceeded, type StatesError } from '../language/states-errors';
 import type { Execution, Thread } from './execution';
 import type { ExecutionStatus } from './execution-records';
-import type { Interpreter, StateRun } from './interpreter';
+import type { InterpreterHub, StateRun } from './ports';
 
 /**
  * Leaves the current state with `output`, to `next` (default: the state's Next) or the end. An
@@ -45,7 +45,7 @@ export function exitState(
 }
 
 /** The thread reached an end state. */
-function finishThread(interpreter: Interpreter, execution: Execution, thread: Thread, output: Json): void {
+function finishThread(interpreter: InterpreterHub, execution: Execution, thread: Thread, output: Json): void {
   if (thread.parentId !== undefined) {
     interpreter.childSucceeded(execution, thread, output);
     return;
@@ -71,7 +71,7 @@ function finishThread(interpreter: Interpreter, execution: Execution, thread: Th
  * the unsuccessful branches, iterations and states (redrive.ts).
  */
 export function terminateThread(
-  interpreter: Interpreter,
+  interpreter: InterpreterHub,
   execution: Execution,
   thread: Thread,
   error: StatesError,
@@ -90,7 +90,7 @@ export function terminateThread(
 }
 
 export function closeExecution(
-  interpreter: Interpreter,
+  interpreter: InterpreterHub,
   execution: Execution,
   status: ExecutionStatus,
   eventType: string,
@@ -112,14 +112,14 @@ export function closeExecution(
  * thread keeps its state, input and phase for RedriveExecution (in-flight results are ignored,
  * and a resumed task runs as a new attempt).
  */
-export function parkTree(interpreter: Interpreter, execution: Execution, thread: Thread): void {
+export function parkTree(interpreter: InterpreterHub, execution: Execution, thread: Thread): void {
   for (const child of execution.children.get(thread.id) ?? [])
     if (child) parkTree(interpreter, execution, child);
   if (thread.mapRun) interpreter.host.closeItemFeed(thread.id);
 }
 
 /** Removes a thread and all its descendants (their task tokens with them). */
-export function dropTree(interpreter: Interpreter, execution: Execution, thread: Thread): void {
+export function dropTree(interpreter: InterpreterHub, execution: Execution, thread: Thread): void {
   for (const child of execution.children.get(thread.id) ?? [])
     if (child) dropTree(interpreter, execution, child);
   if (thread.mapRun) interpreter.host.closeItemFeed(thread.id);

@@ -3,7 +3,7 @@
  * Parallel branch and Map processor gets its own number in depth-first order, so a persisted
  * thread can name "graph 3, state X" and find it again after a restart.
  */
-import { type Catcher, compileCatchers, compileRetriers, type Retrier } from '../interpreter/retry-and-catch';
+
 import type { AslGraph, AslState } from './asl';
 import { compileRule, type Predicate } from './choice-rules';
 import { compileResultPath, compileSelect, type PathSelect, type ResultMerge } from './data-paths';
@@ -11,6 +11,7 @@ import { compileDistributed, type DistributedMapConfig } from './distributed-map
 import { isObject, type Json, type JsonObject } from './json';
 import { compilePath } from './jsonpath';
 import { compileTemplate, type Template } from './payload-template';
+import { type Catcher, compileCatchers, compileRetriers, type Retrier } from './retriers-and-catchers';
 import {
   compileFailField,
   compileSecondsField,

@@ -8,7 +8,6 @@
 import type { EngineOptions } from '../api/engine-options';
 import { StatusNotices } from '../api/status-notices';
 import { Journal } from '../durability/journal';
-import { recover } from '../durability/recovery';
 import { Replay } from '../durability/replay';
 import { Compactor, migrate } from '../durability/snapshot';
 import { Store } from '../durability/store';
@@ -19,6 +18,7 @@ import type { Execution } from '../interpreter/execution';
 import { Interpreter } from '../interpreter/interpreter';
 import { compileMachine } from '../language/definition';
 import { interpreterHost } from './interpreter-host';
+import { recover } from './recovery';
 import { NextCommit, StartQueue } from './start-queue';
 import { advanceClock, fireDueTimers } from './timer-actions';
 import { Timers } from './timers';

@@ -4,7 +4,7 @@
  */
 import { encodeToken } from '../durability/task-tokens';
 import type { Execution } from '../interpreter/execution';
-import type { InterpreterHost } from '../interpreter/interpreter';
+import type { InterpreterHost } from '../interpreter/ports';
 import { REDRIVABLE_PERIOD_MS } from '../interpreter/redrive';
 import type { EngineCore } from './engine-core';
 import { redrivePeriodId } from './timers';

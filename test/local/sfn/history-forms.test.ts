@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/api/engine';
 import { eventOf, type StoredEvent } from '../../../local/sfn/durability/event-codec';
 import { MemoryHistory } from '../../../local/sfn/durability/memory-history';
-import type { HistoryEvent } from '../../../local/sfn/interpreter/history';
+import type { HistoryEvent } from '../../../local/sfn/interpreter/execution-records';
 import { benchMachine } from './corpus';
 import { lambda, scripted } from './redrive-helpers';
 

@@ -1,12 +1,13 @@
 /** Unit tests of the building blocks: JSONPath, payload templates, intrinsics, Choice rules, Retry. */
 import { describe, expect, it } from 'vitest';
-import { compileRetriers, errorMatches, retryDelay } from '../../../local/sfn/interpreter/retry-and-catch';
+import { errorMatches, retryDelay } from '../../../local/sfn/interpreter/retry-and-catch';
 import { compileRule } from '../../../local/sfn/language/choice-rules';
 import { compileResultPath, compileSelect, writePath } from '../../../local/sfn/language/data-paths';
 import { compileIntrinsic } from '../../../local/sfn/language/intrinsics';
 import type { Json } from '../../../local/sfn/language/json';
 import { compilePath } from '../../../local/sfn/language/jsonpath';
 import { compileTemplate } from '../../../local/sfn/language/payload-template';
+import { compileRetriers } from '../../../local/sfn/language/retriers-and-catchers';
 import { HeartbeatTimeout, StatesError } from '../../../local/sfn/language/states-errors';
 
 const ctx = () => ({ Execution: { Name: 'ex' }, Task: { Token: 'tok' } }) as Json;

@@ -1,7 +1,7 @@
 /** The Choice state: the first rule that matches picks the next state, else Default. */
 import type { Json } from '../../language/json';
 import { NoChoiceMatched } from '../../language/states-errors';
-import type { StateRun } from '../interpreter';
+import type { StateRun } from '../ports';
 import { exitState } from '../transitions';
 
 export function runChoice(run: StateRun, input: Json): void {

@@ -20,8 +20,8 @@ import {
 import { finishWithResults, launchChild } from '../children';
 import type { Execution, Thread } from '../execution';
 import type { MapRun } from '../execution-records';
-import type { StateRun } from '../interpreter';
 import { mapRunArn, overThreshold } from '../map-runs';
+import type { StateRun } from '../ports';
 import { dropTree } from '../transitions';
 
 /** AWS's payload limit: a Map result without ResultWriter cannot be larger. */

@@ -3,7 +3,7 @@
  * CausePath, read from the raw state input). Its own error is not retried or caught by itself.
  */
 import { FailStateError } from '../../language/states-errors';
-import type { StateRun } from '../interpreter';
+import type { StateRun } from '../ports';
 import { terminateThread } from '../transitions';
 
 export function runFail(run: StateRun): void {

@@ -6,7 +6,7 @@
 import type { Json } from '../../language/json';
 import { StatesRuntimeError } from '../../language/states-errors';
 import { completeChildren, launchChild } from '../children';
-import type { StateRun } from '../interpreter';
+import type { StateRun } from '../ports';
 
 export function runMap(run: StateRun, input: Json): void {
   const { interpreter, execution, thread, state } = run;

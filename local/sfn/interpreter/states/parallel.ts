@@ -4,8 +4,8 @@
  */
 import type { Json } from '../../language/json';
 import { completeChildren, launchChild } from '../children';
-import type { StateRun } from '../interpreter';
 import { checkInput } from '../payload-checks';
+import type { StateRun } from '../ports';
 
 export function runParallel(run: StateRun, input: Json): void {
   const { interpreter, execution, thread, state } = run;

@@ -1,6 +1,6 @@
 /** The Pass state: its Result, or its Parameters, or its input, placed by ResultPath. */
 import type { Json } from '../../language/json';
-import type { StateRun } from '../interpreter';
+import type { StateRun } from '../ports';
 import { exitState } from '../transitions';
 
 export function runPass(run: StateRun, input: Json): void {

@@ -4,11 +4,12 @@
  * to the scheduler (it runs once this batch is journaled). The outcome comes back through
  * task-outcome.ts; a timer past TimeoutSeconds or HeartbeatSeconds fails the attempt here.
  */
-import { describeResource, isLambdaArn, splitResource } from '../../integrations/task-resources';
+
 import type { Json } from '../../language/json';
+import { describeResource, isLambdaArn, splitResource } from '../../language/resource-arns';
 import { HeartbeatTimeout, TaskTimeout } from '../../language/states-errors';
-import type { StateRun } from '../interpreter';
 import { checkInput } from '../payload-checks';
+import type { StateRun } from '../ports';
 import { taskFailed } from '../task-outcome';
 
 export function runTask(run: StateRun, input: Json): void {

@@ -3,7 +3,7 @@
  * thread sleeps in phase `wait` with its output computed; the timer wakes it at the due time.
  */
 import type { Json } from '../../language/json';
-import type { StateRun } from '../interpreter';
+import type { StateRun } from '../ports';
 import { exitState } from '../transitions';
 
 export function runWait(run: StateRun, input: Json): void {

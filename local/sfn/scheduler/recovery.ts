@@ -7,8 +7,8 @@
  * they have work to do now, so a restart with 100,000 waiting cases stays small.
  */
 import { REDRIVABLE_PERIOD_MS } from '../interpreter/redrive';
-import type { EngineCore } from '../scheduler/engine-core';
-import { executionTimeoutId, redrivePeriodId } from '../scheduler/timers';
+import type { EngineCore } from './engine-core';
+import { executionTimeoutId, redrivePeriodId } from './timers';
 
 export function recover(core: EngineCore): void {
   const { store, timers, interpreter } = core;
