@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { ORG_KINDS, type Provider } from '../domain/access';
+import { ORG_KINDS, type Provider } from '../domain/model';
 import { type PiiVault, sameSecret } from '../domain/pii';
 
 // The console's own session. The cookie holds the staff identity taken from a verified ID token and a

@@ -7,7 +7,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../shared/errors';
-import type { CaseRecord } from './model';
+import { type CaseRecord, ORG_KINDS, type Provider } from './model';
 import { sha256 } from './pii';
 import type { CaseRepository, Clock } from './ports';
 
@@ -15,16 +15,6 @@ import type { CaseRepository, Clock } from './ports';
 // one access rule (API and console alike): staff reach a case, or a round, only of their own
 // organisation and of a service their kind provides. Anything else answers 404 exactly like a missing
 // one, so ids cannot be probed.
-
-export const ORG_KINDS = ['municipality', 'school', 'care-provider'] as const;
-export type OrgKind = (typeof ORG_KINDS)[number];
-
-export interface Provider {
-  org: string;
-  orgKind: OrgKind;
-  /** The staff member, for the audit trail (sub, else e-mail). */
-  who: string;
-}
 
 const orgKind = z.enum(ORG_KINDS);
 

@@ -1,7 +1,8 @@
 import { ConflictError, NotFoundError } from '../shared/errors';
-import { caseOfProvider, type Provider } from './access';
+import { caseOfProvider } from './access';
 import { caseCipher } from './case-keys';
 import type { CaseDeps } from './cases';
+import type { Provider } from './model';
 import { type CaseRecord, executionName } from './model';
 import type { RoundCounters } from './ports';
 

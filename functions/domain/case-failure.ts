@@ -1,5 +1,6 @@
 import { ConflictError } from '../shared/errors';
-import { caseOfProvider, type Provider } from './access';
+import { caseOfProvider } from './access';
+import type { Provider } from './model';
 import { CAUSE_MAX_LENGTH, type CaseFailure, type CaseRecord, executionName } from './model';
 import type { CaseRepository, Clock, ExecutionDescriber, WorkflowEngine } from './ports';
 

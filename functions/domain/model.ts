@@ -2,6 +2,18 @@
 // stay independent of storage.
 
 export type Actor = 'citizen' | 'provider';
+
+export const ORG_KINDS = ['municipality', 'school', 'care-provider'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+/** Staff acting for their organisation, of the kind in their token (access.ts reads it from the claims). */
+export interface Provider {
+  org: string;
+  orgKind: OrgKind;
+  /** The staff member, for the audit trail (sub, else e-mail). */
+  who: string;
+}
+
 export type Locale = 'nl' | 'en';
 export type Channel = 'web' | 'sms' | 'api';
 /** FAILED: the case's execution failed after its retries; a redrive makes the case ACTIVE again. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Service } from '../../workflows/schema';
-import type { Provider } from './access';
+import type { Provider } from './model';
 import { orgDisplayName } from './org-name';
 import type { Clock } from './ports';
 

@@ -1,6 +1,5 @@
 import type { Service } from '../../workflows/schema';
-import type { Provider } from '../domain/access';
-import type { Actor } from '../domain/model';
+import type { Actor, Provider } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { BUCKET_COUNT, percentile } from './histogram';

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { type Provider, reaches } from '../domain/access';
+import { reaches } from '../domain/access';
 import { dataCipher, roundOwner } from '../domain/case-keys';
 import { serviceFromInput } from '../domain/definitions';
+import type { Provider } from '../domain/model';
 import type { PiiVault } from '../domain/pii';
 import type { Clock, PageKey } from '../domain/ports';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors';

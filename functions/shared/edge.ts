@@ -1,6 +1,13 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { RULES } from '../domain/input-policy';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
-import type { HttpEvent } from './http';
+
+/** An API Gateway HTTP API event (payload 2.0), with the JWT authorizer's claims when a route has one. */
+export type HttpEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { jwt?: { claims?: Record<string, string | number | boolean | string[]> } };
+  };
+};
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

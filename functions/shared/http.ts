@@ -1,18 +1,14 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { type EdgeInput, edgeInput } from './edge';
+import { type EdgeInput, edgeInput, type HttpEvent } from './edge';
 import { errorBody, statusOf, ValidationError } from './errors';
 import { log } from './logger';
 import { loadSecrets } from './secret-loading';
 import { BASE_HEADERS, PAGE_CSP } from './security-headers';
 
-export type HttpEvent = APIGatewayProxyEventV2 & {
-  requestContext: APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { jwt?: { claims?: Record<string, string | number | boolean | string[]> } };
-  };
-};
+export type { HttpEvent } from './edge';
 export type HttpResult = { statusCode: number; headers: Record<string, string>; body: string };
 
 /** The path a public URL's pages live under (the citizen's, the console's), without a trailing slash. */

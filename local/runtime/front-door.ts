@@ -14,7 +14,7 @@ import { authorize, match, message, newRequestId, type RouteSpec, toEvent, write
 import type { LocalIssuer } from './jwt';
 import type { LocalLambda } from './lambda';
 import { type LocalOAuth, OAUTH_PREFIX } from './oauth';
-import { readBody } from './sms';
+import { readBody } from './services';
 import type { LocalSmsInbound } from './sms-inbound';
 
 export interface FrontDoor {

@@ -4,13 +4,12 @@
  * AWS_ENDPOINT_URL_<SERVICE> of those points here; each request is offered to the handlers in turn
  * (they tell theirs apart by X-Amz-Target, the query protocol's Action, or Twilio's path).
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EngineClock } from './clock';
 import type { FaultRates } from './fault-rates';
 import type { LocalIam, Principal } from './iam';
 import { signedAccessKey } from './sigv4';
-import { readBody } from './sms';
 
 export interface ServiceRequest {
   method: string;
@@ -96,4 +95,18 @@ export async function startServices(
         server.closeAllConnections();
       }),
   };
+}
+
+/** A request's body, or undefined past `limit` bytes (read to the end either way, so the socket stays usable). */
+export function readBody(req: IncomingMessage, limit = 10 * 2 ** 20): Promise<Buffer | undefined> {
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+    });
+    req.on('end', () => ok(size > limit ? undefined : Buffer.concat(chunks)));
+    req.on('error', fail);
+  });
 }

@@ -5,7 +5,6 @@
  */
 
 import { createHash, randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { AccessCheck } from './iam';
 import { ACCOUNT, REGION } from './names';
 import type { Outbox } from './outbox';
@@ -98,17 +97,4 @@ export function maskedNumber(to: string): string {
   return to.length <= 6
     ? '*'.repeat(to.length)
     : `${to.slice(0, 4)}${'*'.repeat(to.length - 6)}${to.slice(-2)}`;
-}
-
-export function readBody(req: IncomingMessage, limit = 10 * 2 ** 20): Promise<Buffer | undefined> {
-  return new Promise((ok, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-    });
-    req.on('end', () => ok(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on('error', fail);
-  });
 }

@@ -4,7 +4,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { REGION, shortHash } from './names';
-import type { SubscriptionSpec } from './sns';
+
+/** A topic's subscription as the template declares it (sns.ts reads them). */
+export interface SubscriptionSpec {
+  arn: string;
+  protocol: string;
+  endpoint: string;
+  filterPolicy?: Record<string, unknown>;
+  filterPolicyScope: 'MessageAttributes' | 'MessageBody';
+  /** RedrivePolicy's queue: where SNS puts a message it cannot deliver (a client-side error). */
+  deadLetter?: string;
+}
 
 export class SnsError extends Error {
   constructor(

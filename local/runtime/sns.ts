@@ -18,20 +18,11 @@ import {
   type MessageAttribute,
   payloadBytes,
   SnsError,
+  type SubscriptionSpec,
   snsEvent,
   structured,
 } from './sns-message';
 import { resourcesOfType } from './template';
-
-export interface SubscriptionSpec {
-  arn: string;
-  protocol: string;
-  endpoint: string;
-  filterPolicy?: Record<string, unknown>;
-  filterPolicyScope: 'MessageAttributes' | 'MessageBody';
-  /** RedrivePolicy's queue: where SNS puts a message it cannot deliver (a client-side error). */
-  deadLetter?: string;
-}
 
 export interface TopicSpec {
   logicalId: string;

@@ -1,4 +1,4 @@
-import type { Provider } from '../../functions/domain/access';
+import type { Provider } from '../../functions/domain/model';
 import type { Staff } from '../../functions/domain/processing-log';
 
 /** A fixed trace, so a test can find the records a request wrote. */

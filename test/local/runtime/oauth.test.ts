@@ -9,7 +9,7 @@ import { BASE_HEADERS, PAGE_CSP } from '../../../functions/shared/security-heade
 import { LocalIssuer } from '../../../local/runtime/jwt';
 import type { FunctionSpec } from '../../../local/runtime/lambda';
 import { LocalOAuth } from '../../../local/runtime/oauth';
-import { readBody } from '../../../local/runtime/sms';
+import { readBody } from '../../../local/runtime/services';
 
 // The local managed login against the console's own client code: what the console verifies on AWS
 // it verifies here, with the local issuer's keys.
