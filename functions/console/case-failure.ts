@@ -1,5 +1,5 @@
+import type { CaseDto } from '../domain/case-dto';
 import type { Locale } from '../domain/model';
-import type { CaseDto } from '../domain/views';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
 import { WORDS } from './text';

@@ -1,7 +1,7 @@
 import type { Field, Service } from '../../workflows/schema';
+import type { CaseDto, StepView } from '../domain/case-dto';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
-import type { CaseDto, StepView } from '../domain/views';
 import { type FormState, stepForm } from '../pages/form';
 import { esc } from '../pages/html';
 import { fieldMessage, formatDate, TEXT } from '../pages/i18n';

@@ -1,8 +1,8 @@
 import type { Service } from '../../workflows/schema';
 import { answerBody, answerFromForm, parseBody, proposalBody } from '../contract/proposals';
 import { caseOfProvider } from '../domain/access';
+import type { CaseDto } from '../domain/case-dto';
 import type { Locale } from '../domain/model';
-import type { CaseDto } from '../domain/views';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
 import { answerProposal } from '../proposals/answer';

@@ -1,6 +1,6 @@
+import type { CaseDto } from '../domain/case-dto';
 import type { MessageKind } from '../domain/messages';
 import type { Actor, CaseEventType, Channel, Locale } from '../domain/model';
-import type { CaseDto } from '../domain/views';
 import { formatDate } from '../pages/i18n';
 
 // The words of the case history, per event type and language ("Zaak gestart door Gemeente Utrecht"),

@@ -1,6 +1,6 @@
 import type { Service } from '../../workflows/schema';
+import type { CaseDto } from '../domain/case-dto';
 import { CASE_STATUSES, type CaseStatus, type Locale } from '../domain/model';
-import type { CaseDto } from '../domain/views';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
 import type { CaseProgress } from './progress';

@@ -1,6 +1,6 @@
 import type { Service } from '../../workflows/schema';
+import type { CaseDto } from '../domain/case-dto';
 import type { Actor } from '../domain/model';
-import type { CaseDto } from '../domain/views';
 
 // Figures for the console computed from case views: each side's progress, who a case waits on,
 // and how long each side takes per stage.

@@ -1,4 +1,5 @@
 import type { Service } from '../../workflows/schema';
+import type { CaseDto } from '../domain/case-dto';
 import type { CaseRecord } from '../domain/model';
 import type { Clock } from '../domain/ports';
 import {
@@ -9,7 +10,6 @@ import {
   type ProcessingRecord,
   type Trace,
 } from '../domain/processing-log';
-import type { CaseDto } from '../domain/views';
 import { covers, type DelegateRecord } from './model';
 
 // What a delegate sees: the case's steps and where they stand, the answers of the steps handed to them

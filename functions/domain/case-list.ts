@@ -3,7 +3,7 @@ import type { LogDeps } from './case-reads';
 import type { PiiVault } from './pii';
 import type { CaseListQuery, CaseRepository, PageKey } from './ports';
 import { logProcessing, type Staff } from './processing-log';
-import { caseSummary, referenceOf } from './views';
+import { caseSummary, referenceOf } from './record-views';
 
 // GET /cases: a page of the organisation's cases in short form. The reference of a case is personal
 // data (it may name the household), so it is opened with the case's key, and every case whose

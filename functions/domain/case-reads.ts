@@ -1,5 +1,6 @@
 import { findService } from '../../workflows/catalog';
 import type { Service } from '../../workflows/schema';
+import type { CaseDto } from './case-dto';
 import type { CaseRecord, StepRecord } from './model';
 import type { Clock } from './ports';
 import {
@@ -9,7 +10,7 @@ import {
   type ProcessingLog,
   type Staff,
 } from './processing-log';
-import { type CaseDto, categoriesShown } from './views';
+import { categoriesShown } from './views';
 
 // Logging staff's uses of personal data, from what the use touched: the categories a view shows, or
 // the categories a case holds. Every caller logs before the data leaves the function.

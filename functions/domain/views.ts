@@ -1,97 +1,18 @@
 import type { Service } from '../../workflows/schema';
-import {
-  type AnsweredBy,
-  answeredBy,
-  type DelegateView,
-  delegateNames,
-  namedDetail,
-} from '../delegation/views';
-import { isProposalEvent, type ProposalView, proposalDetail, proposalViews } from '../proposals/view';
-import { type CaseWaiting, caseWaiting } from '../reports/waiting';
+import { answeredBy, delegateNames, namedDetail } from '../delegation/views';
+import { isProposalEvent, proposalDetail, proposalViews } from '../proposals/view';
+import { caseWaiting } from '../reports/waiting';
+import type { Audience, CaseDto, Opening, StepView } from './case-dto';
 import { caseCipher, type DataCipher } from './case-keys';
-import type {
-  Actor,
-  CaseEvent,
-  CaseFailure,
-  CaseRecord,
-  CaseStatus,
-  Channel,
-  FormData,
-  Locale,
-  StepRecord,
-} from './model';
+import type { FormData, StepRecord } from './model';
 import type { PiiVault } from './pii';
 import type { CaseView } from './ports';
-import { type DataCategory, type ProcessingEntry, processingEntry } from './processing-log';
+import { type DataCategory, processingEntry } from './processing-log';
 
 // What a caller sees of a case: every step of BOTH partners, in the order of the definition,
 // including the ones not reached yet. Nothing secret leaves: no task tokens, no data keys, no sealed
 // values; personal data is opened here, in memory, with the case's key. Once a case is erased nothing
 // personal can be opened any more: the view then shows what is left (statuses and timings).
-
-export type Audience = 'provider' | 'citizen';
-type Bilingual = { nl: string; en: string };
-
-export interface StepView {
-  stepId: string;
-  stage: string;
-  actor: Actor;
-  title: Bilingual;
-  /** PENDING: the case has not reached this step (yet). */
-  status: 'OPEN' | 'DONE' | 'PENDING';
-  openedAt?: string;
-  dueAt?: string;
-  expiresAt?: string;
-  reminders?: number;
-  escalated?: boolean;
-  submittedAt?: string;
-  channel?: Channel;
-  data?: FormData;
-  /** A delegate of the citizen answered this step (delegation/). */
-  answeredBy?: AnsweredBy;
-}
-
-/** A processing log entry; staff also see who and the trace (the citizen never sees staff). */
-export type ProcessingView = ProcessingEntry & { by?: string; traceId?: string };
-
-export interface CaseDto {
-  caseId: string;
-  serviceId: string;
-  service: { title: Bilingual; summary: Bilingual };
-  org: string;
-  status: CaseStatus;
-  stage?: string;
-  reference?: string;
-  cancelReason?: string;
-  /** While FAILED, for staff: what ended the execution and when (the citizen sees only the status). */
-  failure?: Pick<CaseFailure, 'error' | 'cause' | 'at' | 'execution'>;
-  /** The personal data was erased: only statuses and timings are left. */
-  erased?: { at: string; by?: string };
-  createdAt: string;
-  updatedAt: string;
-  citizen?: { name?: string; phone?: string; email?: string; locale: Locale };
-  /** The service's context values (address, collection date...): both partners may see them. */
-  context?: FormData;
-  stages: { stageId: string; title: Bilingual }[];
-  steps: StepView[];
-  events: Pick<CaseEvent, 'at' | 'type' | 'actor' | 'stepId' | 'channel' | 'detail'>[];
-  /** Every time staff read or changed the case's personal data (newest last). */
-  processingLog: ProcessingView[];
-  /** Who waited on whom, in seconds, per stage visit and in all (reports/waiting.ts); running visits up to now. */
-  waiting: CaseWaiting;
-  /** For the citizen: until when their link works (a helper's link cannot outlast it). */
-  linkExpiresAt?: string;
-  /** The citizen's active delegates (delegation/): set by the routes that show them. */
-  delegates?: DelegateView[];
-  /** Proposed due dates of either partner, oldest first (functions/proposals/view.ts). */
-  proposals?: ProposalView[];
-}
-
-/**
- * 'all': personal data opened (the case page, the API, the export). 'none': statuses and timings
- * only, for lists and statistics that show nothing personal (and so log no processing).
- */
-export type Opening = 'all' | 'none';
 
 export function maskPhone(phone: string): string {
   return phone.length <= 5
@@ -251,44 +172,4 @@ export function categoriesShown(dto: CaseDto): DataCategory[] {
   if (dto.steps.some((s) => s.actor === 'citizen' && s.data !== undefined)) found.push('answers');
   if (dto.steps.some((s) => s.actor === 'provider' && s.data !== undefined)) found.push('notes');
   return found;
-}
-
-/** The provider's reference of a case, opened with its key (what lists show). */
-export function referenceOf(vault: PiiVault, c: CaseRecord): string | undefined {
-  return caseCipher(vault, c).open(c.referenceEnc) ?? (c.erased ? undefined : c.reference);
-}
-
-/** The short form in lists: the reference opened, which a read of the list logs. */
-export function caseSummary(c: CaseRecord, reference: string | undefined) {
-  return {
-    caseId: c.caseId,
-    serviceId: c.serviceId,
-    status: c.status,
-    ...(c.stage !== undefined && { stage: c.stage }),
-    ...(reference !== undefined && { reference }),
-    ...(c.erased && { erased: true }),
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-  };
-}
-
-/** A step record as it may leave the server: without the task token or sealed values. */
-export function publicStep(
-  step: StepRecord,
-): Omit<
-  StepRecord,
-  'taskToken' | 'dataEnc' | 'proposals' | 'proposalOpen' | 'proposalSeq' | 'retime' | 'tokenRetimed'
-> {
-  // Proposals hold sealed reasons; the case view shows them opened (proposals/view.ts).
-  const {
-    taskToken: _secret,
-    dataEnc: _sealed,
-    proposals: _proposals,
-    proposalOpen: _open,
-    proposalSeq: _seq,
-    retime: _retime,
-    tokenRetimed: _retimed,
-    ...rest
-  } = step;
-  return rest;
 }

@@ -1,8 +1,8 @@
 import type { Field, Service } from '../../workflows/schema';
 import type { Created, DelegateContext, DelegateFormState } from '../delegation/page-input';
+import type { CaseDto, StepView } from '../domain/case-dto';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
-import type { CaseDto, StepView } from '../domain/views';
 import { answeredByLine, delegateBanner, delegatesSection, notYoursLine } from './delegates';
 import { type FormState, stepForm } from './form';
 import { esc, page } from './html';

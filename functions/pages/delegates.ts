@@ -2,8 +2,8 @@ import type { Service } from '../../workflows/schema';
 import { type DelegateScope, MAX_ACTIVE_DELEGATES } from '../delegation/model';
 import type { Created, DelegateContext, DelegateFormState } from '../delegation/page-input';
 import type { AnsweredBy } from '../delegation/views';
+import type { CaseDto } from '../domain/case-dto';
 import type { Locale } from '../domain/model';
-import type { CaseDto } from '../domain/views';
 import { esc } from './html';
 import { formatDate } from './i18n';
 

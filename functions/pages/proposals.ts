@@ -1,7 +1,7 @@
 import type { Service } from '../../workflows/schema';
+import type { CaseDto } from '../domain/case-dto';
 import type { Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
-import type { CaseDto } from '../domain/views';
 import type { ProposalView } from '../proposals/view';
 import { esc } from './html';
 import { formatDate } from './i18n';

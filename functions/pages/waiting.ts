@@ -1,5 +1,5 @@
+import type { CaseDto } from '../domain/case-dto';
 import type { Locale } from '../domain/model';
-import type { CaseDto } from '../domain/views';
 import { waitingParagraphs } from '../reports/waiting-words';
 import { esc } from './html';
 

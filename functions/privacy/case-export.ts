@@ -1,12 +1,13 @@
 import type { Service } from '../../workflows/schema';
 import { type DelegateView, delegateNames, exportedDelegates } from '../delegation/views';
+import type { StepView } from '../domain/case-dto';
 import { caseCipher } from '../domain/case-keys';
 import type { FormData, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import type { PiiVault } from '../domain/pii';
 import type { CaseView } from '../domain/ports';
 import type { ProcessingEntry } from '../domain/processing-log';
-import { caseDto, type StepView } from '../domain/views';
+import { caseDto } from '../domain/views';
 import type { ProposalView } from '../proposals/view';
 
 // GET /c/{linkToken}/export: everything the case holds about the citizen, for the citizen (AVG art. 15

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { proposalsPart } from '../../../functions/console/case-proposals';
-import type { CaseDto } from '../../../functions/domain/views';
+import type { CaseDto } from '../../../functions/domain/case-dto';
 import { proposalsSection } from '../../../functions/pages/proposals';
 import { findService } from '../../../workflows/catalog';
 
