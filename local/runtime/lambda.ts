@@ -38,6 +38,8 @@ export interface FunctionSpec {
   env: Record<string, string>;
   timeoutSeconds: number;
   memoryMb: number;
+  /** The template's Runtime (nodejs24.x): what AWS_EXECUTION_ENV names, as on Lambda. */
+  runtime?: string;
 }
 
 export type LogFn = (line: string, level: 'info' | 'debug') => void;
@@ -75,6 +77,7 @@ export function functionSpecs(ctx: ResolveContext, assembly: Assembly): Function
       env,
       timeoutSeconds: typeof p.Timeout === 'number' ? p.Timeout : 3,
       memoryMb: typeof p.MemorySize === 'number' ? p.MemorySize : 128,
+      ...(typeof p.Runtime === 'string' ? { runtime: p.Runtime } : {}),
     });
   }
   return specs;
@@ -316,7 +319,8 @@ function lambdaEnv(f: FunctionSpec): Record<string, string> {
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memoryMb),
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${f.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: `local/${f.name}`,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+    // The SDK puts it in every request's user agent; Lambda sets it from the function's runtime.
+    ...(f.runtime ? { AWS_EXECUTION_ENV: `AWS_Lambda_${f.runtime}` } : {}),
     LAMBDA_TASK_ROOT: join(f.file, '..'),
     _HANDLER: `${f.file.split('/').pop()?.replace(/\.js$/, '')}.${f.exportName}`,
   };

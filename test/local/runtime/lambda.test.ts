@@ -113,6 +113,27 @@ describe('lambda concurrency', () => {
   });
 });
 
+describe('environment', () => {
+  it("names the function's runtime in AWS_EXECUTION_ENV, as Lambda does", async () => {
+    writeFileSync(
+      join(dir, 'env.js'),
+      'exports.handler = async () => process.env.AWS_EXECUTION_ENV ?? null;',
+    );
+    const envSpec = (runtime?: string): FunctionSpec => ({
+      ...spec(5),
+      name: `stack-Env-${runtime ?? 'none'}`,
+      arn: `arn:aws:lambda:eu-west-1:000000000000:function:stack-Env-${runtime ?? 'none'}`,
+      file: join(dir, 'env.js'),
+      ...(runtime ? { runtime } : {}),
+    });
+    const lambda = new LocalLambda([envSpec('nodejs24.x'), envSpec()], {});
+    expect(await lambda.invoke('stack-Env-nodejs24.x', {})).toBe('AWS_Lambda_nodejs24.x');
+    // No runtime in the template (an inline or foreign resource): nothing is made up.
+    expect(await lambda.invoke('stack-Env-none', {})).toBeNull();
+    await lambda.close();
+  });
+});
+
 describe('closing', () => {
   it('refuses queued and new invocations, and waits for the running ones', async () => {
     const lambda = new LocalLambda([spec(5)], {}, () => {}, false, 1);
