@@ -39,6 +39,7 @@ import { maskedNumber, SmsApi } from './sms';
 import { inboundSetup, LocalSmsInbound } from './sms-inbound';
 import type { LocalSns } from './sns';
 import { snsQueryHandler } from './sns-query';
+import { startSweeps } from './sweeps';
 import { loadAssembly } from './template';
 import { TwilioApi, twilioAccount } from './twilio';
 import { missingDependencies, unemulatedLines } from './unemulated';
@@ -279,33 +280,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const inbound = new LocalSmsInbound(inboundSetup({ functions, routes, sns, outbox, url, twilio, secrets }));
 
-  // Sweeps run one at a time; the background one reads a slice of the tables per interval, and
-  // skips its turn while a sweep still runs (ttl-sweeper.ts says why it need not be prompt).
-  let sweeping = Promise.resolve();
-  let pending = 0;
-  const sweepWith = (pass: (nowMs: number) => Promise<number>) => {
-    pending++;
-    sweeping = sweeping
-      .then(async () => {
-        const n = await pass(running.now());
-        if (n > 0) log(`TTL sweeper: deleted ${n} expired item(s)`);
-      })
-      .catch((e: Error) => log(`TTL sweeper failed: ${e.message}`))
-      .finally(() => {
-        pending--;
-      });
-    return sweeping;
-  };
-  const sweeper = setInterval(() => {
-    if (pending === 0) void sweepWith(dynamo.sweepStep);
-  }, options.sweepIntervalMs ?? 60_000);
-  sweeper.unref();
+  const sweeps = startSweeps(dynamo, () => running.now(), log, options.sweepIntervalMs);
 
   const advance = async (seconds: number) => {
     await running.advance(seconds);
     scheduler.runDue();
     await asyncLambda.idle();
-    await sweepWith(dynamo.sweep);
+    await sweeps.sweepAll();
   };
 
   handle = frontDoor({
@@ -346,12 +327,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     rates,
     advance,
     async stop() {
-      clearInterval(sweeper);
+      // A sweep that runs finishes first: it reads and deletes through DynamoDB.
+      await sweeps.stop();
       await close(gateway);
       await running.stop();
       scheduler.stop();
       await lambda.close();
-      await sweeping;
       await services.stop();
       integrations.destroy();
       await s3.stop();
