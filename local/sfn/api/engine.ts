@@ -8,17 +8,17 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type * as Sfn from '@aws-sdk/client-sfn';
 import { startExecutionResolver } from '../integrations/start-execution';
 import { EngineCore } from '../scheduler/engine-core';
+import type { EngineOptions } from '../scheduler/engine-options';
 import { type EngineStats, engineStats } from '../scheduler/engine-stats';
-import type { EngineOptions } from './engine-options';
+import type { StatusListener } from '../scheduler/status-notices';
 import { redriveExecution, stopExecution } from './execution-control';
 import * as executions from './executions';
 import { createHandler, listen } from './server';
 import * as machines from './state-machines';
-import type { StatusListener } from './status-notices';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-callbacks';
 
+export type { EngineOptions } from '../scheduler/engine-options';
 export { ACCOUNT } from './api-errors';
-export type { EngineOptions } from './engine-options';
 
 export class Engine {
   private readonly core: EngineCore;

@@ -12,7 +12,10 @@ import type { StatesError } from '../language/states-errors';
 import type { Execution, Thread } from './execution';
 import type { HistoryEvent } from './execution-records';
 
-/** The interpreter as its state modules see it (interpreter.ts): no module calls into another directly. */
+/**
+ * The interpreter as its state modules see it (interpreter.ts): how one state type's module reaches
+ * another's (a Map's child ends, an error goes to Retry and Catch).
+ */
 export interface InterpreterHub {
   /** Threads ready to run. */
   readonly queue: Thread[];

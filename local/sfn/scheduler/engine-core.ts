@@ -5,8 +5,7 @@
  * (per changed execution one history and one state line), then starts the task integrations
  * the batch asked for.
  */
-import type { EngineOptions } from '../api/engine-options';
-import { StatusNotices } from '../api/status-notices';
+
 import { Journal } from '../durability/journal';
 import { Replay } from '../durability/replay';
 import { Compactor, migrate } from '../durability/snapshot';
@@ -17,9 +16,11 @@ import { builtinResolver, type TaskResolver } from '../integrations/task-resourc
 import type { Execution } from '../interpreter/execution';
 import { Interpreter } from '../interpreter/interpreter';
 import { compileMachine } from '../language/definition';
+import type { EngineOptions } from './engine-options';
 import { interpreterHost } from './interpreter-host';
 import { recover } from './recovery';
 import { NextCommit, StartQueue } from './start-queue';
+import { StatusNotices } from './status-notices';
 import { advanceClock, fireDueTimers } from './timer-actions';
 import { Timers } from './timers';
 

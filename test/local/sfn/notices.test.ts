@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Engine, type EngineOptions } from '../../../local/sfn/api/engine';
-import type { ExecutionStatusChange } from '../../../local/sfn/api/status-notices';
+import type { ExecutionStatusChange } from '../../../local/sfn/scheduler/status-notices';
 import { tempDirs } from '../../support/temp-dirs';
 
 const engines: Engine[] = [];
