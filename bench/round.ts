@@ -5,7 +5,8 @@
  * (to the last invitation SMS: a runtime that queues the invitations reaches STARTED sooner), the total time,
  * peak RSS and heap (sampled every 100 ms) against the idle runtime's, and a baseline timed in the same
  * run: BASE_N single POST /cases (default 500) at BASE_CONCURRENCY (default 10, the round machine's
- * MaxConcurrency), so the figure means something on a noisy machine.
+ * MaxConcurrency), so the figure means something on a noisy machine. CPU per started case, and how many
+ * cores that kept busy: the cases per second the machine's cores allow at that CPU per case.
  * Memory per started case: the peak RSS growth, and the heap and RSS growth once the round's cases
  * rest (waiting for answers), divided by N; run with NODE_OPTIONS=--expose-gc to collect first.
  * Where the memory is (round-memory.ts): the main heap, the Lambda environments (worker threads),
@@ -16,7 +17,7 @@
  * BENCH_DEADLINE_S (default 600 + N / 10) bounds the run after the synth.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
@@ -51,6 +52,22 @@ const cpuSince = (start: NodeJS.CpuUsage) => () => {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
 };
+
+/** Wall time since now, in ms. */
+const wallSince =
+  (start = performance.now()) =>
+  () =>
+    performance.now() - start;
+
+/**
+ * How many cores the process kept busy, and the most cases per second this machine's cores could
+ * start at that CPU per case: a rate near the ceiling is set by the machine, not by waiting.
+ */
+function coresLine(cpuMs: number, wallMs: number, cases: number, baseCpuMs: number, baseWallMs: number) {
+  const cores = availableParallelism();
+  const ceiling = (cores * 1000) / (cpuMs / cases);
+  return `cores busy               ${(cpuMs / wallMs).toFixed(2)} of ${cores} in the round, ${(baseCpuMs / baseWallMs).toFixed(2)} in the baseline; at the round's CPU per case ${cores} cores start at most ${ceiling.toFixed(1)} cases/s`;
+}
 
 /**
  * Waits until the engine's background work (invitations after the last StartExecution) settles: no
@@ -187,16 +204,19 @@ async function main(): Promise<number> {
     await settle(rt);
     say(`baseline: ${BASE_N} single POST /cases, ${BASE_CONCURRENCY} at a time`);
     const baseCpu = cpuSince(process.cpuUsage());
+    const baseWall = wallSince();
     const baseThreads = threadCpu();
     const base = await baseline(rt, token);
     await settle(rt);
     const baseCpuMs = baseCpu();
+    const baseWallMs = baseWall();
     const baseThreadsAfter = threadCpu();
     say(`round of ${N} rows`);
     const trace = process.env.BENCH_TRACE ? installTrace(rt) : undefined;
     peaks.reset();
     const before = process.memoryUsage();
     const roundCpu = cpuSince(process.cpuUsage());
+    const roundWall = wallSince();
     const roundThreads = threadCpu();
     const r = await round(rt, api, `bench-${N}`, N, peaks);
     const rate = N / r.run;
@@ -204,6 +224,7 @@ async function main(): Promise<number> {
     const invited = ((await settle(rt)) - r.startedAt) / 1000;
     // Up to here each case has had its invitations sent: the same work as a baseline case.
     const roundCpuMs = roundCpu();
+    const roundWallMs = roundWall();
     const roundThreadsAfter = threadCpu();
     const resting = await restingMemory();
     const stats = rt.engine.engine.stats();
@@ -223,6 +244,7 @@ async function main(): Promise<number> {
         `CPU per started case     ${(roundCpuMs / N).toFixed(1)} ms in the round, ${(baseCpuMs / BASE_N).toFixed(1)} ms in the baseline (all threads, until the invitations are sent)`,
         ...threadCpuLines(roundThreads, roundThreadsAfter, N, 'round: '),
         ...threadCpuLines(baseThreads, baseThreadsAfter, BASE_N, 'baseline: '),
+        coresLine(roundCpuMs, roundWallMs, N, baseCpuMs, baseWallMs),
         `peak RSS                 ${mb(peaks.rss)} during the round, ${mb(idle.rss)} idle: +${mb(peaks.rss - idle.rss)}`,
         `peak heap used           ${mb(peaks.heap)} during the round, ${mb(idle.heap)} idle`,
         `before the round         RSS ${mb(before.rss)}, heap ${mb(before.heapUsed)} (after the warm-up and the baseline cases)`,
