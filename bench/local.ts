@@ -19,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { providerToken } from '../local/runtime/demo';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { callCounts, callLines } from './call-counts';
 import { benchProfileDir, runtimeProfileLines } from './cpu-profiles';
 import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
@@ -44,9 +45,6 @@ const started = performance.now();
 const secs = () => ((performance.now() - started) / 1000).toFixed(1).padStart(6);
 const say = (line: string) => console.log(`[${secs()} s] ${line}`);
 
-/** A function by its handler's name (functions/handlers/<name>.ts). */
-const shortName = (rt: Runtime, name: string) => rt.lambda.find(name)?.handlerName ?? name;
-
 const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms.toFixed(1));
 const stat = (v: number[]) =>
   `p50 ${fmt(percentile(v, 50))} ms, p99 ${fmt(percentile(v, 99))} ms (${v.length})`;
@@ -64,7 +62,6 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   };
   const driver = new CaseDriver({ ...options, signal: deadline }, samples);
   const ops = () => new Map(rt.dynamo.requests);
-  const invocations = () => new Map([...rt.lambda.stats].map(([name, st]) => [name, st.invocations]));
   const coldStarts = () => [...rt.lambda.stats.values()].reduce((n, st) => n + st.coldStarts, 0);
   const writes = (m: Map<string, number>) => WRITE_OPS.reduce((n, op) => n + (m.get(op) ?? 0), 0);
 
@@ -100,7 +97,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   });
   say(`${N} waste-collection cases, concurrency ${CONCURRENCY}, citizen by ${CITIZEN}`);
   const before = ops();
-  const invokedBefore = invocations();
+  const callsBefore = callCounts(rt);
   const coldBefore = coldStarts();
   const failures: string[] = [];
   let completed = 0;
@@ -157,10 +154,9 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   const mainBusy = performance.eventLoopUtilization(elu0).utilization;
   const cpu = process.cpuUsage(cpu0);
   const after = ops();
-  const invokedAfter = invocations();
   const coldInCases = coldStarts() - coldBefore;
   const finished = completed + failures.length;
-  const perCase = (op: string) => ((after.get(op) ?? 0) - (before.get(op) ?? 0)) / Math.max(1, finished);
+  const calls = callLines(callsBefore, callCounts(rt), finished);
   const writesPerCase = (writes(after) - writes(before)) / Math.max(1, finished);
   const traced = trace?.report(finished) ?? [];
   say(`${completed}/${N} completed in ${(wall / 1000).toFixed(1)} s; timing the bare writes`);
@@ -186,20 +182,8 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     `step submit latency     ${stat(submits)}`,
     ...[...samples.byLabel].filter(([k]) => k !== 'poll').map(([k, v]) => `  ${k.padEnd(22)}${stat(v)}`),
     `polls per case          ${(samples.all('poll').length / Math.max(1, finished)).toFixed(1)}`,
-    `DynamoDB ops per case   ${[...after.keys()]
-      .map((op) => [op, perCase(op)] as const)
-      .filter(([, n]) => n > 0)
-      .map(([op, n]) => `${op} ${n.toFixed(1)}`)
-      .join(', ')}`,
-    `invocations per case    ${[...invokedAfter]
-      .map(
-        ([name, n]) =>
-          [shortName(rt, name), (n - (invokedBefore.get(name) ?? 0)) / Math.max(1, finished)] as const,
-      )
-      .filter(([, n]) => n > 0)
-      .sort((a, b) => b[1] - a[1])
-      .map(([name, n]) => `${name} ${n.toFixed(1)}`)
-      .join(', ')}`,
+    `DynamoDB ops per case   ${calls.dynamo}`,
+    `invocations per case    ${calls.invocations}`,
     `cold starts while timed ${coldInCases} (Lambda environments the timed cases had to start)`,
     `bare writes per case    ${Math.round(writesPerCase)} PutItem: ${bare.toFixed(2)} ms per case (before the cases ${before1.msPerCase.toFixed(2)} ms over ${before1.cases}, after ${after1.msPerCase.toFixed(2)} ms over ${after1.cases})`,
     `main thread busy        ${(mainBusy * 100).toFixed(0)}% of the wall time`,

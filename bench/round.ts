@@ -26,6 +26,7 @@ import { Api, ApiError, putFile } from '../local/runtime/round-client';
 import { wasteRow, writeWasteCsv } from '../local/runtime/round-csv';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
+import { callCounts, callLines } from './call-counts';
 import { benchProfileDir, runtimeProfileLines } from './cpu-profiles';
 import { installTrace } from './local-trace';
 import { failedExecutions } from './round-failures';
@@ -206,11 +207,13 @@ async function main(): Promise<number> {
     const baseCpu = cpuSince(process.cpuUsage());
     const baseWall = wallSince();
     const baseThreads = threadCpu();
+    const baseCalls = callCounts(rt);
     const base = await baseline(rt, token);
     await settle(rt);
     const baseCpuMs = baseCpu();
     const baseWallMs = baseWall();
     const baseThreadsAfter = threadCpu();
+    const baseCallsAfter = callCounts(rt);
     say(`round of ${N} rows`);
     const trace = process.env.BENCH_TRACE ? installTrace(rt) : undefined;
     peaks.reset();
@@ -218,6 +221,7 @@ async function main(): Promise<number> {
     const roundCpu = cpuSince(process.cpuUsage());
     const roundWall = wallSince();
     const roundThreads = threadCpu();
+    const roundCalls = callCounts(rt);
     const r = await round(rt, api, `bench-${N}`, N, peaks);
     const rate = N / r.run;
     // The started cases at rest: each waits for an answer (a task token) and a timer.
@@ -226,6 +230,8 @@ async function main(): Promise<number> {
     const roundCpuMs = roundCpu();
     const roundWallMs = roundWall();
     const roundThreadsAfter = threadCpu();
+    const calls = callLines(roundCalls, callCounts(rt), N);
+    const baseCallLines = callLines(baseCalls, baseCallsAfter, BASE_N);
     const resting = await restingMemory();
     const stats = rt.engine.engine.stats();
     const dynamoHeap = (await rt.dynamo.threadHeap()) ?? { used: 0, total: 0 };
@@ -244,6 +250,10 @@ async function main(): Promise<number> {
         `CPU per started case     ${(roundCpuMs / N).toFixed(1)} ms in the round, ${(baseCpuMs / BASE_N).toFixed(1)} ms in the baseline (all threads, until the invitations are sent)`,
         ...threadCpuLines(roundThreads, roundThreadsAfter, N, 'round: '),
         ...threadCpuLines(baseThreads, baseThreadsAfter, BASE_N, 'baseline: '),
+        `DynamoDB ops per case    round: ${calls.dynamo}`,
+        `                         baseline: ${baseCallLines.dynamo}`,
+        `invocations per case     round: ${calls.invocations}`,
+        `                         baseline: ${baseCallLines.invocations}`,
         coresLine(roundCpuMs, roundWallMs, N, baseCpuMs, baseWallMs),
         `peak RSS                 ${mb(peaks.rss)} during the round, ${mb(idle.rss)} idle: +${mb(peaks.rss - idle.rss)}`,
         `peak heap used           ${mb(peaks.heap)} during the round, ${mb(idle.heap)} idle`,
