@@ -131,6 +131,8 @@ function importMs(file: string, env: Record<string, string>): number {
 /**
  * MODE=instructions: instructions executed to load the bundle (valgrind, node --jitless), minus those
  * of loading an empty file. Deterministic, so a loaded machine cannot move the ratio; slow (~15 s each).
+ * The seeds are fixed because V8 seeds its string hashes at random per process: how often a property or
+ * map lookup collides then moved the same bundle's count by several per cent from one run to the next.
  */
 function instructions(file: string, env: Record<string, string>): number {
   const r = spawnSync(
@@ -140,6 +142,8 @@ function instructions(file: string, env: Record<string, string>): number {
       '--callgrind-out-file=/dev/null',
       process.execPath,
       '--jitless',
+      '--hash-seed=42',
+      '--random-seed=42',
       '-e',
       `require(${JSON.stringify(file)})`,
     ],
