@@ -96,7 +96,6 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     boundMs: 30_000,
   });
   say(`${N} waste-collection cases, concurrency ${CONCURRENCY}, citizen by ${CITIZEN}`);
-  const before = ops();
   const callsBefore = callCounts(rt);
   const coldBefore = coldStarts();
   const failures: string[] = [];
@@ -153,11 +152,11 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   // process's CPU over all its threads (the functions' workers too), per completed case.
   const mainBusy = performance.eventLoopUtilization(elu0).utilization;
   const cpu = process.cpuUsage(cpu0);
-  const after = ops();
   const coldInCases = coldStarts() - coldBefore;
   const finished = completed + failures.length;
-  const calls = callLines(callsBefore, callCounts(rt), finished);
-  const writesPerCase = (writes(after) - writes(before)) / Math.max(1, finished);
+  const callsAfter = callCounts(rt);
+  const calls = callLines(callsBefore, callsAfter, finished);
+  const writesPerCase = (writes(callsAfter.dynamo) - writes(callsBefore.dynamo)) / Math.max(1, finished);
   const traced = trace?.report(finished) ?? [];
   say(`${completed}/${N} completed in ${(wall / 1000).toFixed(1)} s; timing the bare writes`);
 
