@@ -48,26 +48,37 @@ const say = (line: string) =>
   console.log(`[${((performance.now() - t00) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU time of the whole process (all threads) since `start`, in ms. */
-const cpuSince = (start: NodeJS.CpuUsage) => () => {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-};
+/**
+ * One timed stretch of the run (the baseline, the round): the process's CPU over all its threads,
+ * the wall time, each thread's CPU and the AWS calls made, from now until the returned function is
+ * called. Both stretches are measured alike, so their figures compare.
+ */
+function stretch(rt: Runtime) {
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  const threads = threadCpu();
+  const calls = callCounts(rt);
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return {
+      cpuMs: (used.user + used.system) / 1000,
+      wallMs: performance.now() - wall,
+      threads: { before: threads, after: threadCpu() },
+      calls: { before: calls, after: callCounts(rt) },
+    };
+  };
+}
 
-/** Wall time since now, in ms. */
-const wallSince =
-  (start = performance.now()) =>
-  () =>
-    performance.now() - start;
+type Stretch = ReturnType<ReturnType<typeof stretch>>;
 
 /**
  * How many cores the process kept busy, and the most cases per second this machine's cores could
  * start at that CPU per case: a rate near the ceiling is set by the machine, not by waiting.
  */
-function coresLine(cpuMs: number, wallMs: number, cases: number, baseCpuMs: number, baseWallMs: number) {
+function coresLine(round: Stretch, cases: number, base: Stretch) {
   const cores = availableParallelism();
-  const ceiling = (cores * 1000) / (cpuMs / cases);
-  return `cores busy               ${(cpuMs / wallMs).toFixed(2)} of ${cores} in the round, ${(baseCpuMs / baseWallMs).toFixed(2)} in the baseline; at the round's CPU per case ${cores} cores start at most ${ceiling.toFixed(1)} cases/s`;
+  const ceiling = (cores * 1000) / (round.cpuMs / cases);
+  return `cores busy               ${(round.cpuMs / round.wallMs).toFixed(2)} of ${cores} in the round, ${(base.cpuMs / base.wallMs).toFixed(2)} in the baseline; at the round's CPU per case ${cores} cores start at most ${ceiling.toFixed(1)} cases/s`;
 }
 
 /**
@@ -204,34 +215,23 @@ async function main(): Promise<number> {
     await round(rt, api, 'warmup', 20);
     await settle(rt);
     say(`baseline: ${BASE_N} single POST /cases, ${BASE_CONCURRENCY} at a time`);
-    const baseCpu = cpuSince(process.cpuUsage());
-    const baseWall = wallSince();
-    const baseThreads = threadCpu();
-    const baseCalls = callCounts(rt);
+    const baseStretch = stretch(rt);
     const base = await baseline(rt, token);
     await settle(rt);
-    const baseCpuMs = baseCpu();
-    const baseWallMs = baseWall();
-    const baseThreadsAfter = threadCpu();
-    const baseCallsAfter = callCounts(rt);
+    const baseFigures = baseStretch();
     say(`round of ${N} rows`);
     const trace = process.env.BENCH_TRACE ? installTrace(rt) : undefined;
     peaks.reset();
     const before = process.memoryUsage();
-    const roundCpu = cpuSince(process.cpuUsage());
-    const roundWall = wallSince();
-    const roundThreads = threadCpu();
-    const roundCalls = callCounts(rt);
+    const roundStretch = stretch(rt);
     const r = await round(rt, api, `bench-${N}`, N, peaks);
     const rate = N / r.run;
     // The started cases at rest: each waits for an answer (a task token) and a timer.
     const invited = ((await settle(rt)) - r.startedAt) / 1000;
     // Up to here each case has had its invitations sent: the same work as a baseline case.
-    const roundCpuMs = roundCpu();
-    const roundWallMs = roundWall();
-    const roundThreadsAfter = threadCpu();
-    const calls = callLines(roundCalls, callCounts(rt), N);
-    const baseCallLines = callLines(baseCalls, baseCallsAfter, BASE_N);
+    const roundFigures = roundStretch();
+    const calls = callLines(roundFigures.calls.before, roundFigures.calls.after, N);
+    const baseCalls = callLines(baseFigures.calls.before, baseFigures.calls.after, BASE_N);
     const resting = await restingMemory();
     const stats = rt.engine.engine.stats();
     const dynamoHeap = (await rt.dynamo.threadHeap()) ?? { used: 0, total: 0 };
@@ -247,14 +247,14 @@ async function main(): Promise<number> {
         `total time               ${r.total.toFixed(1)} s  (file, create, upload, start, wait)`,
         `baseline POST /cases/s   ${base.toFixed(1)}  (${BASE_N} at concurrency ${BASE_CONCURRENCY})`,
         `round / baseline         ${(rate / base).toFixed(2)}x`,
-        `CPU per started case     ${(roundCpuMs / N).toFixed(1)} ms in the round, ${(baseCpuMs / BASE_N).toFixed(1)} ms in the baseline (all threads, until the invitations are sent)`,
-        ...threadCpuLines(roundThreads, roundThreadsAfter, N, 'round: '),
-        ...threadCpuLines(baseThreads, baseThreadsAfter, BASE_N, 'baseline: '),
+        `CPU per started case     ${(roundFigures.cpuMs / N).toFixed(1)} ms in the round, ${(baseFigures.cpuMs / BASE_N).toFixed(1)} ms in the baseline (all threads, until the invitations are sent)`,
+        ...threadCpuLines(roundFigures.threads.before, roundFigures.threads.after, N, 'round: '),
+        ...threadCpuLines(baseFigures.threads.before, baseFigures.threads.after, BASE_N, 'baseline: '),
         `DynamoDB ops per case    round: ${calls.dynamo}`,
-        `                         baseline: ${baseCallLines.dynamo}`,
+        `                         baseline: ${baseCalls.dynamo}`,
         `invocations per case     round: ${calls.invocations}`,
-        `                         baseline: ${baseCallLines.invocations}`,
-        coresLine(roundCpuMs, roundWallMs, N, baseCpuMs, baseWallMs),
+        `                         baseline: ${baseCalls.invocations}`,
+        coresLine(roundFigures, N, baseFigures),
         `peak RSS                 ${mb(peaks.rss)} during the round, ${mb(idle.rss)} idle: +${mb(peaks.rss - idle.rss)}`,
         `peak heap used           ${mb(peaks.heap)} during the round, ${mb(idle.heap)} idle`,
         `before the round         RSS ${mb(before.rss)}, heap ${mb(before.heapUsed)} (after the warm-up and the baseline cases)`,
