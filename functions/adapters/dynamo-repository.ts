@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { DelegateRecord } from '../delegation/model';
 import type {
   CaseEvent,
   CaseFailure,
@@ -20,6 +19,7 @@ import type {
   NewCase,
   OpenStepInput,
   OpenStepResult,
+  ProcessingRead,
   Reopened,
 } from '../domain/ports';
 import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
@@ -28,12 +28,13 @@ import { CaseCreator } from './dynamo-case-create';
 import { readCaseEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
-import { eventsOf, omit, putItem, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
+import { readCaseView } from './dynamo-case-view';
+import { putItem, toCase } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
 import { CaseReopenStore } from './dynamo-reopen';
 import { StepStore } from './dynamo-steps';
-import { CASE_PARTITION, keys } from './table-keys';
+import { keys } from './table-keys';
 
 // CaseRepository on the single table of table-keys.ts. Only single-item conditional writes
 // (no transactions): every multi-item operation is ordered so that a retry after a crash converges.
@@ -90,26 +91,11 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     return record;
   }
 
-  async getCaseView(caseId: string): Promise<CaseView | undefined> {
-    const items = await queryAll(this.db, this.table, {
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.case(caseId).pk },
-      ConsistentRead: true,
-    });
-    const head = items.find((item) => item.sk === CASE_PARTITION.case);
-    if (!head) return undefined;
+  async getCaseView(caseId: string, processing: ProcessingRead = 'latest'): Promise<CaseView | undefined> {
+    const view = await readCaseView(this.db, this.table, caseId, processing);
     // A read of the case is logged next (processing log): its records copy this ttl.
-    if (typeof head.ttl === 'number') this.remember(caseId, head.ttl);
-    const steps = items.filter((item) => String(item.sk).startsWith(CASE_PARTITION.step)).map(toStep);
-    const events = eventsOf(items);
-    // The sort key orders them by time already.
-    const processing = items
-      .filter((item) => String(item.sk).startsWith(CASE_PARTITION.processing))
-      .map(toProcessing);
-    const delegates = items
-      .filter((item) => String(item.sk).startsWith(CASE_PARTITION.delegate))
-      .map((item) => omit(item, ['pk', 'sk', 'ttl']) as unknown as DelegateRecord);
-    return { case: toCase(head), steps, events, processing, delegates };
+    if (typeof view?.case.ttl === 'number') this.remember(caseId, view.case.ttl);
+    return view;
   }
 
   async getCaseEvents(caseId: string): Promise<Pick<CaseView, 'case' | 'events'> | undefined> {

@@ -11,6 +11,8 @@ const WORDS = {
   nl: {
     log: 'Verwerkingslog',
     logIntro: 'Wie de persoonsgegevens van deze zaak las of wijzigde. De burger ziet dit ook, zonder namen.',
+    older: (shown: number) =>
+      `Hier staan de ${shown} laatste regels; de eerdere zijn bewaard, en de download van de burger bevat ze allemaal.`,
     who: 'Medewerker',
     trace: 'Trace',
     what: 'Wat',
@@ -24,6 +26,8 @@ const WORDS = {
   en: {
     log: 'Processing log',
     logIntro: "Who read or changed this case's personal data. The citizen sees this too, without names.",
+    older: (shown: number) =>
+      `These are the last ${shown} lines; the earlier ones are kept, and the citizen's download holds them all.`,
     who: 'Staff',
     trace: 'Trace',
     what: 'What',
@@ -48,7 +52,7 @@ export function privacySection(dto: CaseDto, locale: Locale, base: string, csrf:
     const [sentence] = processingSentences([entry], locale);
     return `<tr><td>${esc(formatDate(entry.at, locale))}</td><td>${esc(sentence ?? '')}</td><td>${esc(entry.by ?? '')}</td><td class="cp-code">${esc(entry.traceId ?? '')}</td></tr>`;
   });
-  const log = `<section aria-labelledby="processing"><h2 id="processing">${t.log}</h2><p>${t.logIntro}</p>${
+  const log = `<section aria-labelledby="processing"><h2 id="processing">${t.log}</h2><p>${t.logIntro}</p>${dto.processingLogOlder ? `<p id="processing-older">${esc(t.older(rows.length))}</p>` : ''}${
     rows.length
       ? `<div class="cp-table"><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.what}</th><th scope="col">${t.who}</th><th scope="col">${t.trace}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
       : `<p>${PROCESSING_WORDS[locale].none}</p>`

@@ -108,6 +108,8 @@ const caseView = {
   events: z.array(z.looseObject({ at: isoTime, type: text })),
   waiting: z.optional(caseWaiting()),
   proposals: z.optional(z.array(proposalView)),
+  // The processing log holds the newest 100 records; true when there are older ones.
+  processingLogOlder: z.optional(z.literal(true)),
   // Never sealed personal data, keys or hashes.
   requestHash: absent,
   dataKey: absent,

@@ -53,8 +53,10 @@ export interface CaseDto {
   stages: { stageId: string; title: Bilingual }[];
   steps: StepView[];
   events: Pick<CaseEvent, 'at' | 'type' | 'actor' | 'stepId' | 'channel' | 'detail'>[];
-  /** Every time staff read or changed the case's personal data (newest last). */
+  /** Every time staff read or changed the case's personal data (newest last): the newest 100 in a view. */
   processingLog: ProcessingView[];
+  /** There are older processing records than processingLog holds (the citizen's export holds them all). */
+  processingLogOlder?: true;
   /** Who waited on whom, in seconds, per stage visit and in all (reports/waiting.ts); running visits up to now. */
   waiting: CaseWaiting;
   /** For the citizen: until when their link works (a helper's link cannot outlast it). */

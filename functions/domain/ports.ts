@@ -18,11 +18,19 @@ export interface CaseView {
   case: CaseRecord;
   steps: StepRecord[];
   events: CaseEvent[];
-  /** The processing log (processing-log.ts), oldest first; absent where a view does not read it. */
+  /**
+   * The processing log (processing-log.ts), oldest first; absent where a view does not read it. A view
+   * read 'latest' holds the newest records only (every read of a case adds one).
+   */
   processing?: ProcessingRecord[];
+  /** The case has older processing records than `processing` holds. */
+  processingOlder?: true;
   /** The citizen's delegates (delegation/), revoked ones included; absent where a view does not read them. */
   delegates?: DelegateRecord[];
 }
+
+/** How much of a case's processing log a view reads: its newest records (the default), or all of it. */
+export type ProcessingRead = 'latest' | 'all';
 
 /**
  * A position in a listing: where the next page starts. Opaque to the domain; the edge hands it to
@@ -101,7 +109,8 @@ export interface CaseRepository {
   /** Creates case and link; 'exists' when the caseId is taken (an idempotent replay or a clash). */
   createCase(record: CaseRecord, linkHash: string): Promise<'created' | 'exists'>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
-  getCaseView(caseId: string): Promise<CaseView | undefined>;
+  /** The case with its steps, events, delegates and processing log: the newest records, or 'all'. */
+  getCaseView(caseId: string, processing?: ProcessingRead): Promise<CaseView | undefined>;
   /** The case and its event log alone (read consistently): what its waiting is computed from. */
   getCaseEvents(caseId: string): Promise<Pick<CaseView, 'case' | 'events'> | undefined>;
   /** `delegateId`: the link is a delegate's (delegation/), not the citizen's own. */

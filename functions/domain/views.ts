@@ -120,6 +120,7 @@ export function caseDto(
       ...(record.delegateId !== undefined && { delegate: answeredBy(names, record.delegateId) }),
       ...(audience === 'provider' && { by: record.by, traceId: record.traceId }),
     })),
+    ...(view.processingOlder && { processingLogOlder: true }),
     waiting: caseWaiting(service, view.events, { status: c.status, at: c.updatedAt }, now),
   };
   const proposals = proposalViews(view.steps, cipher);

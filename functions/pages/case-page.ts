@@ -183,7 +183,7 @@ export function casePage(input: CasePageInput): string {
   parts.push(waitingSection(dto, locale));
   if (own) {
     parts.push(delegatesSection(input));
-    parts.push(processingSection(dto.processingLog, locale));
+    parts.push(processingSection(dto.processingLog, locale, dto.processingLogOlder));
     parts.push(
       p(
         `<a class="utrecht-link utrecht-link--html-a" href="${esc(input.basePath)}/export" download>${esc(t.exportLink)}</a>`,

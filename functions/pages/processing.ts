@@ -11,6 +11,8 @@ type Words = {
   heading: string;
   intro: string;
   none: string;
+  /** A view holds the newest records only (every view of the case adds one); the export holds all. */
+  older: (shown: number) => string;
   purpose: string;
   categories: Record<DataCategory, string>;
   /** An erasure names no categories when there was nothing left to erase. */
@@ -28,6 +30,8 @@ export const PROCESSING_WORDS: Record<Locale, Words> = {
     intro:
       'Elke keer dat medewerkers uw gegevens bekijken of wijzigen, staat dat hier: welke organisatie het deed, wanneer en waarvoor. Namen van medewerkers staan er niet bij.',
     none: 'Er heeft nog niemand uw gegevens bekeken of gewijzigd.',
+    older: (shown) =>
+      `Hier staan de ${shown} laatste keren. Eerdere keren staan in de download van al uw gegevens, onderaan deze pagina.`,
     purpose: 'Waarvoor',
     categories: {
       contact: 'uw contactgegevens',
@@ -48,6 +52,8 @@ export const PROCESSING_WORDS: Record<Locale, Words> = {
     intro:
       'Every time staff view or change your data, it is listed here: which organisation did it, when and what for. Staff names are not shown.',
     none: 'Nobody has viewed or changed your data yet.',
+    older: (shown) =>
+      `These are the last ${shown} times. Earlier ones are in the download of all your data, at the bottom of this page.`,
     purpose: 'What for',
     categories: {
       contact: 'your contact details',
@@ -118,9 +124,14 @@ export function processingGroups(entries: readonly ProcessingEntry[], locale: Lo
   return [...groups.values()];
 }
 
-/** The section of the citizen page (Utrecht design system classes). */
-export function processingSection(entries: readonly ProcessingEntry[], locale: Locale): string {
+/** The section of the citizen page (Utrecht design system classes); `older`: the log has more than these. */
+export function processingSection(
+  entries: readonly ProcessingEntry[],
+  locale: Locale,
+  older = false,
+): string {
   const w = PROCESSING_WORDS[locale];
+  const intro = older ? `${w.intro} ${w.older(entries.length)}` : w.intro;
   const groups = processingGroups(entries, locale).map((g) => {
     const items = processingSentences(g.entries, locale).map(
       (s) => `<li class="utrecht-unordered-list__item">${esc(s)}</li>`,
@@ -128,5 +139,5 @@ export function processingSection(entries: readonly ProcessingEntry[], locale: L
     return `<h3 class="utrecht-heading-3">${esc(g.organisation)}</h3><p class="utrecht-paragraph">${w.purpose}: ${esc(g.purpose)}</p><ul class="utrecht-unordered-list">${items.join('')}</ul>`;
   });
   const body = groups.length > 0 ? groups.join('') : `<p class="utrecht-paragraph">${w.none}</p>`;
-  return `<section aria-labelledby="processing" id="processing-log"><h2 class="utrecht-heading-2" id="processing">${w.heading}</h2><p class="utrecht-paragraph">${w.intro}</p>${body}</section>`;
+  return `<section aria-labelledby="processing" id="processing-log"><h2 class="utrecht-heading-2" id="processing">${w.heading}</h2><p class="utrecht-paragraph">${esc(intro)}</p>${body}</section>`;
 }

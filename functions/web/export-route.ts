@@ -10,7 +10,8 @@ import { loadCase } from './link-case';
 export const EXPORT_ROUTE = 'GET /c/{linkToken}/export';
 
 export async function exportCase(deps: CitizenWebDeps, input: CitizenInput): Promise<HttpResult> {
-  const { view, link, service } = await loadCase(deps, input.path.linkToken ?? '');
+  // The whole processing log: a view holds only its newest records.
+  const { view, link, service } = await loadCase(deps, input.path.linkToken ?? '', 'all');
   citizenOnly(link.asker);
   const now = deps.clock.now();
   const body = caseExport(service, view, deps.vault, now);

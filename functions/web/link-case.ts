@@ -1,5 +1,6 @@
 import { type LinkAccess, whoAsks } from '../delegation/link-access';
 import { requireService } from '../domain/definitions';
+import type { ProcessingRead } from '../domain/ports';
 import { LinkExpiredError, NotFoundError } from '../shared/errors';
 import type { CitizenWebDeps } from './deps';
 
@@ -11,10 +12,10 @@ import type { CitizenWebDeps } from './deps';
 export const access = (deps: CitizenWebDeps, token: string): Promise<LinkAccess> =>
   whoAsks(deps.repo, deps.delegates, deps.clock, token);
 
-/** The whole case the link opens, for the routes that show it or hand it over. */
-export async function loadCase(deps: CitizenWebDeps, token: string) {
+/** The whole case the link opens, for the routes that show it or hand it over ('all' of its log). */
+export async function loadCase(deps: CitizenWebDeps, token: string, processing?: ProcessingRead) {
   const link = await access(deps, token);
-  const view = await deps.repo.getCaseView(link.caseId);
+  const view = await deps.repo.getCaseView(link.caseId, processing);
   if (!view) throw new NotFoundError('There is no case for this link.');
   if (Date.parse(view.case.linkExpiresAt) < deps.clock.now().getTime()) throw new LinkExpiredError();
   return { view, link, service: requireService(view.case.serviceId) };

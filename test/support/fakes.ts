@@ -1,3 +1,4 @@
+import { PROCESSING_SHOWN } from '../../functions/adapters/dynamo-case-view';
 import type { DelegateRecord } from '../../functions/delegation/model';
 import {
   type CaseErasure,
@@ -24,6 +25,7 @@ import type {
   OpenStepInput,
   OpenStepResult,
   PageKey,
+  ProcessingRead,
   WorkflowEngine,
 } from '../../functions/domain/ports';
 import type { ProcessingLog, ProcessingRecord } from '../../functions/domain/processing-log';
@@ -65,17 +67,20 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
     const c = this.cases.get(caseId);
     return c && copy(c);
   }
-  async getCaseView(caseId: string): Promise<CaseView | undefined> {
+  async getCaseView(caseId: string, read: ProcessingRead = 'latest'): Promise<CaseView | undefined> {
     const c = this.cases.get(caseId);
     if (!c) return undefined;
     const steps = [...this.steps.values()].filter((s) => s.caseId === caseId);
     const processing = this.processing.filter((r) => r.caseId === caseId);
     const delegates = this.delegates.filter((d) => d.caseId === caseId);
+    // As the table adapter reads it (dynamo-case-view.ts): the newest records, unless all are asked for.
+    const older = read === 'latest' && processing.length > PROCESSING_SHOWN;
     return copy({
       case: c,
       steps,
       events: this.events.filter((e) => e.caseId === caseId),
-      processing,
+      processing: older ? processing.slice(-PROCESSING_SHOWN) : processing,
+      ...(older && { processingOlder: true as const }),
       delegates,
     });
   }

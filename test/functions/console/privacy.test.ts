@@ -72,6 +72,20 @@ describe('console: processing log', () => {
       /Gm0363 heeft uw contactgegevens en de gegevens voor deze dienst vastgelegd op \d+ maart 2026\./,
     );
     expect(page.body).toContain('<td>staff-1</td>');
+    expect(page.body).not.toContain('id="processing-older"');
+  });
+
+  it('shows the newest 100 lines of a long log and says that the earlier ones are kept', async () => {
+    const { get, startCase, repo } = setup();
+    const caseId = await startCase('key-privacy-000000005');
+    for (let i = 0; i < 120; i++) await get(`/cases/${caseId}`);
+    expect(repo.processing.filter((r) => r.caseId === caseId).length).toBeGreaterThan(120);
+    const page = await get(`/cases/${caseId}`);
+    const log = page.body.slice(page.body.indexOf('id="processing"'), page.body.indexOf('id="erase"'));
+    expect(log.match(/<tr><td>/g)).toHaveLength(100);
+    expect(log).toContain(
+      '<p id="processing-older">Hier staan de 100 laatste regels; de eerdere zijn bewaard, en de download van de burger bevat ze allemaal.</p>',
+    );
   });
 });
 

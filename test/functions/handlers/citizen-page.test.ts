@@ -382,6 +382,11 @@ const logItem = (at: string, action: string, categories: string[], org = 'gemeen
   ttl: 4_000_000_000,
 });
 
+/** 130 reads of the case, a minute apart, oldest first. */
+const manyReads = Array.from({ length: 130 }, (_, i) =>
+  logItem(new Date(Date.UTC(2026, 11, 3, 8, i)).toISOString(), 'read', ['answers']),
+);
+
 describe('the processing log on the citizen page', () => {
   const processing = [
     logItem('2026-12-01T09:00:00.000Z', 'create', ['contact', 'reference']),
@@ -427,6 +432,23 @@ describe('the processing log on the citizen page', () => {
     expect(en.body).toContain(
       'Gemeente Utrecht viewed your contact details and your answers on 3 December 2026.',
     );
+  });
+
+  it('shows the newest 100 records of a long log, says where the older ones are, and reads no more', async () => {
+    table({ processing: manyReads });
+    // The table answers the view's query down from the newest record, as DynamoDB does.
+    ddb.on(QueryCommand, { ScanIndexForward: false }).resolves({ Items: [...manyReads].reverse() });
+    const json = await get(undefined, { accept: 'application/json' });
+    const log = json.json?.processingLog as { at: string }[];
+    expect(log).toHaveLength(100);
+    expect(log.map((entry) => entry.at)).toEqual(manyReads.slice(30).map((item) => item.at));
+    expect(json.json?.processingLogOlder).toBe(true);
+    const page = await get();
+    expect(page.body).toContain(
+      'Hier staan de 100 laatste keren. Eerdere keren staan in de download van al uw gegevens, onderaan deze pagina.',
+    );
+    table({ processing });
+    expect((await get()).body).not.toContain('Eerdere keren');
   });
 
   it('shows an erased case as such: "gegevens verwijderd", without any of its data', async () => {
@@ -478,6 +500,18 @@ describe('GET /c/{linkToken}/export', () => {
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ type: 'DATA_EXPORTED', actor: 'citizen' }),
     });
+  });
+
+  it('hands over the whole processing log, however long: a page shows only its newest records', async () => {
+    table({ processing: manyReads });
+    const res = await exportCase();
+    expect(res.json?.processingLog).toHaveLength(130);
+    expect(res.json).not.toHaveProperty('processingLogOlder');
+    // Read up from the oldest record, every page of it.
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      ExpressionAttributeValues: { ':pk': 'CASE#case1', ':from': 'LOG#', ':to': 'STEP$' },
+    });
+    for (const call of ddb.commandCalls(QueryCommand)) expect(call.args[0].input.Limit).toBeUndefined();
   });
 
   it('answers 404 for an unknown link and 410 for an expired one, exporting nothing', async () => {

@@ -1,0 +1,96 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DelegateRecord } from '../delegation/model';
+import type { CaseView, ProcessingRead } from '../domain/ports';
+import { eventsOf, type Item, omit, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
+import { CASE_PARTITION, keys } from './table-keys';
+
+// A case as its pages and the API show it, in two queries of its partition run side by side: the case,
+// its delegates and its events (sort keys CASE up to the last EVENT#), and its steps with the newest
+// processing records (from the top of STEP# down into LOG#). Every read of a case adds a record to its
+// processing log, so a view that read the log whole grew with every read: after 2,000 reads of one case
+// its GET /cases/{id} answered 660 KB. An API client polling a case each minute would have taken it past
+// Lambda's 6 MB response limit within two weeks, and every read would have cost more read units than
+// the last. The whole log is read only where it is handed over whole (the citizen's export).
+
+/** Processing records a view holds: the newest ones. */
+export const PROCESSING_SHOWN = 100;
+
+/** Just past every EVENT# key, and just past every STEP# key: '$' follows '#'. */
+const AFTER_EVENTS = `${CASE_PARTITION.event.slice(0, -1)}$`;
+const AFTER_STEPS = `${CASE_PARTITION.step.slice(0, -1)}$`;
+
+const startsWith = (prefix: string) => (item: Item) => String(item.sk).startsWith(prefix);
+
+export async function readCaseView(
+  db: DynamoDBDocumentClient,
+  table: string,
+  caseId: string,
+  processing: ProcessingRead,
+): Promise<CaseView | undefined> {
+  const pk = keys.case(caseId).pk;
+  const range = (from: string, to: string) => ({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+    ConsistentRead: true,
+  });
+  const [front, back] = await Promise.all([
+    queryAll(db, table, range(CASE_PARTITION.case, AFTER_EVENTS)),
+    processing === 'all'
+      ? queryAll(db, table, range(CASE_PARTITION.processing, AFTER_STEPS))
+      : newestFirst(db, table, range(CASE_PARTITION.processing, AFTER_STEPS)),
+  ]);
+  const head = front.find((item) => item.sk === CASE_PARTITION.case);
+  if (!head) return undefined;
+  // Oldest first, as the sort key orders them (the newest came first); a view keeps PROCESSING_SHOWN.
+  const records = back
+    .filter(startsWith(CASE_PARTITION.processing))
+    .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+    .map(toProcessing);
+  const older = processing === 'latest' && records.length > PROCESSING_SHOWN;
+  return {
+    case: toCase(head),
+    steps: back.filter(startsWith(CASE_PARTITION.step)).map(toStep),
+    events: eventsOf(front),
+    processing: older ? records.slice(-PROCESSING_SHOWN) : records,
+    ...(older && { processingOlder: true }),
+    delegates: front
+      .filter(startsWith(CASE_PARTITION.delegate))
+      .map((item) => omit(item, ['pk', 'sk', 'ttl']) as unknown as DelegateRecord),
+  };
+}
+
+/**
+ * The steps and the newest PROCESSING_SHOWN + 1 processing records (one more than shown says whether
+ * there are older ones), read down from the top of the range. A case has a few steps, so one page
+ * nearly always holds them all; further pages are read only while fewer records than that have come.
+ */
+async function newestFirst(
+  db: DynamoDBDocumentClient,
+  table: string,
+  input: { KeyConditionExpression: string; ExpressionAttributeValues: Item; ConsistentRead: boolean },
+): Promise<Item[]> {
+  const wanted = PROCESSING_SHOWN + 1;
+  const items: Item[] = [];
+  let records = 0;
+  let start: Item | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        ...input,
+        ScanIndexForward: false,
+        Limit: wanted + 20,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      if (startsWith(CASE_PARTITION.processing)(item)) {
+        if (records === wanted) return items;
+        records++;
+      }
+      items.push(item);
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}

@@ -1,0 +1,99 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROCESSING_SHOWN } from '../../../functions/adapters/dynamo-case-view';
+import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
+import { keys } from '../../../functions/adapters/table-keys';
+import type { ProcessingRecord } from '../../../functions/domain/processing-log';
+import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { caseRecord } from './fixtures';
+
+// The case view reads the newest processing records only: every read of a case adds one, so a view that
+// read them all grew with every read (and would pass Lambda's 6 MB response limit on a polled case).
+
+let table: LocalTable;
+let db: ReturnType<typeof localDocumentClient>;
+let repo: DynamoCaseRepository;
+
+beforeAll(async () => {
+  table = await startDynalite();
+  db = localDocumentClient(table.endpoint);
+  repo = new DynamoCaseRepository(db, table.tableName);
+});
+afterAll(async () => {
+  db.destroy();
+  await table?.stop();
+});
+
+/** Record number i of a case, one second after the one before. */
+const record = (caseId: string, i: number): ProcessingRecord => ({
+  caseId,
+  at: new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString(),
+  action: 'read',
+  categories: ['answers'],
+  org: 'gemeente-utrecht',
+  by: `staff-${i}`,
+  serviceId: 'waste-collection',
+  activity: 'afvalinzameling',
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: i.toString(16).padStart(16, '0'),
+  parentSpanId: 'b7ad6b7169203331',
+});
+
+/** A case with `steps` step items, `records` processing records and one event (CASE_CREATED). */
+async function caseWith(steps: number, records: number) {
+  const c = caseRecord();
+  await repo.createCase(c, `link-${c.caseId}`);
+  for (let s = 0; s < steps; s++) {
+    const item = {
+      ...keys.step(c.caseId, `step-${s}`),
+      caseId: c.caseId,
+      stepId: `step-${s}`,
+      status: 'OPEN',
+    };
+    await db.send(new PutCommand({ TableName: table.tableName, Item: item }));
+  }
+  await repo.append(Array.from({ length: records }, (_, i) => record(c.caseId, i)));
+  return c.caseId;
+}
+
+const byOf = (records: ProcessingRecord[] | undefined) => (records ?? []).map((r) => r.by);
+const staff = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `staff-${from + i}`);
+
+describe('case view', () => {
+  it('holds the newest processing records, oldest first, and says that there are older ones', async () => {
+    const caseId = await caseWith(3, PROCESSING_SHOWN + 30);
+    const view = await repo.getCaseView(caseId);
+    expect(byOf(view?.processing)).toEqual(staff(30, PROCESSING_SHOWN + 30));
+    expect(view?.processingOlder).toBe(true);
+    expect(view?.steps.map((s) => s.stepId).sort()).toEqual(['step-0', 'step-1', 'step-2']);
+    expect(view?.events.map((e) => e.type)).toEqual(['CASE_CREATED']);
+    expect(view?.case.caseId).toBe(caseId);
+  });
+
+  it("reads 'all' of the log for the export, and no flag", async () => {
+    const caseId = await caseWith(3, PROCESSING_SHOWN + 30);
+    const view = await repo.getCaseView(caseId, 'all');
+    expect(byOf(view?.processing)).toEqual(staff(0, PROCESSING_SHOWN + 30));
+    expect(view?.processingOlder).toBeUndefined();
+    expect(view?.steps).toHaveLength(3);
+  });
+
+  it('has no flag when the log holds exactly as many records as a view shows', async () => {
+    const caseId = await caseWith(2, PROCESSING_SHOWN);
+    const view = await repo.getCaseView(caseId);
+    expect(byOf(view?.processing)).toEqual(staff(0, PROCESSING_SHOWN));
+    expect(view?.processingOlder).toBeUndefined();
+  });
+
+  it('keeps every step when the steps and the newest records take more than one page of the query', async () => {
+    const caseId = await caseWith(40, PROCESSING_SHOWN + 5);
+    const view = await repo.getCaseView(caseId);
+    expect(view?.steps).toHaveLength(40);
+    expect(byOf(view?.processing)).toEqual(staff(5, PROCESSING_SHOWN + 5));
+    expect(view?.processingOlder).toBe(true);
+  });
+
+  it('is undefined for a case that does not exist', async () => {
+    expect(await repo.getCaseView('no-such-case')).toBeUndefined();
+  });
+});
