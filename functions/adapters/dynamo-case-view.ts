@@ -4,16 +4,20 @@ import type { CaseView, ProcessingRead } from '../domain/ports';
 import { eventsOf, type Item, omit, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
 import { CASE_PARTITION, keys } from './table-keys';
 
-// A case as its pages and the API show it, in two queries of its partition run side by side: the case,
-// its delegates and its events (sort keys CASE up to the last EVENT#), and its steps with the newest
-// processing records (from the top of STEP# down into LOG#). Every read of a case adds a record to its
-// processing log, so a view that read the log whole grew with every read: after 2,000 reads of one case
-// its GET /cases/{id} answered 660 KB. An API client polling a case each minute would have taken it past
-// Lambda's 6 MB response limit within two weeks, and every read would have cost more read units than
-// the last. The whole log is read only where it is handed over whole (the citizen's export).
+// A case as its pages and the API show it. Every read of a case adds a record to its processing log, so a
+// view that read the partition whole grew with every read: after 2,000 reads of one case its
+// GET /cases/{id} answered 660 KB, and a case polled each minute would have passed Lambda's 6 MB response
+// limit within two weeks, each read costing more read units than the last. So a view reads one bounded page
+// of the partition, which holds all of an ordinary case; a longer partition is read in two parts side by
+// side instead: the case with its delegates and events (sort keys CASE up to the last EVENT#), and, down
+// from the top, its steps with the newest processing records (STEP# down into LOG#). The whole log is read
+// only where it is handed over whole (the citizen's export).
 
 /** Processing records a view holds: the newest ones. */
 export const PROCESSING_SHOWN = 100;
+
+/** Items of the one page a view reads first: an ordinary case's partition, with room to spare. */
+const FIRST_PAGE = 250;
 
 /** Just past every EVENT# key, and just past every STEP# key: '$' follows '#'. */
 const AFTER_EVENTS = `${CASE_PARTITION.event.slice(0, -1)}$`;
@@ -33,27 +37,41 @@ export async function readCaseView(
     ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
     ConsistentRead: true,
   });
-  const [front, back] = await Promise.all([
-    queryAll(db, table, range(CASE_PARTITION.case, AFTER_EVENTS)),
-    processing === 'all'
-      ? queryAll(db, table, range(CASE_PARTITION.processing, AFTER_STEPS))
-      : newestFirst(db, table, range(CASE_PARTITION.processing, AFTER_STEPS)),
+  const whole = {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ConsistentRead: true,
+  };
+  if (processing === 'all') return viewOf(await queryAll(db, table, whole), processing);
+  const first = await db.send(new QueryCommand({ TableName: table, ...whole, Limit: FIRST_PAGE }));
+  const items = first.Items ?? [];
+  if (!first.LastEvaluatedKey) return viewOf(items, processing);
+  // The page got past the events when it holds a later item: then it holds the case's front whole.
+  const front = items.filter((item) => String(item.sk) < AFTER_EVENTS);
+  const [caseFront, back] = await Promise.all([
+    front.length < items.length ? front : queryAll(db, table, range(CASE_PARTITION.case, AFTER_EVENTS)),
+    newestFirst(db, table, range(CASE_PARTITION.processing, AFTER_STEPS)),
   ]);
-  const head = front.find((item) => item.sk === CASE_PARTITION.case);
+  return viewOf([...caseFront, ...back], processing);
+}
+
+/** The view of a case's items; 'latest' keeps the newest PROCESSING_SHOWN processing records. */
+function viewOf(items: Item[], processing: ProcessingRead): CaseView | undefined {
+  const head = items.find((item) => item.sk === CASE_PARTITION.case);
   if (!head) return undefined;
-  // Oldest first, as the sort key orders them (the newest came first); a view keeps PROCESSING_SHOWN.
-  const records = back
+  // Oldest first, as the sort key orders them (a longer partition's newest come first).
+  const records = items
     .filter(startsWith(CASE_PARTITION.processing))
-    .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+    .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1))
     .map(toProcessing);
   const older = processing === 'latest' && records.length > PROCESSING_SHOWN;
   return {
     case: toCase(head),
-    steps: back.filter(startsWith(CASE_PARTITION.step)).map(toStep),
-    events: eventsOf(front),
+    steps: items.filter(startsWith(CASE_PARTITION.step)).map(toStep),
+    events: eventsOf(items),
     processing: older ? records.slice(-PROCESSING_SHOWN) : records,
     ...(older && { processingOlder: true }),
-    delegates: front
+    delegates: items
       .filter(startsWith(CASE_PARTITION.delegate))
       .map((item) => omit(item, ['pk', 'sk', 'ttl']) as unknown as DelegateRecord),
   };

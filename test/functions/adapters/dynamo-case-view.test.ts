@@ -59,23 +59,63 @@ async function caseWith(steps: number, records: number) {
 const byOf = (records: ProcessingRecord[] | undefined) => (records ?? []).map((r) => r.by);
 const staff = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `staff-${from + i}`);
 
+/** The Query requests the table served while `work` ran. */
+async function queries<T>(work: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  const stack = db.middlewareStack;
+  let count = 0;
+  stack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'QueryCommand') count++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countQueries' },
+  );
+  try {
+    return { result: await work(), queries: count };
+  } finally {
+    stack.remove('countQueries');
+  }
+}
+
 describe('case view', () => {
-  it('holds the newest processing records, oldest first, and says that there are older ones', async () => {
-    const caseId = await caseWith(3, PROCESSING_SHOWN + 30);
-    const view = await repo.getCaseView(caseId);
-    expect(byOf(view?.processing)).toEqual(staff(30, PROCESSING_SHOWN + 30));
-    expect(view?.processingOlder).toBe(true);
-    expect(view?.steps.map((s) => s.stepId).sort()).toEqual(['step-0', 'step-1', 'step-2']);
-    expect(view?.events.map((e) => e.type)).toEqual(['CASE_CREATED']);
-    expect(view?.case.caseId).toBe(caseId);
-  });
+  // 130 records fit the first page with the case; 400 take the two-part read.
+  for (const records of [PROCESSING_SHOWN + 30, 400])
+    it(`holds the newest processing records, oldest first, and says that there are older ones (${records})`, async () => {
+      const caseId = await caseWith(3, records);
+      const { result: view, queries: count } = await queries(() => repo.getCaseView(caseId));
+      expect(byOf(view?.processing)).toEqual(staff(records - PROCESSING_SHOWN, records));
+      expect(view?.processingOlder).toBe(true);
+      expect(view?.steps.map((s) => s.stepId).sort()).toEqual(['step-0', 'step-1', 'step-2']);
+      expect(view?.events.map((e) => e.type)).toEqual(['CASE_CREATED']);
+      expect(view?.case.caseId).toBe(caseId);
+      // One page; past it, that page (which got past the events) and the steps with the newest records.
+      expect(count).toBe(records < 250 ? 1 : 2);
+    });
 
   it("reads 'all' of the log for the export, and no flag", async () => {
-    const caseId = await caseWith(3, PROCESSING_SHOWN + 30);
+    const caseId = await caseWith(3, 400);
     const view = await repo.getCaseView(caseId, 'all');
-    expect(byOf(view?.processing)).toEqual(staff(0, PROCESSING_SHOWN + 30));
+    expect(byOf(view?.processing)).toEqual(staff(0, 400));
     expect(view?.processingOlder).toBeUndefined();
     expect(view?.steps).toHaveLength(3);
+  });
+
+  it('reads the front again when the first page ends among the events', async () => {
+    const c = caseRecord();
+    await repo.createCase(c, `link-${c.caseId}`);
+    const events = Array.from({ length: 300 }, (_, i) => ({
+      caseId: c.caseId,
+      at: new Date(Date.UTC(2026, 2, 1, 9, 0, i)).toISOString(),
+      type: 'STEP_REMINDED' as const,
+      actor: 'system' as const,
+      stepId: 'step-0',
+    }));
+    for (const event of events) await repo.appendEvent(event, `reminder-${event.at}`);
+    await repo.append(Array.from({ length: 120 }, (_, i) => record(c.caseId, i)));
+    const { result: view, queries: count } = await queries(() => repo.getCaseView(c.caseId));
+    expect(view?.events).toHaveLength(301);
+    expect(byOf(view?.processing)).toEqual(staff(20, 120));
+    expect(count).toBe(3); // the first page, the front again, the steps with the newest records
   });
 
   it('has no flag when the log holds exactly as many records as a view shows', async () => {
@@ -86,10 +126,10 @@ describe('case view', () => {
   });
 
   it('keeps every step when the steps and the newest records take more than one page of the query', async () => {
-    const caseId = await caseWith(40, PROCESSING_SHOWN + 5);
+    const caseId = await caseWith(40, 300);
     const view = await repo.getCaseView(caseId);
     expect(view?.steps).toHaveLength(40);
-    expect(byOf(view?.processing)).toEqual(staff(5, PROCESSING_SHOWN + 5));
+    expect(byOf(view?.processing)).toEqual(staff(200, 300));
     expect(view?.processingOlder).toBe(true);
   });
 
