@@ -8,7 +8,7 @@ import { CASE_PARTITION, keys } from './table-keys';
 // processing log (LOG#, one record per read of the case), the steps and the report's markers sort after.
 
 /** Just past every EVENT# key: '$' follows '#'. */
-const AFTER_EVENTS = `${CASE_PARTITION.event.slice(0, -1)}$`;
+export const AFTER_EVENTS = `${CASE_PARTITION.event.slice(0, -1)}$`;
 
 export async function readCaseEvents(
   db: DynamoDBDocumentClient,

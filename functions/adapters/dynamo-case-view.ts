@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DelegateRecord } from '../delegation/model';
 import type { CaseView, ProcessingRead } from '../domain/ports';
+import { AFTER_EVENTS } from './dynamo-case-events';
 import { eventsOf, type Item, omit, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
 import { CASE_PARTITION, keys } from './table-keys';
 
@@ -19,8 +20,7 @@ export const PROCESSING_SHOWN = 100;
 /** Items of the one page a view reads first: an ordinary case's partition, with room to spare. */
 const FIRST_PAGE = 250;
 
-/** Just past every EVENT# key, and just past every STEP# key: '$' follows '#'. */
-const AFTER_EVENTS = `${CASE_PARTITION.event.slice(0, -1)}$`;
+/** Just past every STEP# key: '$' follows '#'. */
 const AFTER_STEPS = `${CASE_PARTITION.step.slice(0, -1)}$`;
 
 const startsWith = (prefix: string) => (item: Item) => String(item.sk).startsWith(prefix);
