@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DelegateRecord } from '../delegation/model';
 import type { CaseView, ProcessingRead } from '../domain/ports';
+import { PROCESSING_SHOWN, viewRecords } from '../domain/processing-log';
 import { AFTER_EVENTS } from './dynamo-case-events';
 import { eventsOf, type Item, omit, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
 import { CASE_PARTITION, keys } from './table-keys';
@@ -13,9 +14,6 @@ import { CASE_PARTITION, keys } from './table-keys';
 // side instead: the case with its delegates and events (sort keys CASE up to the last EVENT#), and, down
 // from the top, its steps with the newest processing records (STEP# down into LOG#). The whole log is read
 // only where it is handed over whole (the citizen's export).
-
-/** Processing records a view holds: the newest ones. */
-export const PROCESSING_SHOWN = 100;
 
 /** Items of the one page a view reads first: an ordinary case's partition, with room to spare. */
 const FIRST_PAGE = 250;
@@ -55,7 +53,7 @@ export async function readCaseView(
   return viewOf([...caseFront, ...back], processing);
 }
 
-/** The view of a case's items; 'latest' keeps the newest PROCESSING_SHOWN processing records. */
+/** The view of a case's items; 'latest' keeps the newest processing records (viewRecords). */
 function viewOf(items: Item[], processing: ProcessingRead): CaseView | undefined {
   const head = items.find((item) => item.sk === CASE_PARTITION.case);
   if (!head) return undefined;
@@ -64,13 +62,11 @@ function viewOf(items: Item[], processing: ProcessingRead): CaseView | undefined
     .filter(startsWith(CASE_PARTITION.processing))
     .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1))
     .map(toProcessing);
-  const older = processing === 'latest' && records.length > PROCESSING_SHOWN;
   return {
     case: toCase(head),
     steps: items.filter(startsWith(CASE_PARTITION.step)).map(toStep),
     events: eventsOf(items),
-    processing: older ? records.slice(-PROCESSING_SHOWN) : records,
-    ...(older && { processingOlder: true }),
+    ...viewRecords(records, processing),
     delegates: items
       .filter(startsWith(CASE_PARTITION.delegate))
       .map((item) => omit(item, ['pk', 'sk', 'ttl']) as unknown as DelegateRecord),

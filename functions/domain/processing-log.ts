@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Service } from '../../workflows/schema';
 import type { Provider } from './model';
 import { orgDisplayName } from './org-name';
-import type { Clock } from './ports';
+import type { Clock, ProcessingRead } from './ports';
 
 // The processing log: every time staff read or change a case's personal data (API, console, rounds),
 // one append-only record per case and action, shaped after Logius' Logboek Dataverwerkingen (LDV): a
@@ -45,6 +45,21 @@ export interface ProcessingRecord {
   reasonEnc?: string;
   /** A delegate of the citizen (delegation/) used the data through their link, not staff. */
   delegateId?: string;
+}
+
+/**
+ * Records a view of a case holds: the newest ones. Every read of a case adds one, so a view that held them
+ * all would grow with every read (adapters/dynamo-case-view.ts); the citizen's export reads them all.
+ */
+export const PROCESSING_SHOWN = 100;
+
+/** A case's records, oldest first, as a view holds them ('latest') or whole ('all'), and whether older ones exist. */
+export function viewRecords(
+  records: ProcessingRecord[],
+  read: ProcessingRead,
+): { processing: ProcessingRecord[]; processingOlder?: true } {
+  if (read === 'all' || records.length <= PROCESSING_SHOWN) return { processing: records };
+  return { processing: records.slice(-PROCESSING_SHOWN), processingOlder: true };
 }
 
 /** Who acts, within which request: what every logged use of personal data needs. */

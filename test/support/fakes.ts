@@ -1,4 +1,3 @@
-import { PROCESSING_SHOWN } from '../../functions/adapters/dynamo-case-view';
 import type { DelegateRecord } from '../../functions/delegation/model';
 import {
   type CaseErasure,
@@ -28,7 +27,11 @@ import type {
   ProcessingRead,
   WorkflowEngine,
 } from '../../functions/domain/ports';
-import type { ProcessingLog, ProcessingRecord } from '../../functions/domain/processing-log';
+import {
+  type ProcessingLog,
+  type ProcessingRecord,
+  viewRecords,
+} from '../../functions/domain/processing-log';
 import { AppError, ConflictError, NotFoundError, TokenRejectedError } from '../../functions/shared/errors';
 
 // In-memory ports for domain tests. Each conditional write is one synchronous check-and-set,
@@ -73,14 +76,12 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
     const steps = [...this.steps.values()].filter((s) => s.caseId === caseId);
     const processing = this.processing.filter((r) => r.caseId === caseId);
     const delegates = this.delegates.filter((d) => d.caseId === caseId);
-    // As the table adapter reads it (dynamo-case-view.ts): the newest records, unless all are asked for.
-    const older = read === 'latest' && processing.length > PROCESSING_SHOWN;
     return copy({
       case: c,
       steps,
       events: this.events.filter((e) => e.caseId === caseId),
-      processing: older ? processing.slice(-PROCESSING_SHOWN) : processing,
-      ...(older && { processingOlder: true as const }),
+      // As the table adapter holds them: the newest records, unless all are asked for.
+      ...viewRecords(processing, read),
       delegates,
     });
   }

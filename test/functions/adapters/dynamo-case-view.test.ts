@@ -1,9 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROCESSING_SHOWN } from '../../../functions/adapters/dynamo-case-view';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
-import type { ProcessingRecord } from '../../../functions/domain/processing-log';
+import { PROCESSING_SHOWN, type ProcessingRecord } from '../../../functions/domain/processing-log';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
 import { caseRecord } from './fixtures';
 
