@@ -19,10 +19,16 @@ import type {
   NewCase,
   OpenStepInput,
   OpenStepResult,
+  PageKey,
   ProcessingRead,
   Reopened,
 } from '../domain/ports';
-import type { ProcessingLog, ProcessingRecord } from '../domain/processing-log';
+import type {
+  ProcessingLog,
+  ProcessingPage,
+  ProcessingPages,
+  ProcessingRecord,
+} from '../domain/processing-log';
 import { NotFoundError } from '../shared/errors';
 import { CaseCreator } from './dynamo-case-create';
 import { readCaseEvents } from './dynamo-case-events';
@@ -32,6 +38,7 @@ import { readCaseView } from './dynamo-case-view';
 import { putItem, toCase } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
+import { readProcessingPage } from './dynamo-processing-page';
 import { CaseReopenStore } from './dynamo-reopen';
 import { StepStore } from './dynamo-steps';
 import { keys } from './table-keys';
@@ -42,7 +49,7 @@ import { keys } from './table-keys';
 const systemClock: Clock = { now: () => new Date() };
 const TTL_CACHE_SIZE = 1000;
 
-export class DynamoCaseRepository implements CaseRepository, CaseReopener, ProcessingLog {
+export class DynamoCaseRepository implements CaseRepository, CaseReopener, ProcessingLog, ProcessingPages {
   private readonly steps: StepStore;
   private readonly processing: DynamoProcessingLog;
   private readonly phones: PhoneStore;
@@ -102,6 +109,10 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     const head = await readCaseEvents(this.db, this.table, caseId);
     if (typeof head?.case.ttl === 'number') this.remember(caseId, head.case.ttl);
     return head;
+  }
+
+  processingPage(caseId: string, limit: number, before?: PageKey): Promise<ProcessingPage> {
+    return readProcessingPage(this.db, this.table, caseId, limit, before);
   }
 
   async caseIdForLink(

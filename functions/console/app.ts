@@ -2,6 +2,7 @@ import { sameSecret } from '../domain/pii';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { cancel, erase, redrive, reopen, start, submit } from './actions';
 import { currentSession, finishLogin, logout, signedOut, startLogin, toLogin } from './auth';
+import { processingLogPage } from './case-processing';
 import { answerDate, proposeDate } from './case-proposals';
 import { type Ctx, render, serviceFor } from './context';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
@@ -24,6 +25,7 @@ const R = {
   rounds: route('/services/:id/rounds'),
   round: route('/rounds/:id'),
   case: route('/cases/:id'),
+  processing: route('/cases/:id/processing'),
   step: route('/cases/:id/steps/:id'),
   cancel: route('/cases/:id/cancel'),
   redrive: route('/cases/:id/redrive'),
@@ -80,6 +82,8 @@ export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promis
     if (m) return chartPage(ctx, serviceFor(ctx, m[1] as string));
     m = R.case.exec(rel);
     if (m) return casePage(ctx, m[1] as string);
+    m = R.processing.exec(rel);
+    if (m) return processingLogPage(ctx, m[1] as string);
     m = R.rounds.exec(rel);
     if (m) return roundsPage(ctx, serviceFor(ctx, m[1] as string));
     m = R.round.exec(rel);

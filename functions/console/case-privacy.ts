@@ -1,4 +1,4 @@
-import type { CaseDto } from '../domain/case-dto';
+import type { CaseDto, ProcessingView } from '../domain/case-dto';
 import type { Locale } from '../domain/model';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
@@ -11,8 +11,8 @@ const WORDS = {
   nl: {
     log: 'Verwerkingslog',
     logIntro: 'Wie de persoonsgegevens van deze zaak las of wijzigde. De burger ziet dit ook, zonder namen.',
-    older: (shown: number) =>
-      `Hier staan de ${shown} laatste regels; de eerdere zijn bewaard, en de download van de burger bevat ze allemaal.`,
+    older: (shown: number) => `Hier staan de ${shown} laatste regels; de eerdere zijn bewaard.`,
+    all: 'Alle regels bekijken',
     who: 'Medewerker',
     trace: 'Trace',
     what: 'Wat',
@@ -26,8 +26,8 @@ const WORDS = {
   en: {
     log: 'Processing log',
     logIntro: "Who read or changed this case's personal data. The citizen sees this too, without names.",
-    older: (shown: number) =>
-      `These are the last ${shown} lines; the earlier ones are kept, and the citizen's download holds them all.`,
+    older: (shown: number) => `These are the last ${shown} lines; the earlier ones are kept.`,
+    all: 'See all lines',
     who: 'Staff',
     trace: 'Trace',
     what: 'What',
@@ -46,17 +46,24 @@ export function erasedNotice(dto: CaseDto, locale: Locale): string {
   return `<div class="notice" role="status" id="case-erased"><p>${esc(text)}</p></div>`;
 }
 
-export function privacySection(dto: CaseDto, locale: Locale, base: string, csrf: string): string {
+/** Processing log lines as staff see them: when, what (the citizen's sentence), who, and the trace. */
+export function processingTable(entries: readonly ProcessingView[], locale: Locale): string {
   const t = WORDS[locale];
-  const rows = dto.processingLog.map((entry) => {
+  if (entries.length === 0) return `<p>${PROCESSING_WORDS[locale].none}</p>`;
+  const rows = entries.map((entry) => {
     const [sentence] = processingSentences([entry], locale);
     return `<tr><td>${esc(formatDate(entry.at, locale))}</td><td>${esc(sentence ?? '')}</td><td>${esc(entry.by ?? '')}</td><td class="cp-code">${esc(entry.traceId ?? '')}</td></tr>`;
   });
-  const log = `<section aria-labelledby="processing"><h2 id="processing">${t.log}</h2><p>${t.logIntro}</p>${dto.processingLogOlder ? `<p id="processing-older">${esc(t.older(rows.length))}</p>` : ''}${
-    rows.length
-      ? `<div class="cp-table"><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.what}</th><th scope="col">${t.who}</th><th scope="col">${t.trace}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
-      : `<p>${PROCESSING_WORDS[locale].none}</p>`
-  }</section>`;
+  return `<div class="cp-table"><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.what}</th><th scope="col">${t.who}</th><th scope="col">${t.trace}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+export function privacySection(dto: CaseDto, locale: Locale, base: string, csrf: string): string {
+  const t = WORDS[locale];
+  const all = `${base}/cases/${encodeURIComponent(dto.caseId)}/processing`;
+  const older = dto.processingLogOlder
+    ? `<p id="processing-older">${esc(t.older(dto.processingLog.length))} <a href="${esc(all)}">${t.all}</a></p>`
+    : '';
+  const log = `<section aria-labelledby="processing"><h2 id="processing">${t.log}</h2><p>${t.logIntro}</p>${older}${processingTable(dto.processingLog, locale)}</section>`;
   if (dto.erased) return log;
   const action = `${base}/cases/${encodeURIComponent(dto.caseId)}/erase`;
   const erase = `<section aria-labelledby="erase"><h2 id="erase">${t.erase}</h2><p>${t.eraseHelp}</p><form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(csrf)}"><div class="field"><label for="erase-reason">${t.reason}</label><input type="text" id="erase-reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.erase}</button></form></section>`;

@@ -10,7 +10,7 @@ import type {
   Notifier,
   WorkflowEngine,
 } from '../domain/ports';
-import type { ProcessingLog, Trace } from '../domain/processing-log';
+import type { ProcessingLog, ProcessingPages, Trace } from '../domain/processing-log';
 import type { ProposalStore, TaskRetimer } from '../proposals/ports';
 import type { ReportTally } from '../reports/ports';
 import type { RoundRepository } from '../rounds/ports';
@@ -21,8 +21,8 @@ import type { SessionStore } from './session';
 /** Everything the console needs, injected by the handler (and by tests). */
 export interface ConsoleDeps {
   repo: CaseRepository;
-  /** Every read or change of a case's personal data from the console is logged here. */
-  log: ProcessingLog;
+  /** Every read or change of a case's personal data from the console is logged here, and read back whole. */
+  log: ProcessingLog & ProcessingPages;
   eraser: CaseEraser;
   /** The console shows rounds; its one write is cancelCase counting a cancelled round case. */
   rounds: RoundRepository;

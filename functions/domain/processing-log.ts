@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Service } from '../../workflows/schema';
 import type { Provider } from './model';
 import { orgDisplayName } from './org-name';
-import type { Clock, ProcessingRead } from './ports';
+import type { Clock, PageKey, ProcessingRead } from './ports';
 
 // The processing log: every time staff read or change a case's personal data (API, console, rounds),
 // one append-only record per case and action, shaped after Logius' Logboek Dataverwerkingen (LDV): a
@@ -71,6 +71,21 @@ export interface Staff {
 /** Appends records; a record is never changed or removed (it expires with its case). */
 export interface ProcessingLog {
   append(records: readonly ProcessingRecord[]): Promise<void>;
+}
+
+/** A page of a case's processing log, newest first. */
+export interface ProcessingPage {
+  records: ProcessingRecord[];
+  /** Where the next, older page starts; absent on the oldest page. */
+  older?: PageKey;
+}
+
+/**
+ * The whole log, read back a page at a time: where staff see more than a view's newest records (the
+ * console's log page). A page is at most `limit` records, from just below `before` (a key it gave) down.
+ */
+export interface ProcessingPages {
+  processingPage(caseId: string, limit: number, before?: PageKey): Promise<ProcessingPage>;
 }
 
 export const newSpanId = () => randomBytes(8).toString('hex');

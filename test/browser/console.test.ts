@@ -2,7 +2,7 @@
 /**
  * The caseworker console in a real browser (Debian's chromium through playwright-core) against the
  * real local runtime: sign-in through the local managed login (OAuth code flow with PKCE), start a
- * case, act on a provider step, see the chart; axe-core WCAG 2.1 A/AA on every console page and
+ * case, act on a provider step, see its processing log and the chart; axe-core WCAG 2.1 A/AA on every console page and
  * screenshots at phone and desktop width in screenshots/.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -79,6 +79,11 @@ describe('caseworker console in a browser', () => {
     expect(history).toContain('Zaak gestart door Gemeente Console');
     expect(history).toContain('ingevuld door Gemeente Console in de console');
     expect(history).not.toMatch(/CASE_|STEP_|SMS_|provider|system/);
+    // The whole processing log has a page of its own (the case page shows the newest lines).
+    await page.goto(`${sys.url}/console/cases/${caseId}/processing`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Verwerkingslog');
+    await expect(page.locator('tbody tr').count()).resolves.toBeGreaterThanOrEqual(2);
+    await check(page, 'processing');
 
     await page.goto(`${sys.url}/console/services/waste-collection`);
     await expect(page.locator('tbody tr').count()).resolves.toBeGreaterThanOrEqual(1);

@@ -29,6 +29,8 @@ import type {
 } from '../../functions/domain/ports';
 import {
   type ProcessingLog,
+  type ProcessingPage,
+  type ProcessingPages,
   type ProcessingRecord,
   viewRecords,
 } from '../../functions/domain/processing-log';
@@ -39,7 +41,9 @@ import { AppError, ConflictError, NotFoundError, TokenRejectedError } from '../.
 
 const copy = <T>(value: T): T => structuredClone(value);
 
-export class FakeRepository implements CaseRepository, CaseReopener, ProcessingLog, CaseEraser {
+export class FakeRepository
+  implements CaseRepository, CaseReopener, ProcessingLog, ProcessingPages, CaseEraser
+{
   cases = new Map<string, CaseRecord>();
   links = new Map<string, { caseId: string; expiresAt: string }>();
   /** Calls of createCases (a round batch's cases written together). */
@@ -91,6 +95,16 @@ export class FakeRepository implements CaseRepository, CaseReopener, ProcessingL
   }
   async append(records: readonly ProcessingRecord[]) {
     this.processing.push(...copy(records));
+  }
+  /** As the table orders them: by time, then span id (the sort key); a page's position is its oldest's. */
+  async processingPage(caseId: string, limit: number, before?: PageKey): Promise<ProcessingPage> {
+    const position = (r: ProcessingRecord) => `${r.at}#${r.spanId}`;
+    const below = this.processing
+      .filter((r) => r.caseId === caseId && (before?.sk === undefined || position(r) < before.sk))
+      .sort((a, b) => (position(a) < position(b) ? 1 : -1));
+    const records = below.slice(0, limit);
+    const last = records.at(-1);
+    return { records: copy(records), ...(below.length > limit && last && { older: { sk: position(last) } }) };
   }
   /** Erasure as the table adapter does it: the key and every sealed or personal value go. */
   async erase(caseId: string, erasure: CaseErasure) {

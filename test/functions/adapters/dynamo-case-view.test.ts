@@ -4,7 +4,7 @@ import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-reposit
 import { keys } from '../../../functions/adapters/table-keys';
 import { PROCESSING_SHOWN, type ProcessingRecord } from '../../../functions/domain/processing-log';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
-import { caseRecord } from './fixtures';
+import { caseRecord, processingRecord } from './fixtures';
 
 // The case view reads the newest processing records only: every read of a case adds one, so a view that
 // read them all grew with every read (and would pass Lambda's 6 MB response limit on a polled case).
@@ -23,21 +23,6 @@ afterAll(async () => {
   await table?.stop();
 });
 
-/** Record number i of a case, one second after the one before. */
-const record = (caseId: string, i: number): ProcessingRecord => ({
-  caseId,
-  at: new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString(),
-  action: 'read',
-  categories: ['answers'],
-  org: 'gemeente-utrecht',
-  by: `staff-${i}`,
-  serviceId: 'waste-collection',
-  activity: 'afvalinzameling',
-  traceId: '0af7651916cd43dd8448eb211c80319c',
-  spanId: i.toString(16).padStart(16, '0'),
-  parentSpanId: 'b7ad6b7169203331',
-});
-
 /** A case with `steps` step items, `records` processing records and one event (CASE_CREATED). */
 async function caseWith(steps: number, records: number) {
   const c = caseRecord();
@@ -51,7 +36,7 @@ async function caseWith(steps: number, records: number) {
     };
     await db.send(new PutCommand({ TableName: table.tableName, Item: item }));
   }
-  await repo.append(Array.from({ length: records }, (_, i) => record(c.caseId, i)));
+  await repo.append(Array.from({ length: records }, (_, i) => processingRecord(c.caseId, i)));
   return c.caseId;
 }
 
@@ -110,7 +95,7 @@ describe('case view', () => {
       stepId: 'step-0',
     }));
     for (const event of events) await repo.appendEvent(event, `reminder-${event.at}`);
-    await repo.append(Array.from({ length: 120 }, (_, i) => record(c.caseId, i)));
+    await repo.append(Array.from({ length: 120 }, (_, i) => processingRecord(c.caseId, i)));
     const { result: view, queries: count } = await queries(() => repo.getCaseView(c.caseId));
     expect(view?.events).toHaveLength(301);
     expect(byOf(view?.processing)).toEqual(staff(20, 120));

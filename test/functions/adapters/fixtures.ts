@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseRecord, StoredSubmission } from '../../../functions/domain/model';
 import type { OpenStepInput } from '../../../functions/domain/ports';
+import type { ProcessingRecord } from '../../../functions/domain/processing-log';
 
 // Records as the domain would hand them to the repository; each call gets fresh ids.
 
@@ -43,5 +44,22 @@ export function submission(overrides: Partial<StoredSubmission> = {}): StoredSub
     submittedAt: '2025-03-02T10:00:00.000Z',
     dataEnc: 'v2.iv.sealed-answers.tag',
     ...overrides,
+  };
+}
+
+/** Processing record number i of a case (a read by staff-<i>), one second after the one before. */
+export function processingRecord(caseId: string, i: number): ProcessingRecord {
+  return {
+    caseId,
+    at: new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString(),
+    action: 'read',
+    categories: ['answers'],
+    org: 'gemeente-utrecht',
+    by: `staff-${i}`,
+    serviceId: 'waste-collection',
+    activity: 'afvalinzameling',
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: i.toString(16).padStart(16, '0'),
+    parentSpanId: 'b7ad6b7169203331',
   };
 }

@@ -3,6 +3,7 @@ import { consoleApp } from '../../../functions/console/app';
 import { csrfToken } from '../../../functions/console/session';
 import { ERASE_CAUSE } from '../../../functions/privacy/erasure';
 import type { AppError } from '../../../functions/shared/errors';
+import type { fixedClock } from '../../support/fakes';
 import { makeDeps, request, session } from './support';
 
 // The console's part of the processing log (every page that shows a case's personal data logs the
@@ -84,8 +85,69 @@ describe('console: processing log', () => {
     const log = page.body.slice(page.body.indexOf('id="processing"'), page.body.indexOf('id="erase"'));
     expect(log.match(/<tr><td>/g)).toHaveLength(100);
     expect(log).toContain(
-      '<p id="processing-older">Hier staan de 100 laatste regels; de eerdere zijn bewaard, en de download van de burger bevat ze allemaal.</p>',
+      `<p id="processing-older">Hier staan de 100 laatste regels; de eerdere zijn bewaard. <a href="/console/cases/${caseId}/processing">Alle regels bekijken</a></p>`,
     );
+  });
+});
+
+describe('console: the whole processing log', () => {
+  /** The log lines of a log page (its staff column), and its older page's cursor. */
+  const linesOf = (body: string) => ({
+    by: [...body.matchAll(/<td>(staff-[^<]+)<\/td>/g)].map((m) => m[1]),
+    older: /href="[^"]+\/processing\?cursor=([^"]+)" rel="next">Oudere regels</.exec(body)?.[1],
+  });
+
+  it('pages through every line, newest first, and is itself no read of the case', async () => {
+    const { get, startCase, repo, deps } = setup();
+    const caseId = await startCase('key-privacy-000000006');
+    // A second apart, as reads are: the log orders by time (lines of one instant by their random span).
+    const clock = deps.clock as ReturnType<typeof fixedClock>;
+    const start = clock.now().getTime();
+    for (let i = 0; i < 130; i++) {
+      clock.set(new Date(start + (i + 1) * 1000).toISOString());
+      await get(`/cases/${caseId}`, { session: session({ sub: `staff-${i}` }) });
+    }
+    const written = repo.processing.filter((r) => r.caseId === caseId).length;
+    expect(written).toBe(131);
+
+    const first = await get(`/cases/${caseId}/processing`);
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toContain('<h1>Verwerkingslog</h1>');
+    expect(first.body).toContain(`<a href="/console/cases/${caseId}">Terug naar de zaak</a>`);
+    expect(first.body).not.toContain('Nieuwste regels');
+    const top = linesOf(first.body);
+    expect(top.by).toEqual(Array.from({ length: 100 }, (_, i) => `staff-${129 - i}`));
+    expect(top.older).toBeDefined();
+
+    const second = await get(`/cases/${caseId}/processing`, { query: { cursor: top.older } });
+    const rest = linesOf(second.body);
+    // The 30 oldest reads, then the creation (by staff-1, the session that started the case).
+    expect(rest.by).toEqual([...Array.from({ length: 30 }, (_, i) => `staff-${29 - i}`), 'staff-1']);
+    expect(rest.older).toBeUndefined();
+    expect(second.body).toContain(`<a href="/console/cases/${caseId}/processing">Nieuwste regels</a>`);
+    expect(second.body).toMatch(
+      /Gm0363 heeft uw contactgegevens en de gegevens voor deze dienst vastgelegd op/,
+    );
+    expect(repo.processing.filter((r) => r.caseId === caseId).length).toBe(written);
+  });
+
+  it('refuses a cursor it did not give for this case, and another organisation’s case', async () => {
+    const { get, startCase } = setup();
+    const caseId = await startCase('key-privacy-000000007');
+    const other = await startCase('key-privacy-000000008');
+    for (let i = 0; i < 101; i++) await get(`/cases/${other}`);
+    const cursor = linesOf((await get(`/cases/${other}/processing`)).body).older;
+    expect(cursor).toBeDefined();
+    expect(
+      await failure(get(`/cases/${caseId}/processing`, { query: { cursor: cursor as string } })),
+    ).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(
+      await failure(get(`/cases/${caseId}/processing`, { query: { cursor: 'eyJzayI6IkxPRyMifQ.xxxx' } })),
+    ).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const elsewhere = session({ org: 'gm0344' });
+    expect(await failure(get(`/cases/${caseId}/processing`, { session: elsewhere }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
