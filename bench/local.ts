@@ -19,14 +19,15 @@ import { Worker } from 'node:worker_threads';
 import { providerToken } from '../local/runtime/demo';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
-import { callCounts, callLines } from './call-counts';
+import { callLines } from './call-counts';
 import { benchProfileDir, runtimeProfileLines } from './cpu-profiles';
 import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
 import type { DriverJob, DriverMessage } from './local-driver';
 import { installTrace } from './local-trace';
 import { positiveInt } from './settings';
-import { threadCpu, threadCpuLines } from './thread-cpu';
+import { stretch } from './stretch';
+import { threadCpuLines } from './thread-cpu';
 
 const N = positiveInt('N', process.argv[2] ?? process.env.N, 500);
 const CONCURRENCY = positiveInt('CONCURRENCY', process.env.CONCURRENCY, 4);
@@ -96,7 +97,6 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     boundMs: 30_000,
   });
   say(`${N} waste-collection cases, concurrency ${CONCURRENCY}, citizen by ${CITIZEN}`);
-  const callsBefore = callCounts(rt);
   const coldBefore = coldStarts();
   const failures: string[] = [];
   let completed = 0;
@@ -104,8 +104,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   let driverCpuMs: number | undefined;
   trace?.reset();
   const elu0 = performance.eventLoopUtilization();
-  const cpu0 = process.cpuUsage();
-  const threads0 = threadCpu();
+  const timed = stretch(rt);
   const t0 = performance.now();
   const progress = setInterval(() => {
     const s = (performance.now() - t0) / 1000;
@@ -144,17 +143,16 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     });
   });
   deadline.removeEventListener('abort', halt);
-  const threads = threadCpu(); // before the driver's thread ends
+  // Where the time goes: the main thread (gateway, engine, every emulated service) and the process's CPU
+  // over all its threads (the functions' workers, the driver's), per completed case.
+  const figures = timed(); // before the driver's thread ends
+  const mainBusy = performance.eventLoopUtilization(elu0).utilization;
   await client.terminate();
   clearInterval(progress);
-  const wall = performance.now() - t0;
-  // Where the time goes: the main thread (gateway, engine, every emulated service, the driver) and the
-  // process's CPU over all its threads (the functions' workers too), per completed case.
-  const mainBusy = performance.eventLoopUtilization(elu0).utilization;
-  const cpu = process.cpuUsage(cpu0);
+  const wall = figures.wallMs;
   const coldInCases = coldStarts() - coldBefore;
   const finished = completed + failures.length;
-  const callsAfter = callCounts(rt);
+  const { before: callsBefore, after: callsAfter } = figures.calls;
   const calls = callLines(callsBefore, callsAfter, finished);
   const writesPerCase = (writes(callsAfter.dynamo) - writes(callsBefore.dynamo)) / Math.max(1, finished);
   const traced = trace?.report(finished) ?? [];
@@ -186,8 +184,8 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     `cold starts while timed ${coldInCases} (Lambda environments the timed cases had to start)`,
     `bare writes per case    ${Math.round(writesPerCase)} PutItem: ${bare.toFixed(2)} ms per case (before the cases ${before1.msPerCase.toFixed(2)} ms over ${before1.cases}, after ${after1.msPerCase.toFixed(2)} ms over ${after1.cases})`,
     `main thread busy        ${(mainBusy * 100).toFixed(0)}% of the wall time`,
-    `CPU per case            ${((cpu.user + cpu.system) / 1000 / Math.max(1, completed)).toFixed(1)} ms (all threads of this process)`,
-    ...threadCpuLines(threads0, threads, completed),
+    `CPU per case            ${(figures.cpuMs / Math.max(1, completed)).toFixed(1)} ms (all threads of this process)`,
+    ...threadCpuLines(figures.threads.before, figures.threads.after, completed),
     ...(driverCpuMs === undefined
       ? []
       : [

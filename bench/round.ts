@@ -26,13 +26,14 @@ import { Api, ApiError, putFile } from '../local/runtime/round-client';
 import { wasteRow, writeWasteCsv } from '../local/runtime/round-csv';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
-import { callCounts, callLines } from './call-counts';
+import { callLines } from './call-counts';
 import { benchProfileDir, runtimeProfileLines } from './cpu-profiles';
 import { installTrace } from './local-trace';
 import { failedExecutions } from './round-failures';
 import { kb, mb, Peaks, residentByKind, restingMemory, WorkerMemory } from './round-memory';
 import { positiveInt } from './settings';
-import { threadCpu, threadCpuLines } from './thread-cpu';
+import { type Stretch, stretch } from './stretch';
+import { threadCpuLines } from './thread-cpu';
 
 const N = positiveInt('N', process.argv[2] ?? process.env.N, 10_000);
 const BASE_N = positiveInt('BASE_N', process.env.BASE_N, 500);
@@ -47,29 +48,6 @@ const t00 = performance.now();
 const say = (line: string) =>
   console.log(`[${((performance.now() - t00) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * One timed stretch of the run (the baseline, the round): the process's CPU over all its threads,
- * the wall time, each thread's CPU and the AWS calls made, from now until the returned function is
- * called. Both stretches are measured alike, so their figures compare.
- */
-function stretch(rt: Runtime) {
-  const cpu = process.cpuUsage();
-  const wall = performance.now();
-  const threads = threadCpu();
-  const calls = callCounts(rt);
-  return () => {
-    const used = process.cpuUsage(cpu);
-    return {
-      cpuMs: (used.user + used.system) / 1000,
-      wallMs: performance.now() - wall,
-      threads: { before: threads, after: threadCpu() },
-      calls: { before: calls, after: callCounts(rt) },
-    };
-  };
-}
-
-type Stretch = ReturnType<ReturnType<typeof stretch>>;
 
 /**
  * How many cores the process kept busy, and the most cases per second this machine's cores could
