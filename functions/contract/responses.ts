@@ -189,7 +189,14 @@ export const citizenExport = z.looseObject({
   citizen: z.looseObject({ locale: z.enum(['nl', 'en']) }),
   steps: z.array(stepView),
   events: z.array(z.looseObject({ at: isoTime, type: text })),
-  processingLog: z.array(processingEntry),
+  // The same use on one day is one line: from `at` until `until`, `times` in all (privacy/case-export.ts).
+  processingLog: z.array(
+    z.looseObject({
+      ...processingEntry.shape,
+      until: z.optional(isoTime),
+      times: z.optional(z.int().check(z.minimum(2))),
+    }),
+  ),
 });
 
 /** POST /cases/{caseId}/erase: what is left, and when and by whom it was erased. */

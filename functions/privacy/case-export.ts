@@ -9,11 +9,22 @@ import type { CaseView } from '../domain/ports';
 import type { ProcessingEntry } from '../domain/processing-log';
 import { caseDto } from '../domain/views';
 import type { ProposalView } from '../proposals/view';
+import { dateFormat } from '../shared/date-format';
 
 // GET /c/{linkToken}/export: everything the case holds about the citizen, for the citizen (AVG art. 15
 // and 20): their contact data in full (staff see it masked), the organisation's reference, the
 // service's details, both partners' answers, what happened, and who used their data for what. Opened
 // in memory with the case's key; an erased case exports what is left, which is nothing personal.
+// Who used their data is counted per day, as their page says it ("… bekeken op 3 maart (40 keer)"):
+// every read of the case is a record, so a case that a system polls or lists each minute has tens of
+// thousands, and at 279 bytes each a line per record would pass Lambda's 6 MB response at about 21,000.
+// The records themselves stay in the table, and staff page through them in the console.
+
+/**
+ * One use of the data, or the same use (who, what for, which data, which action) repeated on one day in
+ * Amsterdam: then `at` is the first time, `until` the last, and `times` how often.
+ */
+export type ExportedProcessing = ProcessingEntry & { until?: string; times?: number };
 
 export interface CaseExport {
   exportedAt: string;
@@ -35,7 +46,8 @@ export interface CaseExport {
   /** Proposed due dates of both partners, with their reasons and notes (functions/proposals/). */
   proposals?: ProposalView[];
   events: { at: string; type: string; actor?: string; stepId?: string; channel?: string }[];
-  processingLog: ProcessingEntry[];
+  /** Oldest first, by the first time of each. */
+  processingLog: ExportedProcessing[];
   /** The helpers the citizen gave a link (delegation/), withdrawn ones too. */
   delegates: (DelegateView & { revokedAt?: string })[];
 }
@@ -73,7 +85,30 @@ export function caseExport(service: Service, view: CaseView, vault: PiiVault, no
     steps: own.steps,
     ...(own.proposals && { proposals: own.proposals }),
     events: own.events,
-    processingLog: own.processingLog,
+    processingLog: countedPerDay(own.processingLog),
     delegates: exportedDelegates(delegateNames(cipher, view.delegates ?? []), view.delegates ?? []),
   };
+}
+
+const amsterdamDay = (iso: string) =>
+  dateFormat('en-CA', {
+    timeZone: 'Europe/Amsterdam',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(iso));
+
+/** The entries (oldest first) with each day's repeats of one use counted into its first. */
+export function countedPerDay(entries: readonly ProcessingEntry[]): ExportedProcessing[] {
+  const firsts = new Map<string, ExportedProcessing>();
+  for (const entry of entries) {
+    const { at, ...use } = entry;
+    const key = JSON.stringify([amsterdamDay(at), use]);
+    const first = firsts.get(key);
+    if (first) {
+      first.times = (first.times ?? 1) + 1;
+      first.until = at;
+    } else firsts.set(key, { ...entry });
+  }
+  return [...firsts.values()];
 }

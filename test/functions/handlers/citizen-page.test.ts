@@ -500,10 +500,19 @@ describe('GET /c/{linkToken}/export', () => {
     });
   });
 
-  it('hands over the whole processing log, however long: a page shows only its newest records', async () => {
+  it('hands over the whole processing log, however long, each day’s repeats counted: a page shows only its newest records', async () => {
     table({ processing: manyReads });
     const res = await exportCase();
-    expect(res.json?.processingLog).toHaveLength(130);
+    // 130 reads of the same data on 3 December, one a minute from 08:00 UTC.
+    expect(res.json?.processingLog).toEqual([
+      expect.objectContaining({
+        at: '2026-12-03T08:00:00.000Z',
+        until: '2026-12-03T10:09:00.000Z',
+        times: 130,
+        action: 'read',
+        categories: ['answers'],
+      }),
+    ]);
     expect(res.json).not.toHaveProperty('processingLogOlder');
     // The whole partition, every page of it.
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
