@@ -178,6 +178,14 @@ export const FUNCTIONS = {
     table: { actions: [...read, 'PutItem'] },
     secrets: ['piiKey'],
   },
+  'case-processing': {
+    purpose: "a case's whole processing log",
+    trigger: { routes: [{ method: 'GET', path: '/cases/{caseId}/processing', access: 'staff' }] },
+    // GetItem: the case, for its organisation; Query: a page of its LOG# records. It writes nothing.
+    table: { actions: ['GetItem', 'Query'] },
+    // Page cursors are sealed with a key derived from the PII secret (functions/shared/cursor.ts).
+    secrets: ['piiKey'],
+  },
   'cancel-case': {
     purpose: 'stops a case',
     trigger: { routes: [{ method: 'POST', path: '/cases/{caseId}/cancel', access: 'staff' }] },

@@ -1,8 +1,6 @@
-import { caseOfProvider } from '../domain/access';
 import type { ProcessingView } from '../domain/case-dto';
-import { requireService } from '../domain/definitions';
 import type { Locale } from '../domain/model';
-import { PROCESSING_SHOWN, processingEntry } from '../domain/processing-log';
+import { staffProcessingPage } from '../domain/processing-pages';
 import { esc } from '../pages/html';
 import { openCursor, processingScope, sealCursor } from '../shared/cursor';
 import { processingTable } from './case-privacy';
@@ -10,10 +8,8 @@ import { type Ctx, render } from './context';
 import { basePath } from './deps';
 import { providerOfSession } from './session';
 
-// GET /console/cases/{id}/processing: a case's whole processing log, newest first, a page at a time.
-// The case page shows its newest lines only (every read adds one), so this is where a privacy officer
-// sees the older ones. The page opens none of the citizen's data, so it is not itself a logged read: a
-// helper who used their link shows as one, unnamed (their name is the citizen's data).
+// GET /console/cases/{id}/processing: a case's whole processing log, newest first, a page at a time
+// (domain/processing-pages.ts), for the privacy officer: the case page shows its newest lines only.
 
 const WORDS = {
   nl: {
@@ -33,21 +29,14 @@ const WORDS = {
 } as const;
 
 export async function processingLogPage(ctx: Ctx, caseId: string) {
-  const record = await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
-  const service = requireService(record.serviceId);
   const scope = processingScope(caseId);
   const cursor = ctx.req.query.cursor;
   const before = cursor ? openCursor(ctx.deps.vault, scope, cursor) : undefined;
-  const page = await ctx.deps.log.processingPage(caseId, PROCESSING_SHOWN, before);
-  const entries: ProcessingView[] = page.records.map((record) => ({
-    ...processingEntry(record, service),
-    ...(record.delegateId !== undefined && { delegate: {} }),
-    by: record.by,
-    traceId: record.traceId,
-  }));
+  const provider = providerOfSession(ctx.session);
+  const page = await staffProcessingPage(ctx.deps, provider, caseId, before);
   const body = processingBody({
     caseId,
-    entries,
+    entries: page.entries,
     locale: ctx.req.locale,
     base: basePath(ctx.deps),
     paged: before !== undefined,

@@ -1,4 +1,5 @@
 import { request as cancelCase } from './cancel-case';
+import { request as caseProcessing } from './case-processing';
 import { request as createCase } from './create-case';
 import { request as createRound } from './create-round';
 import { request as eraseCase } from './erase-case';
@@ -52,6 +53,12 @@ export const API_ROUTES: Record<string, RouteContract> = {
     summary: 'One case with every step of both partners.',
     request: getCase,
     answers: { '200': [json('The case.', out.providerCase)], ...STAFF_ERRORS },
+  },
+  'GET /cases/{caseId}/processing': {
+    summary:
+      "The case's whole processing log, newest first, 100 lines a page, with who and the trace: `GET /cases/{caseId}` holds the newest lines only. `cursor` is opaque and belongs to this case's log; reading the log is not itself in it.",
+    request: caseProcessing,
+    answers: { '200': [json('A page of the log.', out.processingPage)], ...STAFF_ERRORS },
   },
   'POST /cases/{caseId}/cancel': {
     summary: 'Stops the case for good; the reason is kept.',

@@ -141,6 +141,12 @@ const processingEntry = z.looseObject({
   traceId: absent,
 });
 
+/** GET /cases/{caseId}/processing: a page of the log as staff read it, with who and the trace. */
+export const processingPage = z.looseObject({
+  items: z.array(z.looseObject({ ...processingEntry.shape, by: text, traceId: text })),
+  cursor: z.optional(text),
+});
+
 /** GET /c/{linkToken} as JSON: the citizen's own case, without staff notes or contact data. */
 export const citizenCase = z.looseObject({
   ...caseView,

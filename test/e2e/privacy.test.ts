@@ -81,6 +81,16 @@ describe('processing log, export and erasure', () => {
       categories: expect.arrayContaining(['contact']),
     });
     expect(after.text).not.toContain(`staff-${TOWN}`);
+    // Staff read the whole log through the API, newest first, with who; reading it is not itself logged.
+    const staffLog = await sys.request('GET', `/cases/${caseId}/processing`, { token: town });
+    expect(staffLog.status, staffLog.text).toBe(200);
+    const lines = staffLog.json.items as { action: string; by: string }[];
+    expect(lines.at(-1)?.action).toBe('create');
+    expect(lines.filter((line) => line.action === 'read').length).toBe(reads(log as { action: string }[]));
+    expect(lines.every((line) => line.by === `staff-${TOWN}`)).toBe(true);
+    expect(
+      (await sys.request('GET', `/cases/${caseId}/processing`, { token: town })).json.items,
+    ).toHaveLength(lines.length);
     const page = await sys.request('GET', `/c/${linkToken}`);
     expect(page.text).toContain('Wie uw gegevens heeft gebruikt');
     expect(page.text).toContain(`href="/c/${linkToken}/export"`);

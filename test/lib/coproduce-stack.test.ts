@@ -185,6 +185,7 @@ describe('CoproduceStack', () => {
       ['GET /c/assets/{file}', 'NONE'],
       ['GET /cases', 'JWT'],
       ['GET /cases/{caseId}', 'JWT'],
+      ['GET /cases/{caseId}/processing', 'JWT'],
       ['GET /services', 'NONE'],
       ['GET /openapi.json', 'NONE'],
       ['POST /c/{linkToken}/steps/{stepId}', 'NONE'],
