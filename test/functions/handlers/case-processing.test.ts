@@ -89,7 +89,7 @@ describe('GET /cases/{caseId}/processing', () => {
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
       ExclusiveStartKey: { pk: 'CASE#case1', sk: logItem(30).sk },
     });
-    expect((second.json?.items as unknown[]).length).toBe(30);
+    expect(second.json?.items).toHaveLength(30);
     expect(second.json).not.toHaveProperty('cursor');
     // Reading the log is not a read of the case's personal data: nothing is written.
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
