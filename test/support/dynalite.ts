@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { TABLE } from '../../functions/adapters/table-keys';
 
 // A real DynamoDB API (dynalite, in memory) on a free port, with the table exactly as
@@ -46,6 +47,24 @@ export async function startDynalite(tableName = 'coproduce-test'): Promise<Local
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * A table of the test file's own: dynalite started before its tests and stopped after them, with a document
+ * client on it. `ready` builds what the tests use from both (a repository, a store) once they are there.
+ */
+export function useLocalTable(ready: (db: DynamoDBDocumentClient, tableName: string) => void = () => {}) {
+  const local = {} as { table: LocalTable; db: DynamoDBDocumentClient };
+  beforeAll(async () => {
+    local.table = await startDynalite();
+    local.db = localDocumentClient(local.table.endpoint);
+    ready(local.db, local.table.tableName);
+  });
+  afterAll(async () => {
+    local.db?.destroy();
+    await local.table?.stop();
+  });
+  return local;
 }
 
 /** A document client configured like functions/shared/clients.ts, pointed at the local server. */

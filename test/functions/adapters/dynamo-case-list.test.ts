@@ -1,10 +1,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys, TABLE } from '../../../functions/adapters/table-keys';
 import type { CaseFailure, CaseRecord, CaseStatus } from '../../../functions/domain/model';
 import type { PageKey } from '../../../functions/domain/ports';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { caseRecord } from './fixtures';
 
 // Listing a service's cases while they change (a real DynamoDB API, dynalite). The writes are the ones
@@ -12,18 +12,9 @@ import { caseRecord } from './fixtures';
 // cancelled after failing (FAILED -> CANCELLED), end (ACTIVE -> COMPLETED), and new cases arrive.
 // Every case that exists throughout must be listed exactly once.
 
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
-
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName);
-});
-afterAll(async () => {
-  db.destroy();
-  await table.stop();
+const local = useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName);
 });
 
 const failureOf = (caseId: string): CaseFailure => ({
@@ -140,9 +131,9 @@ describe('listing every status while cases change', () => {
     const gsi2pk = keys.serviceIndex(org, 'waste-collection', '', '', '').gsi2pk;
     const listed = await pageThrough(
       async (after) => {
-        const out = await db.send(
+        const out = await local.db.send(
           new QueryCommand({
-            TableName: table.tableName,
+            TableName: local.table.tableName,
             IndexName: TABLE.byService.name,
             KeyConditionExpression: 'gsi2pk = :pk',
             ExpressionAttributeValues: { ':pk': gsi2pk },
@@ -203,9 +194,9 @@ describe('listing one status while cases change', () => {
 describe('the index a listing of all statuses pages through', () => {
   it('holds keys only, so no later write of a case is copied into it', async () => {
     const { org } = await service(2);
-    const out = await db.send(
+    const out = await local.db.send(
       new QueryCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         IndexName: TABLE.byServiceCreated.name,
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.serviceIndex(org, 'waste-collection', '', '', '').gsi2pk },

@@ -1,30 +1,22 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
 import type { CaseFailure } from '../../../functions/domain/model';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { caseRecord } from './fixtures';
 
 // The case's status changes on a real DynamoDB API (dynalite): the conditions decide, not the reads.
 
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
 const clock = { now: () => new Date('2025-04-01T12:00:00.000Z') };
 
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName, clock);
-});
-afterAll(async () => {
-  db.destroy();
-  await table.stop();
+const local = useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName, clock);
 });
 
 const raw = async (caseId: string) =>
-  (await db.send(new GetCommand({ TableName: table.tableName, Key: keys.case(caseId) }))).Item;
+  (await local.db.send(new GetCommand({ TableName: local.table.tableName, Key: keys.case(caseId) }))).Item;
 
 async function newCase() {
   const record = caseRecord();
@@ -42,9 +34,9 @@ const failureOf = (execution: string, redriveCount = 0): CaseFailure => ({
 
 /** What the state machine does when a case continues in a new execution. */
 const continueIn = (caseId: string, execution: string) =>
-  db.send(
+  local.db.send(
     new UpdateCommand({
-      TableName: table.tableName,
+      TableName: local.table.tableName,
       Key: keys.case(caseId),
       UpdateExpression: 'SET #execution = :execution',
       ExpressionAttributeNames: { '#execution': 'execution' },

@@ -1,26 +1,17 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
 import { PROCESSING_SHOWN, type ProcessingRecord } from '../../../functions/domain/processing-log';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { caseRecord, processingRecord } from './fixtures';
 
 // The case view reads the newest processing records only: every read of a case adds one, so a view that
 // read them all grew with every read (and would pass Lambda's 6 MB response limit on a polled case).
 
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
-
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName);
-});
-afterAll(async () => {
-  db.destroy();
-  await table?.stop();
+const local = useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName);
 });
 
 /** A case with `steps` step items, `records` processing records and one event (CASE_CREATED). */
@@ -34,7 +25,7 @@ async function caseWith(steps: number, records: number) {
       stepId: `step-${s}`,
       status: 'OPEN',
     };
-    await db.send(new PutCommand({ TableName: table.tableName, Item: item }));
+    await local.db.send(new PutCommand({ TableName: local.table.tableName, Item: item }));
   }
   await repo.append(Array.from({ length: records }, (_, i) => processingRecord(c.caseId, i)));
   return c.caseId;
@@ -45,7 +36,7 @@ const staff = (from: number, to: number) => Array.from({ length: to - from }, (_
 
 /** The Query requests the table served while `work` ran. */
 async function queries<T>(work: () => Promise<T>): Promise<{ result: T; queries: number }> {
-  const stack = db.middlewareStack;
+  const stack = local.db.middlewareStack;
   let count = 0;
   stack.add(
     (next, context) => async (args) => {

@@ -1,27 +1,18 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
 import type { ProcessingRecord } from '../../../functions/domain/processing-log';
 import { DynamoRoundRepository } from '../../../functions/rounds/dynamo-rounds';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { roundRecord } from '../../support/round-fakes';
 import { caseRecord } from './fixtures';
 
 // The processing log in the case's partition: append-only, with the case's ttl, read with the case.
 
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
-
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName);
-});
-afterAll(async () => {
-  db.destroy();
-  await table?.stop();
+const local = useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName);
 });
 
 const record = (caseId: string, over: Partial<ProcessingRecord> = {}): ProcessingRecord => ({
@@ -55,8 +46,11 @@ describe('processing log', () => {
     const view = await repo.getCaseView(c.caseId);
     expect(view?.processing).toEqual([first, later]);
     expect(view?.events.map((e) => e.type)).toEqual(['CASE_CREATED']);
-    const stored = await db.send(
-      new GetCommand({ TableName: table.tableName, Key: keys.processing(c.caseId, first.at, first.spanId) }),
+    const stored = await local.db.send(
+      new GetCommand({
+        TableName: local.table.tableName,
+        Key: keys.processing(c.caseId, first.at, first.spanId),
+      }),
     );
     expect(stored.Item?.ttl).toBe(c.ttl);
   });
@@ -68,7 +62,7 @@ describe('processing log', () => {
 
 describe("a round's data key", () => {
   it('is written once: later calls get the first key back', async () => {
-    const rounds = new DynamoRoundRepository(db, table.tableName);
+    const rounds = new DynamoRoundRepository(local.db, local.table.tableName);
     await rounds.createRound(roundRecord({ roundId: 'rk' }));
     expect(await rounds.ensureDataKey('rk', 'k1.first')).toBe('k1.first');
     expect(await rounds.ensureDataKey('rk', 'k1.second')).toBe('k1.first');

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import type { PageKey } from '../../../functions/domain/ports';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { caseRecord, processingRecord, stepInput } from './fixtures';
 
 // A case's processing log read back a page at a time, newest first, on a real table: the pages together
 // hold every record once, in order, and hold nothing else of the partition (the case, its steps, events).
 
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
-
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName);
-});
-afterAll(async () => {
-  db.destroy();
-  await table?.stop();
+useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName);
 });
 
 /** A case with a step, its CASE_CREATED event and `records` processing records. */

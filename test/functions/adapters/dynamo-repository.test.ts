@@ -1,30 +1,22 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
 import { ValidationError } from '../../../functions/shared/errors';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { caseRecord, stepInput } from './fixtures';
 
 // Against a real DynamoDB API (dynalite): cases, links, events, listing, opt-out, inbound dedup.
 
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
 const clock = { now: () => new Date('2025-04-01T12:00:00.000Z') };
 
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName, clock);
-});
-afterAll(async () => {
-  db.destroy();
-  await table.stop();
+const local = useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName, clock);
 });
 
 const raw = async (key: Record<string, string>) =>
-  (await db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
+  (await local.db.send(new GetCommand({ TableName: local.table.tableName, Key: key }))).Item;
 
 describe('createCase', () => {
   it('stores case and link, indexes the case as ACTIVE and logs CASE_CREATED', async () => {
@@ -61,7 +53,7 @@ describe('createCase', () => {
     const record = caseRecord();
     await repo.createCase(record, 'link-crash');
     const event = keys.event(record.caseId, record.createdAt, 'created');
-    await db.send(new DeleteCommand({ TableName: table.tableName, Key: event }));
+    await local.db.send(new DeleteCommand({ TableName: local.table.tableName, Key: event }));
     expect(await repo.createCase({ ...record, createdAt: '2025-03-09T00:00:00.000Z' }, 'link-crash')).toBe(
       'exists',
     );
@@ -69,7 +61,7 @@ describe('createCase', () => {
       ['CASE_CREATED', record.createdAt],
     ]);
     // A clash (another request under the same caseId) writes nothing into the existing case.
-    await db.send(new DeleteCommand({ TableName: table.tableName, Key: event }));
+    await local.db.send(new DeleteCommand({ TableName: local.table.tableName, Key: event }));
     expect(await repo.createCase({ ...record, requestHash: 'other' }, 'link-crash')).toBe('exists');
     expect((await repo.getCaseView(record.caseId))?.events).toEqual([]);
   });
@@ -104,15 +96,15 @@ describe('createCases (a round batch)', () => {
   it('answers exists for a replayed case, restores its lost CASE_CREATED, and writes nothing into a clash', async () => {
     const [kept, lost, clash] = [caseRecord(), caseRecord(), caseRecord()];
     await repo.createCases([kept, lost, clash].map((record, i) => ({ record, linkHash: `replay-${i}` })));
-    await db.send(
+    await local.db.send(
       new DeleteCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         Key: keys.event(lost.caseId, lost.createdAt, 'created'),
       }),
     );
-    await db.send(
+    await local.db.send(
       new DeleteCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         Key: keys.event(clash.caseId, clash.createdAt, 'created'),
       }),
     );
@@ -164,7 +156,9 @@ describe('getCaseView and appendEvent', () => {
     await repo.appendEvent({ caseId: record.caseId, at: '2025-03-03T00:00:00.000Z', type: 'STEP_OPENED' });
     const pk = keys.case(record.caseId).pk;
     for (const sk of ['LOG#2025-03-04T00:00:00.000Z#span', 'DELEGATE#d1', 'TALLY#visit-round-1'])
-      await db.send(new PutCommand({ TableName: table.tableName, Item: { pk, sk, at: record.createdAt } }));
+      await local.db.send(
+        new PutCommand({ TableName: local.table.tableName, Item: { pk, sk, at: record.createdAt } }),
+      );
 
     const head = await repo.getCaseEvents(record.caseId);
     expect(head?.case).toEqual(record);
@@ -187,9 +181,9 @@ describe('getCaseView and appendEvent', () => {
         }),
       ),
     );
-    const firstPage = await db.send(
+    const firstPage = await local.db.send(
       new QueryCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.case(record.caseId).pk },
       }),
@@ -203,9 +197,9 @@ describe('getCaseView and appendEvent', () => {
     const record = caseRecord({ ttl: 1_800_000_123 });
     await repo.createCase(record, 'link-ttl');
     await repo.appendEvent({ caseId: record.caseId, at: '2025-03-03T00:00:00.000Z', type: 'SMS_SENT' });
-    const items = await db.send(
+    const items = await local.db.send(
       new QueryCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.case(record.caseId).pk },
       }),
@@ -234,9 +228,9 @@ describe('getCaseView and appendEvent', () => {
     const later = { caseId: record.caseId, at: '2025-03-02T08:00:00.001Z', type: 'STEP_REMINDED' as const };
     await repo.appendEventGroup([opened, sms], 'invite-present-1');
     await repo.appendEvent(later, 'a-later-one'); // sorts after the group's item on the same time
-    const items = await db.send(
+    const items = await local.db.send(
       new QueryCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
         ExpressionAttributeValues: { ':pk': keys.case(record.caseId).pk, ':event': 'EVENT#' },
       }),

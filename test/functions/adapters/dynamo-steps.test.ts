@@ -1,27 +1,18 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
 import type { CaseRecord } from '../../../functions/domain/model';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { caseRecord, stepInput, submission } from './fixtures';
 
 // Step transitions against a real DynamoDB API (dynalite): exactly-once completion, retries,
 // stale visits, reminders between segments, revert, and the sparse phone index.
 
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
 let record: CaseRecord;
-
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName);
-});
-afterAll(async () => {
-  db.destroy();
-  await table.stop();
+const local = useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName);
 });
 beforeEach(async () => {
   record = caseRecord({ citizen: { phoneHash: `ph-${Math.random()}`, locale: 'nl' } });
@@ -29,7 +20,11 @@ beforeEach(async () => {
 });
 
 const rawStep = async (stepId = 'separate-waste') =>
-  (await db.send(new GetCommand({ TableName: table.tableName, Key: keys.step(record.caseId, stepId) }))).Item;
+  (
+    await local.db.send(
+      new GetCommand({ TableName: local.table.tableName, Key: keys.step(record.caseId, stepId) }),
+    )
+  ).Item;
 const phone = () => record.citizen.phoneHash ?? '';
 
 describe('openStep invite', () => {
@@ -59,9 +54,9 @@ describe('openStep invite', () => {
     const input = stepInput(record.caseId, { phoneHash: phone(), shortCode: 'C' });
     await repo.openStep(input, 'invite');
     const retime = { visit: 1, shiftSeconds: 0 };
-    await db.send(
+    await local.db.send(
       new UpdateCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         Key: keys.step(record.caseId, input.stepId),
         UpdateExpression: 'SET retime = :retime',
         ExpressionAttributeValues: { ':retime': retime },
@@ -198,9 +193,9 @@ describe('completeStep', () => {
     });
     expect(await repo.completeStep(record.caseId, submission())).toBeUndefined();
     // An OPEN step always holds its wait's token; one that does not is not answerable.
-    await db.send(
+    await local.db.send(
       new UpdateCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         Key: keys.step(record.caseId, input.stepId),
         UpdateExpression: 'SET #status = :open REMOVE taskToken',
         ExpressionAttributeNames: { '#status': 'status' },

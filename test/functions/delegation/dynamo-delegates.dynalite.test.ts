@@ -1,5 +1,5 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
 import { addDelegate, revokeDelegate } from '../../../functions/delegation/delegates';
@@ -12,7 +12,7 @@ import { caseDto } from '../../../functions/domain/views';
 import { DynamoCaseEraser } from '../../../functions/privacy/dynamo-erasure';
 import { statusOf } from '../../../functions/shared/errors';
 import { findService } from '../../../workflows/catalog';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { failure, fixedClock } from '../../support/fakes';
 import { caseRecord, stepInput, submission } from '../adapters/fixtures';
 
@@ -24,25 +24,17 @@ const vault = new PiiVault('delegation-test-key-0123456789abcdefghijkl');
 const service = findService('waste-collection');
 if (!service) throw new Error('waste-collection is missing');
 const clock = fixedClock('2025-03-02T09:00:00.000Z');
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
 let store: DynamoDelegateStore;
 
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName, clock);
-  store = new DynamoDelegateStore(db, table.tableName);
-});
-afterAll(async () => {
-  db.destroy();
-  await table?.stop();
+const local = useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName, clock);
+  store = new DynamoDelegateStore(db, tableName);
 });
 
 const deps = () => ({ repo, delegates: store, clock, vault });
 const raw = async (key: Record<string, string>) =>
-  (await db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
+  (await local.db.send(new GetCommand({ TableName: local.table.tableName, Key: key }))).Item;
 
 async function newCase() {
   const caseId = `case-${Math.random().toString(36).slice(2)}`;
@@ -64,7 +56,9 @@ describe('DynamoDelegateStore', () => {
       expiresAt: record.linkExpiresAt,
       ttl: record.ttl,
     });
-    const everything = JSON.stringify((await db.send(new ScanCommand({ TableName: table.tableName }))).Items);
+    const everything = JSON.stringify(
+      (await local.db.send(new ScanCommand({ TableName: local.table.tableName }))).Items,
+    );
     expect(everything).not.toContain('Anna');
     expect(everything).not.toContain(token);
     const helper = await whoAsks(repo, store, clock, token);
@@ -132,7 +126,7 @@ describe('DynamoDelegateStore', () => {
   it('erasure takes the names and ends every link of a helper', async () => {
     const record = await newCase();
     const { token } = await addDelegate(deps(), service, record, { name: 'Anna', steps: 'all' });
-    await new DynamoCaseEraser(db, table.tableName).erase(record.caseId, {
+    await new DynamoCaseEraser(local.db, local.table.tableName).erase(record.caseId, {
       at: '2025-03-03T09:00:00.000Z',
       by: 'staff-1',
     });

@@ -1,5 +1,5 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys, TABLE } from '../../../functions/adapters/table-keys';
 import { providerOf } from '../../../functions/domain/access';
@@ -12,7 +12,7 @@ import { DynamoCaseEraser } from '../../../functions/privacy/dynamo-erasure';
 import { ERASE_CAUSE, eraseCase } from '../../../functions/privacy/erasure';
 import { DynamoRoundRepository } from '../../../functions/rounds/dynamo-rounds';
 import { statusOf } from '../../../functions/shared/errors';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { FakeEngine, failure, fixedClock } from '../../support/fakes';
 import { roundRecord } from '../../support/round-fakes';
 import { testService } from '../../support/service-fixture';
@@ -33,27 +33,19 @@ const staff = staffOf(
 );
 const PHONE = '+31687654321';
 const clock = fixedClock('2026-03-02T09:00:00.000Z');
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
 let rounds: DynamoRoundRepository;
 const engine = new FakeEngine();
 
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName, clock);
-  rounds = new DynamoRoundRepository(db, table.tableName, clock);
-});
-afterAll(async () => {
-  db.destroy();
-  await table?.stop();
+const local = useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName, clock);
+  rounds = new DynamoRoundRepository(db, tableName, clock);
 });
 
 const deps = () => ({
   repo,
   log: repo,
-  eraser: new DynamoCaseEraser(db, table.tableName),
+  eraser: new DynamoCaseEraser(local.db, local.table.tableName),
   engine,
   rounds,
   clock,
@@ -64,9 +56,9 @@ const deps = () => ({
 });
 
 async function partition(caseId: string) {
-  const out = await db.send(
+  const out = await local.db.send(
     new QueryCommand({
-      TableName: table.tableName,
+      TableName: local.table.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.case(caseId).pk },
       ConsistentRead: true,
@@ -170,9 +162,9 @@ describe('eraseCase on DynamoDB', () => {
     // The round still counts the case (byRound projects only stage and status).
     const spread = await rounds.roundSpread('r1');
     expect(spread.statuses).toEqual({ CANCELLED: 1 });
-    const index = await db.send(
+    const index = await local.db.send(
       new QueryCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         IndexName: TABLE.byRound.name,
         KeyConditionExpression: 'gsi3pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.roundIndex('r1', '').gsi3pk },
@@ -194,7 +186,9 @@ describe('eraseCase on DynamoDB', () => {
     expect(view.events.map((e) => e.type)).toContain('CASE_ERASED');
 
     // Nothing anywhere in the table: no name, number, e-mail, reference or answer.
-    const all = JSON.stringify((await db.send(new ScanCommand({ TableName: table.tableName }))).Items);
+    const all = JSON.stringify(
+      (await local.db.send(new ScanCommand({ TableName: local.table.tableName }))).Items,
+    );
     for (const clear of ['Anna', '687654321', 'anna@', 'HH-0042', 'achterom'])
       expect(all).not.toContain(clear);
   });

@@ -1,33 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys, TABLE } from '../../../functions/adapters/table-keys';
 import { DynamoRoundRepository } from '../../../functions/rounds/dynamo-rounds';
 import type { RoundRecord, RowError } from '../../../functions/rounds/model';
 import { NotFoundError, ValidationError } from '../../../functions/shared/errors';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { caseRecord } from '../adapters/fixtures';
 
 // The round repository against a real DynamoDB API (dynalite) with the table as CDK creates it,
 // including the byRound index. A page limit of 7 items makes every query loop run over many pages.
 
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoRoundRepository;
 let cases: DynamoCaseRepository;
 const NOW = '2025-04-01T12:00:00.000Z';
 const clock = { now: () => new Date(NOW) };
 
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoRoundRepository(db, table.tableName, clock, 7);
-  cases = new DynamoCaseRepository(db, table.tableName, clock);
-});
-afterAll(async () => {
-  db.destroy();
-  await table.stop();
+const local = useLocalTable((db, tableName) => {
+  repo = new DynamoRoundRepository(db, tableName, clock, 7);
+  cases = new DynamoCaseRepository(db, tableName, clock);
 });
 
 function round(overrides: Partial<RoundRecord> = {}): RoundRecord {
@@ -55,7 +47,7 @@ async function created(overrides: Partial<RoundRecord> = {}): Promise<RoundRecor
 }
 
 const raw = async (key: Record<string, string>) =>
-  (await db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
+  (await local.db.send(new GetCommand({ TableName: local.table.tableName, Key: key }))).Item;
 
 describe('createRound / getRound', () => {
   it('stores the round, listed per organisation and service, and gives it back unchanged', async () => {
@@ -329,9 +321,9 @@ describe('the cases of a round (byRound)', () => {
     const roundId = randomUUID().replaceAll('-', '');
     const record = caseRecord({ roundId, stage: 'round', contextEnc: 'v1.secret' });
     await cases.createCase(record, `link-${record.caseId}`);
-    const out = await db.send(
+    const out = await local.db.send(
       new QueryCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         IndexName: TABLE.byRound.name,
         KeyConditionExpression: 'gsi3pk = :pk',
         ExpressionAttributeValues: { ':pk': `ROUND#${roundId}` },

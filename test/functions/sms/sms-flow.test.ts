@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { type OpenStepPayload, openStep } from '../../../functions/domain/open-step';
 import { sha256 } from '../../../functions/domain/pii';
 import { TEXTS } from '../../../functions/domain/sms-texts';
 import { REPLAYED, receiveSms } from '../../../functions/sms/inbound';
 import { findService } from '../../../workflows/catalog';
-import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import {
   answersOf,
   fixedClock,
@@ -19,8 +19,6 @@ import {
 // Invitation, SMS answer, retry and opt-out against a real DynamoDB API (dynalite): the phone
 // index, the exactly-once completion and the message claims are the repository's real ones.
 
-let table: LocalTable;
-let db: ReturnType<typeof localDocumentClient>;
 let repo: DynamoCaseRepository;
 let engine: MemoryEngine;
 let notifier: MemoryNotifier;
@@ -50,14 +48,8 @@ async function caseWithOpenStep(caseId: string): Promise<string> {
   return (await repo.getStep(caseId, 'present'))?.shortCode ?? '';
 }
 
-beforeAll(async () => {
-  table = await startDynalite();
-  db = localDocumentClient(table.endpoint);
-  repo = new DynamoCaseRepository(db, table.tableName);
-});
-afterAll(async () => {
-  db.destroy();
-  await table.stop();
+useLocalTable((db, tableName) => {
+  repo = new DynamoCaseRepository(db, tableName);
 });
 beforeEach(() => {
   engine = new MemoryEngine();
