@@ -6,6 +6,7 @@ import { openCursor, processingScope, sealCursor } from '../shared/cursor';
 import { processingTable } from './case-privacy';
 import { type Ctx, render } from './context';
 import { basePath } from './deps';
+import { pager, withQuery } from './pager';
 import { providerOfSession } from './session';
 
 // GET /console/cases/{id}/processing: a case's whole processing log, newest first, a page at a time
@@ -60,13 +61,11 @@ export function processingBody(input: ProcessingBodyInput): string {
   const t = WORDS[input.locale];
   const self = `${input.base}/cases/${encodeURIComponent(input.caseId)}`;
   const path = `${self}/processing`;
-  const pages = [
-    input.paged ? `<li><a href="${esc(path)}">${t.newest}</a></li>` : '',
-    input.older
-      ? `<li><a href="${esc(path)}?${esc(new URLSearchParams({ cursor: input.older }).toString())}" rel="next">${t.older}</a></li>`
-      : '',
-  ].join('');
+  const pages = pager(t.title, {
+    first: input.paged && { href: path, text: t.newest },
+    next: input.older !== undefined && { href: withQuery(path, { cursor: input.older }), text: t.older },
+  });
   return `<h1>${t.title}</h1>
 <ul class="cp-nav"><li><a href="${esc(self)}">${t.back}</a></li></ul>
-<p>${t.intro}</p>${processingTable(input.entries, input.locale)}${pages ? `<nav aria-label="${t.title}"><ul class="cp-nav">${pages}</ul></nav>` : ''}`;
+<p>${t.intro}</p>${processingTable(input.entries, input.locale)}${pages}`;
 }

@@ -3,6 +3,7 @@ import type { CaseDto } from '../domain/case-dto';
 import { CASE_STATUSES, type CaseStatus, type Locale } from '../domain/model';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
+import { pager, withQuery } from './pager';
 import type { CaseProgress } from './progress';
 import { REPORT_TITLE } from './report-page';
 import { WORDS } from './text';
@@ -77,19 +78,19 @@ export function listBody(input: ListInput): string {
   const table = rows.length
     ? `<div class="cp-table"><table><caption>${t.cases}: ${esc(service.title[locale])}</caption><thead><tr><th scope="col">${t.case}</th><th scope="col">${t.created}</th><th scope="col">${t.status}</th><th scope="col">${t.citizen}</th><th scope="col">${t.provider}</th><th scope="col">${t.waitingOn}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
     : `<p>${t.noCases}</p>`;
-  const keep = (extra: Record<string, string>) =>
-    new URLSearchParams({
-      ...(input.status && { status: input.status }),
-      ...(input.overdue && { overdue: '1' }),
-      ...extra,
-    }).toString();
-  const pages = [
-    input.paged ? `<li><a href="${esc(path)}?${esc(keep({}))}">${t.first}</a></li>` : '',
-    input.cursor
-      ? `<li><a href="${esc(path)}?${esc(keep({ cursor: input.cursor }))}" rel="next">${t.next}</a></li>`
-      : '',
-  ].join('');
+  const keep = (extra: Record<string, string>) => ({
+    ...(input.status && { status: input.status }),
+    ...(input.overdue && { overdue: '1' }),
+    ...extra,
+  });
+  const pages = pager(t.next, {
+    first: input.paged && { href: withQuery(path, keep({})), text: t.first },
+    next: input.cursor !== undefined && {
+      href: withQuery(path, keep({ cursor: input.cursor })),
+      text: t.next,
+    },
+  });
   return `<h1>${esc(service.title[locale])}</h1>
 <nav aria-label="${esc(service.title[locale])}"><ul class="cp-nav"><li><a href="${esc(path)}/new">${t.newCase}</a></li><li><a href="${esc(path)}/chart">${t.chart}</a></li><li><a href="${esc(path)}/report">${REPORT_TITLE[locale]}</a></li><li><a href="${esc(path)}/rounds">${t.rounds}</a></li></ul></nav>
-<h2>${t.cases}</h2>${filters}${table}${pages ? `<nav aria-label="${t.next}"><ul class="cp-nav">${pages}</ul></nav>` : ''}`;
+<h2>${t.cases}</h2>${filters}${table}${pages}`;
 }

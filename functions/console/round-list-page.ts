@@ -3,6 +3,7 @@ import type { Locale } from '../domain/model';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
 import type { RoundRecord, RoundStatus } from '../rounds/model';
+import { pager, withQuery } from './pager';
 import { cliStart, num, ROUND_WORDS } from './round-text';
 import { WORDS } from './text';
 
@@ -50,13 +51,14 @@ export function roundsBody(input: RoundListInput): string {
   const table = rows.length
     ? `<div class="cp-table"><table><caption>${r.rounds}: ${esc(service.title[locale])}</caption><thead><tr><th scope="col">${r.name}</th><th scope="col">${r.created}</th><th scope="col">${r.status}</th><th scope="col">${r.progress}</th><th scope="col">${r.failedCol}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
     : `<p>${r.noRounds}</p>`;
-  const pages = [
-    input.paged ? `<li><a href="${esc(path)}/rounds">${t.first}</a></li>` : '',
-    input.cursor
-      ? `<li><a href="${esc(path)}/rounds?${esc(new URLSearchParams({ cursor: input.cursor }).toString())}" rel="next">${t.next}</a></li>`
-      : '',
-  ].join('');
+  const pages = pager(t.next, {
+    first: input.paged && { href: `${path}/rounds`, text: t.first },
+    next: input.cursor !== undefined && {
+      href: withQuery(`${path}/rounds`, { cursor: input.cursor }),
+      text: t.next,
+    },
+  });
   return `<p><a href="${esc(path)}">${r.backService}</a></p>
-<h1>${r.rounds}: ${esc(service.title[locale])}</h1>${table}${pages ? `<nav aria-label="${t.next}"><ul class="cp-nav">${pages}</ul></nav>` : ''}
+<h1>${r.rounds}: ${esc(service.title[locale])}</h1>${table}${pages}
 <section aria-labelledby="how"><h2 id="how">${r.howToTitle}</h2><p>${r.howTo}</p>${howToStart(service.id, locale)}</section>`;
 }
