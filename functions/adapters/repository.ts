@@ -11,7 +11,7 @@ const cases = new DynamoCaseRepository(documentClient(), tableName);
 export const repository: CaseRepository = cases;
 /**
  * The processing log shares the repository's cache of case ttls (a record lives as long as its case);
- * it is read back a page at a time where staff see all of it (the console).
+ * it is read back a page at a time where staff see all of it (domain/processing-pages.ts).
  */
 export const processingLog: ProcessingLog & ProcessingPages = cases;
 /** A round batch's cases, written together (dynamo-case-create.ts). */

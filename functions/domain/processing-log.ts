@@ -81,8 +81,8 @@ export interface ProcessingPage {
 }
 
 /**
- * The whole log, read back a page at a time: where staff see more than a view's newest records (the
- * console's log page). A page is at most `limit` records, from just below `before` (a key it gave) down.
+ * The whole log, read back a page at a time: where staff see more than a view's newest records
+ * (processing-pages.ts). A page is at most `limit` records, from just below `before` (a key it gave) down.
  */
 export interface ProcessingPages {
   processingPage(caseId: string, limit: number, before?: PageKey): Promise<ProcessingPage>;

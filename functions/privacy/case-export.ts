@@ -18,7 +18,7 @@ import { dateFormat } from '../shared/date-format';
 // Who used their data is counted per day, as their page says it ("… bekeken op 3 maart (40 keer)"):
 // every read of the case is a record, so a case that a system polls or lists each minute has tens of
 // thousands, and at 279 bytes each a line per record would pass Lambda's 6 MB response at about 21,000.
-// The records themselves stay in the table, and staff page through them in the console.
+// The records themselves stay in the table, and staff page through them (domain/processing-pages.ts).
 
 /**
  * One use of the data, or the same use (who, what for, which data, which action) repeated on one day in

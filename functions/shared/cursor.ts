@@ -60,5 +60,5 @@ export const casesScope = (org: string, serviceId: string, status: string | unde
 /** The query a round list cursor belongs to. */
 export const roundsScope = (org: string, serviceId: string) => `rounds\u0000${org}\u0000${serviceId}`;
 
-/** The query a case's processing log cursor belongs to (the console's log page). */
+/** The query a case's processing log cursor belongs to (the console's log page, GET /cases/{caseId}/processing). */
 export const processingScope = (caseId: string) => `processing\u0000${caseId}`;
