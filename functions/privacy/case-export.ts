@@ -9,7 +9,7 @@ import type { CaseView } from '../domain/ports';
 import type { ProcessingEntry } from '../domain/processing-log';
 import { caseDto } from '../domain/views';
 import type { ProposalView } from '../proposals/view';
-import { dateFormat } from '../shared/date-format';
+import { dutchDay } from '../shared/date-format';
 
 // GET /c/{linkToken}/export: everything the case holds about the citizen, for the citizen (AVG art. 15
 // and 20): their contact data in full (staff see it masked), the organisation's reference, the
@@ -90,20 +90,12 @@ export function caseExport(service: Service, view: CaseView, vault: PiiVault, no
   };
 }
 
-const amsterdamDay = (iso: string) =>
-  dateFormat('en-CA', {
-    timeZone: 'Europe/Amsterdam',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(iso));
-
 /** The entries (oldest first) with each day's repeats of one use counted into its first. */
 export function countedPerDay(entries: readonly ProcessingEntry[]): ExportedProcessing[] {
   const firsts = new Map<string, ExportedProcessing>();
   for (const entry of entries) {
     const { at, ...use } = entry;
-    const key = JSON.stringify([amsterdamDay(at), use]);
+    const key = JSON.stringify([dutchDay(at), use]);
     const first = firsts.get(key);
     if (first) {
       first.times = (first.times ?? 1) + 1;

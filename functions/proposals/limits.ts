@@ -1,6 +1,5 @@
 import { durationSeconds } from '../../workflows/duration';
 import type { Step } from '../../workflows/schema';
-import { dateFormat } from '../shared/date-format';
 import { ValidationError } from '../shared/errors';
 
 // What a definition allows a proposal to do, and the calendar arithmetic of a proposed date. A due
@@ -25,17 +24,6 @@ export function limitsOf(step: Step): ProposalLimits | undefined {
     maxShiftSeconds: durationSeconds(settings.maxShift ?? step.expiry),
     perSide: settings.perSide,
   };
-}
-
-/** The day (YYYY-MM-DD) of a moment in Europe/Amsterdam. */
-export function dutchDay(at: Date | string): string {
-  // en-CA writes a date as YYYY-MM-DD.
-  return dateFormat('en-CA', {
-    timeZone: 'Europe/Amsterdam',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(at));
 }
 
 /** A real calendar day (no 2026-02-30), or a 400 naming the field. */

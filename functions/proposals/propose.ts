@@ -4,8 +4,9 @@ import { findStep, requireService } from '../domain/definitions';
 import type { Actor, CaseRecord, ProposalRecord, StepRecord } from '../domain/model';
 import type { PiiVault } from '../domain/pii';
 import type { CaseRepository, Clock } from '../domain/ports';
+import { dutchDay } from '../shared/date-format';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
-import { daysBetween, dutchDay, limitsOf, parseDay } from './limits';
+import { daysBetween, limitsOf, parseDay } from './limits';
 import type { ProposalStore } from './ports';
 import { type ProposalSmsDeps, textProposal } from './proposal-sms';
 

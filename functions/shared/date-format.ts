@@ -13,3 +13,14 @@ export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions):
   }
   return format;
 }
+
+/** The day (YYYY-MM-DD) of a moment in Europe/Amsterdam. */
+export function dutchDay(at: Date | string): string {
+  // en-CA writes a date as YYYY-MM-DD.
+  return dateFormat('en-CA', {
+    timeZone: 'Europe/Amsterdam',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(at));
+}
