@@ -1,14 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseView } from '../domain/ports';
 import { eventsOf, queryAll, toCase } from './dynamo-items';
-import { CASE_PARTITION, keys } from './table-keys';
+import { CASE_PARTITION, keys, pastPrefix } from './table-keys';
 
 // The case item and its event log in one query, without the rest of the partition: the sort keys from
 // CASE up to the last EVENT# are the case, its delegates (few, skipped) and its events, while the
 // processing log (LOG#, one record per read of the case), the steps and the report's markers sort after.
 
-/** Just past every EVENT# key: '$' follows '#'. */
-export const AFTER_EVENTS = `${CASE_PARTITION.event.slice(0, -1)}$`;
+/** Just past every EVENT# key. */
+export const AFTER_EVENTS = pastPrefix(CASE_PARTITION.event);
 
 export async function readCaseEvents(
   db: DynamoDBDocumentClient,

@@ -4,7 +4,7 @@ import type { CaseView, ProcessingRead } from '../domain/ports';
 import { PROCESSING_SHOWN, viewRecords } from '../domain/processing-log';
 import { AFTER_EVENTS } from './dynamo-case-events';
 import { eventsOf, type Item, omit, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
-import { CASE_PARTITION, keys } from './table-keys';
+import { CASE_PARTITION, keys, pastPrefix } from './table-keys';
 
 // A case as its pages and the API show it. Every read of a case adds a record to its processing log, so a
 // view that read the partition whole grew with every read: after 2,000 reads of one case its
@@ -18,8 +18,8 @@ import { CASE_PARTITION, keys } from './table-keys';
 /** Items of the one page a view reads first: an ordinary case's partition, with room to spare. */
 const FIRST_PAGE = 250;
 
-/** Just past every STEP# key: '$' follows '#'. */
-const AFTER_STEPS = `${CASE_PARTITION.step.slice(0, -1)}$`;
+/** Just past every STEP# key. */
+const AFTER_STEPS = pastPrefix(CASE_PARTITION.step);
 
 const startsWith = (prefix: string) => (item: Item) => String(item.sk).startsWith(prefix);
 

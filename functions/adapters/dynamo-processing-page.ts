@@ -2,14 +2,14 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { PageKey } from '../domain/ports';
 import type { ProcessingPage } from '../domain/processing-log';
 import { toProcessing } from './dynamo-items';
-import { CASE_PARTITION, keys } from './table-keys';
+import { CASE_PARTITION, keys, pastPrefix } from './table-keys';
 
 // A case's processing log a page at a time, newest first: one Query down its LOG# keys. A view holds only
 // the newest records (dynamo-case-view.ts), so this is how staff reach the older ones. The page's position
 // is the sort key of its oldest record; the edges hand it out only sealed to this case's log.
 
-/** Just past every LOG# key: '$' follows '#'. */
-const AFTER_LOG = `${CASE_PARTITION.processing.slice(0, -1)}$`;
+/** Just past every LOG# key. */
+const AFTER_LOG = pastPrefix(CASE_PARTITION.processing);
 
 export async function readProcessingPage(
   db: DynamoDBDocumentClient,

@@ -79,6 +79,9 @@ export const CASE_PARTITION = {
   delegate: 'DELEGATE#',
 } as const;
 
+/** Just past every sort key that starts with `prefix` ('$' follows '#'): where a BETWEEN over its kind ends. */
+export const pastPrefix = (prefix: `${string}#`) => `${prefix.slice(0, -1)}$`;
+
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: CASE_PARTITION.case }),
   step: (caseId: string, stepId: string) => ({ pk: `CASE#${caseId}`, sk: `${CASE_PARTITION.step}${stepId}` }),
