@@ -3,7 +3,8 @@ import type { ProcessingView } from './case-dto';
 import { requireService } from './definitions';
 import type { Provider } from './model';
 import type { CaseRepository, PageKey } from './ports';
-import { PROCESSING_SHOWN, type ProcessingPages, processingEntry } from './processing-log';
+import { PROCESSING_SHOWN, type ProcessingPages } from './processing-log';
+import { processingView } from './views';
 
 // A case's whole processing log as staff read it, a page at a time, newest first: the console's log page
 // and GET /cases/{caseId}/processing. A view of the case holds only the newest lines (every read adds
@@ -31,11 +32,7 @@ export async function staffProcessingPage(
   const record = await caseOfProvider(deps.repo, caseId, provider);
   const service = requireService(record.serviceId);
   const page = await deps.log.processingPage(caseId, PROCESSING_SHOWN, before);
-  const entries = page.records.map((r) => ({
-    ...processingEntry(r, service),
-    ...(r.delegateId !== undefined && { delegate: {} }),
-    by: r.by,
-    traceId: r.traceId,
-  }));
+  // No names: a helper's name is the citizen's data, opened only with the case's key.
+  const entries = page.records.map((record) => processingView(record, service, 'provider', new Map()));
   return { entries, ...(page.older && { older: page.older }) };
 }

@@ -1,13 +1,13 @@
 import type { Service } from '../../workflows/schema';
-import { answeredBy, delegateNames, namedDetail } from '../delegation/views';
+import { answeredBy, type DelegateNames, delegateNames, namedDetail } from '../delegation/views';
 import { isProposalEvent, proposalDetail, proposalViews } from '../proposals/view';
 import { caseWaiting } from '../reports/waiting';
-import type { Audience, CaseDto, Opening, StepView } from './case-dto';
+import type { Audience, CaseDto, Opening, ProcessingView, StepView } from './case-dto';
 import { caseCipher, type DataCipher } from './case-keys';
 import type { FormData, StepRecord } from './model';
 import type { PiiVault } from './pii';
 import type { CaseView } from './ports';
-import { type DataCategory, processingEntry } from './processing-log';
+import { type DataCategory, type ProcessingRecord, processingEntry } from './processing-log';
 
 // What a caller sees of a case: every step of BOTH partners, in the order of the definition,
 // including the ones not reached yet. Nothing secret leaves: no task tokens, no data keys, no sealed
@@ -115,11 +115,7 @@ export function caseDto(
       // Both partners see a proposal's history with its reason and note.
       ...(isProposalEvent(type) && detail !== undefined && { detail: proposalDetail(cipher, detail) }),
     })),
-    processingLog: (view.processing ?? []).map((record) => ({
-      ...processingEntry(record, service),
-      ...(record.delegateId !== undefined && { delegate: answeredBy(names, record.delegateId) }),
-      ...(audience === 'provider' && { by: record.by, traceId: record.traceId }),
-    })),
+    processingLog: (view.processing ?? []).map((record) => processingView(record, service, audience, names)),
     ...(view.processingOlder && { processingLogOlder: true }),
     waiting: caseWaiting(service, view.events, { status: c.status, at: c.updatedAt }, now),
   };
@@ -173,4 +169,21 @@ export function categoriesShown(dto: CaseDto): DataCategory[] {
   if (dto.steps.some((s) => s.actor === 'citizen' && s.data !== undefined)) found.push('answers');
   if (dto.steps.some((s) => s.actor === 'provider' && s.data !== undefined)) found.push('notes');
   return found;
+}
+
+/**
+ * A processing record as a view shows it: the citizen's entry, a helper who used their link (named where
+ * `names` holds them, opened with the case's key), and for staff who and the trace.
+ */
+export function processingView(
+  record: ProcessingRecord,
+  service: Service,
+  audience: Audience,
+  names: DelegateNames,
+): ProcessingView {
+  return {
+    ...processingEntry(record, service),
+    ...(record.delegateId !== undefined && { delegate: answeredBy(names, record.delegateId) }),
+    ...(audience === 'provider' && { by: record.by, traceId: record.traceId }),
+  };
 }
