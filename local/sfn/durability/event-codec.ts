@@ -18,26 +18,31 @@ type StateEvent = [
 ];
 export type StoredEvent = HistoryEvent | StateEvent;
 
-interface StateDetails {
+export interface StateDetails {
   name: string;
   inputValue?: Json;
   outputValue?: Json;
 }
 
 export function storedEvent(e: HistoryEvent): StoredEvent {
-  // Only the details History.entered/exited write ({ name, value }), with a value JSON can hold.
-  const entered = e.stateEnteredEventDetails as StateDetails | undefined;
-  if (entered) {
-    const value = entered.inputValue;
-    return value === undefined ? e : [e.id, e.previousEventId, e.timestamp, e.type, entered.name, value];
-  }
-  const exited = e.stateExitedEventDetails as StateDetails | undefined;
-  if (exited) {
-    const value = exited.outputValue;
-    return value === undefined ? e : [e.id, e.previousEventId, e.timestamp, e.type, exited.name, value];
-  }
-  return e;
+  const state = stateDetails(e);
+  return state ? [e.id, e.previousEventId, e.timestamp, e.type, state.name, stateValue(state)] : e;
 }
+
+/**
+ * The details of an event the array form holds (its name and `stateValue`): only the details
+ * History.entered/exited write ({ name, value }), with a value JSON can hold. Undefined for an
+ * event kept as it is.
+ */
+export function stateDetails(e: HistoryEvent): StateDetails | undefined {
+  const entered = e.stateEnteredEventDetails as StateDetails | undefined;
+  if (entered) return entered.inputValue === undefined ? undefined : entered;
+  const exited = e.stateExitedEventDetails as StateDetails | undefined;
+  return exited?.outputValue === undefined ? undefined : exited;
+}
+
+export const stateValue = (details: StateDetails): Json =>
+  (details.inputValue !== undefined ? details.inputValue : details.outputValue) as Json;
 
 export function eventOf(stored: StoredEvent): HistoryEvent {
   if (!Array.isArray(stored)) return stored;
