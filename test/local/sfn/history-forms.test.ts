@@ -133,6 +133,17 @@ describe('history forms', () => {
     for (const event of pushed) kept.push(event);
     expect(kept.length).toBe(pushed.length);
     expect(kept.events()).toEqual(pushed);
+    // Closed again after the redrive: the events packed at the first close stay as they were.
+    const closed: HistoryEvent = {
+      timestamp: 8,
+      type: 'ExecutionSucceeded',
+      id: 8,
+      previousEventId: 7,
+      executionSucceededEventDetails: { output: '"x"' },
+    };
+    kept.push(closed);
+    expect(kept.length).toBe(pushed.length + 1);
+    expect(kept.events()).toEqual([...pushed, closed]);
   });
 
   it('read back the same from journals that hold state events as objects (written before)', async () => {
