@@ -5,8 +5,8 @@
  * cases, `width` at a time, and reports each outcome and, at the end, the latency samples.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { ownThreadCpuMs } from '../local/runtime/thread-cpu';
 import { CaseDriver, type DriverOptions, Samples } from './local-case';
-import { ownThreadCpuMs } from './thread-cpu';
 
 export interface DriverJob {
   options: Omit<DriverOptions, 'signal'>;

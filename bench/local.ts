@@ -104,7 +104,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   let driverCpuMs: number | undefined;
   trace?.reset();
   const elu0 = performance.eventLoopUtilization();
-  const timed = stretch(rt);
+  const timed = await stretch(rt);
   const t0 = performance.now();
   const progress = setInterval(() => {
     const s = (performance.now() - t0) / 1000;
@@ -145,7 +145,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   deadline.removeEventListener('abort', halt);
   // Where the time goes: the main thread (gateway, engine, every emulated service) and the process's CPU
   // over all its threads (the functions' workers, the driver's), per completed case.
-  const figures = timed(); // before the driver's thread ends
+  const figures = await timed(); // before the driver's thread ends
   const mainBusy = performance.eventLoopUtilization(elu0).utilization;
   await client.terminate();
   clearInterval(progress);

@@ -193,26 +193,26 @@ async function main(): Promise<number> {
     await round(rt, api, 'warmup', 20);
     await settle(rt);
     say(`baseline: ${BASE_N} single POST /cases, ${BASE_CONCURRENCY} at a time`);
-    const baseStretch = stretch(rt);
+    const baseStretch = await stretch(rt);
     const base = await baseline(rt, token);
     await settle(rt);
-    const baseFigures = baseStretch();
+    const baseFigures = await baseStretch();
     say(`round of ${N} rows`);
     const trace = process.env.BENCH_TRACE ? installTrace(rt) : undefined;
     peaks.reset();
     const before = process.memoryUsage();
-    const roundStretch = stretch(rt);
+    const roundStretch = await stretch(rt);
     const r = await round(rt, api, `bench-${N}`, N, peaks);
     const rate = N / r.run;
     // The started cases at rest: each waits for an answer (a task token) and a timer.
     const invited = ((await settle(rt)) - r.startedAt) / 1000;
     // Up to here each case has had its invitations sent: the same work as a baseline case.
-    const roundFigures = roundStretch();
+    const roundFigures = await roundStretch();
     const calls = callLines(roundFigures.calls.before, roundFigures.calls.after, N);
     const baseCalls = callLines(baseFigures.calls.before, baseFigures.calls.after, BASE_N);
     const resting = await restingMemory();
     const stats = rt.engine.engine.stats();
-    const dynamoHeap = (await rt.dynamo.threadHeap()) ?? { used: 0, total: 0 };
+    const dynamoHeap = (await rt.dynamo.threadStats()) ?? { used: 0, total: 0 };
     // HEAP_SNAPSHOT=1: the main isolate at rest, for a look at what the started cases left in it.
     if (process.env.HEAP_SNAPSHOT) say(`heap snapshot ${writeHeapSnapshot()}`);
     const rest = workers.estimate(rt);

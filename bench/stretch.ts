@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Runtime } from '../local/runtime/runtime';
 import { callCounts } from './call-counts';
-import { threadCpu } from './thread-cpu';
+import { type ThreadCpu, threadCpu } from './thread-cpu';
 
 /**
  * One timed stretch of a bench (bench:local's cases; bench:round's baseline and round): the process's CPU
@@ -9,20 +9,29 @@ import { threadCpu } from './thread-cpu';
  * function is called. Every stretch is measured alike, so the figures of two stretches, or of two benches,
  * compare. Call it before a thread whose CPU should count ends: /proc forgets an ended thread.
  */
-export function stretch(rt: Runtime) {
+export async function stretch(rt: Runtime) {
+  const threads = await threadsOf(rt);
   const cpu = process.cpuUsage();
   const wall = performance.now();
-  const threads = threadCpu();
   const calls = callCounts(rt);
-  return () => {
+  return async () => {
     const used = process.cpuUsage(cpu);
+    const wallMs = performance.now() - wall;
+    const after = callCounts(rt);
     return {
       cpuMs: (used.user + used.system) / 1000,
-      wallMs: performance.now() - wall,
-      threads: { before: threads, after: threadCpu() },
-      calls: { before: calls, after: callCounts(rt) },
+      wallMs,
+      threads: { before: threads, after: await threadsOf(rt) },
+      calls: { before: calls, after },
     };
   };
 }
 
-export type Stretch = ReturnType<ReturnType<typeof stretch>>;
+/** Each thread's CPU so far, with the DynamoDB thread's own (which it reports over its port). */
+async function threadsOf(rt: Runtime): Promise<ThreadCpu | undefined> {
+  const stats = await rt.dynamo.threadStats();
+  const threads = threadCpu();
+  return threads && { ...threads, dynamoMs: stats?.cpuMs };
+}
+
+export type Stretch = Awaited<ReturnType<Awaited<ReturnType<typeof stretch>>>>;

@@ -3,32 +3,17 @@
  * DynamoDB thread, the driver, V8's compiler and GC helpers, libuv's pool), from /proc (Linux only):
  * process.cpuUsage() sums them all, and Node 20 has no per-thread figure.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-
-/** Linux's USER_HZ: /proc counts CPU time in ticks of 10 ms. */
-const MS_PER_TICK = 10;
+import { readdirSync } from 'node:fs';
+import { statMs } from '../local/runtime/thread-cpu';
 
 export interface ThreadCpu {
   mainMs: number;
   othersMs: number;
-}
-
-function statMs(file: string): number {
-  // The fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-  const fields = (readFileSync(file, 'utf8').split(') ')[1] ?? '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+  /** Of the others, dynalite's thread (stretch.ts asks it), when known. */
+  dynamoMs?: number;
 }
 
 const ticks = (task: string) => statMs(`/proc/self/task/${task}/stat`);
-
-/** The calling thread's own CPU time so far (ms), or undefined where there is no /proc. */
-export function ownThreadCpuMs(): number | undefined {
-  try {
-    return statMs('/proc/thread-self/stat');
-  } catch {
-    return undefined;
-  }
-}
 
 /** The CPU time so far, or undefined where there is no /proc. Threads that ended are not counted. */
 export function threadCpu(): ThreadCpu | undefined {
@@ -57,7 +42,14 @@ export function threadCpuLines(
 ) {
   if (!before || !after) return [];
   const per = (ms: number) => (ms / Math.max(1, cases)).toFixed(1);
+  const dynamo =
+    before.dynamoMs === undefined || after.dynamoMs === undefined
+      ? []
+      : [
+          `  ${`${label}of which DynamoDB`.padEnd(22)}${per(after.dynamoMs - before.dynamoMs)} ms (dynalite's thread: the requests served, counted in the other threads)`,
+        ];
   return [
     `  ${`${label}main thread`.padEnd(22)}${per(after.mainMs - before.mainMs)} ms; other threads ${per(after.othersMs - before.othersMs)} ms (functions, DynamoDB, driver, V8 helpers; ended threads not counted)`,
+    ...dynamo,
   ];
 }

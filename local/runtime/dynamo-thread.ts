@@ -12,14 +12,17 @@ import { openStore, type StoreReply, type StoreRequest } from './dynamo-store';
 export interface DynamoStore {
   send(request: StoreRequest): Promise<StoreReply>;
   consumed(): Consumed;
-  /** The thread's heap (bytes), for benchmarks; undefined when dynalite runs on the main thread. */
-  heap(): Promise<ThreadHeap | undefined>;
+  /** The thread's heap (bytes) and CPU, for benchmarks; undefined when dynalite runs on the main thread. */
+  stats(): Promise<ThreadStats | undefined>;
   stop(): Promise<void>;
 }
 
-export interface ThreadHeap {
+export interface ThreadStats {
+  /** Its own isolate's heap, bytes. */
   used: number;
   total: number;
+  /** Its own CPU time so far, ms (undefined without /proc). */
+  cpuMs: number | undefined;
 }
 
 /** LOCAL_DYNAMO_THREAD: on (the default) or off. */
@@ -41,7 +44,7 @@ export async function startDynamoStore(path: string | undefined, thread = true):
     return {
       send: async (request) => count(await store.serve(request)),
       consumed: () => ({ ...totals }),
-      heap: async () => undefined,
+      stats: async () => undefined,
       stop: () => store.close(),
     };
   }
@@ -52,7 +55,7 @@ type Message =
   | (StoreReply & { type: 'reply'; id: number })
   | { type: 'ready' }
   | { type: 'closed' }
-  | (ThreadHeap & { type: 'heap' });
+  | (ThreadStats & { type: 'stats' });
 
 async function startThread(
   path: string | undefined,
@@ -68,12 +71,12 @@ async function startThread(
   let next = 0;
   let gone: Error | undefined;
   let closed: (() => void) | undefined;
-  const heapAsked: ((heap: ThreadHeap | undefined) => void)[] = [];
+  const statsAsked: ((stats: ThreadStats | undefined) => void)[] = [];
   await new Promise<void>((ok, fail) => {
     worker.on('message', (m: Message) => {
       if (m.type === 'ready') return ok();
       if (m.type === 'closed') return closed?.();
-      if (m.type === 'heap') return heapAsked.shift()?.({ used: m.used, total: m.total });
+      if (m.type === 'stats') return statsAsked.shift()?.({ used: m.used, total: m.total, cpuMs: m.cpuMs });
       const w = waiting.get(m.id);
       waiting.delete(m.id);
       w?.ok(count(m));
@@ -83,7 +86,7 @@ async function startThread(
       fail(e);
       for (const w of waiting.values()) w.fail(e);
       waiting.clear();
-      for (const asked of heapAsked.splice(0)) asked(undefined);
+      for (const asked of statsAsked.splice(0)) asked(undefined);
       closed?.();
     };
     worker.on('error', down);
@@ -99,11 +102,11 @@ async function startThread(
       });
     },
     consumed: () => ({ ...totals }),
-    heap() {
+    stats() {
       if (gone) return Promise.resolve(undefined);
       return new Promise((ok) => {
-        heapAsked.push(ok);
-        worker.postMessage({ type: 'heap' });
+        statsAsked.push(ok);
+        worker.postMessage({ type: 'stats' });
       });
     },
     async stop() {

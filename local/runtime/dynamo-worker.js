@@ -7,17 +7,18 @@ require('tsx/cjs/api').register();
 const { parentPort, workerData } = require('node:worker_threads');
 const { getHeapStatistics } = require('node:v8');
 const { openStore } = require('./dynamo-store.ts');
+const { ownThreadCpuMs } = require('./thread-cpu.ts');
 
-/** This thread's own isolate (process.memoryUsage's rss is the whole process's). */
-function heap() {
+/** This thread's own isolate (process.memoryUsage's rss is the whole process's), and its own CPU. */
+function stats() {
   const h = getHeapStatistics();
-  return { used: h.used_heap_size, total: h.total_heap_size };
+  return { used: h.used_heap_size, total: h.total_heap_size, cpuMs: ownThreadCpuMs() };
 }
 
 openStore(workerData.path).then((store) => {
   parentPort.on('message', (m) => {
     if (m.type === 'close') store.close().then(() => parentPort.postMessage({ type: 'closed' }));
-    else if (m.type === 'heap') parentPort.postMessage({ type: 'heap', ...heap() });
+    else if (m.type === 'stats') parentPort.postMessage({ type: 'stats', ...stats() });
     else store.serve(m).then((reply) => parentPort.postMessage({ type: 'reply', id: m.id, ...reply }));
   });
   parentPort.postMessage({ type: 'ready' });

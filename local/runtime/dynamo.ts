@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type Consumed, type Gate, UNMETERED } from './capacity';
 import type { EngineClock } from './clock';
-import { dynamoThreadSetting, startDynamoStore, type ThreadHeap } from './dynamo-thread';
+import { dynamoThreadSetting, startDynamoStore, type ThreadStats } from './dynamo-thread';
 import { physicalName } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
@@ -73,8 +73,8 @@ export interface LocalDynamo {
   requests: Map<string, number>;
   /** Read and write request units of every request served (functions and state machines), as billed on demand. */
   consumed(): Consumed;
-  /** dynalite's thread's heap (bytes), for benchmarks; undefined when it runs on the main thread. */
-  threadHeap(): Promise<ThreadHeap | undefined>;
+  /** dynalite's thread's heap (bytes) and CPU, for benchmarks; undefined when it runs on the main thread. */
+  threadStats(): Promise<ThreadStats | undefined>;
   stop(): Promise<void>;
 }
 
@@ -178,7 +178,7 @@ export async function startDynamo(
     tables,
     requests,
     consumed: () => thread.consumed(),
-    threadHeap: () => thread.heap(),
+    threadStats: () => thread.stats(),
     sweep: (nowMs) => sweeper.sweep(nowMs),
     sweepStep: (nowMs) => sweeper.step(nowMs),
     async stop() {

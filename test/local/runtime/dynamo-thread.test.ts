@@ -46,10 +46,13 @@ describe('the DynamoDB thread', () => {
       expect(put.status).toBe(200);
       expect(put.headers['x-amz-crc32']).toBeDefined();
       expect(thread.consumed().writeUnits).toBe(1);
-      // The thread's own heap, for bench:round; none of its own on the main thread.
-      const heap = await thread.heap();
-      if (threaded) expect(heap?.used).toBeGreaterThan(0);
-      else expect(heap).toBeUndefined();
+      // The thread's own heap and CPU, for the benches; none of its own on the main thread.
+      const stats = await thread.stats();
+      if (threaded) {
+        expect(stats?.used).toBeGreaterThan(0);
+        // Its own CPU (ticks of 10 ms): starting dynalite and serving the requests took some.
+        expect(stats?.cpuMs).toBeGreaterThan(0);
+      } else expect(stats).toBeUndefined();
       await thread.stop();
       if (threaded) await expect(thread.send(dynamoRequest('ListTables', {}))).rejects.toThrow(/exited/);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownThreadCpuMs } from '../../bench/thread-cpu';
+import { ownThreadCpuMs } from '../../../local/runtime/thread-cpu';
 
 const spin = (ms: number) => {
   const end = Date.now() + ms;
