@@ -1,7 +1,7 @@
 /**
  * One Lambda execution environment: a worker thread (lambda-worker.js) that runs one invocation at
- * a time, with the function's environment, a heap limited to its memory size, and a timeout that
- * really stops it. What AWS reports when it goes wrong:
+ * a time, with the function's environment, a heap laid out and limited as Lambda's (lambdaHeapLimits),
+ * and a timeout that really stops it. What AWS reports when it goes wrong:
  * - past the timeout the environment is stopped: `Sandbox.Timedout`, "RequestId: <id> Error: Task
  *   timed out after <timeout>.00 seconds";
  * - past its memory: `Runtime.OutOfMemory`, "RequestId: <id> Error: Runtime exited with error: signal: killed";
@@ -13,6 +13,23 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 const WORKER = join(__dirname, 'lambda-worker.js');
+
+/**
+ * The V8 heap of a function of `memoryMb`, laid out as the Lambda Node.js runtime's bootstrap lays
+ * it out: a tenth of the memory for new objects (`--max-semi-space-size` of half that: V8's young
+ * generation is three semi-spaces), the rest for old ones (`--max-old-space-size`). A heap that
+ * outgrows its old space fails here where it fails on AWS, a little before the memory size itself.
+ */
+export function lambdaHeapLimits(memoryMb: number): {
+  maxYoungGenerationSizeMb: number;
+  maxOldGenerationSizeMb: number;
+} {
+  const newSpace = Math.floor(memoryMb / 10);
+  return {
+    maxYoungGenerationSizeMb: 3 * Math.floor(newSpace / 2),
+    maxOldGenerationSizeMb: memoryMb - newSpace,
+  };
+}
 
 export interface EnvironmentSetup {
   file: string;
@@ -77,7 +94,7 @@ export class Environment {
       env: setup.env,
       // Not the runtime's own loader flags (tsx): the bundle is plain JavaScript, as on Lambda.
       execArgv: setup.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.cpuProfileDir}`] : [],
-      resourceLimits: { maxOldGenerationSizeMb: setup.memoryMb },
+      resourceLimits: lambdaHeapLimits(setup.memoryMb),
     });
     this.worker.unref();
     this.ready = new Promise((ok, fail) => {

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Runtime, startRuntime } from '../../../local/runtime/runtime';
 import { API_RESOURCES, route, writeAssembly } from './fixture';
 
-// AWS's limits, each crossed: Lambda's timeout and memory (from the template), its 6 MB synchronous
-// request and response, API Gateway HTTP API's 30 s integration timeout and 10 MB payload, DynamoDB's
-// 400 KB item. (SNS's 256 KB: sns.test.ts.)
+// AWS's limits, each crossed: Lambda's timeout and memory (from the template; its heap laid out as
+// Lambda's), its 6 MB synchronous request and response, API Gateway HTTP API's 30 s integration
+// timeout and 10 MB payload, DynamoDB's 400 KB item. (SNS's 256 KB: sns.test.ts.)
 
 const SLEEPY = `exports.handler = async (event) => {
   const ms = Number(event.ms ?? JSON.parse(event.body ?? '{}').ms ?? 0);
@@ -20,6 +20,7 @@ const BUSY = `exports.handler = async ({ ms }) => { const end = Date.now() + ms;
 const HOG = `const kept = [];
 exports.handler = async ({ mb }) => { for (let i = 0; i < mb; i++) kept.push(new Array(131072).fill(i)); return kept.length; };`;
 const BIG = `exports.handler = async ({ bytes }) => 'x'.repeat(bytes);`;
+const HEAP = `exports.handler = async () => require('node:v8').getHeapStatistics().heap_size_limit;`;
 
 const root = join(process.cwd(), '.data', 'test-fixtures');
 let cdkOut: string;
@@ -35,6 +36,7 @@ beforeAll(async () => {
       Busy: { code: BUSY, timeout: 1 },
       Hog: { code: HOG, memory: 128 },
       Big: { code: BIG },
+      Heap: { code: HEAP, memory: 2048 },
     },
     {
       ...API_RESOURCES,
@@ -81,6 +83,15 @@ describe('Lambda', () => {
     expect(error).toMatchObject({ name: 'Runtime.OutOfMemory' });
     expect((error as Error).message).toMatch(/Error: Runtime exited with error: signal: killed$/);
     await expect(rt.lambda.invoke(fn('Hog'), { mb: 1 })).resolves.toBe(1);
+  });
+
+  it("lays out a function's heap as Lambda's Node.js runtime does: a tenth of its memory for new objects", async () => {
+    const limitMb = ((await rt.lambda.invoke(fn('Heap'), {})) as number) / 1048576;
+    // 2048 MB: old space 1844 MB, young generation 3 semi-spaces of 102 MB, which V8 rounds up to a
+    // power of two (as it does --max-semi-space-size): 1844 + 3 x 128. A heap of the whole 2048 MB
+    // for old objects, or V8's default young generation (3 x 16 MB), reads otherwise.
+    expect(limitMb).toBeGreaterThanOrEqual(1844 + 3 * 102);
+    expect(limitMb).toBeLessThan(2048 + 3 * 102);
   });
 
   it('refuses a synchronous request over 6 MB, and fails a response over 6 MB', async () => {
