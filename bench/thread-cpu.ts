@@ -33,6 +33,9 @@ export function threadCpu(): ThreadCpu | undefined {
   }
 }
 
+/** A line's label, padded to the figures' column (and a space past it, for a long label). */
+const column = (text: string) => text.padEnd(Math.max(22, text.length + 1));
+
 /** The bench's line: CPU per completed case of the main thread and of the others (none without /proc). */
 export function threadCpuLines(
   before: ThreadCpu | undefined,
@@ -46,10 +49,10 @@ export function threadCpuLines(
     before.dynamoMs === undefined || after.dynamoMs === undefined
       ? []
       : [
-          `  ${`${label}of which DynamoDB`.padEnd(22)}${per(after.dynamoMs - before.dynamoMs)} ms (dynalite's thread: the requests served, counted in the other threads)`,
+          `  ${column(`${label}of which DynamoDB`)}${per(after.dynamoMs - before.dynamoMs)} ms (dynalite's thread: the requests served, counted in the other threads)`,
         ];
   return [
-    `  ${`${label}main thread`.padEnd(22)}${per(after.mainMs - before.mainMs)} ms; other threads ${per(after.othersMs - before.othersMs)} ms (functions, DynamoDB, driver, V8 helpers; ended threads not counted)`,
+    `  ${column(`${label}main thread`)}${per(after.mainMs - before.mainMs)} ms; other threads ${per(after.othersMs - before.othersMs)} ms (functions, DynamoDB, driver, V8 helpers; ended threads not counted)`,
     ...dynamo,
   ];
 }
