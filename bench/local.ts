@@ -27,7 +27,7 @@ import type { DriverJob, DriverMessage } from './local-driver';
 import { installTrace } from './local-trace';
 import { positiveInt } from './settings';
 import { stretch } from './stretch';
-import { threadCpuLines } from './thread-cpu';
+import { ownCpuLine, threadCpuLines } from './thread-cpu';
 
 const N = positiveInt('N', process.argv[2] ?? process.env.N, 500);
 const CONCURRENCY = positiveInt('CONCURRENCY', process.env.CONCURRENCY, 4);
@@ -189,7 +189,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     ...(driverCpuMs === undefined
       ? []
       : [
-          `  of which the driver   ${(driverCpuMs / Math.max(1, completed)).toFixed(1)} ms (the clients' HTTP, JSON and polls, counted in the other threads)`,
+          `${ownCpuLine('', driverCpuMs, completed, 'the driver')} (the clients' HTTP, JSON and polls, counted in the other threads)`,
         ]),
     `wall / bare writes      ${(wallPerCase / bare).toFixed(2)}x (target <= 3)`,
   ];

@@ -36,6 +36,14 @@ export function threadCpu(): ThreadCpu | undefined {
 /** A line's label, padded to the figures' column (and a space past it, for a long label). */
 const column = (text: string) => text.padEnd(Math.max(22, text.length + 1));
 
+/** CPU per completed case, to one decimal. */
+const perCase = (ms: number, cases: number) => (ms / Math.max(1, cases)).toFixed(1);
+
+/** The bench's line for one thread's own part of the other threads' CPU (the DynamoDB thread, the driver). */
+export function ownCpuLine(label: string, ms: number, cases: number, what: string): string {
+  return `  ${column(`${label}of which ${what}`)}${perCase(ms, cases)} ms`;
+}
+
 /** The bench's line: CPU per completed case of the main thread and of the others (none without /proc). */
 export function threadCpuLines(
   before: ThreadCpu | undefined,
@@ -44,12 +52,12 @@ export function threadCpuLines(
   label = '',
 ) {
   if (!before || !after) return [];
-  const per = (ms: number) => (ms / Math.max(1, cases)).toFixed(1);
+  const per = (ms: number) => perCase(ms, cases);
   const dynamo =
     before.dynamoMs === undefined || after.dynamoMs === undefined
       ? []
       : [
-          `  ${column(`${label}of which DynamoDB`)}${per(after.dynamoMs - before.dynamoMs)} ms (dynalite's thread: the requests served, counted in the other threads)`,
+          `${ownCpuLine(label, after.dynamoMs - before.dynamoMs, cases, 'DynamoDB')} (dynalite's thread: the requests served, counted in the other threads)`,
         ];
   return [
     `  ${column(`${label}main thread`)}${per(after.mainMs - before.mainMs)} ms; other threads ${per(after.othersMs - before.othersMs)} ms (functions, DynamoDB, driver, V8 helpers; ended threads not counted)`,
