@@ -1,3 +1,4 @@
+import type { DelegateNames } from '../delegation/views';
 import { caseOfProvider } from './access';
 import type { ProcessingView } from './case-dto';
 import { requireService } from './definitions';
@@ -33,6 +34,7 @@ export async function staffProcessingPage(
   const service = requireService(record.serviceId);
   const page = await deps.log.processingPage(caseId, PROCESSING_SHOWN, before);
   // No names: a helper's name is the citizen's data, opened only with the case's key.
-  const entries = page.records.map((record) => processingView(record, service, 'provider', new Map()));
+  const unnamed: DelegateNames = new Map();
+  const entries = page.records.map((record) => processingView(record, service, 'provider', unnamed));
   return { entries, ...(page.older && { older: page.older }) };
 }
