@@ -1,30 +1,33 @@
 /**
  * Compaction: once the journal outgrew its threshold, generation N+1 begins (new lines go to
- * its journal at once) and its snapshot is written in the background, in chunks between which
- * the engine keeps running: per execution one state line (its whole state) and its history
- * lines. When the snapshot is durable it replaces generation N's files, and every execution's
- * locations point into it (plus whatever it wrote to journal N+1 meanwhile).
+ * its journal at once) and its snapshot is written in the background: per execution one state
+ * line (its whole state) and its history lines. The engine's thread decides what goes where
+ * (snapshot-plan.ts) and a thread of its own copies the bytes (snapshot-copier.ts), while the
+ * engine keeps running. When the snapshot is durable it replaces generation N's files, and every
+ * execution's locations point into it (plus whatever it wrote to journal N+1 meanwhile).
  *
- * The snapshot is "fuzzy": an execution is written as it is when its turn comes, at least as new
- * as the switch, and journal N+1 (replayed after it) holds every later change. Folding a state
- * line that is already in the snapshot again changes nothing (records are replaced, threads
- * upserted or dropped by id, events kept once per id), so replaying both is safe.
+ * The snapshot is "fuzzy": a resident execution is written as it is at the switch, and journal
+ * N+1 (replayed after it) holds every later change. Folding a state line that is already in the
+ * snapshot again changes nothing (records are replaced, threads upserted or dropped by id, events
+ * kept once per id), so replaying both is safe.
  */
+import * as fs from 'node:fs';
 import type { Execution } from '../interpreter/execution';
-import { BlockReader } from './block-reader';
-import { collectHistory, foldStateLines, historyLine, lines, machineRecord } from './execution-lines';
+import { historyLine } from './execution-lines';
 import type { Journal } from './journal';
-import { generationOf, type Location } from './journal-files';
+import { fileName, generationOf, type Location, snapshotFileId, syncDirectory } from './journal-files';
 import type { LegacyExecution } from './legacy-journal';
+import { SnapshotCopier } from './snapshot-copier';
 import { SnapshotFile } from './snapshot-file';
+import { engineLines, planSnapshot } from './snapshot-plan';
 import type { ExecutionEntry, Store } from './store';
 
-/** An execution with more history lines than this gets them merged into one. */
-const MERGE_HISTORY_LINES = 16;
+/** Migration: the snapshot is written a chunk of this many bytes at a time. */
 const CHUNK_BYTES = 1 << 20;
 
 export class Compactor {
   private running: Promise<void> | null = null;
+  private readonly copier = new SnapshotCopier();
 
   constructor(
     private readonly store: Store,
@@ -48,85 +51,34 @@ export class Compactor {
     await this.running;
   }
 
+  /** Waits for a compaction in progress, then ends the snapshot thread. */
+  async close(): Promise<void> {
+    await this.idle();
+    await this.copier.close();
+  }
+
   private async compact(generation: number): Promise<void> {
     const { store, journal } = this;
-    const file = new SnapshotFile(journal.dir, generation);
     this.commitPending();
-    writeEngineLines(file, store);
-    const moved = new Map<number, { state: number[]; history: number[] }>();
-    // Executions go in key order, which moves through the files about in order (block-reader.ts).
-    const reader = new BlockReader();
-    for (const key of [...store.entries.keys()].sort((a, b) => a - b)) {
-      if (file.buffered >= CHUNK_BYTES) {
-        await file.flush();
-        this.commitPending();
-      }
-      const entry = store.entries.get(key) as ExecutionEntry;
-      moved.set(key, {
-        state: copyState(entry, journal, file, reader),
-        history: copyOlderHistory(entry, journal, generation, file, reader),
-      });
-    }
-    await file.syncData();
-    // What the snapshot shows must not be newer than what the journal has made durable.
+    const plan = planSnapshot(store, journal, generation);
+    // The thread reads the older lines from their files, so they must all be written. And what the
+    // snapshot shows must not be newer than what the journal has made durable: the resident
+    // executions' states were committed just now.
     await journal.sync();
-    file.commitSync();
-    for (const [key, { state, history }] of moved) {
+    const path = fileName(journal.dir, snapshotFileId(generation));
+    const written = await this.copier.write(`${path}.tmp`, plan);
+    if (written !== plan.bytes)
+      throw new Error(`snapshot ${generation}: ${written} bytes, not ${plan.bytes}`);
+    fs.renameSync(`${path}.tmp`, path);
+    syncDirectory(journal.dir);
+    for (const [key, { state, history }] of plan.moved) {
       const entry = store.entries.get(key) as ExecutionEntry;
       entry.stateLines = [...state, ...fromGeneration(entry.stateLines, generation)];
       entry.historyLines = [...history, ...fromGeneration(entry.historyLines, generation)];
     }
-    journal.snapshotBytes = file.bytes;
+    journal.snapshotBytes = plan.bytes;
     await journal.retireBefore(generation);
   }
-}
-
-function writeEngineLines(file: SnapshotFile, store: Store): void {
-  // Older revisions first, the current one last, so replay ends on the current revision.
-  for (const m of store.revisions.values())
-    if (store.machines.get(m.arn) !== m) file.add(JSON.stringify({ machine: machineRecord(m) }));
-  for (const m of store.machines.values()) file.add(JSON.stringify({ machine: machineRecord(m) }));
-  file.add(JSON.stringify({ clock: store.clockOffset, announced: store.announced }));
-}
-
-/**
- * The execution's whole state as one state line in the snapshot: its one state line copied as
- * it is (bytes, never parsed), or its lines folded.
- */
-function copyState(
-  entry: ExecutionEntry,
-  journal: Journal,
-  file: SnapshotFile,
-  reader: BlockReader,
-): number[] {
-  const execution = entry.execution;
-  if (!execution && entry.stateLines.length === 3)
-    return file.addBytes(journal.readBytes(entry.stateLines as Location, reader));
-  const { payloads, threads } = execution ?? foldStateLines(lines(entry.stateLines, journal));
-  return file.add(JSON.stringify({ execution: entry.record, payloads, threads: [...threads.values()] }));
-}
-
-/** The history lines before `generation`: copied as they are, or merged when there are many. */
-function copyOlderHistory(
-  entry: ExecutionEntry,
-  journal: Journal,
-  generation: number,
-  file: SnapshotFile,
-  reader: BlockReader,
-): number[] {
-  const older: number[] = [];
-  for (let i = 0; i < entry.historyLines.length; i += 3) {
-    if (generationOf(entry.historyLines[i] as number) < generation)
-      older.push(...entry.historyLines.slice(i, i + 3));
-  }
-  if (older.length <= 3 * MERGE_HISTORY_LINES) {
-    const copied: number[] = [];
-    for (let i = 0; i < older.length; i += 3)
-      copied.push(...file.addBytes(journal.readBytes(older.slice(i, i + 3) as Location, reader)));
-    return copied;
-  }
-  const events = collectHistory(lines(older, journal), entry.record.nextEventId);
-  return events.length ? file.add(historyLine(entry.record.key, events).slice(0, -1)) : [];
 }
 
 function fromGeneration(locations: number[], generation: number): number[] {
@@ -143,7 +95,7 @@ function fromGeneration(locations: number[], generation: number): number[] {
 export function migrate(store: Store, journal: Journal, executions: Iterable<LegacyExecution>): void {
   const generation = journal.startGeneration() + 1;
   const file = new SnapshotFile(journal.dir, generation);
-  writeEngineLines(file, store);
+  for (const text of engineLines(store)) file.add(text);
   const written: { execution: Execution; state: Location; history: number[] }[] = [];
   for (const { execution, history } of executions) {
     const { record, payloads, threads } = execution;

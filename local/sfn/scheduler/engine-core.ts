@@ -188,7 +188,7 @@ export class EngineCore {
     this.feeds.closeAll();
     await this.notices.flush();
     this.commit();
-    await this.compactor?.idle();
+    await this.compactor?.close();
     await this.journal?.close();
   }
 }
