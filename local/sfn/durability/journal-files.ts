@@ -115,19 +115,15 @@ export function find(lines: Line[], fileId: number, offset: number): Line | unde
 
 /**
  * Writes the lines in order, each run of lines of one file to that file (`fdOf`): a switch of
- * generation leaves the old one's last lines before the new one's. Records in `writtenEnd` how
- * far each file is now completely written; returns the descriptors written to.
+ * generation leaves the old one's last lines before the new one's. Returns the descriptors
+ * written to.
  *
  * Synchronous on purpose: a batch is one write into the page cache (tens of microseconds), and
  * the journal's fdatasync can then go to the thread pool at once. An asynchronous write would
  * hand the fdatasync out only when the event loop next gets to the write's callback, that is
  * after the tick running meanwhile, so that tick's CPU could not overlap the fsync.
  */
-export function writeByFile(
-  lines: Line[],
-  fdOf: (fileId: number) => number,
-  writtenEnd: Map<number, number>,
-): Set<number> {
+export function writeByFile(lines: Line[], fdOf: (fileId: number) => number): Set<number> {
   const fds = new Set<number>();
   for (let i = 0; i < lines.length; ) {
     const fileId = (lines[i] as Line).fileId;
@@ -135,8 +131,6 @@ export function writeByFile(
     while (j < lines.length && (lines[j] as Line).fileId === fileId) j++;
     const fd = fdOf(fileId);
     writeLines(fd, lines, i, j);
-    const last = lines[j - 1] as Line;
-    writtenEnd.set(fileId, last.offset + last.length);
     fds.add(fd);
     i = j;
   }

@@ -6,7 +6,6 @@
  * Recovery (`open`) replays the directory first (journal-replay.ts).
  */
 import * as fs from 'node:fs';
-import type { BlockReader } from './block-reader';
 import { GroupCommit } from './group-commit';
 import {
   fileName,
@@ -24,14 +23,12 @@ import { replayDirectory } from './journal-replay';
 
 export class Journal {
   private readonly commits = new GroupCommit((lines) =>
-    writeByFile(lines, (fileId) => this.writeFdOf(fileId), this.writtenEnd),
+    writeByFile(lines, (fileId) => this.writeFdOf(fileId)),
   );
   private generation: number;
   private writeFd: number;
   private bytes: number;
   private readonly readFds = new Map<number, number>();
-  /** Per journal file written to since open: the end of what is completely written. */
-  private readonly writtenEnd = new Map<number, number>();
   /** Size of the last snapshot: the journal is compacted once it outgrows it (and compactBytes). */
   snapshotBytes = 0;
 
@@ -45,7 +42,6 @@ export class Journal {
     // The directory entry of a new journal must be durable before records in it count as such.
     syncDirectory(dir);
     this.bytes = fs.fstatSync(this.writeFd).size;
-    this.writtenEnd.set(journalFileId(generation), this.bytes);
   }
 
   /** Replays the directory through `visit` (false = the line is not valid: stop), then opens it. */
@@ -82,14 +78,6 @@ export class Journal {
     return buffer.toString('utf8', 0, n);
   }
 
-  /** The line's bytes (no newline) as `read` finds them, files read through the compaction's block reader (a view: copy what you keep). */
-  readBytes([fileId, offset, length]: Location, reader: BlockReader): Buffer {
-    const unwritten = this.commits.unwritten(fileId, offset);
-    if (unwritten) return Buffer.from(unwritten.text.slice(0, -1), 'utf8');
-    const limit = this.writtenEnd.get(fileId) ?? Number.POSITIVE_INFINITY;
-    return reader.read(this.readFdOf(fileId), fileId, offset, length, limit);
-  }
-
   private readFdOf(fileId: number): number {
     let fd = this.readFds.get(fileId);
     if (fd === undefined) {
@@ -124,7 +112,6 @@ export class Journal {
     this.writeFd = fs.openSync(fileName(this.dir, journalFileId(this.generation)), 'a');
     syncDirectory(this.dir);
     this.bytes = 0;
-    this.writtenEnd.set(journalFileId(this.generation), 0);
     return old;
   }
 
@@ -148,8 +135,6 @@ export class Journal {
       this.readFds.delete(fileId);
       this.oldWriteFds.delete(fileId);
     }
-    for (const fileId of this.writtenEnd.keys())
-      if (generationOf(fileId) < generation) this.writtenEnd.delete(fileId);
     const { snapshots, journals } = generations(this.dir);
     return [
       ...snapshots.filter((g) => g < generation).map((g) => fileName(this.dir, snapshotFileId(g))),

@@ -1,7 +1,8 @@
 /**
- * A snapshot being written: lines go to `snapshot.N.jsonl.tmp` and get their Locations in the
- * final file; `finish` makes the file durable and renames it into place, which is the moment
- * generation N's snapshot starts to count.
+ * A snapshot written on the engine's thread, as a legacy journal's migration does (snapshot.ts;
+ * a compaction's goes through snapshot-plan.ts and its own thread): lines go to
+ * `snapshot.N.jsonl.tmp` and get their Locations in the final file; `commitSync` makes the file
+ * durable and renames it into place, which is the moment generation N's snapshot starts to count.
  */
 import * as fs from 'node:fs';
 import { fileName, type Location, snapshotFileId, syncDirectory } from './journal-files';
@@ -39,19 +40,6 @@ export class SnapshotFile {
     return location;
   }
 
-  /**
-   * add, for a line's bytes (without its newline) copied from another file. Copied, whatever its
-   * size: `line` may be a view on a whole block read from the journal, which it would keep alive.
-   * Copied into the block being filled: a buffer of its own per line (and a newline after it) made
-   * a compaction take about a quarter longer.
-   */
-  addBytes(line: Buffer): Location {
-    const location: Location = [this.fileId, this.bytes, line.length];
-    if (this.fits(line.length)) this.endLine(line.copy(this.staging, this.staged));
-    else this.addLong(Buffer.from(line));
-    return location;
-  }
-
   /** Whether a line of `length` bytes and its newline fit in the block (a new one, if need be). */
   private fits(length: number): boolean {
     if (this.staged + length + 1 > STAGING_BYTES) this.seal();
@@ -85,22 +73,6 @@ export class SnapshotFile {
     return this.chunkBytes + this.staged;
   }
 
-  /** Writes the buffered lines as they are (one writev, no copy into one buffer). */
-  async flush(): Promise<void> {
-    this.seal();
-    let buffers = this.chunk;
-    this.chunk = [];
-    this.chunkBytes = 0;
-    while (buffers.length) {
-      // writev takes at most IOV_MAX (1024) buffers per call and may write less than given.
-      const batch = buffers.slice(0, 1024);
-      const written = await new Promise<number>((resolve, reject) =>
-        fs.writev(this.fd, batch, (e, n) => (e ? reject(e) : resolve(n))),
-      );
-      buffers = rest(buffers, written);
-    }
-  }
-
   flushSync(): void {
     this.seal();
     fs.writeSync(this.fd, Buffer.concat(this.chunk));
@@ -116,24 +88,4 @@ export class SnapshotFile {
     fs.renameSync(`${this.path}.tmp`, this.path);
     syncDirectory(this.path.slice(0, this.path.lastIndexOf('/')));
   }
-
-  async syncData(): Promise<void> {
-    await this.flush();
-    await new Promise<void>((resolve, reject) => fs.fsync(this.fd, (e) => (e ? reject(e) : resolve())));
-  }
-
-  abandon(): void {
-    fs.closeSync(this.fd);
-    fs.rmSync(`${this.path}.tmp`, { force: true });
-  }
-}
-
-/** The buffers left once the first `bytes` bytes of `buffers` are written. */
-function rest(buffers: Buffer[], bytes: number): Buffer[] {
-  let i = 0;
-  let left = bytes;
-  while (i < buffers.length && left >= (buffers[i] as Buffer).length) left -= (buffers[i++] as Buffer).length;
-  const remaining = buffers.slice(i);
-  if (left > 0 && remaining.length) remaining[0] = (remaining[0] as Buffer).subarray(left);
-  return remaining;
 }
