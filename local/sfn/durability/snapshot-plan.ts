@@ -1,11 +1,14 @@
 /**
- * What a compaction's snapshot will hold, decided on the engine's thread in one go at the
- * generation switch, without copying a byte: the engine lines, then per execution one state line
- * (its whole state) and its history lines before the switch. A line is either a Location to copy
- * from an older file (most of them: an evicted execution's one state line, its history lines) or
- * a text (a resident execution's state, lines folded or merged). Every line's Location in the
+ * What a compaction's snapshot will hold, decided on the engine's thread from the generation
+ * switch on, without copying a byte: the engine lines, then per execution one state line (its
+ * whole state) and its history lines before the switch. A line is either a Location to copy from
+ * an older file (most of them: an evicted execution's one state line, its history lines) or a
+ * text (a resident execution's state, lines folded or merged). Every line's Location in the
  * snapshot is known here already, from the lengths, so the engine can point its executions there
  * once the snapshot thread (snapshot-copier.ts) has written the file.
+ *
+ * Folding an evicted execution's lines reads and parses them, and a big round leaves tens of
+ * thousands to fold: the plan pauses every few milliseconds so that the engine goes on meanwhile.
  */
 import { collectHistory, foldStateLines, historyLine, lines, machineRecord } from './execution-lines';
 import type { Journal } from './journal';
@@ -16,6 +19,8 @@ import type { ExecutionEntry, Store } from './store';
 const MERGE_HISTORY_LINES = 16;
 /** In `lines`, a file id of TEXT means: the next of `texts`. */
 const TEXT = -1;
+/** By default the plan pauses (lets the engine run) once it has run this long. */
+const SLICE_MS = 10;
 
 export interface SnapshotPlan {
   /** [fileId, offset, length] per line in file order; [TEXT, 0, 0] for the next of `texts`. */
@@ -29,11 +34,28 @@ export interface SnapshotPlan {
   moved: Map<number, { state: number[]; history: number[] }>;
 }
 
-export function planSnapshot(store: Store, journal: Journal, generation: number): SnapshotPlan {
+/**
+ * `pause` lets the engine run and returns once what it changed meanwhile is journaled, so a
+ * resident execution is written as committed. An execution started meanwhile is not in the plan
+ * (all its lines are in the new generation); one changed meanwhile is planned as it is when its
+ * turn comes, and its later lines are in the new generation too.
+ */
+export async function planSnapshot(
+  store: Store,
+  journal: Journal,
+  generation: number,
+  pause: () => Promise<void>,
+  sliceMs = SLICE_MS,
+): Promise<SnapshotPlan> {
   const plan = new PlanBuilder(journal.dir, snapshotFileId(generation));
   for (const text of engineLines(store)) plan.text(text);
+  let sliceStart = performance.now();
   // Executions go in key order, which moves through the files about in order.
   for (const key of [...store.entries.keys()].sort((a, b) => a - b)) {
+    if (performance.now() - sliceStart >= sliceMs) {
+      await pause();
+      sliceStart = performance.now();
+    }
     const entry = store.entries.get(key) as ExecutionEntry;
     plan.moved.set(key, {
       state: stateOf(entry, journal, plan),

@@ -6,10 +6,10 @@
  * engine keeps running. When the snapshot is durable it replaces generation N's files, and every
  * execution's locations point into it (plus whatever it wrote to journal N+1 meanwhile).
  *
- * The snapshot is "fuzzy": a resident execution is written as it is at the switch, and journal
- * N+1 (replayed after it) holds every later change. Folding a state line that is already in the
- * snapshot again changes nothing (records are replaced, threads upserted or dropped by id, events
- * kept once per id), so replaying both is safe.
+ * The snapshot is "fuzzy": an execution is planned as it is when its turn comes, at least as new
+ * as the switch, and journal N+1 (replayed after it) holds every later change. Folding a state
+ * line that is already in the snapshot again changes nothing (records are replaced, threads
+ * upserted or dropped by id, events kept once per id), so replaying both is safe.
  */
 import * as fs from 'node:fs';
 import type { Execution } from '../interpreter/execution';
@@ -34,6 +34,8 @@ export class Compactor {
     private readonly journal: Journal,
     /** Journals the changes of the current batch (so a resident execution is written as committed). */
     private readonly commitPending: () => void,
+    /** How long the plan runs before it lets the engine run (snapshot-plan.ts). */
+    private readonly sliceMs?: number,
   ) {}
 
   /** After a commit: begins a compaction if the journal outgrew its threshold. */
@@ -60,10 +62,14 @@ export class Compactor {
   private async compact(generation: number): Promise<void> {
     const { store, journal } = this;
     this.commitPending();
-    const plan = planSnapshot(store, journal, generation);
+    const pause = async () => {
+      await new Promise(setImmediate);
+      this.commitPending();
+    };
+    const plan = await planSnapshot(store, journal, generation, pause, this.sliceMs);
     // The thread reads the older lines from their files, so they must all be written. And what the
     // snapshot shows must not be newer than what the journal has made durable: the resident
-    // executions' states were committed just now.
+    // executions' states were committed when planned.
     await journal.sync();
     const path = fileName(journal.dir, snapshotFileId(generation));
     const written = await this.copier.write(`${path}.tmp`, plan);

@@ -81,7 +81,7 @@ export class EngineCore {
       this.store.attach(this.journal);
       this.store.onLoad = () => this.kick();
       if (replay.legacy) migrate(this.store, this.journal, replay.legacy.executionsInOrder());
-      this.compactor = new Compactor(this.store, this.journal, () => this.commit());
+      this.compactor = new Compactor(this.store, this.journal, () => this.commit(), options.compactSliceMs);
       recover(this);
     }
   }

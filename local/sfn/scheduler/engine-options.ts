@@ -11,6 +11,11 @@ export interface EngineOptions extends TaskHost {
   /** Journal size that triggers a snapshot (bytes). */
   compactBytes?: number;
   /**
+   * How long a compaction plans its snapshot on the engine's thread before it lets the engine run
+   * (default 10 ms). Tests set 0: a pause after every execution, the most interleaving there is.
+   */
+  compactSliceMs?: number;
+  /**
    * Durable engines: how many executions stay in memory (default 1,000). Beyond that the least
    * recently used ones that are waiting (a task token, a timer) live only on disk and are loaded
    * again when something wakes them. In-memory engines keep every execution.

@@ -1,7 +1,8 @@
 /**
  * Executions that wait live on disk: a durable engine keeps at most `residentExecutions` in
  * memory, writes the others out, and loads one again when a task token, a timer or an API call
- * needs it. Histories are read from the journal on demand, also after compaction and a restart.
+ * needs it. Histories are read from the journal on demand, also after compaction and a restart,
+ * and what changes while a compaction plans its snapshot is kept.
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -159,6 +160,49 @@ describe('waiting executions on disk', () => {
       await second.engine.advance(6000);
       for (const arn of arns.wait)
         expect((await second.engine.waitForExecution(arn)).status).toBe('SUCCEEDED');
+    } finally {
+      await second.engine.close();
+    }
+  });
+});
+
+describe('compaction while the engine runs', () => {
+  it("keeps the answers given between a compaction's pauses, before and after a restart", async () => {
+    const dir = tempDir();
+    const first = durable(dir, { compactBytes: 20_000, compactSliceMs: 0 });
+    const arns = await startAll(first.engine, 80);
+    await until(() => first.tokens.size >= 80);
+    // Answers big enough that the journal outgrows its snapshot again and again while they land. Each
+    // compaction pauses after every execution it plans, and the answers come in between: executions
+    // it has planned change and are evicted again before it ends.
+    const answer = (i: number) => `${i} ${'x'.repeat(4000)}`;
+    for (let i = 0; i < 80; i++) {
+      await new Promise(setImmediate);
+      await first.engine.sendTaskSuccess({
+        taskToken: first.tokens.get(`p${i}`) as string,
+        output: JSON.stringify(answer(i)),
+      });
+    }
+    const expectAnswered = async (engine: Engine) => {
+      for (let i = 0; i < 80; i++) {
+        const done = await engine.waitForExecution(arns.ask[i] as string);
+        expect(done.status).toBe('SUCCEEDED');
+        expect(JSON.parse(done.output as string).answer).toBe(answer(i));
+        expectCompleteHistory(engine, arns.ask[i] as string, 'ExecutionSucceeded');
+      }
+      for (const arn of arns.wait)
+        expect(engine.describeExecution({ executionArn: arn }).status).toBe('RUNNING');
+    };
+    // First through the locations the compactions left in memory, then through replay.
+    await expectAnswered(first.engine);
+    await first.engine.close();
+    const snapshots = readdirSync(dir).filter((f) => /^snapshot\.\d+\.jsonl$/.test(f));
+    expect(snapshots).toHaveLength(1);
+    // Several compactions ran (each one a generation), not just one at the start.
+    expect(Number(/\d+/.exec(snapshots[0] as string)?.[0])).toBeGreaterThanOrEqual(4);
+    const second = durable(dir);
+    try {
+      await expectAnswered(second.engine);
     } finally {
       await second.engine.close();
     }
