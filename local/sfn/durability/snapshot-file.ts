@@ -5,7 +5,20 @@
  * durable and renames it into place, which is the moment generation N's snapshot starts to count.
  */
 import * as fs from 'node:fs';
+import { dirname } from 'node:path';
 import { fileName, type Location, snapshotFileId, syncDirectory } from './journal-files';
+
+/** Where the snapshot at `path` is written until it counts. */
+export const pendingPath = (path: string) => `${path}.tmp`;
+
+/**
+ * Renames the written and fsynced `pendingPath(path)` into place and fsyncs the directory: from
+ * here on generation N's snapshot counts. Both ways of writing one end here.
+ */
+export function placeSnapshot(path: string): void {
+  fs.renameSync(pendingPath(path), path);
+  syncDirectory(dirname(path));
+}
 
 /** Lines are copied into blocks of this size (a line longer than that gets a buffer of its own). */
 const STAGING_BYTES = 256 * 1024;
@@ -28,7 +41,7 @@ export class SnapshotFile {
   constructor(dir: string, generation: number) {
     this.fileId = snapshotFileId(generation);
     this.path = fileName(dir, this.fileId);
-    this.fd = fs.openSync(`${this.path}.tmp`, 'w');
+    this.fd = fs.openSync(pendingPath(this.path), 'w');
   }
 
   /** Adds a line (without its newline) and returns where it will be. */
@@ -80,12 +93,11 @@ export class SnapshotFile {
     this.chunkBytes = 0;
   }
 
-  /** fsync, rename into place, fsync the directory: from here on the snapshot counts. */
+  /** fsync, then place it (placeSnapshot): from here on the snapshot counts. */
   commitSync(): void {
     this.flushSync();
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
-    fs.renameSync(`${this.path}.tmp`, this.path);
-    syncDirectory(this.path.slice(0, this.path.lastIndexOf('/')));
+    placeSnapshot(this.path);
   }
 }

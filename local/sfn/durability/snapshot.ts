@@ -11,14 +11,13 @@
  * line that is already in the snapshot again changes nothing (records are replaced, threads
  * upserted or dropped by id, events kept once per id), so replaying both is safe.
  */
-import * as fs from 'node:fs';
 import type { Execution } from '../interpreter/execution';
 import { historyLine } from './execution-lines';
 import type { Journal } from './journal';
-import { fileName, generationOf, type Location, snapshotFileId, syncDirectory } from './journal-files';
+import { fileName, generationOf, type Location, snapshotFileId } from './journal-files';
 import type { LegacyExecution } from './legacy-journal';
 import { SnapshotCopier } from './snapshot-copier';
-import { SnapshotFile } from './snapshot-file';
+import { pendingPath, placeSnapshot, SnapshotFile } from './snapshot-file';
 import { engineLines, planSnapshot } from './snapshot-plan';
 import type { ExecutionEntry, Store } from './store';
 
@@ -72,11 +71,10 @@ export class Compactor {
     // executions' states were committed when planned.
     await journal.sync();
     const path = fileName(journal.dir, snapshotFileId(generation));
-    const written = await this.copier.write(`${path}.tmp`, plan);
+    const written = await this.copier.write(pendingPath(path), plan);
     if (written !== plan.bytes)
       throw new Error(`snapshot ${generation}: ${written} bytes, not ${plan.bytes}`);
-    fs.renameSync(`${path}.tmp`, path);
-    syncDirectory(journal.dir);
+    placeSnapshot(path);
     for (const [key, { state, history }] of plan.moved) {
       const entry = store.entries.get(key) as ExecutionEntry;
       entry.stateLines = [...state, ...fromGeneration(entry.stateLines, generation)];
