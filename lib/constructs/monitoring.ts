@@ -19,6 +19,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { SMS_SEND_FAILED } from '../../functions/shared/metrics';
 
 export interface MonitoringProps {
   /** The dashboard's name (the stack name). */
@@ -34,9 +35,6 @@ export interface MonitoringProps {
   readonly alarmEmail?: string;
   readonly removalPolicy: RemovalPolicy;
 }
-
-/** Powertools Metrics, namespace `coproduce`, one fixed dimension set (functions/adapters, SMS notifiers). */
-export const SMS_SEND_FAILED = { namespace: 'coproduce', metricName: 'SmsSendFailed', service: 'coproduce' };
 
 const FIVE_MINUTES = Duration.minutes(5);
 

@@ -67,8 +67,6 @@ export class Sms extends Construct {
   environment(options: { tellProvider: boolean }): Record<string, string> {
     const common: Record<string, string> = {
       ...(options.tellProvider ? { SMS_PROVIDER: this.provider } : {}),
-      // SmsSendFailed goes to this namespace (Monitoring alarms on it).
-      POWERTOOLS_METRICS_NAMESPACE: 'coproduce',
     };
     if (this.twilio) {
       return {

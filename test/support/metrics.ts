@@ -1,6 +1,6 @@
 import { expect, vi } from 'vitest';
 
-// The CloudWatch embedded-metric-format records Powertools Metrics writes to stdout (Lambda's log),
+// The CloudWatch embedded-metric-format records functions/shared/metrics.ts writes to stdout (Lambda's log),
 // parsed, so a test asserts what CloudWatch would read: namespace, dimensions, metric and value.
 
 export interface EmfRecord {

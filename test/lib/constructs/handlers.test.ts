@@ -183,10 +183,7 @@ describe('Handlers', () => {
       'reopen-case',
       'sms-inbound-topic',
     ]);
-    expect(aws.env('open-step')).toMatchObject({
-      SMS_PROVIDER: 'aws',
-      POWERTOOLS_METRICS_NAMESPACE: 'coproduce',
-    });
+    expect(aws.env('open-step')).toMatchObject({ SMS_PROVIDER: 'aws' });
     expect(aws.env('open-step').SMS_ORIGINATION_IDENTITY).toBeUndefined();
     expect(scoped.statementsFor('open-step', 'sms-voice')).toEqual([
       {
