@@ -214,4 +214,17 @@ describe('parseStateMachineArns', () => {
     expect(() => parseStateMachineArns('{')).toThrow(/STATE_MACHINE_ARNS/);
     expect(() => parseStateMachineArns('{"a":"arn:aws:lambda:x"}')).toThrow(/STATE_MACHINE_ARNS.*\(a\)/);
   });
+
+  it('names every service id whose value is not a state machine ARN, and refuses a root that is no map', () => {
+    const raw = JSON.stringify({ a: machine, b: 7, c: null, d: `${machine}:extra`, e: machine });
+    expect(() => parseStateMachineArns(raw)).toThrow(/STATE_MACHINE_ARNS.*\(b, c, d\)$/);
+    for (const root of ['[]', 'null', '"x"', '3'])
+      expect(() => parseStateMachineArns(root)).toThrow(/STATE_MACHINE_ARNS.*\(\(root\)\)$/);
+  });
+
+  it('keeps a service id named __proto__ as a key', () => {
+    const arns = parseStateMachineArns(`{"__proto__":"${machine}"}`);
+    expect(Object.getPrototypeOf(arns)).toBe(Object.prototype);
+    expect(Object.keys(arns)).toEqual(['__proto__']);
+  });
 });
