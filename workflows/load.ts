@@ -105,11 +105,11 @@ function checkCatalog(dir: string, loaded: readonly Service[], catalogIds: reado
   const missing = loaded.find((s) => !catalogIds.includes(s.id));
   if (missing)
     throw new DefinitionError(
-      `${display(join(dir, `${missing.id}.ts`))} is not listed in workflows/catalog.ts`,
+      `${display(join(dir, `${missing.id}.ts`))} is not listed in workflows/sources.ts`,
     );
   const extra = catalogIds.find((id) => !ids.has(id));
   if (extra)
     throw new DefinitionError(
-      `workflows/catalog.ts lists '${extra}' but ${display(join(dir, `${extra}.ts`))} does not exist`,
+      `workflows/sources.ts lists '${extra}' but ${display(join(dir, `${extra}.ts`))} does not exist`,
     );
 }

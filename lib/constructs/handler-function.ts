@@ -5,6 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { catalogJson } from '../../workflows/sources';
 import type { HandlerName } from '../function-manifest';
 
 export interface HandlerFunctionProps {
@@ -69,6 +70,8 @@ export class HandlerFunction extends NodejsFunction {
         externalModules: [],
         logLevel: LogLevel.WARNING,
         esbuildArgs: { '--alias:node:stream/web': join(ROOT, 'functions/shared/lazy-stream-web.cjs') },
+        // The service catalog as JSON (workflows/catalog.ts): its sources stay out of the bundle.
+        define: { COPRODUCE_SERVICES: JSON.stringify(catalogJson()) },
       },
     });
     this.handlerName = props.name;

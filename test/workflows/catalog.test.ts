@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findService, services } from '../../workflows/catalog';
 import { normalizeService } from '../../workflows/normalize';
@@ -5,6 +7,7 @@ import { type ServiceInput, serviceSchema } from '../../workflows/schema';
 import carePlan from '../../workflows/services/care-plan';
 import childDevelopment from '../../workflows/services/child-development';
 import wasteCollection from '../../workflows/services/waste-collection';
+import { serviceSources } from '../../workflows/sources';
 
 // The runtime reads the catalog, which applies the schema's defaults by hand; it must give exactly what
 // the schema gives, or the console, the forms and the state machines would disagree.
@@ -157,5 +160,24 @@ describe('catalog', () => {
     }).toThrow(TypeError);
     expect(() => service?.stages[0]?.steps.push(service.stages[0]?.steps[0] as never)).toThrow(TypeError);
     expect(Object.isFrozen(service?.stages[0]?.steps[0]?.form.fields[0]?.label)).toBe(true);
+  });
+});
+
+describe('the catalog as bundles read it', () => {
+  // vitest.config.mts defines COPRODUCE_SERVICES as handler-function.ts does for a bundle.
+  it('is the services of sources.ts, parsed from JSON and frozen', () => {
+    expect(services).toStrictEqual(serviceSources());
+    expect(Object.isFrozen(services[0]?.stages[0]?.steps[0]?.form.fields)).toBe(true);
+    expect(findService('care-plan')?.id).toBe('care-plan');
+  });
+
+  it('is read from the sources where nothing defines it (synth, scripts)', () => {
+    const script = "process.stdout.write(JSON.stringify(require('./workflows/catalog').services))";
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: join(__dirname, '../..'),
+      encoding: 'utf8',
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    expect(JSON.parse(out)).toStrictEqual(serviceSources());
   });
 });

@@ -88,14 +88,14 @@ describe('loadServices', () => {
   it('refuses a service file that the catalog does not list', () => {
     const dir = folder({ 'waste-collection.ts': waste() });
     expect(loadError(dir, []).message).toBe(
-      `${join(dir, 'waste-collection.ts')} is not listed in workflows/catalog.ts`,
+      `${join(dir, 'waste-collection.ts')} is not listed in workflows/sources.ts`,
     );
   });
 
   it('refuses a catalog entry without a service file', () => {
     const dir = folder({ 'waste-collection.ts': waste() });
     expect(loadError(dir, ['waste-collection', 'care-plan']).message).toMatch(
-      /workflows\/catalog\.ts lists 'care-plan' but .*care-plan\.ts does not exist/,
+      /workflows\/sources\.ts lists 'care-plan' but .*care-plan\.ts does not exist/,
     );
   });
 

@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { HandlerFunction } from '../../../lib/constructs/handler-function';
+import { serviceSources } from '../../../workflows/sources';
 import { cdkContext } from '../support';
 
 /** Synthesises one bundled function into a fresh directory, from a working directory elsewhere. */
@@ -61,6 +62,12 @@ describe('HandlerFunction', () => {
     expect(code).toMatch(/module\.exports/);
     // node:stream/web (pulled in by middy) is loaded lazily, through the alias
     expect(map.sources.some((s) => s.endsWith('functions/shared/lazy-stream-web.cjs'))).toBe(true);
+    // The catalog comes as JSON (workflows/catalog.ts); its sources and their normalizing stay out.
+    expect(map.sources.some((s) => s.endsWith('workflows/catalog.ts'))).toBe(true);
+    expect(
+      map.sources.filter((s) => /workflows\/(services\/|sources|normalize|define|feedback)/.test(s)),
+    ).toEqual([]);
+    expect(code).toContain(`JSON.parse(\`${JSON.stringify(serviceSources()).slice(0, 80)}`);
   });
 
   it('writes to its own log group with retention, through its own role (no managed policy)', () => {
