@@ -18,6 +18,8 @@ function deepFreeze<T>(value: T): T {
   return Object.freeze(value);
 }
 
+// A require in the branch, not an import: where COPRODUCE_SERVICES is defined, esbuild drops the branch
+// and with it everything the sources import.
 export const services: readonly Service[] = deepFreeze(
   typeof COPRODUCE_SERVICES === 'string'
     ? (JSON.parse(COPRODUCE_SERVICES) as Service[])
