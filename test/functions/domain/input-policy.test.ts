@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import {
+  CONTROL,
   dutchMobile,
   email,
   isReachable,
@@ -69,6 +70,28 @@ describe('multiLine', () => {
     expect(firstMessage(text, 'a\u001bb')).toBe(RULES.control);
     expect(firstMessage(text, 'a\u0000b')).toBe(RULES.control);
     expect(firstMessage(text, 'a\u202eb')).toBe(RULES.invisible);
+  });
+});
+
+describe('control characters spelled out (no Unicode tables at load)', () => {
+  const everyCodePoint = function* () {
+    for (let point = 0; point <= 0x10ffff; point++)
+      if (point < 0xd800 || point > 0xdfff) yield String.fromCodePoint(point);
+  };
+
+  it('CONTROL is exactly \\p{Cc} and the line and paragraph separators', () => {
+    const property = /[\p{Cc}\u2028\u2029]/u;
+    const differ = [...everyCodePoint()].filter((c) => CONTROL.test(c) !== property.test(c));
+    expect(differ).toEqual([]);
+  });
+
+  it('multiLine refuses exactly the control characters but tab, LF and CR', () => {
+    const text = multiLine(10);
+    const property = /[^\P{Cc}\t\n\r]|[\u2028\u2029]/u;
+    const controls = [...everyCodePoint()].filter((c) => /[\p{Cc}\u2028\u2029]/u.test(c));
+    expect(controls).toHaveLength(67);
+    const differ = controls.filter((c) => text.safeParse(`a${c}b`).success === property.test(c));
+    expect(differ).toEqual([]);
   });
 });
 
