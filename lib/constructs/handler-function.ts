@@ -24,6 +24,12 @@ export interface HandlerFunctionProps {
 const ROOT = join(__dirname, '../..');
 
 /**
+ * The service catalog's JSON as a string literal (esbuild's define takes an expression), for
+ * workflows/catalog.ts. The same in every bundle, so made once per synth rather than per function.
+ */
+const CATALOG_LITERAL = JSON.stringify(catalogJson());
+
+/**
  * The project's one Lambda function shape. The local runtime executes these very bundles on
  * Node 20, hence the esbuild target node20 while the cloud runtime is the newest Node.js.
  */
@@ -70,8 +76,8 @@ export class HandlerFunction extends NodejsFunction {
         externalModules: [],
         logLevel: LogLevel.WARNING,
         esbuildArgs: { '--alias:node:stream/web': join(ROOT, 'functions/shared/lazy-stream-web.cjs') },
-        // The service catalog as JSON (workflows/catalog.ts): its sources stay out of the bundle.
-        define: { COPRODUCE_SERVICES: JSON.stringify(catalogJson()) },
+        // The catalog as JSON, so that its sources stay out of the bundle.
+        define: { COPRODUCE_SERVICES: CATALOG_LITERAL },
       },
     });
     this.handlerName = props.name;
