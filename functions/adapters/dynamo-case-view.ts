@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DelegateRecord } from '../delegation/model';
 import type { CaseView, ProcessingRead } from '../domain/ports';
 import { PROCESSING_SHOWN, viewRecords } from '../domain/processing-log';
@@ -51,6 +51,28 @@ export async function readCaseView(
     newestFirst(db, table, range(CASE_PARTITION.processing, AFTER_STEPS)),
   ]);
   return viewOf([...caseFront, ...back], processing);
+}
+
+/**
+ * The case item and its steps, read side by side: what a status view shows (statuses and timings). It
+ * reads neither the events nor the processing log, so it costs the same however often the case is polled.
+ */
+export async function readCaseSteps(
+  db: DynamoDBDocumentClient,
+  table: string,
+  caseId: string,
+): Promise<Pick<CaseView, 'case' | 'steps'> | undefined> {
+  const key = keys.case(caseId);
+  const [head, steps] = await Promise.all([
+    db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true })),
+    queryAll(db, table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
+      ExpressionAttributeValues: { ':pk': key.pk, ':step': CASE_PARTITION.step },
+      ConsistentRead: true,
+    }),
+  ]);
+  if (!head.Item) return undefined;
+  return { case: toCase(head.Item), steps: steps.map(toStep) };
 }
 
 /** The view of a case's items; 'latest' keeps the newest processing records (viewRecords). */

@@ -34,7 +34,7 @@ import { CaseCreator } from './dynamo-case-create';
 import { readCaseEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
-import { readCaseView } from './dynamo-case-view';
+import { readCaseSteps, readCaseView } from './dynamo-case-view';
 import { putItem, toCase } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
@@ -109,6 +109,11 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     const head = await readCaseEvents(this.db, this.table, caseId);
     if (typeof head?.case.ttl === 'number') this.remember(caseId, head.case.ttl);
     return head;
+  }
+
+  getCaseSteps(caseId: string): Promise<Pick<CaseView, 'case' | 'steps'> | undefined> {
+    // Nothing is logged after a status read, so no ttl to remember.
+    return readCaseSteps(this.db, this.table, caseId);
   }
 
   processingPage(caseId: string, limit: number, before?: PageKey): Promise<ProcessingPage> {

@@ -50,9 +50,16 @@ export const API_ROUTES: Record<string, RouteContract> = {
     answers: { '200': [json('A page of cases.', out.caseList)], ...STAFF_ERRORS },
   },
   'GET /cases/{caseId}': {
-    summary: 'One case with every step of both partners.',
+    summary:
+      'One case with every step of both partners; the read is in its processing log. `view=status`: statuses and timings only, nothing personal and so no logged read (for a system that polls the case).',
     request: getCase,
-    answers: { '200': [json('The case.', out.providerCase)], ...STAFF_ERRORS },
+    answers: {
+      '200': [
+        json('The case.', out.providerCase),
+        json('With `view=status`: where the case and each step stand.', out.caseStatus),
+      ],
+      ...STAFF_ERRORS,
+    },
   },
   'GET /cases/{caseId}/processing': {
     summary:

@@ -130,6 +130,38 @@ export const providerCase = z.looseObject({
   ),
 });
 
+/** GET /cases/{caseId}?view=status: statuses and timings only; nothing personal (so no logged read). */
+export const caseStatus = z.looseObject({
+  caseId: text,
+  serviceId: text,
+  org: text,
+  status,
+  stage: z.optional(text),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  steps: z.array(
+    z.looseObject({
+      stepId: text,
+      stage: text,
+      actor,
+      status: z.enum(['OPEN', 'DONE', 'PENDING']),
+      openedAt: z.optional(isoTime),
+      dueAt: z.optional(isoTime),
+      submittedAt: z.optional(isoTime),
+      channel: z.optional(channel),
+      data: absent,
+      answeredBy: absent,
+      taskToken: absent,
+    }),
+  ),
+  reference: absent,
+  citizen: absent,
+  context: absent,
+  events: absent,
+  processingLog: absent,
+  proposals: absent,
+});
+
 /** One line of the processing log as the citizen reads it: which organisation, never which staff member. */
 const processingEntry = z.looseObject({
   at: isoTime,

@@ -67,6 +67,26 @@ export interface CaseDto {
   proposals?: ProposalView[];
 }
 
+/** A step in a status view: its status and timings, never its answers or who answered. */
+export type StepStatus = Omit<StepView, 'title' | 'data' | 'answeredBy'>;
+
+/**
+ * GET /cases/{caseId}?view=status (status-view.ts): where the case stands, for a system that polls it.
+ * Statuses and timings only, which stay in clear on purpose: nothing personal, so it is no logged read.
+ */
+export interface CaseStatusDto {
+  caseId: string;
+  serviceId: string;
+  org: string;
+  status: CaseStatus;
+  stage?: string;
+  failure?: CaseDto['failure'];
+  erased?: { at: string };
+  createdAt: string;
+  updatedAt: string;
+  steps: StepStatus[];
+}
+
 /**
  * 'all': personal data opened (the case page, the API, the export). 'none': statuses and timings
  * only, for lists and statistics that show nothing personal (and so log no processing).

@@ -113,6 +113,8 @@ export interface CaseRepository {
   getCaseView(caseId: string, processing?: ProcessingRead): Promise<CaseView | undefined>;
   /** The case and its event log alone (read consistently): what its waiting is computed from. */
   getCaseEvents(caseId: string): Promise<Pick<CaseView, 'case' | 'events'> | undefined>;
+  /** The case and its steps alone (read consistently): a status view, which opens nothing personal. */
+  getCaseSteps(caseId: string): Promise<Pick<CaseView, 'case' | 'steps'> | undefined>;
   /** `delegateId`: the link is a delegate's (delegation/), not the citizen's own. */
   caseIdForLink(
     linkHash: string,

@@ -8,6 +8,7 @@ import type { FormData, StepRecord } from './model';
 import type { PiiVault } from './pii';
 import type { CaseView } from './ports';
 import { type DataCategory, type ProcessingRecord, processingEntry } from './processing-log';
+import { stepStatus } from './status-view';
 
 // What a caller sees of a case: every step of BOTH partners, in the order of the definition,
 // including the ones not reached yet. Nothing secret leaves: no task tokens, no data keys, no sealed
@@ -67,20 +68,12 @@ export function caseDto(
   const names = delegateNames(cipher, view.delegates ?? []);
   const steps = service.stages.flatMap((stage) =>
     stage.steps.map((def): StepView => {
-      const base = { stepId: def.id, stage: stage.id, actor: def.actor, title: def.title };
       const r = records.get(def.id);
-      if (!r) return { ...base, status: 'PENDING' };
+      const step = { ...stepStatus(stage, def, r), title: def.title };
+      if (!r) return step;
       const data = answersOf(cipher, r);
       return {
-        ...base,
-        status: r.status,
-        openedAt: r.openedAt,
-        dueAt: r.dueAt,
-        expiresAt: r.expiresAt,
-        reminders: r.reminders,
-        escalated: r.escalated,
-        ...(r.submittedAt !== undefined && { submittedAt: r.submittedAt }),
-        ...(r.channel !== undefined && { channel: r.channel }),
+        ...step,
         ...(data !== undefined && { data }),
         ...(r.delegateId !== undefined && { answeredBy: answeredBy(names, r.delegateId) }),
       };

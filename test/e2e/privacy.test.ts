@@ -91,6 +91,19 @@ describe('processing log, export and erasure', () => {
     expect(
       (await sys.request('GET', `/cases/${caseId}/processing`, { token: town })).json.items,
     ).toHaveLength(lines.length);
+    // A system that polls where the case stands gets statuses and dates: nothing personal, and no line.
+    const status = await sys.request('GET', `/cases/${caseId}?view=status`, { token: town });
+    expect(status.status, status.text).toBe(200);
+    expect(status.json).toMatchObject({ caseId, serviceId: 'waste-collection', status: 'ACTIVE' });
+    const present = (status.json.steps as { stepId: string; status: string }[]).find(
+      (step) => step.stepId === 'present',
+    );
+    expect(present?.status).toBe('DONE');
+    for (const canary of [...canaries.planted.map((c) => c.needle), note])
+      expect(status.text).not.toContain(canary);
+    expect(
+      (await sys.request('GET', `/cases/${caseId}/processing`, { token: town })).json.items,
+    ).toHaveLength(lines.length);
     const page = await sys.request('GET', `/c/${linkToken}`);
     expect(page.text).toContain('Wie uw gegevens heeft gebruikt');
     expect(page.text).toContain(`href="/c/${linkToken}/export"`);

@@ -93,6 +93,10 @@ export class FakeRepository
     const c = this.cases.get(caseId);
     return c && copy({ case: c, events: this.events.filter((e) => e.caseId === caseId) });
   }
+  async getCaseSteps(caseId: string) {
+    const c = this.cases.get(caseId);
+    return c && copy({ case: c, steps: [...this.steps.values()].filter((s) => s.caseId === caseId) });
+  }
   async append(records: readonly ProcessingRecord[]) {
     this.processing.push(...copy(records));
   }

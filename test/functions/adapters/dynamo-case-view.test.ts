@@ -112,3 +112,19 @@ describe('case view', () => {
     expect(await repo.getCaseView('no-such-case')).toBeUndefined();
   });
 });
+
+describe('case steps (a status view)', () => {
+  it('reads the case and every step, and none of the events, delegates or processing records', async () => {
+    const caseId = await caseWith(3, 400);
+    const { result: view, queries: count } = await queries(() => repo.getCaseSteps(caseId));
+    expect(view?.case.caseId).toBe(caseId);
+    expect(view?.steps.map((s) => s.stepId).sort()).toEqual(['step-0', 'step-1', 'step-2']);
+    expect(Object.keys(view ?? {}).sort()).toEqual(['case', 'steps']);
+    // One query of the steps whatever the log holds (and the case item by key).
+    expect(count).toBe(1);
+  });
+
+  it('is undefined for a case that does not exist', async () => {
+    expect(await repo.getCaseSteps('no-such-case')).toBeUndefined();
+  });
+});

@@ -55,6 +55,10 @@ export class MemoryRepo implements CaseRepository {
     const record = this.cases.get(caseId);
     return record && { case: record, events: this.events.filter((e) => e.caseId === caseId) };
   }
+  async getCaseSteps(caseId: string) {
+    const record = this.cases.get(caseId);
+    return record && { case: record, steps: [...this.steps.values()].filter((s) => s.caseId === caseId) };
+  }
   async caseIdForLink() {
     return undefined;
   }

@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../functions/adapters/table-keys';
+import * as out from '../../../functions/contract/responses';
 import { CANCEL_CAUSE } from '../../../functions/domain/case-cancel';
 import { caseCipher, caseOwner, newDataKey } from '../../../functions/domain/case-keys';
 import { PiiVault } from '../../../functions/domain/pii';
@@ -152,6 +153,105 @@ describe('GET /cases/{caseId}', () => {
     expect([other.statusCode, kind.statusCode, missing.statusCode]).toEqual([404, 404, 404]);
     expect(other.json?.error).toEqual(missing.json?.error);
     expect(kind.json?.error).toEqual(missing.json?.error);
+  });
+});
+
+describe('GET /cases/{caseId}?view=status', () => {
+  const status = (query: Record<string, string> = { view: 'status' }, claims = staffClaims()) =>
+    invoke(getCase, { path: '/cases/case1', pathParameters: { caseId: 'case1' }, query, claims });
+  const key = newDataKey(vault, caseOwner('case1'));
+  const personal = caseItem({
+    dataKey: key.wrapped,
+    referenceEnc: key.cipher.seal('Z-1'),
+    contextEnc: key.cipher.sealJson({ address: 'Kerkstraat 1' }),
+    citizen: { locale: 'nl', nameEnc: key.cipher.seal('Anna'), phoneEnc: key.cipher.seal('+31612345678') },
+  });
+
+  it('reads the case and its steps alone, shows where each stands, and logs no read', async () => {
+    ddb.on(GetCommand).resolves({ Item: personal });
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        stepItem({
+          status: 'DONE',
+          dataEnc: key.cipher.sealJson({ correct: true }),
+          submittedAt: '2026-03-02T09:00:00.000Z',
+          channel: 'sms',
+        }),
+        stepItem({ stepId: 'plan-route', actor: 'provider', taskToken: 'tok-p' }),
+      ],
+    });
+    const res = await status();
+    expect(res.statusCode).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: keys.case('case1'), ConsistentRead: true });
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
+      ExpressionAttributeValues: { ':pk': 'CASE#case1', ':step': 'STEP#' },
+      ConsistentRead: true,
+    });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    // Nothing personal left the function, so there is no read to log.
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(res.json).toMatchObject({ caseId: 'case1', status: 'ACTIVE', stage: 'prepare', org: 'gm0363' });
+    expect(res.json?.steps).toEqual([
+      {
+        stepId: 'confirm-address',
+        stage: 'prepare',
+        actor: 'citizen',
+        status: 'DONE',
+        openedAt: '2026-03-01T09:00:00.000Z',
+        dueAt: '2026-03-08T09:00:00.000Z',
+        expiresAt: '2026-03-15T09:00:00.000Z',
+        reminders: 0,
+        escalated: false,
+        submittedAt: '2026-03-02T09:00:00.000Z',
+        channel: 'sms',
+      },
+      expect.objectContaining({ stepId: 'plan-route', actor: 'provider', status: 'OPEN' }),
+      { stepId: 'put-out', stage: 'collect', actor: 'citizen', status: 'PENDING' },
+      { stepId: 'empty-bin', stage: 'collect', actor: 'provider', status: 'PENDING' },
+    ]);
+    expect(out.caseStatus.safeParse(res.json).success).toBe(true);
+    for (const secret of ['Anna', 'Z-1', 'Kerkstraat', 'correct', 'tok-', 'Enc', 'citizen":', 'dataKey'])
+      expect(res.body).not.toContain(secret);
+  });
+
+  it('says FAILED with what failed, for staff to redrive', async () => {
+    const failure = {
+      error: 'States.Timeout',
+      cause: 'open-step',
+      at: '2026-03-03T09:00:00.000Z',
+      execution,
+    };
+    const stored = { ...failure, redriveCount: 1 };
+    ddb.on(GetCommand).resolves({ Item: caseItem({ status: 'FAILED', failure: stored }) });
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const res = await status();
+    expect(res.json?.status).toBe('FAILED');
+    expect(res.json?.failure).toEqual(failure);
+  });
+
+  it('answers 404 for a missing case and for a case of another organisation or kind alike', async () => {
+    ddb.on(GetCommand).resolves({ Item: personal });
+    ddb.on(QueryCommand).resolves({ Items: [stepItem()] });
+    const other = await status(undefined, staffClaims({ 'custom:org': 'gm0599' }));
+    const kind = await status(undefined, staffClaims({ 'custom:orgKind': 'school' }));
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const missing = await status();
+    expect([other.statusCode, kind.statusCode, missing.statusCode]).toEqual([404, 404, 404]);
+    expect(other.json?.error).toEqual(missing.json?.error);
+    expect(kind.json?.error).toEqual(missing.json?.error);
+    expect(other.body).not.toContain('"steps"');
+  });
+
+  it('refuses a view it does not know with 400, before reading anything', async () => {
+    for (const view of ['full', 'STATUS', ''] as const) {
+      const res = await status({ view });
+      expect(res.statusCode).toBe(400);
+      expect(errorCode(res)).toBe('VALIDATION_FAILED');
+      expect(JSON.stringify(res.json)).toContain('view=status');
+    }
+    expect(ddb.calls()).toHaveLength(0);
   });
 });
 
