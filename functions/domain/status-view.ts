@@ -1,6 +1,6 @@
 import type { Service, Stage, Step } from '../../workflows/schema';
-import type { CaseStatusDto, StepStatus } from './case-dto';
-import type { StepRecord } from './model';
+import type { CaseDto, CaseStatusDto, StepStatus } from './case-dto';
+import type { CaseRecord, StepRecord } from './model';
 import type { CaseView } from './ports';
 
 // Where a case stands, for a system that polls it (GET /cases/{caseId}?view=status): every step of both
@@ -9,42 +9,45 @@ import type { CaseView } from './ports';
 // case's processing log to the people who read the case.
 
 /** One step of the definition as it stands: PENDING while the case has not reached it. */
-export function stepStatus(stage: Stage, def: Step, r: StepRecord | undefined): StepStatus {
-  const base = { stepId: def.id, stage: stage.id, actor: def.actor };
-  if (!r) return { ...base, status: 'PENDING' };
+export function stepStatus(stage: Stage, definition: Step, record: StepRecord | undefined): StepStatus {
+  const base = { stepId: definition.id, stage: stage.id, actor: definition.actor };
+  if (!record) return { ...base, status: 'PENDING' };
   return {
     ...base,
-    status: r.status,
-    openedAt: r.openedAt,
-    dueAt: r.dueAt,
-    expiresAt: r.expiresAt,
-    reminders: r.reminders,
-    escalated: r.escalated,
-    ...(r.submittedAt !== undefined && { submittedAt: r.submittedAt }),
-    ...(r.channel !== undefined && { channel: r.channel }),
+    status: record.status,
+    openedAt: record.openedAt,
+    dueAt: record.dueAt,
+    expiresAt: record.expiresAt,
+    reminders: record.reminders,
+    escalated: record.escalated,
+    ...(record.submittedAt !== undefined && { submittedAt: record.submittedAt }),
+    ...(record.channel !== undefined && { channel: record.channel }),
   };
 }
 
+/** While FAILED, what ended the execution and when: for staff, who may redrive it. */
+export function failureShown(record: CaseRecord): CaseDto['failure'] {
+  if (record.status !== 'FAILED' || !record.failure) return undefined;
+  const { error, cause, at, execution } = record.failure;
+  return { error, cause, at, execution };
+}
+
 export function caseStatusDto(service: Service, view: Pick<CaseView, 'case' | 'steps'>): CaseStatusDto {
-  const c = view.case;
-  const records = new Map(view.steps.map((s) => [s.stepId, s]));
-  const steps = service.stages.flatMap((stage) =>
-    stage.steps.map((def) => stepStatus(stage, def, records.get(def.id))),
-  );
-  const dto: CaseStatusDto = {
-    caseId: c.caseId,
-    serviceId: c.serviceId,
-    org: c.org,
-    status: c.status,
-    ...(c.stage !== undefined && { stage: c.stage }),
-    ...(c.erased && { erased: { at: c.erased.at } }),
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-    steps,
+  const stored = view.case;
+  const records = new Map(view.steps.map((step) => [step.stepId, step]));
+  const failure = failureShown(stored);
+  return {
+    caseId: stored.caseId,
+    serviceId: stored.serviceId,
+    org: stored.org,
+    status: stored.status,
+    ...(stored.stage !== undefined && { stage: stored.stage }),
+    ...(failure && { failure }),
+    ...(stored.erased && { erased: { at: stored.erased.at } }),
+    createdAt: stored.createdAt,
+    updatedAt: stored.updatedAt,
+    steps: service.stages.flatMap((stage) =>
+      stage.steps.map((definition) => stepStatus(stage, definition, records.get(definition.id))),
+    ),
   };
-  if (c.status === 'FAILED' && c.failure) {
-    const { error, cause, at, execution } = c.failure;
-    dto.failure = { error, cause, at, execution };
-  }
-  return dto;
 }

@@ -8,7 +8,7 @@ import type { FormData, StepRecord } from './model';
 import type { PiiVault } from './pii';
 import type { CaseView } from './ports';
 import { type DataCategory, type ProcessingRecord, processingEntry } from './processing-log';
-import { stepStatus } from './status-view';
+import { failureShown, stepStatus } from './status-view';
 
 // What a caller sees of a case: every step of BOTH partners, in the order of the definition,
 // including the ones not reached yet. Nothing secret leaves: no task tokens, no data keys, no sealed
@@ -122,10 +122,8 @@ export function caseDto(
     const cancelReason = cipher.open(c.cancelReasonEnc) ?? legacy(cipher, c.cancelReason);
     if (reference !== undefined) dto.reference = reference;
     if (cancelReason !== undefined) dto.cancelReason = cancelReason;
-    if (c.status === 'FAILED' && c.failure) {
-      const { error, cause, at, execution } = c.failure;
-      dto.failure = { error, cause, at, execution };
-    }
+    const failure = failureShown(c);
+    if (failure) dto.failure = failure;
     const name = cipher.open(c.citizen.nameEnc);
     const phone = cipher.open(c.citizen.phoneEnc);
     const email = cipher.open(c.citizen.emailEnc);
