@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DelegateRecord } from '../delegation/model';
+import type { StepRecord } from '../domain/model';
 import type { CaseView, ProcessingRead } from '../domain/ports';
 import { PROCESSING_SHOWN, viewRecords } from '../domain/processing-log';
 import { AFTER_EVENTS } from './dynamo-case-events';
@@ -54,25 +55,15 @@ export async function readCaseView(
 }
 
 /**
- * The case item and its steps, read side by side: what a status view shows (statuses and timings). It
- * reads neither the events nor the processing log, so it costs the same however often the case is polled.
+ * A case's steps alone (what a status view shows with the case item): neither the events nor the
+ * processing log, so a poll costs the same however often the case was read before.
  */
-export async function readCaseSteps(
-  db: DynamoDBDocumentClient,
-  table: string,
-  caseId: string,
-): Promise<Pick<CaseView, 'case' | 'steps'> | undefined> {
-  const key = keys.case(caseId);
-  const [head, steps] = await Promise.all([
-    db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true })),
-    queryAll(db, table, {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
-      ExpressionAttributeValues: { ':pk': key.pk, ':step': CASE_PARTITION.step },
-      ConsistentRead: true,
-    }),
-  ]);
-  if (!head.Item) return undefined;
-  return { case: toCase(head.Item), steps: steps.map(toStep) };
+export function readSteps(db: DynamoDBDocumentClient, table: string, caseId: string): Promise<StepRecord[]> {
+  return queryAll(db, table, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
+    ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':step': CASE_PARTITION.step },
+    ConsistentRead: true,
+  }).then((items) => items.map(toStep));
 }
 
 /** The view of a case's items; 'latest' keeps the newest processing records (viewRecords). */

@@ -34,7 +34,7 @@ import { CaseCreator } from './dynamo-case-create';
 import { readCaseEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
-import { readCaseSteps, readCaseView } from './dynamo-case-view';
+import { readCaseView, readSteps } from './dynamo-case-view';
 import { putItem, toCase } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
@@ -111,9 +111,9 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     return head;
   }
 
-  getCaseSteps(caseId: string): Promise<Pick<CaseView, 'case' | 'steps'> | undefined> {
-    // Nothing is logged after a status read, so no ttl to remember.
-    return readCaseSteps(this.db, this.table, caseId);
+  async getCaseSteps(caseId: string): Promise<Pick<CaseView, 'case' | 'steps'> | undefined> {
+    const [record, steps] = await Promise.all([this.getCase(caseId), readSteps(this.db, this.table, caseId)]);
+    return record && { case: record, steps };
   }
 
   processingPage(caseId: string, limit: number, before?: PageKey): Promise<ProcessingPage> {

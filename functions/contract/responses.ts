@@ -66,19 +66,20 @@ export const publicStep = z.looseObject({
 
 export const stepAnswered = z.looseObject({ step: publicStep });
 
-const stepView = z.looseObject({
+/** Where a step stands: what both views of a case show of it (the status view nothing more). */
+const stepStanding = {
   stepId: text,
   stage: text,
   actor,
-  title: bilingual,
   status: z.enum(['OPEN', 'DONE', 'PENDING']),
   openedAt: z.optional(isoTime),
   dueAt: z.optional(isoTime),
   submittedAt: z.optional(isoTime),
   channel: z.optional(channel),
-  data: z.optional(formData),
   taskToken: absent,
-});
+};
+
+const stepView = z.looseObject({ ...stepStanding, title: bilingual, data: z.optional(formData) });
 
 /** A proposed due date in a case view (functions/proposals/view.ts): reason and note opened, never sealed. */
 const proposalView = z.looseObject({
@@ -93,15 +94,20 @@ const proposalView = z.looseObject({
   noteEnc: absent,
 });
 
-const caseView = {
+/** Where a case stands: what both views of a case show of it (the status view with its steps' standing). */
+const caseStanding = {
   caseId: text,
   serviceId: text,
-  service: z.looseObject({ title: bilingual, summary: bilingual }),
   org: text,
   status,
   stage: z.optional(text),
   createdAt: isoTime,
   updatedAt: isoTime,
+};
+
+const caseView = {
+  ...caseStanding,
+  service: z.looseObject({ title: bilingual, summary: bilingual }),
   context: z.optional(formData),
   stages: z.array(z.looseObject({ stageId: text, title: bilingual })),
   steps: z.array(stepView),
@@ -132,28 +138,8 @@ export const providerCase = z.looseObject({
 
 /** GET /cases/{caseId}?view=status: statuses and timings only; nothing personal (so no logged read). */
 export const caseStatus = z.looseObject({
-  caseId: text,
-  serviceId: text,
-  org: text,
-  status,
-  stage: z.optional(text),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-  steps: z.array(
-    z.looseObject({
-      stepId: text,
-      stage: text,
-      actor,
-      status: z.enum(['OPEN', 'DONE', 'PENDING']),
-      openedAt: z.optional(isoTime),
-      dueAt: z.optional(isoTime),
-      submittedAt: z.optional(isoTime),
-      channel: z.optional(channel),
-      data: absent,
-      answeredBy: absent,
-      taskToken: absent,
-    }),
-  ),
+  ...caseStanding,
+  steps: z.array(z.looseObject({ ...stepStanding, data: absent, answeredBy: absent })),
   reference: absent,
   citizen: absent,
   context: absent,
