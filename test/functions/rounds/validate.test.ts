@@ -16,7 +16,7 @@ const VALID = 'rounds/r1/valid.csv';
 const header = 'reference,phone,address,collectionDate\r\n';
 /** A value sealed with the round's key: v2, iv, ciphertext, tag (base64url). */
 const SEALED = /v2\.[\w-]+\.[\w-]+\.[\w-]+/g;
-const SEALED_LINE = /^\d+,v2\.[\w-]+\.[\w-]+\.[\w-]+$/;
+const SEALED_LINE = new RegExp(`^\\d+,${SEALED.source}$`);
 const row = (i: number, phone = '0612345678') => `R-${i},${phone},Laan ${i},2026-03-10\r\n`;
 const vault = new PiiVault('round-test-key-0123456789abcdefghijklmnopq');
 
