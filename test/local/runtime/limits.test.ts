@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_YOUNG_GENERATION_MB, lambdaHeapLimits } from '../../../local/runtime/lambda-environment';
 import { type Runtime, startRuntime } from '../../../local/runtime/runtime';
 import { API_RESOURCES, route, writeAssembly } from './fixture';
 
-// AWS's limits, each crossed: Lambda's timeout and memory (from the template; its heap laid out as
+// AWS's limits, each crossed: Lambda's timeout and memory (from the template; the heap's old space
 // Lambda's), its 6 MB synchronous request and response, API Gateway HTTP API's 30 s integration
 // timeout and 10 MB payload, DynamoDB's 400 KB item. (SNS's 256 KB: sns.test.ts.)
 
@@ -85,13 +86,15 @@ describe('Lambda', () => {
     await expect(rt.lambda.invoke(fn('Hog'), { mb: 1 })).resolves.toBe(1);
   });
 
-  it("lays out a function's heap as Lambda's Node.js runtime does: a tenth of its memory for new objects", async () => {
+  it("gives a function the old space Lambda's Node.js runtime gives it, and a young generation of at most 24 MB", async () => {
     const limitMb = ((await rt.lambda.invoke(fn('Heap'), {})) as number) / 1048576;
-    // 2048 MB: old space 1844 MB, young generation 3 semi-spaces of 102 MB, which V8 rounds up to a
-    // power of two (as it does --max-semi-space-size): 1844 + 3 x 128. A heap of the whole 2048 MB
-    // for old objects, or V8's default young generation (3 x 16 MB), reads otherwise.
-    expect(limitMb).toBeGreaterThanOrEqual(1844 + 3 * 102);
-    expect(limitMb).toBeLessThan(2048 + 3 * 102);
+    // 2048 MB: old space 1844 MB (the memory less a tenth, as --max-old-space-size on Lambda), young
+    // generation 3 semi-spaces of 8 MB (Lambda's 3 of 102 MB, capped). The whole 2048 MB for old
+    // objects, or Lambda's young generation, reads otherwise.
+    expect(limitMb).toBe(1844 + LOCAL_YOUNG_GENERATION_MB);
+    // Below 180 MB Lambda's own young generation is no larger: 128 MB gives 3 semi-spaces of 6 MB.
+    expect(lambdaHeapLimits(128)).toEqual({ maxYoungGenerationSizeMb: 18, maxOldGenerationSizeMb: 116 });
+    expect(lambdaHeapLimits(512)).toEqual({ maxYoungGenerationSizeMb: 24, maxOldGenerationSizeMb: 461 });
   });
 
   it('refuses a synchronous request over 6 MB, and fails a response over 6 MB', async () => {
