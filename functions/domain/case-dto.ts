@@ -74,16 +74,13 @@ export type StepStatus = Omit<StepView, 'title' | 'data' | 'answeredBy'>;
  * GET /cases/{caseId}?view=status (status-view.ts): where the case stands, for a system that polls it.
  * Statuses and timings only, which stay in clear on purpose: nothing personal, so it is no logged read.
  */
-export interface CaseStatusDto {
-  caseId: string;
-  serviceId: string;
-  org: string;
-  status: CaseStatus;
-  stage?: string;
-  failure?: CaseDto['failure'];
+export interface CaseStatusDto
+  extends Pick<
+    CaseDto,
+    'caseId' | 'serviceId' | 'org' | 'status' | 'stage' | 'failure' | 'createdAt' | 'updatedAt'
+  > {
+  /** When the personal data was erased, not by whom. */
   erased?: { at: string };
-  createdAt: string;
-  updatedAt: string;
   steps: StepStatus[];
 }
 
