@@ -1,10 +1,11 @@
 /**
  * `npm run bench:sdk`: CPU per DynamoDB call of the functions' own client (functions/shared/clients.ts,
- * one SigV4 signer per client) beside the SDK's client as it comes (a signer built per request), side
- * by side in one run. Each measurement is a fresh process (a cold isolate, as a Lambda environment
- * starts), alternating the two, against one local HTTP server that answers `{}`: what is timed is the
- * client's own work, the server's is in another process. WARM calls first (the SDK as a busy function
- * runs it), then CALLS timed. Environment: ROUNDS (default 5), WARM (default 2000), CALLS (default 3000).
+ * one SigV4 signer per client) beside the SDK's client as it comes (a signer built per request), in the
+ * same processes. Each of ROUNDS fresh processes warms both clients (WARM calls each), then times CALLS
+ * calls of each in alternating blocks, so that both run on the same warmth of the SDK's shared code and
+ * a busy moment on the machine hits both alike; the server that answers `{}` is in another process.
+ * Prints µs of CPU per call and the median of the processes' ratios.
+ * Environment: ROUNDS (default 5), WARM (default 2000), CALLS (default 4000).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -16,33 +17,46 @@ import { positiveInt } from './settings';
 
 const ROUNDS = positiveInt('ROUNDS', process.env.ROUNDS, 5);
 const WARM = positiveInt('WARM', process.env.WARM, 2000);
-const CALLS = positiveInt('CALLS', process.env.CALLS, 3000);
+const CALLS = positiveInt('CALLS', process.env.CALLS, 4000);
+const BLOCK = 250;
 const VARIANTS = { sdk: "the SDK's client", kept: 'clients.ts (one signer)' } as const;
 type Variant = keyof typeof VARIANTS;
 
-/** In the child: the calls, and the CPU they took, µs per call, on stdout. */
-async function child(variant: Variant): Promise<void> {
-  const db =
-    variant === 'kept'
-      ? documentClient()
-      : DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-          marshallOptions: { removeUndefinedValues: true },
-        });
-  // A STEP_SUBMITTED event as the functions write it: a conditional put of a small item.
-  const item = {
-    pk: 'CASE#bench',
-    sk: 'EVENT#2026-12-03T09:00:00.000Z#submitted-s1-1',
-    type: 'STEP_SUBMITTED',
+const item = {
+  pk: 'CASE#bench',
+  sk: 'EVENT#2026-12-03T09:00:00.000Z#submitted-s1-1',
+  type: 'STEP_SUBMITTED',
+};
+
+/**
+ * In the child: both clients in one process, in alternating blocks of BLOCK calls after WARM calls of
+ * each, so that both run on the same warmth of the SDK's shared code; µs of CPU per call of each, as JSON.
+ */
+async function child(): Promise<void> {
+  const clients: Record<Variant, DynamoDBDocumentClient> = {
+    sdk: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    kept: documentClient(),
   };
-  const put = () =>
-    db.send(
-      new PutCommand({ TableName: 'cases', Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-  for (let i = 0; i < WARM; i++) await put();
-  const start = process.cpuUsage();
-  for (let i = 0; i < CALLS; i++) await put();
-  const used = process.cpuUsage(start);
-  process.stdout.write(String((used.user + used.system) / CALLS));
+  // A STEP_SUBMITTED event as the functions write it: a conditional put of a small item.
+  const calls = async (variant: Variant, count: number) => {
+    const command = () =>
+      new PutCommand({ TableName: 'cases', Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
+    for (let i = 0; i < count; i++) await clients[variant].send(command());
+  };
+  for (const variant of Object.keys(VARIANTS) as Variant[]) await calls(variant, WARM);
+  const used: Record<Variant, number> = { sdk: 0, kept: 0 };
+  for (let block = 0; block < CALLS / BLOCK; block++) {
+    const order: Variant[] = block % 2 === 0 ? ['sdk', 'kept'] : ['kept', 'sdk'];
+    for (const variant of order) {
+      const start = process.cpuUsage();
+      await calls(variant, BLOCK);
+      const spent = process.cpuUsage(start);
+      used[variant] += spent.user + spent.system;
+    }
+  }
+  process.stdout.write(JSON.stringify({ sdk: used.sdk / CALLS, kept: used.kept / CALLS }));
 }
 
 async function main(): Promise<void> {
@@ -63,34 +77,38 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: 'bench-secret',
     NODE_NO_WARNINGS: '1',
   };
-  const runChild = async (variant: Variant) => {
+  const runChild = async () => {
     // Asynchronous, so that this process's server answers while the child calls it.
-    const run = spawn(process.execPath, ['--import', 'tsx', __filename, '--child', variant], { env });
+    const run = spawn(process.execPath, ['--import', 'tsx', __filename, '--child'], { env });
     let out = '';
     let err = '';
     run.stdout.on('data', (chunk) => (out += chunk));
     run.stderr.on('data', (chunk) => (err += chunk));
     const code = await new Promise<number | null>((exit) => run.on('close', exit));
-    if (code !== 0) throw new Error(`${variant} run failed:\n${err}`);
-    return Number(out);
+    if (code !== 0) throw new Error(`run failed:\n${err}`);
+    return JSON.parse(out) as Record<Variant, number>;
   };
   const samples: Record<Variant, number[]> = { sdk: [], kept: [] };
+  const ratios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternating which goes first, so that a busy moment on the machine hits both alike.
-    const order: Variant[] = round % 2 === 0 ? ['sdk', 'kept'] : ['kept', 'sdk'];
-    for (const variant of order) samples[variant].push(await runChild(variant));
+    const perCall = await runChild();
+    for (const variant of Object.keys(VARIANTS) as Variant[]) samples[variant].push(perCall[variant]);
+    ratios.push(perCall.kept / perCall.sdk);
   }
   server.close();
   const median = (values: number[]) =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-  console.log(`\nbench:sdk  ${ROUNDS} rounds, ${WARM} warm-up + ${CALLS} timed PutItems per process`);
+  console.log(
+    `\nbench:sdk  ${ROUNDS} processes, each ${WARM} warm-up + ${CALLS} timed PutItems per client, in blocks of ${BLOCK}`,
+  );
   for (const variant of Object.keys(VARIANTS) as Variant[])
     console.log(
       `${VARIANTS[variant].padEnd(26)} ${median(samples[variant]).toFixed(0)} µs CPU per call  (${samples[variant].map((v) => v.toFixed(0)).join(', ')})`,
     );
-  console.log(`clients.ts / the SDK's     ${(median(samples.kept) / median(samples.sdk)).toFixed(3)}x`);
+  console.log(
+    `clients.ts / the SDK's     ${median(ratios).toFixed(3)}x  (median of the processes' ratios: ${ratios.map((r) => r.toFixed(3)).join(', ')})`,
+  );
 }
 
-const at = process.argv.indexOf('--child');
-if (at >= 0) void child(process.argv[at + 1] as Variant);
+if (process.argv.includes('--child')) void child();
 else void main();

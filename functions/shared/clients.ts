@@ -24,7 +24,7 @@ type Signer = DynamoDBClient['config']['signer'];
  * (@aws-sdk/core's resolveAwsSdkSigV4Config): a copy of the client's whole config, and an empty cache of
  * signing keys, so each call derives the day's key again (five HMACs). A kept signer still asks the
  * client's credential provider at every request, and keys its cache by those credentials and the day,
- * so rotated credentials sign as before. About 7% less CPU per warm DynamoDB call (`npm run bench:sdk`).
+ * so rotated credentials sign as before. 2-4% less CPU per warm DynamoDB call (`npm run bench:sdk`).
  * Not for S3: its scheme can differ by bucket, and the presigned uploads need nothing faster.
  */
 export function oneSigner<Client extends { config: { signer: Signer } }>(client: Client): Client {
