@@ -3,7 +3,7 @@
  *
  * On AWS a Distributed Map runs up to MaxConcurrency child executions at the same time, and each
  * invocation of the function they call gets an execution environment of its own. The local Lambda
- * gives a function about two environments per core (runtime.ts), which is right for functions
+ * gives a function about one environment per core (runtime.ts), which is right for functions
  * that compute, but not for these: the round machine's batches pace their StartExecution calls on
  * the assumption that all MaxConcurrency of them run at once (functions/rounds/start-cases.ts), so
  * with 4 of its 10 batches running a round started 40 cases/s where AWS starts 100. A function a

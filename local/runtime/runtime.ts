@@ -68,14 +68,17 @@ export interface RuntimeOptions {
 
 /**
  * Execution environments a function may have at once. On AWS each has its own CPU; here they share this
- * machine's cores with every emulated service, so more of them than about two per core only add cold
- * starts and contention: a burst (a round starting its cases) then cold-starts many environments at
- * once, and their first invocations, slowed by the others, can pass the function's timeout where AWS
- * would not come near it. Further invocations wait for a free environment (not counted in their timeout).
+ * machine's cores with every emulated service, so more of them than one per core only add cold starts,
+ * contention and isolates that each warm their own JIT: a burst (a round starting its cases) then
+ * cold-starts many environments at once, and their first invocations, slowed by the others, can pass the
+ * function's timeout where AWS would not come near it. Two per core cost bench:local 10-20% more CPU per
+ * case than one (357/301 against 293/268 ms in alternating runs, 2 cores). Further invocations wait for
+ * a free environment (not counted in their timeout). At least two, so that two invocations of a function
+ * still run at once (the races that the exactly-once writes are tested against).
  * A function a Distributed Map runs gets as many as the map runs children at once (map-widths.ts): those
  * mostly wait, and the round's pacing counts on all of them running.
  */
-const ENVIRONMENTS_PER_FUNCTION = Math.max(2, 2 * availableParallelism());
+const ENVIRONMENTS_PER_FUNCTION = Math.max(2, availableParallelism());
 
 /** LOCAL_IAM: on (the default) or off. */
 export function iamSetting(value = process.env.LOCAL_IAM): boolean {
