@@ -71,7 +71,7 @@ export interface RuntimeOptions {
  * machine's cores with every emulated service, so more of them than one per core only add cold starts,
  * contention and isolates that each warm their own JIT: a burst (a round starting its cases) then
  * cold-starts many environments at once, and their first invocations, slowed by the others, can pass the
- * function's timeout where AWS would not come near it. Two per core cost bench:local 10-20% more CPU per
+ * function's timeout where AWS would not come near it. Two per core cost bench:local 12-22% more CPU per
  * case than one (357/301 against 293/268 ms in alternating runs, 2 cores). Further invocations wait for
  * a free environment (not counted in their timeout). At least two, so that two invocations of a function
  * still run at once (the races that the exactly-once writes are tested against).
