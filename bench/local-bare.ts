@@ -8,6 +8,8 @@ import type { Runtime } from '../local/runtime/runtime';
 
 export interface BareResult {
   msPerCase: number;
+  /** CPU of the whole process (every thread) per case, ms: the client, the endpoint and dynalite. */
+  cpuMsPerCase: number;
   cases: number;
 }
 
@@ -49,6 +51,13 @@ export async function bareWrites(
     }
   };
   const t = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: Math.min(o.width, o.cases) }, lane));
-  return { msPerCase: (performance.now() - t) / Math.max(1, done), cases: done };
+  const used = process.cpuUsage(cpu);
+  const per = (ms: number) => ms / Math.max(1, done);
+  return {
+    msPerCase: per(performance.now() - t),
+    cpuMsPerCase: per((used.user + used.system) / 1000),
+    cases: done,
+  };
 }
