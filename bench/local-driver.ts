@@ -10,6 +10,8 @@ import { CaseDriver, type DriverOptions, Samples } from './local-case';
 
 export interface DriverJob {
   options: Omit<DriverOptions, 'signal'>;
+  /** The number of the job's first case (it names the case and its citizen's phone). */
+  first: number;
   count: number;
   width: number;
 }
@@ -33,7 +35,7 @@ const driver = new CaseDriver({ ...job.options, signal: stop.signal }, samples);
 let next = 0;
 const lane = async () => {
   while (next < job.count && !stop.signal.aborted) {
-    const i = next++;
+    const i = job.first + next++;
     try {
       await driver.run(i);
       port.postMessage({ type: 'case', ok: true } satisfies DriverMessage);

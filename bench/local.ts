@@ -4,6 +4,7 @@
  * the wall time per case against the bare DynamoDB writes a case needs, timed on the same dynalite
  * in the same run (target: ratio <= 3), and the same ratio in CPU.
  * Environment: N (default 500; the first argument wins), CONCURRENCY (cases at a time, default 4),
+ * BENCH_WARM (cases run untimed first, default 400),
  * BENCH_DEADLINE_S (whole run after the synth, default 300), CASE_TIMEOUT_S (one case, default 60),
  * POLL_MS (first pause between polls of a case, default 20), BENCH_CITIZEN (sms | json | mixed: how
  * the citizen answers, default mixed), BENCH_DEBUG=1 (REPORT lines), BENCH_TRACE=1 (AWS calls and
@@ -15,7 +16,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { providerToken } from '../local/runtime/demo';
 import { type Runtime, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
@@ -23,7 +23,7 @@ import { callLines } from './call-counts';
 import { benchProfileDir, runtimeProfileLines } from './cpu-profiles';
 import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
-import type { DriverJob, DriverMessage } from './local-driver';
+import { startDriver } from './local-client';
 import { installTrace } from './local-trace';
 import { positiveInt } from './settings';
 import { stretch } from './stretch';
@@ -36,6 +36,9 @@ const CASE_TIMEOUT_S = positiveInt('CASE_TIMEOUT_S', process.env.CASE_TIMEOUT_S,
 const POLL_MS = positiveInt('POLL_MS', process.env.POLL_MS, 20);
 /** Cases' worth of bare writes timed before and after the cases (each also bounded to 30 s). */
 const BARE_CASES = 200;
+/** Cases run untimed before the timed ones, and the number of the first (apart from the timed cases' numbers). */
+const WARM = positiveInt('BENCH_WARM', process.env.BENCH_WARM, 400);
+const WARM_FIRST = 1_000_000;
 /** Cases' worth of bare writes run first, untimed, to warm the floor's own path. */
 const BARE_WARM_CASES = 50;
 const CITIZEN = (process.env.BENCH_CITIZEN ?? 'mixed') as CitizenChannel;
@@ -68,21 +71,31 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   const coldStarts = () => [...rt.lambda.stats.values()].reduce((n, st) => n + st.coldStarts, 0);
   const writes = (m: Map<string, number>) => WRITE_OPS.reduce((n, op) => n + (m.get(op) ?? 0), 0);
 
-  // Warm-up, untimed: one case alone (its writes size the bare floor), then two cases per lane at the
-  // bench's width, so the timed cases find the Lambda environments that width keeps busy already
-  // started (cold starts are bench:coldstart's business). One case alone started one environment per
-  // function, and the timed run then started ~15 more, each an Init inside the timing.
-  say(`warm-up: 1 case, then ${2 * CONCURRENCY} at ${CONCURRENCY} at a time`);
+  // Warm-up, untimed: one case alone (its writes size the bare floor), then WARM cases at the bench's
+  // width from the client's thread, as the timed cases run. The width starts the Lambda environments it
+  // keeps busy (cold starts are bench:coldstart's business), and the cases warm each environment's JIT:
+  // every environment is an isolate of its own that compiles the SDK and the handler for itself. Over
+  // 1,000 cases after the old warm-up of 9, the rate climbed from 6 to 9-10 cases/s per 5 s and levelled
+  // off after about 400, with V8's compiler threads taking ~17% of the process's CPU until then.
+  say(`warm-up: 1 case, then ${WARM} at ${CONCURRENCY} at a time`);
   const writesAtStart = writes(ops());
   let warmWrites = 0;
   try {
     await driver.run(-1);
     warmWrites = writes(ops()) - writesAtStart;
-    let next = 0;
-    const lane = async () => {
-      while (next < 2 * CONCURRENCY) await driver.run(-2 - next++);
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+    const warmFailures: string[] = [];
+    const warmStart = performance.now();
+    const job = { options, first: WARM_FIRST, count: WARM, width: CONCURRENCY };
+    const warming = startDriver(job, (m) => {
+      if (!m.ok) warmFailures.push(m.error);
+    });
+    const halt = () => warming.halt();
+    deadline.addEventListener('abort', halt);
+    await warming.finished.finally(() => deadline.removeEventListener('abort', halt));
+    await warming.terminate();
+    if (warmFailures.length > 0) throw new Error(`${warmFailures.length} failed, first: ${warmFailures[0]}`);
+    if (deadline.aborted) throw new Error('deadline reached');
+    say(`warm-up: ${WARM} cases at ${(WARM / ((performance.now() - warmStart) / 1000)).toFixed(1)} cases/s`);
   } catch (e) {
     say(`warm-up FAILED, no figures: ${(e as Error).message}`);
     return false;
@@ -113,7 +126,6 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   const failures: string[] = [];
   let completed = 0;
   let cut = 0;
-  let driverCpuMs: number | undefined;
   trace?.reset();
   const elu0 = performance.eventLoopUtilization();
   const timed = await stretch(rt);
@@ -126,34 +138,21 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     );
   }, 5000);
   // The cases are driven from a thread of their own (local-driver.ts), as clients in other processes would.
-  const client = new Worker(join(__dirname, 'local-driver.js'), {
-    workerData: {
-      options,
-      count: N,
-      width: CONCURRENCY,
-    } satisfies DriverJob,
-    execArgv: [],
+  const client = startDriver({ options, first: 0, count: N, width: CONCURRENCY }, (m) => {
+    if (m.ok) completed++;
+    else if (m.cut || deadline.aborted)
+      cut++; // cut off, not failed: reported as not completed
+    else {
+      failures.push(m.error);
+      if (failures.length <= 3) say(`FAILED ${m.error}`);
+      if (failures.length >= 10) client.halt(); // many failures: something is broken, stop early
+    }
   });
-  const halt = () => client.postMessage({ type: 'stop' });
+  const halt = () => client.halt();
   deadline.addEventListener('abort', halt);
-  await new Promise<void>((ok, fail) => {
-    client.on('error', fail);
-    client.on('message', (m: DriverMessage) => {
-      if (m.type === 'done') {
-        for (const [label, values] of m.samples) for (const v of values) samples.add(label, v);
-        driverCpuMs = m.cpuMs;
-        return ok();
-      }
-      if (m.ok) completed++;
-      else if (m.cut || deadline.aborted)
-        cut++; // cut off, not failed: reported as not completed
-      else {
-        failures.push(m.error);
-        if (failures.length <= 3) say(`FAILED ${m.error}`);
-        if (failures.length >= 10) halt(); // many failures: something is broken, stop early
-      }
-    });
-  });
+  const done = await client.finished;
+  for (const [label, values] of done.samples) for (const v of values) samples.add(label, v);
+  const driverCpuMs = done.cpuMs;
   deadline.removeEventListener('abort', halt);
   // Where the time goes: the main thread (gateway, engine, every emulated service) and the process's CPU
   // over all its threads (the functions' workers, the driver's), per completed case.
