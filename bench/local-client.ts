@@ -18,15 +18,18 @@ export interface DriverThread {
   terminate(): Promise<number>;
 }
 
-export function startDriver(job: DriverJob, onCase: (outcome: CaseOutcome) => void): DriverThread {
+/** Starts the job; `deadline` aborted halts it, as `halt` does. */
+export function startDriver(
+  job: DriverJob,
+  deadline: AbortSignal,
+  onCase: (outcome: CaseOutcome) => void,
+): DriverThread {
   const thread = new Worker(join(__dirname, 'local-driver.js'), { workerData: job, execArgv: [] });
+  const halt = () => thread.postMessage({ type: 'stop' });
+  deadline.addEventListener('abort', halt);
   const finished = new Promise<DriverDone>((ok, fail) => {
     thread.on('error', fail);
     thread.on('message', (m: DriverMessage) => (m.type === 'done' ? ok(m) : onCase(m)));
-  });
-  return {
-    finished,
-    halt: () => thread.postMessage({ type: 'stop' }),
-    terminate: () => thread.terminate(),
-  };
+  }).finally(() => deadline.removeEventListener('abort', halt));
+  return { finished, halt, terminate: () => thread.terminate() };
 }

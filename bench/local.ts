@@ -86,14 +86,12 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     const warmFailures: string[] = [];
     const warmStart = performance.now();
     const job = { options, first: WARM_FIRST, count: WARM, width: CONCURRENCY };
-    const warming = startDriver(job, (m) => {
+    const warming = startDriver(job, deadline, (m) => {
       if (m.ok || m.cut) return; // cut off by the deadline: said below
       warmFailures.push(m.error);
       if (warmFailures.length >= 10) warming.halt(); // something is broken: no need to run the rest
     });
-    const halt = () => warming.halt();
-    deadline.addEventListener('abort', halt);
-    await warming.finished.finally(() => deadline.removeEventListener('abort', halt));
+    await warming.finished;
     await warming.terminate();
     if (warmFailures.length > 0) throw new Error(`${warmFailures.length} failed, first: ${warmFailures[0]}`);
     if (deadline.aborted) throw new Error('deadline reached');
@@ -140,7 +138,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     );
   }, 5000);
   // The cases are driven from a thread of their own (local-driver.ts), as clients in other processes would.
-  const client = startDriver({ options, first: 0, count: N, width: CONCURRENCY }, (m) => {
+  const client = startDriver({ options, first: 0, count: N, width: CONCURRENCY }, deadline, (m) => {
     if (m.ok) completed++;
     else if (m.cut || deadline.aborted)
       cut++; // cut off, not failed: reported as not completed
@@ -150,12 +148,9 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
       if (failures.length >= 10) client.halt(); // many failures: something is broken, stop early
     }
   });
-  const halt = () => client.halt();
-  deadline.addEventListener('abort', halt);
   const done = await client.finished;
   for (const [label, values] of done.samples) for (const v of values) samples.add(label, v);
   const driverCpuMs = done.cpuMs;
-  deadline.removeEventListener('abort', halt);
   // Where the time goes: the main thread (gateway, engine, every emulated service) and the process's CPU
   // over all its threads (the functions' workers, the driver's), per completed case.
   const figures = await timed(); // before the driver's thread ends
