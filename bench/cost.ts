@@ -10,13 +10,10 @@
  * hand-minimal machine for the same process (cost-minimal.ts) run with the same answers.
  * Lambda duration is the local wall time of each invocation: a floor for AWS's billed duration.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type Runtime, startRuntime } from '../local/runtime/runtime';
-import { ensureSynth } from '../local/runtime/synth';
+import type { Runtime } from '../local/runtime/runtime';
 import { services } from '../workflows/catalog';
+import { exitWith, withBenchRuntime } from './bench-runtime';
 import { driveCase, executionsOf } from './cost-case';
 import { countEntered, minimalTransitions } from './cost-minimal';
 import { PRICES } from './cost-prices';
@@ -37,8 +34,6 @@ interface Row extends Usage {
   transitions: number;
   minimal: number;
 }
-
-const root = resolve(__dirname, '..');
 
 /** Duration per function, measured around the runtime's own invoke (as bench/local-trace.ts does). */
 function meterDurations(rt: Runtime): Map<string, number> {
@@ -139,30 +134,10 @@ async function measure(rt: Runtime): Promise<Row[]> {
   return rows;
 }
 
-async function main(): Promise<number> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-cost-'));
-  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-  let rt: Runtime | undefined;
-  try {
-    if (!process.env.CDK_OUT) await ensureSynth(root, console.log);
-    rt = await startRuntime({
-      cdkOut: resolve(process.env.CDK_OUT ?? join(root, 'cdk.out')),
-      dataDir,
-      port: 0,
-    });
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+exitWith(
+  withBenchRuntime({ name: 'cost', say: console.log }, async (rt) => {
     console.log(report(await measure(rt)).join('\n'));
-    return 0;
-  } finally {
-    await rt?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (e: Error) => {
-    console.error(e.stack ?? e.message);
-    process.exit(1);
-  },
+    return true;
+  }),
 );

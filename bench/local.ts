@@ -12,22 +12,19 @@
  * writes a CPU profile there; printed at the end by origin and function, see cpu-profiles.ts).
  * Past the deadline, or when any case fails, it prints what it got and exits 1.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { providerToken } from '../local/runtime/demo';
-import { type Runtime, startRuntime } from '../local/runtime/runtime';
-import { ensureSynth } from '../local/runtime/synth';
+import type { Runtime } from '../local/runtime/runtime';
+import { exitWith, withBenchRuntime } from './bench-runtime';
 import { callLines } from './call-counts';
-import { benchProfileDir, runtimeProfileLines } from './cpu-profiles';
 import { bareWrites } from './local-bare';
-import { CaseDriver, type CitizenChannel, percentile, Samples } from './local-case';
+import { CaseDriver, type CitizenChannel, Samples } from './local-case';
 import { startDriver } from './local-client';
+import type { DriverJob } from './local-driver';
+import { localReportLines } from './local-report';
 import { installTrace } from './local-trace';
 import { positiveInt } from './settings';
 import { stretch } from './stretch';
-import { ownCpuLine, threadCpuLines } from './thread-cpu';
 
 const N = positiveInt('N', process.argv[2] ?? process.env.N, 500);
 const CONCURRENCY = positiveInt('CONCURRENCY', process.env.CONCURRENCY, 4);
@@ -42,18 +39,42 @@ const WARM_FIRST = 1_000_000;
 /** Cases' worth of bare writes run first, untimed, to warm the floor's own path. */
 const BARE_WARM_CASES = 50;
 const CITIZEN = (process.env.BENCH_CITIZEN ?? 'mixed') as CitizenChannel;
-const PROFILE_DIR = benchProfileDir();
 if (!['sms', 'json', 'mixed'].includes(CITIZEN)) throw new Error(`BENCH_CITIZEN: sms, json or mixed`);
 const TWILIO = 'bench-twilio-token';
 const WRITE_OPS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'];
-const root = resolve(__dirname, '..');
 const started = performance.now();
 const secs = () => ((performance.now() - started) / 1000).toFixed(1).padStart(6);
 const say = (line: string) => console.log(`[${secs()} s] ${line}`);
 
-const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms.toFixed(1));
-const stat = (v: number[]) =>
-  `p50 ${fmt(percentile(v, 50))} ms, p99 ${fmt(percentile(v, 99))} ms (${v.length})`;
+/** The untimed cases before the timed ones; the writes of the first, alone, size the floor. Throws on failure. */
+async function warmUp(rt: Runtime, driver: CaseDriver, options: DriverJob['options'], deadline: AbortSignal) {
+  // Warm-up, untimed: one case alone (its writes size the bare floor), then WARM cases at the bench's
+  // width from the client's thread, as the timed cases run. The width starts the Lambda environments it
+  // keeps busy (cold starts are bench:coldstart's business), and the cases warm each environment's JIT:
+  // every environment is an isolate of its own that compiles the SDK and the handler for itself. Over
+  // 1,000 cases after the old warm-up of 9, the rate climbed from 6 to 9-10 cases/s per 5 s and levelled
+  // off after about 400, with V8's compiler threads taking ~17% of the process's CPU until then.
+  say(`warm-up: 1 case, then ${WARM} at ${CONCURRENCY} at a time`);
+  const writesAtStart = writes(rt.dynamo.requests);
+  await driver.run(-1);
+  const warmWrites = writes(rt.dynamo.requests) - writesAtStart;
+  const warmFailures: string[] = [];
+  const warmStart = performance.now();
+  const job = { options, first: WARM_FIRST, count: WARM, width: CONCURRENCY };
+  const warming = startDriver(job, deadline, (m) => {
+    if (m.ok || m.cut) return; // cut off by the deadline: said below
+    warmFailures.push(m.error);
+    if (warmFailures.length >= 10) warming.halt(); // something is broken: no need to run the rest
+  });
+  await warming.finished;
+  await warming.terminate();
+  if (warmFailures.length > 0) throw new Error(`${warmFailures.length} failed, first: ${warmFailures[0]}`);
+  if (deadline.aborted) throw new Error('deadline reached');
+  say(`warm-up: ${WARM} cases at ${(WARM / ((performance.now() - warmStart) / 1000)).toFixed(1)} cases/s`);
+  return warmWrites;
+}
+
+const writes = (m: Map<string, number>) => WRITE_OPS.reduce((n, op) => n + (m.get(op) ?? 0), 0);
 
 async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   const samples = new Samples();
@@ -67,35 +88,10 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     requestTimeoutMs: 30_000,
   };
   const driver = new CaseDriver({ ...options, signal: deadline }, samples);
-  const ops = () => new Map(rt.dynamo.requests);
   const coldStarts = () => [...rt.lambda.stats.values()].reduce((n, st) => n + st.coldStarts, 0);
-  const writes = (m: Map<string, number>) => WRITE_OPS.reduce((n, op) => n + (m.get(op) ?? 0), 0);
-
-  // Warm-up, untimed: one case alone (its writes size the bare floor), then WARM cases at the bench's
-  // width from the client's thread, as the timed cases run. The width starts the Lambda environments it
-  // keeps busy (cold starts are bench:coldstart's business), and the cases warm each environment's JIT:
-  // every environment is an isolate of its own that compiles the SDK and the handler for itself. Over
-  // 1,000 cases after the old warm-up of 9, the rate climbed from 6 to 9-10 cases/s per 5 s and levelled
-  // off after about 400, with V8's compiler threads taking ~17% of the process's CPU until then.
-  say(`warm-up: 1 case, then ${WARM} at ${CONCURRENCY} at a time`);
-  const writesAtStart = writes(ops());
-  let warmWrites = 0;
+  let warmWrites: number;
   try {
-    await driver.run(-1);
-    warmWrites = writes(ops()) - writesAtStart;
-    const warmFailures: string[] = [];
-    const warmStart = performance.now();
-    const job = { options, first: WARM_FIRST, count: WARM, width: CONCURRENCY };
-    const warming = startDriver(job, deadline, (m) => {
-      if (m.ok || m.cut) return; // cut off by the deadline: said below
-      warmFailures.push(m.error);
-      if (warmFailures.length >= 10) warming.halt(); // something is broken: no need to run the rest
-    });
-    await warming.finished;
-    await warming.terminate();
-    if (warmFailures.length > 0) throw new Error(`${warmFailures.length} failed, first: ${warmFailures[0]}`);
-    if (deadline.aborted) throw new Error('deadline reached');
-    say(`warm-up: ${WARM} cases at ${(WARM / ((performance.now() - warmStart) / 1000)).toFixed(1)} cases/s`);
+    warmWrites = await warmUp(rt, driver, options, deadline);
   } catch (e) {
     say(`warm-up FAILED, no figures: ${(e as Error).message}`);
     return false;
@@ -107,20 +103,10 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   // Untimed first: the floor's client warms up like any other. Its first 50 cases' worth ran at 36-38 ms per
   // case against 26-28 ms for the 200 timed after them (fresh tables both; 50 ms after a warm-up of 9 cases).
   // Timed cold, the floor before the cases read 25-68% slower than after, and flattered the ratio.
-  const coldFloor = await bareWrites(rt, {
-    tag: 'warm-up',
-    cases: BARE_WARM_CASES,
-    writesPerCase: warmWrites,
-    width: CONCURRENCY,
-    boundMs: 10_000,
-  });
-  const before1 = await bareWrites(rt, {
-    tag: 'before',
-    cases: Math.min(BARE_CASES, N),
-    writesPerCase: warmWrites,
-    width: CONCURRENCY,
-    boundMs: 30_000,
-  });
+  const floor = (tag: string, cases: number, writesPerCase: number, boundMs = 30_000) =>
+    bareWrites(rt, { tag, cases, writesPerCase, width: CONCURRENCY, boundMs });
+  const coldFloor = await floor('warm-up', BARE_WARM_CASES, warmWrites, 10_000);
+  const beforeFloor = await floor('before', Math.min(BARE_CASES, N), warmWrites);
   say(`${N} waste-collection cases, concurrency ${CONCURRENCY}, citizen by ${CITIZEN}`);
   const coldBefore = coldStarts();
   const failures: string[] = [];
@@ -150,123 +136,53 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
   });
   const done = await client.finished;
   for (const [label, values] of done.samples) for (const v of values) samples.add(label, v);
-  const driverCpuMs = done.cpuMs;
   // Where the time goes: the main thread (gateway, engine, every emulated service) and the process's CPU
   // over all its threads (the functions' workers, the driver's), per completed case.
   const figures = await timed(); // before the driver's thread ends
   const mainBusy = performance.eventLoopUtilization(elu0).utilization;
   await client.terminate();
   clearInterval(progress);
-  const wall = figures.wallMs;
-  const coldInCases = coldStarts() - coldBefore;
   const finished = completed + failures.length;
   const { before: callsBefore, after: callsAfter } = figures.calls;
-  const calls = callLines(callsBefore, callsAfter, finished);
   const writesPerCase = (writes(callsAfter.dynamo) - writes(callsBefore.dynamo)) / Math.max(1, finished);
   const traced = trace?.report(finished) ?? [];
-  say(`${completed}/${N} completed in ${(wall / 1000).toFixed(1)} s; timing the bare writes`);
+  say(`${completed}/${N} completed in ${(figures.wallMs / 1000).toFixed(1)} s; timing the bare writes`);
+  const afterFloor = await floor(
+    'after',
+    Math.min(BARE_CASES, Math.max(1, completed)),
+    Math.round(writesPerCase),
+  );
 
-  // The floor, timed before and after the cases: on a shared machine the load drifts during a run.
-  const after1 = await bareWrites(rt, {
-    tag: 'after',
-    cases: Math.min(BARE_CASES, Math.max(1, completed)),
-    writesPerCase: Math.round(writesPerCase),
-    width: CONCURRENCY,
-    boundMs: 30_000,
+  const lines = localReportLines({
+    setting: { n: N, concurrency: CONCURRENCY, citizen: CITIZEN },
+    completed,
+    failed: failures.length,
+    deadlineReached: deadline.aborted,
+    cut,
+    samples,
+    stretch: figures,
+    calls: callLines(callsBefore, callsAfter, finished),
+    coldStartsWhileTimed: coldStarts() - coldBefore,
+    writesPerCase,
+    floor: { cold: coldFloor, before: beforeFloor, after: afterFloor },
+    mainBusy,
+    driverCpuMs: done.cpuMs,
   });
-  const bare = (before1.msPerCase + after1.msPerCase) / 2;
-  const bareCpu = (before1.cpuMsPerCase + after1.cpuMsPerCase) / 2;
-
-  const wallPerCase = wall / Math.max(1, completed);
-  const submits = samples.all('submit');
-  const lines = [
-    '',
-    `bench:local  N=${N}  concurrency=${CONCURRENCY}  citizen=${CITIZEN}`,
-    `completed               ${completed}/${N}${failures.length ? ` (${failures.length} failed)` : ''}${deadline.aborted ? ` - DEADLINE REACHED (${cut} cut off; per-case ops include their partial work)` : ''}`,
-    `cases/s                 ${(completed / (wall / 1000)).toFixed(2)}`,
-    `wall time               ${(wall / 1000).toFixed(1)} s (${wallPerCase.toFixed(2)} ms per case)`,
-    `step submit latency     ${stat(submits)}`,
-    ...[...samples.byLabel].filter(([k]) => k !== 'poll').map(([k, v]) => `  ${k.padEnd(22)}${stat(v)}`),
-    `polls per case          ${(samples.all('poll').length / Math.max(1, finished)).toFixed(1)}`,
-    `DynamoDB ops per case   ${calls.dynamo}`,
-    `invocations per case    ${calls.invocations}`,
-    `cold starts while timed ${coldInCases} (Lambda environments the timed cases had to start)`,
-    `bare writes per case    ${Math.round(writesPerCase)} PutItem: ${bare.toFixed(2)} ms per case (before the cases ${before1.msPerCase.toFixed(2)} ms over ${before1.cases}, after ${after1.msPerCase.toFixed(2)} ms over ${after1.cases}; the untimed first ${coldFloor.cases}, cold: ${coldFloor.msPerCase.toFixed(2)} ms)`,
-    `  their CPU             ${bareCpu.toFixed(1)} ms per case (all threads of this process)`,
-    `main thread busy        ${(mainBusy * 100).toFixed(0)}% of the wall time`,
-    `CPU per case            ${(figures.cpuMs / Math.max(1, completed)).toFixed(1)} ms (all threads of this process)`,
-    ...threadCpuLines(figures.threads.before, figures.threads.after, completed),
-    ...(driverCpuMs === undefined
-      ? []
-      : [
-          `${ownCpuLine('', driverCpuMs, completed, 'the driver')} (the clients' HTTP, JSON and polls, counted in the other threads)`,
-        ]),
-    `wall / bare writes      ${(wallPerCase / bare).toFixed(2)}x (target <= 3)`,
-    `CPU / bare writes' CPU  ${(figures.cpuMs / Math.max(1, completed) / bareCpu).toFixed(2)}x (the same in CPU: steadier on a shared machine)`,
-  ];
   console.log([...lines, ...traced].join('\n'));
   if (failures.length > 3) console.log(`further failures:\n  ${failures.slice(3, 10).join('\n  ')}`);
   return completed === N;
 }
 
-async function main(): Promise<number> {
-  process.env.TWILIO_AUTH_TOKEN = TWILIO;
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  const deadline = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let rt: Runtime | undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), 'coproduce-bench-'));
-  // Also on a crash that skips `finally` (an exception thrown from a callback inside the runtime).
-  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () => (cleaning ??= stopAll());
-  const stopAll = async () => {
-    clearTimeout(timer);
-    const stuck = setTimeout(() => {
-      console.error('runtime did not stop within 15 s');
-      rmSync(dataDir, { recursive: true, force: true });
-      process.exit(1);
-    }, 15_000);
-    try {
-      await rt?.stop();
-    } finally {
-      clearTimeout(stuck);
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  };
-  process.once('SIGINT', () => {
-    say('SIGINT: stopping');
-    deadline.abort();
-    void cleanup().finally(() => process.exit(130));
-  });
-  try {
-    if (!process.env.CDK_OUT) await ensureSynth(root, say);
-    // The deadline covers the run, not a synth another change made necessary.
-    timer = setTimeout(() => {
-      say(`deadline of ${DEADLINE_S} s reached: stopping`);
-      deadline.abort();
-    }, DEADLINE_S * 1000);
-    rt = await startRuntime({
-      cdkOut: resolve(process.env.CDK_OUT ?? join(root, 'cdk.out')),
-      dataDir,
-      port: 0,
-      ...(process.env.BENCH_DEBUG ? { log: console.log, verbose: true } : {}),
-      ...(PROFILE_DIR ? { cpuProfileDir: PROFILE_DIR } : {}),
-    });
-    say(`runtime at ${rt.url}, data in ${dataDir}`);
-    return (await bench(rt, deadline.signal)) ? 0 : 1;
-  } finally {
-    await cleanup();
-    say('runtime stopped, data removed');
-    // The environments write their profiles as they end, that is when the runtime stops.
-    if (PROFILE_DIR && rt) console.log(runtimeProfileLines(rt.lambda, PROFILE_DIR).join('\n'));
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (e: Error) => {
-    console.error(e.stack ?? e.message);
-    process.exit(1);
-  },
+process.env.TWILIO_AUTH_TOKEN = TWILIO;
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+exitWith(
+  withBenchRuntime(
+    {
+      name: 'bench',
+      say,
+      deadlineS: DEADLINE_S,
+      runtime: process.env.BENCH_DEBUG ? { log: console.log, verbose: true } : {},
+    },
+    bench,
+  ),
 );
