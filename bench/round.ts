@@ -156,9 +156,10 @@ async function round(rt: Runtime, api: Api, name: string, rows: number, peaks?: 
     if (performance.now() - lastSaid > 30_000) {
       lastSaid = performance.now();
       const { rss, heapUsed } = process.memoryUsage();
-      const resident = rt.engine.engine.stats().resident;
+      const { resident, tasksInFlight, tasksQueued } = rt.engine.engine.stats();
       say(
-        `${r.status}: ${r.started ?? 0} started, RSS ${mb(rss)}, heap ${mb(heapUsed)}, ${resident} executions in memory`,
+        `${r.status}: ${r.started ?? 0} started, RSS ${mb(rss)}, heap ${mb(heapUsed)}, ${resident} executions in memory, ` +
+          `task calls ${tasksInFlight} in flight and ${tasksQueued} queued`,
       );
     }
     await sleep(200);

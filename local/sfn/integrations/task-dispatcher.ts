@@ -3,7 +3,8 @@
  * batch; the call starts once that batch is journaled, and only while fewer than
  * `maxConcurrentTasks` calls are in flight: the rest wait in a queue that holds three fields
  * per task (execution key, thread id, attempt), so a round of 10,000 cases queues 20,000 small
- * tickets instead of 20,000 running invocations. A ticket names its thread by key, so the
+ * tickets instead of 20,000 running invocations. The queue has a lane per function called, and
+ * the lanes take turns (task-lanes.ts). A ticket names its thread by key, so the
  * execution may be evicted while it waits; it is loaded again to start the call and to take the
  * outcome (task-outcome.ts).
  */
@@ -14,9 +15,9 @@ import { taskFailed, taskSubmitted, taskSucceeded } from '../interpreter/task-ou
 import type { Json } from '../language/json';
 import { splitResource } from '../language/resource-arns';
 import { StatesError } from '../language/states-errors';
+import { laneOf, TaskLanes } from './task-lanes';
 import { type Authorize, permissionFor } from './task-permissions';
 import { lambdaError, type TaskCall, type TaskResolver } from './task-resources';
-import { TicketQueue } from './ticket-queue';
 
 export interface Ticket {
   executionKey: number;
@@ -41,8 +42,9 @@ export interface DispatcherHost {
 }
 
 export class TaskDispatcher {
-  private scheduled: Ticket[] = [];
-  private readonly queue = new TicketQueue<Ticket>();
+  /** Tickets of the batch being journaled, each with its lane. */
+  private scheduled: [string, Ticket][] = [];
+  private readonly queue = new TaskLanes<Ticket>();
   /** Integration calls started and not returned yet. */
   inFlight = 0;
 
@@ -55,12 +57,11 @@ export class TaskDispatcher {
   /** The interpreter scheduled the thread's task (called during a batch). */
   schedule(execution: Execution, thread: Thread): void {
     const durable = thread.taskToken !== undefined || thread.quiet === true;
-    this.scheduled.push({
-      executionKey: execution.record.key,
-      threadId: thread.id,
-      attempt: thread.attempt,
-      durable,
-    });
+    const lane = laneOf(execution.stateOf(thread).resource, thread.effectiveInput);
+    this.scheduled.push([
+      lane,
+      { executionKey: execution.record.key, threadId: thread.id, attempt: thread.attempt, durable },
+    ]);
   }
 
   /** After a commit: the tasks scheduled by the batch just journaled may start. */
@@ -71,13 +72,13 @@ export class TaskDispatcher {
     // A callback task's token must be durable before anyone outside can see it. A Distributed
     // Map unit waits too, so that after a crash at most MaxConcurrency units (the durably
     // running ones) can have started work that runs again.
-    const durable = batch.some((t) => t.durable) ? this.host.durable() : null;
+    const durable = batch.some(([, t]) => t.durable) ? this.host.durable() : null;
     if (durable) void durable.then(() => this.admit(batch));
     else this.admit(batch);
   }
 
-  private admit(batch: Ticket[]): void {
-    for (const ticket of batch) this.queue.push(ticket);
+  private admit(batch: [string, Ticket][]): void {
+    for (const [lane, ticket] of batch) this.queue.push(lane, ticket);
     this.pump();
   }
 

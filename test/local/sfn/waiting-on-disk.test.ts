@@ -259,6 +259,57 @@ describe('back-pressure', () => {
     }
   });
 
+  it("one function's backlog does not hold up another's call: the functions take turns", async () => {
+    const calls: string[] = [];
+    const engine = new Engine({
+      maxConcurrentTasks: 1,
+      invoke: async (fn, payload) => {
+        calls.push(fn.replace(/.*:function:/, ''));
+        await new Promise((r) => setTimeout(r, 2));
+        return payload;
+      },
+    });
+    const machine = async (name: string, fn: string) =>
+      (
+        await engine.createStateMachine({
+          name,
+          definition: JSON.stringify({
+            StartAt: 'T',
+            States: {
+              T: {
+                Type: 'Task',
+                Resource: `arn:aws:lambda:eu-west-1:000000000000:function:${fn}`,
+                End: true,
+              },
+            },
+          }),
+        })
+      ).stateMachineArn;
+    try {
+      const busy = await machine('busy', 'busy');
+      const other = await machine('other', 'other');
+      const arns: string[] = [];
+      for (let i = 0; i < 10; i++)
+        arns.push(
+          (await engine.startExecution({ stateMachineArn: busy, input: '{}' })).executionArn as string,
+        );
+      await until(() => engine.stats().tasksQueued >= 3);
+      // `busy` calls made and queued when `other` starts: one queue for all would run it after all of them.
+      const before = calls.length;
+      const queued = engine.stats().tasksQueued;
+      arns.push(
+        (await engine.startExecution({ stateMachineArn: other, input: '{}' })).executionArn as string,
+      );
+      for (const arn of arns) expect((await engine.waitForExecution(arn)).status).toBe('SUCCEEDED');
+      expect(queued).toBeGreaterThanOrEqual(3);
+      // In turns: the call in flight returns, the busy lane's next goes, then `other`.
+      expect(calls.indexOf('other')).toBeLessThanOrEqual(before + 2);
+      expect(calls.indexOf('other')).toBeLessThan(before + queued);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('a task waiting for its turn may wait on disk', async () => {
     const calls: number[] = [];
     const engine = new Engine({
