@@ -24,7 +24,8 @@ export interface EngineOptions extends TaskHost {
   /**
    * The most task integration calls (Lambda invocations, DynamoDB requests...) in flight at once
    * (default 64). Further tasks wait their turn in the engine, as small tickets, so a big round
-   * does not start thousands of invocations at once.
+   * does not start thousands of invocations at once; they queue per function called, and the
+   * functions take turns (task-lanes.ts), so one function's backlog holds up no other's calls.
    */
   maxConcurrentTasks?: number;
   /**
