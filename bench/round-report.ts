@@ -43,12 +43,14 @@ export interface RoundFigures {
 
 /**
  * How many cores the process kept busy, and the most cases per second this machine's cores could
- * start at that CPU per case: a rate near the ceiling is set by the machine, not by waiting.
+ * take through to their invitations at that CPU per case (it is counted until the last SMS): an
+ * invited rate near the ceiling is set by the machine, not by waiting. The started rate may pass it,
+ * since a case is started before its invitations are sent.
  */
 function coresLine(round: Stretch, cases: number, base: Stretch) {
   const cores = availableParallelism();
   const ceiling = (cores * 1000) / (round.cpuMs / cases);
-  return `cores busy               ${(round.cpuMs / round.wallMs).toFixed(2)} of ${cores} in the round, ${(base.cpuMs / base.wallMs).toFixed(2)} in the baseline; at the round's CPU per case ${cores} cores start at most ${ceiling.toFixed(1)} cases/s`;
+  return `cores busy               ${(round.cpuMs / round.wallMs).toFixed(2)} of ${cores} in the round, ${(base.cpuMs / base.wallMs).toFixed(2)} in the baseline; at the round's CPU per case ${cores} cores invite at most ${ceiling.toFixed(1)} cases/s`;
 }
 
 export function roundReportLines(f: RoundFigures): string[] {
