@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { EngineStats } from '../local/sfn/scheduler/engine-stats';
+import type { CaseworkerFigures } from './round-caseworker';
 import { kb, mb, type restingMemory } from './round-memory';
 import type { Stretch } from './stretch';
 import { threadCpuLines } from './thread-cpu';
@@ -15,6 +16,8 @@ export interface RoundFigures {
   n: number;
   /** Seconds: the round's validation, from POST start to STARTED, and to the last invitation sent. */
   seconds: { validate: number; run: number; invited: number; total: number };
+  /** A case started by hand once the round had started its cases. */
+  caseworker: CaseworkerFigures;
   bytes: number;
   base: {
     n: number;
@@ -64,6 +67,7 @@ export function roundReportLines(f: RoundFigures): string[] {
     `bench:round  N=${n}  (file ${(f.bytes / 1024).toFixed(0)} kB, generated and uploaded as streams)`,
     `cases started/s          ${rate.toFixed(1)}  (POST start -> STARTED: ${seconds.run.toFixed(1)} s, of which validation ${seconds.validate.toFixed(1)} s)`,
     `cases invited/s          ${(n / seconds.invited).toFixed(1)}  (POST start -> the last invitation SMS sent: ${seconds.invited.toFixed(1)} s; the households have heard)`,
+    `a case by hand           invited ${f.caseworker.seconds.toFixed(1)} s after its POST /cases, made as the round had started every case (${f.caseworker.queued} task calls queued then)`,
     `total time               ${seconds.total.toFixed(1)} s  (file, create, upload, start, wait)`,
     `baseline POST /cases/s   ${base.rate.toFixed(1)}  (${base.n} at concurrency ${base.concurrency})`,
     `round / baseline         ${(rate / base.rate).toFixed(2)}x`,

@@ -6,7 +6,9 @@
  * peak RSS and heap (sampled every 100 ms) against the idle runtime's, and a baseline timed in the same
  * run: BASE_N single POST /cases (default 500) at BASE_CONCURRENCY (default 10, the round machine's
  * MaxConcurrency), so the figure means something on a noisy machine. CPU per started case, and how many
- * cores that kept busy: the cases per second the machine's cores allow at that CPU per case.
+ * cores that kept busy: the cases per second the machine's cores allow at that CPU per case. And how
+ * long a case a caseworker starts by hand, as the round has started every case, waits for its
+ * invitation while the round's are still queued (round-caseworker.ts).
  * Memory per started case: the peak RSS growth, and the heap and RSS growth once the round's cases
  * rest (waiting for answers), divided by N; run with NODE_OPTIONS=--expose-gc to collect first.
  * Where the memory is (round-memory.ts): the main heap, the Lambda environments (worker threads),
@@ -26,6 +28,7 @@ import type { Runtime } from '../local/runtime/runtime';
 import { exitWith, withBenchRuntime } from './bench-runtime';
 import { callLines } from './call-counts';
 import { installTrace } from './local-trace';
+import { caseworkerCase, postCase } from './round-caseworker';
 import { failedExecutions } from './round-failures';
 import { mb, Peaks, residentByKind, restingMemory, WorkerMemory } from './round-memory';
 import { roundReportLines } from './round-report';
@@ -62,24 +65,9 @@ async function settle(rt: Runtime, deadline: AbortSignal): Promise<number> {
 
 async function baseline(rt: Runtime, token: string, deadline: AbortSignal): Promise<number> {
   let next = 0;
-  const one = async (i: number) => {
-    const row = wasteRow(i, 'base', 900_000);
-    const res = await fetch(`${rt.url}/cases`, {
-      signal: deadline,
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        serviceId: 'waste-collection',
-        reference: row.reference,
-        citizen: { name: 'Bench', ...(row.phone ? { phone: row.phone } : { email: row.email }) },
-        context: { address: 'Benchstraat 1, Utrecht', collectionDate: '2026-12-15' },
-      }),
-    });
-    if (res.status !== 201) throw new Error(`POST /cases ${res.status}: ${await res.text()}`);
-  };
   const t0 = performance.now();
   const lane = async () => {
-    while (next < BASE_N) await one(next++);
+    while (next < BASE_N) await postCase(rt, token, next++, 'base', 900_000, deadline);
   };
   await Promise.all(Array.from({ length: BASE_CONCURRENCY }, lane));
   return BASE_N / ((performance.now() - t0) / 1000);
@@ -185,6 +173,8 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     const before = process.memoryUsage();
     const roundStretch = await stretch(rt);
     const r = await round(rt, api, `bench-${N}`, N, deadline, peaks);
+    // Every case started and the most invitations queued: a caseworker starts one by hand.
+    const caseworker = caseworkerCase(rt, token, deadline);
     // The started cases at rest: each waits for an answer (a task token) and a timer.
     const invited = ((await settle(rt, deadline)) - r.startedAt) / 1000;
     // Up to here each case has had its invitations sent: the same work as a baseline case.
@@ -196,6 +186,7 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     const lines = roundReportLines({
       n: N,
       seconds: { validate: r.validate, run: r.run, invited, total: r.total },
+      caseworker: await caseworker,
       bytes: r.bytes,
       base: {
         n: BASE_N,
