@@ -66,8 +66,9 @@ export class Engine {
 
   // ---------------------------------------------------------------- executions
 
-  startExecution(input: Sfn.StartExecutionInput): Promise<Sfn.StartExecutionOutput> {
-    return executions.startExecution(this.core, input);
+  /** `startedBy`: who calls, for an execution whose task calls should queue apart (task-lanes.ts). */
+  startExecution(input: Sfn.StartExecutionInput, startedBy?: string): Promise<Sfn.StartExecutionOutput> {
+    return executions.startExecution(this.core, input, startedBy);
   }
   describeExecution(input: Sfn.DescribeExecutionInput): Sfn.DescribeExecutionOutput {
     return executions.describeExecution(this.core, input);

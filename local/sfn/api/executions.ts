@@ -25,6 +25,7 @@ export function executionOf(core: EngineCore, arn: unknown): Execution {
 export async function startExecution(
   core: EngineCore,
   input: Sfn.StartExecutionInput,
+  startedBy?: string,
 ): Promise<Sfn.StartExecutionOutput> {
   const machine = stateMachineOf(core, input.stateMachineArn);
   const name = flat(input.name === undefined ? randomUUID() : checkName(input.name));
@@ -51,7 +52,7 @@ export async function startExecution(
   }
   // The start is begun and run by the next tick and answered once that commit is durable (in
   // memory mode at once).
-  return answer(await core.start(arn, text, () => begin(core, machine, arn, name, text, value)));
+  return answer(await core.start(arn, text, () => begin(core, machine, arn, name, text, value, startedBy)));
 }
 
 const answer = ({ record }: Execution): Sfn.StartExecutionOutput => ({
@@ -66,6 +67,7 @@ function begin(
   name: string,
   input: string,
   value: Json,
+  startedBy: string | undefined,
 ): Execution {
   const startDate = core.now();
   const key = core.store.nextExecutionKey;
@@ -79,6 +81,7 @@ function begin(
     startDate,
     nextEventId: 1,
     nextThreadNumber: 1,
+    ...(startedBy !== undefined && { startedBy }),
   };
   const execution = new Execution(record, { input }, machine);
   core.store.addExecution(execution);

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { SfnApiError } from './api-errors';
 import type { Engine } from './engine';
 
-type Action = (engine: Engine, input: Record<string, unknown>) => unknown;
+/** `caller`: the access key the request was signed with. */
+type Action = (engine: Engine, input: Record<string, unknown>, caller: string | undefined) => unknown;
 
 /** Every action the engine answers; the input is passed through as the SDK sent it. */
 const ACTIONS: Record<string, Action> = {
@@ -17,7 +18,7 @@ const ACTIONS: Record<string, Action> = {
   ListStateMachines: (e, i) => e.listStateMachines(i as never),
   DeleteStateMachine: (e, i) => e.deleteStateMachine(i as never),
   UpdateStateMachine: (e, i) => e.updateStateMachine(i as never),
-  StartExecution: (e, i) => e.startExecution(i as never),
+  StartExecution: (e, i, caller) => e.startExecution(i as never, caller),
   DescribeExecution: (e, i) => e.describeExecution(i as never),
   ListExecutions: (e, i) => e.listExecutions(i as never),
   StopExecution: (e, i) => e.stopExecution(i as never),
@@ -29,6 +30,9 @@ const ACTIONS: Record<string, Action> = {
 };
 
 const JSON_TYPE = 'application/x-amz-json-1.0';
+
+/** The access key id of a Signature Version 4 Authorization header. */
+const CREDENTIAL = /Credential=([^/,\s]+)\//;
 
 /** JSON with Date values as epoch seconds (the JSON 1.0 timestamp format). */
 function encode(value: unknown): string {
@@ -77,7 +81,8 @@ async function handle(
     return sendError(res, 400, 'SerializationException', 'Request body is not valid JSON');
   }
   try {
-    const out = await action(engine, input);
+    const caller = CREDENTIAL.exec(String(req.headers.authorization ?? ''))?.[1];
+    const out = await action(engine, input, caller);
     const body = encode(out ?? {});
     res.writeHead(200, {
       'content-type': JSON_TYPE,

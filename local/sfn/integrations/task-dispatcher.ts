@@ -3,10 +3,10 @@
  * batch; the call starts once that batch is journaled, and only while fewer than
  * `maxConcurrentTasks` calls are in flight: the rest wait in a queue that holds three fields
  * per task (execution key, thread id, attempt), so a round of 10,000 cases queues 20,000 small
- * tickets instead of 20,000 running invocations. The queue has a lane per function called, and
- * the lanes take turns (task-lanes.ts). A ticket names its thread by key, so the
- * execution may be evicted while it waits; it is loaded again to start the call and to take the
- * outcome (task-outcome.ts).
+ * tickets instead of 20,000 running invocations. The queue has a lane per function called and
+ * per starter of the execution, and the lanes take turns (task-lanes.ts). A ticket names its
+ * thread by key, so the execution may be evicted while it waits; it is loaded again to start the
+ * call and to take the outcome (task-outcome.ts).
  */
 import type { Store } from '../durability/store';
 import type { Execution, Thread } from '../interpreter/execution';
@@ -57,7 +57,11 @@ export class TaskDispatcher {
   /** The interpreter scheduled the thread's task (called during a batch). */
   schedule(execution: Execution, thread: Thread): void {
     const durable = thread.taskToken !== undefined || thread.quiet === true;
-    const lane = laneOf(execution.stateOf(thread).resource, thread.effectiveInput);
+    const lane = laneOf(
+      execution.stateOf(thread).resource,
+      thread.effectiveInput,
+      execution.record.startedBy,
+    );
     this.scheduled.push([
       lane,
       { executionKey: execution.record.key, threadId: thread.id, attempt: thread.attempt, durable },

@@ -54,6 +54,11 @@ export interface ExecutionRecord {
   redriveTokens?: { token: string; date: number }[];
   /** Order of the execution's latest status change among all executions (status-notices.ts). */
   statusSequence?: number;
+  /**
+   * Who called StartExecution: the access key its request was signed with (none for a start the
+   * engine makes itself or an in-process caller's). Its task calls queue apart (task-lanes.ts).
+   */
+  startedBy?: string;
 }
 
 /** The execution's payloads, kept apart from the record because they may be large. */

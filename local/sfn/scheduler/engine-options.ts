@@ -24,8 +24,9 @@ export interface EngineOptions extends TaskHost {
   /**
    * The most task integration calls (Lambda invocations, DynamoDB requests...) in flight at once
    * (default 64). Further tasks wait their turn in the engine, as small tickets, so a big round
-   * does not start thousands of invocations at once; they queue per function called, and the
-   * functions take turns (task-lanes.ts), so one function's backlog holds up no other's calls.
+   * does not start thousands of invocations at once; they queue per function called and per
+   * caller of StartExecution, and the queues take turns (task-lanes.ts), so a backlog holds up
+   * no other function's calls, nor another caller's executions'.
    */
   maxConcurrentTasks?: number;
   /**
