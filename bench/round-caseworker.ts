@@ -5,7 +5,7 @@
  * hold it up, and the local engine queues its calls apart from the round's (task-lanes.ts).
  */
 import { performance } from 'node:perf_hooks';
-import { wasteRow } from '../local/runtime/round-csv';
+import { type SampleRow, wasteRow } from '../local/runtime/round-csv';
 import type { Runtime } from '../local/runtime/runtime';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,7 +18,7 @@ export async function postCase(
   prefix: string,
   phoneOffset: number,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<SampleRow> {
   const row = wasteRow(i, prefix, phoneOffset);
   const res = await fetch(`${rt.url}/cases`, {
     signal,
@@ -32,6 +32,7 @@ export async function postCase(
     }),
   });
   if (res.status !== 201) throw new Error(`POST /cases ${res.status}: ${await res.text()}`);
+  return row;
 }
 
 export interface CaseworkerFigures {
@@ -47,12 +48,11 @@ export async function caseworkerCase(
   token: string,
   signal: AbortSignal,
 ): Promise<CaseworkerFigures> {
-  // Row 0 has a phone (round-csv.ts); the offset keeps it apart from every row and baseline case.
-  const phone = wasteRow(0, 'caseworker', 5_000_000).phone;
   const queued = rt.engine.engine.stats().tasksQueued;
   let seen = rt.outbox.count;
   const t0 = performance.now();
-  await postCase(rt, token, 0, 'caseworker', 5_000_000, signal);
+  // Row 0 has a phone (round-csv.ts); the offset keeps it apart from every row and baseline case.
+  const { phone } = await postCase(rt, token, 0, 'caseworker', 5_000_000, signal);
   for (;;) {
     // The outbox has it in international form: +31 6... for 06...
     if (rt.outbox.since(seen).some((m) => m.to.endsWith(phone.slice(1))))

@@ -69,6 +69,14 @@ export async function settleLocal(engine: Engine, arn: string): Promise<Outcome>
   };
 }
 
+/**
+ * Waits until `done()` holds, checking every 5 ms, for at most `checks` checks (4000: 20 s, since
+ * journal syncs are slow on a busy machine). The caller asserts what it waited for.
+ */
+export async function until(done: () => boolean, checks = 4000): Promise<void> {
+  for (let i = 0; i < checks && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+}
+
 export function polyfillWithResolvers(): void {
   const P = Promise as unknown as { withResolvers?: () => unknown };
   P.withResolvers ??= () => {

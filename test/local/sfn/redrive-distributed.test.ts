@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../local/sfn/api/engine';
 import type { Json } from '../../../local/sfn/language/json';
 import { memoryS3, roundCsv } from './fixtures/map-data';
+import { until } from './helpers';
 
 const engines: Engine[] = [];
 afterEach(async () => {
@@ -66,17 +67,13 @@ async function setup(work: (reference: string) => Json | Promise<Json>) {
   return { engine, s3, calls, arn: executionArn as string };
 }
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-};
-
 describe('redrive with a Distributed Map', () => {
   it('resumes a Map Run that was stopped: the running units again, the rest as usual', async () => {
     let stuck = true;
     const { engine, s3, calls, arn } = await setup((reference) =>
       stuck ? new Promise<Json>(() => undefined) : `done ${reference}`,
     );
-    await until(() => calls.length === 2);
+    await until(() => calls.length === 2, 200);
     await engine.stopExecution({ executionArn: arn });
     expect(calls).toEqual(['r0', 'r1']);
     stuck = false;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine, type EngineOptions } from '../../../local/sfn/index';
 import { laneOf, TaskLanes } from '../../../local/sfn/integrations/task-lanes';
 import { tempDirs } from '../../support/temp-dirs';
+import { until } from './helpers';
 
 const tempDir = tempDirs('sfn-lanes-');
 
@@ -79,10 +80,6 @@ const recorded = (calls: string[]) => async (_fn: string, payload: unknown) => {
   await new Promise((r) => setTimeout(r, 2));
   return payload;
 };
-
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 4000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
-}
 
 describe("the engine's lanes per starter", () => {
   it("a case a caseworker starts during a round does not wait behind the round's calls to the same function", async () => {

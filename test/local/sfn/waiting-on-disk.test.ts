@@ -8,13 +8,10 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Engine, type EngineOptions } from '../../../local/sfn/index';
 import { tempDirs } from '../../support/temp-dirs';
+import { until } from './helpers';
 
 const tempDir = tempDirs('sfn-disk-');
 const turn = () => new Promise((r) => setTimeout(r, 5));
-/** Waits until `done()` holds, up to 20 s: journal syncs are slow on a busy machine. */
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 4000 && !done(); i++) await turn();
-}
 
 const ask = {
   StartAt: 'Prepare',
