@@ -11,6 +11,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Runtime } from '../local/runtime/runtime';
+import { signedAccessKey } from '../local/runtime/sigv4';
 
 export interface Trace {
   reset(): void;
@@ -40,7 +41,7 @@ export function installTrace(rt: Runtime): Trace {
     const request = (message as { request: IncomingMessage }).request;
     const target = String(request.headers['x-amz-target'] ?? '').split('.')[1];
     if (!target) return; // a request to the gateway (the bench's own), or a service without targets
-    const key = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+    const key = signedAccessKey(request.headers, request.url);
     const label = rt.iam.principal(key)?.label.replace(/^function /, '') ?? 'other';
     const entry = `${label} ${target}`;
     calls.set(entry, (calls.get(entry) ?? 0) + 1);
