@@ -84,7 +84,20 @@ const recorded = (calls: string[]) => async (_fn: string, payload: unknown) => {
 describe("the engine's lanes per starter", () => {
   it("a case a caseworker starts during a round does not wait behind the round's calls to the same function", async () => {
     const calls: string[] = [];
-    const { engine, stateMachineArn } = await oneTaskMachine({ invoke: recorded(calls) });
+    // The round's calls are held until the caseworker's case is in: else, on a busy machine, they can
+    // all run before the test has queued anything behind them.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const invoke = recorded(calls);
+    const { engine, stateMachineArn } = await oneTaskMachine({
+      invoke: async (fn, payload) => {
+        const result = invoke(fn, payload);
+        await held;
+        return result;
+      },
+    });
     const server = await engine.listen(0);
     // Each function signs with credentials of its own (local/runtime/iam.ts): here, two callers.
     const client = (accessKeyId: string) =>
@@ -104,6 +117,8 @@ describe("the engine's lanes per starter", () => {
       const before = calls.length;
       const queued = engine.stats().tasksQueued;
       arns.push((await start(caseworker, 'caseworker')).executionArn as string);
+      await until(() => engine.stats().tasksQueued > queued);
+      release();
       for (const arn of arns) expect((await engine.waitForExecution(arn)).status).toBe('SUCCEEDED');
       expect(queued).toBeGreaterThanOrEqual(3);
       // In turns: the call in flight returns, the round's next goes, then the caseworker's.

@@ -258,11 +258,18 @@ describe('back-pressure', () => {
 
   it("one function's backlog does not hold up another's call: the functions take turns", async () => {
     const calls: string[] = [];
+    // The calls are held until `other` is in: else, on a busy machine, `busy`'s can all run before the
+    // test has queued anything behind them.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
     const engine = new Engine({
       maxConcurrentTasks: 1,
       invoke: async (fn, payload) => {
         calls.push(fn.replace(/.*:function:/, ''));
         await new Promise((r) => setTimeout(r, 2));
+        await held;
         return payload;
       },
     });
@@ -297,6 +304,8 @@ describe('back-pressure', () => {
       arns.push(
         (await engine.startExecution({ stateMachineArn: other, input: '{}' })).executionArn as string,
       );
+      await until(() => engine.stats().tasksQueued > queued);
+      release();
       for (const arn of arns) expect((await engine.waitForExecution(arn)).status).toBe('SUCCEEDED');
       expect(queued).toBeGreaterThanOrEqual(3);
       // In turns: the call in flight returns, the busy lane's next goes, then `other`.
