@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../local/runtime/runtime';
 import { ensureSynth } from '../local/runtime/synth';
 import { benchProfileDir, runtimeProfileLines } from './cpu-profiles';
+import { markHelperThreads } from './thread-cpu';
 
 export interface BenchRun {
   /** Names the temp DATA_DIR. */
@@ -65,6 +66,7 @@ export async function withBenchRuntime(
         say(`deadline of ${run.deadlineS} s reached: stopping`);
         deadline.abort();
       }, run.deadlineS * 1000);
+    markHelperThreads(); // after the synth: its file system work has started libuv's pool
     rt = await startRuntime({
       cdkOut: resolve(process.env.CDK_OUT ?? join(root, 'cdk.out')),
       dataDir,

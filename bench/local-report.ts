@@ -33,6 +33,21 @@ const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms.toFixed(1));
 const stat = (v: number[]) =>
   `p50 ${fmt(percentile(v, 50))} ms, p99 ${fmt(percentile(v, 99))} ms (${v.length})`;
 
+/** The other threads less those measured apart: the Lambda environments' own threads (and any unnamed). */
+function functionsLine(threads: Stretch['threads'], driverMs: number | undefined, cases: number): string[] {
+  const { before, after } = threads;
+  const delta = (key: 'othersMs' | 'dynamoMs' | 'helpersMs') => {
+    const was = before?.[key];
+    const is = after?.[key];
+    return was === undefined || is === undefined ? undefined : is - was;
+  };
+  const [others, dynamo, helpers] = [delta('othersMs'), delta('dynamoMs'), delta('helpersMs')];
+  if (others === undefined || dynamo === undefined || helpers === undefined || driverMs === undefined)
+    return [];
+  const rest = others - dynamo - helpers - driverMs;
+  return [`${ownCpuLine('', rest, cases, 'the rest')} (the functions: the Lambda environments' threads)`];
+}
+
 export function localReportLines(f: LocalFigures): string[] {
   const { n, concurrency, citizen } = f.setting;
   const { cold, before, after } = f.floor;
@@ -66,6 +81,7 @@ export function localReportLines(f: LocalFigures): string[] {
       : [
           `${ownCpuLine('', f.driverCpuMs, f.completed, 'the driver')} (the clients' HTTP, JSON and polls, counted in the other threads)`,
         ]),
+    ...functionsLine(threads, f.driverCpuMs, f.completed),
     `wall / bare writes      ${(wallPerCase / bare).toFixed(2)}x (target <= 3)`,
     `CPU / bare writes' CPU  ${(f.stretch.cpuMs / cases / bareCpu).toFixed(2)}x (the same in CPU: steadier on a shared machine)`,
   ];

@@ -11,6 +11,26 @@ export interface ThreadCpu {
   othersMs: number;
   /** Of the others, dynalite's thread (stretch.ts asks it), when known. */
   dynamoMs?: number;
+  /** Of the others, the helper threads (markHelperThreads), when marked. */
+  helpersMs?: number;
+}
+
+/**
+ * The threads the process has before the runtime starts, besides the main thread: V8's platform threads
+ * (compilers and garbage collectors, shared by every isolate: the functions', dynalite's, the driver's)
+ * and libuv's pool (the file system, the engine's fdatasync), and the TypeScript loader's thread. The
+ * runtime's own threads (dynalite, the Lambda environments) and the driver start after them, so a thread's
+ * id tells which kind it is.
+ */
+let helpers: Set<string> | undefined;
+
+/** Marks the threads there are now as the helpers (bench-runtime.ts, before it starts the runtime). */
+export function markHelperThreads(): void {
+  try {
+    helpers = new Set(readdirSync('/proc/self/task').filter((task) => task !== String(process.pid)));
+  } catch {
+    helpers = undefined; // no /proc: no thread figures at all
+  }
 }
 
 const ticks = (task: string) => statMs(`/proc/self/task/${task}/stat`);
@@ -19,15 +39,18 @@ const ticks = (task: string) => statMs(`/proc/self/task/${task}/stat`);
 export function threadCpu(): ThreadCpu | undefined {
   try {
     let othersMs = 0;
+    let helpersMs = 0;
     for (const task of readdirSync('/proc/self/task')) {
       if (task === String(process.pid)) continue;
       try {
-        othersMs += ticks(task);
+        const ms = ticks(task);
+        othersMs += ms;
+        if (helpers?.has(task)) helpersMs += ms;
       } catch {
         // the thread ended meanwhile
       }
     }
-    return { mainMs: ticks(String(process.pid)), othersMs };
+    return { mainMs: ticks(String(process.pid)), othersMs, ...(helpers && { helpersMs }) };
   } catch {
     return undefined;
   }
@@ -59,8 +82,15 @@ export function threadCpuLines(
       : [
           `${ownCpuLine(label, after.dynamoMs - before.dynamoMs, cases, 'DynamoDB')} (dynalite's thread: the requests served, counted in the other threads)`,
         ];
+  const helpers =
+    before.helpersMs === undefined || after.helpersMs === undefined
+      ? []
+      : [
+          `${ownCpuLine(label, after.helpersMs - before.helpersMs, cases, "V8's and libuv's helpers")} (compilers and garbage collectors of every isolate, the file system pool)`,
+        ];
   return [
     `  ${column(`${label}main thread`)}${per(after.mainMs - before.mainMs)} ms; other threads ${per(after.othersMs - before.othersMs)} ms (functions, DynamoDB, driver, V8 helpers; ended threads not counted)`,
     ...dynamo,
+    ...helpers,
   ];
 }
