@@ -77,6 +77,19 @@ export async function until(done: () => boolean, checks = 4000): Promise<void> {
   for (let i = 0; i < checks && !done(); i++) await new Promise((r) => setTimeout(r, 5));
 }
 
+/**
+ * A gate for stubbed task calls: a call that awaits `held` stays in flight until the test calls `release`,
+ * so that the test can queue calls behind it before any of them returns (on a busy machine they may all
+ * return before anything is queued).
+ */
+export function heldCalls(): { held: Promise<void>; release: () => void } {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { held, release };
+}
+
 export function polyfillWithResolvers(): void {
   const P = Promise as unknown as { withResolvers?: () => unknown };
   P.withResolvers ??= () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine, type EngineOptions } from '../../../local/sfn/index';
 import { laneOf, TaskLanes } from '../../../local/sfn/integrations/task-lanes';
 import { tempDirs } from '../../support/temp-dirs';
-import { until } from './helpers';
+import { heldCalls, until } from './helpers';
 
 const tempDir = tempDirs('sfn-lanes-');
 
@@ -84,12 +84,8 @@ const recorded = (calls: string[]) => async (_fn: string, payload: unknown) => {
 describe("the engine's lanes per starter", () => {
   it("a case a caseworker starts during a round does not wait behind the round's calls to the same function", async () => {
     const calls: string[] = [];
-    // The round's calls are held until the caseworker's case is in: else, on a busy machine, they can
-    // all run before the test has queued anything behind them.
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
+    // The round's calls are held until the caseworker's case is in.
+    const { held, release } = heldCalls();
     const invoke = recorded(calls);
     const { engine, stateMachineArn } = await oneTaskMachine({
       invoke: async (fn, payload) => {

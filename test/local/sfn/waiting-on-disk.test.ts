@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Engine, type EngineOptions } from '../../../local/sfn/index';
 import { tempDirs } from '../../support/temp-dirs';
-import { until } from './helpers';
+import { heldCalls, until } from './helpers';
 
 const tempDir = tempDirs('sfn-disk-');
 const turn = () => new Promise((r) => setTimeout(r, 5));
@@ -258,12 +258,8 @@ describe('back-pressure', () => {
 
   it("one function's backlog does not hold up another's call: the functions take turns", async () => {
     const calls: string[] = [];
-    // The calls are held until `other` is in: else, on a busy machine, `busy`'s can all run before the
-    // test has queued anything behind them.
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
+    // The calls are held until `other` is in.
+    const { held, release } = heldCalls();
     const engine = new Engine({
       maxConcurrentTasks: 1,
       invoke: async (fn, payload) => {
