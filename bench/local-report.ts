@@ -6,7 +6,7 @@
 import type { BareResult } from './local-bare';
 import { percentile, type Samples } from './local-case';
 import type { Stretch } from './stretch';
-import { ownCpuLine, threadCpuLines } from './thread-cpu';
+import { cpuBetween, ownCpuLine, threadCpuLines } from './thread-cpu';
 
 export interface LocalFigures {
   setting: { n: number; concurrency: number; citizen: string };
@@ -36,12 +36,9 @@ const stat = (v: number[]) =>
 /** The other threads less those measured apart: the Lambda environments' own threads (and any unnamed). */
 function functionsLine(threads: Stretch['threads'], driverMs: number | undefined, cases: number): string[] {
   const { before, after } = threads;
-  const delta = (key: 'othersMs' | 'dynamoMs' | 'helpersMs') => {
-    const was = before?.[key];
-    const is = after?.[key];
-    return was === undefined || is === undefined ? undefined : is - was;
-  };
-  const [others, dynamo, helpers] = [delta('othersMs'), delta('dynamoMs'), delta('helpersMs')];
+  const [others, dynamo, helpers] = (['othersMs', 'dynamoMs', 'helpersMs'] as const).map((part) =>
+    cpuBetween(before, after, part),
+  );
   if (others === undefined || dynamo === undefined || helpers === undefined || driverMs === undefined)
     return [];
   const rest = others - dynamo - helpers - driverMs;

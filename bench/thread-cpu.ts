@@ -67,6 +67,17 @@ export function ownCpuLine(label: string, ms: number, cases: number, what: strin
   return `  ${column(`${label}of which ${what}`)}${perCase(ms, cases)} ms`;
 }
 
+/** The CPU a part of the threads used between two readings, or undefined where either reading lacks it. */
+export function cpuBetween(
+  before: ThreadCpu | undefined,
+  after: ThreadCpu | undefined,
+  part: 'mainMs' | 'othersMs' | 'dynamoMs' | 'helpersMs',
+): number | undefined {
+  const was = before?.[part];
+  const is = after?.[part];
+  return was === undefined || is === undefined ? undefined : is - was;
+}
+
 /** The bench's line: CPU per completed case of the main thread and of the others (none without /proc). */
 export function threadCpuLines(
   before: ThreadCpu | undefined,
@@ -76,17 +87,19 @@ export function threadCpuLines(
 ) {
   if (!before || !after) return [];
   const per = (ms: number) => perCase(ms, cases);
+  const dynamoMs = cpuBetween(before, after, 'dynamoMs');
+  const helpersMs = cpuBetween(before, after, 'helpersMs');
   const dynamo =
-    before.dynamoMs === undefined || after.dynamoMs === undefined
+    dynamoMs === undefined
       ? []
       : [
-          `${ownCpuLine(label, after.dynamoMs - before.dynamoMs, cases, 'DynamoDB')} (dynalite's thread: the requests served, counted in the other threads)`,
+          `${ownCpuLine(label, dynamoMs, cases, 'DynamoDB')} (dynalite's thread: the requests served, counted in the other threads)`,
         ];
   const helpers =
-    before.helpersMs === undefined || after.helpersMs === undefined
+    helpersMs === undefined
       ? []
       : [
-          `${ownCpuLine(label, after.helpersMs - before.helpersMs, cases, "V8's and libuv's helpers")} (compilers and garbage collectors of every isolate, the file system pool)`,
+          `${ownCpuLine(label, helpersMs, cases, "V8's and libuv's helpers")} (compilers and garbage collectors of every isolate, the file system pool)`,
         ];
   return [
     `  ${column(`${label}main thread`)}${per(after.mainMs - before.mainMs)} ms; other threads ${per(after.othersMs - before.othersMs)} ms (functions, DynamoDB, driver, V8 helpers; ended threads not counted)`,
