@@ -66,7 +66,9 @@ export async function withBenchRuntime(
         say(`deadline of ${run.deadlineS} s reached: stopping`);
         deadline.abort();
       }, run.deadlineS * 1000);
-    markHelperThreads(); // after the synth: its file system work has started libuv's pool
+    // Before the runtime's threads start. libuv's pool is up by now: the TypeScript loader reads files
+    // through it (under tsx a process has its four pool threads before any code of ours runs).
+    markHelperThreads();
     rt = await startRuntime({
       cdkOut: resolve(process.env.CDK_OUT ?? join(root, 'cdk.out')),
       dataDir,
