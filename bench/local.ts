@@ -19,7 +19,7 @@ import { exitWith, withBenchRuntime } from './bench-runtime';
 import { callLines } from './call-counts';
 import { bareWrites } from './local-bare';
 import { CaseDriver, type CitizenChannel, Samples } from './local-case';
-import { startDriver } from './local-client';
+import { type DriverThread, startDriver } from './local-client';
 import type { DriverJob } from './local-driver';
 import { localReportLines } from './local-report';
 import { installTrace } from './local-trace';
@@ -47,7 +47,13 @@ const secs = () => ((performance.now() - started) / 1000).toFixed(1).padStart(6)
 const say = (line: string) => console.log(`[${secs()} s] ${line}`);
 
 /** The untimed cases before the timed ones; the writes of the first, alone, size the floor. Throws on failure. */
-async function warmUp(rt: Runtime, driver: CaseDriver, options: DriverJob['options'], deadline: AbortSignal) {
+async function warmUp(
+  rt: Runtime,
+  driver: CaseDriver,
+  client: DriverThread,
+  options: DriverJob['options'],
+  deadline: AbortSignal,
+) {
   // Warm-up, untimed: one case alone (its writes size the bare floor), then WARM cases at the bench's
   // width from the client's thread, as the timed cases run. The width starts the Lambda environments it
   // keeps busy (cold starts are bench:coldstart's business), and the cases warm each environment's JIT:
@@ -61,13 +67,12 @@ async function warmUp(rt: Runtime, driver: CaseDriver, options: DriverJob['optio
   const warmFailures: string[] = [];
   const warmStart = performance.now();
   const job = { options, first: WARM_FIRST, count: WARM, width: CONCURRENCY };
-  const warming = startDriver(job, deadline, (m) => {
+  const warming = client.run(job, deadline, (m) => {
     if (m.ok || m.cut) return; // cut off by the deadline: said below
     warmFailures.push(m.error);
     if (warmFailures.length >= 10) warming.halt(); // something is broken: no need to run the rest
   });
   await warming.finished;
-  await warming.terminate();
   if (warmFailures.length > 0) throw new Error(`${warmFailures.length} failed, first: ${warmFailures[0]}`);
   if (deadline.aborted) throw new Error('deadline reached');
   say(`warm-up: ${WARM} cases at ${(WARM / ((performance.now() - warmStart) / 1000)).toFixed(1)} cases/s`);
@@ -88,10 +93,25 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
     requestTimeoutMs: 30_000,
   };
   const driver = new CaseDriver({ ...options, signal: deadline }, samples);
+  const client = startDriver();
+  try {
+    return await timedBench(rt, deadline, { samples, driver, client, options });
+  } finally {
+    await client.close();
+  }
+}
+
+/** The warm-up, then the bare writes and the timed cases, and the report. */
+async function timedBench(
+  rt: Runtime,
+  deadline: AbortSignal,
+  parts: { samples: Samples; driver: CaseDriver; client: DriverThread; options: DriverJob['options'] },
+): Promise<boolean> {
+  const { samples, driver, client, options } = parts;
   const coldStarts = () => [...rt.lambda.stats.values()].reduce((n, st) => n + st.coldStarts, 0);
   let warmWrites: number;
   try {
-    warmWrites = await warmUp(rt, driver, options, deadline);
+    warmWrites = await warmUp(rt, driver, client, options, deadline);
   } catch (e) {
     say(`warm-up FAILED, no figures: ${(e as Error).message}`);
     return false;
@@ -123,24 +143,24 @@ async function bench(rt: Runtime, deadline: AbortSignal): Promise<boolean> {
         `${(completed / s).toFixed(1)} cases/s`,
     );
   }, 5000);
-  // The cases are driven from a thread of their own (local-driver.ts), as clients in other processes would.
-  const client = startDriver({ options, first: 0, count: N, width: CONCURRENCY }, deadline, (m) => {
+  // The cases are driven from a thread of their own (local-driver.ts), as clients in other processes would:
+  // the thread that drove the warm-up, so the client is as warm as the runtime.
+  const timedJob = client.run({ options, first: 0, count: N, width: CONCURRENCY }, deadline, (m) => {
     if (m.ok) completed++;
     else if (m.cut || deadline.aborted)
       cut++; // cut off, not failed: reported as not completed
     else {
       failures.push(m.error);
       if (failures.length <= 3) say(`FAILED ${m.error}`);
-      if (failures.length >= 10) client.halt(); // many failures: something is broken, stop early
+      if (failures.length >= 10) timedJob.halt(); // many failures: something is broken, stop early
     }
   });
-  const done = await client.finished;
+  const done = await timedJob.finished;
   for (const [label, values] of done.samples) for (const v of values) samples.add(label, v);
   // Where the time goes: the main thread (gateway, engine, every emulated service) and the process's CPU
   // over all its threads (the functions' workers, the driver's), per completed case.
   const figures = await timed(); // before the driver's thread ends
   const mainBusy = performance.eventLoopUtilization(elu0).utilization;
-  await client.terminate();
   clearInterval(progress);
   const finished = completed + failures.length;
   const { before: callsBefore, after: callsAfter } = figures.calls;
