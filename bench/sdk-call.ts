@@ -1,6 +1,7 @@
 /**
  * `npm run bench:sdk`: CPU per DynamoDB call of the functions' own client (functions/shared/clients.ts,
- * one SigV4 signer per client) beside the SDK's client as it comes (a signer built per request), in the
+ * one SigV4 signer per client, each kind of command's middleware resolved once) beside the SDK's client as
+ * it comes (a signer built and the middleware resolved per request), in the
  * same processes. Each of ROUNDS fresh processes warms both clients (WARM calls each), then times CALLS
  * calls of each in alternating blocks, so that both run on the same warmth of the SDK's shared code and
  * a busy moment on the machine hits both alike; the server that answers `{}` is in another process.
@@ -19,7 +20,7 @@ const ROUNDS = positiveInt('ROUNDS', process.env.ROUNDS, 5);
 const WARM = positiveInt('WARM', process.env.WARM, 2000);
 const CALLS = positiveInt('CALLS', process.env.CALLS, 4000);
 const BLOCK = 250;
-const VARIANTS = { sdk: "the SDK's client", kept: 'clients.ts (one signer)' } as const;
+const VARIANTS = { sdk: "the SDK's client", kept: 'clients.ts (one signer, middleware kept)' } as const;
 type Variant = keyof typeof VARIANTS;
 const VARIANT_NAMES = Object.keys(VARIANTS) as Variant[];
 
@@ -103,12 +104,13 @@ async function main(): Promise<void> {
   console.log(
     `\nbench:sdk  ${ROUNDS} processes, each ${WARM} warm-up + ${CALLS} timed PutItems per client, in blocks of ${BLOCK}`,
   );
+  const width = Math.max(...Object.values(VARIANTS).map((label) => label.length)) + 1;
   for (const variant of VARIANT_NAMES)
     console.log(
-      `${VARIANTS[variant].padEnd(26)} ${median(samples[variant]).toFixed(0)} µs CPU per call  (${samples[variant].map((v) => v.toFixed(0)).join(', ')})`,
+      `${VARIANTS[variant].padEnd(width)} ${median(samples[variant]).toFixed(0)} µs CPU per call  (${samples[variant].map((v) => v.toFixed(0)).join(', ')})`,
     );
   console.log(
-    `clients.ts / the SDK's     ${median(ratios).toFixed(3)}x  (median of the processes' ratios: ${ratios.map((r) => r.toFixed(3)).join(', ')})`,
+    `${"clients.ts / the SDK's".padEnd(width)} ${median(ratios).toFixed(3)}x  (median of the processes' ratios: ${ratios.map((r) => r.toFixed(3)).join(', ')})`,
   );
 }
 

@@ -3,6 +3,7 @@ import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { reuseResolvedMiddleware } from './reused-middleware';
 
 // One client of each kind per container, created on first use so that a bundle only
 // carries (and a cold start only pays for) the clients its handler touches.
@@ -44,15 +45,22 @@ export function oneSigner<Client extends { config: { signer: Signer } }>(client:
   return client;
 }
 
+// Each kind of command resolves its middleware once (reused-middleware.ts; `cacheMiddleware` for the plain
+// clients). With the one signer: 22% less CPU per warm DynamoDB call than the SDK's client as it comes
+// (`npm run bench:sdk`, 448 against 575 µs), where the signer alone saved 2-4%.
 export const documentClient = /* @__PURE__ */ once(() =>
-  DynamoDBDocumentClient.from(oneSigner(new DynamoDBClient({})), {
-    marshallOptions: { removeUndefinedValues: true },
-  }),
+  reuseResolvedMiddleware(
+    DynamoDBDocumentClient.from(oneSigner(new DynamoDBClient({})), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+  ),
 );
 
-export const sfnClient = /* @__PURE__ */ once(() => oneSigner(new SFNClient({})));
+export const sfnClient = /* @__PURE__ */ once(() => oneSigner(new SFNClient({ cacheMiddleware: true })));
 
-export const smsClient = /* @__PURE__ */ once(() => oneSigner(new PinpointSMSVoiceV2Client({})));
+export const smsClient = /* @__PURE__ */ once(() =>
+  oneSigner(new PinpointSMSVoiceV2Client({ cacheMiddleware: true })),
+);
 
 // Checksums only where S3 requires them: by default the SDK signs a CRC32 into presigned PUT URLs (of an
 // empty body), which then refuses the caller's upload. Path-style addressing needs no setting: the SDK
