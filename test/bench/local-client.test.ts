@@ -58,9 +58,10 @@ describe("bench:local's client thread", () => {
         return Number(found?.[1]);
       });
       expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => first + i));
-      // A failed case adds no latency sample; the thread's CPU is read for each job.
+      // A failed case adds no latency sample; the thread's CPU is read for each job (in /proc's 10 ms
+      // ticks, so a short job may read 0).
       expect(done.samples).toEqual([]);
-      expect(done.cpuMs).toBeGreaterThan(0);
+      expect(done.cpuMs).toEqual(expect.any(Number));
     }
   });
 
