@@ -6,7 +6,9 @@ import { type DynamoDBDocumentClient, DynamoDBDocumentClientCommand } from '@aws
 // chain sends the command it was resolved for (`handler(this.clientCommand)`), so a kept chain would send
 // the first command's input again. reuseResolvedMiddleware keeps the chain the same way for the
 // DocumentClient's commands, and hands each call its own command. The kept chain shares its context
-// between the calls of a kind, as the SDK's setting does; every call of a kind sets the same values in it.
+// between the calls of a kind, as the SDK's setting does. Every call of a kind sets the same values in it
+// (endpoint, auth scheme, identity), but for the moment the credentials rotate: then a call may sign
+// with the credentials another call just resolved, and both are valid.
 
 type Chain = (command: unknown) => Promise<unknown>;
 
