@@ -10,6 +10,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { PassThrough } from 'node:stream';
 import dynalite from 'dynalite';
 import { CapacityMeter, metered } from './capacity';
+import { cacheDynaliteExpressions } from './dynalite-expressions';
 import { closeLevelIteratorsOnReturn } from './level-iterators';
 import { withSynchronousGets } from './level-sync-gets';
 
@@ -37,6 +38,8 @@ export interface Store {
 export async function openStore(path: string | undefined): Promise<Store> {
   // Else every Query and Scan leaves its LevelDB iterator open (level-iterators.ts).
   closeLevelIteratorsOnReturn();
+  // Each distinct expression parsed once, not once per request (dynalite-expressions.ts).
+  cacheDynaliteExpressions();
   // Its reads on this thread, not through libuv's pool (level-sync-gets.ts).
   const server = withSynchronousGets(() =>
     dynalite({
