@@ -6,10 +6,12 @@
  *
  * A parse depends on the expression, the attribute names and the values' types, and on nothing else of
  * the values, except in two places that read them: BETWEEN compares its bounds, and attribute_type reads
- * its type name. So each other expression is parsed once per expression, names and value types, with
- * stand-in values of the same types; later requests get a copy of that tree with their own values put
- * where the stand-ins were, and the names and values it used struck off their context's unused lists, as
- * the parser does. Anything the parse refuses is parsed again as it came, so errors are dynalite's own.
+ * its type name. So each expression is parsed once per expression, names and value types, with stand-in
+ * values of the same types; later requests get a copy of that tree with their own values put where the
+ * stand-ins were, and the names and values it used struck off their context's unused lists, as the
+ * parser does. Each BETWEEN's bounds are checked as dynalite checks them, for every request; an
+ * attribute_type is parsed as it came every time (the functions use none). Anything refused is parsed
+ * again as it came, so errors are dynalite's own.
  */
 import { createRequire } from 'node:module';
 
@@ -36,18 +38,39 @@ interface Parsed {
   usedValues: string[];
 }
 
+type Compare = (comparison: 'GT', left: unknown, right: unknown) => boolean;
+interface Node {
+  type?: unknown;
+  args?: unknown[];
+}
+
 /** dynalite's order of the type keys (getImmediateType in its parsers): the first one set is the type. */
 const TYPES = ['S', 'N', 'B', 'NULL', 'BOOL', 'SS', 'NS', 'BS', 'L', 'M'] as const;
 
-/** The expressions whose parse reads the values themselves (see above), matched as the grammar does: in any case. */
-const READS_VALUES = /between|attribute_type/i;
+/** Expressions whose check reads a value's content (see above), matched as the grammar does: in any case. */
+const READS_VALUE_CONTENT = /attribute_type/i;
+
+/** A stand-in of each type: any content dynalite takes (a BETWEEN of two equal ones is in order). */
+const STAND_INS: Record<(typeof TYPES)[number], unknown> = {
+  S: 'a',
+  N: '0',
+  B: 'AA==',
+  NULL: true,
+  BOOL: false,
+  SS: ['a'],
+  NS: ['0'],
+  BS: ['AA=='],
+  L: [],
+  M: {},
+};
 
 /** Distinct expressions kept at most; past it the cache starts over (the functions send far fewer). */
 export const MAX_EXPRESSIONS = 2_000;
 
-const typeOf = (value: AttributeValue | undefined) =>
-  value && typeof value === 'object' && !Array.isArray(value)
-    ? TYPES.find((type) => value[type] != null)
+/** dynalite's getImmediateType: undefined for a path, a function's result or anything not a value. */
+const typeOf = (value: unknown) =>
+  value && typeof value === 'object' && !Array.isArray(value) && !('attrType' in value && value.attrType)
+    ? TYPES.find((type) => (value as AttributeValue)[type] != null)
     : undefined;
 
 /** Wraps `parser` so that it parses each expression once per names and value types (see above). */
@@ -67,9 +90,14 @@ export function cachedParser(parser: ExpressionParser): ExpressionParser {
         if (cache.size >= MAX_EXPRESSIONS) cache.clear();
         cache.set(key, parsed);
       }
+      const betweens: Node[] = [];
+      const tree = withValues(parsed.tree, parsed.standIns, values, new Map(), betweens);
+      const compare = context.compare as Compare;
+      // Bounds out of order or of two types: dynalite's own parse, for its own message.
+      if (!betweens.every((node) => boundsInOrder(node, compare))) return parser.parse(input, options);
       for (const name of parsed.usedNames) delete context.unusedAttrNames?.[name];
       for (const value of parsed.usedValues) delete context.unusedAttrVals?.[value];
-      return withValues(parsed.tree, parsed.standIns, values, new Map());
+      return tree;
     },
   };
 }
@@ -80,7 +108,7 @@ function cacheKey(
   names: Record<string, string> | undefined,
   values: Record<string, AttributeValue>,
 ): string | undefined {
-  if (READS_VALUES.test(input)) return undefined;
+  if (READS_VALUE_CONTENT.test(input)) return undefined;
   let types = '';
   for (const [name, value] of Object.entries(values)) {
     const type = typeOf(value);
@@ -100,7 +128,8 @@ function parseWithStandIns(
   const standIns = new Map<object, string>();
   const attrVals: Record<string, AttributeValue> = {};
   for (const [name, value] of Object.entries(values)) {
-    const standIn = { [typeOf(value) as string]: true };
+    const type = typeOf(value) as (typeof TYPES)[number];
+    const standIn = { [type]: STAND_INS[type] };
     standIns.set(standIn, name);
     attrVals[name] = standIn;
   }
@@ -135,6 +164,7 @@ function withValues(
   standIns: Map<object, string>,
   values: Record<string, AttributeValue>,
   copies: Map<object, unknown>,
+  betweens: Node[],
 ): unknown {
   if (node === null || typeof node !== 'object') return node;
   const valueName = standIns.get(node);
@@ -144,14 +174,24 @@ function withValues(
   if (Array.isArray(node)) {
     const copy: unknown[] = [];
     copies.set(node, copy);
-    for (const item of node) copy.push(withValues(item, standIns, values, copies));
+    for (const item of node) copy.push(withValues(item, standIns, values, copies, betweens));
     return copy;
   }
   const copy = Object.create(Object.getPrototypeOf(node)) as Record<string, unknown>;
   copies.set(node, copy);
   for (const [field, value] of Object.entries(node))
-    copy[field] = withValues(value, standIns, values, copies);
+    copy[field] = withValues(value, standIns, values, copies, betweens);
+  if (copy.type === 'between') betweens.push(copy as Node);
   return copy;
+}
+
+/** dynalite's checkBetweenArgs on a request's own bounds: two values of one type, the lower first. */
+function boundsInOrder(node: Node, compare: Compare): boolean {
+  const [, low, high] = node.args ?? [];
+  const lowType = typeOf(low);
+  const highType = typeOf(high);
+  if (!lowType || !highType) return true;
+  return lowType === highType && !compare('GT', low, high);
 }
 
 /** dynalite's three expression parsers, as its validations load them. */

@@ -186,7 +186,7 @@ describe("dynalite's expressions, parsed once per names and value types", () => 
     expect(counts.parses).toBe(parsesOfFirst);
   });
 
-  it('parses again for other names or value types, and every time what reads the values', () => {
+  it('parses again for other names or value types, and every attribute_type as it came', () => {
     const { use, counts } = cached();
     const add = (value: unknown, name = 'n') => ({
       UpdateExpression: 'ADD #n :v',
@@ -199,10 +199,30 @@ describe("dynalite's expressions, parsed once per names and value types", () => 
     expect(refused).toMatch(/Incorrect operand type/);
     expect(validate(use, add(n(2), 'm')).error).toBeUndefined();
     expect(counts.parses).toBe(4); // N, S (refused: once more as it came), N under another name
-    const between = requests['BETWEEN (its bounds are compared)'] as (i: number) => Data;
-    validate(use, between(1));
-    validate(use, between(2));
+    const type = requests['attribute_type with a type that is not one, every other request'] as (
+      i: number,
+    ) => Data;
+    validate(use, type(1));
+    validate(use, type(3));
     expect(counts.parses).toBe(6);
+  });
+
+  it("reuses a BETWEEN's tree, checking each request's bounds as dynalite does", () => {
+    const { use, counts } = cached();
+    const range = (low: unknown, high: unknown) => ({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': s('CASE#1'), ':from': low, ':to': high },
+    });
+    expect(validate(use, range(s('EVENT#'), s('EVENT$'))).error).toBeUndefined();
+    expect(validate(use, range(s('EVENT#1'), s('EVENT#1'))).error).toBeUndefined();
+    expect(counts.parses).toBe(1);
+    const backwards = validate(use, range(s('EVENT$'), s('EVENT#'))).error;
+    expect(backwards).toBe(validate(undefined, range(s('EVENT$'), s('EVENT#'))).error);
+    expect(backwards).toMatch(/upper bound to be greater than or equal to lower bound/);
+    expect(counts.parses).toBe(2); // the tree, then dynalite's own parse for its message
+    const numbers = validate(use, range(n(10), n(9))).error; // numbers compare as numbers
+    expect(numbers).toBe(validate(undefined, range(n(10), n(9))).error);
+    expect(validate(use, range(n(9), n(10))).error).toBeUndefined();
   });
 });
 
