@@ -260,11 +260,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     services.use(handler);
 
   // The state machines' DynamoDB integrations make one attempt: a throttle reaches the state's Retry.
+  // Each kind of command resolves its middleware once (as the functions' clients do, clients.ts).
   const integrations = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
+    cacheMiddleware: true,
   });
   const running = await startEngine({
     dir: join(dataDir, 'sfn'),
