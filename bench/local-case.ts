@@ -6,6 +6,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { httpCall } from './local-http';
 
 export type CitizenChannel = 'sms' | 'json' | 'mixed';
 
@@ -61,15 +62,14 @@ export class CaseDriver {
     body?: string,
     headers: Record<string, string> = {},
   ): Promise<Record<string, unknown>> {
-    const res = await fetch(`${this.o.url}${path}`, {
+    const { status, text } = await httpCall(`${this.o.url}${path}`, {
       method,
-      body,
       headers,
-      redirect: 'manual',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(this.o.requestTimeoutMs)]),
+      ...(body === undefined ? {} : { body }),
+      signal,
+      timeoutMs: this.o.requestTimeoutMs,
     });
-    const text = await res.text();
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+    if (status >= 400) throw new Error(`${method} ${path}: ${status} ${text.slice(0, 300)}`);
     return text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {};
   }
 
