@@ -115,7 +115,7 @@ function cacheKey(
     if (type === undefined) return undefined; // not a value dynalite's validation lets through: no shortcut
     types += `${name}=${type};`;
   }
-  return `${input}\u0000${JSON.stringify(names ?? null)}\u0000${types}`;
+  return JSON.stringify([input, names ?? null, types]);
 }
 
 /** Parses with a stand-in of the same type for each value; undefined if the parser refuses. */
@@ -149,8 +149,8 @@ function parseWithStandIns(
   return {
     tree,
     standIns,
-    usedNames: names.filter((name) => !(name in unusedAttrNames)),
-    usedValues: Object.keys(values).filter((name) => !(name in unusedAttrVals)),
+    usedNames: names.filter((name) => !Object.hasOwn(unusedAttrNames, name)),
+    usedValues: Object.keys(values).filter((name) => !Object.hasOwn(unusedAttrVals, name)),
   };
 }
 
