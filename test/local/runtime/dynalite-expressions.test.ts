@@ -6,7 +6,7 @@ import {
   type ExpressionParser,
 } from '../../../local/runtime/dynalite-expressions';
 import { openStore, type Store } from '../../../local/runtime/dynamo-store';
-import { dynamoRequest } from './dynamo-request';
+import { createThings, dynamoRequest } from './dynamo-request';
 
 // dynalite parses each distinct expression once per names and value types (dynalite-expressions.ts).
 // Every request must still validate and parse to exactly what dynalite's own parsers give it, with its
@@ -235,16 +235,7 @@ describe('the local DynamoDB, through the cache', () => {
 
   beforeAll(async () => {
     store = await openStore(undefined);
-    await send('CreateTable', {
-      TableName: 'things',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    });
-    for (let i = 0; i < 100; i++) {
-      if ((await send('DescribeTable', { TableName: 'things' })).body.Table.TableStatus === 'ACTIVE') break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await createThings(send);
   });
 
   afterAll(() => store.close());

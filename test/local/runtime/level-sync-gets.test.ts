@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../local/runtime/dynamo-store';
 import { classicLevel } from '../../../local/runtime/level-sync-gets';
-import { dynamoRequest } from './dynamo-request';
+import { createThings, dynamoRequest } from './dynamo-request';
 
 // dynalite's item reads go through classic-level's getSync on its own thread, not libuv's pool
 // (level-sync-gets.ts); every other LevelDB database of the process keeps the asynchronous get.
@@ -44,17 +44,7 @@ describe("dynalite's LevelDB reads", () => {
 
   beforeAll(async () => {
     store = await openStore(join(dir, 'dynamo'));
-    await send('CreateTable', {
-      TableName: 'things',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    });
-    // dynalite activates a new table on a timer.
-    for (let i = 0; i < 100; i++) {
-      if ((await send('DescribeTable', { TableName: 'things' })).body.Table.TableStatus === 'ACTIVE') break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await createThings(send);
   });
 
   afterAll(async () => {
