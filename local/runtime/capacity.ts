@@ -21,7 +21,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import { type Item, indexWriteUnits, itemSize, readUnits, type Table, writeUnits } from './item-size';
+import { type Item, itemSize, readUnits, type Table, writeUnits, writeUnitsOf } from './item-size';
 
 export interface Consumed {
   readUnits: number;
@@ -86,10 +86,7 @@ function installCapacityHooks(): void {
   wrap('updateIndexes', (original, args) => {
     const [, table, before, after] = args as [unknown, Table, Item | undefined, Item | null];
     const meter = meters.getStore();
-    if (meter) {
-      meter.writeUnits += writeUnits(Math.max(itemSize(before), itemSize(after)));
-      meter.writeUnits += indexWriteUnits(table, before, after);
-    }
+    if (meter) meter.writeUnits += writeUnitsOf(table, before, after);
     return original(...args);
   });
   wrap('addConsumedCapacity', (original, args) => {

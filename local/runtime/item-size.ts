@@ -2,6 +2,9 @@
  * DynamoDB's item sizes and the request units they cost, by the rules of
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html and
  * .../read-write-operations.html; index writes by .../GSI.html#GSI.Writes.
+ *
+ * Every write of the local DynamoDB passes through here (capacity.ts), on dynalite's thread: loops rather
+ * than Object.entries, each entry's size counted once, and entries compared attribute by attribute.
  */
 
 export type AttributeValue = Record<string, unknown>;
@@ -9,9 +12,16 @@ export type Item = Record<string, AttributeValue>;
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
+/** The type of an attribute value: its one key (S, N, M...). */
+function typeOf(value: AttributeValue): string {
+  for (const type in value) return type;
+  return '';
+}
+
 /** DynamoDB's size of an attribute value (without its name). */
 function valueSize(value: AttributeValue): number {
-  const [type, v] = Object.entries(value)[0] as [string, unknown];
+  const type = typeOf(value);
+  const v = value[type];
   switch (type) {
     case 'S':
       return bytes(v as string);
@@ -28,10 +38,17 @@ function valueSize(value: AttributeValue): number {
     case 'L':
       return 3 + (v as AttributeValue[]).reduce((n, e) => n + 1 + valueSize(e), 0);
     case 'M':
-      return 3 + Object.entries(v as Item).reduce((n, [k, e]) => n + 1 + bytes(k) + valueSize(e), 0);
+      return 3 + mapSize(v as Item, 1);
     default:
       return 1; // NULL, BOOL
   }
+}
+
+/** The names and values of a map or an item, plus `each` bytes per element (a map's, not an item's). */
+function mapSize(map: Item, each: number): number {
+  let size = 0;
+  for (const name in map) size += each + bytes(name) + valueSize(map[name] as AttributeValue);
+  return size;
 }
 
 /** 1 byte per two significant digits, plus 1 (leading and trailing zeroes do not count). */
@@ -46,8 +63,45 @@ function numberSize(n: string): number {
 }
 
 export function itemSize(item: Item | null | undefined): number {
-  if (!item) return 0;
-  return Object.entries(item).reduce((n, [k, v]) => n + bytes(k) + valueSize(v), 0);
+  return item ? mapSize(item, 0) : 0;
+}
+
+/** Whether two attribute values are equal as DynamoDB sees them: neither a set's order nor a map's counts. */
+export function sameValue(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const type = typeOf(a);
+  if (typeOf(b) !== type) return false;
+  const [x, y] = [a[type], b[type]];
+  switch (type) {
+    case 'L': {
+      const [l, m] = [x as AttributeValue[], y as AttributeValue[]];
+      return l.length === m.length && l.every((e, i) => sameValue(e, m[i]));
+    }
+    case 'M':
+      return sameItem(x as Item, y as Item);
+    case 'SS':
+    case 'NS':
+    case 'BS': {
+      const [s, t] = [x as string[], y as string[]];
+      if (s.length !== t.length) return false;
+      const members = new Set(s);
+      return t.every((e) => members.has(e));
+    }
+    default:
+      return x === y; // S, N, B, BOOL, NULL
+  }
+}
+
+/** Whether two items (or maps) hold the same names with equal values. */
+export function sameItem(a: Item, b: Item): boolean {
+  let names = 0;
+  for (const name in a) {
+    names++;
+    if (!sameValue(a[name], b[name])) return false;
+  }
+  for (const _ in b) names--;
+  return names === 0;
 }
 
 export const writeUnits = (size: number) => Math.max(1, Math.ceil(size / 1024));
@@ -64,31 +118,40 @@ export interface Table {
   LocalSecondaryIndexes?: Index[];
 }
 
-/** Units of the index entries a write puts or deletes. */
-export function indexWriteUnits(
-  table: Table,
-  before: Item | null | undefined,
-  after: Item | null | undefined,
-): number {
+/**
+ * The units of a write that replaced `before` with `after` (either may be missing): the table's, the
+ * larger of the two in 1 KB steps, and those of each index entry it puts or deletes.
+ */
+export function writeUnitsOf(table: Table, before: Item | null | undefined, after: Item | null | undefined) {
+  // An ALL index's entry is the item itself: its size is counted once for the table and every such index.
+  const sizes = new Map<Item, number>();
+  const sizeOf = (item: Item) => {
+    const known = sizes.get(item);
+    if (known !== undefined) return known;
+    const size = itemSize(item);
+    sizes.set(item, size);
+    return size;
+  };
+  const tableUnits = writeUnits(Math.max(before ? sizeOf(before) : 0, after ? sizeOf(after) : 0));
   const tableKeys = table.KeySchema.map((k) => k.AttributeName);
-  let units = 0;
+  let units = tableUnits;
   for (const index of [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])]) {
     const keys = index.KeySchema.map((k) => k.AttributeName);
-    const entry = (item: Item): Item => {
+    const entry = (item: Item | null | undefined): Item | undefined => {
+      if (!item || !keys.every((k) => item[k] !== undefined)) return undefined;
       if (index.Projection.ProjectionType === 'ALL') return item;
-      const names = [...keys, ...tableKeys, ...(index.Projection.NonKeyAttributes ?? [])];
-      return Object.fromEntries(
-        names.filter((n) => item[n] !== undefined).map((n) => [n, item[n] as AttributeValue]),
-      );
+      const projected: Item = {};
+      for (const name of [...keys, ...tableKeys, ...(index.Projection.NonKeyAttributes ?? [])])
+        if (item[name] !== undefined) projected[name] = item[name];
+      return projected;
     };
-    const old = before && keys.every((k) => before[k] !== undefined) ? entry(before) : undefined;
-    const neu = after && keys.every((k) => after[k] !== undefined) ? entry(after) : undefined;
-    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const [old, neu] = [entry(before), entry(after)];
     if (old && neu) {
-      if (keys.some((k) => !same(old[k], neu[k])))
-        units += writeUnits(itemSize(old)) + writeUnits(itemSize(neu));
-      else if (!same(old, neu)) units += writeUnits(Math.max(itemSize(old), itemSize(neu)));
-    } else if (old || neu) units += writeUnits(itemSize(old ?? neu));
+      // A changed index key is a delete and a put; a changed entry under the same key, one write.
+      if (keys.some((k) => !sameValue(old[k], neu[k])))
+        units += writeUnits(sizeOf(old)) + writeUnits(sizeOf(neu));
+      else if (!sameItem(old, neu)) units += writeUnits(Math.max(sizeOf(old), sizeOf(neu)));
+    } else if (old || neu) units += writeUnits(sizeOf((old ?? neu) as Item));
   }
   return units;
 }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynamo, type TableSpec } from '../../../local/runtime/dynamo';
-import { itemSize } from '../../../local/runtime/item-size';
+import { itemSize, sameItem, sameValue, writeUnitsOf } from '../../../local/runtime/item-size';
 
 const TABLE = 'capacity-test';
 const table: TableSpec = {
@@ -70,6 +70,8 @@ describe('write units', () => {
     expect(await put({ pk: { S: 'a' }, g: { S: 'g1' } })).toMatchObject({ write: 2 });
     // The same item again: the table write, no index change.
     expect(await put({ pk: { S: 'a' }, g: { S: 'g1' } })).toMatchObject({ write: 1 });
+    // The same item written with its attributes in another order: still no index change.
+    expect(await put({ g: { S: 'g1' }, pk: { S: 'a' } })).toMatchObject({ write: 1 });
     // A 2.5 KB item without index keys: 3 units, in 1 KB steps.
     expect(await put({ pk: { S: 'big' }, pad: pad(2500) })).toMatchObject({ write: 3 });
     const update = (expression: string, values: Record<string, unknown>) =>
@@ -209,5 +211,46 @@ describe('item size', () => {
     expect(itemSize({ b: { BOOL: true }, z: { NULL: true } })).toBe(2 + 2);
     expect(itemSize({ l: { L: [{ S: 'ab' }, { N: '1' }] } })).toBe(1 + 3 + (1 + 2) + (1 + 2));
     expect(itemSize({ m: { M: { k: { S: 'v' } } } })).toBe(1 + 3 + (1 + 1 + 1));
+  });
+});
+
+describe('same value', () => {
+  it('compares values as DynamoDB does: by type and content, a set or a map in any order', () => {
+    expect(sameValue({ S: '1' }, { S: '1' })).toBe(true);
+    expect(sameValue({ S: '1' }, { N: '1' })).toBe(false);
+    expect(sameValue({ S: '1' }, undefined)).toBe(false);
+    expect(sameValue({ SS: ['a', 'b'] }, { SS: ['b', 'a'] })).toBe(true);
+    expect(sameValue({ SS: ['a', 'b'] }, { SS: ['a', 'c'] })).toBe(false);
+    expect(sameValue({ NS: ['1'] }, { NS: ['1', '2'] })).toBe(false);
+    expect(sameValue({ L: [{ S: 'a' }, { S: 'b' }] }, { L: [{ S: 'b' }, { S: 'a' }] })).toBe(false);
+    expect(
+      sameValue({ M: { a: { N: '1' }, b: { BOOL: true } } }, { M: { b: { BOOL: true }, a: { N: '1' } } }),
+    ).toBe(true);
+    expect(sameValue({ M: { a: { N: '1' } } }, { M: { a: { N: '1' }, b: { NULL: true } } })).toBe(false);
+    expect(sameItem({ a: { S: 'x' }, b: { S: 'y' } }, { b: { S: 'y' }, a: { S: 'x' } })).toBe(true);
+    expect(sameItem({ a: { S: 'x' } }, { a: { S: 'x' }, b: { S: 'y' } })).toBe(false);
+    expect(sameItem({ a: { S: 'x' }, b: { S: 'y' } }, { a: { S: 'x' } })).toBe(false);
+  });
+
+  it('charges an INCLUDE entry only when a projected attribute changes', () => {
+    const included = {
+      KeySchema: [{ AttributeName: 'pk' }],
+      GlobalSecondaryIndexes: [
+        {
+          KeySchema: [{ AttributeName: 'g' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['s'] },
+        },
+      ],
+    };
+    const item = { pk: { S: 'a' }, g: { S: 'g1' }, s: { S: 'ACTIVE' }, other: { S: 'x' } };
+    // The table's unit only: `other` is not in the index.
+    expect(writeUnitsOf(included, item, { ...item, other: { S: 'y' } })).toBe(1);
+    // The table's and the entry's.
+    expect(writeUnitsOf(included, item, { ...item, s: { S: 'DONE' } })).toBe(2);
+    // A new key: the old entry deleted, the new one put.
+    expect(writeUnitsOf(included, item, { ...item, g: { S: 'g2' } })).toBe(3);
+    // Put new, deleted: the table's and the entry's.
+    expect(writeUnitsOf(included, undefined, item)).toBe(2);
+    expect(writeUnitsOf(included, item, null)).toBe(2);
   });
 });
