@@ -57,31 +57,50 @@ function queriedKey(input: Obj, attribute: string): string | undefined {
   return scalar(legacy?.AttributeValueList?.[0]);
 }
 
-/** The IAM checks of one DynamoDB request. */
+/** dynamodb:LeadingKeys of the items (or keys) a request touches in `table` or one of its indexes. */
+function leadingKeys(keys: Map<string, Keys>, table: string, items: unknown[], index?: string) {
+  const attribute = index ? keys.get(table)?.indexes.get(index) : keys.get(table)?.table[0];
+  const values = items
+    .map((item) => scalar((item as Obj | undefined)?.[attribute ?? '']))
+    .filter((v) => v !== undefined);
+  return values.length
+    ? new Map([['dynamodb:leadingkeys', values as string[]]])
+    : new Map<string, string[]>();
+}
+
+/** dynamodb:Select and dynamodb:ReturnValues, when the request gives them. */
+function withOptions(input: Obj, context: Map<string, string[]>) {
+  if (typeof input.Select === 'string') context.set('dynamodb:select', [input.Select]);
+  if (typeof input.ReturnValues === 'string') context.set('dynamodb:returnvalues', [input.ReturnValues]);
+  return context;
+}
+
+/**
+ * The IAM checks of one DynamoDB request. (The helpers above are functions of their own, not closures
+ * made here: the local runtime runs under tsx, whose keepNames names each closure made, per request.)
+ */
 export function dynamoChecks(operation: string, input: Obj, keys: Map<string, Keys>): AccessCheck[] {
   const action = `dynamodb:${operation}`;
-  const leading = (table: string, items: unknown[], index?: string) => {
-    const attribute = index ? keys.get(table)?.indexes.get(index) : keys.get(table)?.table[0];
-    const values = items
-      .map((item) => scalar((item as Obj | undefined)?.[attribute ?? '']))
-      .filter((v) => v !== undefined);
-    return values.length
-      ? new Map([['dynamodb:leadingkeys', values as string[]]])
-      : new Map<string, string[]>();
-  };
-  const withOptions = (context: Map<string, string[]>) => {
-    if (typeof input.Select === 'string') context.set('dynamodb:select', [input.Select]);
-    if (typeof input.ReturnValues === 'string') context.set('dynamodb:returnvalues', [input.ReturnValues]);
-    return context;
-  };
   const table = tableName(input.TableName);
   switch (operation) {
     case 'GetItem':
     case 'DeleteItem':
     case 'UpdateItem':
-      return [{ action, resource: tableArn(table), context: withOptions(leading(table, [input.Key])) }];
+      return [
+        {
+          action,
+          resource: tableArn(table),
+          context: withOptions(input, leadingKeys(keys, table, [input.Key])),
+        },
+      ];
     case 'PutItem':
-      return [{ action, resource: tableArn(table), context: withOptions(leading(table, [input.Item])) }];
+      return [
+        {
+          action,
+          resource: tableArn(table),
+          context: withOptions(input, leadingKeys(keys, table, [input.Item])),
+        },
+      ];
     case 'Query':
     case 'Scan': {
       const index = typeof input.IndexName === 'string' ? input.IndexName : undefined;
@@ -89,7 +108,7 @@ export function dynamoChecks(operation: string, input: Obj, keys: Map<string, Ke
       const attribute = index ? keys.get(table)?.indexes.get(index) : keys.get(table)?.table[0];
       const value = operation === 'Query' && attribute ? queriedKey(input, attribute) : undefined;
       const context = value === undefined ? new Map() : new Map([['dynamodb:leadingkeys', [value]]]);
-      return [{ action, resource, context: withOptions(context) }];
+      return [{ action, resource, context: withOptions(input, context) }];
     }
     case 'BatchGetItem':
     case 'BatchWriteItem':
@@ -100,7 +119,11 @@ export function dynamoChecks(operation: string, input: Obj, keys: Map<string, Ke
             : ((request ?? []) as Obj[]).map(
                 (r) => (r.PutRequest as Obj)?.Item ?? (r.DeleteRequest as Obj)?.Key,
               );
-        return { action, resource: tableArn(tableName(name)), context: leading(tableName(name), items) };
+        return {
+          action,
+          resource: tableArn(tableName(name)),
+          context: leadingKeys(keys, tableName(name), items),
+        };
       });
     case 'TransactWriteItems':
     case 'TransactGetItems':
@@ -117,7 +140,7 @@ export function dynamoChecks(operation: string, input: Obj, keys: Map<string, Ke
         return {
           action: `dynamodb:${per[kind] ?? kind}`,
           resource: tableArn(name),
-          context: leading(name, [body.Key ?? body.Item]),
+          context: leadingKeys(keys, name, [body.Key ?? body.Item]),
         };
       });
     case 'ListTables':

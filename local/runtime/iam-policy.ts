@@ -147,11 +147,14 @@ export function decide(policies: PolicySet, request: AccessRequest, caller?: Cal
     const deny = statements?.find((s) => s.effect === 'Deny' && applies(s, request, caller, true));
     if (deny) return { allowed: false, denial: { explicit: true, policyType, statement: deny } };
   }
-  const allows = (statements: Statement[] | undefined) =>
-    statements?.some((s) => s.effect === 'Allow' && applies(s, request, caller, false)) === true;
-  if (allows(policies.resource)) return { allowed: true };
-  if (policies.boundary && !allows(policies.boundary))
+  if (allows(policies.resource, request, caller)) return { allowed: true };
+  if (policies.boundary && !allows(policies.boundary, request, caller))
     return { allowed: false, denial: { explicit: false, policyType: 'permissions boundary' } };
-  if (allows(policies.identity)) return { allowed: true };
+  if (allows(policies.identity, request, caller)) return { allowed: true };
   return { allowed: false, denial: { explicit: false, policyType: 'identity-based' } };
+}
+
+/** Whether a statement of the set allows the request. (Not a closure in decide: tsx names those per call.) */
+function allows(statements: Statement[] | undefined, request: AccessRequest, caller?: Caller): boolean {
+  return statements?.some((s) => s.effect === 'Allow' && applies(s, request, caller, false)) === true;
 }

@@ -118,40 +118,48 @@ export interface Table {
   LocalSecondaryIndexes?: Index[];
 }
 
-/**
- * The units of a write that replaced `before` with `after` (either may be missing): the table's, the
- * larger of the two in 1 KB steps, and those of each index entry it puts or deletes.
- */
-export function writeUnitsOf(table: Table, before: Item | null | undefined, after: Item | null | undefined) {
-  // An ALL index's entry is the item itself: its size is counted once for the table and every such index.
-  const sizes = new Map<Item, number>();
-  const sizeOf = (item: Item) => {
-    const known = sizes.get(item);
+/** An index's entry of `item`: none without the index's keys, the item itself when it projects ALL. */
+function indexEntry(index: Index, tableKeys: string[], item: Item | null | undefined): Item | undefined {
+  const keys = index.KeySchema.map((k) => k.AttributeName);
+  if (!item || !keys.every((k) => item[k] !== undefined)) return undefined;
+  if (index.Projection.ProjectionType === 'ALL') return item;
+  const projected: Item = {};
+  for (const name of [...keys, ...tableKeys, ...(index.Projection.NonKeyAttributes ?? [])])
+    if (item[name] !== undefined) projected[name] = item[name];
+  return projected;
+}
+
+/** Item sizes counted once: an ALL index's entry is the item itself, for the table and every such index. */
+class Sizes {
+  private readonly known = new Map<Item, number>();
+
+  of(item: Item | null | undefined): number {
+    if (!item) return 0;
+    const known = this.known.get(item);
     if (known !== undefined) return known;
     const size = itemSize(item);
-    sizes.set(item, size);
+    this.known.set(item, size);
     return size;
-  };
-  const tableUnits = writeUnits(Math.max(before ? sizeOf(before) : 0, after ? sizeOf(after) : 0));
+  }
+}
+
+/**
+ * The units of a write that replaced `before` with `after` (either may be missing): the table's, the
+ * larger of the two in 1 KB steps, and those of each index entry it puts or deletes. (Functions, not
+ * closures: the local runtime runs under tsx, whose keepNames names every closure made, per call.)
+ */
+export function writeUnitsOf(table: Table, before: Item | null | undefined, after: Item | null | undefined) {
+  const sizes = new Sizes();
   const tableKeys = table.KeySchema.map((k) => k.AttributeName);
-  let units = tableUnits;
+  let units = writeUnits(Math.max(sizes.of(before), sizes.of(after)));
   for (const index of [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])]) {
-    const keys = index.KeySchema.map((k) => k.AttributeName);
-    const entry = (item: Item | null | undefined): Item | undefined => {
-      if (!item || !keys.every((k) => item[k] !== undefined)) return undefined;
-      if (index.Projection.ProjectionType === 'ALL') return item;
-      const projected: Item = {};
-      for (const name of [...keys, ...tableKeys, ...(index.Projection.NonKeyAttributes ?? [])])
-        if (item[name] !== undefined) projected[name] = item[name];
-      return projected;
-    };
-    const [old, neu] = [entry(before), entry(after)];
+    const [old, neu] = [indexEntry(index, tableKeys, before), indexEntry(index, tableKeys, after)];
     if (old && neu) {
       // A changed index key is a delete and a put; a changed entry under the same key, one write.
-      if (keys.some((k) => !sameValue(old[k], neu[k])))
-        units += writeUnits(sizeOf(old)) + writeUnits(sizeOf(neu));
-      else if (!sameItem(old, neu)) units += writeUnits(Math.max(sizeOf(old), sizeOf(neu)));
-    } else if (old || neu) units += writeUnits(sizeOf((old ?? neu) as Item));
+      const moved = index.KeySchema.some(({ AttributeName: key }) => !sameValue(old[key], neu[key]));
+      if (moved) units += writeUnits(sizes.of(old)) + writeUnits(sizes.of(neu));
+      else if (!sameItem(old, neu)) units += writeUnits(Math.max(sizes.of(old), sizes.of(neu)));
+    } else if (old || neu) units += writeUnits(sizes.of(old ?? neu));
   }
   return units;
 }
