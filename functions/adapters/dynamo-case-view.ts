@@ -1,10 +1,19 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DelegateRecord } from '../delegation/model';
-import type { StepRecord } from '../domain/model';
 import type { CaseView, ProcessingRead } from '../domain/ports';
 import { PROCESSING_SHOWN, viewRecords } from '../domain/processing-log';
+import { CASE_STATUS_FIELDS, type CaseStanding, STEP_STATUS_FIELDS } from '../domain/status-view';
 import { AFTER_EVENTS } from './dynamo-case-events';
-import { eventsOf, type Item, omit, queryAll, toCase, toProcessing, toStep } from './dynamo-items';
+import {
+  eventsOf,
+  type Item,
+  omit,
+  projectionOf,
+  queryAll,
+  toCase,
+  toProcessing,
+  toStep,
+} from './dynamo-items';
 import { CASE_PARTITION, keys, pastPrefix } from './table-keys';
 
 // A case as its pages and the API show it. Every read of a case adds a record to its processing log, so a
@@ -55,15 +64,33 @@ export async function readCaseView(
 }
 
 /**
- * A case's steps alone (what a status view shows with the case item): neither the events nor the
- * processing log, so a poll costs the same however often the case was read before.
+ * Where a case stands: the case item and its steps, neither the events nor the processing log, so a poll
+ * costs the same however often the case was read before; and of those items only the status view's
+ * attributes (status-view.ts), so nothing sealed is read.
  */
-export function readSteps(db: DynamoDBDocumentClient, table: string, caseId: string): Promise<StepRecord[]> {
-  return queryAll(db, table, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
-    ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':step': CASE_PARTITION.step },
-    ConsistentRead: true,
-  }).then((items) => items.map(toStep));
+export async function readCaseStanding(
+  db: DynamoDBDocumentClient,
+  table: string,
+  caseId: string,
+): Promise<CaseStanding | undefined> {
+  const [head, steps] = await Promise.all([
+    db.send(
+      new GetCommand({
+        TableName: table,
+        Key: keys.case(caseId),
+        ConsistentRead: true,
+        ...projectionOf(CASE_STATUS_FIELDS),
+      }),
+    ),
+    queryAll(db, table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
+      ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':step': CASE_PARTITION.step },
+      ConsistentRead: true,
+      ...projectionOf(STEP_STATUS_FIELDS),
+    }),
+  ]);
+  if (!head.Item) return undefined;
+  return { case: head.Item as CaseStanding['case'], steps: steps as CaseStanding['steps'] };
 }
 
 /** The view of a case's items; 'latest' keeps the newest processing records (viewRecords). */

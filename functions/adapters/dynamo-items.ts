@@ -111,6 +111,14 @@ export function pageKey(key: Item | undefined): PageKey | undefined {
   return Object.fromEntries(Object.entries(key).map(([name, value]) => [name, String(value)]));
 }
 
+/** A ProjectionExpression of these attributes, each by an attribute name (`status` is a reserved word). */
+export function projectionOf(attributes: readonly string[]) {
+  return {
+    ProjectionExpression: attributes.map((name) => `#${name}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(attributes.map((name) => [`#${name}`, name])),
+  };
+}
+
 /** Every page of a query: a case partition or a phone's open steps can exceed one 1 MB page. */
 export async function queryAll(
   db: DynamoDBDocumentClient,

@@ -29,12 +29,13 @@ import type {
   ProcessingPages,
   ProcessingRecord,
 } from '../domain/processing-log';
+import type { CaseStanding } from '../domain/status-view';
 import { NotFoundError } from '../shared/errors';
 import { CaseCreator } from './dynamo-case-create';
 import { readCaseEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
-import { readCaseView, readSteps } from './dynamo-case-view';
+import { readCaseStanding, readCaseView } from './dynamo-case-view';
 import { putItem, toCase } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
@@ -111,9 +112,8 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     return head;
   }
 
-  async getCaseSteps(caseId: string): Promise<Pick<CaseView, 'case' | 'steps'> | undefined> {
-    const [record, steps] = await Promise.all([this.getCase(caseId), readSteps(this.db, this.table, caseId)]);
-    return record && { case: record, steps };
+  getCaseStanding(caseId: string): Promise<CaseStanding | undefined> {
+    return readCaseStanding(this.db, this.table, caseId);
   }
 
   processingPage(caseId: string, limit: number, before?: PageKey): Promise<ProcessingPage> {

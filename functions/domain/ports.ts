@@ -11,6 +11,7 @@ import type {
   Submission,
 } from './model';
 import type { ProcessingRecord } from './processing-log';
+import type { CaseStanding } from './status-view';
 
 // The domain reaches storage, the workflow engine and SMS only through these interfaces.
 
@@ -113,8 +114,8 @@ export interface CaseRepository {
   getCaseView(caseId: string, processing?: ProcessingRead): Promise<CaseView | undefined>;
   /** The case and its event log alone (read consistently): what its waiting is computed from. */
   getCaseEvents(caseId: string): Promise<Pick<CaseView, 'case' | 'events'> | undefined>;
-  /** The case and its steps alone (read consistently): a status view, which opens nothing personal. */
-  getCaseSteps(caseId: string): Promise<Pick<CaseView, 'case' | 'steps'> | undefined>;
+  /** Where the case and its steps stand (read consistently): a status view's fields alone, nothing sealed. */
+  getCaseStanding(caseId: string): Promise<CaseStanding | undefined>;
   /** `delegateId`: the link is a delegate's (delegation/), not the citizen's own. */
   caseIdForLink(
     linkHash: string,

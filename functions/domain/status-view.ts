@@ -1,15 +1,52 @@
 import type { Service, Stage, Step } from '../../workflows/schema';
 import type { CaseDto, CaseStatusDto, StepStatus } from './case-dto';
 import type { CaseRecord, StepRecord } from './model';
-import type { CaseView } from './ports';
 
 // Where a case stands, for a system that polls it (GET /cases/{caseId}?view=status): every step of both
 // partners in the order of the definition, with statuses and timings only. Nothing in it is personal,
 // so it is built without the case's key and logs no processing record; a poll each minute leaves the
 // case's processing log to the people who read the case.
 
+/**
+ * The attributes a status view reads of the case item and of each step item: the repository asks DynamoDB
+ * for these alone, so no sealed attribute (the case's data key, the citizen, the answers) and no task token
+ * ever reaches the function for a poll.
+ */
+export const CASE_STATUS_FIELDS = [
+  'caseId',
+  'serviceId',
+  'org',
+  'status',
+  'stage',
+  'failure',
+  'erased',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof CaseRecord)[];
+export const STEP_STATUS_FIELDS = [
+  'stepId',
+  'status',
+  'openedAt',
+  'dueAt',
+  'expiresAt',
+  'reminders',
+  'escalated',
+  'submittedAt',
+  'channel',
+] as const satisfies readonly (keyof StepRecord)[];
+
+/** A case as a status view reads it (CASE_STATUS_FIELDS and STEP_STATUS_FIELDS). */
+export interface CaseStanding {
+  case: Pick<CaseRecord, (typeof CASE_STATUS_FIELDS)[number]>;
+  steps: Pick<StepRecord, (typeof STEP_STATUS_FIELDS)[number]>[];
+}
+
 /** One step of the definition as it stands: PENDING while the case has not reached it. */
-export function stepStatus(stage: Stage, definition: Step, record: StepRecord | undefined): StepStatus {
+export function stepStatus(
+  stage: Stage,
+  definition: Step,
+  record: CaseStanding['steps'][number] | undefined,
+): StepStatus {
   const base = { stepId: definition.id, stage: stage.id, actor: definition.actor };
   if (!record) return { ...base, status: 'PENDING' };
   return {
@@ -26,13 +63,13 @@ export function stepStatus(stage: Stage, definition: Step, record: StepRecord | 
 }
 
 /** While FAILED, what ended the execution and when: for staff, who may redrive it. */
-export function failureShown(record: CaseRecord): CaseDto['failure'] {
+export function failureShown(record: Pick<CaseRecord, 'status' | 'failure'>): CaseDto['failure'] {
   if (record.status !== 'FAILED' || !record.failure) return undefined;
   const { error, cause, at, execution } = record.failure;
   return { error, cause, at, execution };
 }
 
-export function caseStatusDto(service: Service, view: Pick<CaseView, 'case' | 'steps'>): CaseStatusDto {
+export function caseStatusDto(service: Service, view: CaseStanding): CaseStatusDto {
   const stored = view.case;
   const records = new Map(view.steps.map((step) => [step.stepId, step]));
   const failure = failureShown(stored);

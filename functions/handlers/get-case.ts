@@ -14,7 +14,7 @@ import { vault } from '../shared/vault';
 // GET /cases/{caseId}: the case with both partners' steps. A case the caller may not reach (access.ts:
 // another organisation's, or a service of another kind) is a 404 like a missing one. The read is in
 // the case's processing log before the data leaves. With ?view=status: statuses and timings only,
-// from the case and step items alone; nothing personal leaves, so there is nothing to log.
+// of the case and step items alone (status-view.ts); nothing personal is read, so there is nothing to log.
 
 const deps = { log: processingLog, clock: systemClock };
 
@@ -23,9 +23,9 @@ const notFound = (caseId: string) => new NotFoundError('There is no such case.',
 export const handler = httpRoute(request, async ({ path, query, claims }, event) => {
   const provider = providerOf(claims);
   if (query.view === 'status') {
-    const steps = await repository.getCaseSteps(path.caseId);
-    if (!steps || !reaches(provider, steps.case)) throw notFound(path.caseId);
-    return json(200, caseStatusDto(requireService(steps.case.serviceId), steps));
+    const standing = await repository.getCaseStanding(path.caseId);
+    if (!standing || !reaches(provider, standing.case)) throw notFound(path.caseId);
+    return json(200, caseStatusDto(requireService(standing.case.serviceId), standing));
   }
   const view = await repository.getCaseView(path.caseId);
   if (!view || !reaches(provider, view.case)) throw notFound(path.caseId);

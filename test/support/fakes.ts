@@ -93,7 +93,7 @@ export class FakeRepository
     const c = this.cases.get(caseId);
     return c && copy({ case: c, events: this.events.filter((e) => e.caseId === caseId) });
   }
-  async getCaseSteps(caseId: string) {
+  async getCaseStanding(caseId: string) {
     const c = this.cases.get(caseId);
     return c && copy({ case: c, steps: [...this.steps.values()].filter((s) => s.caseId === caseId) });
   }

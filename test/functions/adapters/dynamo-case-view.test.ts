@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
 import { keys } from '../../../functions/adapters/table-keys';
 import { PROCESSING_SHOWN, type ProcessingRecord } from '../../../functions/domain/processing-log';
+import { CASE_STATUS_FIELDS } from '../../../functions/domain/status-view';
 import { useLocalTable } from '../../support/dynalite';
 import { caseRecord, processingRecord } from './fixtures';
 
@@ -113,10 +114,10 @@ describe('case view', () => {
   });
 });
 
-describe('case steps (a status view)', () => {
+describe('case standing (a status view)', () => {
   it('reads the case and every step, and none of the events, delegates or processing records', async () => {
     const caseId = await caseWith(3, 400);
-    const { result: view, queries: count } = await queries(() => repo.getCaseSteps(caseId));
+    const { result: view, queries: count } = await queries(() => repo.getCaseStanding(caseId));
     expect(view?.case.caseId).toBe(caseId);
     expect(view?.steps.map((s) => s.stepId).sort()).toEqual(['step-0', 'step-1', 'step-2']);
     expect(Object.keys(view ?? {}).sort()).toEqual(['case', 'steps']);
@@ -124,7 +125,56 @@ describe('case steps (a status view)', () => {
     expect(count).toBe(1);
   });
 
+  it("reads the status view's attributes alone: nothing sealed, no task token, no keys", async () => {
+    const c = caseRecord({ dataKey: 'v1.wrapped-key', referenceEnc: 'v1.sealed-reference', stage: 'round' });
+    await repo.createCase(c, `link-${c.caseId}`);
+    const step = {
+      ...keys.step(c.caseId, 'present'),
+      caseId: c.caseId,
+      stepId: 'present',
+      actor: 'citizen',
+      status: 'DONE',
+      visit: 1,
+      openedAt: '2025-03-01T09:00:05.000Z',
+      dueAt: '2025-03-08T09:00:05.000Z',
+      expiresAt: '2025-03-15T09:00:05.000Z',
+      reminders: 0,
+      escalated: false,
+      taskToken: 'token-secret',
+      dataEnc: 'v1.sealed-answers',
+      submittedAt: '2025-03-02T09:00:00.000Z',
+      channel: 'sms',
+      shortCode: '7',
+      ...keys.phoneIndex('phone-hash', c.caseId, 'present'),
+    };
+    await local.db.send(new PutCommand({ TableName: local.table.tableName, Item: step }));
+    const view = await repo.getCaseStanding(c.caseId);
+    expect(view?.case).toEqual({
+      caseId: c.caseId,
+      serviceId: c.serviceId,
+      org: c.org,
+      status: 'ACTIVE',
+      stage: 'round',
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+    });
+    expect(view?.steps).toEqual([
+      {
+        stepId: 'present',
+        status: 'DONE',
+        openedAt: step.openedAt,
+        dueAt: step.dueAt,
+        expiresAt: step.expiresAt,
+        reminders: 0,
+        escalated: false,
+        submittedAt: step.submittedAt,
+        channel: 'sms',
+      },
+    ]);
+    for (const name of Object.keys(view?.case ?? {})) expect(CASE_STATUS_FIELDS).toContain(name);
+  });
+
   it('is undefined for a case that does not exist', async () => {
-    expect(await repo.getCaseSteps('no-such-case')).toBeUndefined();
+    expect(await repo.getCaseStanding('no-such-case')).toBeUndefined();
   });
 });

@@ -55,7 +55,7 @@ export class MemoryRepo implements CaseRepository {
     const record = this.cases.get(caseId);
     return record && { case: record, events: this.events.filter((e) => e.caseId === caseId) };
   }
-  async getCaseSteps(caseId: string) {
+  async getCaseStanding(caseId: string) {
     const record = this.cases.get(caseId);
     return record && { case: record, steps: [...this.steps.values()].filter((s) => s.caseId === caseId) };
   }

@@ -13,6 +13,7 @@ import * as out from '../../../functions/contract/responses';
 import { CANCEL_CAUSE } from '../../../functions/domain/case-cancel';
 import { caseCipher, caseOwner, newDataKey } from '../../../functions/domain/case-keys';
 import { PiiVault } from '../../../functions/domain/pii';
+import { CASE_STATUS_FIELDS, STEP_STATUS_FIELDS } from '../../../functions/domain/status-view';
 import { handler as cancelCase } from '../../../functions/handlers/cancel-case';
 import { handler as getCase } from '../../../functions/handlers/get-case';
 import { handler as listCases } from '../../../functions/handlers/list-cases';
@@ -189,6 +190,11 @@ describe('GET /cases/{caseId}?view=status', () => {
       ConsistentRead: true,
     });
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    // Both reads ask for the status view's attributes alone.
+    const asked = (input: { ExpressionAttributeNames?: Record<string, string> } | undefined) =>
+      Object.values(input?.ExpressionAttributeNames ?? {});
+    expect(asked(ddb.commandCalls(GetCommand)[0]?.args[0].input)).toEqual([...CASE_STATUS_FIELDS]);
+    expect(asked(ddb.commandCalls(QueryCommand)[0]?.args[0].input)).toEqual([...STEP_STATUS_FIELDS]);
     // Nothing personal left the function, so there is no read to log.
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
     expect(res.json).toMatchObject({ caseId: 'case1', status: 'ACTIVE', stage: 'prepare', org: 'gm0363' });
