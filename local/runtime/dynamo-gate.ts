@@ -57,9 +57,14 @@ function queriedKey(input: Obj, attribute: string): string | undefined {
   return scalar(legacy?.AttributeValueList?.[0]);
 }
 
-/** dynamodb:LeadingKeys of the items (or keys) a request touches in `table` or one of its indexes. */
-function leadingKeys(keys: Map<string, Keys>, table: string, items: unknown[], index?: string) {
-  const attribute = index ? keys.get(table)?.indexes.get(index) : keys.get(table)?.table[0];
+/** The partition key attribute of `table`, or of its index `index`. */
+function partitionAttribute(keys: Map<string, Keys>, table: string, index?: string) {
+  return index ? keys.get(table)?.indexes.get(index) : keys.get(table)?.table[0];
+}
+
+/** dynamodb:LeadingKeys of the items (or keys) a request writes or reads in `table`. */
+function leadingKeys(keys: Map<string, Keys>, table: string, items: unknown[]) {
+  const attribute = partitionAttribute(keys, table);
   const values = items
     .map((item) => scalar((item as Obj | undefined)?.[attribute ?? '']))
     .filter((v) => v !== undefined);
@@ -105,7 +110,7 @@ export function dynamoChecks(operation: string, input: Obj, keys: Map<string, Ke
     case 'Scan': {
       const index = typeof input.IndexName === 'string' ? input.IndexName : undefined;
       const resource = index ? `${tableArn(table)}/index/${index}` : tableArn(table);
-      const attribute = index ? keys.get(table)?.indexes.get(index) : keys.get(table)?.table[0];
+      const attribute = partitionAttribute(keys, table, index);
       const value = operation === 'Query' && attribute ? queriedKey(input, attribute) : undefined;
       const context = value === undefined ? new Map() : new Map([['dynamodb:leadingkeys', [value]]]);
       return [{ action, resource, context: withOptions(input, context) }];
