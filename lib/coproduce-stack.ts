@@ -189,6 +189,7 @@ export class CoproduceStack extends Stack {
       apiUrl: this.api.url,
       publicUrl,
       userPoolId: this.auth.userPool.userPoolId,
+      tableName: this.table.table.tableName,
       smsInboundTopicArn: this.inboundSms?.topic.topicArn,
       smsWebhook: provider === 'twilio',
       alarmTopicArn: this.monitoring.topic.topicArn,

@@ -4,8 +4,9 @@ import { eventsOf, queryAll, toCase } from './dynamo-items';
 import { CASE_PARTITION, keys, pastPrefix } from './table-keys';
 
 // The case item and its event log in one query, without the rest of the partition: the sort keys from
-// CASE up to the last EVENT# are the case, its delegates (few, skipped) and its events, while the
-// processing log (LOG#, one record per read of the case), the steps and the report's markers sort after.
+// CASE up to the last EVENT# are the case, its delegates (few, skipped) and its events, while the steps
+// sort before the case, and the processing log (LOG#, one record per read of the case) and the report's
+// markers after its events.
 
 /** Just past every EVENT# key. */
 export const AFTER_EVENTS = pastPrefix(CASE_PARTITION.event);

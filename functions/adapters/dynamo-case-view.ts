@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DelegateRecord } from '../delegation/model';
 import type { CaseView, ProcessingRead } from '../domain/ports';
 import { PROCESSING_SHOWN, viewRecords } from '../domain/processing-log';
@@ -21,15 +21,15 @@ import { CASE_PARTITION, keys, pastPrefix } from './table-keys';
 // GET /cases/{id} answered 660 KB, and a case polled each minute would have passed Lambda's 6 MB response
 // limit within two weeks, each read costing more read units than the last. So a view reads one bounded page
 // of the partition, which holds all of an ordinary case; a longer partition is read in two parts side by
-// side instead: the case with its delegates and events (sort keys CASE up to the last EVENT#), and, down
-// from the top, its steps with the newest processing records (STEP# down into LOG#). The whole log is read
-// only where it is handed over whole (the citizen's export).
+// side instead: the case with its steps, delegates and events (sort keys #STEP# up to the last EVENT#), and,
+// down from the last LOG#, the newest processing records. The whole log is read only where it is handed
+// over whole (the citizen's export).
 
 /** Items of the one page a view reads first: an ordinary case's partition, with room to spare. */
 const FIRST_PAGE = 250;
 
-/** Just past every STEP# key. */
-const AFTER_STEPS = pastPrefix(CASE_PARTITION.step);
+/** Just past every LOG# key. */
+const AFTER_LOG = pastPrefix(CASE_PARTITION.processing);
 
 const startsWith = (prefix: string) => (item: Item) => String(item.sk).startsWith(prefix);
 
@@ -57,40 +57,45 @@ export async function readCaseView(
   // The page got past the events when it holds a later item: then it holds the case's front whole.
   const front = items.filter((item) => String(item.sk) < AFTER_EVENTS);
   const [caseFront, back] = await Promise.all([
-    front.length < items.length ? front : queryAll(db, table, range(CASE_PARTITION.case, AFTER_EVENTS)),
-    newestFirst(db, table, range(CASE_PARTITION.processing, AFTER_STEPS)),
+    front.length < items.length ? front : queryAll(db, table, range(CASE_PARTITION.step, AFTER_EVENTS)),
+    newestRecords(db, table, range(CASE_PARTITION.processing, AFTER_LOG)),
   ]);
   return viewOf([...caseFront, ...back], processing);
 }
 
+/** What the standing's one Query asks for: both lists, and the sort key that tells the items apart. */
+const STANDING_FIELDS = [...new Set(['sk', ...CASE_STATUS_FIELDS, ...STEP_STATUS_FIELDS])];
+
 /**
- * Where a case stands: the case item and its steps, neither the events nor the processing log, so a poll
- * costs the same however often the case was read before; and of those items only the status view's
- * attributes (status-view.ts), so nothing sealed is read.
+ * Where a case stands: its steps and the case item, which sort next to each other (table-keys.ts), in one
+ * Query; neither the events nor the processing log, so a poll costs the same however often the case was
+ * read before; and of those items only the status view's attributes (status-view.ts), so nothing sealed is
+ * read.
  */
 export async function readCaseStanding(
   db: DynamoDBDocumentClient,
   table: string,
   caseId: string,
 ): Promise<CaseStanding | undefined> {
-  const [head, steps] = await Promise.all([
-    db.send(
-      new GetCommand({
-        TableName: table,
-        Key: keys.case(caseId),
-        ConsistentRead: true,
-        ...projectionOf(CASE_STATUS_FIELDS),
-      }),
-    ),
-    queryAll(db, table, {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
-      ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':step': CASE_PARTITION.step },
-      ConsistentRead: true,
-      ...projectionOf(STEP_STATUS_FIELDS),
-    }),
-  ]);
-  if (!head.Item) return undefined;
-  return { case: head.Item as CaseStanding['case'], steps: steps as CaseStanding['steps'] };
+  const items = await queryAll(db, table, {
+    KeyConditionExpression: 'pk = :pk AND sk <= :case',
+    ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':case': CASE_PARTITION.case },
+    ConsistentRead: true,
+    ...projectionOf(STANDING_FIELDS),
+  });
+  const head = items.find((item) => item.sk === CASE_PARTITION.case);
+  if (!head) return undefined;
+  return {
+    case: pick(head, CASE_STATUS_FIELDS) as CaseStanding['case'],
+    steps: items
+      .filter(startsWith(CASE_PARTITION.step))
+      .map((item) => pick(item, STEP_STATUS_FIELDS)) as CaseStanding['steps'],
+  };
+}
+
+/** The named attributes of an item: one projection serves both kinds of item, each keeps its own. */
+function pick(item: Item, names: readonly string[]): Item {
+  return Object.fromEntries(names.filter((name) => name in item).map((name) => [name, item[name]]));
 }
 
 /** The view of a case's items; 'latest' keeps the newest processing records (viewRecords). */
@@ -114,18 +119,16 @@ function viewOf(items: Item[], processing: ProcessingRead): CaseView | undefined
 }
 
 /**
- * The steps and the newest PROCESSING_SHOWN + 1 processing records (one more than shown says whether
- * there are older ones), read down from the top of the range. A case has a few steps, so one page
- * nearly always holds them all; further pages are read only while fewer records than that have come.
+ * The newest PROCESSING_SHOWN + 1 processing records (one more than shown says whether there are older
+ * ones), read down from the top of the log: one page, unless DynamoDB cut it short at its 1 MB.
  */
-async function newestFirst(
+async function newestRecords(
   db: DynamoDBDocumentClient,
   table: string,
   input: { KeyConditionExpression: string; ExpressionAttributeValues: Item; ConsistentRead: boolean },
 ): Promise<Item[]> {
   const wanted = PROCESSING_SHOWN + 1;
   const items: Item[] = [];
-  let records = 0;
   let start: Item | undefined;
   do {
     const out = await db.send(
@@ -133,18 +136,12 @@ async function newestFirst(
         TableName: table,
         ...input,
         ScanIndexForward: false,
-        Limit: wanted + 20,
+        Limit: wanted - items.length,
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of out.Items ?? []) {
-      if (startsWith(CASE_PARTITION.processing)(item)) {
-        if (records === wanted) return items;
-        records++;
-      }
-      items.push(item);
-    }
+    items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
-  } while (start);
+  } while (start && items.length < wanted);
   return items;
 }

@@ -2,8 +2,8 @@
 // CDK table construct so that the three cannot drift apart.
 //
 //   pk                 sk                      what
+//   CASE#<caseId>      #STEP#<stepId>          one step of either partner (gsi1 while an SMS answer is possible)
 //   CASE#<caseId>      CASE                    the case (gsi2: per org+service, by status)
-//   CASE#<caseId>      STEP#<stepId>           one step of either partner (gsi1 while an SMS answer is possible)
 //   CASE#<caseId>      EVENT#<iso time>#<id>   append-only event log (an item may hold the events that came of
 //                                              it at once, in followedBy: a step's invite and how its SMS went)
 //   CASE#<caseId>      LOG#<iso time>#<span>   append-only processing log (who read or changed personal data)
@@ -70,10 +70,15 @@ export const continuedEventId = (n: number | string) => `continued-${n}`;
 
 const line9 = (line: number) => String(line).padStart(9, '0');
 
-/** The sort keys of a case's partition: the case item, and the prefixes of its steps and events. */
+/**
+ * The sort keys of a case's partition: the case item, and the prefixes of its steps and events. The steps
+ * sort just before the case item ('#' before any letter) and the events after it, so that where a case
+ * stands is one Query (sort keys up to CASE: its steps and the case) and so is its history (CASE up to the
+ * last EVENT#: the case, its delegates and its events), neither reading what the other needs.
+ */
 export const CASE_PARTITION = {
   case: 'CASE',
-  step: 'STEP#',
+  step: '#STEP#',
   event: 'EVENT#',
   processing: 'LOG#',
   delegate: 'DELEGATE#',

@@ -6,6 +6,8 @@ export interface DeployOutputsProps {
   /** The base URL citizens and staff use (context publicUrl, else the API endpoint). */
   readonly publicUrl: string;
   readonly userPoolId: string;
+  /** The case table, which a migration after an upgrade is pointed at. */
+  readonly tableName: string;
   /** aws: where two-way SMS delivers. */
   readonly smsInboundTopicArn?: string;
   /** twilio: the number's messaging webhook is `<publicUrl>/sms/inbound`. */
@@ -33,6 +35,11 @@ export class DeployOutputs extends Construct {
       'The caseworker console; staff sign in with the user pool',
     );
     out('UserPoolId', props.userPoolId, 'Create staff users here, with custom:org and custom:orgKind');
+    out(
+      'CasesTable',
+      props.tableName,
+      'The case table: an upgrade that moves items names it (README, Upgrading)',
+    );
     if (props.smsInboundTopicArn)
       out(
         'SmsInboundTopicArn',

@@ -14,9 +14,11 @@ import {
   ListTablesCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import type { StepKeyMove } from '../../scripts/migrations/step-keys';
 import { type Consumed, type Gate, UNMETERED } from './capacity';
 import type { EngineClock } from './clock';
 import { dynamoThreadSetting, startDynamoStore, type ThreadStats } from './dynamo-thread';
+import { upgradeLayout } from './layout-upgrade';
 import { physicalName } from './names';
 import { type ResolveContext, resolve } from './resolve';
 import { resourcesOfType } from './template';
@@ -71,6 +73,8 @@ export interface LocalDynamo {
   sweepStep(nowMs: number): Promise<number>;
   /** Requests served, per operation (X-Amz-Target without the API version), for benchmarks. */
   requests: Map<string, number>;
+  /** What this start moved of a data folder in an older layout (layout-upgrade.ts); undefined if nothing ran. */
+  upgraded: StepKeyMove | undefined;
   /** Read and write request units of every request served (functions and state machines), as billed on demand. */
   consumed(): Consumed;
   /** dynalite's thread's heap (bytes) and CPU, for benchmarks; undefined when it runs on the main thread. */
@@ -170,6 +174,14 @@ export async function startDynamo(
     );
   }
 
+  // A data folder from before a layout change: its items move once (layout-upgrade.ts).
+  const upgraded = path
+    ? await upgradeLayout(
+        admin,
+        path,
+        tables.filter((t) => existing.has(t.name)).map((t) => t.name),
+      )
+    : undefined;
   const sweeper = new TtlSweeper(admin, tables, itemsPerSweepStep);
 
   return {
@@ -177,6 +189,7 @@ export async function startDynamo(
     client,
     tables,
     requests,
+    upgraded,
     consumed: () => thread.consumed(),
     threadStats: () => thread.stats(),
     sweep: (nowMs) => sweeper.sweep(nowMs),

@@ -188,6 +188,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       clock,
     ),
   ]);
+  if (dynamo.upgraded) {
+    const { moved, conflicts } = dynamo.upgraded;
+    log(`data folder upgraded: ${moved} step items moved to their new keys`);
+    for (const { pk, sk } of conflicts)
+      log(`left alone: ${pk} ${sk} (a different item is under its new key)`);
+  }
 
   // The number masked: what the runtime prints is a log, and logs hold no personal data.
   const outbox = new Outbox(join(dataDir, 'outbox.jsonl'), now, (m) =>

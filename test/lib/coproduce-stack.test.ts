@@ -302,6 +302,7 @@ describe('CoproduceStack', () => {
     const common = [
       'AlarmTopicArn',
       'ApiUrl',
+      'CasesTable',
       'CitizenBaseUrl',
       'ConsoleUrl',
       'DashboardName',
@@ -317,6 +318,7 @@ describe('CoproduceStack', () => {
       Ref: view.idOf('AWS::SNS::Topic', (r) => r.Properties.DisplayName === 'coproduce inbound SMS'),
     });
     expect(out.UserPoolId?.Value).toEqual({ Ref: view.idOf('AWS::Cognito::UserPool') });
+    expect(out.CasesTable?.Value).toEqual({ Ref: view.idOf('AWS::DynamoDB::Table') });
     const webhook = (twilio.test.template.toJSON().Outputs as Record<string, { Value: unknown }>)
       .SmsWebhookUrl;
     expect(JSON.stringify(webhook?.Value)).toContain('/sms/inbound');

@@ -35,22 +35,33 @@ async function caseWith(steps: number, records: number) {
 const byOf = (records: ProcessingRecord[] | undefined) => (records ?? []).map((r) => r.by);
 const staff = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `staff-${from + i}`);
 
-/** The Query requests the table served while `work` ran. */
-async function queries<T>(work: () => Promise<T>): Promise<{ result: T; queries: number }> {
+/** The requests the table served while `work` ran, by command, and the items their queries scanned. */
+async function requests<T>(work: () => Promise<T>) {
   const stack = local.db.middlewareStack;
-  let count = 0;
+  const served: Record<string, number> = {};
+  let scanned = 0;
   stack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'QueryCommand') count++;
-      return next(args);
+      const command = String(context.commandName);
+      served[command] = (served[command] ?? 0) + 1;
+      const out = await next(args);
+      scanned += Number((out.output as { ScannedCount?: number }).ScannedCount ?? 0);
+      return out;
     },
-    { step: 'initialize', name: 'countQueries' },
+    { step: 'initialize', name: 'countRequests' },
   );
   try {
-    return { result: await work(), queries: count };
+    const result = await work();
+    return { result, served, scanned };
   } finally {
-    stack.remove('countQueries');
+    stack.remove('countRequests');
   }
+}
+
+/** The Query requests the table served while `work` ran. */
+async function queries<T>(work: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  const { result, served } = await requests(work);
+  return { result, queries: served.QueryCommand ?? 0 };
 }
 
 describe('case view', () => {
@@ -64,7 +75,7 @@ describe('case view', () => {
       expect(view?.steps.map((s) => s.stepId).sort()).toEqual(['step-0', 'step-1', 'step-2']);
       expect(view?.events.map((e) => e.type)).toEqual(['CASE_CREATED']);
       expect(view?.case.caseId).toBe(caseId);
-      // One page; past it, that page (which got past the events) and the steps with the newest records.
+      // One page; past it, that page (which got past the events) and the newest records.
       expect(count).toBe(records < 250 ? 1 : 2);
     });
 
@@ -91,7 +102,7 @@ describe('case view', () => {
     const { result: view, queries: count } = await queries(() => repo.getCaseView(c.caseId));
     expect(view?.events).toHaveLength(301);
     expect(byOf(view?.processing)).toEqual(staff(20, 120));
-    expect(count).toBe(3); // the first page, the front again, the steps with the newest records
+    expect(count).toBe(3); // the first page, the front again, the newest records
   });
 
   it('has no flag when the log holds exactly as many records as a view shows', async () => {
@@ -101,7 +112,17 @@ describe('case view', () => {
     expect(view?.processingOlder).toBeUndefined();
   });
 
-  it('keeps every step when the steps and the newest records take more than one page of the query', async () => {
+  it('reads the front again when the first page ends among the steps', async () => {
+    const caseId = await caseWith(260, 10);
+    const { result: view, queries: count } = await queries(() => repo.getCaseView(caseId));
+    expect(view?.steps).toHaveLength(260);
+    expect(view?.events.map((e) => e.type)).toEqual(['CASE_CREATED']);
+    expect(byOf(view?.processing)).toEqual(staff(0, 10));
+    expect(view?.case.caseId).toBe(caseId);
+    expect(count).toBe(3);
+  });
+
+  it('keeps every step when the partition takes more than one page of the query', async () => {
     const caseId = await caseWith(40, 300);
     const view = await repo.getCaseView(caseId);
     expect(view?.steps).toHaveLength(40);
@@ -115,14 +136,15 @@ describe('case view', () => {
 });
 
 describe('case standing (a status view)', () => {
-  it('reads the case and every step, and none of the events, delegates or processing records', async () => {
+  it('reads the case and every step in one Query, and none of the events, delegates or processing records', async () => {
     const caseId = await caseWith(3, 400);
-    const { result: view, queries: count } = await queries(() => repo.getCaseStanding(caseId));
+    const { result: view, served, scanned } = await requests(() => repo.getCaseStanding(caseId));
     expect(view?.case.caseId).toBe(caseId);
     expect(view?.steps.map((s) => s.stepId).sort()).toEqual(['step-0', 'step-1', 'step-2']);
     expect(Object.keys(view ?? {}).sort()).toEqual(['case', 'steps']);
-    // One query of the steps whatever the log holds (and the case item by key).
-    expect(count).toBe(1);
+    // One request whatever the log holds, and it reads the four items it shows: not the event, not the log.
+    expect(served).toEqual({ QueryCommand: 1 });
+    expect(scanned).toBe(4);
   });
 
   it("reads the status view's attributes alone: nothing sealed, no task token, no keys", async () => {

@@ -3,7 +3,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-repository';
+import { keys } from '../../../functions/adapters/table-keys';
 import { stepInput, submission } from './fixtures';
+
+const STEP_SK = keys.step('c1', 'separate-waste').sk;
 
 // The exact DynamoDB calls of the exactly-once transitions, and their conditional-failure paths.
 
@@ -21,13 +24,13 @@ afterEach(() => {
 describe('completeStep', () => {
   it('moves an OPEN step of the actor to DONE, leaving the phone index, and answers the step as written', async () => {
     const written = { caseId: 'c1', stepId: 'separate-waste', status: 'DONE', visit: 4, taskToken: 'tok' };
-    ddb.on(UpdateCommand).resolves({ Attributes: { ...written, pk: 'CASE#c1', sk: 'STEP#separate-waste' } });
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...written, pk: 'CASE#c1', sk: STEP_SK } });
     expect(await repo().completeStep('c1', submission())).toEqual(written);
     expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
-      Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
+      Key: { pk: 'CASE#c1', sk: STEP_SK },
       UpdateExpression:
         'SET #status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel REMOVE #data, submittedBy, delegateId, gsi1pk, gsi1sk',
       ConditionExpression: '#status = :open AND actor = :actor AND attribute_exists(taskToken)',
@@ -57,7 +60,7 @@ describe('openStep invite', () => {
   it('writes the whole attempt under the visit condition, with the case ttl and phone index', async () => {
     ddb.on(GetCommand).resolves({ Item: { ttl: 1_800_000_000 } });
     // ReturnValues ALL_OLD: the step as it was, an answer of visit 1 (so this open is fresh).
-    const before = { pk: 'CASE#c1', sk: 'STEP#separate-waste', visit: 1, status: 'DONE', dataEnc: 'x' };
+    const before = { pk: 'CASE#c1', sk: STEP_SK, visit: 1, status: 'DONE', dataEnc: 'x' };
     ddb.on(UpdateCommand).resolves({ Attributes: { ...before, retime: { visit: 1, shiftSeconds: 60 } } });
     const fields = {
       caseId: 'c1',
@@ -99,7 +102,7 @@ describe('openStep invite', () => {
     const names = [...Object.keys(fields), ...removed];
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
-      Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
+      Key: { pk: 'CASE#c1', sk: STEP_SK },
       UpdateExpression:
         `SET ${Object.keys(fields)
           .map((name) => `#${name} = :${name}`)
@@ -130,7 +133,7 @@ describe('openStep invite', () => {
   it('hands the token to a step already answered at this visit', async () => {
     ddb.on(GetCommand, { Key: { pk: 'CASE#c1', sk: 'CASE' } }).resolves({ Item: { ttl: 1 } });
     ddb
-      .on(GetCommand, { Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' } })
+      .on(GetCommand, { Key: { pk: 'CASE#c1', sk: STEP_SK } })
       .resolves({ Item: { visit: 2, status: 'DONE' } });
     ddb
       .on(UpdateCommand)
@@ -142,7 +145,7 @@ describe('openStep invite', () => {
     });
     expect(ddb.commandCalls(UpdateCommand)[1]?.args[0].input).toEqual({
       TableName: 'cases',
-      Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' },
+      Key: { pk: 'CASE#c1', sk: STEP_SK },
       UpdateExpression: 'SET taskToken = :t REMOVE tokenRetimed',
       ConditionExpression: 'visit = :v AND #status = :done',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -154,7 +157,7 @@ describe('openStep invite', () => {
   it('is stale when the step is at a later visit, without a second write', async () => {
     ddb.on(GetCommand, { Key: { pk: 'CASE#c1', sk: 'CASE' } }).resolves({ Item: { ttl: 1 } });
     ddb
-      .on(GetCommand, { Key: { pk: 'CASE#c1', sk: 'STEP#separate-waste' } })
+      .on(GetCommand, { Key: { pk: 'CASE#c1', sk: STEP_SK } })
       .resolves({ Item: { visit: 3, status: 'OPEN' } });
     ddb.on(UpdateCommand).rejects(conditionFailed());
     expect(await repo().openStep(input, 'invite')).toEqual({ kind: 'stale' });

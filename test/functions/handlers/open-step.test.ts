@@ -214,7 +214,7 @@ describe('open-step handler', () => {
     });
     const stepUpdates = ddb
       .commandCalls(UpdateCommand)
-      .filter((c) => c.args[0].input.Key?.sk === 'STEP#present');
+      .filter((c) => c.args[0].input.Key?.sk === keys.step('case1', 'present').sk);
     expect(stepUpdates).toHaveLength(1);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: TABLE,

@@ -140,7 +140,7 @@ describe('eraseCase on DynamoDB', () => {
     // What was sealed before cannot be opened from what is left.
     const record = await repo.getCase(caseId);
     if (!record) throw new Error('the case went');
-    const stepBefore = before.find((item) => item.sk === 'STEP#confirm-address');
+    const stepBefore = before.find((item) => item.sk === keys.step(caseId, 'confirm-address').sk);
     expect(caseCipher(vault, record).open(String(stepBefore?.dataEnc))).toBeUndefined();
     expect(
       caseCipher(vault, record).open(String(head?.citizen && (head.citizen as { nameEnc: string }).nameEnc)),
