@@ -13,8 +13,15 @@ import { moveStepKeys } from './migrations/step-keys';
 
 async function main(table: string): Promise<number> {
   const db = new DynamoDBClient({});
+  // A large table takes many pages of its scan: a line every few seconds says it goes on.
+  let said = Date.now();
+  const progress = (moved: number) => {
+    if (Date.now() - said < 5_000) return;
+    said = Date.now();
+    console.log(`${moved} step items moved so far`);
+  };
   try {
-    const result = await moveStepKeys(db, table, (moved) => console.log(`${moved} step items moved so far`));
+    const result = await moveStepKeys(db, table, progress);
     console.log(`${result.moved} step items moved to their new keys in ${table}`);
     for (const { pk, sk } of result.conflicts)
       console.log(`left alone: ${pk} ${sk} (a different item is under its new key already)`);
