@@ -1,32 +1,55 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CaseView } from '../domain/ports';
-import { eventsOf, queryAll, toCase } from './dynamo-items';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CaseEvent } from '../domain/model';
+import { eventsOf, type Item } from './dynamo-items';
 import { CASE_PARTITION, keys, pastPrefix } from './table-keys';
 
-// The case item and its event log in one query, without the rest of the partition: the sort keys from
-// CASE up to the last EVENT# are the case, its delegates (few, skipped) and its events, while the steps
-// sort before the case, and the processing log (LOG#, one record per read of the case) and the report's
-// markers after its events.
+// The events of one stage visit, for its waiting (reports/tally.ts): the log read down from its newest
+// event to the visit's STAGE_ENTERED, so that what a submission reads stays the size of a visit however
+// long the case's history grows. Events sort by time (EVENT#<iso time>#<id>), and whatever came before the
+// visit's entry has no say in its waiting (reports/waiting.ts).
 
 /** Just past every EVENT# key. */
 export const AFTER_EVENTS = pastPrefix(CASE_PARTITION.event);
 
-export async function readCaseEvents(
+/** Events per page: a visit's entry, its steps' invites and answers, and a reminder or two. */
+const PAGE = 12;
+
+const entersVisit = (item: Item, stageId: string, visit: number) => {
+  const detail = item.detail as { stageId?: unknown; visit?: unknown } | undefined;
+  return item.type === 'STAGE_ENTERED' && detail?.stageId === stageId && Number(detail?.visit) === visit;
+};
+
+export async function readStageVisitEvents(
   db: DynamoDBDocumentClient,
   table: string,
   caseId: string,
-): Promise<Pick<CaseView, 'case' | 'events'> | undefined> {
-  const items = await queryAll(db, table, {
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: {
-      ':pk': keys.case(caseId).pk,
-      ':from': CASE_PARTITION.case,
-      ':to': AFTER_EVENTS,
-    },
-    ConsistentRead: true,
-  });
-  const head = items.find((item) => item.sk === CASE_PARTITION.case);
-  if (!head) return undefined;
-  const events = eventsOf(items);
-  return { case: toCase(head), events };
+  stageId: string,
+  visit: number,
+): Promise<CaseEvent[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.case(caseId).pk,
+          ':from': CASE_PARTITION.event,
+          ':to': AFTER_EVENTS,
+        },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: PAGE,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    const entry = items.find((item) => entersVisit(item, stageId, visit));
+    // The last page may reach below the entry: what is older than it is not the visit's.
+    if (entry) return eventsOf(items.filter((item) => String(item.at) >= String(entry.at)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return eventsOf(items);
 }

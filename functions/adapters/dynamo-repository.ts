@@ -32,7 +32,7 @@ import type {
 import type { CaseStanding } from '../domain/status-view';
 import { NotFoundError } from '../shared/errors';
 import { CaseCreator } from './dynamo-case-create';
-import { readCaseEvents } from './dynamo-case-events';
+import { readStageVisitEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
 import { readCaseStanding, readCaseView } from './dynamo-case-view';
@@ -106,10 +106,8 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
     return view;
   }
 
-  async getCaseEvents(caseId: string): Promise<Pick<CaseView, 'case' | 'events'> | undefined> {
-    const head = await readCaseEvents(this.db, this.table, caseId);
-    if (typeof head?.case.ttl === 'number') this.remember(caseId, head.case.ttl);
-    return head;
+  getStageVisitEvents(caseId: string, stageId: string, visit: number): Promise<CaseEvent[]> {
+    return readStageVisitEvents(this.db, this.table, caseId, stageId, visit);
   }
 
   getCaseStanding(caseId: string): Promise<CaseStanding | undefined> {

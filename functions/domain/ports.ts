@@ -112,8 +112,11 @@ export interface CaseRepository {
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   /** The case with its steps, events, delegates and processing log: the newest records, or 'all'. */
   getCaseView(caseId: string, processing?: ProcessingRead): Promise<CaseView | undefined>;
-  /** The case and its event log alone (read consistently): what its waiting is computed from. */
-  getCaseEvents(caseId: string): Promise<Pick<CaseView, 'case' | 'events'> | undefined>;
+  /**
+   * The case's events from the stage visit's entry (its STAGE_ENTERED) on, read consistently: what the
+   * visit's waiting is computed from, whatever came before it. All events if the entry was never logged.
+   */
+  getStageVisitEvents(caseId: string, stageId: string, visit: number): Promise<CaseEvent[]>;
   /** Where the case and its steps stand (read consistently): a status view's fields alone, nothing sealed. */
   getCaseStanding(caseId: string): Promise<CaseStanding | undefined>;
   /** `delegateId`: the link is a delegate's (delegation/), not the citizen's own. */

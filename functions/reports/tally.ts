@@ -13,7 +13,7 @@ import { caseWaiting, type StageWaiting } from './waiting';
 // tally is logged and never fails the submission or the step it counts: the case comes first.
 
 export interface TallyDeps {
-  repo: Pick<CaseRepository, 'getCaseEvents'>;
+  repo: Pick<CaseRepository, 'getStageVisitEvents'>;
   tally: ReportTally;
 }
 
@@ -59,15 +59,17 @@ export async function tallySubmission(deps: TallyDeps, s: Submitted): Promise<vo
 
 /**
  * When this submission completed its stage visit (both sides done), the visit's waiting counts. The
- * case's events are read consistently after the submission's own event: of two last steps submitted at
+ * visit's events are read consistently after the submission's own event: of two last steps submitted at
  * once, the later reader sees both, and the marker lets only one of them count it. One read, whichever
- * answer this is: the events say whether the visit is complete, as they do for the case view.
+ * answer this is: the events say whether the visit is complete, as they do for the case view. They are the
+ * visit's alone, from its entry on (the earlier ones have no say in it), so the read does not grow with the
+ * case's history. The case is the one the submission read, ACTIVE: the visit ends at its last answer, which
+ * is no later than this one, so whether the case closed since makes no difference to it.
  */
 async function tallyStageVisit(deps: TallyDeps, s: Submitted): Promise<void> {
-  const head = await deps.repo.getCaseEvents(s.record.caseId);
-  if (!head) return;
-  const closed = { status: head.case.status, at: head.case.updatedAt };
-  const waiting = caseWaiting(s.service, head.events, closed, new Date(s.submittedAt));
+  const events = await deps.repo.getStageVisitEvents(s.record.caseId, s.stage.id, s.visit);
+  const closed = { status: s.record.status, at: s.record.updatedAt };
+  const waiting = caseWaiting(s.service, events, closed, new Date(s.submittedAt));
   const visit = waiting.stages.find((v) => v.visit === s.visit && v.stageId === s.stage.id);
   if (!visit?.complete || visit.endedAt === undefined) return;
   const ended = { ...visit, endedAt: visit.endedAt };

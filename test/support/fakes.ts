@@ -41,6 +41,14 @@ import { AppError, ConflictError, NotFoundError, TokenRejectedError } from '../.
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/** A case's events from a stage visit's STAGE_ENTERED on (all of them if it has none), as the table reads them. */
+export function stageVisitEvents(events: readonly CaseEvent[], stageId: string, visit: number): CaseEvent[] {
+  const entry = events.find(
+    (e) => e.type === 'STAGE_ENTERED' && e.detail?.stageId === stageId && Number(e.detail?.visit) === visit,
+  );
+  return copy(entry ? events.filter((e) => e.at >= entry.at) : [...events]);
+}
+
 export class FakeRepository
   implements CaseRepository, CaseReopener, ProcessingLog, ProcessingPages, CaseEraser
 {
@@ -89,9 +97,12 @@ export class FakeRepository
       delegates,
     });
   }
-  async getCaseEvents(caseId: string) {
-    const c = this.cases.get(caseId);
-    return c && copy({ case: c, events: this.events.filter((e) => e.caseId === caseId) });
+  async getStageVisitEvents(caseId: string, stageId: string, visit: number) {
+    return stageVisitEvents(
+      this.events.filter((e) => e.caseId === caseId),
+      stageId,
+      visit,
+    );
   }
   async getCaseStanding(caseId: string) {
     const c = this.cases.get(caseId);

@@ -149,22 +149,44 @@ describe('getCaseView and appendEvent', () => {
     }
   });
 
-  it('getCaseEvents reads the case and its events, none of the steps, logs, delegates or markers', async () => {
+  it("getStageVisitEvents reads the log down to the visit's entry, and none of the steps, logs, delegates or markers", async () => {
     const record = caseRecord();
-    await repo.createCase(record, 'link-events');
-    await repo.openStep(stepInput(record.caseId, { phoneHash: 'ph-events', shortCode: 'B' }), 'invite');
-    await repo.appendEvent({ caseId: record.caseId, at: '2025-03-03T00:00:00.000Z', type: 'STEP_OPENED' });
+    await repo.createCase(record, 'link-visit');
+    await repo.openStep(stepInput(record.caseId, { phoneHash: 'ph-visit', shortCode: 'V' }), 'invite');
+    const at = (minute: number) => new Date(Date.UTC(2025, 2, 3, 9, minute)).toISOString();
+    const event = { caseId: record.caseId, actor: 'system' as const };
+    const entered = (minute: number, stageId: string, visit: number) =>
+      repo.appendEvent(
+        { ...event, at: at(minute), type: 'STAGE_ENTERED', detail: { stageId, visit } },
+        `stage-${stageId}-${visit}`,
+      );
+    await entered(0, 'prepare', 1);
+    await repo.appendEvent({
+      ...event,
+      at: at(1),
+      type: 'STEP_SUBMITTED',
+      stepId: 'present',
+      detail: { visit: 1 },
+    });
+    await entered(2, 'collect', 2);
+    // More of the visit than one page of the read holds.
+    for (let minute = 3; minute < 30; minute++)
+      await repo.appendEvent({ ...event, at: at(minute), type: 'STEP_REMINDED', stepId: 'collect' });
     const pk = keys.case(record.caseId).pk;
     for (const sk of ['LOG#2025-03-04T00:00:00.000Z#span', 'DELEGATE#d1', 'TALLY#visit-round-1'])
-      await local.db.send(
-        new PutCommand({ TableName: local.table.tableName, Item: { pk, sk, at: record.createdAt } }),
-      );
+      await local.db.send(new PutCommand({ TableName: local.table.tableName, Item: { pk, sk, at: at(40) } }));
 
-    const head = await repo.getCaseEvents(record.caseId);
-    expect(head?.case).toEqual(record);
-    expect(head?.events.map((e) => e.type)).toEqual(['CASE_CREATED', 'STEP_OPENED']);
-    expect(head && Object.keys(head).sort()).toEqual(['case', 'events']);
-    expect(await repo.getCaseEvents('missing')).toBeUndefined();
+    const visit = await repo.getStageVisitEvents(record.caseId, 'collect', 2);
+    expect(visit.map((e) => e.at)).toEqual(Array.from({ length: 28 }, (_, i) => at(i + 2)));
+    expect(visit[0]).toMatchObject({ type: 'STAGE_ENTERED', detail: { stageId: 'collect', visit: 2 } });
+    // The earlier visit's read stops at its own entry, and a visit whose entry was not logged reads them all.
+    expect(
+      (await repo.getStageVisitEvents(record.caseId, 'prepare', 1)).map((e) => e.type).slice(0, 3),
+    ).toEqual(['STAGE_ENTERED', 'STEP_SUBMITTED', 'STAGE_ENTERED']);
+    const all = await repo.getStageVisitEvents(record.caseId, 'prepare', 9);
+    expect(all.map((e) => e.type).slice(0, 2)).toEqual(['CASE_CREATED', 'STAGE_ENTERED']);
+    expect(all).toHaveLength(31);
+    expect(await repo.getStageVisitEvents('missing', 'collect', 1)).toEqual([]);
   });
 
   it('reads a case partition larger than one query page', async () => {
@@ -239,7 +261,6 @@ describe('getCaseView and appendEvent', () => {
     expect(await repo.hasEvent(record.caseId, opened.at, 'invite-present-1')).toBe(true);
     const expected = [{ type: 'CASE_CREATED' }, { ...opened }, { ...sms }, { ...later }];
     expect((await repo.getCaseView(record.caseId))?.events).toMatchObject(expected);
-    expect((await repo.getCaseEvents(record.caseId))?.events).toMatchObject(expected);
     // The group's item is the storage's business: no reader sees its key or its followers.
     const events = (await repo.getCaseView(record.caseId))?.events ?? [];
     expect(events.every((event) => !('sk' in event) && !('followedBy' in event))).toBe(true);

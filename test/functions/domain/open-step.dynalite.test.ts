@@ -81,7 +81,7 @@ describe('openStep on DynamoDB: the stage event', () => {
     ]);
     expect(notifier.sent).toHaveLength(1);
     // Read back, the SMS is an event of its own, after the step event it belongs to.
-    expect((await repo.getCaseEvents('case-1'))?.events.map((e) => `${e.type} ${e.stepId ?? ''}`)).toEqual([
+    expect((await repo.getCaseView('case-1'))?.events.map((e) => `${e.type} ${e.stepId ?? ''}`)).toEqual([
       'CASE_CREATED ',
       'STAGE_ENTERED ',
       'STEP_OPENED collect',

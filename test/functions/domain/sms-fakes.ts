@@ -22,6 +22,7 @@ import type { TaskRetimer } from '../../../functions/proposals/ports';
 import { TokenRejectedError } from '../../../functions/shared/errors';
 import { findService } from '../../../workflows/catalog';
 import type { Service } from '../../../workflows/schema';
+import { stageVisitEvents } from '../../support/fakes';
 
 // In-memory ports for the open-step and SMS domain tests, with the repository's documented semantics.
 
@@ -51,9 +52,12 @@ export class MemoryRepo implements CaseRepository {
     const steps = [...this.steps.values()].filter((s) => s.caseId === caseId);
     return { case: record, steps, events: this.events.filter((e) => e.caseId === caseId) };
   }
-  async getCaseEvents(caseId: string) {
-    const record = this.cases.get(caseId);
-    return record && { case: record, events: this.events.filter((e) => e.caseId === caseId) };
+  async getStageVisitEvents(caseId: string, stageId: string, visit: number) {
+    return stageVisitEvents(
+      this.events.filter((e) => e.caseId === caseId),
+      stageId,
+      visit,
+    );
   }
   async getCaseStanding(caseId: string) {
     const record = this.cases.get(caseId);

@@ -190,7 +190,7 @@ describe('proposing a due date', () => {
     const step = await repo.getStep(caseId, 'present');
     expect(step).toMatchObject({ status: 'DONE', taskToken: 'token-2' });
     expect(step?.tokenRetimed).toBeUndefined();
-    const events = (await repo.getCaseEvents(caseId))?.events ?? [];
+    const events = (await repo.getCaseView(caseId))?.events ?? [];
     expect(events.filter((e) => e.type === 'STEP_SUBMITTED')).toHaveLength(1);
   });
 
