@@ -1,7 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseEvent } from '../domain/model';
-import { eventsOf, type Item } from './dynamo-items';
+import { eventsOf, type Item, queryDown } from './dynamo-items';
 import { CASE_PARTITION, keys, pastPrefix } from './table-keys';
 
 // The events of one stage visit, for its waiting (reports/tally.ts): the log read down from its newest
@@ -27,29 +26,23 @@ export async function readStageVisitEvents(
   stageId: string,
   visit: number,
 ): Promise<CaseEvent[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': keys.case(caseId).pk,
-          ':from': CASE_PARTITION.event,
-          ':to': AFTER_EVENTS,
-        },
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        Limit: PAGE,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    const entry = items.find((item) => entersVisit(item, stageId, visit));
-    // The last page may reach below the entry: what is older than it is not the visit's.
-    if (entry) return eventsOf(items.filter((item) => String(item.at) >= String(entry.at)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return eventsOf(items);
+  const entered = (item: Item) => entersVisit(item, stageId, visit);
+  const items = await queryDown(
+    db,
+    table,
+    {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.case(caseId).pk,
+        ':from': CASE_PARTITION.event,
+        ':to': AFTER_EVENTS,
+      },
+      ConsistentRead: true,
+    },
+    PAGE,
+    (read) => read.some(entered),
+  );
+  const entry = items.find(entered);
+  // The last page may reach below the entry: what is older than it is not the visit's.
+  return eventsOf(entry ? items.filter((item) => String(item.at) >= String(entry.at)) : items);
 }

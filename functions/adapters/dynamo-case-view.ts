@@ -10,6 +10,7 @@ import {
   omit,
   projectionOf,
   queryAll,
+  queryDown,
   toCase,
   toProcessing,
   toStep,
@@ -128,20 +129,6 @@ async function newestRecords(
   input: { KeyConditionExpression: string; ExpressionAttributeValues: Item; ConsistentRead: boolean },
 ): Promise<Item[]> {
   const wanted = PROCESSING_SHOWN + 1;
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: table,
-        ...input,
-        ScanIndexForward: false,
-        Limit: wanted - items.length,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start && items.length < wanted);
-  return items;
+  const items = await queryDown(db, table, input, wanted, (read) => read.length >= wanted);
+  return items.slice(0, wanted);
 }

@@ -135,6 +135,35 @@ export async function queryAll(
   return items;
 }
 
+/**
+ * A query's range read down from its top (the newest first, where keys sort by time), a page of `pageSize`
+ * at a time, until `enough` says the items read so far suffice or the range ends.
+ */
+export async function queryDown(
+  db: DynamoDBDocumentClient,
+  table: string,
+  input: Omit<QueryCommandInput, 'TableName' | 'ScanIndexForward' | 'Limit' | 'ExclusiveStartKey'>,
+  pageSize: number,
+  enough: (items: readonly Item[]) => boolean,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        ...input,
+        ScanIndexForward: false,
+        Limit: pageSize,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start && !enough(items));
+  return items;
+}
+
 /** One PutItem, conditional when `condition` is given (a failed condition throws; see isConditionFailed). */
 export async function putItem(
   db: DynamoDBDocumentClient,
