@@ -63,13 +63,16 @@ export async function tallySubmission(deps: TallyDeps, s: Submitted): Promise<vo
  * once, the later reader sees both, and the marker lets only one of them count it. One read, whichever
  * answer this is: the events say whether the visit is complete, as they do for the case view. They are the
  * visit's alone, from its entry on (the earlier ones have no say in it), so the read does not grow with the
- * case's history. The case is the one the submission read, ACTIVE: the visit ends at its last answer, which
- * is no later than this one, so whether the case closed since makes no difference to it.
+ * case's history. The case is the one the submission read, ACTIVE: a complete visit ends at its last answer,
+ * which is among the events read, so whether the case closed since makes no difference to it.
  */
 async function tallyStageVisit(deps: TallyDeps, s: Submitted): Promise<void> {
   const events = await deps.repo.getStageVisitEvents(s.record.caseId, s.stage.id, s.visit);
   const closed = { status: s.record.status, at: s.record.updatedAt };
-  const waiting = caseWaiting(s.service, events, closed, new Date(s.submittedAt));
+  // Counted up to the newest event read: an answer whose event is written again later (a retry after a
+  // lost write) may be older than the other side's, which ended the visit.
+  const newest = Math.max(Date.parse(s.submittedAt), ...events.map((event) => Date.parse(event.at)));
+  const waiting = caseWaiting(s.service, events, closed, new Date(newest));
   const visit = waiting.stages.find((v) => v.visit === s.visit && v.stageId === s.stage.id);
   if (!visit?.complete || visit.endedAt === undefined) return;
   const ended = { ...visit, endedAt: visit.endedAt };

@@ -62,6 +62,7 @@ describe('submitStep', () => {
   let deps: { repo: FakeRepository; engine: FakeEngine; clock: typeof clock; vault: PiiVault };
 
   beforeEach(async () => {
+    clock.set('2026-03-02T10:00:00.000Z');
     repo = new FakeRepository();
     engine = new FakeEngine();
     deps = { repo, engine, clock, vault };
@@ -302,6 +303,40 @@ describe('submitStep', () => {
       ['prepare', 'provider', 1],
     ]);
     expect(repo.events.filter((e) => e.type === 'STEP_SUBMITTED')).toHaveLength(2);
+  });
+
+  it("ends a visit at the other side's later answer when a lost answer is counted on its retry", async () => {
+    const tally = new MemoryReportTally();
+    const counted = { ...deps, tally };
+    const event = { caseId: 'case1', actor: 'system' as const };
+    await repo.appendEvent({
+      ...event,
+      at: '2026-03-02T09:00:00.000Z',
+      type: 'STAGE_ENTERED',
+      detail: { stageId: 'prepare', visit: 1 },
+    });
+    // The citizen's answer at 10:00 stands, but its event is lost; the provider answers at 10:30.
+    const append = repo.appendEvent.bind(repo);
+    repo.appendEvent = async () => {
+      throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+    };
+    await expect(submitStep(counted, request())).rejects.toThrow('Internal');
+    repo.appendEvent = append;
+    await repo.appendEvent({
+      ...event,
+      at: '2026-03-02T10:30:00.000Z',
+      type: 'STEP_SUBMITTED',
+      actor: 'provider',
+      stepId: 'plan-route',
+      detail: { visit: 1 },
+    });
+    // The citizen tries again at 11:00: the answer's event is restored, and the visit counted.
+    clock.set('2026-03-02T11:00:00.000Z');
+    await failure(submitStep(counted, request()));
+    const counts = (side: string) => [...tally.rows.values()].find((row) => row.side === side)?.counts;
+    // Both busy from 09:00 to 10:00; then the citizen waited on the provider until 10:30.
+    expect(counts('citizen')).toMatchObject({ visits: 1, waited: 1800, shared: 3600 });
+    expect(counts('provider')).toMatchObject({ visits: 1, waited: 0, shared: 3600 });
   });
 
   it('counts the submission when open-step already completed the re-armed step with the stored data', async () => {
