@@ -42,11 +42,17 @@ import { AppError, ConflictError, NotFoundError, TokenRejectedError } from '../.
 const copy = <T>(value: T): T => structuredClone(value);
 
 /** A case's events from a stage visit's STAGE_ENTERED on (all of them if it has none), as the table reads them. */
-export function stageVisitEvents(events: readonly CaseEvent[], stageId: string, visit: number): CaseEvent[] {
-  const entry = events.find(
+export function stageVisitEvents(
+  events: readonly CaseEvent[],
+  caseId: string,
+  stageId: string,
+  visit: number,
+): CaseEvent[] {
+  const own = events.filter((e) => e.caseId === caseId);
+  const entry = own.find(
     (e) => e.type === 'STAGE_ENTERED' && e.detail?.stageId === stageId && Number(e.detail?.visit) === visit,
   );
-  return copy(entry ? events.filter((e) => e.at >= entry.at) : [...events]);
+  return copy(entry ? own.filter((e) => e.at >= entry.at) : own);
 }
 
 export class FakeRepository
@@ -98,11 +104,7 @@ export class FakeRepository
     });
   }
   async getStageVisitEvents(caseId: string, stageId: string, visit: number) {
-    return stageVisitEvents(
-      this.events.filter((e) => e.caseId === caseId),
-      stageId,
-      visit,
-    );
+    return stageVisitEvents(this.events, caseId, stageId, visit);
   }
   async getCaseStanding(caseId: string) {
     const c = this.cases.get(caseId);

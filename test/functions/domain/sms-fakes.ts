@@ -53,11 +53,7 @@ export class MemoryRepo implements CaseRepository {
     return { case: record, steps, events: this.events.filter((e) => e.caseId === caseId) };
   }
   async getStageVisitEvents(caseId: string, stageId: string, visit: number) {
-    return stageVisitEvents(
-      this.events.filter((e) => e.caseId === caseId),
-      stageId,
-      visit,
-    );
+    return stageVisitEvents(this.events, caseId, stageId, visit);
   }
   async getCaseStanding(caseId: string) {
     const record = this.cases.get(caseId);

@@ -263,17 +263,33 @@ describe('submitStep', () => {
     expect(engine.completed).toHaveLength(1);
   });
 
-  it('tallies a lost answer for the service report on the retry that restores its event, once', async () => {
-    const tally = new MemoryReportTally();
-    const counted = { ...deps, tally };
-    // The provider's side of the visit is done; the citizen's answer completes it.
-    const event = { caseId: 'case1', actor: 'system' as const };
-    await repo.appendEvent({
+  const event = { caseId: 'case1', actor: 'system' as const };
+  /** The visit the citizen's step belongs to begins at 09:00. */
+  const enterPrepare = () =>
+    repo.appendEvent({
       ...event,
       at: '2026-03-02T09:00:00.000Z',
       type: 'STAGE_ENTERED',
       detail: { stageId: 'prepare', visit: 1 },
     });
+  /** `work` runs while every event write fails, as a lost write does. */
+  const withEventsLost = async (work: () => Promise<unknown>) => {
+    const append = repo.appendEvent.bind(repo);
+    repo.appendEvent = async () => {
+      throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+    };
+    try {
+      await work();
+    } finally {
+      repo.appendEvent = append;
+    }
+  };
+
+  it('tallies a lost answer for the service report on the retry that restores its event, once', async () => {
+    const tally = new MemoryReportTally();
+    const counted = { ...deps, tally };
+    // The provider's side of the visit is done; the citizen's answer completes it.
+    await enterPrepare();
     await repo.appendEvent({
       ...event,
       at: '2026-03-02T09:30:00.000Z',
@@ -282,13 +298,8 @@ describe('submitStep', () => {
       stepId: 'plan-route',
       detail: { visit: 1 },
     });
-    const append = repo.appendEvent.bind(repo);
-    repo.appendEvent = async () => {
-      throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
-    };
-    await expect(submitStep(counted, request())).rejects.toThrow('Internal');
+    await withEventsLost(() => expect(submitStep(counted, request())).rejects.toThrow('Internal'));
     expect(tally.rows.size).toBe(0);
-    repo.appendEvent = append;
     const again = await failure(submitStep(counted, request()));
     expect([again.code, again.details?.status]).toEqual(['STEP_NOT_OPEN', 'DONE']);
     const visits = () => [...tally.rows.values()].map((row) => [row.stageId, row.side, row.counts.visits]);
@@ -308,20 +319,9 @@ describe('submitStep', () => {
   it("ends a visit at the other side's later answer when a lost answer is counted on its retry", async () => {
     const tally = new MemoryReportTally();
     const counted = { ...deps, tally };
-    const event = { caseId: 'case1', actor: 'system' as const };
-    await repo.appendEvent({
-      ...event,
-      at: '2026-03-02T09:00:00.000Z',
-      type: 'STAGE_ENTERED',
-      detail: { stageId: 'prepare', visit: 1 },
-    });
+    await enterPrepare();
     // The citizen's answer at 10:00 stands, but its event is lost; the provider answers at 10:30.
-    const append = repo.appendEvent.bind(repo);
-    repo.appendEvent = async () => {
-      throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
-    };
-    await expect(submitStep(counted, request())).rejects.toThrow('Internal');
-    repo.appendEvent = append;
+    await withEventsLost(() => expect(submitStep(counted, request())).rejects.toThrow('Internal'));
     await repo.appendEvent({
       ...event,
       at: '2026-03-02T10:30:00.000Z',
