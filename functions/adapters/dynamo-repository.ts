@@ -36,7 +36,7 @@ import { readStageVisitEvents } from './dynamo-case-events';
 import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
 import { readCaseStanding, readCaseView } from './dynamo-case-view';
-import { putItem, toCase } from './dynamo-items';
+import { projectionOf, putItem, toCase } from './dynamo-items';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
 import { readProcessingPage } from './dynamo-processing-page';
@@ -233,8 +233,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
       new GetCommand({
         TableName: this.table,
         Key: keys.case(caseId),
-        ProjectionExpression: '#ttl',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ...projectionOf(['ttl']),
         // open-step runs right after create-case, possibly in another container.
         ConsistentRead: true,
       }),

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachPage } from '../adapters/dynamo-batch';
+import { projectionOf } from '../adapters/dynamo-items';
 import { keys, TABLE } from '../adapters/table-keys';
 import type { CaseStatus } from '../domain/model';
 import type { RoundSpread } from './model';
@@ -25,8 +26,7 @@ export async function spreadOfRound(
   const spread: RoundSpread = { stages: {}, statuses: {}, counted: 0 };
   const projected = {
     ...query,
-    ProjectionExpression: '#stage, #status',
-    ExpressionAttributeNames: { '#stage': 'stage', '#status': 'status' },
+    ...projectionOf(['stage', 'status']),
   };
   await forEachPage(db, projected, (items) => {
     for (const item of items) {

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWrite, countQuery, forEachPage } from '../adapters/dynamo-batch';
-import type { Item } from '../adapters/dynamo-items';
+import { type Item, projectionOf } from '../adapters/dynamo-items';
 import { keys } from '../adapters/table-keys';
 import { NotFoundError } from '../shared/errors';
 import type { RowError, RowFailure } from './model';
@@ -139,8 +139,7 @@ export class RoundReports {
       new GetCommand({
         TableName: this.table,
         Key: keys.round(roundId),
-        ProjectionExpression: '#ttl',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ...projectionOf(['ttl']),
         ConsistentRead: true,
       }),
     );
