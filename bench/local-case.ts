@@ -121,7 +121,8 @@ export class CaseDriver {
    */
   private async waitFor(signal: AbortSignal, label: string, caseId: string, test: (v: CaseView) => boolean) {
     const t = performance.now();
-    // A stage takes tens of ms to open (engine, then open-step per step), so the first look waits a bit.
+    // The first look goes at once: a wait may be over by then (the completion usually is). The pauses
+    // after it start at pollMs and grow: a stage takes tens of ms to open (engine, then open-step per step).
     for (let pause = this.o.pollMs; ; pause = Math.min(pause * 1.5, 8 * this.o.pollMs)) {
       signal.throwIfAborted();
       this.samples.add('poll', 0);
