@@ -46,10 +46,11 @@ const nl: Texts = {
   retry: 'Uw antwoord kwam net niet aan. Stuur het over een paar minuten nog een keer.',
   webOnly: 'Deze stap beantwoordt u via de link in onze sms.',
   helpNone: 'Er staat nu niets voor u open. Stuur STOP om u af te melden.',
-  help: (list) => `Open: ${list}. Stuur de code en uw antwoord, bv. ${example(list, 'ja')}. STOP = afmelden.`,
+  help: (list) =>
+    `Open: ${ended(list)} Stuur de code en uw antwoord, bv. ${example(list, 'ja')}. STOP = afmelden.`,
   needCode: (list) =>
-    `Welke stap bedoelt u? Zet de code voor uw antwoord, bv. ${example(list, 'ja')}. Open: ${list}.`,
-  unknownCode: (code, list) => `Code ${code} kennen we niet. Open: ${list}.`,
+    `Welke stap bedoelt u? Zet de code voor uw antwoord, bv. ${example(list, 'ja')}. Open: ${ended(list)}`,
+  unknownCode: (code, list) => `Code ${code} kennen we niet. Open: ${ended(list)}`,
   unclear: (hint) => `We begrijpen uw antwoord niet. ${hint}`,
   invalid: (hint) => `Dit antwoord kunnen we niet opslaan. ${hint}`,
   yesNo: 'Antwoord met JA of NEE.',
@@ -77,10 +78,10 @@ const en: Texts = {
   webOnly: 'Please answer this step through the link in our text.',
   helpNone: 'Nothing is waiting for you right now. Send STOP to opt out.',
   help: (list) =>
-    `Open: ${list}. Send the code and your answer, e.g. ${example(list, 'yes')}. STOP = opt out.`,
+    `Open: ${ended(list)} Send the code and your answer, e.g. ${example(list, 'yes')}. STOP = opt out.`,
   needCode: (list) =>
-    `Which step do you mean? Put the code first, e.g. ${example(list, 'yes')}. Open: ${list}.`,
-  unknownCode: (code, list) => `We do not know code ${code}. Open: ${list}.`,
+    `Which step do you mean? Put the code first, e.g. ${example(list, 'yes')}. Open: ${ended(list)}`,
+  unknownCode: (code, list) => `We do not know code ${code}. Open: ${ended(list)}`,
   unclear: (hint) => `We did not understand your answer. ${hint}`,
   invalid: (hint) => `We cannot save this answer. ${hint}`,
   yesNo: 'Reply YES or NO.',
@@ -99,6 +100,11 @@ export const TEXTS: Record<Locale, Texts> = { nl, en };
 /** In the citizen's language when a case tells it, else Dutch then English. */
 export function say(locale: Locale | undefined, pick: (t: Texts) => string): string {
   return locale ? pick(TEXTS[locale]) : `${pick(nl)} / ${pick(en)}`;
+}
+
+/** The list as a sentence: a title that ends in '?' or '.' gets no second full stop. */
+function ended(list: string): string {
+  return /[.?!]$/.test(list) ? list : `${list}.`;
 }
 
 function example(list: string, answer: string): string {

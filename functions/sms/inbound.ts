@@ -66,7 +66,14 @@ export async function receiveSms(deps: SmsInboundDeps, sms: InboundSms): Promise
   const settled = { outcome: 'settled' } as const;
   const open = await candidates(deps, phoneHash);
   const locale = open[0]?.record.citizen.locale;
-  const list = open.map((c) => ({ code: c.step.shortCode ?? '', title: c.definition.title[locale ?? 'nl'] }));
+  // Only what a text can answer is offered by code: a step answered through the link had no code in
+  // its invitation, unless the organisation's proposed due date waits for a yes or no. Each title is
+  // in its own case's language, as its invitation was.
+  const bySms = open.filter((c) => c.definition.sms || (deps.proposals && openProviderProposal(c.step)));
+  const list = bySms.map((c) => ({
+    code: c.step.shortCode ?? '',
+    title: c.definition.title[c.record.citizen.locale],
+  }));
 
   const keyword = keywordOf(sms.body);
   if (keyword) {
@@ -76,15 +83,20 @@ export async function receiveSms(deps: SmsInboundDeps, sms: InboundSms): Promise
     if (keyword !== 'help') await repo.setOptOut(phoneHash, keyword === 'stop');
     if (keyword === 'stop') return say(locale, (t) => t.optedOut);
     if (keyword === 'start') return say(locale, (t) => t.optedIn);
-    return open.length === 0 ? say(locale, (t) => t.helpNone) : fitList(list, TEXTS[locale ?? 'nl'].help);
+    if (open.length === 0) return say(locale, (t) => t.helpNone);
+    return bySms.length === 0 ? say(locale, (t) => t.webOnly) : fitList(list, TEXTS[locale ?? 'nl'].help);
   }
 
   const { code, rest } = splitCode(sms.body);
-  const target = code ? open.find((c) => c.step.shortCode === code) : open.length === 1 ? open[0] : undefined;
+  // Without a code: the one step a text can answer, or else the one open step (whose reply may be
+  // that it is answered through the link).
+  const alone = bySms.length === 1 ? bySms[0] : open.length === 1 ? open[0] : undefined;
+  const target = code ? open.find((c) => c.step.shortCode === code) : alone;
   if (!target) {
     const first = await claim(settled);
     if (!first.fresh) return replayed(deps, sms, first.claim);
     if (open.length === 0) return say(locale, (t) => t.none);
+    if (bySms.length === 0) return say(locale, (t) => t.webOnly);
     const t = TEXTS[locale ?? 'nl'];
     return code ? fitList(list, (l) => t.unknownCode(code, l)) : fitList(list, t.needCode);
   }

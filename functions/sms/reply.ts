@@ -21,9 +21,17 @@ const YES = new Set(['ja', 'j', 'yes', 'y']);
 const NO = new Set(['nee', 'n', 'no']);
 const EDGE_PUNCTUATION = /^[\s.,:;!?'"()-]+|[\s.,:;!?'"()-]+$/g;
 
-/** Lower case without accents or surrounding punctuation: 'Jà!' and 'ja' read the same. */
+/**
+ * Lower case without accents or surrounding punctuation: 'Jà!' and 'ja' read the same. Compatibility
+ * forms fold too (a phone's full-width 'ｊａ'), and invisible format characters (a zero-width space
+ * pasted along) are dropped, so a word that looks right to the citizen reads right.
+ */
 export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(EDGE_PUNCTUATION, '');
+  return text
+    .normalize('NFKD')
+    .replace(/[\p{M}\p{Cf}]/gu, '')
+    .toLowerCase()
+    .replace(EDGE_PUNCTUATION, '');
 }
 
 /** A keyword only when it is the whole message: 'stop de bak hier' is an answer, not an opt-out. */

@@ -101,7 +101,8 @@ describe('answers', () => {
     const code = await open('case-1');
     const unknown = code === 'Z9' ? 'Z8' : 'Z9';
     const reply = await sms(`${unknown} ja`);
-    expect(reply).toBe(`Code ${unknown} kennen we niet. Open: ${code} ${stepTitle(waste, 'present', 'nl')}.`);
+    // The title is a question ('Afval aangeboden?'): no full stop after it.
+    expect(reply).toBe(`Code ${unknown} kennen we niet. Open: ${code} ${stepTitle(waste, 'present', 'nl')}`);
     expect(engine.completed).toEqual([]);
   });
 
@@ -311,6 +312,33 @@ describe('keywords', () => {
     expect(reply).toContain(b);
     expect(smsSegments(reply)).toBe(1);
     expect(await sms('INFO')).toBe(reply);
+  });
+
+  it("offers by code only the steps a text can answer, each titled in its own case's language", async () => {
+    const web = await open('case-1', {
+      serviceId: 'child-development',
+      stageId: 'observe',
+      stepId: 'parent-observations',
+      locale: 'en',
+    });
+    const text = await open('case-2', { locale: 'nl' });
+    const help = await sms('HELP');
+    expect(help).toContain(`${text} ${stepTitle(waste, 'present', 'nl')}`);
+    expect(help).not.toContain(web);
+    // The title ends in '?': the list gets no second full stop.
+    expect(help).not.toContain('?.');
+    // A bare answer goes to the one step a text can answer.
+    expect(await sms('ja')).toBe(confirmation('case-2', text));
+    expect(engine.completed.map((c) => c.taskToken)).toEqual(['token-case-2']);
+  });
+
+  it('points to the link when only steps answered through it are open', async () => {
+    const observe = { serviceId: 'child-development', stageId: 'observe', stepId: 'parent-observations' };
+    await open('case-1', observe);
+    await open('case-2', observe);
+    expect(await sms('HELP')).toBe(TEXTS.nl.webOnly);
+    expect(await sms('Hij leest graag')).toBe(TEXTS.nl.webOnly);
+    expect(engine.completed).toEqual([]);
   });
 
   it('HELP without open steps says so in both languages', async () => {

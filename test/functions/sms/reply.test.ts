@@ -93,6 +93,9 @@ describe('parseAnswer', () => {
     ['Nee.', false],
     ['n', false],
     ['NO', false],
+    // A phone's full-width letters, and a zero-width space pasted along: they look like 'ja'.
+    ['ｊａ', true],
+    ['Ja\u200b', true],
   ])('reads yes/no %j', (answer, value) => {
     expect(parseAnswer(yesNo, answer)).toEqual({ ok: true, data: { presented: value } });
   });
