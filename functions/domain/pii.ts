@@ -117,9 +117,13 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Normalises a phone number to E.164; Dutch national numbers (06...) become +31. */
+/**
+ * Normalises a phone number to E.164; Dutch national numbers (06...) become +31. The national trunk
+ * prefix written after a country code, '+31 (0)6 ...' as Dutch letterheads and e-mail signatures
+ * have it, is left out.
+ */
 export function normalizePhone(input: string): string | undefined {
-  let p = input.replace(/[\s\-().]/g, '');
+  let p = input.replace(/^(\s*(?:\+|00)\s*[1-9]\d{0,2})\s*\(0\)/, '$1').replace(/[\s\-().]/g, '');
   if (p.startsWith('00')) p = `+${p.slice(2)}`;
   else if (/^0[1-9]/.test(p)) p = `+31${p.slice(1)}`;
   return /^\+[1-9]\d{7,14}$/.test(p) ? p : undefined;

@@ -98,7 +98,8 @@ describe('control characters spelled out (no Unicode tables at load)', () => {
 
 describe('contact data', () => {
   it('takes Dutch mobile numbers in any usual notation, as E.164', () => {
-    for (const value of ['0612345678', '06-1234 5678', '+31 6 12345678', '0031612345678'])
+    const notations = ['0612345678', '06-1234 5678', '+31 6 12345678', '0031612345678', '+31 (0)6 12345678'];
+    for (const value of [...notations, '0031(0)612345678'])
       expect(dutchMobile.parse(value)).toBe('+31612345678');
   });
 
