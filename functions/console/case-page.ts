@@ -1,5 +1,5 @@
 import type { Field, Service } from '../../workflows/schema';
-import type { CaseDto, StepView } from '../domain/case-dto';
+import { type CaseDto, type StepView, shownStepStatus } from '../domain/case-dto';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { type FormState, stepForm } from '../pages/form';
@@ -15,7 +15,7 @@ import { historyLine, historyNames } from './history-text';
 import { HISTORY_WORDS } from './history-words';
 import { WORDS } from './text';
 
-const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
+const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral', CLOSED: 'neutral' } as const;
 
 // One case for staff: what went wrong if it FAILED, per stage the two lanes, the provider's open steps
 // as forms, the citizen link, the event history and the cancel form.
@@ -46,10 +46,11 @@ function stepCard(view: StepView, input: CasePageInput): string {
   const t = WORDS[locale];
   const def = service.stages.flatMap((s) => s.steps).find((s) => s.id === view.stepId);
   if (!def) return '';
+  const status = shownStepStatus(view, dto.status);
   const parts = [
-    `<h4>${esc(view.title[locale])}</h4><p><span class="utrecht-status-badge utrecht-status-badge--${BADGE[view.status]}">${t.stepStatus[view.status]}</span>`,
+    `<h4>${esc(view.title[locale])}</h4><p><span class="utrecht-status-badge utrecht-status-badge--${BADGE[status]}">${t.stepStatus[status]}</span>`,
   ];
-  if (view.status === 'OPEN' && view.dueAt) parts.push(` · ${t.due} ${esc(formatDate(view.dueAt, locale))}`);
+  if (status === 'OPEN' && view.dueAt) parts.push(` · ${t.due} ${esc(formatDate(view.dueAt, locale))}`);
   if (view.status === 'DONE' && view.submittedAt)
     parts.push(
       ` · ${t.submitted} ${esc(formatDate(view.submittedAt, locale))}${view.channel ? ` (${HISTORY_WORDS[locale].channel[view.actor][view.channel]})` : ''}${answeredByText(view.answeredBy, locale)}`,

@@ -1,5 +1,5 @@
 import type { Service } from '../../workflows/schema';
-import type { CaseDto } from '../domain/case-dto';
+import { type CaseDto, shownStepStatus } from '../domain/case-dto';
 import { CASE_STATUSES, type CaseStatus, type Locale } from '../domain/model';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
@@ -8,7 +8,7 @@ import type { CaseProgress } from './progress';
 import { REPORT_TITLE } from './report-page';
 import { WORDS } from './text';
 
-const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
+const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral', CLOSED: 'neutral' } as const;
 
 // The console home (services of the staff's kind) and a service's case list with both sides'
 // progress at a glance, filters and cursor pagination.
@@ -49,10 +49,10 @@ function side(dto: CaseDto, actor: 'citizen' | 'provider', p: CaseProgress, loca
     .join(' · ');
   const steps = dto.steps
     .filter((v) => v.actor === actor)
-    .map(
-      (v) =>
-        `<li><span class="utrecht-status-badge utrecht-status-badge--${BADGE[v.status]}">${t.stepStatus[v.status]}</span> ${esc(v.title[locale])}</li>`,
-    )
+    .map((v) => {
+      const status = shownStepStatus(v, dto.status);
+      return `<li><span class="utrecht-status-badge utrecht-status-badge--${BADGE[status]}">${t.stepStatus[status]}</span> ${esc(v.title[locale])}</li>`;
+    })
     .join('');
   return `<p>${esc(counts)}</p><ul class="cp-steps">${steps}</ul>`;
 }

@@ -1,5 +1,5 @@
 import type { Service } from '../../workflows/schema';
-import type { CaseDto } from '../domain/case-dto';
+import { type CaseDto, shownStepStatus } from '../domain/case-dto';
 import type { Actor } from '../domain/model';
 
 // Figures for the console computed from case views: each side's progress, who a case waits on,
@@ -19,16 +19,18 @@ export interface CaseProgress {
   waitingOn: WaitingOn;
 }
 
-const isOverdue = (s: CaseDto['steps'][number], nowMs: number) =>
-  s.status === 'OPEN' && s.dueAt !== undefined && Date.parse(s.dueAt) < nowMs;
+const isPastDue = (s: CaseDto['steps'][number], nowMs: number) =>
+  s.dueAt !== undefined && Date.parse(s.dueAt) < nowMs;
 
+/** A step left open when its case ended counts neither as open nor as overdue (shownStepStatus). */
 export function progressOf(dto: CaseDto, nowMs: number): CaseProgress {
   const side = (actor: Actor): SideProgress => {
     const steps = dto.steps.filter((s) => s.actor === actor);
+    const open = steps.filter((s) => shownStepStatus(s, dto.status) === 'OPEN');
     return {
       done: steps.filter((s) => s.status === 'DONE').length,
-      open: steps.filter((s) => s.status === 'OPEN').length,
-      overdue: steps.filter((s) => isOverdue(s, nowMs)).length,
+      open: open.length,
+      overdue: open.filter((s) => isPastDue(s, nowMs)).length,
       total: steps.length,
     };
   };

@@ -67,6 +67,19 @@ export interface CaseDto {
   proposals?: ProposalView[];
 }
 
+/**
+ * How a page shows a step: one still OPEN when its case ended (expired or stopped before it was
+ * answered) takes no answer any more, so it reads CLOSED, without a due date to keep. The API keeps
+ * the step as it stood; the case's own status says that it ended.
+ */
+export function shownStepStatus(
+  step: Pick<StepView, 'status'>,
+  caseStatus: CaseStatus,
+): StepView['status'] | 'CLOSED' {
+  const ended = caseStatus !== 'ACTIVE' && caseStatus !== 'FAILED';
+  return step.status === 'OPEN' && ended ? 'CLOSED' : step.status;
+}
+
 /** A step in a status view: its status and timings, never its answers or who answered. */
 export type StepStatus = Omit<StepView, 'title' | 'data' | 'answeredBy'>;
 

@@ -1,6 +1,6 @@
 import type { Field, Service } from '../../workflows/schema';
 import type { Created, DelegateContext, DelegateFormState } from '../delegation/page-input';
-import type { CaseDto, StepView } from '../domain/case-dto';
+import { type CaseDto, type StepView, shownStepStatus } from '../domain/case-dto';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { answeredByLine, delegateBanner, delegatesSection, notYoursLine } from './delegates';
@@ -48,7 +48,7 @@ function shown(field: Field | undefined, value: FieldValue, locale: Locale): str
   return String(value);
 }
 
-const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral' } as const;
+const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral', CLOSED: 'neutral' } as const;
 
 function answers(fields: Field[], data: StepView['data'], locale: Locale): string {
   if (!data) return '';
@@ -69,10 +69,11 @@ function stepCard(view: StepView, input: CasePageInput, org: string): string {
   const t = TEXT[locale];
   const def = service.stages.flatMap((s) => s.steps).find((s) => s.id === view.stepId);
   if (!def) return '';
+  const status = shownStepStatus(view, dto.status);
   const meta = [
-    `<span class="utrecht-status-badge utrecht-status-badge--${BADGE[view.status]}">${t.status[view.status]}</span>`,
+    `<span class="utrecht-status-badge utrecht-status-badge--${BADGE[status]}">${t.status[status]}</span>`,
   ];
-  if (view.status === 'OPEN' && view.dueAt)
+  if (status === 'OPEN' && view.dueAt)
     meta.push(`<span>${t.due} ${esc(formatDate(view.dueAt, locale))}</span>`);
   if (view.status === 'DONE' && view.submittedAt)
     meta.push(`<span>${t.submitted} ${esc(formatDate(view.submittedAt, locale))}</span>`);

@@ -8,7 +8,7 @@ export const TEXT = {
     you: 'Wat u doet',
     provider: 'Wat {org} doet',
     stage: 'Fase',
-    status: { OPEN: 'Open', DONE: 'Klaar', PENDING: 'Nog niet aan de beurt' },
+    status: { OPEN: 'Open', DONE: 'Klaar', PENDING: 'Nog niet aan de beurt', CLOSED: 'Gesloten' },
     caseStatus: {
       ACTIVE: 'Loopt',
       FAILED: 'Onderbroken',
@@ -45,7 +45,7 @@ export const TEXT = {
     you: 'What you do',
     provider: 'What {org} does',
     stage: 'Stage',
-    status: { OPEN: 'Open', DONE: 'Done', PENDING: 'Not yet' },
+    status: { OPEN: 'Open', DONE: 'Done', PENDING: 'Not yet', CLOSED: 'Closed' },
     caseStatus: {
       ACTIVE: 'In progress',
       FAILED: 'Interrupted',

@@ -14,7 +14,7 @@ const providerStep = round?.steps.find((s) => s.actor === 'provider')?.id as str
 
 function view(
   steps: Partial<CaseView['steps'][number]>[],
-  status: 'ACTIVE' | 'COMPLETED' = 'ACTIVE',
+  status: CaseView['case']['status'] = 'ACTIVE',
 ): CaseView {
   return {
     case: {
@@ -79,6 +79,16 @@ describe('console figures', () => {
     });
     const closed = caseDto(service, view([{ stepId: citizenStep }], 'COMPLETED'), 'provider', vault);
     expect(progressOf(closed, now).waitingOn).toBe('none');
+  });
+
+  it('counts a step left open when its case ended neither as open nor as overdue', () => {
+    for (const status of ['EXPIRED', 'CANCELLED'] as const) {
+      const ended = caseDto(service, view([{ stepId: citizenStep }], status), 'provider', vault);
+      expect(ended.steps.find((s) => s.stepId === citizenStep)?.status).toBe('OPEN');
+      expect(progressOf(ended, now).citizen).toMatchObject({ open: 0, overdue: 0 });
+    }
+    const failed = caseDto(service, view([{ stepId: citizenStep }], 'FAILED'), 'provider', vault);
+    expect(progressOf(failed, now).citizen).toMatchObject({ open: 1, overdue: 1 });
   });
 
   it('takes the median hours from opened to submitted per stage and side', () => {

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { CaseStatus } from '../../../functions/domain/model';
+import { PiiVault } from '../../../functions/domain/pii';
+import type { CaseView } from '../../../functions/domain/ports';
+import { caseDto } from '../../../functions/domain/views';
+import { casePage } from '../../../functions/pages/case-page';
+import { findService } from '../../../workflows/catalog';
+import type { Service } from '../../../workflows/schema';
+
+const service = findService('waste-collection') as Service;
+const vault = new PiiVault('case-page-test-key-0123456789abcdefghijklmn');
+const present = 'present';
+
+/** The citizen's page of a case whose citizen step `present` is still open in the table. */
+function page(status: CaseStatus): string {
+  const at = '2026-03-01T00:00:00.000Z';
+  const view: CaseView = {
+    case: {
+      caseId: 'c1',
+      serviceId: service.id,
+      org: 'gemeente-utrecht',
+      status,
+      citizen: { locale: 'nl' },
+      createdAt: at,
+      updatedAt: at,
+      requestHash: 'h',
+      linkExpiresAt: '2099-01-01T00:00:00.000Z',
+      ttl: 1,
+    },
+    steps: [
+      {
+        caseId: 'c1',
+        stepId: present,
+        actor: 'citizen',
+        status: 'OPEN',
+        visit: 1,
+        openedAt: at,
+        dueAt: '2026-03-05T00:00:00.000Z',
+        expiresAt: '2026-03-09T00:00:00.000Z',
+        reminders: 0,
+        escalated: true,
+      },
+    ],
+    events: [],
+  };
+  const dto = caseDto(service, view, 'citizen', vault, 'all', new Date('2026-03-10T00:00:00.000Z'));
+  return casePage({ dto, service, locale: 'nl', basePath: '/c/t', root: '', csrf: 'x' });
+}
+
+/** The card of step `present`: from its opening tag to the next step's. */
+const card = (html: string) => html.slice(html.indexOf(`id="step-${present}"`)).split('class="cp-step"')[0];
+
+describe("the citizen's page", () => {
+  it('shows an open step of a running case as open, with its due date and a form', () => {
+    const html = card(page('ACTIVE'));
+    expect(html).toContain('>Open</span>');
+    expect(html).toContain('Graag vóór');
+    expect(html).toContain('<form');
+  });
+
+  it.each(['EXPIRED', 'CANCELLED'] as const)(
+    'shows a step left open when its case became %s as closed',
+    (status) => {
+      const html = card(page(status));
+      expect(html).toContain('>Gesloten</span>');
+      expect(html).not.toContain('>Open</span>');
+      expect(html).not.toContain('Graag vóór');
+      expect(html).not.toContain('<form');
+    },
+  );
+});
