@@ -32,7 +32,12 @@ export async function* parseCsv(
     try {
       return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
     } catch {
-      throw new CsvError(line, 'the file is not UTF-8 text; save it as "CSV UTF-8"');
+      // A chunk is decoded before its lines are read: the line is the one holding the first bad byte.
+      const before = bytes ? readable(bytes) : '';
+      throw new CsvError(
+        line + lineBreaks(before, lastCr),
+        'the file is not UTF-8 text; save it as "CSV UTF-8"',
+      );
     }
   };
   let fields: string[] = [];
@@ -115,6 +120,27 @@ export async function* parseCsv(
   if (quoted) throw new CsvError(start, 'a quoted field is never closed');
   const record = endRecord();
   if (record) yield record;
+}
+
+/**
+ * The text of `bytes` up to their first byte that is not UTF-8. None of them: the bad sequence began
+ * in the bytes the decoder carried over from the chunk before, so the error is where this chunk starts.
+ */
+function readable(bytes: Uint8Array): string {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  const bad = text.indexOf('\ufffd');
+  return bad < 0 ? '' : text.slice(0, bad);
+}
+
+/** How many lines `text` ends (CRLF, LF and CR each end one); `afterCr`: the text before ended in CR. */
+function lineBreaks(text: string, afterCr: boolean): number {
+  let count = 0;
+  let cr = afterCr;
+  for (const c of text) {
+    if (c === '\r' || (c === '\n' && !cr)) count++;
+    cr = c === '\r';
+  }
+  return count;
 }
 
 /** One CSV line (with CRLF): fields quoted only when they need it. */

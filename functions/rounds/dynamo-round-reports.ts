@@ -75,17 +75,16 @@ export class RoundReports {
     }
   }
 
-  async errors(roundId: string, limit: number): Promise<RowError[]> {
-    const items = await this.first(roundId, 'ERROR#', limit);
-    return items
-      .flatMap((item) =>
-        ((item.issues ?? []) as Issue[]).map((issue) => ({
-          line: Number(item.line),
-          column: issue.column,
-          reason: issue.reason,
-        })),
-      )
-      .slice(0, limit);
+  /** Every error of the first `rows` rows with errors, by line: a row's errors are never cut in two. */
+  async errors(roundId: string, rows: number): Promise<RowError[]> {
+    const items = await this.first(roundId, 'ERROR#', rows);
+    return items.flatMap((item) =>
+      ((item.issues ?? []) as Issue[]).map((issue) => ({
+        line: Number(item.line),
+        column: issue.column,
+        reason: issue.reason,
+      })),
+    );
   }
 
   async failures(roundId: string, limit: number): Promise<RowFailure[]> {

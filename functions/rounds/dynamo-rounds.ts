@@ -176,8 +176,8 @@ export class DynamoRoundRepository implements RoundRepository {
     return this.reports.clear(roundId);
   }
 
-  rowErrors(roundId: string, limit: number): Promise<RowError[]> {
-    return this.reports.errors(roundId, limit);
+  rowErrors(roundId: string, rows: number): Promise<RowError[]> {
+    return this.reports.errors(roundId, rows);
   }
 
   rowFailures(roundId: string, limit: number): Promise<RowFailure[]> {

@@ -31,7 +31,8 @@ export interface RoundRepository extends RoundCounters {
   putRowFailures(roundId: string, failures: RowFailure[]): Promise<void>;
   /** Removes every row error and failure of the round (a new attempt starts clean). */
   clearRowReports(roundId: string): Promise<void>;
-  rowErrors(roundId: string, limit: number): Promise<RowError[]>;
+  /** Every error of the first `rows` rows that have errors, by line. */
+  rowErrors(roundId: string, rows: number): Promise<RowError[]>;
   rowFailures(roundId: string, limit: number): Promise<RowFailure[]>;
   countRowFailures(roundId: string): Promise<number>;
   /** Exact number of cases that carry this roundId (the byRound index). */

@@ -12,6 +12,7 @@ export const ROW = '(row)';
 
 export const REASONS = {
   semicolons: 'the file is separated by semicolons; save it as CSV UTF-8 (comma delimited)',
+  tabs: 'the file is separated by tabs; save it as CSV UTF-8 (comma delimited)',
   empty: 'the file is empty; the first line must name the columns',
   unnamed: 'a column has no name (an empty header cell or a trailing comma)',
   noHeader: (known: string[]) => `the first line must name the columns (${known.join(', ')}); it names none`,
@@ -54,12 +55,15 @@ export function checkHeader(service: Service, fields: string[]): Header {
   const at = (column: string, reason: string): RowError => ({ line: 1, column, reason });
   if (fields.length === 1 && fields[0]?.includes(';'))
     return { ok: false, errors: [at(ROW, REASONS.semicolons)] };
+  if (fields.length === 1 && fields[0]?.includes('\t')) return { ok: false, errors: [at(ROW, REASONS.tabs)] };
   const known = roundColumns(service);
+  // Column names in any case ('Phone', as a spreadsheet's header often has it): each is read as the known one.
+  const canonical = new Map(known.map((column) => [column.toLowerCase(), column]));
   const required = ['reference', ...service.context.filter((f) => f.required).map((f) => f.id)];
   const errors: RowError[] = [];
   const positions = new Map<string, number>();
   fields.forEach((raw, i) => {
-    const name = raw.trim();
+    const name = canonical.get(raw.trim().toLowerCase()) ?? raw.trim();
     // An unknown header cell is named only when it looks like a column name: it might be data.
     const shown = COLUMN_NAME.test(name) ? name : `(column ${i + 1})`;
     if (name === '') errors.push(at(shown, REASONS.unnamed));

@@ -51,12 +51,14 @@ export async function validateRound(deps: ValidateDeps, roundId: string): Promis
   const records = parseCsv(deps.files.read(roundKeys.upload(roundId)))[Symbol.asyncIterator]();
   // Remembered here too: the file store may wrap what the stream of lines throws.
   let csvError: CsvError | undefined;
+  let headerRefused = false;
   let wrote = false;
   try {
     const first = await records.next();
     if (first.done) throw new FileError({ line: 1, column: ROW, reason: REASONS.empty });
     const header = checkHeader(service, first.value.fields);
     if (!header.ok) {
+      headerRefused = true;
       pending.push(...header.errors);
       throw new FileError(header.errors[0] as RowError);
     }
@@ -65,6 +67,8 @@ export async function validateRound(deps: ValidateDeps, roundId: string): Promis
       yield csvLine(validColumns());
       try {
         for (let next = await records.next(); !next.done; next = await records.next()) {
+          // A row of empty cells (',,,,' as a spreadsheet writes a row it once formatted) is no household.
+          if (next.value.fields.every((field) => field.trim() === '')) continue;
           counts.total++;
           const result = validator.check(next.value.line, next.value.fields);
           if (result.ok) {
@@ -88,7 +92,7 @@ export async function validateRound(deps: ValidateDeps, roundId: string): Promis
     if (!fileError) throw error;
     if (!pending.some((e) => e.line === fileError.rowError.line && e.column === fileError.rowError.column))
       pending.push(fileError.rowError);
-    const sentence = fileSentence(fileError.rowError, pending);
+    const sentence = fileSentence(fileError.rowError, headerRefused ? pending : undefined);
     await flush();
     return reject(deps, round, counts, wrote, sentence);
   } finally {
@@ -123,9 +127,13 @@ function asFileError(error: unknown): FileError | undefined {
   return undefined;
 }
 
-function fileSentence(first: RowError, all: RowError[]): string {
-  if (first.line === 1) {
-    const columns = all.filter((e) => e.line === 1).length;
+/**
+ * Why the file was refused as a whole. `header`: the header row's problems, when it was the header that
+ * failed; anything else (not UTF-8, a broken quote, an empty file) is said with its line, even line 1.
+ */
+function fileSentence(first: RowError, header: RowError[] | undefined): string {
+  if (header) {
+    const columns = header.filter((e) => e.line === 1).length;
     return `The header row is not right (${columns === 1 ? '1 problem' : `${columns} problems`}), so nothing was started.`;
   }
   return `The file cannot be read from line ${first.line} (${first.reason}), so nothing was started.`;

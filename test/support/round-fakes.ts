@@ -179,8 +179,10 @@ export class FakeRoundRepository implements RoundRepository {
   allErrors(roundId: string): RowError[] {
     return [...(this.errors.get(roundId)?.values() ?? [])].flat().sort((x, y) => x.line - y.line);
   }
-  async rowErrors(roundId: string, limit: number) {
-    return copy(this.allErrors(roundId).slice(0, limit));
+  async rowErrors(roundId: string, rows: number) {
+    const all = this.allErrors(roundId);
+    const lines = [...new Set(all.map((e) => e.line))].slice(0, rows);
+    return copy(all.filter((e) => lines.includes(e.line)));
   }
   async rowFailures(roundId: string, limit: number) {
     const all = [...(this.failures.get(roundId)?.values() ?? [])].sort((x, y) => x.line - y.line);

@@ -230,8 +230,9 @@ describe('row reports', () => {
       { line: 4, column: 'phone', reason: 'not a Dutch mobile number' },
     ]);
     expect(all.map((e) => e.line)).toEqual([...all.map((e) => e.line)].sort((a, b) => a - b));
-    expect(await repo.rowErrors(record.roundId, 100)).toEqual(all.slice(0, 100));
-    expect(await repo.rowErrors(record.roundId, 3)).toEqual(all.slice(0, 3));
+    // The first rows with errors, each with all of its errors: lines 2 to 101 (line 3 has one).
+    expect(await repo.rowErrors(record.roundId, 100)).toEqual(all.slice(0, 199));
+    expect(await repo.rowErrors(record.roundId, 3)).toEqual(all.slice(0, 5));
     expect(await raw(keys.rowError(record.roundId, 131))).toMatchObject({ ttl: record.ttl });
   });
 

@@ -264,6 +264,16 @@ describe('round rows', () => {
     });
   });
 
+  it('reads column names in any case, as a spreadsheet header often has them', () => {
+    const header = checkHeader(roundService, ['Reference', 'PHONE', 'Address', 'collectiondate']);
+    if (!header.ok) throw new Error('header refused');
+    expect([...header.positions.keys()]).toEqual(['reference', 'phone', 'address', 'collectionDate']);
+    expect(checkHeader(roundService, ['reference', 'address', 'collectionDate', 'phone', 'Phone'])).toEqual({
+      ok: false,
+      errors: [{ line: 1, column: 'phone', reason: 'this column appears more than once' }],
+    });
+  });
+
   it.each([
     [
       'unknown column',
@@ -317,6 +327,11 @@ describe('round rows', () => {
       'semicolons',
       ['reference;address;collectionDate;phone'],
       [['(row)', 'the file is separated by semicolons; save it as CSV UTF-8 (comma delimited)']],
+    ],
+    [
+      'tabs',
+      ['reference\taddress\tcollectionDate\tphone'],
+      [['(row)', 'the file is separated by tabs; save it as CSV UTF-8 (comma delimited)']],
     ],
   ])('refuses a header with %s', (_rule, header, errors) => {
     expect(checkHeader(roundService, header)).toEqual({

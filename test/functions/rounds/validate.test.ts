@@ -149,6 +149,32 @@ describe('validateRound', () => {
     expect(empty.rounds.allErrors('r1')).toEqual([
       { line: 1, column: '(row)', reason: 'the file is empty; the first line must name the columns' },
     ]);
+    expect(empty.round?.error).toBe(
+      'The file cannot be read from line 1 (the file is empty; the first line must name the columns), so nothing was started.',
+    );
+  });
+
+  it('skips rows of empty cells, as a spreadsheet writes the rows it once formatted', async () => {
+    const { result, round } = await run(`${header}${row(1)},,,\r\n , ,,\r\n${row(4)},,,\r\n`, 'reject');
+    expect(result).toEqual({ proceed: true, validated: 2 });
+    expect(round).toMatchObject({ status: 'STARTING', total: 2, validated: 2, invalid: 0 });
+  });
+
+  it('names the line of the first byte that is not UTF-8 in a file read in one chunk, not the header', async () => {
+    // Excel's "CSV" on Windows: Windows-1252, 'é' as one byte, here in the second data row (line 3).
+    const text = new TextEncoder().encode(header + row(1));
+    const latin1 = new Uint8Array([...text, 0x52, 0x2d, 0xe9, 0x0d, 0x0a]);
+    const cutShort = new Uint8Array([...new TextEncoder().encode(header + row(1) + row(2)), 0xe9]);
+    for (const body of [latin1, cutShort]) {
+      const { round, rounds } = await run(body, 'skip', 1 << 20);
+      const line = body === latin1 ? 3 : 4;
+      expect(rounds.allErrors('r1')).toEqual([
+        { line, column: '(row)', reason: 'the file is not UTF-8 text; save it as "CSV UTF-8"' },
+      ]);
+      expect(round?.error).toBe(
+        `The file cannot be read from line ${line} (the file is not UTF-8 text; save it as "CSV UTF-8"), so nothing was started.`,
+      );
+    }
   });
 
   it('streams 1,000 rows: valid.csv is written while the upload is still being read', async () => {
