@@ -18,6 +18,7 @@ export const RULES = {
   unreachable:
     'no way to reach the citizen: give a phone or an e-mail, or say that the link is handed over in person',
   repeatedHeader: 'send this header once (a repeated header arrives joined with commas)',
+  repeatedField: 'send this field once',
 } as const;
 
 // Control characters (C0, DEL, C1: Unicode category Cc) and the Unicode line and paragraph separators.
@@ -32,10 +33,11 @@ const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\
 // Format characters (Unicode Cf: the bidirectional overrides and isolates, zero-width spaces, the BOM,
 // soft hyphens...), except the zero-width (non-)joiners that emoji sequences and several scripts need.
 // Cf grows with new Unicode versions, so it stays a property class, built the first time text is
-// checked: a request that checks none (a page view) does not load the tables.
+// checked: a request that checks none (a page view) does not load the tables. A lone surrogate (half
+// of a character, '\ud800' in JSON) counts as invisible too: stored, it would turn into U+FFFD.
 let invisible: RegExp | undefined;
 const hasInvisible = (s: string) => {
-  invisible ??= /(?![\u200C\u200D])\p{Cf}/u;
+  invisible ??= /(?![\u200C\u200D])\p{Cf}|[\uD800-\uDFFF]/u;
   return invisible.test(s);
 };
 

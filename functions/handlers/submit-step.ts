@@ -7,6 +7,7 @@ import { logChange } from '../domain/case-reads';
 import { systemClock } from '../domain/clock';
 import { publicStep } from '../domain/record-views';
 import { submitStep } from '../domain/submit';
+import { mediaType } from '../shared/edge';
 import { ValidationError } from '../shared/errors';
 import { httpRoute, json } from '../shared/http';
 import { traceOf } from '../shared/trace';
@@ -20,7 +21,7 @@ const deps = { repo: repository, engine, clock: systemClock, vault, log: process
 
 export const handler = httpRoute(request, async ({ path, headers, body, claims }, event) => {
   const provider = providerOf(claims);
-  const form = (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const form = mediaType(headers['content-type']) === 'application/x-www-form-urlencoded';
   const data = form ? body : parseJsonBody(body);
   const record = await caseOfProvider(repository, path.caseId, provider);
   const { step } = await submitStep(deps, {

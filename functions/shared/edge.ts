@@ -48,11 +48,29 @@ export function rawBody(event: HttpEvent): string {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
+/** The media type of a Content-Type header, lower case and without parameters ('' when absent). */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** A form's fields; a name given twice is refused rather than one of its values silently kept. */
+function formFields(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (Object.hasOwn(fields, name))
+      throw new ValidationError(`The form field '${name}' is given more than once.`, {
+        fields: { [name]: RULES.repeatedField },
+      });
+    fields[name] = value;
+  }
+  return fields;
+}
+
 function parseBody(event: HttpEvent): unknown {
   const text = rawBody(event);
   if (text === '') return undefined;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaType(event.headers['content-type']);
   if (type === 'application/json' || type.endsWith('+json')) {
     try {
       return JSON.parse(text);
@@ -60,6 +78,6 @@ function parseBody(event: HttpEvent): unknown {
       throw new ValidationError('The body is not valid JSON.', { fields: { body: 'invalid JSON' } });
     }
   }
-  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
+  if (type === 'application/x-www-form-urlencoded') return formFields(text);
   throw new UnsupportedMediaTypeError(type);
 }

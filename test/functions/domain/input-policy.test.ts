@@ -47,8 +47,14 @@ describe('singleLine', () => {
     ['Arabic letter mark', 'a\u061cb'],
     ['zero-width space', 'a\u200bb'],
     ['byte order mark', '\ufeffab'],
+    ['lone high surrogate', 'a\ud800b'],
+    ['lone low surrogate', 'a\udc00'],
   ])('refuses invisible formatting (%s)', (_, value) => {
     expect(firstMessage(name, value)).toBe(RULES.invisible);
+  });
+
+  it('takes characters outside the BMP (a surrogate pair) and emoji sequences', () => {
+    expect(name.parse('😀 👩‍👧')).toBe('😀 👩‍👧');
   });
 
   it('holds the length limits after trimming, with their own words', () => {

@@ -172,4 +172,18 @@ describe('POST /cases/{caseId}/steps/{stepId}', () => {
       kind: 'rest',
     });
   });
+
+  it('reads the media type in any case, and refuses a form field given twice (400), saving nothing', async () => {
+    const upper = await route('day=2026-03-10&kind=rest', {
+      headers: { 'content-type': 'Application/X-WWW-Form-Urlencoded; charset=UTF-8' },
+    });
+    expect(upper.statusCode).toBe(200);
+    ddb.resetHistory();
+    const twice = await route('day=2026-03-10&kind=rest&kind=gft', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect([twice.statusCode, errorCode(twice)]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(twice.json?.error).toMatchObject({ details: { fields: { kind: 'send this field once' } } });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
 });
