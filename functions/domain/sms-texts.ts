@@ -28,6 +28,8 @@ export interface Texts {
   number: (min?: number, max?: number) => string;
   date: string;
   text: (max: number) => string;
+  /** A control or invisible character in the text (input-policy.ts). */
+  characters: string;
   choice: (options: string) => string;
   /** A completed case was reopened (by either partner): it runs again, the page says what is next. */
   reopened: (service: string, link: string) => string;
@@ -60,6 +62,7 @@ const nl: Texts = {
       : 'Antwoord met een getal.',
   date: 'Antwoord met een datum, bv. 31-12-2026.',
   text: (max) => `Antwoord met een tekst van hoogstens ${max} tekens.`,
+  characters: 'Stuur gewone tekst, zonder onzichtbare of speciale tekens.',
   choice: (options) => `Antwoord met een nummer: ${options}.`,
   reopened: (service, link) => `${service} is heropend en loopt weer. Bekijk het via ${link}`,
 };
@@ -91,6 +94,7 @@ const en: Texts = {
       : 'Reply with a number.',
   date: 'Reply with a date, e.g. 31-12-2026.',
   text: (max) => `Reply with a text of at most ${max} characters.`,
+  characters: 'Send plain text, without invisible or special characters.',
   choice: (options) => `Reply with a number: ${options}.`,
   reopened: (service, link) => `${service} was reopened and runs again. See ${link}`,
 };

@@ -1,5 +1,6 @@
 import type { Service, Step } from '../../workflows/schema';
 import { findStep } from '../domain/definitions';
+import { RULES } from '../domain/input-policy';
 import { renderMessage } from '../domain/messages';
 import type { CaseRecord, FormData, Locale, StepRecord } from '../domain/model';
 import { messageValues } from '../domain/open-step';
@@ -179,8 +180,12 @@ async function answer(
 function refusal(error: AppError, target: Candidate, locale: Locale): string {
   const t = TEXTS[locale];
   if (error instanceof ValidationError) {
-    const fields = Object.keys((error.details?.fields as Record<string, string> | undefined) ?? {});
-    const field = target.definition.form.fields.find((f) => f.id === fields[0]);
+    const [[id, reason] = []] = Object.entries(
+      (error.details?.fields as Record<string, string> | undefined) ?? {},
+    );
+    // A character the text may not hold: saying what the field takes (its length) would not help.
+    if (reason === RULES.control || reason === RULES.invisible) return t.invalid(t.characters);
+    const field = target.definition.form.fields.find((f) => f.id === id);
     return t.invalid(hintFor(field, locale));
   }
   if (error instanceof ConflictError && error.code === 'CASE_CLOSED') return t.closed;

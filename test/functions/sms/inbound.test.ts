@@ -287,7 +287,10 @@ describe('notes', () => {
     });
     const code = await open('case-2');
     const reply = await sms(`${code} ja \u001b[2Jweg`);
-    expect(reply).toBe(TEXTS.nl.invalid(TEXTS.nl.text(1000)));
+    // The reply says what was wrong with the note: a character, not its length.
+    expect(reply).toBe(TEXTS.nl.invalid(TEXTS.nl.characters));
+    const other = await open('case-3');
+    expect(await sms(`${other} ja de bak \u200b was vol`)).toBe(TEXTS.nl.invalid(TEXTS.nl.characters));
   });
 });
 
