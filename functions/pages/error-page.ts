@@ -25,6 +25,39 @@ const BY_CODE: Record<string, { nl: string; en: string }> = {
     nl: 'Het formulier is verlopen of niet via deze pagina verstuurd. Open de pagina opnieuw.',
     en: 'The form expired or was not sent from this page. Please open the page again.',
   },
+  // The forms without a page of their own to show what to fix (a proposed date, reopening, a helper).
+  VALIDATION_FAILED: {
+    nl: 'Niet alles is goed ingevuld, dus er is niets opgeslagen. Ga terug, kijk na wat u invulde en probeer het opnieuw.',
+    en: 'Not everything was filled in right, so nothing was saved. Go back, check what you entered and try again.',
+  },
+  PROPOSAL_ALREADY_OPEN: {
+    nl: 'Voor deze stap wacht al een voorstel voor een nieuwe datum op antwoord.',
+    en: 'A proposed new date for this step is already waiting for an answer.',
+  },
+  PROPOSAL_LIMIT_REACHED: {
+    nl: 'U hebt voor deze stap al zo vaak een nieuwe datum voorgesteld als kan. Neem contact op met uw contactpersoon.',
+    en: 'You proposed a new date for this step as often as it allows. Please contact your contact person.',
+  },
+  PROPOSAL_ANSWERED: {
+    nl: 'Dit voorstel is al beantwoord.',
+    en: 'This proposal has been answered already.',
+  },
+  PROPOSAL_EXPIRED: {
+    nl: 'Dit voorstel geldt niet meer: de stap wacht er niet meer op.',
+    en: 'This proposal no longer applies: the step is not waiting for it any more.',
+  },
+  REOPEN_NOT_OFFERED: {
+    nl: 'Deze zaak kan niet worden heropend.',
+    en: 'This case cannot be reopened.',
+  },
+  REOPEN_WINDOW_CLOSED: {
+    nl: 'Deze zaak is te lang geleden afgerond om nog te heropenen. Neem contact op met uw contactpersoon.',
+    en: 'This case was completed too long ago to be reopened. Please contact your contact person.',
+  },
+  DELEGATE_LIMIT: {
+    nl: 'Er kunnen niet meer helpers bij deze zaak. Trek eerst de link van een helper in.',
+    en: "This case cannot have more helpers. Withdraw a helper's link first.",
+  },
 };
 
 const FALLBACK = {
