@@ -52,7 +52,10 @@ export async function caseOfProvider(
   return record;
 }
 
-/** A service the provider's kind provides, named in a request; another kind's looks like a missing one. */
+/**
+ * A service the provider's kind provides, named in a request; another kind's is refused like a missing
+ * one, in words true of both (GET /services lists every service: 'there is no service' would not be).
+ */
 export function serviceOfProvider(
   serviceId: string,
   provider: Pick<Provider, 'orgKind'>,
@@ -60,7 +63,7 @@ export function serviceOfProvider(
 ) {
   const service = findService(serviceId);
   if (!service || service.providerKind !== provider.orgKind)
-    throw new ValidationError(`There is no service '${serviceId}'.`, {
+    throw new ValidationError(`Your kind of organisation provides no service '${serviceId}'.`, {
       fields: { [field]: 'Unknown service.' },
     });
   return service;

@@ -370,6 +370,8 @@ describe('GET /cases', () => {
     // Another kind's service looks like a missing one.
     const kind = await list({ serviceId: 'waste-collection' }, staffClaims({ 'custom:orgKind': 'school' }));
     expect(kind.json?.error).toMatchObject({
+      // In words true of both (GET /services lists waste-collection to anyone).
+      message: "Your kind of organisation provides no service 'waste-collection'.",
       details: { fields: { 'query.serviceId': 'Unknown service.' } },
     });
     const limit = await list({ serviceId: 'waste-collection', limit: '1000' });
