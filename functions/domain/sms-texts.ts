@@ -36,7 +36,7 @@ export interface Texts {
 }
 
 const nl: Texts = {
-  optedOut: 'U krijgt geen sms meer van ons. Uw zaak loopt gewoon door. Stuur START om weer sms te krijgen.',
+  optedOut: 'U krijgt geen sms meer. Uw zaak loopt door. Stuur START voor weer sms.',
   optedIn: 'U krijgt weer sms van ons. Stuur STOP om u af te melden.',
   none: 'Er staat nu niets voor u open, dus we hebben niets opgeslagen.',
   duplicate: 'We hebben uw bericht al ontvangen. Dank u wel!',
@@ -68,7 +68,7 @@ const nl: Texts = {
 };
 
 const en: Texts = {
-  optedOut: 'You will get no more texts from us. Your case carries on. Send START to get texts again.',
+  optedOut: 'You get no more texts. Your case carries on. Send START to get them again.',
   optedIn: 'You will get texts from us again. Send STOP to opt out.',
   none: 'Nothing is waiting for an answer from you, so nothing was saved.',
   duplicate: 'We already received your message. Thank you!',

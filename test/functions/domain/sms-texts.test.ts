@@ -48,7 +48,16 @@ describe('reply texts', () => {
   });
 
   it('says the replies that know no case in both languages, in one segment', () => {
-    for (const pick of [(t: (typeof TEXTS)['nl']) => t.duplicate, (t: (typeof TEXTS)['nl']) => t.unusable]) {
+    const picks: ((t: (typeof TEXTS)['nl']) => string)[] = [
+      (t) => t.duplicate,
+      (t) => t.unusable,
+      // A number with no open step: STOP, START, HELP and an answer to nothing.
+      (t) => t.optedOut,
+      (t) => t.optedIn,
+      (t) => t.helpNone,
+      (t) => t.none,
+    ];
+    for (const pick of picks) {
       const reply = say(undefined, pick);
       expect(isGsm7(reply), reply).toBe(true);
       expect(smsSegments(reply), reply).toBe(1);
