@@ -11,9 +11,18 @@ const ENTITIES: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 };
+// C0 controls but tab, LF and CR, and DEL and the C1 controls.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const HTML_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
+/**
+ * Text for HTML, in content and attributes. A control character (other than tab and line breaks) has
+ * no place in a page: one typed into a refused form comes back as U+FFFD, not as a raw NUL or escape.
+ */
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  return String(value ?? '')
+    .replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c)
+    .replace(HTML_CONTROL, '\ufffd');
 }
 
 export interface PageChrome {
