@@ -78,6 +78,23 @@ export interface AddedDelegate {
   token: string;
 }
 
+/**
+ * The delegate's id and link secret. With `once` (the page form's one-time key, or a JSON client's) both
+ * follow from it, keyed with the vault's secret: the same request again (a double tap, a page sent
+ * twice) is the same helper with the same link, not a second one.
+ */
+function identity(vault: PiiVault, caseId: string, once: string | undefined) {
+  if (once === undefined)
+    return {
+      delegateId: randomBytes(ID_BYTES).toString('base64url'),
+      token: randomBytes(TOKEN_BYTES).toString('base64url'),
+    };
+  return {
+    delegateId: vault.hash(`delegate-id:${caseId}:${once}`).slice(0, 12),
+    token: vault.hash(`delegate-link:${caseId}:${once}`),
+  };
+}
+
 export async function addDelegate(
   deps: DelegationDeps,
   service: Service,
@@ -89,10 +106,20 @@ export async function addDelegate(
   const steps = scopeOf(service, body.steps);
   const expiresAt = expiryOf(record, body.expiresAt, now);
   const nameEnc = caseCipher(deps.vault, record).seal(body.name);
-  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  const { delegateId, token } = identity(deps.vault, record.caseId, body.once);
+  if (body.once !== undefined) {
+    const earlier = await deps.delegates.getDelegate(record.caseId, delegateId);
+    if (earlier?.revokedAt !== undefined)
+      throw new ConflictError(
+        'DELEGATE_REVOKED',
+        'This helper’s link was withdrawn; add the helper again from your page.',
+        { delegateId },
+      );
+    if (earlier) return { delegate: earlier, token };
+  }
   const delegate: DelegateRecord = {
     caseId: record.caseId,
-    delegateId: randomBytes(ID_BYTES).toString('base64url'),
+    delegateId,
     nameEnc,
     steps,
     createdAt: now.toISOString(),
@@ -102,20 +129,27 @@ export async function addDelegate(
     const index = await deps.delegates.delegateIndex(record.caseId);
     const ids = Object.keys(index.entries);
     const expired = ids.filter((id) => Date.parse(index.entries[id] ?? '') <= now.getTime());
-    if (ids.length - expired.length >= MAX_ACTIVE_DELEGATES)
+    // A copy of this request already entered it (it is entering it again, not adding one more).
+    const again = index.entries[delegateId] !== undefined;
+    if (!again && ids.length - expired.length >= MAX_ACTIVE_DELEGATES)
       throw new ConflictError(
         'DELEGATE_LIMIT',
         `A case can have at most ${MAX_ACTIVE_DELEGATES} helpers at a time; withdraw one first.`,
         { limit: MAX_ACTIVE_DELEGATES },
       );
     if (await deps.delegates.addDelegate(delegate, sha256(token), { ...index, expired }, record.ttl)) {
-      await deps.repo.appendEvent({
-        caseId: record.caseId,
-        at: delegate.createdAt,
-        type: 'DELEGATE_ADDED',
-        actor: 'citizen',
-        detail: { delegateId: delegate.delegateId, steps, expiresAt },
-      });
+      // The copy that entered it first tells the history; entering it again is no new helper.
+      if (again) return { delegate, token };
+      await deps.repo.appendEvent(
+        {
+          caseId: record.caseId,
+          at: delegate.createdAt,
+          type: 'DELEGATE_ADDED',
+          actor: 'citizen',
+          detail: { delegateId, steps, expiresAt },
+        },
+        `delegate-added-${delegateId}`,
+      );
       return { delegate, token };
     }
   }

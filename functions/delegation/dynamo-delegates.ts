@@ -83,6 +83,8 @@ export class DynamoDelegateStore implements DelegateStore {
       if (isConditionFailed(error)) return false;
       throw error;
     }
+    // A request sent again with its one-time key enters the same delegate again (delegates.ts): its
+    // link may already be there, for this delegate only, and its item stays as first written.
     await this.db.send(
       new PutCommand({
         TableName: this.table,
@@ -93,16 +95,21 @@ export class DynamoDelegateStore implements DelegateStore {
           expiresAt: record.expiresAt,
           ttl,
         },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        ConditionExpression: 'attribute_not_exists(pk) OR (caseId = :case AND delegateId = :delegate)',
+        ExpressionAttributeValues: { ':case': record.caseId, ':delegate': record.delegateId },
       }),
     );
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...keys.delegate(record.caseId, record.delegateId), ...record, ttl },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.delegate(record.caseId, record.delegateId), ...record, ttl },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
     return true;
   }
 

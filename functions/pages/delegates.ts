@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Service } from '../../workflows/schema';
 import { type DelegateScope, MAX_ACTIVE_DELEGATES } from '../delegation/model';
 import type { Created, DelegateContext, DelegateFormState } from '../delegation/page-input';
@@ -181,6 +182,10 @@ function errorSummary(state: DelegateFormState, locale: Locale): string {
   return `<div class="utrecht-alert utrecht-alert--error" role="alert" id="delegate-errors"><div class="utrecht-alert__content"><div class="utrecht-alert__message"><h3 class="utrecht-heading-3">${w.errorTitle}</h3><ul class="utrecht-unordered-list">${items.join('')}</ul></div></div></div>`;
 }
 
+/**
+ * The form to add a helper. Its one-time key (`_once`) makes a double tap, or the form sent again
+ * from the browser's history, add one helper and show the same link (delegation/delegates.ts).
+ */
 function addForm(input: DelegatesInput): string {
   const { dto, service, locale, basePath, csrf } = input;
   const w = WORDS[locale];
@@ -205,7 +210,7 @@ function addForm(input: DelegatesInput): string {
   const nameDescribed =
     name.describedBy.length > 0 ? ` aria-describedby="${name.describedBy.join(' ')}"` : '';
   const expiresDescribed = ['delegate-expires-help', ...expires.describedBy].join(' ');
-  return `${state ? errorSummary(state, locale) : ''}<form class="utrecht-form" method="post" action="${esc(action)}" novalidate><input type="hidden" name="_csrf" value="${esc(csrf)}"><div class="utrecht-form-field utrecht-form-field--text"><div class="utrecht-form-field__label"><label class="utrecht-form-label" for="delegate-name">${w.name}</label></div>${name.note}<div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input" id="delegate-name" name="name" type="text" autocomplete="off" maxlength="100" aria-required="true" value="${esc(values.name ?? '')}"${invalid(name)}${nameDescribed}></div></div><fieldset class="utrecht-form-fieldset"${steps.describedBy.length > 0 ? ` aria-describedby="${steps.describedBy.join(' ')}"` : ''}><legend class="utrecht-form-fieldset__legend">${w.steps}</legend>${steps.note}${all}${boxes.join('')}</fieldset><div class="utrecht-form-field utrecht-form-field--text"><div class="utrecht-form-field__label"><label class="utrecht-form-label" for="delegate-expires">${w.expires}</label></div><div class="utrecht-form-field-description" id="delegate-expires-help">${esc(help)}</div>${expires.note}<div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input" id="delegate-expires" name="expiresAt" type="date" value="${esc(values.expiresAt ?? '')}" aria-describedby="${expiresDescribed}"${invalid(expires)}></div></div><div class="utrecht-button-group"><button type="submit" class="utrecht-button utrecht-button--secondary-action utrecht-button--submit">${w.add}</button></div></form>`;
+  return `${state ? errorSummary(state, locale) : ''}<form class="utrecht-form" method="post" action="${esc(action)}" novalidate><input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="_once" value="${randomBytes(16).toString('base64url')}"><div class="utrecht-form-field utrecht-form-field--text"><div class="utrecht-form-field__label"><label class="utrecht-form-label" for="delegate-name">${w.name}</label></div>${name.note}<div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input" id="delegate-name" name="name" type="text" autocomplete="off" maxlength="100" aria-required="true" value="${esc(values.name ?? '')}"${invalid(name)}${nameDescribed}></div></div><fieldset class="utrecht-form-fieldset"${steps.describedBy.length > 0 ? ` aria-describedby="${steps.describedBy.join(' ')}"` : ''}><legend class="utrecht-form-fieldset__legend">${w.steps}</legend>${steps.note}${all}${boxes.join('')}</fieldset><div class="utrecht-form-field utrecht-form-field--text"><div class="utrecht-form-field__label"><label class="utrecht-form-label" for="delegate-expires">${w.expires}</label></div><div class="utrecht-form-field-description" id="delegate-expires-help">${esc(help)}</div>${expires.note}<div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input" id="delegate-expires" name="expiresAt" type="date" value="${esc(values.expiresAt ?? '')}" aria-describedby="${expiresDescribed}"${invalid(expires)}></div></div><div class="utrecht-button-group"><button type="submit" class="utrecht-button utrecht-button--secondary-action utrecht-button--submit">${w.add}</button></div></form>`;
 }
 
 /** The case link's own end: the latest a helper's link may work. */

@@ -102,6 +102,28 @@ describe('adding a helper', () => {
     expect(JSON.stringify(repo.events)).not.toContain('Anna');
   });
 
+  it('adds one helper for a request sent again with its one-time key, with the same link', async () => {
+    const body = { name: 'Anna de Vries', steps: ['present'], once: 'form-key-0123456789ab' };
+    const first = await addDelegate(deps(), service, record, body);
+    const copies = await Promise.all([1, 2, 3].map(() => addDelegate(deps(), service, record, body)));
+    expect(copies.map((c) => [c.delegate.delegateId, c.token])).toEqual(
+      copies.map(() => [first.delegate.delegateId, first.token]),
+    );
+    expect(Object.keys(delegates.indexes.get('c1')?.entries ?? {})).toEqual([first.delegate.delegateId]);
+    expect(repo.events.filter((e) => e.type === 'DELEGATE_ADDED')).toHaveLength(1);
+    expect(repo.links.get(sha256(first.token))).toMatchObject({ delegateId: first.delegate.delegateId });
+    // Copies at the same moment, before the first is stored: still one helper and one link.
+    const other = { ...body, once: 'form-key-abcdefghij01' };
+    const racing = await Promise.all([1, 2, 3].map(() => addDelegate(deps(), service, record, other)));
+    expect(new Set(racing.map((r) => `${r.delegate.delegateId}/${r.token}`)).size).toBe(1);
+    expect(Object.keys(delegates.indexes.get('c1')?.entries ?? {})).toHaveLength(2);
+    expect(repo.events.filter((e) => e.type === 'DELEGATE_ADDED')).toHaveLength(2);
+    // Another key is another helper; the same key after the helper was withdrawn is a 409.
+    await revokeDelegate(deps(), record, first.delegate.delegateId);
+    const again = await failure(addDelegate(deps(), service, record, body));
+    expect([statusOf(again), (again as { code: string }).code]).toEqual([409, 'DELEGATE_REVOKED']);
+  });
+
   it(`allows ${MAX_ACTIVE_DELEGATES} active helpers at a time, also when asked concurrently`, async () => {
     const asks = Array.from({ length: 9 }, (_, i) =>
       addDelegate(deps(), service, record, { name: `Helper ${i}`, steps: 'all' }).then(

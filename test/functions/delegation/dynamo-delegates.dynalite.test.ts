@@ -44,6 +44,25 @@ async function newCase() {
 }
 
 describe('DynamoDelegateStore', () => {
+  it('adds one helper for copies of a request with one one-time key, sent at once', async () => {
+    const record = await newCase();
+    const body = { name: 'Anna de Vries', steps: ['present'], once: 'form-key-0123456789ab' };
+    const copies = await Promise.all([1, 2, 3].map(() => addDelegate(deps(), service, record, body)));
+    const [first] = copies;
+    if (!first) throw new Error('no helper added');
+    expect(new Set(copies.map((c) => `${c.delegate.delegateId}/${c.token}`)).size).toBe(1);
+    expect(Object.keys((await store.delegateIndex(record.caseId)).entries)).toEqual([
+      first.delegate.delegateId,
+    ]);
+    expect(await raw(keys.link(sha256(first.token)))).toMatchObject({
+      delegateId: first.delegate.delegateId,
+    });
+    expect(await whoAsks(repo, store, clock, first.token)).toMatchObject({
+      caseId: record.caseId,
+      asker: { kind: 'delegate', delegate: { delegateId: first.delegate.delegateId } },
+    });
+  });
+
   it('stores the link as a hash next to the case link, the name sealed, and resolves both links', async () => {
     const record = await newCase();
     const { delegate, token } = await addDelegate(deps(), service, record, {

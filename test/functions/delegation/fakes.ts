@@ -36,12 +36,18 @@ export class MemoryDelegates implements DelegateStore {
     const entries = { ...current.entries, [record.delegateId]: record.expiresAt };
     for (const id of index.expired) delete entries[id];
     this.indexes.set(record.caseId, { entries, version: current.version + 1 });
-    (this.repo.links as Map<string, unknown>).set(linkHash, {
+    const links = this.repo.links as Map<string, { caseId: string; expiresAt: string; delegateId?: string }>;
+    const link = links.get(linkHash);
+    if (link && (link.caseId !== record.caseId || link.delegateId !== record.delegateId))
+      throw new Error('ConditionalCheckFailedException: a link of another case or delegate');
+    links.set(linkHash, {
       caseId: record.caseId,
       expiresAt: record.expiresAt,
       delegateId: record.delegateId,
     });
-    this.items.set(`${record.caseId}/${record.delegateId}`, structuredClone(record));
+    // Entered again (the same one-time key): the item stays as first written.
+    const key = `${record.caseId}/${record.delegateId}`;
+    if (!this.items.has(key)) this.items.set(key, structuredClone(record));
     return true;
   }
 

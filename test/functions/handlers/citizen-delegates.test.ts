@@ -153,6 +153,8 @@ describe('POST /c/{linkToken}/delegates', () => {
     expect(res.body).toContain('De link is nog niet gemaakt');
     expect(res.body).toContain('Kies de hele zaak of minstens één van uw eigen stappen.');
     expect(res.body).toContain('value="Els"');
+    // The form's one-time key: sent twice, the form adds one helper (delegation/delegates.ts).
+    expect(res.body).toMatch(/name="_once" value="[A-Za-z0-9_-]{22}"/);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
