@@ -75,9 +75,11 @@ export function listBody(input: ListInput): string {
 <td>${side(dto, 'citizen', progress, locale)}</td><td>${side(dto, 'provider', progress, locale)}</td>
 <td>${t.waiting[progress.waitingOn]}</td></tr>`;
   });
+  // The overdue filter sees one page of cases at a time (pages.ts): with more pages, 'none' is this page's.
+  const morePages = input.overdue && input.cursor !== undefined;
   const table = rows.length
-    ? `<div class="cp-table"><table><caption>${t.cases}: ${esc(service.title[locale])}</caption><thead><tr><th scope="col">${t.case}</th><th scope="col">${t.created}</th><th scope="col">${t.status}</th><th scope="col">${t.citizen}</th><th scope="col">${t.provider}</th><th scope="col">${t.waitingOn}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
-    : `<p>${t.noCases}</p>`;
+    ? `<div class="cp-table"><table><caption>${t.cases}: ${esc(service.title[locale])}</caption><thead><tr><th scope="col">${t.case}</th><th scope="col">${t.created}</th><th scope="col">${t.status}</th><th scope="col">${t.citizen}</th><th scope="col">${t.provider}</th><th scope="col">${t.waitingOn}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${morePages ? `<p>${t.overdueHere}</p>` : ''}`
+    : `<p>${morePages ? t.noOverdueHere : t.noCases}</p>`;
   const keep = (extra: Record<string, string>) => ({
     ...(input.status && { status: input.status }),
     ...(input.overdue && { overdue: '1' }),

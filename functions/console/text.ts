@@ -15,6 +15,9 @@ export const WORDS = {
     rounds: 'Rondes',
     noServices: 'Er zijn geen diensten voor uw soort organisatie.',
     noCases: 'Geen zaken gevonden.',
+    noOverdueHere: 'Op deze pagina staan geen zaken met te late stappen; kijk ook op de volgende pagina.',
+    overdueHere:
+      'Het filter op te late stappen kijkt per pagina van 20 zaken: kijk ook op de volgende pagina.',
     filter: 'Filteren',
     status: 'Status',
     all: 'Alle',
@@ -94,6 +97,8 @@ export const WORDS = {
     rounds: 'Rounds',
     noServices: 'There are no services for your kind of organisation.',
     noCases: 'No cases found.',
+    noOverdueHere: 'No case on this page has overdue steps; look at the next page too.',
+    overdueHere: 'The overdue filter looks at one page of 20 cases at a time: look at the next page too.',
     filter: 'Filter',
     status: 'Status',
     all: 'All',

@@ -374,6 +374,15 @@ describe('console pages and actions', () => {
     expect(chart.body).toMatch(/<th scope="row">provider<\/th><td>1<\/td>/);
   });
 
+  it('says that the overdue filter looked at one page when there are more', async () => {
+    const { startCase, get } = setup();
+    for (let i = 0; i < 22; i++) await startCase(`key-over-case-${String(i).padStart(8, '0')}`);
+    const overdue = await get('/services/waste-collection', { query: { overdue: '1' } });
+    expect(overdue.body).not.toContain('Geen zaken gevonden.');
+    expect(overdue.body).toContain('Op deze pagina staan geen zaken met te late stappen');
+    expect(overdue.body).toMatch(/\?overdue=1&amp;cursor=|\?cursor=[^"]*overdue=1|overdue=1[^"]*cursor=/);
+  });
+
   it('refuses a crafted or foreign list cursor (400), and takes its own', async () => {
     const { startCase, get } = setup();
     for (let i = 0; i < 22; i++) await startCase(`key-page-case-${String(i).padStart(8, '0')}`);
