@@ -19,16 +19,22 @@ import { covers, type DelegateRecord } from './model';
 
 export function delegateDto(dto: CaseDto, delegate: DelegateRecord): CaseDto {
   const whole = delegate.steps === 'all';
+  const visible = new Set(
+    dto.steps
+      .filter((step) => (step.actor === 'citizen' ? covers(delegate, step.stepId) : whole))
+      .map((step) => step.stepId),
+  );
   const steps = dto.steps.map((step) => {
-    const visible = step.actor === 'citizen' ? covers(delegate, step.stepId) : whole;
-    if (visible) return step;
+    if (visible.has(step.stepId)) return step;
     const { data: _data, answeredBy: _by, ...rest } = step;
     return rest;
   });
-  const { delegates: _others, ...rest } = dto;
+  const { delegates: _others, proposals, ...rest } = dto;
   return {
     ...rest,
     steps,
+    // Proposed dates carry reasons and notes, free text of either partner: those of the steps shown only.
+    ...(proposals && { proposals: proposals.filter((p) => visible.has(p.stepId)) }),
     events: dto.events.map(({ detail: _detail, ...event }) => event),
     processingLog: [],
   };
