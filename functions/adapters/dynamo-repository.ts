@@ -37,6 +37,7 @@ import { CaseLister } from './dynamo-case-list';
 import { CaseStatusStore } from './dynamo-case-status';
 import { readCaseStanding, readCaseView } from './dynamo-case-view';
 import { projectionOf, putItem, toCase } from './dynamo-items';
+import { extendLink } from './dynamo-link-life';
 import { PhoneStore } from './dynamo-phone';
 import { DynamoProcessingLog } from './dynamo-processing-log';
 import { readProcessingPage } from './dynamo-processing-page';
@@ -129,6 +130,10 @@ export class DynamoCaseRepository implements CaseRepository, CaseReopener, Proce
       expiresAt: String(expiresAt),
       ...(typeof delegateId === 'string' && { delegateId }),
     };
+  }
+
+  extendLink(caseId: string, linkHash: string, until: string): Promise<void> {
+    return extendLink(this.db, this.table, { caseId, linkHash, until });
   }
 
   listCases(query: CaseListQuery): Promise<CasePage> {

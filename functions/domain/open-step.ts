@@ -7,6 +7,7 @@ import { tallyNotice } from '../reports/tally';
 import { caseCipher } from './case-keys';
 import { type SmsOutcome, smsEvent, textCitizen } from './citizen-sms';
 import { findStep } from './definitions';
+import { linkExtension } from './link-life';
 import { formatDue, type MessageKind, type MessageValues, renderMessage } from './messages';
 import type { CaseEvent, CaseEventType, CaseRecord, FormData, StepRecord, Submission } from './model';
 import type { Notice, OpenStepPayload } from './open-step-payload';
@@ -33,6 +34,8 @@ export interface OpenStepDeps {
   findService: (serviceId: string) => Service | undefined;
   /** The service report's running aggregates: reminders and escalations per side (reports/tally.ts). */
   tally?: ReportTally;
+  /** LINK_TTL_DAYS: how long the citizen's link works past a step that opens beyond it (link-life.ts). */
+  linkTtlDays?: number;
 }
 
 export interface OpenStepOutcome {
@@ -146,9 +149,13 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   // earlier invocation of this segment that wrote it got as far as the SMS, and the citizen is not texted
   // twice. (Only a crash between the send and the write, milliseconds, can still repeat one.) A fresh
   // open had no earlier invocation past its write, so there is nothing to look up.
+  const token = deps.vault.linkToken(p.caseId);
+  // The link in the text works while the step waits, and a while after (link-life.ts).
+  const until = deps.linkTtlDays === undefined ? undefined : linkExtension(record, step, deps.linkTtlDays);
+  if (until) await repo.extendLink(p.caseId, sha256(token), until);
   const fresh = result.kind === 'opened' && result.fresh;
   if (!fresh && (await repo.hasEvent(p.caseId, at, segment))) return { result: result.kind, sms: 'repeated' };
-  const link = `${deps.publicUrl}/c/${deps.vault.linkToken(p.caseId)}`;
+  const link = `${deps.publicUrl}/c/${token}`;
   const values = messageValues(service, definition, record, step, link);
   // A text that cannot go out leaves the step open and reachable through the link; the next reminder
   // tries again. Failing the task here would end the whole case.

@@ -123,6 +123,11 @@ export interface CaseRepository {
   caseIdForLink(
     linkHash: string,
   ): Promise<{ caseId: string; expiresAt: string; delegateId?: string } | undefined>;
+  /**
+   * Moves the end of the citizen's own link (the case's linkExpiresAt and its link item) on to `until`,
+   * never back (link-life.ts); `linkHash` names the link item.
+   */
+  extendLink(caseId: string, linkHash: string, until: string): Promise<void>;
   listCases(query: CaseListQuery): Promise<CasePage>;
   getStep(caseId: string, stepId: string): Promise<StepRecord | undefined>;
   openStep(

@@ -9,7 +9,7 @@ import { openStepPayload } from '../domain/open-step-payload';
 import { taskRetimer } from '../proposals/retimer';
 import { log } from '../shared/logger';
 import { loadSecrets } from '../shared/secret-loading';
-import { publicUrl } from '../shared/settings';
+import { linkTtlDays, publicUrl } from '../shared/settings';
 import { vault } from '../shared/vault';
 
 // Invoked by Step Functions only (Lambda task with .waitForTaskToken). A payload that does not fit
@@ -24,6 +24,7 @@ const deps = {
   publicUrl,
   findService,
   tally,
+  linkTtlDays,
 };
 
 export const handler = middy<unknown>().handler(async (event) => {

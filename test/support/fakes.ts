@@ -150,6 +150,13 @@ export class FakeRepository
     const link = this.links.get(linkHash);
     return link && copy(link);
   }
+  /** Only forward, on the case and its link item, as the conditional updates do. */
+  async extendLink(caseId: string, linkHash: string, until: string) {
+    const record = this.cases.get(caseId);
+    if (record && record.linkExpiresAt < until) record.linkExpiresAt = until;
+    const link = this.links.get(linkHash);
+    if (link?.caseId === caseId && link.expiresAt < until) link.expiresAt = until;
+  }
   async listCases(q: {
     org: string;
     serviceId: string;

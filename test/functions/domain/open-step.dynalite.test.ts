@@ -4,6 +4,7 @@ import { DynamoCaseRepository } from '../../../functions/adapters/dynamo-reposit
 import { keys } from '../../../functions/adapters/table-keys';
 import { openStep } from '../../../functions/domain/open-step';
 import type { OpenStepPayload } from '../../../functions/domain/open-step-payload';
+import { sha256 } from '../../../functions/domain/pii';
 import { findService } from '../../../workflows/catalog';
 import { type LocalTable, localDocumentClient, startDynalite } from '../../support/dynalite';
 import { MemoryEngine, MemoryNotifier, makeCase, publicUrl, vault } from './sms-fakes';
@@ -97,5 +98,32 @@ describe('openStep on DynamoDB: the stage event', () => {
       { stageId: 'round', visit: 1 },
       { stageId: 'round', visit: 3 },
     ]);
+  });
+});
+
+describe("openStep on DynamoDB: the citizen's link", () => {
+  it('moves its end on when a citizen step opens past what it covers, and only then', async () => {
+    const engine = new MemoryEngine();
+    const deps = { repo, engine, retimer: engine, notifier, vault, publicUrl, findService, linkTtlDays: 90 };
+    const linkHash = (caseId: string) => sha256(vault.linkToken(caseId));
+    const early = {
+      ...makeCase('case-early', { phone: '+31612345679' }),
+      linkExpiresAt: '2026-03-20T00:00:00.000Z',
+    };
+    await repo.createCase(early, linkHash('case-early'));
+    await repo.createCase(makeCase('case-plenty', { phone: '+31612345670' }), linkHash('case-plenty'));
+    for (const caseId of ['case-early', 'case-plenty'])
+      await openStep(deps, payload({ caseId, taskToken: `token-${caseId}`, stageEnteredAt: undefined }));
+
+    const step = await repo.getStep('case-early', 'present');
+    const until = new Date(Date.parse(step?.expiresAt as string) + 90 * 86_400_000).toISOString();
+    expect((await repo.getCase('case-early'))?.linkExpiresAt).toBe(until);
+    expect(await repo.caseIdForLink(linkHash('case-early'))).toMatchObject({
+      caseId: 'case-early',
+      expiresAt: until,
+    });
+    // A link that covers the step and a month after it is left as it is: no write.
+    expect((await repo.getCase('case-plenty'))?.linkExpiresAt).toBe('2026-06-01T08:00:00.000Z');
+    expect((await repo.caseIdForLink(linkHash('case-plenty')))?.expiresAt).toBe('2026-06-01T08:00:00.000Z');
   });
 });

@@ -62,6 +62,10 @@ export class MemoryRepo implements CaseRepository {
   async caseIdForLink() {
     return undefined;
   }
+  async extendLink(caseId: string, _linkHash: string, until: string) {
+    const record = this.cases.get(caseId);
+    if (record && record.linkExpiresAt < until) record.linkExpiresAt = until;
+  }
   async listCases() {
     return { items: [] };
   }
