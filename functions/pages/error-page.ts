@@ -54,6 +54,14 @@ const BY_CODE: Record<string, { nl: string; en: string }> = {
     nl: 'Deze zaak is te lang geleden afgerond om nog te heropenen. Neem contact op met uw contactpersoon.',
     en: 'This case was completed too long ago to be reopened. Please contact your contact person.',
   },
+  LINK_REVOKED: {
+    nl: 'Deze link is ingetrokken door wie hem u gaf. Vraag die persoon om een nieuwe als u nog wilt helpen.',
+    en: 'This link was withdrawn by the person who gave it to you. Ask them for a new one if you still want to help.',
+  },
+  DELEGATE_REVOKED: {
+    nl: 'De link van deze helper is al ingetrokken.',
+    en: 'This helper’s link has been withdrawn already.',
+  },
   DELEGATE_LIMIT: {
     nl: 'Er kunnen niet meer helpers bij deze zaak. Trek eerst de link van een helper in.',
     en: "This case cannot have more helpers. Withdraw a helper's link first.",
@@ -73,6 +81,11 @@ const TITLES: Record<number, { nl: string; en: string }> = {
   410: { nl: 'Link verlopen', en: 'Link expired' },
 };
 
+/** A withdrawn link is a 410 too, but it did not expire. */
+const TITLE_BY_CODE: Record<string, { nl: string; en: string }> = {
+  LINK_REVOKED: { nl: 'Link ingetrokken', en: 'Link withdrawn' },
+};
+
 /** The organisation's side failed (the case is FAILED): said with its name, which the error carries. */
 function caseFailed(error: AppError): { nl: string; en: string } {
   const org = typeof error.details?.org === 'string' ? error.details.org : undefined;
@@ -87,7 +100,7 @@ export function errorPage(status: number, error: unknown, root: string, backLink
   const text =
     (error instanceof AppError && code === 'CASE_FAILED' ? caseFailed(error) : BY_CODE[code]) ??
     (status >= 500 ? FALLBACK.server : FALLBACK.client);
-  const title = TITLES[status] ?? { nl: 'Dat lukte niet', en: 'That did not work' };
+  const title = TITLE_BY_CODE[code] ?? TITLES[status] ?? { nl: 'Dat lukte niet', en: 'That did not work' };
   const back = backLink
     ? `<p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="${esc(backLink)}">Terug naar uw zaak</a> · <a class="utrecht-link utrecht-link--html-a" href="${esc(backLink)}?lang=en" lang="en">Back to your case</a></p>`
     : '';
