@@ -21,11 +21,12 @@ export function failureSection(
   refusal?: RedriveRefusal,
 ) {
   const { failure } = dto;
-  if (dto.status !== 'FAILED' || !failure) return '';
-  const t = WORDS[locale];
   const refused = refusal
     ? `<div class="notice alert" role="alert"><p>${esc(refusalText(refusal, locale))}</p></div>`
     : '';
+  // Resumed meanwhile (a second press, a stale tab): only the words why this press changed nothing.
+  if (dto.status !== 'FAILED' || !failure) return refused;
+  const t = WORDS[locale];
   const action = `${base}/cases/${encodeURIComponent(dto.caseId)}/redrive`;
   return `<section aria-labelledby="failure" class="cp-failure"><h2 id="failure">${t.failureTitle}</h2>${refused}
 <p>${esc(t.failureSince(formatDate(failure.at, locale)))} <strong>${esc(failure.error)}</strong></p>

@@ -106,13 +106,14 @@ export async function redriveFailedCase(
       },
     );
   }
+  // Taken before the redrive: a case that fails again at once logs CASE_FAILED after this event.
+  const at = deps.clock.now().toISOString();
   try {
     await deps.engine.redriveCase(record.serviceId, executionName(record));
   } catch (error) {
     await repo.restoreFailure(caseId, failure);
     throw error;
   }
-  const at = deps.clock.now().toISOString();
   await repo.appendEvent({
     caseId,
     at,

@@ -85,6 +85,9 @@ describe('a FAILED case in the console', () => {
     // A second press (or a second tab) finds it running: told on the page, nothing redriven twice.
     const again = await post(`/cases/${caseId}/redrive`, { _csrf: csrf });
     expect(again.statusCode).toBe(409);
+    expect(again.body).toContain(
+      '<div class="notice alert" role="alert"><p>Deze zaak is al hervat.</p></div>',
+    );
     expect(engine.redriven).toHaveLength(1);
   });
 

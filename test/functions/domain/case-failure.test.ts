@@ -172,6 +172,14 @@ describe('redriveFailedCase', () => {
     expect(during).toBe('ACTIVE');
   });
 
+  it('logs CASE_REDRIVEN at the time it resumes the case, before whatever the resumed run logs', async () => {
+    // The resumed execution takes a moment, and the clock moves on meanwhile.
+    engine.beforeRedrive = () => clock.set('2026-03-02T09:00:00.006Z');
+    await redriveFailedCase({ repo, engine, clock }, staff, 'c1');
+    clock.set('2026-03-02T09:00:00.000Z');
+    expect(repo.events.at(-1)).toMatchObject({ type: 'CASE_REDRIVEN', at: '2026-03-02T09:00:00.000Z' });
+  });
+
   it('refuses a case that is not FAILED (409 CASE_NOT_FAILED), and another organisation’s (404)', async () => {
     await redriveFailedCase({ repo, engine, clock }, staff, 'c1');
     const again = await failure(redriveFailedCase({ repo, engine, clock }, staff, 'c1'));
