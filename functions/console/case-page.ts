@@ -100,13 +100,18 @@ function history(input: CasePageInput): string {
   return `<section aria-labelledby="history"><h2 id="history">${t.history}</h2><div class="cp-table"><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.what}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
+/** Each error links to its field by the field's label, as the citizen's page does (WCAG 3.3.1). */
 function errorSummary(input: CasePageInput): string {
   const failed = input.failed;
   if (!failed) return '';
-  const items = Object.entries(failed.errors).map(
-    ([id, message]) =>
-      `<li><a href="#f-${esc(failed.stepId)}-${esc(id)}">${esc(id)}: ${esc(fieldMessage(message, input.locale))}</a></li>`,
-  );
+  const def = input.service.stages.flatMap((s) => s.steps).find((s) => s.id === failed.stepId);
+  const items = Object.entries(failed.errors).map(([id, message]) => {
+    const field = def?.form.fields.find((f) => f.id === id);
+    // Radio groups: the link goes to the first option, the element that takes focus.
+    const target = field?.type === 'yesNo' || field?.type === 'choice' ? '-0' : '';
+    const label = field?.label[input.locale] ?? id;
+    return `<li><a href="#f-${esc(failed.stepId)}-${esc(id)}${target}">${esc(label)}: ${esc(fieldMessage(message, input.locale))}</a></li>`;
+  });
   return `<div class="notice alert" role="alert"><p>${WORDS[input.locale].fixErrors}</p><ul>${items.join('')}</ul></div>`;
 }
 

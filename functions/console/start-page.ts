@@ -32,10 +32,21 @@ export function startBody(input: StartInput): string {
   };
   const lang = v.locale === 'en' ? 'en' : 'nl';
   const contextIds = new Set(input.service.context.map((f) => f.id));
-  const anchor = (id: string) => (contextIds.has(id) ? `f-context-${id}` : id);
+  const contextField = (id: string) => input.service.context.find((f) => f.id === id);
+  const anchor = (id: string) => {
+    const type = contextField(id)?.type;
+    // Radio groups: the link goes to the first option, the element that takes focus.
+    return contextIds.has(id) ? `f-context-${id}${type === 'yesNo' || type === 'choice' ? '-0' : ''}` : id;
+  };
+  // Each error says which field it is about: two 'required' lines must not read the same.
+  const labels: Record<string, string> = { name: t.name, phone: t.phone, email: t.email };
+  const labelOf = (id: string) => contextField(id)?.label[input.locale] ?? labels[id] ?? id;
   const summary = Object.keys(errors).length
     ? `<div class="notice alert" role="alert"><p>${t.fixErrors}</p><ul>${Object.entries(errors)
-        .map(([id, m]) => `<li><a href="#${esc(anchor(id))}">${esc(fieldMessage(m, input.locale))}</a></li>`)
+        .map(
+          ([id, m]) =>
+            `<li><a href="#${esc(anchor(id))}">${esc(labelOf(id))}: ${esc(fieldMessage(m, input.locale))}</a></li>`,
+        )
         .join('')}</ul></div>`
     : '';
   // The service's own facts about the household (the columns of a round's file besides contact).

@@ -226,7 +226,7 @@ describe('console pages and actions', () => {
     const base = { _csrf: csrf, idempotencyKey: 'key-context-0000000001', phone: '0612345678' };
     const bad = await post('/services/waste-collection/cases', { ...base, address: 'Dorpsstraat 1' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('<a href="#f-context-collectionDate">');
+    expect(bad.body).toContain('<a href="#f-context-collectionDate">Ophaaldag: ');
     expect(bad.body).toContain('value="Dorpsstraat 1"');
     expect(repo.cases.size).toBe(0);
     const ok = await post('/services/waste-collection/cases', {
@@ -312,6 +312,10 @@ describe('console pages and actions', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('role="alert"');
+    // The summary names the field by its label and links to the radio group's first option.
+    expect(bad.body).toMatch(/<a href="#f-collect-collected-0">[^<:]+: /);
+    expect(bad.body).toContain(`id="f-collect-collected-0"`);
+    expect(bad.body).not.toContain('>collected: ');
     expect(bad.body).toContain('kept');
     const ok = await post(`/cases/${caseId}/steps/collect`, { _csrf: csrf, collected: 'yes' });
     expect(ok.statusCode).toBe(303);
