@@ -4,7 +4,7 @@ import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { type FormState, stepForm } from '../pages/form';
 import { esc } from '../pages/html';
-import { fieldMessage, formatDate, TEXT } from '../pages/i18n';
+import { fieldMessage, formatDate, formatNumber, TEXT } from '../pages/i18n';
 import { answeredByText } from './case-delegates';
 import { failureSection, type RedriveRefusal } from './case-failure';
 import { erasedNotice, privacySection } from './case-privacy';
@@ -38,6 +38,7 @@ function shown(field: Field | undefined, value: FieldValue, locale: Locale): str
   if (typeof value === 'boolean') return value ? TEXT[locale].yes : TEXT[locale].no;
   if (field?.type === 'choice')
     return field.options.find((o) => o.value === value)?.label[locale] ?? String(value);
+  if (typeof value === 'number') return formatNumber(value, locale);
   return String(value);
 }
 

@@ -6,7 +6,7 @@ import { orgDisplayName } from '../domain/org-name';
 import { answeredByLine, delegateBanner, delegatesSection, notYoursLine } from './delegates';
 import { type FormState, stepForm } from './form';
 import { esc, page } from './html';
-import { fieldMessage, formatDate, TEXT } from './i18n';
+import { fieldMessage, formatDate, formatNumber, TEXT } from './i18n';
 import { dayOf, processingSection } from './processing';
 import { proposalsSection } from './proposals';
 import { reopenSection } from './reopen';
@@ -45,6 +45,7 @@ function shown(field: Field | undefined, value: FieldValue, locale: Locale): str
   if (field?.type === 'choice')
     return field.options.find((o) => o.value === value)?.label[locale] ?? String(value);
   if (field?.type === 'date' && typeof value === 'string') return formatDate(value, locale);
+  if (typeof value === 'number') return formatNumber(value, locale);
   return String(value);
 }
 
@@ -75,6 +76,8 @@ function stepCard(view: StepView, input: CasePageInput, org: string): string {
   ];
   if (status === 'OPEN' && view.dueAt)
     meta.push(`<span>${t.due} ${esc(formatDate(view.dueAt, locale))}</span>`);
+  // Past its due date and still waiting (escalated): said in words, not only by a date in the past.
+  if (status === 'OPEN' && view.escalated) meta.push(`<strong>${t.overdue}</strong>`);
   if (view.status === 'DONE' && view.submittedAt)
     meta.push(`<span>${t.submitted} ${esc(formatDate(view.submittedAt, locale))}</span>`);
   const lines = [

@@ -19,6 +19,7 @@ export const TEXT = {
     caseLabel: 'Stand van zaken',
     current: 'nu bezig',
     due: 'Graag vóór',
+    overdue: 'Te laat',
     submitted: 'Ingediend op',
     providerWorking: '{org} werkt hieraan.',
     send: 'Versturen',
@@ -56,6 +57,7 @@ export const TEXT = {
     caseLabel: 'Progress',
     current: 'in progress',
     due: 'Please before',
+    overdue: 'Overdue',
     submitted: 'Submitted on',
     providerWorking: '{org} is working on this.',
     send: 'Send',
@@ -127,6 +129,22 @@ export function fieldMessage(message: string, locale: Locale): string {
     if (m) return dutch(m);
   }
   return message;
+}
+
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
+/**
+ * A number as the language writes it: 2,5 in Dutch, 2.5 in English; no grouping, so a year or a count
+ * reads as typed (2026, not 2.026). One format per language, kept.
+ */
+export function formatNumber(value: number, locale: Locale): string {
+  let format = numberFormats.get(locale);
+  if (!format) {
+    const options = { maximumFractionDigits: 10, useGrouping: false };
+    format = new Intl.NumberFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', options);
+    numberFormats.set(locale, format);
+  }
+  return format.format(value);
 }
 
 export function formatDate(iso: string, locale: Locale): string {

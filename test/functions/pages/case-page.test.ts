@@ -4,6 +4,7 @@ import { PiiVault } from '../../../functions/domain/pii';
 import type { CaseView } from '../../../functions/domain/ports';
 import { caseDto } from '../../../functions/domain/views';
 import { casePage } from '../../../functions/pages/case-page';
+import { formatNumber } from '../../../functions/pages/i18n';
 import { findService } from '../../../workflows/catalog';
 import type { Service } from '../../../workflows/schema';
 
@@ -55,6 +56,8 @@ describe("the citizen's page", () => {
     const html = card(page('ACTIVE'));
     expect(html).toContain('>Open</span>');
     expect(html).toContain('Graag vóór');
+    // Past its due date (escalated): said in words too.
+    expect(html).toContain('<strong>Te laat</strong>');
     expect(html).toContain('<form');
   });
 
@@ -65,7 +68,15 @@ describe("the citizen's page", () => {
       expect(html).toContain('>Gesloten</span>');
       expect(html).not.toContain('>Open</span>');
       expect(html).not.toContain('Graag vóór');
+      expect(html).not.toContain('Te laat');
       expect(html).not.toContain('<form');
     },
   );
+});
+
+describe('numbers on the pages', () => {
+  it('are written as the language writes them, without grouping', () => {
+    expect([formatNumber(2.5, 'nl'), formatNumber(2.5, 'en')]).toEqual(['2,5', '2.5']);
+    expect([formatNumber(2026, 'nl'), formatNumber(-0.125, 'nl')]).toEqual(['2026', '-0,125']);
+  });
 });
