@@ -24,19 +24,18 @@ export const PROPOSAL_TEXTS: Record<
   Locale,
   {
     byCode: (org: string, step: string, day: string, code: string) => string;
-    byLink: (step: string, day: string, link: string) => string;
+    byLink: (org: string, step: string, day: string, link: string) => string;
   }
 > = {
   nl: {
     byCode: (org, step, day, code) =>
       `${org} stelt voor: ${step} uiterlijk ${formatDay(day)}. Akkoord? Stuur ${code} JA of ${code} NEE.`,
-    byLink: (step, day, link) =>
-      `Nieuwe datum voorgesteld: ${step} uiterlijk ${formatDay(day)}. Antwoord via ${link}`,
+    byLink: (org, step, day, link) => `${org} stelt ${formatDay(day)} voor (${step}). Reageer: ${link}`,
   },
   en: {
     byCode: (org, step, day, code) =>
       `${org} proposes: ${step} by ${formatDay(day)}. Agreed? Send ${code} YES or ${code} NO.`,
-    byLink: (step, day, link) => `New date proposed: ${step} by ${formatDay(day)}. Please answer via ${link}`,
+    byLink: (org, step, day, link) => `${org} proposes ${formatDay(day)} (${step}). Reply at ${link}`,
   },
 };
 
@@ -51,10 +50,13 @@ export async function textProposal(
   const { locale } = record.citizen;
   const title = gsmSafe(definition.title[locale]);
   const texts = PROPOSAL_TEXTS[locale];
+  // Every text says who sends it, as the invitations do.
+  const org = gsmSafe(orgDisplayName(record.org));
+  const link = `${deps.publicUrl}/c/${deps.vault.linkToken(record.caseId)}`;
   const text = () =>
     step.shortCode
-      ? texts.byCode(gsmSafe(orgDisplayName(record.org)), title, proposal.dueAt, step.shortCode)
-      : texts.byLink(title, proposal.dueAt, `${deps.publicUrl}/c/${deps.vault.linkToken(record.caseId)}`);
+      ? texts.byCode(org, title, proposal.dueAt, step.shortCode)
+      : texts.byLink(org, title, proposal.dueAt, link);
   const outcome = await textCitizen(deps, record, caseCipher(deps.vault, record), text);
   const smsAt = new Date(Date.parse(at) + 1).toISOString();
   await deps.repo.appendEvent(

@@ -26,8 +26,11 @@ describe('proposal texts', () => {
     for (const step of steps) {
       const title = gsmSafe(step.title[locale]);
       oneSegment(PROPOSAL_TEXTS[locale].byCode(MAX_VALUES.org, title, '2026-12-31', MAX_VALUES.code));
-      oneSegment(PROPOSAL_TEXTS[locale].byLink(title, '2026-12-31', MAX_VALUES.link));
+      oneSegment(PROPOSAL_TEXTS[locale].byLink(MAX_VALUES.org, title, '2026-12-31', MAX_VALUES.link));
     }
+    expect(
+      PROPOSAL_TEXTS.nl.byLink('Gemeente Utrecht', 'Afval ophalen', '2026-12-05', 'https://x.nl/c/t'),
+    ).toBe('Gemeente Utrecht stelt 05-12-2026 voor (Afval ophalen). Reageer: https://x.nl/c/t');
     expect(PROPOSAL_TEXTS.nl.byCode('Gemeente Utrecht', 'Afval ophalen', '2026-12-05', 'A3')).toBe(
       'Gemeente Utrecht stelt voor: Afval ophalen uiterlijk 05-12-2026. Akkoord? Stuur A3 JA of A3 NEE.',
     );
