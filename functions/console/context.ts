@@ -8,6 +8,7 @@ import { NotFoundError } from '../shared/errors';
 import { html } from '../shared/http';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } from './deps';
 import { consolePage } from './layout';
+import { withQuery } from './pager';
 import { providerOfSession, type Session } from './session';
 
 // What every signed-in console request shares: the session, its CSRF token, and the two access
@@ -30,13 +31,18 @@ export function render(
 ): ConsoleResult {
   const { deps, req, session, csrf } = ctx;
   const base = basePath(deps);
+  // The other language shows the same page: its filters, range and page of a list (a one-time notice
+  // not again). A POST's answer switches to the page it was posted from.
+  const kept = Object.entries(req.method === 'GET' ? req.query : {}).filter(
+    ([key]) => key !== 'lang' && key !== 'notice',
+  );
   return html(
     status,
     consolePage({
       locale: req.locale,
       title,
       base,
-      self: `${base}${self}`,
+      self: withQuery(`${base}${self}`, Object.fromEntries(kept)),
       session,
       csrf,
       body,

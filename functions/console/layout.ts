@@ -35,7 +35,7 @@ export interface LayoutInput {
   title: string;
   /** Root-relative path of /console. */
   base: string;
-  /** Root-relative path of this page, for the language switch. */
+  /** Root-relative path of this page with its query, for the language switch. */
   self: string;
   session?: Session;
   csrf?: string;
@@ -55,7 +55,11 @@ export function consolePage(input: LayoutInput): string {
   return page(input.locale, `${input.title} – ${t.console}`, `${EXTRA_STYLE}${who}${input.body}`, {
     root,
     brand: input.session ? `${t.console} · ${orgDisplayName(input.session.org)}` : t.console,
-    switchTo: { href: `${input.self}?lang=${other}`, locale: other, label: t.other },
+    switchTo: {
+      href: `${input.self}${input.self.includes('?') ? '&' : '?'}lang=${other}`,
+      locale: other,
+      label: t.other,
+    },
     ...(input.head && { head: input.head }),
   });
 }

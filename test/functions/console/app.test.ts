@@ -378,6 +378,16 @@ describe('console pages and actions', () => {
     expect(chart.body).toMatch(/<th scope="row">provider<\/th><td>1<\/td>/);
   });
 
+  it('switches language on the same page: its filters kept, a one-time notice not', async () => {
+    const { get } = setup();
+    const list = await get('/services/waste-collection', { query: { status: 'ACTIVE', overdue: '1' } });
+    expect(list.body).toContain(
+      'href="/console/services/waste-collection?status=ACTIVE&amp;overdue=1&amp;lang=en"',
+    );
+    const home = await get('', { query: { notice: 'created' } });
+    expect(home.body).toContain('href="/console?lang=en"');
+  });
+
   it('says that the overdue filter looked at one page when there are more', async () => {
     const { startCase, get } = setup();
     for (let i = 0; i < 22; i++) await startCase(`key-over-case-${String(i).padStart(8, '0')}`);
