@@ -63,7 +63,7 @@ describe('the report page in a browser', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Wie wacht op wie: Afvalinzameling');
     await expect(page.locator('svg[role=img] title').textContent()).resolves.toContain('mediaan');
     const table = (await page.locator('section[aria-labelledby=report-table] tbody').textContent()) ?? '';
-    expect(table).toContain('De inwoner op Gemeente Rapportage');
+    expect(table).toContain('De inwoner (wachtte op Gemeente Rapportage)');
     await expect(page.locator('main, body').first().textContent()).resolves.toContain(
       '2 afgeronde fasebezoeken',
     );

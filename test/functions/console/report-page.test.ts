@@ -29,9 +29,11 @@ describe('console: who waits on whom', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<svg role="img" aria-labelledby="report-chart-title"');
     expect(page.body).toContain('2 afgeronde fasebezoeken van 2026-02-01 tot en met 2026-03-02.');
-    expect(page.body).toMatch(/<td>De inwoner op Gm0363<\/td><td class="cp-num">2<\/td><td>\d+ dag/);
+    expect(page.body).toMatch(
+      /<td>De inwoner \(wachtte op Gm0363\)<\/td><td class="cp-num">2<\/td><td>\d+ dag/,
+    );
     expect(page.body).toContain(
-      '<td>Gm0363 op de inwoner</td><td class="cp-num">2</td><td>geen</td><td>geen</td><td class="cp-num">1</td>',
+      '<td>Gm0363 (wachtte op de inwoner)</td><td class="cp-num">2</td><td>geen</td><td>geen</td><td class="cp-num">1</td>',
     );
     expect(page.body).toContain(
       'href="/console/services/waste-collection/report?from=2026-02-01&amp;to=2026-03-02&amp;format=csv&amp;lang=nl"',
