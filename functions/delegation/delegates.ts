@@ -91,7 +91,8 @@ function identity(vault: PiiVault, caseId: string, once: string | undefined) {
     };
   return {
     delegateId: vault.hash(`delegate-id:${caseId}:${once}`).slice(0, 12),
-    token: vault.hash(`delegate-link:${caseId}:${once}`),
+    // 32 characters of base64url: 192 bits, as long as a random one.
+    token: vault.hash(`delegate-link:${caseId}:${once}`).slice(0, 32),
   };
 }
 

@@ -109,6 +109,8 @@ describe('adding a helper', () => {
     expect(copies.map((c) => [c.delegate.delegateId, c.token])).toEqual(
       copies.map(() => [first.delegate.delegateId, first.token]),
     );
+    // As long as a random link: 192 bits.
+    expect(first.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(Object.keys(delegates.indexes.get('c1')?.entries ?? {})).toEqual([first.delegate.delegateId]);
     expect(repo.events.filter((e) => e.type === 'DELEGATE_ADDED')).toHaveLength(1);
     expect(repo.links.get(sha256(first.token))).toMatchObject({ delegateId: first.delegate.delegateId });
