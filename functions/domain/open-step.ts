@@ -145,14 +145,14 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
     await repo.appendEvent(stepEvent, segment);
     return { result: result.kind };
   }
-  // The step's event and its text's are one item, one write, once the text went out (or could not): an
-  // earlier invocation of this segment that wrote it got as far as the SMS, and the citizen is not texted
-  // twice. (Only a crash between the send and the write, milliseconds, can still repeat one.) A fresh
-  // open had no earlier invocation past its write, so there is nothing to look up.
   const token = deps.vault.linkToken(p.caseId);
   // The link in the text works while the step waits, and a while after (link-life.ts).
   const until = deps.linkTtlDays === undefined ? undefined : linkExtension(record, step, deps.linkTtlDays);
   if (until) await repo.extendLink(p.caseId, sha256(token), until);
+  // The step's event and its text's are one item, one write, once the text went out (or could not): an
+  // earlier invocation of this segment that wrote it got as far as the SMS, and the citizen is not texted
+  // twice. (Only a crash between the send and the write, milliseconds, can still repeat one.) A fresh
+  // open had no earlier invocation past its write, so there is nothing to look up.
   const fresh = result.kind === 'opened' && result.fresh;
   if (!fresh && (await repo.hasEvent(p.caseId, at, segment))) return { result: result.kind, sms: 'repeated' };
   const link = `${deps.publicUrl}/c/${token}`;
