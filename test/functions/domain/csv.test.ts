@@ -50,8 +50,10 @@ describe('parseCsv', () => {
     expect([unclosed.line, unclosed.message]).toEqual([3, 'line 3: a quoted field is never closed']);
     expect((await failure([Uint8Array.of(0x61, 0x0a, 0x62, 0xe9, 0x0a)])).message).toContain('not UTF-8');
     // The line of the bad byte, within a chunk and after chunks read before (CRLF, LF and CR each end a line).
-    expect((await failure([Uint8Array.of(0x61, 0x0d, 0x0a, 0x62, 0x0d, 0x63, 0x0a, 0xe9)])).line).toBe(4);
-    const later = await failure(['a\r\nb\r', Uint8Array.of(0x0a, 0x63, 0x0a, 0x64, 0xe9)]);
+    expect(
+      (await failure([Uint8Array.of(0x61, 0x0d, 0x0a, 0x62, 0x0d, 0x63, 0x0a, 0xe9, 0x0a, 0x64)])).line,
+    ).toBe(4);
+    const later = await failure(['a\r\nb\r', Uint8Array.of(0x0a, 0x63, 0x0a, 0x64, 0xe9, 0x0a)]);
     expect(later.line).toBe(4);
   });
 
