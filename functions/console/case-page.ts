@@ -2,7 +2,7 @@ import type { Field, Service } from '../../workflows/schema';
 import { type CaseDto, type StepView, shownStepStatus } from '../domain/case-dto';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
-import { type FormState, stepForm } from '../pages/form';
+import { type FormState, fieldTarget, stepForm } from '../pages/form';
 import { esc } from '../pages/html';
 import { fieldMessage, formatDate, formatNumber, TEXT } from '../pages/i18n';
 import { answeredByText } from './case-delegates';
@@ -108,10 +108,9 @@ function errorSummary(input: CasePageInput): string {
   const def = input.service.stages.flatMap((s) => s.steps).find((s) => s.id === failed.stepId);
   const items = Object.entries(failed.errors).map(([id, message]) => {
     const field = def?.form.fields.find((f) => f.id === id);
-    // Radio groups: the link goes to the first option, the element that takes focus.
-    const target = field?.type === 'yesNo' || field?.type === 'choice' ? '-0' : '';
+    const target = field ? fieldTarget(failed.stepId, field) : `f-${failed.stepId}-${id}`;
     const label = field?.label[input.locale] ?? id;
-    return `<li><a href="#f-${esc(failed.stepId)}-${esc(id)}${target}">${esc(label)}: ${esc(fieldMessage(message, input.locale))}</a></li>`;
+    return `<li><a href="#${esc(target)}">${esc(label)}: ${esc(fieldMessage(message, input.locale))}</a></li>`;
   });
   return `<div class="notice alert" role="alert"><p>${WORDS[input.locale].fixErrors}</p><ul>${items.join('')}</ul></div>`;
 }

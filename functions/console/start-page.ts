@@ -1,6 +1,6 @@
 import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
-import { control } from '../pages/form';
+import { control, fieldTarget } from '../pages/form';
 import { esc } from '../pages/html';
 import { fieldMessage } from '../pages/i18n';
 import { WORDS } from './text';
@@ -31,12 +31,11 @@ export function startBody(input: StartInput): string {
     return `<div class="field"><label for="${id}">${label} <span class="help">${t.optional}</span></label>${err}<input type="${type}" id="${id}" name="${id}" value="${esc(v[id])}"${aria}${extra}></div>`;
   };
   const lang = v.locale === 'en' ? 'en' : 'nl';
-  const contextIds = new Set(input.service.context.map((f) => f.id));
   const contextField = (id: string) => input.service.context.find((f) => f.id === id);
+  // A context field is a control of the 'context' form (pages/form.ts); the contact fields keep their ids.
   const anchor = (id: string) => {
-    const type = contextField(id)?.type;
-    // Radio groups: the link goes to the first option, the element that takes focus.
-    return contextIds.has(id) ? `f-context-${id}${type === 'yesNo' || type === 'choice' ? '-0' : ''}` : id;
+    const field = contextField(id);
+    return field ? fieldTarget('context', field) : id;
   };
   // Each error says which field it is about: two 'required' lines must not read the same.
   const labels: Record<string, string> = { name: t.name, phone: t.phone, email: t.email };

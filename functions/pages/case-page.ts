@@ -4,7 +4,7 @@ import { type CaseDto, type StepView, shownStepStatus } from '../domain/case-dto
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { answeredByLine, delegateBanner, delegatesSection, notYoursLine } from './delegates';
-import { type FormState, stepForm } from './form';
+import { type FormState, fieldTarget, stepForm } from './form';
 import { esc, page } from './html';
 import { fieldMessage, formatDate, formatNumber, TEXT } from './i18n';
 import { dayOf, processingSection } from './processing';
@@ -122,10 +122,8 @@ function errorSummary(failed: Failed, input: CasePageInput): string {
   const items = Object.entries(failed.errors).map(([id, message]) => {
     const field = def?.form.fields.find((f) => f.id === id);
     const text = `${esc(field?.label[input.locale] ?? id)}: ${esc(fieldMessage(message, input.locale))}`;
-    // Radio groups: the link goes to the first option, the element that takes focus.
-    const target = field?.type === 'yesNo' || field?.type === 'choice' ? '-0' : '';
     return field
-      ? `<li><a class="utrecht-link utrecht-link--html-a" href="#f-${esc(failed.stepId)}-${esc(id)}${target}">${text}</a></li>`
+      ? `<li><a class="utrecht-link utrecht-link--html-a" href="#${esc(fieldTarget(failed.stepId, field))}">${text}</a></li>`
       : `<li>${text}</li>`;
   });
   const list = items.length ? `<ul class="utrecht-unordered-list">${items.join('')}</ul>` : '';

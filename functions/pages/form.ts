@@ -48,6 +48,14 @@ function yesNoValue(value: string | undefined): string | undefined {
   return value;
 }
 
+/**
+ * Where an error summary links for a field: its control (`f-<stepId>-<fieldId>`), or for a radio group
+ * its first option, the element that takes focus.
+ */
+export function fieldTarget(stepId: string, field: Pick<Field, 'id' | 'type'>): string {
+  return `f-${stepId}-${field.id}${field.type === 'yesNo' || field.type === 'choice' ? '-0' : ''}`;
+}
+
 /** One labelled control; its id is `f-<stepId>-<fieldId>`, its name the field id. */
 export function control(stepId: string, field: Field, state: FormState, locale: Locale): string {
   const t = TEXT[locale];
