@@ -3,7 +3,7 @@ import { type CaseDto, type StepView, shownStepStatus } from '../domain/case-dto
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { type FormState, fieldTarget, stepForm } from '../pages/form';
-import { esc } from '../pages/html';
+import { esc, stepBadge } from '../pages/html';
 import { fieldMessage, formatDate, formatNumber, TEXT } from '../pages/i18n';
 import { answeredByText } from './case-delegates';
 import { failureSection, type RedriveRefusal } from './case-failure';
@@ -14,8 +14,6 @@ import { waitingSection } from './case-waiting';
 import { historyLine, historyNames } from './history-text';
 import { HISTORY_WORDS } from './history-words';
 import { WORDS } from './text';
-
-const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral', CLOSED: 'neutral' } as const;
 
 // One case for staff: what went wrong if it FAILED, per stage the two lanes, the provider's open steps
 // as forms, the citizen link, the event history and the cancel form.
@@ -48,9 +46,7 @@ function stepCard(view: StepView, input: CasePageInput): string {
   const def = service.stages.flatMap((s) => s.steps).find((s) => s.id === view.stepId);
   if (!def) return '';
   const status = shownStepStatus(view, dto.status);
-  const parts = [
-    `<h4>${esc(view.title[locale])}</h4><p><span class="utrecht-status-badge utrecht-status-badge--${BADGE[status]}">${t.stepStatus[status]}</span>`,
-  ];
+  const parts = [`<h4>${esc(view.title[locale])}</h4><p>${stepBadge(status, t.stepStatus[status])}`];
   if (status === 'OPEN' && view.dueAt) parts.push(` · ${t.due} ${esc(formatDate(view.dueAt, locale))}`);
   if (view.status === 'DONE' && view.submittedAt)
     parts.push(

@@ -1,14 +1,12 @@
 import type { Service } from '../../workflows/schema';
 import { type CaseDto, shownStepStatus } from '../domain/case-dto';
 import { CASE_STATUSES, type CaseStatus, type Locale } from '../domain/model';
-import { esc } from '../pages/html';
+import { esc, stepBadge } from '../pages/html';
 import { formatDate } from '../pages/i18n';
 import { pager, withQuery } from './pager';
 import type { CaseProgress } from './progress';
 import { REPORT_TITLE } from './report-page';
 import { WORDS } from './text';
-
-const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral', CLOSED: 'neutral' } as const;
 
 // The console home (services of the staff's kind) and a service's case list with both sides'
 // progress at a glance, filters and cursor pagination.
@@ -51,7 +49,7 @@ function side(dto: CaseDto, actor: 'citizen' | 'provider', p: CaseProgress, loca
     .filter((v) => v.actor === actor)
     .map((v) => {
       const status = shownStepStatus(v, dto.status);
-      return `<li><span class="utrecht-status-badge utrecht-status-badge--${BADGE[status]}">${t.stepStatus[status]}</span> ${esc(v.title[locale])}</li>`;
+      return `<li>${stepBadge(status, t.stepStatus[status])} ${esc(v.title[locale])}</li>`;
     })
     .join('');
   return `<p>${esc(counts)}</p><ul class="cp-steps">${steps}</ul>`;

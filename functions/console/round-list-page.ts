@@ -1,6 +1,6 @@
 import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
-import { esc } from '../pages/html';
+import { esc, statusBadge } from '../pages/html';
 import { formatDate } from '../pages/i18n';
 import type { RoundRecord, RoundStatus } from '../rounds/model';
 import { pager, withQuery } from './pager';
@@ -20,7 +20,7 @@ export const ROUND_BADGE: Record<RoundStatus, string> = {
 };
 
 export const roundBadge = (status: RoundStatus, locale: Locale) =>
-  `<span class="utrecht-status-badge utrecht-status-badge--${ROUND_BADGE[status]}">${ROUND_WORDS[locale].statuses[status]}</span>`;
+  statusBadge(ROUND_BADGE[status], ROUND_WORDS[locale].statuses[status]);
 
 /** The CLI command and the API calls; for a round, the command that restarts that very round. */
 export function howToStart(serviceId: string, locale: Locale, round?: RoundRecord): string {

@@ -5,7 +5,7 @@ import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { answeredByLine, delegateBanner, delegatesSection, notYoursLine } from './delegates';
 import { type FormState, fieldTarget, stepForm } from './form';
-import { esc, page } from './html';
+import { esc, page, stepBadge } from './html';
 import { fieldMessage, formatDate, formatNumber, TEXT } from './i18n';
 import { dayOf, processingSection } from './processing';
 import { proposalsSection } from './proposals';
@@ -49,8 +49,6 @@ function shown(field: Field | undefined, value: FieldValue, locale: Locale): str
   return String(value);
 }
 
-const BADGE = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral', CLOSED: 'neutral' } as const;
-
 function answers(fields: Field[], data: StepView['data'], locale: Locale): string {
   if (!data) return '';
   const rows = Object.entries(data).map(([key, value]) => {
@@ -71,9 +69,7 @@ function stepCard(view: StepView, input: CasePageInput, org: string): string {
   const def = service.stages.flatMap((s) => s.steps).find((s) => s.id === view.stepId);
   if (!def) return '';
   const status = shownStepStatus(view, dto.status);
-  const meta = [
-    `<span class="utrecht-status-badge utrecht-status-badge--${BADGE[status]}">${t.status[status]}</span>`,
-  ];
+  const meta = [stepBadge(status, t.status[status])];
   if (status === 'OPEN' && view.dueAt)
     meta.push(`<span>${t.due} ${esc(formatDate(view.dueAt, locale))}</span>`);
   // Past its due date and still waiting (escalated): said in words, not only by a date in the past.

@@ -25,6 +25,18 @@ export function esc(value: unknown): string {
     .replace(HTML_CONTROL, '\ufffd');
 }
 
+/** An NL Design System status badge; `tone` is its colour (style-build.ts), `label` its words, already safe. */
+export function statusBadge(tone: string, label: string): string {
+  return `<span class="utrecht-status-badge utrecht-status-badge--${tone}">${label}</span>`;
+}
+
+/** The colour of a step's status, as shown (case-dto.ts shownStepStatus), on every page that shows steps. */
+const STEP_TONES = { OPEN: 'warning', DONE: 'success', PENDING: 'neutral', CLOSED: 'neutral' } as const;
+
+export function stepBadge(status: keyof typeof STEP_TONES, label: string): string {
+  return statusBadge(STEP_TONES[status], label);
+}
+
 export interface PageChrome {
   /** Path prefix of the app (the stage path of PUBLIC_URL, often ''), for the stylesheet. */
   root: string;
