@@ -51,14 +51,14 @@ export async function validateRound(deps: ValidateDeps, roundId: string): Promis
   const records = parseCsv(deps.files.read(roundKeys.upload(roundId)))[Symbol.asyncIterator]();
   // Remembered here too: the file store may wrap what the stream of lines throws.
   let csvError: CsvError | undefined;
-  let headerRefused = false;
+  let headerErrors: RowError[] | undefined;
   let wrote = false;
   try {
     const first = await records.next();
     if (first.done) throw new FileError({ line: 1, column: ROW, reason: REASONS.empty });
     const header = checkHeader(service, first.value.fields);
     if (!header.ok) {
-      headerRefused = true;
+      headerErrors = header.errors;
       pending.push(...header.errors);
       throw new FileError(header.errors[0] as RowError);
     }
@@ -92,7 +92,7 @@ export async function validateRound(deps: ValidateDeps, roundId: string): Promis
     if (!fileError) throw error;
     if (!pending.some((e) => e.line === fileError.rowError.line && e.column === fileError.rowError.column))
       pending.push(fileError.rowError);
-    const sentence = fileSentence(fileError.rowError, headerRefused ? pending : undefined);
+    const sentence = fileSentence(fileError.rowError, headerErrors);
     await flush();
     return reject(deps, round, counts, wrote, sentence);
   } finally {
@@ -133,7 +133,7 @@ function asFileError(error: unknown): FileError | undefined {
  */
 function fileSentence(first: RowError, header: RowError[] | undefined): string {
   if (header) {
-    const columns = header.filter((e) => e.line === 1).length;
+    const columns = header.length;
     return `The header row is not right (${columns === 1 ? '1 problem' : `${columns} problems`}), so nothing was started.`;
   }
   return `The file cannot be read from line ${first.line} (${first.reason}), so nothing was started.`;
