@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BASE_COLUMNS } from '../functions/rounds/model';
 import { durationSeconds, isDuration } from './duration';
 import { ROUTING_TYPES } from './routing';
+import { stageChains } from './stage-order';
 
 // The definition language. Synth-time only: runtime bundles import the plain data
 // through workflows/catalog.ts and never this schema, so classic zod costs no cold start.
@@ -97,6 +98,11 @@ export const stepSchema = z
     /** Which field a citizen's SMS reply fills, and which optional field takes the rest of the text. */
     sms: z.object({ field: z.string(), note: z.string().optional() }).strict().optional(),
     backTo: backToSchema.optional(),
+    /**
+     * Another step of the same stage, earlier in the definition: this step opens when that one is
+     * submitted rather than at the stage entry (workflows/stage-order.ts). Absent: at the stage entry.
+     */
+    after: slug.optional(),
     /** Negotiated due dates (issue 12): absent, the step's due date is the definition's alone. */
     proposals: proposalsSchema.optional(),
   })
@@ -182,16 +188,13 @@ function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx
     const actors = new Set(stage.steps.map((s) => s.actor));
     if (actors.size < 2)
       fail(['stages', si, 'steps'], 'rule: every stage holds steps of both citizen and provider');
-    let longest = 0;
+    checkOrder(stage, si, fail);
     stage.steps.forEach((step, pi) => {
       const at = ['stages', si, 'steps', pi];
       if (stepIds.has(step.id))
         fail([...at, 'id'], `rule: step ids are unique in a service ('${step.id}' repeats)`);
       stepIds.add(step.id);
       checkDurations(step, at, fail);
-      // An accepted proposal can move the expiry by up to its maximum shift (proposals/limits.ts).
-      const shift = step.proposals ? seconds(step.proposals.maxShift ?? step.expiry) : 0;
-      longest = Math.max(longest, seconds(step.expiry) + shift);
       checkFields(step, at, fail);
       if (step.backTo) {
         const target = service.stages.findIndex((s) => s.id === step.backTo?.stage);
@@ -211,7 +214,15 @@ function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx
           );
       }
     });
-    worstCase += longest;
+    // A chain's steps wait one after another; an accepted proposal can move a step's expiry by up to
+    // its maximum shift (proposals/limits.ts).
+    const lengths = stageChains(stage.steps).map((chain) =>
+      chain.reduce((sum, step) => {
+        const shift = step.proposals ? seconds(step.proposals.maxShift ?? step.expiry) : 0;
+        return sum + seconds(step.expiry) + shift;
+      }, 0),
+    );
+    worstCase += Math.max(...lengths);
   });
   if (worstCase >= YEAR_SECONDS)
     fail(['stages'], 'rule: the expiries of all stages add up to less than a year (Step Functions limit)');
@@ -221,6 +232,24 @@ function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx
       ['reopen', 'stage'],
       `rule: reopen.stage names a stage of this service ('${service.reopen.stage}' is not one)`,
     );
+}
+
+// `after` (workflows/stage-order.ts): an earlier step of the stage, followed by no other step, and
+// whose answer sends the case nowhere, since only a chain's last answer reaches the stage's Choice.
+function checkOrder(stage: Stage, si: number, fail: (p: (string | number)[], r: string) => void) {
+  const followed = new Set<string>();
+  stage.steps.forEach((step, pi) => {
+    if (step.after === undefined) return;
+    const at = ['stages', si, 'steps', pi, 'after'];
+    const named = stage.steps.findIndex((s) => s.id === step.after);
+    if (named < 0 || named >= pi)
+      fail(at, `rule: after names an earlier step of the same stage ('${step.after}' is not one)`);
+    else if (followed.has(step.after))
+      fail(at, `rule: at most one step follows a step ('${step.after}' already has one)`);
+    else if (stage.steps[named]?.backTo)
+      fail(at, `rule: a step that sends the case back is followed by no step ('${step.after}' has backTo)`);
+    followed.add(step.after);
+  });
 }
 
 /** Columns of a round's CSV file besides the context fields; `line` is added to the validated file. */

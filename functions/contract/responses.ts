@@ -261,6 +261,7 @@ export const catalogue = z.looseObject({
               id: text,
               actor,
               title: bilingual,
+              after: z.optional(text),
               fields: z.array(z.looseObject({ id: text })),
             }),
           ),

@@ -23,6 +23,8 @@ const catalogue = {
         reminders: step.reminders,
         due: step.due,
         expiry: step.expiry,
+        // The step opens when this step of the stage is submitted, not at the stage entry.
+        ...(step.after !== undefined && { after: step.after }),
         fields: step.form.fields,
       })),
     })),

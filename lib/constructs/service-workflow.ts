@@ -16,6 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Service } from '../../workflows/schema';
+import { stageChains } from '../../workflows/stage-order';
 import { backToRules } from './workflow/back-to';
 import {
   backJumpThreshold,
@@ -52,8 +53,8 @@ export interface ServiceWorkflowProps {
 
 /**
  * Compiles one service definition into a Standard state machine (see the runtime contracts). Per
- * stage: one guarded bookkeeping write, then a Parallel of callback steps (open-step logs the
- * stage event), then a Choice when a step can send the case back to an earlier stage; at the end
+ * stage: one guarded bookkeeping write, then a Parallel of callback steps, a branch per chain of
+ * steps that open one after another (open-step logs the stage event), then a Choice when a step can send the case back to an earlier stage; at the end
  * one write. Every task retries transient errors (workflow/retry.ts) and otherwise fails the
  * execution. A back-jump that might take the execution past its limits continues the case in a
  * new execution instead (workflow/budget.ts, workflow/continuation.ts).
@@ -90,9 +91,15 @@ export class ServiceWorkflow extends Construct {
       const budget = budgets[i] as (typeof budgets)[number];
       const enter = enterStage(this, `Enter stage ${stage.id}`, table, stage.id, budget.visit);
       const parallel = new Parallel(this, `Stage ${stage.id}`, { resultPath: '$.last' });
-      stage.steps.forEach((step, j) => {
-        parallel.branch(stepBranch(this, service.id, stage.id, step, props, j === 0));
-      });
+      // One branch per chain of steps (workflows/stage-order.ts), built from its end: each step's
+      // answer opens the next. Only the stage's first step logs the stage entry.
+      for (const chain of stageChains(stage.steps)) {
+        const branch = chain.reduceRight<IChainable | undefined>(
+          (then, step) => stepBranch(this, service.id, stage.id, step, props, step === stage.steps[0], then),
+          undefined,
+        );
+        if (branch) parallel.branch(branch);
+      }
       parallel.addCatch(expire, { errors: [EXPIRED_ERROR], resultPath: '$.error' });
       enter.addCatch(ended, guard).next(parallel);
       return { stage, enter, parallel, budget };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { caseStatus, citizenWeb, createCase, ok, provider, step, stepOpen } from './cases';
+import { caseStatus, citizenWeb, createCase, getCase, ok, provider, step, stepOpen } from './cases';
 import { answers } from './forms';
-import type { LocalSystem } from './harness';
+import { eventually, type LocalSystem } from './harness';
 import { withLocalSystem } from './setup';
 
 const SVC = 'care-plan';
@@ -54,5 +54,43 @@ describe('care plan, end to end over HTTP', () => {
       (e) => e.type === 'STEP_OPENED' && e.stepId === 'own-possibilities',
     );
     expect(opened).toHaveLength(2);
+  });
+
+  it('asks the patient to agree only once the plan exists: no invitation, web answer or SMS before', async () => {
+    const c = await createCase(sys, SVC, staff);
+    await citizen(c.caseId, c.linkToken, 'own-possibilities');
+    await staffStep(c.caseId, 'provider-assessment');
+    const writing = await stepOpen(sys, c.caseId, 'propose-plan', staff);
+    expect(step(writing, 'accept-plan').status).toBe('PENDING');
+
+    const early = await citizenWeb(
+      sys,
+      c.linkToken,
+      'accept-plan',
+      answers(SVC, 'accept-plan', { agrees: 'ja' }),
+    );
+    expect(early.status).toBe(409);
+    expect((await sys.sms(c.phone, 'JA')).status).toBe(200);
+    const review = (m: { to: string; body: string }) =>
+      m.to === c.phone && m.body.includes('Zorgplan beoordelen');
+    expect((await sys.outbox()).filter(review)).toEqual([]);
+    const still = await getCase(sys, c.caseId, staff);
+    expect(step(still, 'accept-plan').status).toBe('PENDING');
+    expect(still.stage).toBe('agreement');
+
+    await staffStep(c.caseId, 'propose-plan', { plan: 'plan A' });
+    await stepOpen(sys, c.caseId, 'accept-plan', staff);
+    const invited = await eventually(async () => {
+      const found = (await sys.outbox()).filter(review);
+      return found.length > 0 ? found : undefined;
+    }, 'the invitation to review the plan');
+    expect(invited).toHaveLength(1);
+    expect((await sys.sms(c.phone, 'JA')).status).toBe(200);
+    const agreed = await stepOpen(sys, c.caseId, 'patient-evaluation', staff);
+    expect(step(agreed, 'accept-plan')).toMatchObject({
+      status: 'DONE',
+      channel: 'sms',
+      data: { agrees: true },
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { services } from '../../workflows/catalog';
 import { ROUTING_TYPES, routingData, routingFields } from '../../workflows/routing';
+import { stageChains } from '../../workflows/stage-order';
 import { allStates, compileService } from '../lib/constructs/workflow/compile';
 
 // A submission reaches Step Functions as only the values routing reads (SendTaskSuccess output, then
@@ -30,8 +31,11 @@ describe('routing fields', () => {
       const { asl } = compileService(service);
       const reads = submissionReads(asl);
       const allowed = new Set(
+        // Branch i of a stage's Parallel ends with the answer of the last step of chain i.
         service.stages.flatMap((stage) =>
-          stage.steps.flatMap((step, i) => routingFields(step).map((f) => `$.last[${i}].data.${f}`)),
+          stageChains(stage.steps).flatMap((chain, i) =>
+            routingFields(chain[chain.length - 1] ?? {}).map((f) => `$.last[${i}].data.${f}`),
+          ),
         ),
       );
       expect(reads.length).toBeGreaterThan(0);

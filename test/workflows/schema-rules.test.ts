@@ -219,6 +219,52 @@ const cases: [string, ServiceInput, string, string | RegExp][] = [
     'rule: the expiries of all stages add up to less than a year (Step Functions limit)',
   ],
   [
+    'a step after a later step of its stage',
+    broken((_, step) => {
+      step(1, 0).after = 'accept-plan';
+    }),
+    '$.stages[1].steps[0].after',
+    "rule: after names an earlier step of the same stage ('accept-plan' is not one)",
+  ],
+  [
+    'a step after a step of another stage',
+    broken((_, step) => {
+      step(1, 1).after = 'own-possibilities';
+    }),
+    '$.stages[1].steps[1].after',
+    "rule: after names an earlier step of the same stage ('own-possibilities' is not one)",
+  ],
+  [
+    'two steps after one',
+    broken((s, step) => {
+      const second = { ...structuredClone(step(1, 1)), id: 'sign-plan', backTo: undefined, sms: undefined };
+      s.stages[1]?.steps.push(second);
+    }),
+    '$.stages[1].steps[2].after',
+    "rule: at most one step follows a step ('propose-plan' already has one)",
+  ],
+  [
+    'a step after one that sends the case back',
+    broken((s, step) => {
+      const confirm = { ...structuredClone(step(1, 0)), id: 'confirm-plan', after: 'accept-plan' };
+      s.stages[1]?.steps.push(confirm);
+    }),
+    '$.stages[1].steps[2].after',
+    "rule: a step that sends the case back is followed by no step ('accept-plan' has backTo)",
+  ],
+  [
+    // Half a year each: side by side they would fit in a year with the other stages, one after the other not.
+    'a chain of steps whose expiries add up to more than a year',
+    broken((_, step) => {
+      for (const at of [0, 1]) {
+        step(1, at).expiry = 'P26W';
+        step(1, at).proposals = undefined;
+      }
+    }),
+    '$.stages',
+    'rule: the expiries of all stages add up to less than a year (Step Functions limit)',
+  ],
+  [
     'duplicate field id',
     broken((_, step) => {
       step(0, 0).form.fields.push({ id: 'network', type: 'yesNo', label: { nl: 'Net', en: 'Net' } });

@@ -162,9 +162,11 @@ export default defineService({
           actor: 'citizen',
           title: { nl: 'Zorgplan beoordelen', en: 'Review the care plan' },
           instructions: {
-            nl: 'Lees het voorgestelde zorgplan zodra het klaarstaat. Gaat u akkoord? Zo niet, schrijf dan wat u anders wilt; dan kijken we samen opnieuw naar uw mogelijkheden en de zorg die nodig is.',
-            en: 'Read the proposed care plan as soon as it is ready. Do you agree? If not, write what you would like to change; we will then look again together at your possibilities and the care needed.',
+            nl: 'Lees het voorgestelde zorgplan. Gaat u akkoord? Zo niet, schrijf dan wat u anders wilt; dan kijken we samen opnieuw naar uw mogelijkheden en de zorg die nodig is.',
+            en: 'Read the proposed care plan. Do you agree? If not, write what you would like to change; we will then look again together at your possibilities and the care needed.',
           },
+          // The patient is asked once the plan exists: no agreeing to a plan nobody has written yet.
+          after: 'propose-plan',
           form: {
             fields: [
               {

@@ -147,9 +147,11 @@ export default defineService({
           actor: 'citizen',
           title: { nl: 'Doelen bespreken', en: 'Discuss the goals' },
           instructions: {
-            nl: 'Bekijk de doelen die de leerkracht voorstelt zodra ze klaarstaan. Kunt u zich erin vinden? Schrijf erbij wat u wilt aanvullen of anders wilt zien; de leerkracht neemt dat mee.',
-            en: 'Look at the goals the teacher proposes as soon as they are ready. Do you agree with them? Add what you would like to add or change; the teacher will take it into account.',
+            nl: 'Bekijk de doelen die de leerkracht voorstelt. Kunt u zich erin vinden? Schrijf erbij wat u wilt aanvullen of anders wilt zien; de leerkracht neemt dat mee.',
+            en: 'Look at the goals the teacher proposes. Do you agree with them? Add what you would like to add or change; the teacher will take it into account.',
           },
+          // The parent is asked once the goals exist, not before.
+          after: 'propose-goals',
           form: {
             fields: [
               {

@@ -1,5 +1,6 @@
 import { durationSeconds } from '../../../workflows/duration';
 import type { Service, Stage, Step } from '../../../workflows/schema';
+import { stageChains } from '../../../workflows/stage-order';
 import { CASE_BACKOFF, retryDelaySeconds } from './retry';
 import { waitSegments } from './segments';
 
@@ -50,14 +51,15 @@ const PARALLEL: Cost = { seconds: 0, events: 4 };
 /**
  * One visit of a stage: the entry write, the Parallel with every branch waiting through all its
  * segments to its expiry (the branches run side by side: time is the longest one's, events add
- * up), and the Choice after the stage when it has one.
+ * up; a branch's steps, workflows/stage-order.ts, wait one after another, so both add up in it),
+ * and the Choice after the stage when it has one.
  */
 export function stageCost(stage: Stage, choiceAfter: boolean): Cost {
-  const branches = stage.steps.map((step) =>
+  const stepCost = (step: Step) =>
     waitSegments(step)
       .map((segment) => taskCost(segment.seconds))
-      .reduce(add, add(FLOW_STATE /* the branch's Fail state on expiry */, retimeCost(step))),
-  );
+      .reduce(add, add(FLOW_STATE /* the step's Fail state on expiry */, retimeCost(step)));
+  const branches = stageChains(stage.steps).map((chain) => chain.map(stepCost).reduce(add, ZERO));
   const events = branches.reduce((n, b) => n + b.events, 0);
   const seconds = Math.max(...branches.map((b) => b.seconds));
   return [taskCost(), PARALLEL, { seconds, events }, choiceAfter ? FLOW_STATE : ZERO].reduce(add, ZERO);

@@ -35,6 +35,7 @@ export function retimeLoop(
   fns: { openStep: IFunction; retimeStep: IFunction },
   expired: Fail,
   logsStageEntry: boolean,
+  then?: IChainable,
 ): IChainable {
   const input: Record<RetimeField, unknown> = {
     caseId: JsonPath.stringAt('$.caseId'),
@@ -71,6 +72,7 @@ export function retimeLoop(
     fns.openStep,
     payload,
     Timeout.at(`${RESULT}.seconds`),
+    then,
   );
   rearmed.addCatch(retime, { errors: [Errors.TIMEOUT, RETIMED_ERROR], resultPath: JsonPath.DISCARD });
   const choice = new Choice(scope, `Step ${stepId} expired after retime?`)

@@ -32,6 +32,9 @@ export interface StepFunctions {
  * A step whose definition takes proposals also catches Step.Retimed on every segment: an accepted
  * proposal moved its schedule, and the wait goes on in the re-time loop (retime-loop.ts). The happy
  * path, without proposals accepted, is the same states and transitions as without the loop.
+ *
+ * `then`: the step that follows this one in the stage (workflows/stage-order.ts), which this step's
+ * answer opens; the branch then ends with that step's answer.
  */
 export function stepBranch(
   scope: Construct,
@@ -40,6 +43,7 @@ export function stepBranch(
   step: Step,
   fns: StepFunctions,
   logsStageEntry: boolean,
+  then?: IChainable,
 ): IChainable {
   const expired = new Fail(scope, `Step ${step.id} expired`, {
     error: EXPIRED_ERROR,
@@ -63,10 +67,10 @@ export function stepBranch(
     };
     const payload = waitPayload(contract, logsStageEntry);
     const timeout = Timeout.duration(Duration.seconds(segment.seconds));
-    return waitTask(scope, `Step ${step.id} ${label}`, fns.openStep, payload, timeout);
+    return waitTask(scope, `Step ${step.id} ${label}`, fns.openStep, payload, timeout, then);
   });
   const retime = step.proposals
-    ? retimeLoop(scope, serviceId, stageId, step.id, fns, expired, logsStageEntry)
+    ? retimeLoop(scope, serviceId, stageId, step.id, fns, expired, logsStageEntry, then)
     : undefined;
   tasks.forEach((task, i) => {
     // DISCARD keeps the branch input (caseId, entry.visit) for the next segment's payload.

@@ -1,5 +1,11 @@
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { IntegrationPattern, TaskInput, type Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  type IChainable,
+  IntegrationPattern,
+  JsonPath,
+  TaskInput,
+  type Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { OpenStepField } from '../../../functions/domain/open-step-payload';
@@ -17,13 +23,19 @@ export function waitPayload(contract: Record<OpenStepField, unknown>, logsStageE
   return withoutEntry;
 }
 
-/** One wait of a step: a callback task to open-step with a fresh token, waiting `timeout`. */
+/**
+ * One wait of a step: a callback task to open-step with a fresh token, waiting `timeout`. Its answer
+ * ends the branch (the Submission is the branch's output), or, when a step follows it in the stage
+ * (`then`, workflows/stage-order.ts), opens that one: the answer is dropped and the branch input
+ * (caseId, entry) goes on to the next step's payload.
+ */
 export function waitTask(
   scope: Construct,
   id: string,
   openStep: IFunction,
   payload: WaitPayload,
   timeout: Timeout,
+  then?: IChainable,
 ): LambdaInvoke {
   const task = new LambdaInvoke(scope, id, {
     lambdaFunction: openStep,
@@ -32,8 +44,10 @@ export function waitTask(
     taskTimeout: timeout,
     // The case policy below replaces CDK's default Lambda retry.
     retryOnServiceExceptions: false,
+    ...(then && { resultPath: JsonPath.DISCARD }),
   });
   // Lambda's transient errors, and open-step's own: it is idempotent. Never States.Timeout.
   retryTransient(task, [...LAMBDA_TRANSIENT, ...OPEN_STEP_TRANSIENT]);
+  if (then) task.next(then);
   return task;
 }

@@ -11,7 +11,7 @@ import type { Service } from '../../../workflows/schema';
 import { sampleService } from '../fixtures';
 import { type Asl, buildStack, definitions, STACK_NAME, validateAsl } from '../support';
 import { allStates, compileService, type State, stateOf } from './workflow/compile';
-import { threeStageService } from './workflow/services';
+import { chainedService, threeStageService } from './workflow/services';
 
 const DAY = 86_400;
 // The key formats the state machine must use, from the one definition in table-keys.ts.
@@ -103,6 +103,42 @@ describe('ServiceWorkflow compiler', () => {
       'Step propose invite',
       'Step agree invite',
     ]);
+  });
+
+  it('runs a step that opens after another in the same branch: every end of the first one opens it', () => {
+    const { asl } = compileService(chainedService());
+    const plan = parallel(asl, 'plan');
+    // One branch for the stage's one chain; $.last[0] is the answer that ends it, the agreement's.
+    expect(plan.Branches?.map((b) => b.StartAt)).toEqual(['Step propose invite']);
+    const states = plan.Branches?.[0]?.States ?? {};
+    const proposeWaits = Object.keys(states).filter(
+      (name) => name.startsWith('Step propose') && states[name]?.Resource?.endsWith('.waitForTaskToken'),
+    );
+    expect(proposeWaits.sort()).toEqual([
+      'Step propose escalation',
+      'Step propose invite',
+      'Step propose rearmed',
+      'Step propose reminder 1',
+    ]);
+    for (const name of proposeWaits) {
+      // The answer is dropped (the branch input, caseId and entry, goes on) and the agreement opens.
+      expect(states[name], name).toMatchObject({ ResultPath: null, Next: 'Step agree invite' });
+      expect(states[name]?.End, name).toBeUndefined();
+    }
+    for (const name of ['Step agree invite', 'Step agree escalation']) {
+      expect(states[name]?.End, name).toBe(true);
+      expect(states[name]?.ResultPath, name).toBeUndefined();
+    }
+    // The agreement's payload reads the case and the visit from the input the proposal passed on.
+    expect(states['Step agree invite']?.Parameters?.Payload).toMatchObject({
+      'caseId.$': '$.caseId',
+      'visit.$': '$.entry.visit',
+      stepId: 'agree',
+    });
+    const choice = state(asl, 'After stage plan');
+    expect(JSON.stringify(choice.Choices)).toContain('$.last[0].data.agreed');
+    expect(JSON.stringify(choice.Choices)).not.toContain('$.last[1]');
+    expect(validateAsl(asl).errors).toEqual([]);
   });
 
   it('splits a step into callback segments with TimeoutSeconds, each timeout opening the next one', () => {

@@ -4,7 +4,7 @@ import { EXECUTION_COST } from '../../../lib/constructs/workflow/budget';
 import { sampleService } from '../fixtures';
 import { compileService } from './workflow/compile';
 import { CASE_ID, CREATED_AT, Run } from './workflow/run-harness';
-import { threeStageService } from './workflow/services';
+import { chainedService, threeStageService } from './workflow/services';
 
 // The compiled machines on the project's own Step Functions engine, with their DynamoDB writes
 // against dynalite; open-step is played by the test (see workflow/run-harness.ts).
@@ -91,6 +91,30 @@ describe('compiled service machine on the local engine', () => {
     const visits = r.invocations.filter((i) => i.Payload.stepId === 'describe').map((i) => i.Payload.visit);
     expect(visits).toEqual(['1', '3']);
     expect(await r.caseItem()).toMatchObject({ status: 'COMPLETED', visits: 4 });
+  });
+
+  it('opens a step that comes after another only once that one is answered, also after a back-jump', async () => {
+    const { r, arn } = await started(compileService(chainedService(), { stackName: 'run' }));
+    await stage(r, [['describe'], ['acknowledge']]);
+    await r.opened('propose');
+    // Turns of the engine with the proposal open: the agreement is not opened meanwhile.
+    for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(r.invocations.filter((i) => i.Payload.stepId === 'agree')).toEqual([]);
+    await r.answer('propose', { plan: 'p' });
+    const agree = await r.opened('agree');
+    expect(agree.Payload).toMatchObject({ caseId: CASE_ID, stepId: 'agree', visit: '2', notice: 'invite' });
+    // Only the stage's first step logs the stage entry.
+    expect(agree.Payload.stageEnteredAt).toBeUndefined();
+    await r.answer('agree', { agreed: false });
+    // Back to the report, and in the plan's second visit the agreement again waits for the proposal.
+    await stage(r, [['describe'], ['acknowledge']], 2);
+    await r.opened('propose', 2);
+    for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(r.invocations.filter((i) => i.Payload.stepId === 'agree')).toHaveLength(1);
+    await r.answer('propose', { plan: 'p2' });
+    expect((await r.opened('agree', 2)).Payload.visit).toBe('4');
+    await r.answer('agree', { agreed: true });
+    expect((await r.finished(arn)).status).toBe('SUCCEEDED');
   });
 
   it('moves through reminder and escalation segments on timeouts, and expires the case after the last', async () => {

@@ -1,4 +1,4 @@
-import type { Service } from '../../../../workflows/schema';
+import { parseService, type Service } from '../../../../workflows/schema';
 import { sampleService } from '../../fixtures';
 
 /**
@@ -25,4 +25,25 @@ export function threeStageService(): Service {
       },
     ],
   };
+}
+
+/**
+ * The sample service whose citizen step `agree` opens after the provider's `propose` (workflows/
+ * stage-order.ts), with proposals on `propose` so its re-time loop leads on to `agree` too.
+ */
+export function chainedService(): Service {
+  const base = sampleService('chained-request');
+  return parseService('chained-request.ts', {
+    ...base,
+    stages: base.stages.map((stage) =>
+      stage.id !== 'plan'
+        ? stage
+        : {
+            ...stage,
+            steps: stage.steps.map((step) =>
+              step.id === 'agree' ? { ...step, after: 'propose' } : { ...step, proposals: {} },
+            ),
+          },
+    ),
+  });
 }
