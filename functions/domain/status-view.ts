@@ -1,4 +1,5 @@
 import type { Service, Stage, Step } from '../../workflows/schema';
+import { chainStart } from '../../workflows/stage-order';
 import type { CaseDto, CaseStatusDto, StepStatus } from './case-dto';
 import type { CaseRecord, StepRecord } from './model';
 
@@ -26,6 +27,7 @@ export const CASE_STATUS_FIELDS = [
 export const STEP_STATUS_FIELDS = [
   'stepId',
   'status',
+  'visit',
   'openedAt',
   'dueAt',
   'expiresAt',
@@ -41,14 +43,25 @@ export interface CaseStanding {
   steps: Pick<StepRecord, (typeof STEP_STATUS_FIELDS)[number]>[];
 }
 
-/** One step of the definition as it stands: PENDING while the case has not reached it. */
+type StandingStep = CaseStanding['steps'][number];
+
+/**
+ * One step of the definition as it stands: PENDING while the case has not reached it. A step that opens
+ * after another (workflows/stage-order.ts) is PENDING too while its record is of an earlier visit than its
+ * chain's first step: the stage was entered again and the step has not opened in this visit yet, so its
+ * old answer is not where the case stands (a care plan rejected last time, before the new one exists).
+ */
 export function stepStatus(
   stage: Stage,
   definition: Step,
-  record: CaseStanding['steps'][number] | undefined,
+  records: ReadonlyMap<string, StandingStep>,
 ): StepStatus {
   const base = { stepId: definition.id, stage: stage.id, actor: definition.actor };
+  const record = records.get(definition.id);
   if (!record) return { ...base, status: 'PENDING' };
+  const start = chainStart(stage.steps, definition.id);
+  const startVisit = start ? records.get(start.id)?.visit : undefined;
+  if (startVisit !== undefined && record.visit < startVisit) return { ...base, status: 'PENDING' };
   return {
     ...base,
     status: record.status,
@@ -84,7 +97,7 @@ export function caseStatusDto(service: Service, view: CaseStanding): CaseStatusD
     createdAt: stored.createdAt,
     updatedAt: stored.updatedAt,
     steps: service.stages.flatMap((stage) =>
-      stage.steps.map((definition) => stepStatus(stage, definition, records.get(definition.id))),
+      stage.steps.map((definition) => stepStatus(stage, definition, records)),
     ),
   };
 }

@@ -69,7 +69,7 @@ export function caseDto(
   const steps = service.stages.flatMap((stage) =>
     stage.steps.map((def): StepView => {
       const r = records.get(def.id);
-      const step = { ...stepStatus(stage, def, r), title: def.title };
+      const step = { ...stepStatus(stage, def, records), title: def.title };
       if (!r) return step;
       const data = answersOf(cipher, r);
       return {

@@ -63,10 +63,12 @@ const alert = (type: 'ok' | 'error', attrs: string, body: string) =>
 
 const p = (text: string) => `<p class="utrecht-paragraph">${text}</p>`;
 
+const definedSteps = (service: Service) => service.stages.flatMap((s) => s.steps);
+
 function stepCard(view: StepView, input: CasePageInput, org: string): string {
   const { locale, service, dto } = input;
   const t = TEXT[locale];
-  const def = service.stages.flatMap((s) => s.steps).find((s) => s.id === view.stepId);
+  const def = definedSteps(service).find((s) => s.id === view.stepId);
   if (!def) return '';
   const status = shownStepStatus(view, dto.status);
   const meta = [stepBadge(status, t.status[status])];
@@ -83,6 +85,10 @@ function stepCard(view: StepView, input: CasePageInput, org: string): string {
   if (view.status === 'DONE') lines.push(answers(def.form.fields, view.data, locale));
   if (view.status === 'DONE' && view.answeredBy)
     lines.push(answeredByLine(view.answeredBy, locale, input.delegate === undefined));
+  // A step that opens after another of the stage (workflows/stage-order.ts) says which, while it waits.
+  const before = def.after && definedSteps(service).find((s) => s.id === def.after);
+  if (status === 'PENDING' && before && dto.stage === view.stage && dto.status === 'ACTIVE')
+    lines.push(p(esc(t.opensAfter.replace('{step}', before.title[locale]))));
   const delegate = input.delegate;
   const handedOver = !delegate || delegate.steps === 'all' || delegate.steps.includes(view.stepId);
   if (view.status === 'OPEN' && dto.status === 'ACTIVE') {
@@ -114,7 +120,7 @@ function stageSection(stage: CaseDto['stages'][number], index: number, input: Ca
 /** At the top of the page, each error links to its field, so keyboard and screen reader users get there. */
 function errorSummary(failed: Failed, input: CasePageInput): string {
   const t = TEXT[input.locale];
-  const def = input.service.stages.flatMap((s) => s.steps).find((s) => s.id === failed.stepId);
+  const def = definedSteps(input.service).find((s) => s.id === failed.stepId);
   const items = Object.entries(failed.errors).map(([id, message]) => {
     const field = def?.form.fields.find((f) => f.id === id);
     const text = `${esc(field?.label[input.locale] ?? id)}: ${esc(fieldMessage(message, input.locale))}`;

@@ -184,6 +184,8 @@ describe('case standing (a status view)', () => {
       {
         stepId: 'present',
         status: 'DONE',
+        // Which stage visit the step is of: a step that opens after another is not reached in a later one.
+        visit: 1,
         openedAt: step.openedAt,
         dueAt: step.dueAt,
         expiresAt: step.expiresAt,

@@ -74,6 +74,62 @@ describe("the citizen's page", () => {
   );
 });
 
+describe('a step that opens after another', () => {
+  const carePlan = findService('care-plan') as Service;
+  const at = '2026-03-01T00:00:00.000Z';
+  const record = (stepId: string, actor: 'citizen' | 'provider', visit: number, status: 'OPEN' | 'DONE') => ({
+    caseId: 'c2',
+    stepId,
+    actor,
+    status,
+    visit,
+    openedAt: at,
+    dueAt: '2026-03-05T00:00:00.000Z',
+    expiresAt: '2026-03-09T00:00:00.000Z',
+    reminders: 0,
+    escalated: false,
+    ...(status === 'DONE' && { submittedAt: at, data: { agrees: false } }),
+  });
+  /** The care plan's agreement stage, entered again (visit 4) after the patient said no in visit 2. */
+  function agreementPage(locale: 'nl' | 'en', accept = record('accept-plan', 'citizen', 2, 'DONE')) {
+    const view: CaseView = {
+      case: {
+        caseId: 'c2',
+        serviceId: carePlan.id,
+        org: 'zorg-utrecht',
+        status: 'ACTIVE',
+        stage: 'agreement',
+        citizen: { locale },
+        createdAt: at,
+        updatedAt: at,
+        requestHash: 'h',
+        linkExpiresAt: '2099-01-01T00:00:00.000Z',
+        ttl: 1,
+      },
+      steps: [record('propose-plan', 'provider', 4, 'OPEN'), accept],
+      events: [],
+    };
+    const dto = caseDto(carePlan, view, 'citizen', vault, 'all', new Date('2026-03-02T00:00:00.000Z'));
+    const html = casePage({ dto, service: carePlan, locale, basePath: '/c/t', root: '', csrf: 'x' });
+    return html.slice(html.indexOf('id="step-accept-plan"')).split('class="cp-step"')[0] ?? '';
+  }
+
+  it('says which step it waits for, without the old answer or a form, until it opens', () => {
+    const html = agreementPage('nl');
+    expect(html).toContain('>Nog niet aan de beurt</span>');
+    expect(html).toContain('Dit komt aan de beurt zodra ‘Zorgplan voorstellen’ klaar is.');
+    expect(html).not.toContain('<form');
+    expect(html).not.toContain('Nee');
+    expect(agreementPage('en')).toContain('This opens once ‘Propose the care plan’ is done.');
+  });
+
+  it('shows the form once it opened in this visit', () => {
+    const html = agreementPage('nl', record('accept-plan', 'citizen', 4, 'OPEN'));
+    expect(html).toContain('<form');
+    expect(html).not.toContain('zodra');
+  });
+});
+
 describe('numbers on the pages', () => {
   it('are written as the language writes them, without grouping', () => {
     expect([formatNumber(2.5, 'nl'), formatNumber(2.5, 'en')]).toEqual(['2,5', '2.5']);
