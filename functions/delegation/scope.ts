@@ -16,12 +16,23 @@ import { covers, type DelegateRecord } from './model';
 // (and, with the whole case handed over, the organisation's too), nothing of the citizen's other
 // answers, no processing log, no other helpers, no event details. Their every use of the case's data
 // is in the processing log, as theirs, so the citizen sees it.
+//
+// A handed-over step that opens after an organisation's step (workflows/stage-order.ts) is about it:
+// the helper asked "do you agree with the care plan?" reads the plan, so that step's answer is shown too.
 
-export function delegateDto(dto: CaseDto, delegate: DelegateRecord): CaseDto {
+export function delegateDto(dto: CaseDto, delegate: DelegateRecord, service: Service): CaseDto {
   const whole = delegate.steps === 'all';
+  const reviewed = new Set(
+    service.stages
+      .flatMap((stage) => stage.steps)
+      .filter((step) => step.actor === 'citizen' && covers(delegate, step.id))
+      .flatMap((step) => (step.after === undefined ? [] : [step.after])),
+  );
   const visible = new Set(
     dto.steps
-      .filter((step) => (step.actor === 'citizen' ? covers(delegate, step.stepId) : whole))
+      .filter((step) =>
+        step.actor === 'citizen' ? covers(delegate, step.stepId) : whole || reviewed.has(step.stepId),
+      )
       .map((step) => step.stepId),
   );
   const steps = dto.steps.map((step) => {

@@ -37,7 +37,7 @@ export async function renderCase(
   const own = caseDto(service, view, 'citizen', vault);
   let dto = own;
   if (link.asker.kind === 'delegate') {
-    dto = delegateDto(own, link.asker.delegate);
+    dto = delegateDto(own, link.asker.delegate, service);
     // The helper's look at the case is the citizen's to see, like staff's.
     const trace = traceOf(event?.headers ?? {});
     const shown = categoriesShown(dto);
