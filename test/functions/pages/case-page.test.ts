@@ -114,12 +114,15 @@ describe('a step that opens after another', () => {
     return html.slice(html.indexOf('id="step-accept-plan"')).split('class="cp-step"')[0] ?? '';
   }
 
-  it('says which step it waits for, without the old answer or a form, until it opens', () => {
+  it("says which step it waits for, with last time's answer as such and no form, until it opens", () => {
     const html = agreementPage('nl');
     expect(html).toContain('>Nog niet aan de beurt</span>');
     expect(html).toContain('Dit komt aan de beurt zodra ‘Zorgplan voorstellen’ klaar is.');
     expect(html).not.toContain('<form');
-    expect(html).not.toContain('Nee');
+    expect(html).not.toContain('Ingediend op');
+    expect(html).toMatch(
+      /Antwoord van de vorige keer:<\/p><dl[^>]*>.*Gaat u akkoord met het zorgplan\?.*Nee/,
+    );
     expect(agreementPage('en')).toContain('This opens once ‘Propose the care plan’ is done.');
   });
 
