@@ -3,7 +3,9 @@ import { type Item, omit } from './dynamo-items';
 import { keys } from './table-keys';
 
 // The schedule conditions of the step writes (dynamo-steps.ts), and the invite's write: a new attempt
-// of a step, every field (re)written and the previous attempt's answer removed.
+// of a step, every field (re)written. The previous attempt's answer stays, sealed, until this attempt is
+// answered: when a stage runs again, both partners still read what was answered the last time (the care
+// plan that was turned down, and why). Its submission details go: an OPEN step's answer is an earlier one.
 
 /** The step's schedule is the definition's in visit :v (no accepted proposal moved it). */
 export const UNSHIFTED =
@@ -41,8 +43,6 @@ export function inviteWrite(input: OpenStepInput, ttl: number) {
     ...(phoneHash !== undefined && { phoneHash, ...keys.phoneIndex(phoneHash, caseId, stepId) }),
   };
   const remove = [
-    'data',
-    'dataEnc',
     'submittedAt',
     'channel',
     'submittedBy',

@@ -53,11 +53,12 @@ function stepCard(view: StepView, input: CasePageInput): string {
       ` · ${t.submitted} ${esc(formatDate(view.submittedAt, locale))}${view.channel ? ` (${HISTORY_WORDS[locale].channel[view.actor][view.channel]})` : ''}${answeredByText(view.answeredBy, locale)}`,
     );
   parts.push('</p>');
-  // A step not reached again in this visit of its stage (status-view.ts) still shows what was answered
-  // the last time: the provider writing a new plan reads why the last one was turned down.
-  if (view.status === 'PENDING' && view.data) parts.push(`<p><em>${t.earlierAnswer}</em></p>`);
-  if ((view.status === 'DONE' || view.status === 'PENDING') && view.data) {
-    const rows = Object.entries(view.data).map(([k, v]) => {
+  // A step not answered in this visit of its stage yet still shows what was answered the last time
+  // (views.ts): the provider writing a new plan reads the old one and why it was turned down.
+  const shownData = view.status === 'DONE' ? view.data : view.earlierData;
+  if (view.status !== 'DONE' && shownData) parts.push(`<p><em>${t.earlierAnswer}</em></p>`);
+  if (shownData) {
+    const rows = Object.entries(shownData).map(([k, v]) => {
       const field = def.form.fields.find((f) => f.id === k);
       return `<dt>${esc(field?.label[locale] ?? k)}</dt><dd>${esc(shown(field, v, locale))}</dd>`;
     });

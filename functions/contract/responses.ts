@@ -79,7 +79,12 @@ const stepStanding = {
   taskToken: absent,
 };
 
-const stepView = z.looseObject({ ...stepStanding, title: bilingual, data: z.optional(formData) });
+const stepView = z.looseObject({
+  ...stepStanding,
+  title: bilingual,
+  data: z.optional(formData),
+  earlierData: z.optional(formData),
+});
 
 /** A proposed due date in a case view (functions/proposals/view.ts): reason and note opened, never sealed. */
 const proposalView = z.looseObject({
@@ -139,7 +144,7 @@ export const providerCase = z.looseObject({
 /** GET /cases/{caseId}?view=status: statuses and timings only; nothing personal (so no logged read). */
 export const caseStatus = z.looseObject({
   ...caseStanding,
-  steps: z.array(z.looseObject({ ...stepStanding, data: absent, answeredBy: absent })),
+  steps: z.array(z.looseObject({ ...stepStanding, data: absent, earlierData: absent, answeredBy: absent })),
   reference: absent,
   citizen: absent,
   context: absent,

@@ -37,7 +37,7 @@ export function delegateDto(dto: CaseDto, delegate: DelegateRecord, service: Ser
   );
   const steps = dto.steps.map((step) => {
     if (visible.has(step.stepId)) return step;
-    const { data: _data, answeredBy: _by, ...rest } = step;
+    const { data: _data, earlierData: _earlier, answeredBy: _by, ...rest } = step;
     return rest;
   });
   const { delegates: _others, proposals, ...rest } = dto;

@@ -24,7 +24,13 @@ export interface StepView {
   escalated?: boolean;
   submittedAt?: string;
   channel?: Channel;
+  /** The answers of this visit of the step (DONE only). */
   data?: FormData;
+  /**
+   * What was answered in an earlier visit of the step, while this visit is not answered (OPEN, or PENDING
+   * until a step that opens after another opens again): a stage that runs again shows the last answers.
+   */
+  earlierData?: FormData;
   /** A delegate of the citizen answered this step (delegation/). */
   answeredBy?: AnsweredBy;
 }

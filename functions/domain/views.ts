@@ -72,6 +72,8 @@ export function caseDto(
       const step = { ...stepStatus(stage, def, records), title: def.title };
       if (!r) return step;
       const data = answersOf(cipher, r);
+      // A step not answered in this visit keeps the last visit's answer (dynamo-step-invite.ts).
+      if (step.status !== 'DONE') return { ...step, ...(data !== undefined && { earlierData: data }) };
       return {
         ...step,
         ...(data !== undefined && { data }),
@@ -157,8 +159,9 @@ export function categoriesShown(dto: CaseDto): DataCategory[] {
   if (citizen && (citizen.name ?? citizen.phone ?? citizen.email) !== undefined) found.push('contact');
   if (dto.reference !== undefined) found.push('reference');
   if (dto.context !== undefined) found.push('context');
-  if (dto.steps.some((s) => s.actor === 'citizen' && s.data !== undefined)) found.push('answers');
-  if (dto.steps.some((s) => s.actor === 'provider' && s.data !== undefined)) found.push('notes');
+  const answered = (s: CaseDto['steps'][number]) => s.data !== undefined || s.earlierData !== undefined;
+  if (dto.steps.some((s) => s.actor === 'citizen' && answered(s))) found.push('answers');
+  if (dto.steps.some((s) => s.actor === 'provider' && answered(s))) found.push('notes');
   return found;
 }
 

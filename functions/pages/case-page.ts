@@ -83,9 +83,9 @@ function stepCard(view: StepView, input: CasePageInput, org: string): string {
     `<div class="cp-meta">${meta.join('')}</div>`,
   ];
   if (view.status === 'DONE') lines.push(answers(def.form.fields, view.data, locale));
-  // Not reached again in this visit of its stage (status-view.ts): what was answered the last time.
-  if (view.status === 'PENDING' && view.data)
-    lines.push(p(t.earlierAnswer), answers(def.form.fields, view.data, locale));
+  // Not answered in this visit of its stage yet: what was answered the last time (views.ts).
+  if (view.status !== 'DONE' && view.earlierData)
+    lines.push(p(t.earlierAnswer), answers(def.form.fields, view.earlierData, locale));
   if (view.status === 'DONE' && view.answeredBy)
     lines.push(answeredByLine(view.answeredBy, locale, input.delegate === undefined));
   // A step that opens after another of the stage (workflows/stage-order.ts) says which, while it waits.

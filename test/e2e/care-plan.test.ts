@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseStatus, citizenWeb, createCase, getCase, ok, provider, step, stepOpen } from './cases';
+import { caseStatus, citizenWeb, createCase, getCase, ok, openPage, provider, step, stepOpen } from './cases';
 import { answers } from './forms';
 import { eventually, type LocalSystem } from './harness';
 import { withLocalSystem } from './setup';
@@ -37,8 +37,20 @@ describe('care plan, end to end over HTTP', () => {
     const back = await stepOpen(sys, c.caseId, 'own-possibilities', staff);
     expect(back.stage).toBe('assessment');
     expect(back.status).toBe('ACTIVE');
+    // Both sides still read what was answered the last time, as such.
+    expect(step(back, 'own-possibilities').earlierData.ownAbilities).toBe('koken, wassen');
     await citizen(c.caseId, c.linkToken, 'own-possibilities', { ownAbilities: 'koken' });
     await staffStep(c.caseId, 'provider-assessment');
+    const rewriting = await stepOpen(sys, c.caseId, 'propose-plan', staff);
+    expect(step(rewriting, 'propose-plan').earlierData.plan).toBe('plan A');
+    expect(step(rewriting, 'accept-plan')).toMatchObject({
+      status: 'PENDING',
+      earlierData: { agrees: false, note: 'te weinig uren' },
+    });
+    expect(step(rewriting, 'accept-plan').data).toBeUndefined();
+    const page = await openPage(sys, c.linkToken);
+    expect(page.text).toContain('Antwoord van de vorige keer:');
+    expect(page.text).toContain('te weinig uren');
     await staffStep(c.caseId, 'propose-plan', { plan: 'plan B' });
     await citizen(c.caseId, c.linkToken, 'accept-plan', { agrees: 'ja' });
 

@@ -183,8 +183,13 @@ export class FakeRepository
   }
   async openStep(input: OpenStepInput): Promise<OpenStepResult> {
     const { phoneHash: _p, ...rest } = input;
-    const step: StepRecord = { ...rest, status: 'OPEN', reminders: 0, escalated: false };
     const before = this.steps.get(this.key(input.caseId, input.stepId));
+    // As the table's write: the earlier attempt's answer stays until this one is answered.
+    const earlier = before && {
+      ...(before.dataEnc !== undefined && { dataEnc: before.dataEnc }),
+      ...(before.data !== undefined && { data: before.data }),
+    };
+    const step: StepRecord = { ...rest, ...earlier, status: 'OPEN', reminders: 0, escalated: false };
     this.putStep(step);
     return { kind: 'opened', step: copy(step), fresh: !before || before.visit < input.visit };
   }

@@ -67,7 +67,7 @@ describe('openStep invite', () => {
     expect(again).toMatchObject({ step: { retime, taskToken: 'again', shortCode: 'C' } });
   });
 
-  it('ignores an invite of an older visit and re-opens for a newer one, clearing the old answer', async () => {
+  it('ignores an invite of an older visit and re-opens for a newer one, keeping the old answer only', async () => {
     const first = stepInput(record.caseId, { visit: 1, phoneHash: phone() });
     await repo.openStep(first, 'invite');
     expect(await repo.completeStep(record.caseId, submission())).toMatchObject({ status: 'DONE', visit: 1 });
@@ -79,11 +79,18 @@ describe('openStep invite', () => {
       fresh: true,
     });
     const step = await repo.getStep(record.caseId, second.stepId);
-    expect(step).not.toHaveProperty('dataEnc');
+    // The last visit's answer stays, sealed, as the earlier one; how and when it was given goes.
+    expect(step?.dataEnc).toBe(submission().dataEnc);
     expect(step).not.toHaveProperty('submittedAt');
+    expect(step).not.toHaveProperty('channel');
     expect(await rawStep()).not.toHaveProperty('gsi1pk'); // the new attempt has no phone
     expect(await repo.openStep(stepInput(record.caseId, { visit: 2 }), 'invite')).toEqual({ kind: 'stale' });
     expect((await repo.getStep(record.caseId, second.stepId))?.taskToken).toBe(second.taskToken);
+    // A retried invite of the new visit keeps it too, and the new visit's answer replaces it.
+    await repo.openStep({ ...second, taskToken: 'retried' }, 'invite');
+    expect((await repo.getStep(record.caseId, second.stepId))?.dataEnc).toBe(submission().dataEnc);
+    await repo.completeStep(record.caseId, submission({ dataEnc: 'v2.second-answer' }));
+    expect((await repo.getStep(record.caseId, second.stepId))?.dataEnc).toBe('v2.second-answer');
   });
 
   it('hands a retried invite of an answered visit the new token as already-done', async () => {

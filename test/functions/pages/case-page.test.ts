@@ -7,6 +7,7 @@ import { casePage } from '../../../functions/pages/case-page';
 import { formatNumber } from '../../../functions/pages/i18n';
 import { findService } from '../../../workflows/catalog';
 import type { Service } from '../../../workflows/schema';
+import { agreementCase, agreementStep, carePlan } from '../../support/care-plan-rerun';
 
 const service = findService('waste-collection') as Service;
 const vault = new PiiVault('case-page-test-key-0123456789abcdefghijklmn');
@@ -75,43 +76,18 @@ describe("the citizen's page", () => {
 });
 
 describe('a step that opens after another', () => {
-  const carePlan = findService('care-plan') as Service;
-  const at = '2026-03-01T00:00:00.000Z';
-  const record = (stepId: string, actor: 'citizen' | 'provider', visit: number, status: 'OPEN' | 'DONE') => ({
-    caseId: 'c2',
-    stepId,
-    actor,
-    status,
-    visit,
-    openedAt: at,
-    dueAt: '2026-03-05T00:00:00.000Z',
-    expiresAt: '2026-03-09T00:00:00.000Z',
-    reminders: 0,
-    escalated: false,
-    ...(status === 'DONE' && { submittedAt: at, data: { agrees: false } }),
-  });
-  /** The care plan's agreement stage, entered again (visit 4) after the patient said no in visit 2. */
-  function agreementPage(locale: 'nl' | 'en', accept = record('accept-plan', 'citizen', 2, 'DONE')) {
-    const view: CaseView = {
-      case: {
-        caseId: 'c2',
-        serviceId: carePlan.id,
-        org: 'zorg-utrecht',
-        status: 'ACTIVE',
-        stage: 'agreement',
-        citizen: { locale },
-        createdAt: at,
-        updatedAt: at,
-        requestHash: 'h',
-        linkExpiresAt: '2099-01-01T00:00:00.000Z',
-        ttl: 1,
-      },
-      steps: [record('propose-plan', 'provider', 4, 'OPEN'), accept],
-      events: [],
-    };
+  /** The citizen's card of `stepId` in the care plan's agreement stage, run again after a "no". */
+  function agreementPage(
+    locale: 'nl' | 'en',
+    accept = agreementStep('accept-plan', 2, 'DONE', { agrees: false }),
+    stepId = 'accept-plan',
+  ) {
+    // The provider's step keeps the plan of the last visit until the new one is written.
+    const steps = [agreementStep('propose-plan', 4, 'OPEN', { plan: 'plan A' }), accept];
+    const view: CaseView = { case: agreementCase({ citizen: { locale } }), steps, events: [] };
     const dto = caseDto(carePlan, view, 'citizen', vault, 'all', new Date('2026-03-02T00:00:00.000Z'));
     const html = casePage({ dto, service: carePlan, locale, basePath: '/c/t', root: '', csrf: 'x' });
-    return html.slice(html.indexOf('id="step-accept-plan"')).split('class="cp-step"')[0] ?? '';
+    return html.slice(html.indexOf(`id="step-${stepId}"`)).split('class="cp-step"')[0] ?? '';
   }
 
   it("says which step it waits for, with last time's answer as such and no form, until it opens", () => {
@@ -126,8 +102,14 @@ describe('a step that opens after another', () => {
     expect(agreementPage('en')).toContain('This opens once ‘Propose the care plan’ is done.');
   });
 
+  it("shows the plan of the last visit on the provider's open step, as such, while the new one is written", () => {
+    const html = agreementPage('nl', undefined, 'propose-plan');
+    expect(html).toContain('>Open</span>');
+    expect(html).toMatch(/Antwoord van de vorige keer:<\/p><dl[^>]*>.*plan A/);
+  });
+
   it('shows the form once it opened in this visit', () => {
-    const html = agreementPage('nl', record('accept-plan', 'citizen', 4, 'OPEN'));
+    const html = agreementPage('nl', agreementStep('accept-plan', 4, 'OPEN'));
     expect(html).toContain('<form');
     expect(html).not.toContain('zodra');
   });
