@@ -1,6 +1,7 @@
 import type { Locale } from '../domain/model';
 import { esc } from '../pages/html';
 import { AppError } from '../shared/errors';
+import { DETAILED, STAFF_TEXT } from './error-texts';
 import { consolePage } from './layout';
 
 // Console error pages: what went wrong in the staff member's language, never internals.
@@ -14,13 +15,17 @@ const TITLES: Record<number, { nl: string; en: string }> = {
 
 export function consoleErrorPage(status: number, error: unknown, locale: Locale, base: string): string {
   const title = TITLES[status] ?? { nl: 'Er ging iets mis', en: 'Something went wrong' };
-  const detail =
-    error instanceof AppError && status < 500
-      ? error.message
-      : locale === 'en'
-        ? 'Please try again later.'
-        : 'Probeer het later nog eens.';
   const back = locale === 'en' ? 'Back to the console' : 'Terug naar de console';
-  const body = `<h1>${esc(title[locale])}</h1><p lang="en">${esc(detail)}</p><p><a href="${esc(base)}">${back}</a></p>`;
+  const body = `<h1>${esc(title[locale])}</h1>${explanation(status, error, locale)}<p><a href="${esc(base)}">${back}</a></p>`;
   return consolePage({ locale, title: title[locale], base, self: base, body });
+}
+
+/** In the staff member's language where the code has a text (error-texts.ts); else the domain's English message. */
+function explanation(status: number, error: unknown, locale: Locale): string {
+  if (!(error instanceof AppError) || status >= 500)
+    return `<p>${locale === 'en' ? 'Please try again later.' : 'Probeer het later nog eens.'}</p>`;
+  const text = STAFF_TEXT[error.code];
+  if (!text) return `<p lang="en">${esc(error.message)}</p>`;
+  const detail = DETAILED.has(error.code) ? `<p lang="en">${esc(error.message)}</p>` : '';
+  return `<p>${esc(text[locale])}</p>${detail}`;
 }
