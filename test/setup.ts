@@ -9,6 +9,7 @@ process.env.PII_KEY_SECRET_ARN ??=
 process.env.TWILIO_AUTH_TOKEN_SECRET_ARN ??=
   'arn:aws:secretsmanager:eu-west-1:000000000000:secret:coproduce/test/twilio-auth-token-GhIjKl';
 process.env.SMS_PROVIDER ??= 'aws';
+process.env.METRIC_STACK ??= 'coproduce-test';
 process.env.PUBLIC_URL ??= 'https://coproduce.example.nl';
 process.env.TABLE_NAME ??= 'coproduce-test';
 process.env.TWILIO_AUTH_TOKEN ??= 'test-twilio-token';

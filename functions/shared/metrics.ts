@@ -1,4 +1,6 @@
+import { requireEnv } from './env';
 import { log } from './logger';
+import { SMS_SEND_FAILED } from './metric-names';
 
 // Custom metrics as CloudWatch embedded metric format (EMF): one JSON line on stdout, which Lambda's log
 // delivers and CloudWatch turns into the metric. Written by hand, like logger.ts, rather than through
@@ -7,12 +9,8 @@ import { log } from './logger';
 // never lost with a frozen or failed invocation.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 
-/** The one metric: its namespace and its one dimension, which Monitoring's alarm reads (lib/constructs/monitoring.ts). */
-export const SMS_SEND_FAILED = {
-  namespace: 'coproduce',
-  metricName: 'SmsSendFailed',
-  service: 'coproduce',
-} as const;
+/** The stack whose function counts (the SMS environment group, lib/constructs/sms.ts); read at load. */
+const STACK = requireEnv('METRIC_STACK');
 
 /** One SmsSendFailed (Count). Never throws: a metric must not hide the failure it counts. */
 export async function countSmsSendFailed(): Promise<void> {
@@ -22,10 +20,15 @@ export async function countSmsSendFailed(): Promise<void> {
       _aws: {
         Timestamp: Date.now(),
         CloudWatchMetrics: [
-          { Namespace: namespace, Dimensions: [['service']], Metrics: [{ Name: metricName, Unit: 'Count' }] },
+          {
+            Namespace: namespace,
+            Dimensions: [['service', 'stack']],
+            Metrics: [{ Name: metricName, Unit: 'Count' }],
+          },
         ],
       },
       service,
+      stack: STACK,
       [metricName]: 1,
     };
     process.stdout.write(`${JSON.stringify(record)}\n`);

@@ -19,7 +19,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { SMS_SEND_FAILED } from '../../functions/shared/metrics';
+import { SMS_SEND_FAILED } from '../../functions/shared/metric-names';
 
 export interface MonitoringProps {
   /** The dashboard's name (the stack name). */
@@ -118,7 +118,7 @@ export class Monitoring extends Construct {
       new Metric({
         namespace: SMS_SEND_FAILED.namespace,
         metricName: SMS_SEND_FAILED.metricName,
-        dimensionsMap: { service: SMS_SEND_FAILED.service },
+        dimensionsMap: { service: SMS_SEND_FAILED.service, stack: Stack.of(this).stackName },
         statistic: 'Sum',
         period: FIVE_MINUTES,
       }),

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { SMS_SEND_FAILED } from '../../functions/shared/metric-names';
 import type { SmsProvider } from '../function-manifest';
 
 export interface TwilioSettings {
@@ -67,6 +68,8 @@ export class Sms extends Construct {
   environment(options: { tellProvider: boolean }): Record<string, string> {
     const common: Record<string, string> = {
       ...(options.tellProvider ? { SMS_PROVIDER: this.provider } : {}),
+      // The dimension of SmsSendFailed that keeps each stage's alarm to its own sends.
+      [SMS_SEND_FAILED.stackVariable]: Stack.of(this).stackName,
     };
     if (this.twilio) {
       return {

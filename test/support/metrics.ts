@@ -38,11 +38,12 @@ export const smsSendFailedRecord = {
     CloudWatchMetrics: [
       {
         Namespace: 'coproduce',
-        Dimensions: [['service']],
+        Dimensions: [['service', 'stack']],
         Metrics: [{ Name: 'SmsSendFailed', Unit: 'Count' }],
       },
     ],
   },
   service: 'coproduce',
+  stack: 'coproduce-test',
   SmsSendFailed: 1,
 };

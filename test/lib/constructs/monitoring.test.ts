@@ -41,14 +41,24 @@ describe('Monitoring', () => {
     }
   });
 
-  it('alarms on the SmsSendFailed metric of the SMS notifiers, with its one fixed dimension', () => {
+  it('alarms on the SmsSendFailed metric of the SMS notifiers of its own stack', () => {
     view.test.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'coproduce',
       MetricName: 'SmsSendFailed',
-      Dimensions: [{ Name: 'service', Value: 'coproduce' }],
+      Dimensions: [
+        { Name: 'service', Value: 'coproduce' },
+        { Name: 'stack', Value: view.test.stack.stackName },
+      ],
       Statistic: 'Sum',
       Period: 300,
     });
+    // The functions that text count under the same stack name, from their environment.
+    const functions = Object.values(view.test.template.findResources('AWS::Lambda::Function'));
+    const counted = functions
+      .map((fn) => fn.Properties.Environment?.Variables?.METRIC_STACK)
+      .filter((value) => value !== undefined);
+    expect(counted.length).toBeGreaterThan(0);
+    expect(new Set(counted)).toEqual(new Set([view.test.stack.stackName]));
   });
 
   it('tells an encrypted alarm topic that only CloudWatch alarms of this account may use, and the alarm e-mail', () => {
