@@ -2,7 +2,7 @@ import type { Service } from '../../workflows/schema';
 import type { Actor, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { esc } from '../pages/html';
-import type { ServiceReport, SideFigures } from '../reports/report';
+import { MAX_REPORT_DAYS, RANGE_RULES, type ServiceReport, type SideFigures } from '../reports/report';
 import { spokenDuration } from '../reports/waiting-words';
 
 // The service report in the console, as chart-page.ts draws its charts: server-rendered SVG (per stage
@@ -16,6 +16,13 @@ const WORDS = {
     title: 'Wie wacht op wie',
     back: 'Terug naar de zaken',
     range: 'Periode',
+    // Why an asked range was not used (reports/report.ts RANGE_RULES); the last 30 days are shown instead.
+    rangeRules: {
+      date: (field: string) => `Vul bij ‘${field}’ een datum in als JJJJ-MM-DD.`,
+      order: (from: string, to: string) => `‘${from}’ ligt na ‘${to}’.`,
+      length: () => `Een rapport beslaat ten hoogste ${MAX_REPORT_DAYS} dagen.`,
+    },
+    rangeFallback: 'Hieronder staan de laatste 30 dagen.',
     from: 'Van',
     to: 'Tot en met',
     show: 'Toon',
@@ -45,6 +52,12 @@ const WORDS = {
     title: 'Who waits on whom',
     back: 'Back to the cases',
     range: 'Period',
+    rangeRules: {
+      date: (field: string) => `Enter a date as YYYY-MM-DD in ‘${field}’.`,
+      order: (from: string, to: string) => `‘${from}’ is after ‘${to}’.`,
+      length: () => `A report covers at most ${MAX_REPORT_DAYS} days.`,
+    },
+    rangeFallback: 'Below are the last 30 days.',
     from: 'From',
     to: 'To (inclusive)',
     show: 'Show',
@@ -116,8 +129,8 @@ export interface ReportPageInput {
   report: ServiceReport;
   locale: Locale;
   base: string;
-  /** Why the asked range was not used (the last 30 days are shown instead). */
-  rangeError?: string;
+  /** Why the asked range was not used, per field as reportRange says it (the last 30 days are shown instead). */
+  rangeErrors?: Partial<Record<'from' | 'to', string>>;
 }
 
 export function reportBody(input: ReportPageInput): string {
@@ -125,8 +138,8 @@ export function reportBody(input: ReportPageInput): string {
   const t = WORDS[locale];
   const path = `${input.base}/services/${service.id}`;
   const csv = `${path}/report?from=${report.from}&to=${report.to}&format=csv&lang=${locale}`;
-  const error = input.rangeError
-    ? `<div class="notice alert" role="alert"><p>${esc(input.rangeError)}</p></div>`
+  const error = input.rangeErrors
+    ? `<div class="notice alert" role="alert"><p>${esc(rangeSentence(input.rangeErrors, locale))}</p></div>`
     : '';
   return `<p><a href="${esc(path)}">${t.back}</a></p>
 <h1>${t.title}: ${esc(service.title[locale])}</h1>${error}
@@ -139,3 +152,16 @@ export function reportBody(input: ReportPageInput): string {
 }
 
 export const REPORT_TITLE = { nl: WORDS.nl.title, en: WORDS.en.title } as const;
+
+/** The range's refusal in the staff member's words: each broken rule once, then what is shown instead. */
+function rangeSentence(errors: Partial<Record<'from' | 'to', string>>, locale: Locale): string {
+  const t = WORDS[locale];
+  const said = Object.entries(errors).map(([field, message]) => {
+    const label = field === 'to' ? t.to : t.from;
+    if (message === RANGE_RULES.date) return t.rangeRules.date(label);
+    if (message === RANGE_RULES.order) return t.rangeRules.order(t.from, t.to);
+    if (message === RANGE_RULES.length) return t.rangeRules.length();
+    return message;
+  });
+  return [...said, t.rangeFallback].join(' ');
+}

@@ -9,25 +9,23 @@ import { REPORT_TITLE, reportBody } from './report-page';
 
 // GET /console/services/{id}/report[?from=&to=][&format=csv]: the service report of the staff's own
 // organisation (the service is one of their kind's: serviceFor). A range that does not hold shows the
-// last 30 days with what was wrong, rather than an error page.
+// last 30 days with what was wrong (400), rather than an error page.
 
 export async function reportPage(ctx: Ctx, service: Service): Promise<ConsoleResult> {
   const { query, locale } = ctx.req;
   const now = ctx.deps.clock.now();
   let range: { from: string; to: string };
-  let rangeError: string | undefined;
+  let rangeErrors: Partial<Record<'from' | 'to', string>> | undefined;
   try {
     range = reportRange({ from: query.from, to: query.to }, now);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const fields = (error.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
-    rangeError = Object.entries(fields)
-      .map(([name, message]) => `${name}: ${message}`)
-      .join(' ');
+    rangeErrors =
+      (error.details as { fields?: Partial<Record<'from' | 'to', string>> } | undefined)?.fields ?? {};
     range = reportRange({}, now);
   }
   const report = await serviceReport(ctx.deps.tally, { org: ctx.session.org }, service, range);
-  if (query.format === 'csv' && !rangeError)
+  if (query.format === 'csv' && !rangeErrors)
     return {
       statusCode: 200,
       headers: {
@@ -42,8 +40,10 @@ export async function reportPage(ctx: Ctx, service: Service): Promise<ConsoleRes
     report,
     locale,
     base: basePath(ctx.deps),
-    ...(rangeError && { rangeError }),
+    ...(rangeErrors && { rangeErrors }),
   });
   const title = `${REPORT_TITLE[locale]}: ${service.title[locale]}`;
-  return render(ctx, 200, title, body, `/services/${service.id}/report`);
+  // A range that does not hold is the request's fault (400), also for a CSV download, which gets this
+  // page rather than a file of other dates than it asked for.
+  return render(ctx, rangeErrors ? 400 : 200, title, body, `/services/${service.id}/report`);
 }

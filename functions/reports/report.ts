@@ -62,13 +62,20 @@ const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The range asked for, checked: real dates, from <= to, at most MAX_REPORT_DAYS; else the last 30 days. */
+/** What a range that does not hold breaks, as the API says it; the console puts each in its own words. */
+export const RANGE_RULES = {
+  date: 'Use a date as YYYY-MM-DD.',
+  order: 'Use a date on or before `to`.',
+  length: `A report covers at most ${MAX_REPORT_DAYS} days.`,
+} as const;
+
 export function reportRange(range: ReportRange, now: Date): { from: string; to: string } {
   const fields: Record<string, string> = {};
   const day = (name: 'from' | 'to', value: string | undefined, fallback: string) => {
     if (value === undefined) return fallback;
     const parsed = DATE.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
     if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value)
-      fields[name] = 'Use a date as YYYY-MM-DD.';
+      fields[name] = RANGE_RULES.date;
     return value;
   };
   const to = day('to', range.to, now.toISOString().slice(0, 10));
@@ -77,8 +84,8 @@ export function reportRange(range: ReportRange, now: Date): { from: string; to: 
   const from = day('from', range.from, fallback.slice(0, 10));
   if (Object.keys(fields).length === 0) {
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-    if (days < 1) fields.from = 'Use a date on or before `to`.';
-    else if (days > MAX_REPORT_DAYS) fields.from = `A report covers at most ${MAX_REPORT_DAYS} days.`;
+    if (days < 1) fields.from = RANGE_RULES.order;
+    else if (days > MAX_REPORT_DAYS) fields.from = RANGE_RULES.length;
   }
   if (Object.keys(fields).length > 0) throw new ValidationError('The report range is not valid.', { fields });
   return { from, to };

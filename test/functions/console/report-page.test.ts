@@ -46,9 +46,27 @@ describe('console: who waits on whom', () => {
       query: { from: '2026-03-05', to: '2026-03-01' },
       locale: 'en',
     });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('role="alert"><p>from: Use a date on or before `to`.</p>');
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain(
+      'role="alert"><p>‘From’ is after ‘To (inclusive)’. Below are the last 30 days.</p>',
+    );
     expect(page.body).toContain('value="2026-03-02"');
+  });
+
+  it('says a date that is not one in Dutch, and answers a CSV download of it with the page, 400', async () => {
+    const { get } = setup();
+    const page = await get('/services/waste-collection/report', {
+      query: { from: '2026-02-30', to: '2026-03-01', format: 'csv' },
+    });
+    expect(page.statusCode).toBe(400);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain(
+      'role="alert"><p>Vul bij ‘Van’ een datum in als JJJJ-MM-DD. Hieronder staan de laatste 30 dagen.</p>',
+    );
+    const long = await get('/services/waste-collection/report', {
+      query: { from: '2020-01-01', to: '2026-03-01' },
+    });
+    expect(long.body).toContain('Een rapport beslaat ten hoogste 731 dagen.');
   });
 
   it('downloads the CSV, and treats another kind of organisation as not there', async () => {
