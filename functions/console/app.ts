@@ -9,6 +9,7 @@ import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult } f
 import { homeBody } from './list-page';
 import { casePage, chartPage, listPage, startPage } from './pages';
 import { reportPage } from './report-routes';
+import { returnPath } from './return-path';
 import { roundPage, roundsPage } from './round-routes';
 import { csrfToken } from './session';
 
@@ -38,11 +39,11 @@ const R = {
 
 export async function consoleApp(deps: ConsoleDeps, req: ConsoleRequest): Promise<ConsoleResult> {
   const { method, rel } = req;
-  if (method === 'GET' && rel === '/login') return startLogin(deps);
+  if (method === 'GET' && rel === '/login') return startLogin(deps, req.query.next);
   if (method === 'GET' && rel === '/callback') return finishLogin(deps, req);
   if (method === 'GET' && rel === '/signed-out') return signedOut(deps, req);
   const session = await currentSession(deps, req);
-  if (!session) return toLogin(deps);
+  if (!session) return toLogin(deps, returnPath(method, rel, req.query));
   const ctx: Ctx = { deps, req, session, csrf: csrfToken(deps.vault, session) };
   if (method === 'POST') {
     const sent = req.body._csrf;

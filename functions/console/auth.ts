@@ -3,6 +3,7 @@ import { html } from '../shared/http';
 import { basePath, type ConsoleDeps, type ConsoleRequest, type ConsoleResult, secureCookies } from './deps';
 import { consolePage } from './layout';
 import { authorizeUrl, exchangeCode, logoutUrl, verifyIdToken } from './oidc';
+import { safeReturn } from './return-path';
 import {
   LOGIN_COOKIE,
   liveSession,
@@ -40,11 +41,20 @@ export function redirect(location: string, cookies: string[] = [], status = 302)
   return { ...html(status, ''), headers: { ...html(status, '').headers, location }, cookies };
 }
 
-export const toLogin = (deps: ConsoleDeps) => redirect(`${basePath(deps)}/login`);
+/** To the sign-in, which comes back to `next` (return-path.ts) when it is a path the console may go to. */
+export function toLogin(deps: ConsoleDeps, next?: string): ConsoleResult {
+  const back = safeReturn(next);
+  return redirect(`${basePath(deps)}/login${back ? `?next=${encodeURIComponent(back)}` : ''}`);
+}
 
-export function startLogin(deps: ConsoleDeps): ConsoleResult {
+export function startLogin(deps: ConsoleDeps, next?: string): ConsoleResult {
   const login = { state: randomToken(16), verifier: randomToken(32), nonce: randomToken(16) };
-  const sealed = sealLogin(deps.vault, { ...login, exp: nowSec(deps) + LOGIN_SECONDS });
+  const back = safeReturn(next);
+  const sealed = sealLogin(deps.vault, {
+    ...login,
+    exp: nowSec(deps) + LOGIN_SECONDS,
+    ...(back && { next: back }),
+  });
   return redirect(authorizeUrl(deps.oidc, login), [
     setCookie(LOGIN_COOKIE, sealed, cookieOpts(deps, LOGIN_SECONDS)),
   ]);
@@ -69,7 +79,7 @@ export async function finishLogin(deps: ConsoleDeps, req: ConsoleRequest): Promi
   const { sub, org, orgKind, exp } = session;
   await deps.sessions.put(sessionKey(deps.vault, session), { sub, org, orgKind, exp });
   return redirect(
-    basePath(deps),
+    `${basePath(deps)}${safeReturn(login.next) ?? ''}`,
     [
       setCookie(SESSION_COOKIE, sealSession(deps.vault, session), cookieOpts(deps, SESSION_SECONDS)),
       setCookie(LOGIN_COOKIE, '', cookieOpts(deps, 0)),

@@ -18,6 +18,18 @@ import { WORDS } from './text';
 // One case for staff: what went wrong if it FAILED, per stage the two lanes, the provider's open steps
 // as forms, the citizen link, the event history and the cancel form.
 
+/** What the case page can say at its top (?notice=), after a form or a sign-in (return-path.ts). */
+export const CASE_NOTICES = [
+  'created',
+  'saved',
+  'cancelled',
+  'redriven',
+  'erased',
+  'reopened',
+  'expired',
+] as const;
+export type CaseNotice = (typeof CASE_NOTICES)[number];
+
 export interface CasePageInput {
   dto: CaseDto;
   service: Service;
@@ -25,7 +37,7 @@ export interface CasePageInput {
   base: string;
   csrf: string;
   citizenLink: string;
-  notice?: 'created' | 'saved' | 'cancelled' | 'redriven' | 'erased' | 'reopened';
+  notice?: CaseNotice;
   failed?: { stepId: string } & FormState;
   redriveRefused?: RedriveRefusal;
   /** The server's time: whether a completed case may still be reopened. */
@@ -129,6 +141,7 @@ export function caseBody(input: CasePageInput): string {
     redriven: t.redrivenNotice,
     erased: t.erasedNotice,
     reopened: REOPEN_WORDS[locale].notice,
+    expired: t.expiredNotice,
   };
   const notice =
     input.notice === 'created'

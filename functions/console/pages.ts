@@ -10,7 +10,7 @@ import { referenceOf } from '../domain/record-views';
 import { caseDto } from '../domain/views';
 import { casesScope, openCursor, sealCursor } from '../shared/cursor';
 import { ValidationError } from '../shared/errors';
-import { type CasePageInput, caseBody } from './case-page';
+import { CASE_NOTICES, type CasePageInput, caseBody } from './case-page';
 import { chartBody } from './chart-page';
 import { type Ctx, loadCase, render, staffOf } from './context';
 import { basePath } from './deps';
@@ -28,9 +28,7 @@ const CHART_MAX_CASES = 300;
 
 export async function casePage(ctx: Ctx, caseId: string, status = 200, extra: Partial<CasePageInput> = {}) {
   const { service, dto } = await loadCase(ctx, caseId);
-  const notice = z
-    .enum(['created', 'saved', 'cancelled', 'redriven', 'erased', 'reopened'])
-    .safeParse(ctx.req.query.notice);
+  const notice = z.enum(CASE_NOTICES).safeParse(ctx.req.query.notice);
   const body = caseBody({
     dto,
     service,

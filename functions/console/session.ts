@@ -29,6 +29,8 @@ const loginSchema = z.object({
   verifier: z.string(),
   nonce: z.string(),
   exp: z.number(),
+  /** Where to go after signing in (return-path.ts), console-relative. */
+  next: z.optional(z.string()),
 });
 export type PendingLogin = z.output<typeof loginSchema>;
 

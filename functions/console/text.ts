@@ -53,6 +53,8 @@ export const WORDS = {
     citizenLink: 'Link voor de burger',
     createdNotice: 'De zaak is gestart. Geef de burger deze link:',
     savedNotice: 'Opgeslagen.',
+    expiredNotice:
+      'U was afgemeld omdat uw sessie verliep. Wat u toen verstuurde is niet opgeslagen; vul het opnieuw in.',
     cancelledNotice: 'De zaak is gestopt.',
     redrivenNotice: 'De zaak loopt weer, vanaf de stap die misging.',
     erasedNotice: 'De persoonsgegevens van de zaak zijn verwijderd.',
@@ -135,6 +137,8 @@ export const WORDS = {
     citizenLink: 'Link for the citizen',
     createdNotice: 'The case has started. Give the citizen this link:',
     savedNotice: 'Saved.',
+    expiredNotice:
+      'You were signed out because your session ended. What you sent then was not saved; please fill it in again.',
     cancelledNotice: 'The case was stopped.',
     redrivenNotice: 'The case is running again, from the step that went wrong.',
     erasedNotice: "The case's personal data was erased.",

@@ -54,6 +54,27 @@ const failure = (p: Promise<unknown>) =>
     (e: AppError) => e,
   );
 
+/** The sign-in from /console/login (with `next`) through the identity provider to the callback's answer. */
+async function signIn(
+  { deps, vault, idp }: Pick<ReturnType<typeof setup>, 'deps' | 'vault' | 'idp'>,
+  next?: string,
+) {
+  const login = await consoleApp(
+    deps,
+    request(deps, { rel: '/login', session: null, ...(next !== undefined && { query: { next } }) }),
+  );
+  const authorize = new URL(login.headers.location as string);
+  const loginCookie = login.cookies?.[0] as string;
+  const pending = openLogin(vault, readCookie([loginCookie], 'cp_login'), Date.parse(NOW) / 1000);
+  idp.nextIdToken = idp.token(idp.claims({ nonce: authorize.searchParams.get('nonce') }));
+  const state = authorize.searchParams.get('state') as string;
+  const back = await consoleApp(
+    deps,
+    request(deps, { rel: '/callback', query: { code: 'c1', state }, cookies: [loginCookie], session: null }),
+  );
+  return { authorize, loginCookie, pending, back };
+}
+
 describe('console sign-in', () => {
   it('sends a browser without a valid session to the sign-in, also with a tampered cookie', async () => {
     const { deps, get } = setup();
@@ -64,7 +85,8 @@ describe('console sign-in', () => {
     );
     const res = await consoleApp(deps, request(deps, { rel: '/cases/x', cookies: [tampered as string] }));
     expect(res.statusCode).toBe(302);
-    expect(res.headers.location).toBe('/console/login');
+    // The sign-in comes back to the page asked for (return-path.ts).
+    expect(res.headers.location).toBe('/console/login?next=%2Fcases%2Fx');
   });
 
   it('signs out for good: the session ends on the server, then at the user pool; the old cookie opens nothing', async () => {
@@ -89,13 +111,18 @@ describe('console sign-in', () => {
     // The same cookie and its CSRF token, sent again: sign in first, nothing done.
     const old = (over: object) =>
       consoleApp(deps, { ...request(deps, { signedIn: false, ...over }), cookies: cookie });
-    expect((await old({ rel: `/cases/${caseId}` })).headers.location).toBe('/console/login');
+    expect((await old({ rel: `/cases/${caseId}` })).headers.location).toBe(
+      `/console/login?next=${encodeURIComponent(`/cases/${caseId}`)}`,
+    );
     const cancel = await old({
       method: 'POST',
       rel: `/cases/${caseId}/cancel`,
       body: { _csrf: csrf, reason: 'x' },
     });
-    expect(cancel.headers.location).toBe('/console/login');
+    // A form sent with the ended session comes back to its case, which says it was not saved.
+    expect(cancel.headers.location).toBe(
+      `/console/login?next=${encodeURIComponent(`/cases/${caseId}?notice=expired`)}`,
+    );
     expect(repo.cases.get(caseId)?.status).toBe('ACTIVE');
     const again = await old({ method: 'POST', rel: '/logout', body: { _csrf: csrf } });
     expect(again.headers.location).toBe('/console/login');
@@ -138,25 +165,10 @@ describe('console sign-in', () => {
 
   it('runs the code flow: PKCE redirect, code exchange, verified ID token, session cookie', async () => {
     const { deps, vault, idp } = setup();
-    const login = await consoleApp(deps, request(deps, { rel: '/login', session: null }));
-    const authorize = new URL(login.headers.location as string);
+    const { authorize, loginCookie, pending, back } = await signIn({ deps, vault, idp });
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    const loginCookie = login.cookies?.[0] as string;
     expect(loginCookie).toMatch(/^cp_login=.*; Path=\/console; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
-    const pending = openLogin(vault, readCookie([loginCookie], 'cp_login'), Date.parse(NOW) / 1000);
     expect(authorize.searchParams.get('state')).toBe(pending?.state);
-
-    idp.nextIdToken = idp.token(idp.claims({ nonce: authorize.searchParams.get('nonce') }));
-    const state = authorize.searchParams.get('state') as string;
-    const back = await consoleApp(
-      deps,
-      request(deps, {
-        rel: '/callback',
-        query: { code: 'c1', state },
-        cookies: [loginCookie],
-        session: null,
-      }),
-    );
     expect(back.statusCode).toBe(303);
     expect(back.headers.location).toBe('/console');
     expect(idp.tokenRequests[0]?.get('code_verifier')).toBe(pending?.verifier);
@@ -171,6 +183,25 @@ describe('console sign-in', () => {
     expect(JSON.stringify([...sessions.items])).not.toContain(opened?.sid);
     const home = await consoleApp(deps, request(deps, { session: null, cookies: [sessionCookie] }));
     expect(home.statusCode).toBe(200);
+  });
+
+  it('signs in back to where the session ended: the page, or the case of a form that was not saved', async () => {
+    const { deps, vault, idp, startCase } = setup();
+    const { caseId } = await startCase();
+    const signInTo = (next?: string) => signIn({ deps, vault, idp }, next);
+    const page = await signInTo(`/cases/${caseId}?notice=expired`);
+    expect(page.pending?.next).toBe(`/cases/${caseId}?notice=expired`);
+    expect(page.back.headers.location).toBe(`/console/cases/${caseId}?notice=expired`);
+    const sessionCookie = page.back.cookies?.find((c) => c.startsWith('cp_session=')) as string;
+    const shown = await consoleApp(deps, {
+      ...request(deps, { rel: `/cases/${caseId}`, query: { notice: 'expired' }, session: null }),
+      cookies: [sessionCookie],
+    });
+    expect(shown.body).toContain('Wat u toen verstuurde is niet opgeslagen');
+    // Nowhere outside the console, whatever the link says.
+    for (const next of ['//evil.example/x', 'https://evil.example', '/cases/../../x', '/\\evil.example'])
+      expect((await signInTo(next)).back.headers.location, next).toBe('/console');
+    expect((await signInTo()).back.headers.location).toBe('/console');
   });
 
   it('starts over on a foreign state and refuses an ID token of another sign-in', async () => {

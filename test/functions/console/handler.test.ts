@@ -57,7 +57,7 @@ describe('console handler', () => {
     });
     const tampered = cookie().replace('.', '.x');
     expect((await call('/console/services/waste-collection', [tampered])).headers.location).toBe(
-      '/console/login',
+      '/console/login?next=%2Fservices%2Fwaste-collection',
     );
   });
 
