@@ -2,6 +2,7 @@ import type { Service, Stage, Step } from '../../workflows/schema';
 import { chainStart } from '../../workflows/stage-order';
 import type { CaseDto, CaseStatusDto, StepStatus } from './case-dto';
 import type { CaseRecord, StepRecord } from './model';
+import type { CaseRepository } from './ports';
 
 // Where a case stands, for a system that polls it (GET /cases/{caseId}?view=status): every step of both
 // partners in the order of the definition, with statuses and timings only. Nothing in it is personal,
@@ -100,4 +101,22 @@ export function caseStatusDto(service: Service, view: CaseStanding): CaseStatusD
       stage.steps.map((definition) => stepStatus(stage, definition, records)),
     ),
   };
+}
+
+/**
+ * The status a refusal names (an answer or a proposal to a step that is not open), as the views show it
+ * (stepStatus): a step that opens after another and is not reached again in this visit is PENDING, not its
+ * earlier visit's DONE. Only then is the chain's first step read, to tell.
+ */
+export async function refusedStatus(
+  repo: Pick<CaseRepository, 'getStep'>,
+  caseId: string,
+  stage: Stage,
+  step: Pick<StepRecord, 'stepId' | 'status' | 'visit'> | undefined,
+): Promise<StepStatus['status']> {
+  if (!step) return 'PENDING';
+  const start = chainStart(stage.steps, step.stepId);
+  if (step.status !== 'DONE' || !start || start.id === step.stepId) return step.status;
+  const first = await repo.getStep(caseId, start.id);
+  return first && first.visit > step.visit ? 'PENDING' : step.status;
 }

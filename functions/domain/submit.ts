@@ -1,5 +1,4 @@
 import { routingData } from '../../workflows/routing';
-import type { Field } from '../../workflows/schema';
 import type { ReportTally } from '../reports/ports';
 import { tallySubmission } from '../reports/tally';
 import {
@@ -10,12 +9,13 @@ import {
   ValidationError,
 } from '../shared/errors';
 import { CaseErasedError, caseCipher } from './case-keys';
-import { findStep, requireService } from './definitions';
+import { findStep, type LocatedStep, requireService } from './definitions';
 import { validateForm } from './forms';
 import type { Actor, CaseRecord, Channel, FormData, StepRecord, StoredSubmission, Submission } from './model';
 import { orgDisplayName } from './org-name';
 import type { PiiVault } from './pii';
 import type { CaseRepository, Clock, TaskCompleter } from './ports';
+import { refusedStatus } from './status-view';
 import { nextWaitTakesOver } from './wait-handover';
 
 // Submitting a step, for every channel (web form, console, API, SMS). The conditional OPEN -> DONE
@@ -90,7 +90,7 @@ export async function submitStep(
   if (!located) throw new NotFoundError(`This case has no step '${req.stepId}'.`, { stepId: req.stepId });
   if (located.step.actor !== req.actor) throw wrongActor(req.stepId, req.actor, located.step.actor);
 
-  const data = await validated(repo, req, located.step.form.fields);
+  const data = await validated(repo, req, located);
   const submittedAt = clock.now().toISOString();
   const submission: Submission = {
     stepId: req.stepId,
@@ -124,7 +124,7 @@ export async function submitStep(
   // No read first: the write itself finds out whether the step is open, and which wait it answers.
   const step =
     (await repo.completeStep(req.caseId, stored)) ??
-    (await notCompleted(repo, req, stored, async (done) =>
+    (await notCompleted(repo, req, located, stored, async (done) =>
       countAnswer(done, done.data ?? cipher.openJson<FormData>(done.dataEnc) ?? {}),
     ));
   const token = step.taskToken as string;
@@ -172,17 +172,14 @@ export async function submitStep(
  * The answers, checked against the form. Answers to a step that is not open are refused as such (409),
  * whatever they hold: the step is read only when the answers fail, to say which it is.
  */
-async function validated(
-  repo: CaseRepository,
-  req: SubmitRequest,
-  fields: readonly Field[],
-): Promise<FormData> {
+async function validated(repo: CaseRepository, req: SubmitRequest, located: LocatedStep): Promise<FormData> {
   try {
-    return validateForm(fields, req.data);
+    return validateForm(located.step.form.fields, req.data);
   } catch (error) {
     if (error instanceof ValidationError) {
       const step = await repo.getStep(req.caseId, req.stepId);
-      if (step?.status !== 'OPEN') throw notOpen(req.stepId, step?.status ?? 'PENDING');
+      if (step?.status !== 'OPEN')
+        throw notOpen(req.stepId, await refusedStatus(repo, req.caseId, located.stage, step));
     }
     throw error;
   }
@@ -201,6 +198,7 @@ type Answer = Pick<StepRecord, 'caseId' | 'stepId' | 'actor' | 'visit' | 'submit
 async function notCompleted(
   repo: CaseRepository,
   req: SubmitRequest,
+  located: LocatedStep,
   stored: StoredSubmission,
   countAgain: (done: StepRecord & Answer) => Promise<void>,
 ) {
@@ -212,7 +210,10 @@ async function notCompleted(
   // under its own key or marker, so an answer already counted is not counted twice.
   if (step?.status === 'DONE' && step.submittedAt)
     await countAgain({ ...step, submittedAt: step.submittedAt }).catch(() => undefined);
-  throw notOpen(req.stepId, step === undefined ? 'PENDING' : step.status === 'OPEN' ? 'DONE' : step.status);
+  // OPEN again here: answered and reverted meanwhile, by another's answer the engine took.
+  const status =
+    step?.status === 'OPEN' ? 'DONE' : await refusedStatus(repo, req.caseId, located.stage, step);
+  throw notOpen(req.stepId, status);
 }
 
 /**

@@ -4,6 +4,7 @@ import { findStep, requireService } from '../domain/definitions';
 import type { Actor, CaseRecord, ProposalRecord, StepRecord } from '../domain/model';
 import type { PiiVault } from '../domain/pii';
 import type { CaseRepository, Clock } from '../domain/ports';
+import { refusedStatus } from '../domain/status-view';
 import { dutchDay } from '../shared/date-format';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { daysBetween, limitsOf, parseDay } from './limits';
@@ -66,12 +67,13 @@ export async function propose(
   const at = now.toISOString();
 
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const { step, shiftSeconds } = checkStep(
-      await deps.repo.getStep(record.caseId, req.stepId),
-      req,
-      day,
-      limits,
-    );
+    const read = await deps.repo.getStep(record.caseId, req.stepId);
+    if (read?.status !== 'OPEN')
+      throw new ConflictError('STEP_NOT_OPEN', `Step '${req.stepId}' is not open; its due date is fixed.`, {
+        stepId: req.stepId,
+        status: await refusedStatus(deps.repo, record.caseId, located.stage, read),
+      });
+    const { step, shiftSeconds } = checkStep(read, req, day, limits);
     const base = { visit: step.visit, seq: step.proposalSeq ?? 0 };
     const proposal: ProposalRecord = {
       proposalId: `${req.stepId}-${randomBytes(5).toString('hex')}`,
@@ -106,16 +108,11 @@ export async function propose(
 
 /** The step allows this proposal now: returns it with the shift, or throws what stands in the way. */
 function checkStep(
-  step: StepRecord | undefined,
+  step: StepRecord,
   req: ProposeRequest,
   day: string,
   limits: { maxShiftSeconds: number; perSide: number },
 ): { step: StepRecord; shiftSeconds: number } {
-  if (step?.status !== 'OPEN')
-    throw new ConflictError('STEP_NOT_OPEN', `Step '${req.stepId}' is not open; its due date is fixed.`, {
-      stepId: req.stepId,
-      status: step?.status ?? 'PENDING',
-    });
   const mine = Object.values(step.proposals ?? {}).filter((p) => p.visit === step.visit);
   if (mine.some((p) => p.status === 'OPEN'))
     throw new ConflictError(

@@ -48,6 +48,11 @@ describe('care plan, end to end over HTTP', () => {
       earlierData: { agrees: false, note: 'te weinig uren' },
     });
     expect(step(rewriting, 'accept-plan').data).toBeUndefined();
+    // Refused as the views show it: not reached yet, rather than the last visit's DONE.
+    const early = await sys.request('POST', `/c/${c.linkToken}/steps/accept-plan`, {
+      json: { data: { agrees: true } },
+    });
+    expect([early.status, early.json.error.details.status]).toEqual([409, 'PENDING']);
     const page = await openPage(sys, c.linkToken);
     expect(page.text).toContain('Antwoord van de vorige keer:');
     expect(page.text).toContain('te weinig uren');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CaseStanding, caseStatusDto } from '../../../functions/domain/status-view';
+import type { StepRecord } from '../../../functions/domain/model';
+import { type CaseStanding, caseStatusDto, refusedStatus } from '../../../functions/domain/status-view';
 import { services } from '../../../workflows/catalog';
 
 const carePlan = services.find((s) => s.id === 'care-plan');
@@ -57,5 +58,34 @@ describe('where a case stands', () => {
     const done = standing([step('propose-plan', 2, 'DONE'), step('accept-plan', 2, 'DONE')]);
     expect(statusOf(done, 'accept-plan')).toBe('DONE');
     expect(statusOf(standing([]), 'accept-plan')).toBe('PENDING');
+  });
+});
+
+describe('the status a refusal names', () => {
+  const agreement = carePlan.stages.find((s) => s.id === 'agreement');
+  if (!agreement) throw new Error('care-plan has an agreement stage');
+  const repoOf = (records: CaseStanding['steps']) => {
+    const reads: string[] = [];
+    return {
+      reads,
+      getStep: async (_caseId: string, stepId: string) => {
+        reads.push(stepId);
+        return records.find((r) => r.stepId === stepId) as StepRecord | undefined;
+      },
+    };
+  };
+
+  it('is PENDING for a step not reached again in this visit, as the views show it', async () => {
+    const repo = repoOf([step('propose-plan', 4, 'OPEN'), step('accept-plan', 2, 'DONE')]);
+    expect(await refusedStatus(repo, 'c-1', agreement, step('accept-plan', 2, 'DONE'))).toBe('PENDING');
+    expect(repo.reads).toEqual(['propose-plan']);
+  });
+
+  it("is the record's own status otherwise, reading nothing more for a step that opens at the entry", async () => {
+    const repo = repoOf([step('propose-plan', 4, 'DONE'), step('accept-plan', 4, 'DONE')]);
+    expect(await refusedStatus(repo, 'c-1', agreement, step('accept-plan', 4, 'DONE'))).toBe('DONE');
+    expect(await refusedStatus(repo, 'c-1', agreement, step('propose-plan', 4, 'DONE'))).toBe('DONE');
+    expect(await refusedStatus(repo, 'c-1', agreement, undefined)).toBe('PENDING');
+    expect(repo.reads).toEqual(['propose-plan']);
   });
 });
