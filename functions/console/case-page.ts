@@ -106,7 +106,7 @@ function stages(input: CasePageInput): string {
 
 function history(input: CasePageInput): string {
   const t = WORDS[input.locale];
-  const names = historyNames(input.service, input.dto.org, input.locale);
+  const names = historyNames(input.service, input.dto.org, input.locale, input.dto.events);
   const rows = input.dto.events.map(
     (e) => `<tr><td>${esc(formatDate(e.at, input.locale))}</td><td>${esc(historyLine(e, names))}</td></tr>`,
   );

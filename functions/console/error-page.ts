@@ -3,6 +3,7 @@ import { esc } from '../pages/html';
 import { AppError } from '../shared/errors';
 import { DETAILED, STAFF_TEXT } from './error-texts';
 import { consolePage } from './layout';
+import { casePathOf } from './return-path';
 
 // Console error pages: what went wrong in the staff member's language, never internals.
 
@@ -13,10 +14,20 @@ const TITLES: Record<number, { nl: string; en: string }> = {
   409: { nl: 'Dat kan nu niet', en: 'Not possible now' },
 };
 
-export function consoleErrorPage(status: number, error: unknown, locale: Locale, base: string): string {
+/** `rel`: the console path that was refused; a refusal about a case links back to that case. */
+export function consoleErrorPage(
+  status: number,
+  error: unknown,
+  locale: Locale,
+  base: string,
+  rel = '',
+): string {
   const title = TITLES[status] ?? { nl: 'Er ging iets mis', en: 'Something went wrong' };
-  const back = locale === 'en' ? 'Back to the console' : 'Terug naar de console';
-  const body = `<h1>${esc(title[locale])}</h1>${explanation(status, error, locale)}<p><a href="${esc(base)}">${back}</a></p>`;
+  const onCase = status === 404 ? undefined : casePathOf(rel);
+  const back = onCase
+    ? `<a href="${esc(`${base}${onCase}`)}">${locale === 'en' ? 'Back to the case' : 'Terug naar de zaak'}</a>`
+    : `<a href="${esc(base)}">${locale === 'en' ? 'Back to the console' : 'Terug naar de console'}</a>`;
+  const body = `<h1>${esc(title[locale])}</h1>${explanation(status, error, locale)}<p>${back}</p>`;
   return consolePage({ locale, title: title[locale], base, self: base, body });
 }
 
@@ -24,7 +35,8 @@ export function consoleErrorPage(status: number, error: unknown, locale: Locale,
 function explanation(status: number, error: unknown, locale: Locale): string {
   if (!(error instanceof AppError) || status >= 500)
     return `<p>${locale === 'en' ? 'Please try again later.' : 'Probeer het later nog eens.'}</p>`;
-  const text = STAFF_TEXT[error.code];
+  const notReached = error.code === 'STEP_NOT_OPEN' && error.details?.status === 'PENDING';
+  const text = STAFF_TEXT[notReached ? 'STEP_NOT_OPEN:PENDING' : error.code];
   if (!text) return `<p lang="en">${esc(error.message)}</p>`;
   const detail = DETAILED.has(error.code) ? `<p lang="en">${esc(error.message)}</p>` : '';
   return `<p>${esc(text[locale])}</p>${detail}`;

@@ -9,6 +9,11 @@ export const STAFF_TEXT: Readonly<Record<string, Text>> = {
     nl: 'Deze stap wacht niet (meer) op een antwoord: hij is al ingevuld, door u of een collega, of de zaak is verder gegaan. Wat u nu verstuurde is niet opgeslagen. Open de zaak om te zien wat er staat.',
     en: 'This step is not waiting for an answer (any more): it was answered already, by you or a colleague, or the case moved on. What you just sent was not saved. Open the case to see what it holds.',
   },
+  // A step that has not opened (yet): one that opens after another step, or of a later stage.
+  'STEP_NOT_OPEN:PENDING': {
+    nl: 'Deze stap is nog niet aan de beurt, dus er is niets opgeslagen. Open de zaak om te zien waar hij op wacht.',
+    en: 'This step has not opened yet, so nothing was saved. Open the case to see what it waits for.',
+  },
   TOKEN_EXPIRED: {
     nl: 'Er ging net iets mis. Er is niets opgeslagen; probeer het nog eens.',
     en: 'Something went wrong just now. Nothing was saved; please try again.',

@@ -13,14 +13,32 @@ import {
 // The case history as a caseworker reads it: one sentence per event in the staff's language, naming
 // the organisation, step and stage as people know them, then the detail worth a glance after a colon.
 
-/** Names from the service definition; an id the definition no longer has is shown as it is. */
-export function historyNames(service: Service, org: string, locale: Locale): HistoryNames {
+/**
+ * Names from the service definition; an id the definition no longer has is shown as it is. `events`: the
+ * case's history, which tells a stage entered again from its first entry. (The visit number does not:
+ * it counts the entries of every stage, so the second stage's first entry is visit 2.)
+ */
+export function historyNames(
+  service: Service,
+  org: string,
+  locale: Locale,
+  events: readonly HistoryEvent[] = [],
+): HistoryNames {
   const steps = service.stages.flatMap((s) => s.steps);
+  const again = new Set<HistoryEvent>();
+  const entered = new Set<string>();
+  for (const event of [...events].sort((a, b) => a.at.localeCompare(b.at))) {
+    if (event.type !== 'STAGE_ENTERED') continue;
+    const stageId = detailText(event, 'stageId') ?? '';
+    if (entered.has(stageId)) again.add(event);
+    entered.add(stageId);
+  }
   return {
     locale,
     org: orgDisplayName(org),
     step: (id) => steps.find((s) => s.id === id)?.title[locale] ?? id ?? '',
     stage: (id) => service.stages.find((s) => s.id === id)?.title[locale] ?? id ?? '',
+    again: (event) => again.has(event),
   };
 }
 

@@ -14,6 +14,8 @@ export interface HistoryNames {
   org: string;
   step: (stepId: string | undefined) => string;
   stage: (stageId: string | undefined) => string;
+  /** A STAGE_ENTERED of a stage the case was in before (history-text.ts): "again". */
+  again: (event: HistoryEvent) => boolean;
 }
 
 export type Sentence = (event: HistoryEvent, names: HistoryNames) => string;
@@ -33,7 +35,6 @@ export const detailText = (event: HistoryEvent, key: string): string | undefined
   return typeof value === 'string' ? value : undefined;
 };
 const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-const visit = (event: HistoryEvent) => (typeof event.detail?.visit === 'number' ? event.detail.visit : 1);
 
 /** The side a step belongs to: the step's own actor from the detail, else the event's actor. */
 function party(event: HistoryEvent, names: HistoryNames, citizen: string): string {
@@ -94,7 +95,7 @@ const NL: HistoryWords = {
   events: {
     CASE_CREATED: (_, n) => `Zaak gestart door ${n.org}`,
     STAGE_ENTERED: (e, n) =>
-      `Fase ‘${n.stage(detailText(e, 'stageId'))}’ ${visit(e) > 1 ? 'opnieuw ' : ''}begonnen`,
+      `Fase ‘${n.stage(detailText(e, 'stageId'))}’ ${n.again(e) ? 'opnieuw ' : ''}begonnen`,
     STEP_OPENED: (e, n) =>
       `Stap ‘${n.step(e.stepId)}’ geopend voor ${party(e, n, NL.citizen)}${due(e, n, 'uiterlijk')}`,
     STEP_REMINDED: (e, n) =>
@@ -152,7 +153,7 @@ const EN: HistoryWords = {
   events: {
     CASE_CREATED: (_, n) => `Case started by ${n.org}`,
     STAGE_ENTERED: (e, n) =>
-      `Stage ‘${n.stage(detailText(e, 'stageId'))}’ ${visit(e) > 1 ? 'started again' : 'started'}`,
+      `Stage ‘${n.stage(detailText(e, 'stageId'))}’ ${n.again(e) ? 'started again' : 'started'}`,
     STEP_OPENED: (e, n) =>
       `Step ‘${n.step(e.stepId)}’ opened for ${party(e, n, EN.citizen)}${due(e, n, 'due')}`,
     STEP_REMINDED: (e, n) =>

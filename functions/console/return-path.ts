@@ -6,8 +6,13 @@
 const SEG = '[A-Za-z0-9_-]{1,64}';
 /** A path below the console with a plain query: nothing that could leave the console (no `//`, no scheme). */
 const SAFE = new RegExp(`^(/${SEG})*/?(\\?[A-Za-z0-9_.=&%-]{0,512})?$`);
-const CASE_FORM = new RegExp(`^(/cases/${SEG})/`);
 const SERVICE_FORM = new RegExp(`^(/services/${SEG})/cases$`);
+const CASE = new RegExp(`^/cases/${SEG}(?=/|$)`);
+
+/** The case a console path is about (`/cases/{id}`, or a form below it), if any; also the error page's way back. */
+export function casePathOf(rel: string): string | undefined {
+  return CASE.exec(rel)?.[0];
+}
 
 /** The console-relative path to come back to after signing in; undefined: the console's home. */
 export function returnPath(method: string, rel: string, query: Record<string, string>): string | undefined {
@@ -15,7 +20,7 @@ export function returnPath(method: string, rel: string, query: Record<string, st
     const search = new URLSearchParams(query).toString();
     return safeReturn(search ? `${rel}?${search}` : rel);
   }
-  const onCase = CASE_FORM.exec(rel)?.[1];
+  const onCase = casePathOf(rel);
   if (onCase) return `${onCase}?notice=expired`;
   // The start form of a case: back to an empty one.
   const onService = SERVICE_FORM.exec(rel)?.[1];

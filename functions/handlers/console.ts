@@ -80,6 +80,7 @@ export const handler = httpRoute(
   },
   (status, error, event) => {
     if (error instanceof UnauthenticatedError) return toLogin(deps);
-    return html(status, consoleErrorPage(status, error, localeOf(event).locale, basePath(deps)));
+    const rel = event.pathParameters?.proxy === undefined ? '' : `/${event.pathParameters.proxy}`;
+    return html(status, consoleErrorPage(status, error, localeOf(event).locale, basePath(deps), rel));
   },
 );

@@ -19,6 +19,19 @@ describe("the console's error page", () => {
     expect(body(consoleErrorPage(409, refusal, 'en', '/console'))).toContain('by you or a colleague');
   });
 
+  it('says a step that has not opened yet as such, and links back to the case the form was on', () => {
+    const early = new ConflictError('STEP_NOT_OPEN', "Step 'accept-plan' is not open.", {
+      status: 'PENDING',
+    });
+    const nl = body(consoleErrorPage(409, early, 'nl', '/console', '/cases/c1/steps/accept-plan/proposals'));
+    expect(nl).toContain('nog niet aan de beurt');
+    expect(nl).not.toContain('door u of een collega');
+    expect(nl).toContain('<a href="/console/cases/c1">Terug naar de zaak</a>');
+    // A case that is not there (or not theirs) has no way back to it.
+    const missing = body(consoleErrorPage(404, new NotFoundError('x'), 'en', '/console', '/cases/c9'));
+    expect(missing).toContain('<a href="/console">Back to the console</a>');
+  });
+
   it('adds the domain message after the text where it names what to fix, marked as English', () => {
     const refused = new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
     const nl = body(consoleErrorPage(400, refused, 'nl', '/console'));

@@ -161,9 +161,21 @@ describe('the case history in words', () => {
     );
   });
 
-  it('shows a stage entered again, and an event type from older data as its code', () => {
-    const again = { at, type: 'STAGE_ENTERED', detail: { stageId: 'round', visit: 2 } } as const;
-    expect(historyLine(again, names('nl'))).toBe('Fase ‘Aanbieden en ophalen’ opnieuw begonnen');
+  it('shows a stage entered again, not a later stage entered first, and an event type from older data as its code', () => {
+    // The visit counts the entries of every stage: the second stage's first entry is visit 2.
+    const later = (minute: number, stageId: string, visit: number) =>
+      ({
+        at: `2026-03-02T09:0${minute}:00.000Z`,
+        type: 'STAGE_ENTERED',
+        detail: { stageId, visit },
+      }) as const;
+    const events = [later(0, 'round', 1), later(1, 'feedback', 2), later(2, 'round', 3)];
+    const withHistory = historyNames(service, 'gemeente-utrecht', 'nl', events);
+    expect(events.map((event) => historyLine(event, withHistory))).toEqual([
+      'Fase ‘Aanbieden en ophalen’ begonnen',
+      'Fase ‘Hoe ging het samen?’ begonnen',
+      'Fase ‘Aanbieden en ophalen’ opnieuw begonnen',
+    ]);
     const old = { at, type: 'STEP_SKIPPED' } as unknown as HistoryEvent;
     expect(historyLine(old, names('en'))).toBe('STEP_SKIPPED');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { returnPath, safeReturn } from '../../../functions/console/return-path';
+import { casePathOf, returnPath, safeReturn } from '../../../functions/console/return-path';
 
 describe('where a sign-in returns to', () => {
   it('is the page asked for, with its query', () => {
@@ -15,6 +15,13 @@ describe('where a sign-in returns to', () => {
     expect(returnPath('POST', '/cases/abc/proposals/p1', {})).toBe('/cases/abc?notice=expired');
     expect(returnPath('POST', '/services/care-plan/cases', {})).toBe('/services/care-plan/new');
     expect(returnPath('POST', '/logout', {})).toBeUndefined();
+  });
+
+  it("knows the case of a path, for the error page's way back", () => {
+    expect(casePathOf('/cases/abc/steps/collect')).toBe('/cases/abc');
+    expect(casePathOf('/cases/abc')).toBe('/cases/abc');
+    expect(casePathOf('/cases/abc.def')).toBeUndefined();
+    expect(casePathOf('/services/care-plan')).toBeUndefined();
   });
 
   it('never leaves the console', () => {
