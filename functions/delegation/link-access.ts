@@ -23,7 +23,9 @@ export async function whoAsks(
   if (link.delegateId === undefined) return { caseId: link.caseId, asker: { kind: 'citizen' } };
   const delegate = await delegates.getDelegate(link.caseId, link.delegateId);
   if (!delegate) throw new NotFoundError('There is no case for this link.');
-  if (delegate.revokedAt !== undefined) throw new LinkRevokedError();
+  // Ended by an erasure rather than by the citizen: said so (the case is read for the refusal only).
+  if (delegate.revokedAt !== undefined)
+    throw new LinkRevokedError((await repo.getCase(link.caseId))?.erased !== undefined);
   if (Date.parse(delegate.expiresAt) < clock.now().getTime()) throw new LinkExpiredError();
   return { caseId: link.caseId, asker: { kind: 'delegate', delegate } };
 }

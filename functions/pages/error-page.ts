@@ -95,11 +95,22 @@ function caseFailed(error: AppError): { nl: string; en: string } {
   };
 }
 
+/** A helper's link that the erasure of the case ended, not the person who gave it. */
+const LINK_ENDED_BY_ERASURE = {
+  nl: 'De gegevens van deze zaak zijn gewist. Daarmee werkt deze link niet meer.',
+  en: "This case's data was erased. That ended this link.",
+};
+
+function textOf(error: unknown): { nl: string; en: string } | undefined {
+  if (!(error instanceof AppError)) return undefined;
+  if (error.code === 'CASE_FAILED') return caseFailed(error);
+  if (error.code === 'LINK_REVOKED' && error.details?.erased === true) return LINK_ENDED_BY_ERASURE;
+  return BY_CODE[error.code];
+}
+
 export function errorPage(status: number, error: unknown, root: string, backLink?: string): string {
   const code = error instanceof AppError ? error.code : '';
-  const text =
-    (error instanceof AppError && code === 'CASE_FAILED' ? caseFailed(error) : BY_CODE[code]) ??
-    (status >= 500 ? FALLBACK.server : FALLBACK.client);
+  const text = textOf(error) ?? (status >= 500 ? FALLBACK.server : FALLBACK.client);
   const title = TITLE_BY_CODE[code] ?? TITLES[status] ?? { nl: 'Dat lukte niet', en: 'That did not work' };
   const back = backLink
     ? `<p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="${esc(backLink)}">Terug naar uw zaak</a> · <a class="utrecht-link utrecht-link--html-a" href="${esc(backLink)}?lang=en" lang="en">Back to your case</a></p>`

@@ -42,10 +42,19 @@ export class LinkExpiredError extends AppError {
     super('LINK_EXPIRED', 'This link has expired. Ask your contact for a new one.');
   }
 }
-/** A delegate's link the citizen withdrew (delegation/): gone, like an expired one. */
+/**
+ * A delegate's link the citizen withdrew (delegation/): gone, like an expired one. `erased`: the organisation
+ * erased the case's personal data, which ends every helper's link; the citizen did not withdraw it.
+ */
 export class LinkRevokedError extends AppError {
-  constructor() {
-    super('LINK_REVOKED', 'This link was withdrawn by the person who gave it to you.');
+  constructor(erased = false) {
+    super(
+      'LINK_REVOKED',
+      erased
+        ? "This case's personal data was erased, which ended this link."
+        : 'This link was withdrawn by the person who gave it to you.',
+      erased ? { erased: true } : undefined,
+    );
   }
 }
 export class PayloadTooLargeError extends AppError {

@@ -189,7 +189,7 @@ describe('who a link speaks for', () => {
     });
     await revokeDelegate(deps(), record, a.delegate.delegateId);
     const revoked = await failure(whoAsks(repo, delegates, clock, a.token));
-    expect([statusOf(revoked), revoked.code]).toEqual([410, 'LINK_REVOKED']);
+    expect([statusOf(revoked), revoked.code, revoked.details]).toEqual([410, 'LINK_REVOKED', undefined]);
     expect((await whoAsks(repo, delegates, clock, b.token)).asker.kind).toBe('delegate');
     clock.set('2026-03-11T00:00:00.000Z');
     const expired = await failure(whoAsks(repo, delegates, clock, b.token));

@@ -9,6 +9,7 @@ import { MAX_ACTIVE_DELEGATES } from '../../../functions/delegation/model';
 import { caseOwner, newDataKey } from '../../../functions/domain/case-keys';
 import { PiiVault, sha256 } from '../../../functions/domain/pii';
 import { caseDto } from '../../../functions/domain/views';
+import { errorPage } from '../../../functions/pages/error-page';
 import { DynamoCaseEraser } from '../../../functions/privacy/dynamo-erasure';
 import { statusOf } from '../../../functions/shared/errors';
 import { findService } from '../../../workflows/catalog';
@@ -152,7 +153,12 @@ describe('DynamoDelegateStore', () => {
     const view = await repo.getCaseView(record.caseId);
     expect(view?.delegates?.[0]).toMatchObject({ revokedAt: '2025-03-03T09:00:00.000Z' });
     expect(view?.delegates?.[0]?.nameEnc).toBeUndefined();
-    expect((await failure(whoAsks(repo, store, clock, token))).code).toBe('LINK_REVOKED');
+    // Ended by the erasure, and said so: not "withdrawn by the person who gave it to you".
+    const ended = await failure(whoAsks(repo, store, clock, token));
+    expect([ended.code, ended.details]).toEqual(['LINK_REVOKED', { erased: true }]);
+    const page = errorPage(410, ended, '');
+    expect(page).toContain('De gegevens van deze zaak zijn gewist. Daarmee werkt deze link niet meer.');
+    expect(page).not.toContain('ingetrokken door wie hem u gaf');
     const dto = caseDto(service, view ?? { case: record, steps: [], events: [] }, 'citizen', vault);
     expect(JSON.stringify(dto)).not.toContain('Anna');
   });
