@@ -124,7 +124,8 @@ function errorSummary(input: CasePageInput): string {
     const label = field?.label[input.locale] ?? id;
     return `<li><a href="#${esc(target)}">${esc(label)}: ${esc(fieldMessage(message, input.locale))}</a></li>`;
   });
-  return `<div class="notice alert" role="alert"><p>${WORDS[input.locale].fixErrors}</p><ul>${items.join('')}</ul></div>`;
+  // Focus lands on the summary, so the next Tab is its first link (pages/case-page.ts does the same).
+  return `<div class="notice alert" role="alert" tabindex="-1" autofocus><p>${WORDS[input.locale].fixErrors}</p><ul>${items.join('')}</ul></div>`;
 }
 
 export function caseBody(input: CasePageInput): string {

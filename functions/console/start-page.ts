@@ -41,7 +41,9 @@ export function startBody(input: StartInput): string {
   const labels: Record<string, string> = { name: t.name, phone: t.phone, email: t.email };
   const labelOf = (id: string) => contextField(id)?.label[input.locale] ?? labels[id] ?? id;
   const summary = Object.keys(errors).length
-    ? `<div class="notice alert" role="alert"><p>${t.fixErrors}</p><ul>${Object.entries(errors)
+    ? `<div class="notice alert" role="alert" tabindex="-1" autofocus><p>${t.fixErrors}</p><ul>${Object.entries(
+        errors,
+      )
         .map(
           ([id, m]) =>
             `<li><a href="#${esc(anchor(id))}">${esc(labelOf(id))}: ${esc(fieldMessage(m, input.locale))}</a></li>`,

@@ -134,7 +134,8 @@ function errorSummary(failed: Failed, input: CasePageInput): string {
   const list = items.length ? `<ul class="utrecht-unordered-list">${items.join('')}</ul>` : '';
   return alert(
     'error',
-    'role="alert" id="errors"',
+    // Focus lands on the summary (WCAG 3.3.1): the next Tab is its first link, not the top of the page.
+    'role="alert" id="errors" tabindex="-1" autofocus',
     `<h2 class="utrecht-heading-2">${t.errorTitle}</h2>${p(failed.retry ? t.retry : t.fixErrors)}${list}`,
   );
 }

@@ -179,7 +179,7 @@ function errorSummary(state: DelegateFormState, locale: Locale): string {
       ? `<li><a class="utrecht-link utrecht-link--html-a" href="#${target}">${text}</a></li>`
       : `<li>${text}</li>`;
   });
-  return `<div class="utrecht-alert utrecht-alert--error" role="alert" id="delegate-errors"><div class="utrecht-alert__content"><div class="utrecht-alert__message"><h3 class="utrecht-heading-3">${w.errorTitle}</h3><ul class="utrecht-unordered-list">${items.join('')}</ul></div></div></div>`;
+  return `<div class="utrecht-alert utrecht-alert--error" role="alert" id="delegate-errors" tabindex="-1" autofocus><div class="utrecht-alert__content"><div class="utrecht-alert__message"><h3 class="utrecht-heading-3">${w.errorTitle}</h3><ul class="utrecht-unordered-list">${items.join('')}</ul></div></div></div>`;
 }
 
 /**

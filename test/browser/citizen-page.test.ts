@@ -124,8 +124,10 @@ describe('citizen page in a browser', () => {
     expect(await page.locator('#f-present-presented-error').textContent()).toBe('This field is required.');
     expect(await page.inputValue('#f-present-note')).toBe('I typed this first');
     await check(page, 'error-en');
-    // The summary's link takes keyboard users to the field.
-    await tabTo(page, '#errors a');
+    // Focus is on the summary, so the next Tab is its link, which takes keyboard users to the field.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('errors');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.matches('#errors a') ?? false)).toBe(true);
     await page.keyboard.press('Enter');
     await page.keyboard.press('Space');
     expect(await radio.isChecked()).toBe(true);

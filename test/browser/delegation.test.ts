@@ -31,6 +31,8 @@ describe('letting someone help, in a browser', () => {
       'De link is nog niet gemaakt',
     );
     expect(await page.getAttribute('#delegate-name', 'aria-invalid')).toBe('true');
+    // Focus is on what to fix, not at the top of the page.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('delegate-errors');
     await check(page, 'form-errors-nl');
 
     // The form, by its labels.
