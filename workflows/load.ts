@@ -5,7 +5,7 @@ import { require as tsxRequire } from 'tsx/cjs/api';
 import { MESSAGE_KINDS, PLACEHOLDERS, placeholdersOf } from '../functions/domain/messages';
 import { services as catalog } from './catalog';
 import { normalizeService } from './normalize';
-import { DefinitionError, parseService, type Service, type ServiceInput } from './schema';
+import { DefinitionError, parseService, type Service, type ServiceInput, type Step } from './schema';
 
 // Synth-time loading of the definitions. Every .ts file in workflows/services/ is a service; a bad one
 // fails `cdk synth` with a message that names the file, the path and the rule.
@@ -63,10 +63,25 @@ function requireDefinition(path: string, file: string): { default?: unknown } {
 }
 
 function checkTemplates(service: Service, fail: (path: string, rule: string) => Error): void {
+  // The service's texts, and each step's own (schema.ts, Step.messages).
+  checkTemplateSet('$.messages', service.messages, fail);
+  service.stages.forEach((stage, si) => {
+    stage.steps.forEach((step, pi) => {
+      checkTemplateSet(`$.stages[${si}].steps[${pi}].messages`, step.messages, fail);
+    });
+  });
+}
+
+function checkTemplateSet(
+  base: string,
+  messages: Step['messages'],
+  fail: (path: string, rule: string) => Error,
+) {
   for (const kind of MESSAGE_KINDS) {
     for (const locale of ['nl', 'en'] as const) {
-      const template = service.messages[kind][locale];
-      const at = `$.messages.${kind}.${locale}`;
+      const template = messages?.[kind]?.[locale];
+      if (template === undefined) continue;
+      const at = `${base}.${kind}.${locale}`;
       const unknown = placeholdersOf(template).find((p) => !(PLACEHOLDERS as readonly string[]).includes(p));
       if (unknown !== undefined)
         throw fail(at, `messages use only {${PLACEHOLDERS.join('}, {')}} ({${unknown}} is unknown)`);

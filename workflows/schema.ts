@@ -83,6 +83,15 @@ export const proposalsSchema = z
   })
   .strict();
 
+export const messagesSchema = z
+  .object({
+    invitation: bilingual,
+    reminder: bilingual,
+    escalation: bilingual,
+    confirmation: bilingual,
+  })
+  .strict();
+
 export const stepSchema = z
   .object({
     id: slug,
@@ -105,6 +114,11 @@ export const stepSchema = z
     after: slug.optional(),
     /** Negotiated due dates (issue 12): absent, the step's due date is the definition's alone. */
     proposals: proposalsSchema.optional(),
+    /**
+     * This step's own texts where the service's do not fit it: a step answered by SMS says how ("Antwoord
+     * {code} JA of NEE"), which the service's invitation cannot say of its steps answered by link.
+     */
+    messages: messagesSchema.partial().optional(),
   })
   .strict();
 
@@ -113,15 +127,6 @@ export const stageSchema = z
     id: slug,
     title: bilingual,
     steps: z.array(stepSchema).min(2, 'rule: a stage holds at least two steps, one per partner'),
-  })
-  .strict();
-
-export const messagesSchema = z
-  .object({
-    invitation: bilingual,
-    reminder: bilingual,
-    escalation: bilingual,
-    confirmation: bilingual,
   })
   .strict();
 
@@ -196,6 +201,13 @@ function checkRules(service: z.output<typeof serviceShape>, ctx: z.RefinementCtx
       stepIds.add(step.id);
       checkDurations(step, at, fail);
       checkFields(step, at, fail);
+      if (step.messages && step.actor !== 'citizen')
+        fail([...at, 'messages'], 'rule: only citizen steps are texted, so only they have messages');
+      if (step.messages?.confirmation && !step.sms)
+        fail(
+          [...at, 'messages', 'confirmation'],
+          'rule: a confirmation is sent only for steps answered by SMS',
+        );
       if (step.backTo) {
         const target = service.stages.findIndex((s) => s.id === step.backTo?.stage);
         if (target < 0 || target >= si)

@@ -49,8 +49,10 @@ export function renderMessage(
   kind: MessageKind,
   locale: Locale,
   values: MessageValues,
+  /** The step the text is about: its own template of this kind, if it has one, goes first. */
+  step?: Pick<Step, 'messages'>,
 ): string {
-  const template = service.messages[kind][locale];
+  const template = step?.messages?.[kind]?.[locale] ?? service.messages[kind][locale];
   const filled: MessageValues = { service: service.title[locale], ...values };
   return template.replace(PLACEHOLDER, (_, name: string) => {
     if (!isPlaceholder(name))

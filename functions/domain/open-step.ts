@@ -160,7 +160,7 @@ export async function openStep(deps: OpenStepDeps, p: OpenStepPayload): Promise<
   // A text that cannot go out leaves the step open and reachable through the link; the next reminder
   // tries again. Failing the task here would end the whole case.
   const outcome = await textCitizen(deps, record, cipher, () =>
-    renderMessage(service, MESSAGE[notice], record.citizen.locale, values),
+    renderMessage(service, MESSAGE[notice], record.citizen.locale, values, definition),
   );
   // A millisecond later, so the log lists the SMS after the step event it belongs to.
   const smsAt = new Date(Date.parse(at) + 1).toISOString();

@@ -167,7 +167,13 @@ async function answer(
   const request = { caseId, stepId, actor: 'citizen', channel: 'sms', data, record: target.record } as const;
   try {
     const { step } = await submitStep(deps, request);
-    return renderMessage(target.service, 'confirmation', locale, values(deps, target, step));
+    return renderMessage(
+      target.service,
+      'confirmation',
+      locale,
+      values(deps, target, step),
+      target.definition,
+    );
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     // Refused (or taken by a concurrent copy): decided, so no later copy may submit this answer.

@@ -89,7 +89,7 @@ describe('care plan, end to end over HTTP', () => {
     expect(early.status).toBe(409);
     expect((await sys.sms(c.phone, 'JA')).status).toBe(200);
     const review = (m: { to: string; body: string }) =>
-      m.to === c.phone && m.body.includes('Zorgplan beoordelen');
+      m.to === c.phone && m.body.includes('zorgplan klaar. Akkoord? Antwoord');
     expect((await sys.outbox()).filter(review)).toEqual([]);
     const still = await getCase(sys, c.caseId, staff);
     expect(step(still, 'accept-plan').status).toBe('PENDING');

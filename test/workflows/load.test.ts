@@ -121,6 +121,27 @@ describe('loadServices', () => {
     );
   });
 
+  it("checks a step's own messages as the service's: placeholders, and the link in an invitation", () => {
+    const dir = folder({
+      'waste-collection.ts': waste((s) => {
+        const step = s.stages[0]?.steps[0];
+        if (step) step.messages = { invitation: { nl: '{org}: {stap} via {link}', en: '{org}: {step}' } };
+      }),
+    });
+    expect(loadError(dir).message).toMatch(
+      /\$\.stages\[0\]\.steps\[0\]\.messages\.invitation\.nl: rule: messages use only .*\{stap\} is unknown/,
+    );
+    const linkless = folder({
+      'waste-collection.ts': waste((s) => {
+        const step = s.stages[0]?.steps[0];
+        if (step) step.messages = { invitation: { nl: '{org}: {step} via {link}', en: '{org}: {step}' } };
+      }),
+    });
+    expect(loadError(linkless).message).toMatch(
+      /\$\.stages\[0\]\.steps\[0\]\.messages\.invitation\.en: rule: the invitation contains \{link\}/,
+    );
+  });
+
   it('refuses a backTo value the field can never take', () => {
     const dir = folder({
       'waste-collection.ts': waste((s) => {

@@ -219,6 +219,22 @@ const cases: [string, ServiceInput, string, string | RegExp][] = [
     'rule: the expiries of all stages add up to less than a year (Step Functions limit)',
   ],
   [
+    'texts of a provider step',
+    broken((_, step) => {
+      step(1, 0).messages = { invitation: { nl: '{org}: {link}', en: '{org}: {link}' } };
+    }),
+    '$.stages[1].steps[0].messages',
+    'rule: only citizen steps are texted, so only they have messages',
+  ],
+  [
+    'a confirmation text of a step not answered by SMS',
+    broken((_, step) => {
+      step(0, 0).messages = { confirmation: { nl: '{org}: dank u', en: '{org}: thanks' } };
+    }),
+    '$.stages[0].steps[0].messages.confirmation',
+    'rule: a confirmation is sent only for steps answered by SMS',
+  ],
+  [
     'a step after a later step of its stage',
     broken((_, step) => {
       step(1, 0).after = 'accept-plan';

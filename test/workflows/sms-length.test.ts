@@ -27,7 +27,7 @@ describe('SMS length', () => {
   it.each(cases.map((c) => [`${c.service.id} ${c.step.id} ${c.kind} ${c.locale}`, c] as const))(
     '%s is GSM-7 and one segment',
     (name, { service, step, kind, locale }) => {
-      const text = renderMessage(service, kind, locale, { ...MAX_VALUES, step: step.title[locale] });
+      const text = renderMessage(service, kind, locale, { ...MAX_VALUES, step: step.title[locale] }, step);
       const info = smsInfo(text);
       const label = `${name}: ${info.encoding}, ${info.length} of 160 (${JSON.stringify(text)})`;
       expect(isGsm7(text), label).toBe(true);

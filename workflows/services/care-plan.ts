@@ -189,6 +189,17 @@ export default defineService({
           // Time to talk the plan over with family before saying yes or no.
           proposals: {},
           sms: { field: 'agrees', note: 'note' },
+          // The service's texts say "via {link}" only: this one can be answered by text, and says so.
+          messages: {
+            invitation: {
+              nl: '{org}: zorgplan klaar. Akkoord? Antwoord {code} JA of NEE, of zie {link}',
+              en: '{org}: care plan ready. Agree? Reply {code} YES or NO, or see {link}',
+            },
+            reminder: {
+              nl: 'Herinnering {org}: zorgplan akkoord? Stuur {code} JA of NEE of zie {link}',
+              en: 'Reminder {org}: agree with the plan? Reply {code} YES or NO or see {link}',
+            },
+          },
           backTo: { stage: 'assessment', when: { field: 'agrees', equals: false } },
         },
       ],

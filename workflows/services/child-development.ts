@@ -173,6 +173,17 @@ export default defineService({
           expiry: 'P21D',
           proposals: {},
           sms: { field: 'agrees', note: 'note' },
+          // The service's texts say "via {link}" only: this one can be answered by text, and says so.
+          messages: {
+            invitation: {
+              nl: '{org}: de doelen staan klaar. Eens? Antwoord {code} JA of NEE of zie {link}',
+              en: '{org}: the goals are ready. Agree? Reply {code} YES or NO or see {link}',
+            },
+            reminder: {
+              nl: 'Herinnering {org}: eens met de doelen? Stuur {code} JA of NEE of zie {link}',
+              en: 'Reminder {org}: agree with the goals? Reply {code} YES or NO or see {link}',
+            },
+          },
         },
       ],
     },

@@ -43,6 +43,17 @@ describe('renderMessage', () => {
     );
   });
 
+  it("takes the step's own template of the kind first, the service's for the kinds it has none of", () => {
+    const s = service('{org} {link}');
+    const step = {
+      messages: { invitation: { nl: 'Stap: {code} JA of NEE {link}', en: 'Step: {code} {link}' } },
+    };
+    expect(renderMessage(s, 'invitation', 'nl', values, step)).toBe('Stap: A7 JA of NEE https://x.nl/c/T');
+    expect(renderMessage(s, 'invitation', 'en', values, step)).toBe('Step: A7 https://x.nl/c/T');
+    expect(renderMessage(s, 'reminder', 'nl', values, step)).toBe('Afval aangeboden? 02-03-2026');
+    expect(renderMessage(s, 'invitation', 'nl', values, {})).toBe('Gemeente Leiden https://x.nl/c/T');
+  });
+
   it('fills a repeated placeholder everywhere, lets {service} be overridden, and does not expand values', () => {
     const s = service('{code} {code} {service}');
     expect(renderMessage(s, 'invitation', 'nl', { code: 'B2' })).toBe('B2 B2 Proefdienst');
