@@ -81,24 +81,17 @@ describe('openStep invite', () => {
       gsi1sk: 'c1#separate-waste',
     };
     const { ttl: _ttl, phoneHash: _hash, gsi1pk: _pk, gsi1sk: _sk, ...step } = fields;
+    // Visit 1's answer stays as the earlier one (dynamo-step-invite.ts); its submission details go.
     expect(await repo().openStep(input, 'invite')).toEqual({
       kind: 'opened',
-      step: { ...step, retime: { visit: 1, shiftSeconds: 60 } },
+      step: { ...step, dataEnc: 'x', retime: { visit: 1, shiftSeconds: 60 } },
       fresh: true,
     });
     expect(ddb).toHaveReceivedCommandWith(GetCommand, {
       TableName: 'cases',
       Key: { pk: 'CASE#c1', sk: 'CASE' },
     });
-    const removed = [
-      'data',
-      'dataEnc',
-      'submittedAt',
-      'channel',
-      'submittedBy',
-      'delegateId',
-      'tokenRetimed',
-    ];
+    const removed = ['submittedAt', 'channel', 'submittedBy', 'delegateId', 'tokenRetimed'];
     const names = [...Object.keys(fields), ...removed];
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'cases',
