@@ -210,7 +210,7 @@ async function notCompleted(
   // under its own key or marker, so an answer already counted is not counted twice.
   if (step?.status === 'DONE' && step.submittedAt)
     await countAgain({ ...step, submittedAt: step.submittedAt }).catch(() => undefined);
-  // OPEN again here: answered and reverted meanwhile, by another's answer the engine took.
+  // Read OPEN, yet the second write did not hold either: another answer completed it in between.
   const status =
     step?.status === 'OPEN' ? 'DONE' : await refusedStatus(repo, req.caseId, located.stage, step);
   throw notOpen(req.stepId, status);
