@@ -1,5 +1,6 @@
 import type { Service } from '../../workflows/schema';
 import type { CaseDto } from '../domain/case-dto';
+import { DAY_MS } from '../domain/clock';
 import type { Locale } from '../domain/model';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
@@ -23,8 +24,6 @@ export const REOPEN_WORDS = {
     notice: 'The case was reopened. The citizen has been told.',
   },
 } as const;
-
-const DAY_MS = 86_400_000;
 
 export function reopenForm(
   dto: CaseDto,

@@ -3,6 +3,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors
 import { citizenLink, newCaseId, requestHash, sameRequest } from './case-ids';
 import { caseOwner, type DataCipher, newDataKey } from './case-keys';
 import { categoriesHeld, logChange } from './case-reads';
+import { DAY_MS } from './clock';
 import { serviceFromInput } from './definitions';
 import { validateForm } from './forms';
 import type { CaseRecord, CaseStatus, Contact, FormData, Locale } from './model';
@@ -45,8 +46,6 @@ export interface CreatedCase {
   status: CaseStatus;
   citizenLink: string;
 }
-
-const DAY_MS = 86_400_000;
 
 function sealContact(vault: PiiVault, cipher: DataCipher, citizen: CreateCaseBody['citizen']): Contact {
   const contact: Contact = { locale: citizen.locale ?? 'nl' };

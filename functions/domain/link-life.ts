@@ -1,3 +1,4 @@
+import { DAY_MS } from './clock';
 import type { CaseRecord, StepRecord } from './model';
 
 // How long the citizen's own link works. It is made for LINK_TTL_DAYS from the case's start; a case
@@ -5,8 +6,6 @@ import type { CaseRecord, StepRecord } from './model';
 // then lock the citizen out while a step still waits on them, and the reminder would carry a dead link.
 // So a citizen step that opens past what the link covers moves its end on: to LINK_TTL_DAYS after the
 // step's own expiry, within the case's retention. Most steps open well inside it, and write nothing.
-
-const DAY_MS = 86_400_000;
 
 /**
  * After the step can no longer be answered, the citizen still reads how it ended, downloads their data

@@ -1,6 +1,7 @@
 import { ConflictError } from '../shared/errors';
 import { caseCipher } from './case-keys';
 import { type LogDeps, logChange } from './case-reads';
+import { DAY_MS } from './clock';
 import { requireService } from './definitions';
 import type { CaseRecord } from './model';
 import type { PiiVault } from './pii';
@@ -23,8 +24,6 @@ export interface ReopenDeps extends LogDeps, ReopenSmsDeps {
   clock: Clock;
   vault: PiiVault;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * `record` is the case as the caller read it, after its access check. Its completion time is its

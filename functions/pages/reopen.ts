@@ -1,5 +1,6 @@
 import type { Service } from '../../workflows/schema';
 import type { CaseDto } from '../domain/case-dto';
+import { DAY_MS } from '../domain/clock';
 import type { Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { esc } from './html';
@@ -34,7 +35,6 @@ const WORDS = {
   },
 } as const;
 
-const DAY_MS = 86_400_000;
 const p = (text: string) => `<p class="utrecht-paragraph">${text}</p>`;
 
 export interface ReopenInput {

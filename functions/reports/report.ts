@@ -1,4 +1,5 @@
 import type { Service } from '../../workflows/schema';
+import { DAY_MS } from '../domain/clock';
 import type { Actor, Provider } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
@@ -58,7 +59,6 @@ export interface ReportRange {
 
 /** The longest range a report covers: two years of days. */
 export const MAX_REPORT_DAYS = 731;
-const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The range asked for, checked: real dates, from <= to, at most MAX_REPORT_DAYS; else the last 30 days. */
