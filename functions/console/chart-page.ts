@@ -1,6 +1,7 @@
 import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
 import { esc } from '../pages/html';
+import { LANGUAGE_TAGS } from '../pages/i18n';
 import type { StageTiming, WaitingOn } from './progress';
 import { WORDS } from './text';
 
@@ -11,7 +12,7 @@ const COLORS = { citizen: '#1d5b8f', provider: '#b35900', both: '#5a5a5a' };
 const fmt = (h: number | undefined, locale: Locale) =>
   h === undefined
     ? WORDS[locale].noData
-    : `${h.toLocaleString(locale === 'nl' ? 'nl-NL' : 'en-GB', { maximumFractionDigits: 1 })} ${WORDS[locale].hours}`;
+    : `${h.toLocaleString(LANGUAGE_TAGS[locale], { maximumFractionDigits: 1 })} ${WORDS[locale].hours}`;
 
 function timingSvg(timings: StageTiming[], locale: Locale): string {
   const t = WORDS[locale];

@@ -1,10 +1,11 @@
 import type { Locale } from '../domain/model';
+import { LANGUAGE_TAGS } from '../pages/i18n';
 import type { RoundStatus } from '../rounds/model';
 
 // The console's words for rounds (Dutch first). Row reasons and round errors come from the
 // validator and the round machine in English; the pages mark them lang="en".
 
-const num = (n: number, locale: Locale) => n.toLocaleString(locale === 'nl' ? 'nl-NL' : 'en-GB');
+const num = (n: number, locale: Locale) => n.toLocaleString(LANGUAGE_TAGS[locale]);
 
 /** A value as one POSIX shell word. */
 const shellWord = (v: string) => (/^[A-Za-z0-9._-]+$/.test(v) ? v : `'${v.replaceAll("'", `'\\''`)}'`);

@@ -135,6 +135,9 @@ export function fieldMessage(message: string, locale: Locale): string {
   return message;
 }
 
+/** The language tag each locale formats numbers and dates with (Dutch and British conventions). */
+export const LANGUAGE_TAGS: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
+
 const numberFormats = new Map<Locale, Intl.NumberFormat>();
 
 /**
@@ -145,7 +148,7 @@ export function formatNumber(value: number, locale: Locale): string {
   let format = numberFormats.get(locale);
   if (!format) {
     const options = { maximumFractionDigits: 10, useGrouping: false };
-    format = new Intl.NumberFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', options);
+    format = new Intl.NumberFormat(LANGUAGE_TAGS[locale], options);
     numberFormats.set(locale, format);
   }
   return format.format(value);
@@ -155,7 +158,7 @@ export function formatDate(iso: string, locale: Locale): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
   const d = new Date(dateOnly ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return dateFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+  return dateFormat(LANGUAGE_TAGS[locale], {
     dateStyle: 'long',
     ...(dateOnly ? { timeZone: 'UTC' } : { timeStyle: 'short', timeZone: 'Europe/Amsterdam' }),
   }).format(d);

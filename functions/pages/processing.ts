@@ -2,6 +2,7 @@ import type { Locale } from '../domain/model';
 import type { DataCategory, ProcessingAction, ProcessingEntry } from '../domain/processing-log';
 import { dateFormat } from '../shared/date-format';
 import { esc } from './html';
+import { LANGUAGE_TAGS } from './i18n';
 
 // The processing log in plain words ("Gemeente Utrecht heeft uw antwoorden bekeken op 3 december
 // 2025."), grouped per organisation and purpose, without staff names. The citizen page shows it; the
@@ -72,7 +73,7 @@ export const PROCESSING_WORDS: Record<Locale, Words> = {
 };
 
 export function dayOf(iso: string, locale: Locale): string {
-  return dateFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+  return dateFormat(LANGUAGE_TAGS[locale], {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
