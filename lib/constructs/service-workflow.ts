@@ -54,8 +54,8 @@ export interface ServiceWorkflowProps {
 /**
  * Compiles one service definition into a Standard state machine (see the runtime contracts). Per
  * stage: one guarded bookkeeping write, then a Parallel of callback steps, a branch per chain of
- * steps that open one after another (open-step logs the stage event), then a Choice when a step can send the case back to an earlier stage; at the end
- * one write. Every task retries transient errors (workflow/retry.ts) and otherwise fails the
+ * steps that open one after another (open-step logs the stage event), then a Choice when a step can
+ * send the case back to an earlier stage; at the end one write. Every task retries transient errors (workflow/retry.ts) and otherwise fails the
  * execution. A back-jump that might take the execution past its limits continues the case in a
  * new execution instead (workflow/budget.ts, workflow/continuation.ts).
  */
