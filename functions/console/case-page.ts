@@ -1,5 +1,6 @@
 import type { Field, Service } from '../../workflows/schema';
 import { type CaseDto, type StepView, shownStepStatus } from '../domain/case-dto';
+import { findStep } from '../domain/definitions';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { type FormState, fieldTarget, stepForm } from '../pages/form';
@@ -55,7 +56,7 @@ function shown(field: Field | undefined, value: FieldValue, locale: Locale): str
 function stepCard(view: StepView, input: CasePageInput): string {
   const { locale, service, dto } = input;
   const t = WORDS[locale];
-  const def = service.stages.flatMap((s) => s.steps).find((s) => s.id === view.stepId);
+  const def = findStep(service, view.stepId)?.step;
   if (!def) return '';
   const status = shownStepStatus(view, dto.status);
   const parts = [`<h4>${esc(view.title[locale])}</h4><p>${stepBadge(status, t.stepStatus[status])}`];
@@ -117,7 +118,7 @@ function history(input: CasePageInput): string {
 function errorSummary(input: CasePageInput): string {
   const failed = input.failed;
   if (!failed) return '';
-  const def = input.service.stages.flatMap((s) => s.steps).find((s) => s.id === failed.stepId);
+  const def = findStep(input.service, failed.stepId)?.step;
   const items = Object.entries(failed.errors).map(([id, message]) => {
     const field = def?.form.fields.find((f) => f.id === id);
     const target = field ? fieldTarget(failed.stepId, field) : `f-${failed.stepId}-${id}`;

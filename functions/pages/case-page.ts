@@ -1,6 +1,7 @@
 import type { Field, Service } from '../../workflows/schema';
 import type { Created, DelegateContext, DelegateFormState } from '../delegation/page-input';
 import { type CaseDto, type StepView, shownStepStatus } from '../domain/case-dto';
+import { findStep } from '../domain/definitions';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
 import { answeredByLine, delegateBanner, delegatesSection, notYoursLine } from './delegates';
@@ -63,12 +64,10 @@ const alert = (type: 'ok' | 'error', attrs: string, body: string) =>
 
 const p = (text: string) => `<p class="utrecht-paragraph">${text}</p>`;
 
-const definedSteps = (service: Service) => service.stages.flatMap((s) => s.steps);
-
 function stepCard(view: StepView, input: CasePageInput, org: string): string {
   const { locale, service, dto } = input;
   const t = TEXT[locale];
-  const def = definedSteps(service).find((s) => s.id === view.stepId);
+  const def = findStep(service, view.stepId)?.step;
   if (!def) return '';
   const status = shownStepStatus(view, dto.status);
   const meta = [stepBadge(status, t.status[status])];
@@ -89,7 +88,7 @@ function stepCard(view: StepView, input: CasePageInput, org: string): string {
   if (view.status === 'DONE' && view.answeredBy)
     lines.push(answeredByLine(view.answeredBy, locale, input.delegate === undefined));
   // A step that opens after another of the stage (workflows/stage-order.ts) says which, while it waits.
-  const before = def.after && definedSteps(service).find((s) => s.id === def.after);
+  const before = def.after && findStep(service, def.after)?.step;
   if (status === 'PENDING' && before && dto.stage === view.stage && dto.status === 'ACTIVE')
     lines.push(p(esc(t.opensAfter.replace('{step}', before.title[locale]))));
   const delegate = input.delegate;
@@ -123,7 +122,7 @@ function stageSection(stage: CaseDto['stages'][number], index: number, input: Ca
 /** At the top of the page, each error links to its field, so keyboard and screen reader users get there. */
 function errorSummary(failed: Failed, input: CasePageInput): string {
   const t = TEXT[input.locale];
-  const def = definedSteps(input.service).find((s) => s.id === failed.stepId);
+  const def = findStep(input.service, failed.stepId)?.step;
   const items = Object.entries(failed.errors).map(([id, message]) => {
     const field = def?.form.fields.find((f) => f.id === id);
     const text = `${esc(field?.label[input.locale] ?? id)}: ${esc(fieldMessage(message, input.locale))}`;
