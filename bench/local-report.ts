@@ -5,6 +5,7 @@
  */
 import type { BareResult } from './local-bare';
 import { percentile, type Samples } from './local-case';
+import { machineLoadLine } from './machine-load';
 import type { Stretch } from './stretch';
 import { cpuBetween, ownCpuLine, threadCpuLines } from './thread-cpu';
 
@@ -81,5 +82,6 @@ export function localReportLines(f: LocalFigures): string[] {
     ...functionsLine(threads, f.driverCpuMs, f.completed),
     `wall / bare writes      ${(wallPerCase / bare).toFixed(2)}x (target <= 3)`,
     `CPU / bare writes' CPU  ${(f.stretch.cpuMs / cases / bareCpu).toFixed(2)}x (the same in CPU: steadier on a shared machine)`,
+    machineLoadLine(f.stretch.machine),
   ];
 }

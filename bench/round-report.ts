@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { EngineStats } from '../local/sfn/scheduler/engine-stats';
+import { machineLoadLine } from './machine-load';
 import type { CaseworkerFigures } from './round-caseworker';
 import { kb, mb, type restingMemory } from './round-memory';
 import type { Stretch } from './stretch';
@@ -71,6 +72,8 @@ export function roundReportLines(f: RoundFigures): string[] {
     `total time               ${seconds.total.toFixed(1)} s  (file, create, upload, start, wait)`,
     `baseline POST /cases/s   ${base.rate.toFixed(1)}  (${base.n} at concurrency ${base.concurrency})`,
     `round / baseline         ${(rate / base.rate).toFixed(2)}x`,
+    machineLoadLine(round.stretch.machine, 'machine in the round', 25),
+    machineLoadLine(base.stretch.machine, 'machine in the baseline', 25),
     `CPU per started case     ${(round.stretch.cpuMs / n).toFixed(1)} ms in the round, ${(base.stretch.cpuMs / base.n).toFixed(1)} ms in the baseline (all threads, until the invitations are sent)`,
     ...threadCpuLines(round.stretch.threads.before, round.stretch.threads.after, n, 'round: '),
     ...threadCpuLines(base.stretch.threads.before, base.stretch.threads.after, base.n, 'baseline: '),
