@@ -14,13 +14,15 @@ import { submitStep } from '../domain/submit';
 import { eraseCase } from '../privacy/erasure';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { redirect } from './auth';
+import { stepRefusal } from './case-refusal';
 import { type Ctx, staffOf } from './context';
 import { basePath } from './deps';
 import { casePage, startPage } from './pages';
 import { providerOfSession } from './session';
 
 // The console's POST actions, each a call into the domain; a form that fails validation comes
-// back with what was typed and the errors, everything else redirects (POST, redirect, GET).
+// back with what was typed and the errors, as does a step's answer the case refused (case-refusal.ts);
+// everything else redirects (POST, redirect, GET).
 
 /** The start form: contact data and text by the input policy, like POST /cases; blank means absent. */
 const startForm = z
@@ -97,9 +99,13 @@ export async function submit(ctx: Ctx, caseId: string, stepId: string) {
     await submitStep(ctx.deps, { ...request, record });
     await logChange(ctx.deps, staffOf(ctx), 'update', record, ['notes']);
   } catch (error) {
+    const values = data as Record<string, string>;
+    // The step no longer waits, or the case closed: said on the case, with what was typed kept.
+    if (error instanceof ConflictError)
+      return casePage(ctx, caseId, 409, { refused: stepRefusal(error, stepId, values) });
     if (!(error instanceof ValidationError)) throw error;
     const errors = (error.details?.fields ?? {}) as Record<string, string>;
-    return casePage(ctx, caseId, 400, { failed: { stepId, values: data as Record<string, string>, errors } });
+    return casePage(ctx, caseId, 400, { failed: { stepId, values, errors } });
   }
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=saved`, [], 303);
 }

@@ -10,6 +10,7 @@ import { answeredByText } from './case-delegates';
 import { failureSection, type RedriveRefusal } from './case-failure';
 import { erasedNotice, privacySection } from './case-privacy';
 import { proposalsPart } from './case-proposals';
+import { refusalSection, type StepRefusal } from './case-refusal';
 import { REOPEN_WORDS, reopenForm } from './case-reopen';
 import { waitingSection } from './case-waiting';
 import { historyLine, historyNames } from './history-text';
@@ -41,6 +42,8 @@ export interface CasePageInput {
   notice?: CaseNotice;
   failed?: { stepId: string } & FormState;
   redriveRefused?: RedriveRefusal;
+  /** An answer to a step that the case refused (409): said at the top, and what was typed is kept. */
+  refused?: StepRefusal;
   /** The server's time: whether a completed case may still be reopened. */
   now?: Date;
 }
@@ -79,13 +82,25 @@ function stepCard(view: StepView, input: CasePageInput): string {
   }
   if (view.status === 'OPEN' && dto.status === 'ACTIVE') {
     if (view.actor === 'provider') {
-      const state = input.failed?.stepId === view.stepId ? input.failed : { values: {}, errors: {} };
+      const state = formState(view.stepId, input);
       const action = `${input.base}/cases/${encodeURIComponent(dto.caseId)}/steps/${encodeURIComponent(view.stepId)}`;
       parts.push(`<p>${esc(def.instructions[locale])}</p>`, stepForm(def, action, input.csrf, state, locale));
     } else parts.push(`<p>${t.citizenWorking}</p>`);
   }
   return `<div class="cp-step" id="step-${esc(view.stepId)}">${parts.join('')}</div>`;
 }
+
+/** The step's form as sent when it was refused (its errors, or a conflict's answer to send again), else empty. */
+function formState(stepId: string, input: CasePageInput): FormState {
+  if (input.failed?.stepId === stepId) return input.failed;
+  if (input.refused?.stepId === stepId) return { values: input.refused.values, errors: {} };
+  return { values: {}, errors: {} };
+}
+
+/** Whether the page shows `stepId`'s form: an open provider step of an active case (stepCard). */
+const formShown = (dto: CaseDto, stepId: string) =>
+  dto.status === 'ACTIVE' &&
+  dto.steps.some((s) => s.stepId === stepId && s.status === 'OPEN' && s.actor === 'provider');
 
 function stages(input: CasePageInput): string {
   const t = WORDS[input.locale];
@@ -151,6 +166,8 @@ export function caseBody(input: CasePageInput): string {
       : input.notice
         ? `<p class="notice" role="status">${notices[input.notice]}</p>`
         : '';
+  const refused = input.refused;
+  const refusal = refused && refusalSection(refused, input.service, locale, formShown(dto, refused.stepId));
   const failure =
     failureSection(dto, locale, input.base, input.csrf, input.redriveRefused) + erasedNotice(dto, locale);
   const cancel =
@@ -158,7 +175,7 @@ export function caseBody(input: CasePageInput): string {
       ? `<section aria-labelledby="cancel"><h2 id="cancel">${t.cancel}</h2><form method="post" action="${esc(input.base)}/cases/${esc(dto.caseId)}/cancel"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reason">${t.reason}</label><input type="text" id="reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.cancel}</button></form></section>`
       : '';
   return `<p><a href="${esc(input.base)}/services/${esc(dto.serviceId)}">${t.back}</a></p>
-<h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${failure}
+<h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${refusal ?? ''}${failure}
 <dl><dt>${t.status}</dt><dd>${t.caseStatus[dto.status]}${dto.cancelReason ? ` (${esc(dto.cancelReason)})` : ''}</dd><dt>${t.citizen}</dt><dd>${who || '—'}</dd>
 <dt>${t.citizenLink}</dt><dd class="cp-citizen-link"><a href="${esc(input.citizenLink)}">${esc(input.citizenLink)}</a></dd></dl>
 ${stages(input)}${proposalsPart(dto, input.service, input)}${waitingSection(dto, locale)}${history(input)}${cancel}${reopenForm(dto, input.service, { ...input, now: input.now ?? new Date() })}${privacySection(dto, locale, input.base, input.csrf)}`;

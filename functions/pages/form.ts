@@ -41,7 +41,7 @@ function radios(
 }
 
 /** The radio to check again after a failed post, whichever spelling of yes/no was sent. */
-function yesNoValue(value: string | undefined): string | undefined {
+export function yesNoValue(value: string | undefined): string | undefined {
   const v = value?.trim().toLowerCase();
   if (v === 'ja' || v === 'yes' || v === 'true') return 'yes';
   if (v === 'nee' || v === 'no' || v === 'false') return 'no';

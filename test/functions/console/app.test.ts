@@ -373,6 +373,56 @@ describe('console pages and actions', () => {
     expect(citizens).toBeInstanceOf(ForbiddenError);
   });
 
+  it('keeps what was typed when a colleague answered the step first: said on the case, the answer listed', async () => {
+    const { startCase, post, csrf, openProviderStep, repo } = setup();
+    const { caseId } = await startCase();
+    openProviderStep(caseId);
+    expect((await post(`/cases/${caseId}/steps/collect`, { _csrf: csrf, collected: 'yes' })).statusCode).toBe(
+      303,
+    );
+    const second = await post(`/cases/${caseId}/steps/collect`, {
+      _csrf: csrf,
+      collected: 'no',
+      issue: 'not-presented',
+      note: 'Container stond niet aan de straat',
+    });
+    expect(second.statusCode).toBe(409);
+    expect(second.body).toContain('role="alert" tabindex="-1" autofocus');
+    expect(second.body).toContain('door u of een collega');
+    // No form for the answered step, so the box lists what was sent, a choice by its label.
+    expect(second.body).not.toContain(`action="/console/cases/${caseId}/steps/collect"`);
+    expect(second.body).toMatch(
+      /Wat u verstuurde:<\/p><dl><dt>Is het afval opgehaald\?<\/dt><dd>Nee<\/dd><dt>Bijzonderheid<\/dt><dd>Niet aangeboden<\/dd><dt>[^<]+<\/dt><dd>Container stond niet aan de straat<\/dd><\/dl>/,
+    );
+    // The first answer stands.
+    expect((await repo.getStep(caseId, 'collect'))?.status).toBe('DONE');
+  });
+
+  it('puts a refused answer back in the form when the step is open again, to send once more', async () => {
+    const { startCase, post, csrf, openProviderStep, repo, engine } = setup();
+    const { caseId } = await startCase();
+    openProviderStep(caseId);
+    // The step's last wait ran out as the answer came: the engine refuses its token, and the answer is
+    // undone (TOKEN_EXPIRED) with the step open until the engine moves on.
+    const step = await repo.getStep(caseId, 'collect');
+    if (!step) throw new Error('no step');
+    repo.putStep({ ...step, expiresAt: new Date(Date.parse(NOW) + 30_000).toISOString() });
+    engine.rejected.add('tok-collect');
+    const refused = await post(`/cases/${caseId}/steps/collect`, {
+      _csrf: csrf,
+      collected: 'no',
+      note: 'Container stond niet aan de straat',
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('verstuur het dan opnieuw');
+    expect(refused.body).not.toContain('Wat u verstuurde:');
+    expect(refused.body).toContain(`action="/console/cases/${caseId}/steps/collect"`);
+    expect(refused.body).toMatch(
+      /<textarea[^>]*name="note"[^>]*>Container stond niet aan de straat<\/textarea>/,
+    );
+    expect((await repo.getStep(caseId, 'collect'))?.status).toBe('OPEN');
+  });
+
   it('cancels with a reason, which the history then shows', async () => {
     const { startCase, post, csrf, repo, engine, get } = setup();
     const { caseId } = await startCase();
