@@ -63,6 +63,9 @@ describe('caseworker console in a browser', () => {
     await stepOpen(sys, caseId, 'collect', sys.token(ORG));
     await page.reload();
     await check(page, 'case-open');
+    // A colleague's tab, open on the same case before the answer below is sent.
+    const colleague = await context.newPage();
+    await colleague.goto(`${sys.url}/console/cases/${caseId}`);
     // Keyboard only: the first answer of the provider's form, then send.
     await page.focus('#f-collect-collected-0');
     await page.keyboard.press('Space');
@@ -71,6 +74,22 @@ describe('caseworker console in a browser', () => {
     await page.waitForURL(/notice=saved/);
     await expect(page.locator('#step-collect .utrecht-status-badge').textContent()).resolves.toBe('Klaar');
     await check(page, 'case-saved');
+    // The colleague answers too: refused on the case itself, with focus on why and what was typed kept.
+    await colleague.check('#f-collect-collected-1');
+    await colleague.fill('#f-collect-note', 'Container stond er niet');
+    const [refused] = await Promise.all([
+      colleague.waitForResponse((r) => r.request().method() === 'POST'),
+      colleague.click('#step-collect button[type=submit]'),
+    ]);
+    expect(refused.status()).toBe(409);
+    await expect(colleague.evaluate(() => document.activeElement?.getAttribute('role'))).resolves.toBe(
+      'alert',
+    );
+    const box = (await colleague.locator('[role=alert]').textContent()) ?? '';
+    expect(box).toContain('door u of een collega');
+    expect(box).toContain('Container stond er niet');
+    await check(colleague, 'case-refused');
+    await colleague.close();
     // The organisation by its name, and the history in words rather than the log's codes.
     await expect(page.locator('.cp-brand').textContent()).resolves.toBe(
       'Behandelaarsconsole · Gemeente Console',
