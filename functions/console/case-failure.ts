@@ -2,6 +2,7 @@ import type { CaseDto } from '../domain/case-dto';
 import type { Locale } from '../domain/model';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
+import { alertBox } from './layout';
 import { WORDS } from './text';
 
 // A FAILED case on the staff's case page: what went wrong and when, the technical details folded
@@ -21,9 +22,7 @@ export function failureSection(
   refusal?: RedriveRefusal,
 ) {
   const { failure } = dto;
-  const refused = refusal
-    ? `<div class="notice alert" role="alert"><p>${esc(refusalText(refusal, locale))}</p></div>`
-    : '';
+  const refused = refusal ? alertBox(`<p>${esc(refusalText(refusal, locale))}</p>`) : '';
   // Resumed meanwhile (a second press, a stale tab): only the words why this press changed nothing.
   if (dto.status !== 'FAILED' || !failure) return refused;
   const t = WORDS[locale];

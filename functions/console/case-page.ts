@@ -15,6 +15,7 @@ import { REOPEN_WORDS, reopenForm } from './case-reopen';
 import { waitingSection } from './case-waiting';
 import { historyLine, historyNames } from './history-text';
 import { HISTORY_WORDS } from './history-words';
+import { alertBox } from './layout';
 import { WORDS } from './text';
 
 // One case for staff: what went wrong if it FAILED, per stage the two lanes, the provider's open steps
@@ -140,8 +141,7 @@ function errorSummary(input: CasePageInput): string {
     const label = field?.label[input.locale] ?? id;
     return `<li><a href="#${esc(target)}">${esc(label)}: ${esc(fieldMessage(message, input.locale))}</a></li>`;
   });
-  // Focus lands on the summary, so the next Tab is its first link (pages/case-page.ts does the same).
-  return `<div class="notice alert" role="alert" tabindex="-1" autofocus><p>${WORDS[input.locale].fixErrors}</p><ul>${items.join('')}</ul></div>`;
+  return alertBox(`<p>${WORDS[input.locale].fixErrors}</p><ul>${items.join('')}</ul>`, true);
 }
 
 export function caseBody(input: CasePageInput): string {

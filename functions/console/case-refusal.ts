@@ -6,6 +6,7 @@ import { esc } from '../pages/html';
 import { TEXT } from '../pages/i18n';
 import type { ConflictError } from '../shared/errors';
 import { STAFF_TEXT } from './error-texts';
+import { alertBox } from './layout';
 
 // A step's answer that the case refused (409: the step no longer waits, or the case closed) comes back on
 // the case page, not on an error page: what the caseworker typed is not lost. While the step is open again,
@@ -71,7 +72,7 @@ export function refusalSection(
   if (!refusal) return '';
   const said = (ON_CASE[refusal.code] ?? STAFF_TEXT[refusal.code] ?? NOT_SAVED)[locale];
   const sent = formShown ? '' : sentList(refusal, service, locale);
-  return `<div class="notice alert" role="alert" tabindex="-1" autofocus><p>${esc(said)}</p>${sent}</div>`;
+  return alertBox(`<p>${esc(said)}</p>${sent}`, true);
 }
 
 /** A field's value as typed, a choice by its option's label and yes or no in words. */

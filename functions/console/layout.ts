@@ -63,3 +63,11 @@ export function consolePage(input: LayoutInput): string {
     ...(input.head && { head: input.head }),
   });
 }
+
+/**
+ * The box that says why something was refused. `focus`: the answer to a form the staff member sent, so
+ * focus lands on the box and the next Tab is its first link (the citizen's pages do the same).
+ */
+export function alertBox(inner: string, focus = false): string {
+  return `<div class="notice alert" role="alert"${focus ? ' tabindex="-1" autofocus' : ''}>${inner}</div>`;
+}

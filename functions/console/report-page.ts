@@ -4,6 +4,7 @@ import { orgDisplayName } from '../domain/org-name';
 import { esc } from '../pages/html';
 import { MAX_REPORT_DAYS, RANGE_RULES, type ServiceReport, type SideFigures } from '../reports/report';
 import { spokenDuration } from '../reports/waiting-words';
+import { alertBox } from './layout';
 
 // The service report in the console, as chart-page.ts draws its charts: server-rendered SVG (per stage
 // the median waiting of each side, its 90th percentile as an outline), with a table that holds every
@@ -138,9 +139,7 @@ export function reportBody(input: ReportPageInput): string {
   const t = WORDS[locale];
   const path = `${input.base}/services/${service.id}`;
   const csv = `${path}/report?from=${report.from}&to=${report.to}&format=csv&lang=${locale}`;
-  const error = input.rangeErrors
-    ? `<div class="notice alert" role="alert"><p>${esc(rangeSentence(input.rangeErrors, locale))}</p></div>`
-    : '';
+  const error = input.rangeErrors ? alertBox(`<p>${esc(rangeSentence(input.rangeErrors, locale))}</p>`) : '';
   return `<p><a href="${esc(path)}">${t.back}</a></p>
 <h1>${t.title}: ${esc(service.title[locale])}</h1>${error}
 <p>${esc(t.basedOn(report.totals.citizen.visits, report.from, report.to))}</p>

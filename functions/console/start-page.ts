@@ -3,6 +3,7 @@ import type { Locale } from '../domain/model';
 import { control, fieldTarget } from '../pages/form';
 import { esc } from '../pages/html';
 import { fieldMessage } from '../pages/i18n';
+import { alertBox } from './layout';
 import { WORDS } from './text';
 
 // Starting a case: the citizen's contact details and language. The hidden key makes a double
@@ -41,14 +42,15 @@ export function startBody(input: StartInput): string {
   const labels: Record<string, string> = { name: t.name, phone: t.phone, email: t.email };
   const labelOf = (id: string) => contextField(id)?.label[input.locale] ?? labels[id] ?? id;
   const summary = Object.keys(errors).length
-    ? `<div class="notice alert" role="alert" tabindex="-1" autofocus><p>${t.fixErrors}</p><ul>${Object.entries(
-        errors,
+    ? alertBox(
+        `<p>${t.fixErrors}</p><ul>${Object.entries(errors)
+          .map(
+            ([id, m]) =>
+              `<li><a href="#${esc(anchor(id))}">${esc(labelOf(id))}: ${esc(fieldMessage(m, input.locale))}</a></li>`,
+          )
+          .join('')}</ul>`,
+        true,
       )
-        .map(
-          ([id, m]) =>
-            `<li><a href="#${esc(anchor(id))}">${esc(labelOf(id))}: ${esc(fieldMessage(m, input.locale))}</a></li>`,
-        )
-        .join('')}</ul></div>`
     : '';
   // The service's own facts about the household (the columns of a round's file besides contact).
   const context = input.service.context.length
