@@ -1,7 +1,7 @@
 import type { Service } from '../../workflows/schema';
 import type { CaseDto } from '../domain/case-dto';
-import { DAY_MS } from '../domain/clock';
 import type { Locale } from '../domain/model';
+import { reopenableUntil } from '../domain/reopen-window';
 import { esc } from '../pages/html';
 import { formatDate } from '../pages/i18n';
 
@@ -31,12 +31,11 @@ export function reopenForm(
   input: { locale: Locale; base: string; csrf: string; now: Date },
 ): string {
   const settings = service.reopen;
-  if (dto.status !== 'COMPLETED' || !settings || dto.erased) return '';
-  const until = Date.parse(dto.updatedAt) + settings.windowDays * DAY_MS;
-  if (input.now.getTime() > until) return '';
+  const until = reopenableUntil(dto, service, input.now);
+  if (!settings || !until) return '';
   const w = REOPEN_WORDS[input.locale];
   const stage = service.stages.find((s) => s.id === settings.stage)?.title[input.locale] ?? settings.stage;
-  const intro = w.intro(formatDate(new Date(until).toISOString(), input.locale), stage);
+  const intro = w.intro(formatDate(until.toISOString(), input.locale), stage);
   const action = `${input.base}/cases/${dto.caseId}/reopen`;
   return `<section aria-labelledby="reopen"><h2 id="reopen">${w.title}</h2><p>${esc(intro)}</p><form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reopen-reason">${w.reason}</label><input type="text" id="reopen-reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action">${w.title}</button></form></section>`;
 }

@@ -1,13 +1,13 @@
 import { ConflictError } from '../shared/errors';
 import { caseCipher } from './case-keys';
 import { type LogDeps, logChange } from './case-reads';
-import { DAY_MS } from './clock';
 import { requireService } from './definitions';
 import type { CaseRecord } from './model';
 import type { PiiVault } from './pii';
 import type { CaseReopener, CaseResumer, Clock } from './ports';
 import type { Staff } from './processing-log';
 import { type ReopenSmsDeps, textReopened } from './reopen-sms';
+import { reopenWindowEnd } from './reopen-window';
 
 // "It is not done": within the window its definition sets, either partner reopens a COMPLETED case with
 // a reason. The case goes back to ACTIVE in one conditional write (so repeated or concurrent requests
@@ -48,7 +48,7 @@ export async function reopenCase(
     throw notCompleted(record.status);
   }
   const now = deps.clock.now();
-  const closes = Date.parse(record.updatedAt) + settings.windowDays * DAY_MS;
+  const closes = reopenWindowEnd(record.updatedAt, settings.windowDays);
   if (!(now.getTime() <= closes))
     throw new ConflictError(
       'REOPEN_WINDOW_CLOSED',

@@ -1,8 +1,8 @@
 import type { Service } from '../../workflows/schema';
 import type { CaseDto } from '../domain/case-dto';
-import { DAY_MS } from '../domain/clock';
 import type { Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
+import { reopenableUntil } from '../domain/reopen-window';
 import { esc } from './html';
 import { formatDate } from './i18n';
 
@@ -46,19 +46,12 @@ export interface ReopenInput {
   now: Date;
 }
 
-/** The last closing moment of the window, or undefined when the case cannot be reopened (now). */
-function windowEnd(dto: CaseDto, service: Service, now: Date): Date | undefined {
-  if (dto.status !== 'COMPLETED' || !service.reopen || dto.erased) return undefined;
-  const end = Date.parse(dto.updatedAt) + service.reopen.windowDays * DAY_MS;
-  return now.getTime() <= end ? new Date(end) : undefined;
-}
-
 export function reopenSection(input: ReopenInput): string {
   const { dto, service, locale } = input;
   const w = WORDS[locale];
   const org = orgDisplayName(dto.org);
   const stage = service.stages.find((s) => s.id === service.reopen?.stage)?.title[locale] ?? '';
-  const end = windowEnd(dto, service, input.now);
+  const end = reopenableUntil(dto, service, input.now);
   if (end) {
     const intro = w.formIntro
       .replace('{date}', formatDate(end.toISOString(), locale))
