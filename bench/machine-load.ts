@@ -1,9 +1,9 @@
 /**
  * What the rest of the machine did while a bench timed itself: the CPU every process used (from
  * /proc/stat, Linux only), less this process's own, and the time the host gave the machine's cores to
- * another guest (steal). The machine is shared: with the same code, bench:local read 2.14x to 2.59x on
- * an idle machine and 2.80x with one other process keeping a core busy. A figure taken beside such
- * load says so, and a reader knows to run it again.
+ * another guest (steal). The machine is shared: with the same code, bench:local read 2.09x to 2.23x on
+ * an idle machine and 2.75x to 2.80x with one other process keeping a core busy. A figure taken beside
+ * such load says so, and a reader knows to run it again.
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';

@@ -7,8 +7,9 @@ import { type ThreadCpu, threadCpu } from './thread-cpu';
 /**
  * One timed stretch of a bench (bench:local's cases; bench:round's baseline and round): the process's CPU
  * over all its threads, the wall time, each thread's CPU and the AWS calls made, from now until the returned
- * function is called, and what the rest of the machine used meanwhile. Every stretch is measured alike, so the figures of two stretches, or of two benches,
- * compare. Call it before a thread whose CPU should count ends: /proc forgets an ended thread.
+ * function is called, and what the rest of the machine used meanwhile (machine-load.ts). Every stretch is
+ * measured alike, so the figures of two stretches, or of two benches, compare. Call it before a thread whose
+ * CPU should count ends: /proc forgets an ended thread.
  */
 export async function stretch(rt: Runtime) {
   const threads = await threadsOf(rt);

@@ -166,8 +166,10 @@ export function caseBody(input: CasePageInput): string {
       : input.notice
         ? `<p class="notice" role="status">${notices[input.notice]}</p>`
         : '';
-  const refused = input.refused;
-  const refusal = refused && refusalSection(refused, input.service, locale, formShown(dto, refused.stepId));
+  const { refused } = input;
+  const refusal = refused
+    ? refusalSection(refused, input.service, locale, formShown(dto, refused.stepId))
+    : '';
   const failure =
     failureSection(dto, locale, input.base, input.csrf, input.redriveRefused) + erasedNotice(dto, locale);
   const cancel =
@@ -175,7 +177,7 @@ export function caseBody(input: CasePageInput): string {
       ? `<section aria-labelledby="cancel"><h2 id="cancel">${t.cancel}</h2><form method="post" action="${esc(input.base)}/cases/${esc(dto.caseId)}/cancel"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reason">${t.reason}</label><input type="text" id="reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.cancel}</button></form></section>`
       : '';
   return `<p><a href="${esc(input.base)}/services/${esc(dto.serviceId)}">${t.back}</a></p>
-<h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${refusal ?? ''}${failure}
+<h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${refusal}${failure}
 <dl><dt>${t.status}</dt><dd>${t.caseStatus[dto.status]}${dto.cancelReason ? ` (${esc(dto.cancelReason)})` : ''}</dd><dt>${t.citizen}</dt><dd>${who || '—'}</dd>
 <dt>${t.citizenLink}</dt><dd class="cp-citizen-link"><a href="${esc(input.citizenLink)}">${esc(input.citizenLink)}</a></dd></dl>
 ${stages(input)}${proposalsPart(dto, input.service, input)}${waitingSection(dto, locale)}${history(input)}${cancel}${reopenForm(dto, input.service, { ...input, now: input.now ?? new Date() })}${privacySection(dto, locale, input.base, input.csrf)}`;

@@ -64,12 +64,11 @@ export function stepRefusal(
  * answer, so the box need not list it.
  */
 export function refusalSection(
-  refusal: StepRefusal | undefined,
+  refusal: StepRefusal,
   service: Service,
   locale: Locale,
   formShown: boolean,
 ): string {
-  if (!refusal) return '';
   const said = (ON_CASE[refusal.code] ?? STAFF_TEXT[refusal.code] ?? NOT_SAVED)[locale];
   const sent = formShown ? '' : sentList(refusal, service, locale);
   return alertBox(`<p>${esc(said)}</p>${sent}`, true);
