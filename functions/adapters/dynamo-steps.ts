@@ -123,6 +123,7 @@ export class StepStore {
   async complete(caseId: string, submission: StoredSubmission): Promise<StepRecord | undefined> {
     const by = submission.submittedBy;
     const delegate = submission.delegateId;
+    const opened = submission.openedAt;
     // Who answered: staff (submittedBy) or a delegate of the citizen; whatever is not set goes.
     const set = [
       '#status = :done, dataEnc = :dataEnc, submittedAt = :submittedAt, channel = :channel',
@@ -139,9 +140,10 @@ export class StepStore {
     const written = await this.update({
       Key: keys.step(caseId, submission.stepId),
       UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-      ConditionExpression: '#status = :open AND actor = :actor AND attribute_exists(taskToken)',
+      ConditionExpression: `#status = :open AND actor = :actor AND attribute_exists(taskToken)${opened === undefined ? '' : ' AND openedAt = :openedAt'}`,
       ExpressionAttributeNames: { ...NAMES, '#data': 'data' },
       ExpressionAttributeValues: {
+        ...(opened === undefined ? {} : { ':openedAt': opened }),
         ':done': 'DONE',
         ':open': 'OPEN',
         ':dataEnc': submission.dataEnc,

@@ -11,6 +11,7 @@ import { createCase } from '../domain/cases';
 import { dutchMobile, email, handover, isReachable, RULES, singleLine } from '../domain/input-policy';
 import { reopenCase } from '../domain/reopen';
 import { submitStep } from '../domain/submit';
+import { withoutOpened } from '../pages/form';
 import { eraseCase } from '../privacy/erasure';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { redirect } from './auth';
@@ -86,7 +87,8 @@ export async function start(ctx: Ctx, service: Service) {
 
 export async function submit(ctx: Ctx, caseId: string, stepId: string) {
   const record = await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
-  const { _csrf, ...data } = ctx.req.body;
+  const { _csrf, ...posted } = ctx.req.body;
+  const { openedAt, values: data } = withoutOpened(posted as Record<string, string>);
   try {
     const request = {
       caseId,
@@ -95,17 +97,17 @@ export async function submit(ctx: Ctx, caseId: string, stepId: string) {
       channel: 'web' as const,
       submittedBy: ctx.session.sub,
       data,
+      ...(openedAt && { openedAt }),
     };
     await submitStep(ctx.deps, { ...request, record });
     await logChange(ctx.deps, staffOf(ctx), 'update', record, ['notes']);
   } catch (error) {
-    const values = data as Record<string, string>;
-    // The step no longer waits, or the case closed: said on the case, with what was typed kept.
+    // The step no longer waits, opened again, or the case closed: said on the case, what was typed kept.
     if (error instanceof ConflictError)
-      return casePage(ctx, caseId, 409, { refused: stepRefusal(error, stepId, values) });
+      return casePage(ctx, caseId, 409, { refused: stepRefusal(error, stepId, data) });
     if (!(error instanceof ValidationError)) throw error;
     const errors = (error.details?.fields ?? {}) as Record<string, string>;
-    return casePage(ctx, caseId, 400, { failed: { stepId, values, errors } });
+    return casePage(ctx, caseId, 400, { failed: { stepId, values: data, errors } });
   }
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=saved`, [], 303);
 }

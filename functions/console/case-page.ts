@@ -85,7 +85,10 @@ function stepCard(view: StepView, input: CasePageInput): string {
     if (view.actor === 'provider') {
       const state = formState(view.stepId, input);
       const action = `${input.base}/cases/${encodeURIComponent(dto.caseId)}/steps/${encodeURIComponent(view.stepId)}`;
-      parts.push(`<p>${esc(def.instructions[locale])}</p>`, stepForm(def, action, input.csrf, state, locale));
+      parts.push(
+        `<p>${esc(def.instructions[locale])}</p>`,
+        stepForm(def, action, input.csrf, state, locale, view.openedAt),
+      );
     } else parts.push(`<p>${t.citizenWorking}</p>`);
   }
   return `<div class="cp-step" id="step-${esc(view.stepId)}">${parts.join('')}</div>`;

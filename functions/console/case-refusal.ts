@@ -32,6 +32,10 @@ const ON_CASE: Readonly<Record<string, Text>> = {
     nl: 'Deze stap is nog niet aan de beurt. Wat u verstuurde is niet opgeslagen.',
     en: 'This step has not opened yet. What you sent was not saved.',
   },
+  STEP_REOPENED: {
+    nl: 'Deze stap is opnieuw geopend sinds u het formulier opende: de fase is opnieuw begonnen. Wat u verstuurde is niet opgeslagen; het staat hieronder weer in het formulier. Lees wat er nu staat, pas het zo nodig aan en verstuur het opnieuw.',
+    en: 'This step opened again since you loaded the form: its stage started over. What you sent was not saved; it is back in the form below. Read what the case holds now, change it if needed and send it again.',
+  },
   TOKEN_EXPIRED: {
     nl: 'Er ging net iets mis, en wat u verstuurde is niet opgeslagen. Staat de stap hieronder nog open, verstuur het dan opnieuw.',
     en: 'Something went wrong just now, and what you sent was not saved. If the step below is still open, send it again.',

@@ -231,4 +231,9 @@ export interface StoredSubmission {
   submittedBy?: string;
   /** A delegate answered for the citizen (delegation/). */
   delegateId?: string;
+  /**
+   * When the step had opened for the form that sent this answer (its `openedAt`): the answer holds only
+   * for that opening, not for one the step had since (its stage ran again). Not written; a condition.
+   */
+  openedAt?: string;
 }

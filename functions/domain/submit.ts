@@ -44,6 +44,11 @@ export interface SubmitRequest {
   data: unknown;
   /** The case as the caller already read it (e.g. for an organisation check): saves a second read. */
   record?: CaseRecord;
+  /**
+   * A page's form says when the step had opened as it was served (StepRecord.openedAt): a form loaded
+   * before the step's stage ran again is refused (STEP_REOPENED), not saved into the new round.
+   */
+  openedAt?: string;
 }
 
 const wrongActor = (stepId: string, actor: Actor, expected: Actor) =>
@@ -62,6 +67,14 @@ const caseFailed = (record: CaseRecord) => {
     { status: 'FAILED', org },
   );
 };
+
+/** The step is open, but opened again since the form was served: its answer was for the earlier round. */
+const reopenedSince = (stepId: string, openedAt: string) =>
+  new ConflictError(
+    'STEP_REOPENED',
+    `Step '${stepId}' opened again since this form was loaded (on ${openedAt}); nothing was saved. Read what the step asks now and answer again.`,
+    { stepId, status: 'OPEN', openedAt },
+  );
 
 const notOpen = (stepId: string, status: string) =>
   new ConflictError('STEP_NOT_OPEN', `Step '${stepId}' is not open for answers (it is ${status}).`, {
@@ -110,6 +123,7 @@ export async function submitStep(
     dataEnc: cipher.sealJson(data),
     ...(req.submittedBy && { submittedBy: req.submittedBy }),
     ...(req.delegateId && { delegateId: req.delegateId }),
+    ...(req.openedAt && { openedAt: req.openedAt }),
   };
   // An answer counts once it stands: logged as submitted, and tallied for the service report. Both are
   // keyed by the step's visit, so doing it again (a retry that finds the step DONE) adds nothing twice.
@@ -203,6 +217,8 @@ async function notCompleted(
   countAgain: (done: StepRecord & Answer) => Promise<void>,
 ) {
   const step = await repo.getStep(req.caseId, req.stepId);
+  if (step?.status === 'OPEN' && stored.openedAt !== undefined && step.openedAt !== stored.openedAt)
+    throw reopenedSince(req.stepId, step.openedAt);
   const again = step?.status === 'OPEN' ? await repo.completeStep(req.caseId, stored) : undefined;
   if (again) return again;
   // The answer that made it DONE counts; its event, and so its tally, may have failed after the engine

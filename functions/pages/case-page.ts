@@ -37,8 +37,11 @@ export interface CasePageInput {
   delegateForm?: DelegateFormState;
 }
 
-/** The step whose posted form failed: invalid fields, or (retry) the engine stopped waiting just then. */
-export type Failed = { stepId: string; retry?: boolean } & FormState;
+/**
+ * The step whose posted form failed: invalid fields; or, to send again, the engine stopped waiting just
+ * then ('retry'), or the step opened again since the page was served ('reopened').
+ */
+export type Failed = { stepId: string; retry?: 'retry' | 'reopened' } & FormState;
 
 function shown(field: Field | undefined, value: FieldValue, locale: Locale): string {
   const t = TEXT[locale];
@@ -98,7 +101,10 @@ function stepCard(view: StepView, input: CasePageInput, org: string): string {
     else if (view.actor === 'citizen') {
       const state = input.failed?.stepId === view.stepId ? input.failed : { values: {}, errors: {} };
       const action = `${input.basePath}/steps/${encodeURIComponent(view.stepId)}?lang=${locale}`;
-      lines.push(p(esc(def.instructions[locale])), stepForm(def, action, input.csrf, state, locale));
+      lines.push(
+        p(esc(def.instructions[locale])),
+        stepForm(def, action, input.csrf, state, locale, view.openedAt),
+      );
     } else lines.push(p(esc(t.providerWorking.replace('{org}', org))));
   }
   if (view.status === 'OPEN' && dto.status === 'FAILED' && view.actor === 'citizen')
@@ -135,7 +141,7 @@ function errorSummary(failed: Failed, input: CasePageInput): string {
     'error',
     // Focus lands on the summary (WCAG 3.3.1): the next Tab is its first link, not the top of the page.
     'role="alert" id="errors" tabindex="-1" autofocus',
-    `<h2 class="utrecht-heading-2">${t.errorTitle}</h2>${p(failed.retry ? t.retry : t.fixErrors)}${list}`,
+    `<h2 class="utrecht-heading-2">${t.errorTitle}</h2>${p(failed.retry ? t[failed.retry] : t.fixErrors)}${list}`,
   );
 }
 

@@ -106,7 +106,28 @@ export function control(stepId: string, field: Field, state: FormState, locale: 
   }
 }
 
-export function stepForm(step: Step, action: string, csrf: string, state: FormState, locale: Locale): string {
+/** The hidden field that says when the step had opened as its form was served (submit.ts, STEP_REOPENED). */
+export const OPENED_FIELD = '_opened';
+
+/** A posted form's fields without OPENED_FIELD, and its value when there is one. */
+export function withoutOpened(posted: Record<string, string>): {
+  openedAt?: string;
+  values: Record<string, string>;
+} {
+  const { [OPENED_FIELD]: opened, ...values } = posted;
+  return typeof opened === 'string' && opened !== '' ? { openedAt: opened, values } : { values };
+}
+
+/** `openedAt`: when the step opened (StepView.openedAt), sent back so a stale form is refused. */
+export function stepForm(
+  step: Step,
+  action: string,
+  csrf: string,
+  state: FormState,
+  locale: Locale,
+  openedAt?: string,
+): string {
   const fields = step.form.fields.map((f) => control(step.id, f, state, locale)).join('');
-  return `<form class="utrecht-form" method="post" action="${esc(action)}" novalidate><input type="hidden" name="_csrf" value="${esc(csrf)}">${fields}<div class="utrecht-button-group"><button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">${TEXT[locale].send}</button></div></form>`;
+  const opened = openedAt ? `<input type="hidden" name="${OPENED_FIELD}" value="${esc(openedAt)}">` : '';
+  return `<form class="utrecht-form" method="post" action="${esc(action)}" novalidate><input type="hidden" name="_csrf" value="${esc(csrf)}">${opened}${fields}<div class="utrecht-button-group"><button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">${TEXT[locale].send}</button></div></form>`;
 }

@@ -32,6 +32,8 @@ export const TEXT = {
     fixErrors: 'Controleer de gemarkeerde velden.',
     retry:
       'Er ging net iets mis. Er is niets opgeslagen; uw antwoorden staan er nog. Verstuur het formulier opnieuw.',
+    reopened:
+      'Deze vraag is opnieuw gesteld sinds u de pagina opende. Er is niets opgeslagen; uw antwoorden staan er nog. Lees eerst wat er nu staat, en verstuur het formulier dan opnieuw.',
     other: 'English',
     errorTitle: 'Er is iets niet goed ingevuld',
     nothingYet: 'Hier is nog niets te doen.',
@@ -72,6 +74,8 @@ export const TEXT = {
     fixErrors: 'Please check the marked fields.',
     retry:
       'Something went wrong just now. Nothing was saved; your answers are still here. Please send the form again.',
+    reopened:
+      'This question was asked again since you opened the page. Nothing was saved; your answers are still here. Read what it says now first, then send the form again.',
     other: 'Nederlands',
     errorTitle: 'Something needs fixing',
     nothingYet: 'Nothing to do here yet.',

@@ -4,6 +4,7 @@ import { logDelegateUse } from '../delegation/scope';
 import { requireService } from '../domain/definitions';
 import { publicStep } from '../domain/record-views';
 import { submitStep } from '../domain/submit';
+import { withoutOpened } from '../pages/form';
 import { pickLocale } from '../pages/i18n';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { type HttpEvent, type HttpResult, html, json } from '../shared/http';
@@ -15,6 +16,11 @@ import { renderCase } from './page-route';
 
 // POST /c/{linkToken}/steps/{stepId}: the citizen's (or their helper's) answer to a step, by the page's
 // form (back to the page, which says it arrived) or by JSON ({ data }, answered with the step).
+
+const SEND_AGAIN: Readonly<Record<string, 'retry' | 'reopened'>> = {
+  TOKEN_EXPIRED: 'retry',
+  STEP_REOPENED: 'reopened',
+};
 
 export async function submit(
   deps: CitizenWebDeps,
@@ -31,13 +37,17 @@ export async function submit(
   const record = await deps.repo.getCase(caseId);
   if (!record) throw new NotFoundError('There is no case for this link.');
   const asJson = isJsonType(input.headers['content-type']);
-  const data = asJson ? answersOf(input.body) : formValues(deps.vault, input.body, token);
+  // The page's form says when the step had opened as it was served: a stale form is refused (submit.ts).
+  const { openedAt, values: data } = asJson
+    ? { openedAt: undefined, values: answersOf(input.body) }
+    : withoutOpened(formValues(deps.vault, input.body, token));
   const request = {
     caseId,
     stepId,
     actor: 'citizen' as const,
     channel: 'web' as const,
     data,
+    ...(openedAt && { openedAt }),
     record,
     ...(delegate && { delegateId: delegate.delegateId }),
   };
@@ -57,9 +67,10 @@ export async function submit(
       const errors = (error.details?.fields ?? {}) as Record<string, string>;
       return renderCase(deps, input, 400, { failed: { stepId, values, errors } });
     }
-    if (error instanceof ConflictError && error.code === 'TOKEN_EXPIRED') {
-      return renderCase(deps, input, 409, { failed: { stepId, values, errors: {}, retry: true } });
-    }
+    // Nothing was saved, and the form can be sent again: the engine stopped waiting just then, or the
+    // step opened again since the page was served.
+    const again = error instanceof ConflictError && SEND_AGAIN[error.code];
+    if (again) return renderCase(deps, input, 409, { failed: { stepId, values, errors: {}, retry: again } });
     throw error;
   }
   const locale = pickLocale(input.query.lang, event.headers['accept-language'], record.citizen.locale);

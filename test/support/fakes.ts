@@ -196,6 +196,7 @@ export class FakeRepository
   async completeStep(caseId: string, submission: StoredSubmission) {
     const s = this.steps.get(this.key(caseId, submission.stepId));
     if (s?.status !== 'OPEN' || s.actor !== submission.actor || !s.taskToken) return undefined;
+    if (submission.openedAt !== undefined && s.openedAt !== submission.openedAt) return undefined;
     delete s.data;
     Object.assign(s, {
       status: 'DONE',

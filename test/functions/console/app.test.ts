@@ -423,6 +423,31 @@ describe('console pages and actions', () => {
     expect((await repo.getStep(caseId, 'collect'))?.status).toBe('OPEN');
   });
 
+  it('refuses a form loaded before the step opened again, and puts its answer in the new form', async () => {
+    const { startCase, post, get, csrf, openProviderStep, repo } = setup();
+    const { caseId } = await startCase();
+    openProviderStep(caseId);
+    // The form says when the step had opened as the page was served.
+    const page = await get(`/cases/${caseId}`);
+    expect(page.body).toContain(`<input type="hidden" name="_opened" value="${NOW}">`);
+    // A tab loaded in an earlier round of the stage sends its plan now.
+    const stale = await post(`/cases/${caseId}/steps/collect`, {
+      _csrf: csrf,
+      _opened: '2026-02-20T09:00:00.000Z',
+      collected: 'yes',
+      note: 'Oude notitie',
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('opnieuw geopend sinds u het formulier opende');
+    expect(stale.body).toMatch(/<textarea[^>]*name="note"[^>]*>Oude notitie<\/textarea>/);
+    // Sent again from that page, it carries this opening and is saved.
+    expect(stale.body).toContain(`name="_opened" value="${NOW}"`);
+    expect((await repo.getStep(caseId, 'collect'))?.status).toBe('OPEN');
+    const again = { _csrf: csrf, _opened: NOW, collected: 'yes', note: 'Oude notitie' };
+    expect((await post(`/cases/${caseId}/steps/collect`, again)).statusCode).toBe(303);
+    expect((await repo.getStep(caseId, 'collect'))?.status).toBe('DONE');
+  });
+
   it('cancels with a reason, which the history then shows', async () => {
     const { startCase, post, csrf, repo, engine, get } = setup();
     const { caseId } = await startCase();

@@ -75,6 +75,24 @@ const request = (caseId: string, correct: boolean) => ({
 });
 
 describe('submitStep on DynamoDB', () => {
+  it('refuses a form served before the step opened again, and saves one served for this opening', async () => {
+    const caseId = await openCase();
+    const deps = { repo, engine, clock, vault };
+    // The page was served when the step had opened a week earlier: its stage has run again since.
+    const stale = { ...request(caseId, false), openedAt: '2026-02-23T09:00:00.000Z' };
+    const refused = (await submitStep(deps, stale).catch((e: unknown) => e)) as AppError;
+    expect(refused).toMatchObject({
+      code: 'STEP_REOPENED',
+      details: { stepId: 'confirm-address', openedAt: '2026-03-02T09:00:00.000Z' },
+    });
+    expect((await repo.getStep(caseId, 'confirm-address'))?.status).toBe('OPEN');
+    expect(engine.completed.filter((c) => c.taskToken === `tok-${caseId}`)).toHaveLength(0);
+    const current = { ...request(caseId, true), openedAt: '2026-03-02T09:00:00.000Z' };
+    await submitStep(deps, current);
+    expect((await repo.getStep(caseId, 'confirm-address'))?.status).toBe('DONE');
+    expect(engine.completed.filter((c) => c.taskToken === `tok-${caseId}`)).toHaveLength(1);
+  });
+
   it('lets exactly one of ten concurrent submissions through', async () => {
     const caseId = await openCase();
     const results = await Promise.allSettled(

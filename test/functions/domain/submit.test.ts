@@ -70,6 +70,19 @@ describe('submitStep', () => {
     repo.putStep(openStep());
   });
 
+  it('refuses (409 STEP_REOPENED) a form served for an earlier opening of the step, and changes nothing', async () => {
+    const error = await failure(submitStep(deps, request({ openedAt: '2026-02-20T09:00:00.000Z' })));
+    expect(error.code).toBe('STEP_REOPENED');
+    expect(statusOf(error)).toBe(409);
+    expect(error.details).toMatchObject({ status: 'OPEN', openedAt: '2026-03-01T09:00:00.000Z' });
+    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('OPEN');
+    expect(engine.completed).toEqual([]);
+    expect(repo.events).toEqual([]);
+    // A form for this opening, or one that does not say (an API client), is saved.
+    await submitStep(deps, request({ openedAt: '2026-03-01T09:00:00.000Z' }));
+    expect((await repo.getStep('case1', 'confirm-address'))?.status).toBe('DONE');
+  });
+
   it('marks the step DONE, completes the task with the submission and logs an event', async () => {
     const { step, submission } = await submitStep(deps, request());
     // No outcome rule reads this step: the engine gets none of its answers.

@@ -281,6 +281,25 @@ describe('POST /c/{linkToken}/steps/{stepId}', () => {
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
   });
 
+  it('refuses a page served before the question was asked again (409), with the answers kept and nothing saved', async () => {
+    // The form says when the step had opened as the page was served; the write holds only for that opening.
+    const page = await get();
+    expect(page.body).toContain('<input type="hidden" name="_opened" value="2026-03-01T09:00:00.000Z">');
+    ddb
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('cond'), { name: 'ConditionalCheckFailedException' }));
+    const stale = '_opened=2026-02-20T09%3A00%3A00.000Z';
+    const res = await post(`_csrf=${encodeURIComponent(csrf)}&${stale}&correct=nee&note=voortuin`);
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('Deze vraag is opnieuw gesteld sinds u de pagina opende');
+    expect(res.body).toContain('value="voortuin"');
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: expect.stringContaining('openedAt = :openedAt'),
+      ExpressionAttributeValues: expect.objectContaining({ ':openedAt': '2026-02-20T09:00:00.000Z' }),
+    });
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
   it('accepts JSON { data } and answers with the step', async () => {
     const res = await post({ data: { correct: false } });
     expect(res.statusCode).toBe(200);
