@@ -8,7 +8,8 @@ import { loadServices } from '../workflows/load';
 
 // Context (cdk.json or `-c key=value`, README: Deploy to AWS): stage, smsProvider (aws | twilio),
 // smsOriginationIdentity (aws), twilioAccountSid and twilioFrom (twilio, required), alarmEmail,
-// retentionDays, logLevel, publicUrl, deletionProtection, consoleCallbackUrls (comma separated);
+// retentionDays, logLevel, publicUrl, deletionProtection, consoleCallbackUrls (comma separated),
+// staffEmailFrom and staffEmailDomain (staff e-mail through SES);
 // rounds (README, Rounds): roundMaxConcurrency (10), roundToleratedFailurePercentage (5),
 // roundBatchSize (50), roundFileDays (3).
 
@@ -54,6 +55,20 @@ function twilioSettings(): { accountSid: string; from: string } | undefined {
 const alarmEmail = ctx('alarmEmail');
 if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail))
   throw new Error(`context alarmEmail: an e-mail address ('${alarmEmail}')`);
+/** Staff e-mail through SES: the sender's address, and the verified domain when the address itself is not. */
+function staffEmail(): { from: string; verifiedDomain?: string } | undefined {
+  const from = ctx('staffEmailFrom');
+  const domain = ctx('staffEmailDomain');
+  if (from === undefined) {
+    if (domain !== undefined) throw new Error('context staffEmailDomain needs staffEmailFrom');
+    return undefined;
+  }
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(from))
+    throw new Error(`context staffEmailFrom: an e-mail address ('${from}')`);
+  if (domain !== undefined && !from.toLowerCase().endsWith(`@${domain.toLowerCase()}`))
+    throw new Error(`context staffEmailDomain: the domain of staffEmailFrom ('${domain}')`);
+  return { from, ...(domain && { verifiedDomain: domain }) };
+}
 /** A number from context; the constructs check the range and name the setting when it is wrong. */
 const num = (key: string, fallback: number): number => {
   const raw = ctx(key);
@@ -77,6 +92,7 @@ new CoproduceStack(app, `coproduce-${stage}`, {
   alarmEmail,
   publicUrl: ctx('publicUrl'),
   consoleCallbackUrls: ctx('consoleCallbackUrls')?.split(','),
+  staffEmail: staffEmail(),
   rounds: {
     maxConcurrency: num('roundMaxConcurrency', 10),
     toleratedFailurePercentage: num('roundToleratedFailurePercentage', 5),

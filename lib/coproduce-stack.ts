@@ -39,6 +39,8 @@ export interface CoproduceStackProps extends StackProps {
   /** Base URL for citizen links; the API endpoint when not given. */
   readonly publicUrl?: string;
   readonly consoleCallbackUrls?: string[];
+  /** Staff e-mail through SES (StaffAuthProps.email); context `staffEmailFrom`, `staffEmailDomain`. */
+  readonly staffEmail?: { from: string; verifiedDomain?: string };
   /** Distributed Map settings of the round machine (see README, Rounds: AWS settings). */
   readonly rounds?: RoundSettings & { /** Days before round files expire (default 3). */ fileDays?: number };
 }
@@ -80,9 +82,11 @@ export class CoproduceStack extends Stack {
     let publicUrl = '';
     this.auth = new StaffAuth(this, 'StaffAuth', {
       protect: props.protect,
-      // The console's own callback is known only once the API exists, hence lazy.
+      ...(props.staffEmail && { email: props.staffEmail }),
+      // The console's own callback is known only once the API exists, hence lazy. No other by default: the
+      // deployed console always returns to its own, and `npm start` keeps its own list (local/runtime/oauth.ts).
       callbackUrls: [
-        ...(props.consoleCallbackUrls ?? ['http://localhost:3000/console/']),
+        ...(props.consoleCallbackUrls ?? []),
         Lazy.string({ produce: () => `${publicUrl}/console/callback` }),
       ],
       // The console's sign-out goes through the managed login's /logout, which returns here only.

@@ -9,6 +9,7 @@ import {
   UserPool,
   type UserPoolClient,
   UserPoolDomain,
+  UserPoolEmail,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -23,6 +24,13 @@ export interface StaffAuthProps {
   readonly logoutUrls: string[];
   /** Prefix of the managed login domain; context `authDomainPrefix`, else `<stack name>-<account>`. */
   readonly domainPrefix?: string;
+  /**
+   * Staff e-mail (invitations, password resets) through SES from this address (context `staffEmailFrom`),
+   * of an identity verified in the stack's Region: the address itself, or `verifiedDomain` (context
+   * `staffEmailDomain`). Without it Cognito's own sender, with its small daily quota. Set here, not in the
+   * console: CloudFormation would put the pool's e-mail back to what the template says on the next deploy.
+   */
+  readonly email?: { from: string; verifiedDomain?: string };
 }
 
 /**
@@ -59,6 +67,14 @@ export class StaffAuth extends Construct {
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      ...(props.email && {
+        email: UserPoolEmail.withSES({
+          fromEmail: props.email.from,
+          // The stack is built for any Region (bin/app.ts sets no env): SES of the Region it is deployed in.
+          sesRegion: Aws.REGION,
+          ...(props.email.verifiedDomain && { sesVerifiedDomain: props.email.verifiedDomain }),
+        }),
+      }),
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       deletionProtection: props.protect,

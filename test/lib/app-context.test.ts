@@ -72,6 +72,18 @@ describe('bin/app.ts context', () => {
     expect(run.stderr).toContain('context roundBatchSize');
   });
 
+  it('names a staff e-mail setting that SES could not send from', { timeout: 240_000 }, () => {
+    expect(synth({ staffEmailFrom: 'gemeente' }).stderr).toContain(
+      "context staffEmailFrom: an e-mail address ('gemeente')",
+    );
+    const other = synth({ staffEmailFrom: 'noreply@gemeente.nl', staffEmailDomain: 'example.nl' });
+    expect(other.status).not.toBe(0);
+    expect(other.stderr).toContain("context staffEmailDomain: the domain of staffEmailFrom ('example.nl')");
+    expect(synth({ staffEmailDomain: 'gemeente.nl' }).stderr).toContain(
+      'context staffEmailDomain needs staffEmailFrom',
+    );
+  });
+
   it('refuses smsProvider=twilio without its settings, naming each missing one', { timeout: 240_000 }, () => {
     const run = synth({ smsProvider: 'twilio' });
     expect(run.status).not.toBe(0);

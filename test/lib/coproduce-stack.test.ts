@@ -297,6 +297,37 @@ describe('CoproduceStack', () => {
     expect(client?.Properties.LogoutURLs).toEqual([view.env('console').LOGOUT_URL]);
   });
 
+  it("lets sign-in codes go only to the console's own callback, in every stage, unless more are asked for", () => {
+    const callbacks = (stack: StackView) => {
+      const clients = stack.test.template.findResources('AWS::Cognito::UserPoolClient');
+      const [client] = Object.values(clients) as { Properties: { CallbackURLs: unknown } }[];
+      return client?.Properties.CallbackURLs;
+    };
+    expect(callbacks(view)).toEqual([view.env('console').CALLBACK_URL]);
+    expect(callbacks(prod)).toEqual([prod.env('console').CALLBACK_URL]);
+    const extra = new StackView(
+      buildStack({ consoleCallbackUrls: ['https://test.example.nl/console/callback'] }),
+    );
+    expect(callbacks(extra)).toEqual([
+      'https://test.example.nl/console/callback',
+      extra.env('console').CALLBACK_URL,
+    ]);
+  });
+
+  it("sends staff e-mail through SES when asked, in the template (a deploy would undo the console's setting)", () => {
+    const pools = (stack: StackView) =>
+      Object.values(stack.test.template.findResources('AWS::Cognito::UserPool')) as {
+        Properties: { EmailConfiguration?: Record<string, unknown> };
+      }[];
+    expect(pools(view)[0]?.Properties.EmailConfiguration).toBeUndefined();
+    const ses = new StackView(
+      buildStack({ staffEmail: { from: 'noreply@gemeente.nl', verifiedDomain: 'gemeente.nl' } }),
+    );
+    const email = pools(ses)[0]?.Properties.EmailConfiguration;
+    expect(email).toMatchObject({ EmailSendingAccount: 'DEVELOPER', From: 'noreply@gemeente.nl' });
+    expect(JSON.stringify(email?.SourceArn)).toContain(':identity/gemeente.nl');
+  });
+
   it('puts out what a first deploy needs, per provider', () => {
     const outputs = (v: StackView) => Object.keys(v.test.template.toJSON().Outputs as object).sort();
     const common = [
