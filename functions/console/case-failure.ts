@@ -22,7 +22,7 @@ export function failureSection(
   refusal?: RedriveRefusal,
 ) {
   const { failure } = dto;
-  const refused = refusal ? alertBox(`<p>${esc(refusalText(refusal, locale))}</p>`) : '';
+  const refused = refusal ? alertBox(`<p>${esc(refusalText(refusal, locale))}</p>`, true) : '';
   // Resumed meanwhile (a second press, a stale tab): only the words why this press changed nothing.
   if (dto.status !== 'FAILED' || !failure) return refused;
   const t = WORDS[locale];

@@ -82,11 +82,12 @@ describe('a FAILED case in the console', () => {
     expect(page.body).toContain('De zaak loopt weer, vanaf de stap die misging.');
     expect(page.body).not.toContain('id="failure"');
     expect(page.body).toContain('Opnieuw geprobeerd door Gm0363; de zaak loopt weer');
-    // A second press (or a second tab) finds it running: told on the page, nothing redriven twice.
+    // A second press (or a second tab) finds it running: told on the page, with focus on why, nothing
+    // redriven twice.
     const again = await post(`/cases/${caseId}/redrive`, { _csrf: csrf });
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain(
-      '<div class="notice alert" role="alert"><p>Deze zaak is al hervat.</p></div>',
+      '<div class="notice alert" role="alert" tabindex="-1" autofocus><p>Deze zaak is al hervat.</p></div>',
     );
     expect(engine.redriven).toHaveLength(1);
   });
