@@ -13,17 +13,19 @@ import { reopenCase } from '../domain/reopen';
 import { submitStep } from '../domain/submit';
 import { withoutOpened } from '../pages/form';
 import { eraseCase } from '../privacy/erasure';
-import { ConflictError, ValidationError } from '../shared/errors';
+import { ConflictError, statusOf, ValidationError } from '../shared/errors';
 import { redirect } from './auth';
+import type { CaseNotice } from './case-page';
 import { stepRefusal } from './case-refusal';
 import { type Ctx, staffOf } from './context';
 import { basePath } from './deps';
 import { casePage, startPage } from './pages';
+import { type ReasonForm, reasonRefusal } from './reason-refusal';
 import { providerOfSession } from './session';
 
 // The console's POST actions, each a call into the domain; a form that fails validation comes
-// back with what was typed and the errors, as does a step's answer the case refused (case-refusal.ts);
-// everything else redirects (POST, redirect, GET).
+// back with what was typed and the errors, as does a step's answer the case refused (case-refusal.ts)
+// and a reason form's refusal (reason-refusal.ts); everything else redirects (POST, redirect, GET).
 
 /** The start form: contact data and text by the input policy, like POST /cases; blank means absent. */
 const startForm = z
@@ -112,30 +114,50 @@ export async function submit(ctx: Ctx, caseId: string, stepId: string) {
   return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=saved`, [], 303);
 }
 
-/** "Gegevens verwijderen": the case's personal data erased, with a reason (it is in the processing log). */
-export async function erase(ctx: Ctx, caseId: string) {
-  const reason = eraseReason.safeParse(ctx.req.body.reason);
-  if (!reason.success) throw new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
-  await eraseCase(ctx.deps, staffOf(ctx), caseId, reason.data);
-  return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=erased`, [], 303);
+/**
+ * A form of the case that takes a reason: the reason checked by `rule`, then `act`. A refusal (the reason,
+ * or the case's state) comes back on the case with the reason kept (reason-refusal.ts).
+ */
+async function withReason(
+  ctx: Ctx,
+  caseId: string,
+  form: ReasonForm,
+  rule: { safeParse(value: unknown): { success: true; data: string } | { success: false } },
+  act: (reason: string) => Promise<unknown>,
+) {
+  const typed = ctx.req.body.reason;
+  try {
+    const reason = rule.safeParse(typed);
+    if (!reason.success)
+      throw new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
+    await act(reason.data);
+  } catch (error) {
+    const refusal = reasonRefusal(form, error, typed);
+    if (!refusal) throw error;
+    return casePage(ctx, caseId, statusOf(error), { reasonRefused: refusal });
+  }
+  return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=${NOTICE[form]}`, [], 303);
 }
 
-export async function cancel(ctx: Ctx, caseId: string) {
-  const reason = cancelReason.safeParse(ctx.req.body.reason);
-  if (!reason.success) throw new ValidationError('Give a reason.', { fields: { reason: 'Give a reason.' } });
-  await cancelCase(ctx.deps, providerOfSession(ctx.session), caseId, reason.data);
-  return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=cancelled`, [], 303);
-}
+const NOTICE: Record<ReasonForm, CaseNotice> = { cancel: 'cancelled', erase: 'erased', reopen: 'reopened' };
+
+/** "Gegevens verwijderen": the case's personal data erased, with a reason (it is in the processing log). */
+export const erase = (ctx: Ctx, caseId: string) =>
+  withReason(ctx, caseId, 'erase', eraseReason, (reason) =>
+    eraseCase(ctx.deps, staffOf(ctx), caseId, reason),
+  );
+
+export const cancel = (ctx: Ctx, caseId: string) =>
+  withReason(ctx, caseId, 'cancel', cancelReason, (reason) =>
+    cancelCase(ctx.deps, providerOfSession(ctx.session), caseId, reason),
+  );
 
 /** "Heropenen": a completed case back to the service's stage, with a reason both partners see. */
-export async function reopen(ctx: Ctx, caseId: string) {
-  const reason = reopenReason.safeParse(ctx.req.body.reason);
-  if (!reason.success)
-    throw new ValidationError('Say what is not done.', { fields: { reason: 'Say what is not done.' } });
-  const record = await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
-  await reopenCase(ctx.deps, record, { actor: 'provider', staff: staffOf(ctx) }, reason.data);
-  return redirect(`${basePath(ctx.deps)}/cases/${caseId}?notice=reopened`, [], 303);
-}
+export const reopen = (ctx: Ctx, caseId: string) =>
+  withReason(ctx, caseId, 'reopen', reopenReason, async (reason) => {
+    const record = await caseOfProvider(ctx.deps.repo, caseId, providerOfSession(ctx.session));
+    await reopenCase(ctx.deps, record, { actor: 'provider', staff: staffOf(ctx) }, reason);
+  });
 
 /** "Try again" on a FAILED case; a refusal comes back on the case page, in the staff's language. */
 export async function redrive(ctx: Ctx, caseId: string) {

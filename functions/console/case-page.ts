@@ -3,6 +3,7 @@ import { type CaseDto, type StepView, shownStepStatus } from '../domain/case-dto
 import { findStep } from '../domain/definitions';
 import type { FieldValue, Locale } from '../domain/model';
 import { orgDisplayName } from '../domain/org-name';
+import { reopenableUntil } from '../domain/reopen-window';
 import { type FormState, fieldTarget, stepForm } from '../pages/form';
 import { esc, stepBadge } from '../pages/html';
 import { fieldMessage, formatDate, formatNumber, TEXT } from '../pages/i18n';
@@ -16,6 +17,7 @@ import { waitingSection } from './case-waiting';
 import { historyLine, historyNames } from './history-text';
 import { HISTORY_WORDS } from './history-words';
 import { alertBox } from './layout';
+import { type ReasonRefusal, reasonFor, reasonRefusalSection } from './reason-refusal';
 import { WORDS } from './text';
 
 // One case for staff: what went wrong if it FAILED, per stage the two lanes, the provider's open steps
@@ -45,6 +47,8 @@ export interface CasePageInput {
   redriveRefused?: RedriveRefusal;
   /** An answer to a step that the case refused (409): said at the top, and what was typed is kept. */
   refused?: StepRefusal;
+  /** A reason form (stop, erase, reopen) refused: said at the top, the reason back in its form. */
+  reasonRefused?: ReasonRefusal;
   /** The server's time: whether a completed case may still be reopened. */
   now?: Date;
 }
@@ -147,6 +151,22 @@ function errorSummary(input: CasePageInput): string {
   return alertBox(`<p>${WORDS[input.locale].fixErrors}</p><ul>${items.join('')}</ul>`, true);
 }
 
+const isStoppable = (dto: CaseDto) => dto.status === 'ACTIVE' || dto.status === 'FAILED';
+
+/** What a refused form says at the top: a step's answer (case-refusal.ts) or a reason form's (reason-refusal.ts). */
+function refusals(input: CasePageInput, now: Date): string {
+  const { dto, locale, refused, reasonRefused } = input;
+  if (refused) return refusalSection(refused, input.service, locale, formShown(dto, refused.stepId));
+  if (!reasonRefused) return '';
+  // Whether the refused form is on the page again, holding the reason (as caseBody draws them).
+  const shown = {
+    cancel: isStoppable(dto),
+    erase: !dto.erased,
+    reopen: reopenableUntil(dto, input.service, now) !== undefined,
+  };
+  return reasonRefusalSection(reasonRefused, locale, shown[reasonRefused.form]);
+}
+
 export function caseBody(input: CasePageInput): string {
   const { dto, locale } = input;
   const t = WORDS[locale];
@@ -169,19 +189,17 @@ export function caseBody(input: CasePageInput): string {
       : input.notice
         ? `<p class="notice" role="status">${notices[input.notice]}</p>`
         : '';
-  const { refused } = input;
-  const refusal = refused
-    ? refusalSection(refused, input.service, locale, formShown(dto, refused.stepId))
-    : '';
+  const { reasonRefused } = input;
+  const now = input.now ?? new Date();
+  const stoppable = isStoppable(dto);
   const failure =
     failureSection(dto, locale, input.base, input.csrf, input.redriveRefused) + erasedNotice(dto, locale);
-  const cancel =
-    dto.status === 'ACTIVE' || dto.status === 'FAILED'
-      ? `<section aria-labelledby="cancel"><h2 id="cancel">${t.cancel}</h2><form method="post" action="${esc(input.base)}/cases/${esc(dto.caseId)}/cancel"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reason">${t.reason}</label><input type="text" id="reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.cancel}</button></form></section>`
-      : '';
+  const cancel = stoppable
+    ? `<section aria-labelledby="cancel"><h2 id="cancel">${t.cancel}</h2><form method="post" action="${esc(input.base)}/cases/${esc(dto.caseId)}/cancel"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reason">${t.reason}</label><input type="text" id="reason" name="reason" required maxlength="500" value="${esc(reasonFor(reasonRefused, 'cancel'))}"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.cancel}</button></form></section>`
+    : '';
   return `<p><a href="${esc(input.base)}/services/${esc(dto.serviceId)}">${t.back}</a></p>
-<h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${refusal}${failure}
+<h1>${esc(dto.service.title[locale])}: ${esc(dto.reference ?? c?.name ?? dto.caseId.slice(0, 8))}</h1>${notice}${errorSummary(input)}${refusals(input, now)}${failure}
 <dl><dt>${t.status}</dt><dd>${t.caseStatus[dto.status]}${dto.cancelReason ? ` (${esc(dto.cancelReason)})` : ''}</dd><dt>${t.citizen}</dt><dd>${who || '—'}</dd>
 <dt>${t.citizenLink}</dt><dd class="cp-citizen-link"><a href="${esc(input.citizenLink)}">${esc(input.citizenLink)}</a></dd></dl>
-${stages(input)}${proposalsPart(dto, input.service, input)}${waitingSection(dto, locale)}${history(input)}${cancel}${reopenForm(dto, input.service, { ...input, now: input.now ?? new Date() })}${privacySection(dto, locale, input.base, input.csrf)}`;
+${stages(input)}${proposalsPart(dto, input.service, input)}${waitingSection(dto, locale)}${history(input)}${cancel}${reopenForm(dto, input.service, { ...input, now, reason: reasonFor(reasonRefused, 'reopen') })}${privacySection(dto, locale, input.base, input.csrf, reasonFor(reasonRefused, 'erase'))}`;
 }

@@ -57,7 +57,14 @@ export function processingTable(entries: readonly ProcessingView[], locale: Loca
   return `<div class="cp-table"><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.what}</th><th scope="col">${t.who}</th><th scope="col">${t.trace}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
-export function privacySection(dto: CaseDto, locale: Locale, base: string, csrf: string): string {
+/** `reason`: a refused erasure's reason, back in its field (reason-refusal.ts). */
+export function privacySection(
+  dto: CaseDto,
+  locale: Locale,
+  base: string,
+  csrf: string,
+  reason = '',
+): string {
   const t = WORDS[locale];
   const all = `${base}/cases/${encodeURIComponent(dto.caseId)}/processing`;
   const older = dto.processingLogOlder
@@ -66,6 +73,6 @@ export function privacySection(dto: CaseDto, locale: Locale, base: string, csrf:
   const log = `<section aria-labelledby="processing"><h2 id="processing">${t.log}</h2><p>${t.logIntro}</p>${older}${processingTable(dto.processingLog, locale)}</section>`;
   if (dto.erased) return log;
   const action = `${base}/cases/${encodeURIComponent(dto.caseId)}/erase`;
-  const erase = `<section aria-labelledby="erase"><h2 id="erase">${t.erase}</h2><p>${t.eraseHelp}</p><form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(csrf)}"><div class="field"><label for="erase-reason">${t.reason}</label><input type="text" id="erase-reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.erase}</button></form></section>`;
+  const erase = `<section aria-labelledby="erase"><h2 id="erase">${t.erase}</h2><p>${t.eraseHelp}</p><form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(csrf)}"><div class="field"><label for="erase-reason">${t.reason}</label><input type="text" id="erase-reason" name="reason" required maxlength="500" value="${esc(reason)}"></div><button type="submit" class="utrecht-button utrecht-button--primary-action cp-danger">${t.erase}</button></form></section>`;
   return log + erase;
 }

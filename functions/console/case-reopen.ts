@@ -28,7 +28,7 @@ export const REOPEN_WORDS = {
 export function reopenForm(
   dto: CaseDto,
   service: Service,
-  input: { locale: Locale; base: string; csrf: string; now: Date },
+  input: { locale: Locale; base: string; csrf: string; now: Date; reason?: string },
 ): string {
   const settings = service.reopen;
   const until = reopenableUntil(dto, service, input.now);
@@ -37,5 +37,5 @@ export function reopenForm(
   const stage = service.stages.find((s) => s.id === settings.stage)?.title[input.locale] ?? settings.stage;
   const intro = w.intro(formatDate(until.toISOString(), input.locale), stage);
   const action = `${input.base}/cases/${dto.caseId}/reopen`;
-  return `<section aria-labelledby="reopen"><h2 id="reopen">${w.title}</h2><p>${esc(intro)}</p><form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reopen-reason">${w.reason}</label><input type="text" id="reopen-reason" name="reason" required maxlength="500"></div><button type="submit" class="utrecht-button utrecht-button--primary-action">${w.title}</button></form></section>`;
+  return `<section aria-labelledby="reopen"><h2 id="reopen">${w.title}</h2><p>${esc(intro)}</p><form method="post" action="${esc(action)}"><input type="hidden" name="_csrf" value="${esc(input.csrf)}"><div class="field"><label for="reopen-reason">${w.reason}</label><input type="text" id="reopen-reason" name="reason" required maxlength="500" value="${esc(input.reason ?? '')}"></div><button type="submit" class="utrecht-button utrecht-button--primary-action">${w.title}</button></form></section>`;
 }

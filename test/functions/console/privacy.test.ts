@@ -157,9 +157,9 @@ describe('console: erasure', () => {
     const caseId = await startCase('key-privacy-000000004', 'HH-9');
     const form = await get(`/cases/${caseId}`);
     expect(form.body).toContain(`action="/console/cases/${caseId}/erase"`);
-    expect(await failure(post(`/cases/${caseId}/erase`, { _csrf: csrf, reason: ' ' }))).toMatchObject({
-      code: 'VALIDATION_FAILED',
-    });
+    const blank = await post(`/cases/${caseId}/erase`, { _csrf: csrf, reason: ' ' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.body).toContain('Geef in één regel een reden op voor het wissen. Er is niets gewist.');
     expect(await failure(post(`/cases/${caseId}/erase`, { reason: 'x' }))).toMatchObject({ code: 'CSRF' });
     const res = await post(`/cases/${caseId}/erase`, { _csrf: csrf, reason: 'Verzoek burger' });
     expect(res.statusCode).toBe(303);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consoleApp } from '../../../functions/console/app';
 import { csrfToken } from '../../../functions/console/session';
-import type { AppError } from '../../../functions/shared/errors';
 import { makeDeps, NOW, request, session } from './support';
 
 // "Heropenen" in the console: offered on a completed case inside its service's window (waste
@@ -51,11 +50,22 @@ describe('console: reopening a completed case', () => {
   it('offers no form after the window, and refuses the post with 409', async () => {
     const { get, post, csrf, caseId, repo } = await completedCase(daysBefore(15));
     expect((await get(`/cases/${caseId}`)).body).not.toContain(`/cases/${caseId}/reopen"`);
-    const refused = await post(`/cases/${caseId}/reopen`, { _csrf: csrf, reason: 'Te laat' }).then(
-      () => undefined,
-      (e: AppError) => e,
-    );
-    expect(refused?.code).toBe('REOPEN_WINDOW_CLOSED');
+    const refused = await post(`/cases/${caseId}/reopen`, { _csrf: csrf, reason: 'Te laat' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('te lang geleden afgerond');
+    expect(refused.body).toContain('<p>Uw reden: Te laat</p>');
     expect(repo.cases.get(caseId)?.status).toBe('COMPLETED');
+  });
+
+  it('tells the second of two tabs that a colleague reopened the case just now, its reason kept', async () => {
+    const { post, csrf, caseId, engine } = await completedCase(daysBefore(2));
+    const first = await post(`/cases/${caseId}/reopen`, { _csrf: csrf, reason: 'Container overgeslagen' });
+    expect(first.statusCode).toBe(303);
+    const second = await post(`/cases/${caseId}/reopen`, { _csrf: csrf, reason: 'Bak niet geleegd' });
+    expect(second.statusCode).toBe(409);
+    expect(second.body).toContain('een collega heeft hem net heropend');
+    expect(second.body).not.toContain('Alleen een afgeronde zaak');
+    expect(second.body).toContain('<p>Uw reden: Bak niet geleegd</p>');
+    expect(engine.resumed).toHaveLength(1);
   });
 });
