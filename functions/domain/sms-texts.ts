@@ -18,6 +18,8 @@ export interface Texts {
   failed: string;
   retry: string;
   webOnly: string;
+  /** A code that no open step has, while what is open is answered through the link (a code of before). */
+  codeWebOnly: (code: string) => string;
   helpNone: string;
   help: (list: string) => string;
   needCode: (list: string) => string;
@@ -47,6 +49,8 @@ const nl: Texts = {
     'Er ging bij ons iets mis met uw zaak. We weten ervan en lossen het op. Uw antwoord is niet opgeslagen; stuur het later nog eens.',
   retry: 'Uw antwoord kwam net niet aan. Stuur het over een paar minuten nog een keer.',
   webOnly: 'Deze stap beantwoordt u via de link in onze sms.',
+  codeWebOnly: (code) =>
+    `Code ${code} staat niet (meer) open, dus we hebben niets opgeslagen. Wat nu op u wacht, beantwoordt u via de link in onze sms.`,
   helpNone: 'Er staat nu niets voor u open. Stuur STOP om u af te melden.',
   help: (list) =>
     `Open: ${ended(list)} Stuur de code en uw antwoord, bv. ${example(list, 'ja')}. STOP = afmelden.`,
@@ -79,6 +83,8 @@ const en: Texts = {
     'Something went wrong on our side with your case. We know and are fixing it. Your answer was not saved; please send it again later.',
   retry: 'Your answer did not get through just now. Please send it again in a few minutes.',
   webOnly: 'Please answer this step through the link in our text.',
+  codeWebOnly: (code) =>
+    `Code ${code} is not open (any more), so nothing was saved. Please answer what waits for you now through the link in our text.`,
   helpNone: 'Nothing is waiting for you right now. Send STOP to opt out.',
   help: (list) =>
     `Open: ${ended(list)} Send the code and your answer, e.g. ${example(list, 'yes')}. STOP = opt out.`,

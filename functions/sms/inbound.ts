@@ -97,7 +97,8 @@ export async function receiveSms(deps: SmsInboundDeps, sms: InboundSms): Promise
     const first = await claim(settled);
     if (!first.fresh) return replayed(deps, sms, first.claim);
     if (open.length === 0) return say(locale, (t) => t.none);
-    if (bySms.length === 0) return say(locale, (t) => t.webOnly);
+    // A code of before (its step answered, or its stage gone back): say so, not only where to answer now.
+    if (bySms.length === 0) return say(locale, (t) => (code ? t.codeWebOnly(code) : t.webOnly));
     const t = TEXTS[locale ?? 'nl'];
     return code ? fitList(list, (l) => t.unknownCode(code, l)) : fitList(list, t.needCode);
   }

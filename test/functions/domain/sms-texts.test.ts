@@ -22,6 +22,7 @@ describe('reply texts', () => {
       t.failed,
       t.retry,
       t.webOnly,
+      t.codeWebOnly('Z9'),
       t.helpNone,
       t.help(list),
       t.needCode(list),

@@ -341,6 +341,10 @@ describe('keywords', () => {
     await open('case-2', observe);
     expect(await sms('HELP')).toBe(TEXTS.nl.webOnly);
     expect(await sms('Hij leest graag')).toBe(TEXTS.nl.webOnly);
+    // A code of before (a step since answered, or a stage gone back): said to be closed, nothing saved.
+    const old = await sms('h2 ja');
+    expect(old).toBe(TEXTS.nl.codeWebOnly('H2'));
+    expect(old).toContain('niets opgeslagen');
     expect(engine.completed).toEqual([]);
   });
 
