@@ -6,7 +6,7 @@ import { orgDisplayName } from '../domain/org-name';
 import { reopenableUntil } from '../domain/reopen-window';
 import { type FormState, fieldTarget, stepForm } from '../pages/form';
 import { esc, stepBadge } from '../pages/html';
-import { fieldMessage, formatDate, formatNumber, TEXT } from '../pages/i18n';
+import { errorLine, formatDate, formatNumber, TEXT } from '../pages/i18n';
 import { answeredByText } from './case-delegates';
 import { failureSection, type RedriveRefusal } from './case-failure';
 import { erasedNotice, privacySection } from './case-privacy';
@@ -146,7 +146,7 @@ function errorSummary(input: CasePageInput): string {
     const field = def?.form.fields.find((f) => f.id === id);
     const target = field ? fieldTarget(failed.stepId, field) : `f-${failed.stepId}-${id}`;
     const label = field?.label[input.locale] ?? id;
-    return `<li><a href="#${esc(target)}">${esc(label)}: ${esc(fieldMessage(message, input.locale))}</a></li>`;
+    return `<li><a href="#${esc(target)}">${esc(errorLine(label, message, input.locale))}</a></li>`;
   });
   return alertBox(`<p>${WORDS[input.locale].fixErrors}</p><ul>${items.join('')}</ul>`, true);
 }

@@ -2,7 +2,7 @@ import type { Service } from '../../workflows/schema';
 import type { Locale } from '../domain/model';
 import { control, fieldTarget } from '../pages/form';
 import { esc } from '../pages/html';
-import { fieldMessage } from '../pages/i18n';
+import { errorLine, fieldMessage } from '../pages/i18n';
 import { alertBox } from './layout';
 import { WORDS } from './text';
 
@@ -46,7 +46,7 @@ export function startBody(input: StartInput): string {
         `<p>${t.fixErrors}</p><ul>${Object.entries(errors)
           .map(
             ([id, m]) =>
-              `<li><a href="#${esc(anchor(id))}">${esc(labelOf(id))}: ${esc(fieldMessage(m, input.locale))}</a></li>`,
+              `<li><a href="#${esc(anchor(id))}">${esc(errorLine(labelOf(id), m, input.locale))}</a></li>`,
           )
           .join('')}</ul>`,
         true,

@@ -7,7 +7,7 @@ import { orgDisplayName } from '../domain/org-name';
 import { answeredByLine, delegateBanner, delegatesSection, notYoursLine } from './delegates';
 import { type FormState, fieldTarget, stepForm } from './form';
 import { esc, page, stepBadge } from './html';
-import { fieldMessage, formatDate, formatNumber, TEXT } from './i18n';
+import { errorLine, formatDate, formatNumber, TEXT } from './i18n';
 import { dayOf, processingSection } from './processing';
 import { proposalsSection } from './proposals';
 import { reopenSection } from './reopen';
@@ -131,7 +131,7 @@ function errorSummary(failed: Failed, input: CasePageInput): string {
   const def = findStep(input.service, failed.stepId)?.step;
   const items = Object.entries(failed.errors).map(([id, message]) => {
     const field = def?.form.fields.find((f) => f.id === id);
-    const text = `${esc(field?.label[input.locale] ?? id)}: ${esc(fieldMessage(message, input.locale))}`;
+    const text = esc(errorLine(field?.label[input.locale] ?? id, message, input.locale));
     return field
       ? `<li><a class="utrecht-link utrecht-link--html-a" href="#${esc(fieldTarget(failed.stepId, field))}">${text}</a></li>`
       : `<li>${text}</li>`;

@@ -139,6 +139,15 @@ export function fieldMessage(message: string, locale: Locale): string {
   return message;
 }
 
+/**
+ * A line of an error summary: the field's label, then its message in the reader's language. A label that
+ * is a question ("Ging de samenwerking goed?") takes no colon after its own mark.
+ */
+export function errorLine(label: string, message: string, locale: Locale): string {
+  const said = fieldMessage(message, locale);
+  return /[?!:.]$/.test(label.trim()) ? `${label} ${said}` : `${label}: ${said}`;
+}
+
 /** The language tag each locale formats numbers and dates with (Dutch and British conventions). */
 export const LANGUAGE_TAGS: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
 

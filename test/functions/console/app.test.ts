@@ -343,8 +343,9 @@ describe('console pages and actions', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('role="alert"');
-    // The summary names the field by its label and links to the radio group's first option.
-    expect(bad.body).toMatch(/<a href="#f-collect-collected-0">[^<:]+: /);
+    // The summary names the field by its label and links to the radio group's first option; the label is a
+    // question, so no colon follows its question mark.
+    expect(bad.body).toMatch(/<a href="#f-collect-collected-0">Is het afval opgehaald\? [^<:]+</);
     expect(bad.body).toContain(`id="f-collect-collected-0"`);
     expect(bad.body).not.toContain('>collected: ');
     expect(bad.body).toContain('kept');
