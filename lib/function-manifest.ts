@@ -241,6 +241,10 @@ export const FUNCTIONS = {
         { method: 'GET', path: '/c/{linkToken}/export', access: 'public', why: CITIZEN_LINK },
         { method: 'POST', path: '/c/{linkToken}/steps/{stepId}', access: 'public', why: CITIZEN_LINK },
         { method: 'POST', path: '/c/{linkToken}/reopen', access: 'public', why: CITIZEN_LINK },
+        // The forms' addresses asked for with GET (a reload, a restored tab): back to the page.
+        { method: 'GET', path: '/c/{linkToken}/steps/{stepId}', access: 'public', why: CITIZEN_LINK },
+        { method: 'GET', path: '/c/{linkToken}/reopen', access: 'public', why: CITIZEN_LINK },
+        { method: 'GET', path: '/c/{linkToken}/delegates', access: 'public', why: CITIZEN_LINK },
         // Helpers (delegation/): the citizen's own link adds and withdraws them; a helper's link is refused.
         { method: 'POST', path: '/c/{linkToken}/delegates', access: 'public', why: CITIZEN_LINK },
         {

@@ -43,6 +43,20 @@ export const CITIZEN_ROUTES: Record<string, RouteContract> = {
       '400': [page('A bad request.'), failed('A bad request.')],
     },
   },
+  ...Object.fromEntries(
+    [
+      ['GET /c/{linkToken}/steps/{stepId}', 'the step form'],
+      ['GET /c/{linkToken}/reopen', 'the reopen form'],
+      ['GET /c/{linkToken}/delegates', 'the helpers form'],
+    ].map(([route, form]) => [
+      route,
+      {
+        summary: `The address ${form} posts to, asked for with GET (a reload, a restored tab): back to the page.`,
+        request: citizenPage,
+        answers: { '303': [moved('To the page (at the step).')], '400': [failed('A bad request.')] },
+      } satisfies RouteContract,
+    ]),
+  ),
   'POST /c/{linkToken}/steps/{stepId}': {
     summary: "Submits the citizen's step: the page's form (with its `_csrf` value) or JSON `{ data }`.",
     request: citizenPage,

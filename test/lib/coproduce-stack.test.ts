@@ -182,6 +182,10 @@ describe('CoproduceStack', () => {
     const common = [
       ['GET /c/{linkToken}', 'NONE'],
       ['GET /c/{linkToken}/export', 'NONE'],
+      // The forms' addresses asked for with GET lead back to the page (web/back-to-page.ts).
+      ['GET /c/{linkToken}/steps/{stepId}', 'NONE'],
+      ['GET /c/{linkToken}/reopen', 'NONE'],
+      ['GET /c/{linkToken}/delegates', 'NONE'],
       ['GET /c/assets/{file}', 'NONE'],
       ['GET /cases', 'JWT'],
       ['GET /cases/{caseId}', 'JWT'],

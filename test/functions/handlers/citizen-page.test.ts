@@ -300,6 +300,27 @@ describe('POST /c/{linkToken}/steps/{stepId}', () => {
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 
+  it("leads a GET of a form's address (a reload, a restored tab) back to the page, at the step", async () => {
+    const step = await invoke(handler, {
+      routeKey: 'GET /c/{linkToken}/steps/{stepId}',
+      path: `/c/${token}/steps/confirm-address`,
+      pathParameters: { linkToken: token, stepId: 'confirm-address' },
+      query: { lang: 'en' },
+    });
+    expect(step.statusCode).toBe(303);
+    expect(step.headers.location).toBe(
+      `https://coproduce.example.nl/c/${token}?lang=en#step-confirm-address`,
+    );
+    const reopen = await invoke(handler, {
+      routeKey: 'GET /c/{linkToken}/reopen',
+      path: `/c/${token}/reopen`,
+      pathParameters: { linkToken: token },
+      query: { lang: '"><x' },
+    });
+    expect(reopen.headers.location).toBe(`https://coproduce.example.nl/c/${token}`);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
   it('accepts JSON { data } and answers with the step', async () => {
     const res = await post({ data: { correct: false } });
     expect(res.statusCode).toBe(200);
