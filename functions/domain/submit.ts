@@ -72,7 +72,7 @@ const caseFailed = (record: CaseRecord) => {
 const reopenedSince = (stepId: string, openedAt: string) =>
   new ConflictError(
     'STEP_REOPENED',
-    `Step '${stepId}' opened again since this form was loaded (on ${openedAt}); nothing was saved. Read what the step asks now and answer again.`,
+    `Step '${stepId}' opened again (at ${openedAt}) after this form was loaded; nothing was saved. Read what the step asks now and answer again.`,
     { stepId, status: 'OPEN', openedAt },
   );
 
