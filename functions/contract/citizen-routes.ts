@@ -53,7 +53,10 @@ export const CITIZEN_ROUTES: Record<string, RouteContract> = {
       {
         summary: `The address ${form} posts to, asked for with GET (a reload, a restored tab): back to the page.`,
         request: citizenPage,
-        answers: { '303': [moved('To the page (at the step).')], '400': [failed('A bad request.')] },
+        answers: {
+          '303': [moved('To the page (at the step).')],
+          '400': [page('A bad request.'), failed('A bad request.')],
+        },
       } satisfies RouteContract,
     ]),
   ),
