@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { type EdgeInput, edgeInput, type HttpEvent } from './edge';
 import { errorBody, statusOf, ValidationError } from './errors';
+import { issueMessage } from './issue-messages';
 import { log } from './logger';
 import { loadSecrets } from './secret-loading';
 import { BASE_HEADERS, PAGE_CSP } from './security-headers';
@@ -70,7 +71,8 @@ export function parseEdge<S extends z.ZodMiniType>(schema: S, input: EdgeInput):
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const fields: Record<string, string> = {};
-  for (const issue of result.error.issues) fields[issue.path.join('.') || '(root)'] ??= issue.message;
+  for (const issue of result.error.issues)
+    fields[issue.path.join('.') || '(root)'] ??= issueMessage(issue, input);
   throw new ValidationErrorFromEdge(fields);
 }
 
