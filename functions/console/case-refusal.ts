@@ -5,7 +5,7 @@ import { yesNoValue } from '../pages/form';
 import { esc } from '../pages/html';
 import { TEXT } from '../pages/i18n';
 import type { ConflictError } from '../shared/errors';
-import { STAFF_TEXT } from './error-texts';
+import { STAFF_TEXT, type Text } from './error-texts';
 import { alertBox } from './layout';
 
 // A step's answer that the case refused (409: the step no longer waits, or the case closed) comes back on
@@ -19,8 +19,6 @@ export interface StepRefusal {
   /** The form's fields as sent. */
   values: Record<string, string>;
 }
-
-type Text = { nl: string; en: string };
 
 /** What the refusal means, said on the case itself (error-texts.ts says it on the error page). */
 const ON_CASE: Readonly<Record<string, Text>> = {

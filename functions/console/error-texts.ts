@@ -2,7 +2,8 @@
 // are English and written for API clients; a caseworker reads these (error-page.ts), with the domain's
 // message after them only where it adds a detail (which field, which date).
 
-type Text = { nl: string; en: string };
+/** A sentence for staff in each of the console's languages. */
+export type Text = { nl: string; en: string };
 
 export const STAFF_TEXT: Readonly<Record<string, Text>> = {
   STEP_NOT_OPEN: {

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/model';
 import { esc } from '../pages/html';
 import { ConflictError, ValidationError } from '../shared/errors';
-import { STAFF_TEXT } from './error-texts';
+import { STAFF_TEXT, type Text } from './error-texts';
 import { alertBox } from './layout';
 
 // The case's forms that take a reason (stop, erase, reopen): a refusal comes back on the case, in the staff
@@ -16,8 +16,6 @@ export interface ReasonRefusal {
   /** The reason as typed. */
   reason: string;
 }
-
-type Text = { nl: string; en: string };
 
 /** A reason the form's rule refused (blank, too long, on more than one line). */
 const NO_REASON: Record<ReasonForm, Text> = {
