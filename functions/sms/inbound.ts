@@ -88,7 +88,7 @@ export async function receiveSms(deps: SmsInboundDeps, sms: InboundSms): Promise
     return bySms.length === 0 ? say(locale, (t) => t.webOnly) : fitList(list, TEXTS[locale ?? 'nl'].help);
   }
 
-  const { code, rest } = splitCode(sms.body);
+  const { code, rest } = splitCode(sms.body, new Set(open.map((c) => c.step.shortCode ?? '')));
   // Without a code: the one step a text can answer, or else the one open step (whose reply may be
   // that it is answered through the link).
   const alone = bySms.length === 1 ? bySms[0] : open.length === 1 ? open[0] : undefined;
@@ -138,7 +138,7 @@ async function replayed(deps: SmsInboundDeps, sms: InboundSms, first: InboundCla
   const service = record && deps.findService(record.serviceId);
   const definition = service && findStep(service, bound.stepId)?.step;
   if (!record || !service || !definition?.sms) return REPLAYED;
-  const parsed = parseAnswer(definition, splitCode(sms.body).rest);
+  const parsed = parseAnswer(definition, splitCode(sms.body, new Set([step.shortCode ?? ''])).rest);
   if (!parsed.ok) return REPLAYED;
   try {
     await submitStep(deps, {

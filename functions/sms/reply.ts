@@ -40,12 +40,23 @@ export function keywordOf(body: string): SmsKeyword | undefined {
 }
 
 const CODE = /^\s*([a-z]\d)(?=$|[\s.,:;!?-])[\s.,:;!?-]*/i;
+/** A code run into the answer ('g6ja'), taken only when it is one of the codes open for the number. */
+const RUN_ON = /^\s*([a-z]\d)(?=[a-z])/i;
 
-/** Splits off a leading short code such as 'A7' in 'A7 ja, bak stond er'. */
-export function splitCode(body: string): { code?: string; rest: string } {
+/**
+ * Splits off a leading short code such as 'A7' in 'A7 ja, bak stond er'. A phone's keyboard often leaves
+ * out the space: 'G6ja' is read as G6 and 'ja' when G6 is among `known` (the codes open for the number).
+ */
+export function splitCode(
+  body: string,
+  known: ReadonlySet<string> = new Set(),
+): { code?: string; rest: string } {
   const match = CODE.exec(body);
-  if (!match?.[1]) return { rest: body.trim() };
-  return { code: match[1].toUpperCase(), rest: body.slice(match[0].length).trim() };
+  if (match?.[1]) return { code: match[1].toUpperCase(), rest: body.slice(match[0].length).trim() };
+  const runOn = RUN_ON.exec(body);
+  const code = runOn?.[1]?.toUpperCase();
+  if (runOn && code && known.has(code)) return { code, rest: body.slice(runOn[0].length).trim() };
+  return { rest: body.trim() };
 }
 
 export type ParsedAnswer = { ok: true; data: FormData } | { ok: false; field?: Field };

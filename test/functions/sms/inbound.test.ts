@@ -95,6 +95,9 @@ describe('answers', () => {
     expect(await sms(`${b.toLowerCase()} nee`)).toBe(confirmation('case-2', b));
     expect(await answersOf(repo, 'case-2', 'present')).toEqual({ presented: false });
     expect((await repo.getStep('case-1', 'present'))?.status).toBe('OPEN');
+    // The space left out, as a phone's keyboard often does: still the open code it names.
+    expect(await sms(`${a.toLowerCase()}ja`)).toBe(confirmation('case-1', a));
+    expect(await answersOf(repo, 'case-1', 'present')).toEqual({ presented: true });
   });
 
   it('names a code it does not know and lists the open ones', async () => {

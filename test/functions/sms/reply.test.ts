@@ -82,6 +82,15 @@ describe('splitCode', () => {
     expect(splitCode('A77 ja')).toEqual({ rest: 'A77 ja' });
     expect(splitCode('a4-formaat')).toEqual({ code: 'A4', rest: 'formaat' });
   });
+
+  it('reads a code run into the answer only when it is one of the open codes', () => {
+    const open = new Set(['G6', 'M6']);
+    expect(splitCode('g6ja', open)).toEqual({ code: 'G6', rest: 'ja' });
+    expect(splitCode(' M6nee, bak was vol', open)).toEqual({ code: 'M6', rest: 'nee, bak was vol' });
+    // Not an open code: the text is the answer, as typed.
+    expect(splitCode('a4formaat', open)).toEqual({ rest: 'a4formaat' });
+    expect(splitCode('g6ja')).toEqual({ rest: 'g6ja' });
+  });
 });
 
 describe('parseAnswer', () => {
