@@ -14,6 +14,7 @@ import { LANG_COOKIE, readCookie, setCookie } from '../console/session';
 import { request } from '../contract/console';
 import { systemClock } from '../domain/clock';
 import type { Locale } from '../domain/model';
+import { localeParam } from '../pages/i18n';
 import { eraser } from '../privacy/eraser';
 import { proposalStore } from '../proposals/adapters';
 import { taskRetimer } from '../proposals/retimer';
@@ -51,8 +52,8 @@ const deps: ConsoleDeps = {
 };
 
 function localeOf(event: HttpEvent): { locale: Locale; chosen: boolean } {
-  const lang = event.queryStringParameters?.lang;
-  if (lang === 'nl' || lang === 'en') return { locale: lang, chosen: true };
+  const asked = localeParam(event.queryStringParameters?.lang);
+  if (asked) return { locale: asked, chosen: true };
   return { locale: readCookie(event.cookies, LANG_COOKIE) === 'en' ? 'en' : 'nl', chosen: false };
 }
 

@@ -91,12 +91,18 @@ export const TEXT = {
 } as const;
 
 /** ?lang= wins, then the browser's first language, then the case's locale, then Dutch. */
+/** A `?lang=` the pages speak, else undefined. */
+export function localeParam(lang: string | undefined): Locale | undefined {
+  return lang === 'en' || lang === 'nl' ? lang : undefined;
+}
+
 export function pickLocale(
   lang: string | undefined,
   acceptLanguage: string | undefined,
   fallback: Locale,
 ): Locale {
-  if (lang === 'en' || lang === 'nl') return lang;
+  const asked = localeParam(lang);
+  if (asked) return asked;
   const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase() ?? '';
   if (first.startsWith('en')) return 'en';
   if (first.startsWith('nl')) return 'nl';

@@ -1,3 +1,4 @@
+import { localeParam } from '../pages/i18n';
 import { type HttpResult, html } from '../shared/http';
 import type { CitizenInput, CitizenWebDeps } from './deps';
 
@@ -17,7 +18,8 @@ export async function backToPage(
   input: CitizenInput,
 ): Promise<HttpResult> {
   const token = encodeURIComponent(input.path.linkToken ?? '');
-  const lang = input.query.lang === 'en' || input.query.lang === 'nl' ? `?lang=${input.query.lang}` : '';
+  const locale = localeParam(input.query.lang);
+  const lang = locale ? `?lang=${locale}` : '';
   const at = input.path.stepId ? `#step-${encodeURIComponent(input.path.stepId)}` : '';
   return html(303, '', { location: `${deps.publicUrl}/c/${token}${lang}${at}` });
 }
